@@ -1,0 +1,75 @@
+internal import CATSBridgeProto
+internal import CATSBridgeProtobufC
+private import Glibc
+
+/// Copies values out of unpacked protoc-c structs into Swift values, validating as it goes.
+enum ProtoBridge {
+    /// A String from a C string, rejecting invalid UTF-8 (protobuf-c does not validate it).
+    static func string(_ pointer: UnsafePointer<CChar>, field: String) throws(ProtoCodecError) -> String {
+        let count = strlen(pointer)
+        let bytes = UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self)
+        guard let string = String(validating: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self) else {
+            throw ProtoCodecError(
+                code: .invalidUTF8,
+                message: "string field '\(field)' is not valid UTF-8",
+                messageType: "",
+                field: field
+            )
+        }
+        return string
+    }
+
+    /// A required string; protobuf-c guarantees it is set after a successful unpack.
+    static func requiredString(_ pointer: UnsafePointer<CChar>?, field: String) throws(ProtoCodecError) -> String {
+        guard let pointer else { return "" }
+        return try self.string(pointer, field: field)
+    }
+
+    /// A copy of a `bytes` field.
+    static func bytes(_ data: ProtobufCBinaryData) -> [UInt8] {
+        guard data.len > 0, let base = data.data else { return [] }
+        return Array(UnsafeBufferPointer(start: base, count: data.len))
+    }
+
+    /// Swift values for a repeated message field.
+    static func messages<M: CBridgedMessage>(
+        _ pointers: UnsafeMutablePointer<UnsafeMutablePointer<M.CStruct>?>?,
+        count: Int,
+        as type: M.Type
+    ) throws(ProtoCodecError) -> [M] {
+        guard let pointers else { return [] }
+        var result: [M] = []
+        result.reserveCapacity(count)
+        for index in 0..<count {
+            guard let element = pointers[index] else {
+                throw ProtoCodecError(code: .malformed, message: "a repeated message is missing", messageType: "")
+            }
+            result.append(try M(c: element))
+        }
+        return result
+    }
+
+    /// Swift values for a repeated string field.
+    static func strings(
+        _ pointers: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+        count: Int,
+        field: String
+    ) throws(ProtoCodecError) -> [String] {
+        guard let pointers else { return [] }
+        var result: [String] = []
+        result.reserveCapacity(count)
+        for index in 0..<count {
+            guard let element = pointers[index] else {
+                throw ProtoCodecError(code: .malformed, message: "a repeated string is missing", messageType: "")
+            }
+            result.append(try self.string(element, field: field))
+        }
+        return result
+    }
+
+    /// Swift values for a repeated scalar or enum field.
+    static func scalars<C, T>(_ pointer: UnsafeMutablePointer<C>?, count: Int, _ convert: (C) -> T) -> [T] {
+        guard let pointer else { return [] }
+        return UnsafeBufferPointer(start: pointer, count: count).map(convert)
+    }
+}

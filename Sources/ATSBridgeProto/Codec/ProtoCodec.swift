@@ -1,0 +1,111 @@
+internal import CATSBridgeProto
+internal import CATSBridgeProtobufC
+private import Glibc
+
+/// Encodes and decodes generated messages through the protoc-c codecs, using a bounded arena.
+enum ProtoCodec {
+    /// Stack scratch that holds the arena header and its first region, so that encoding or
+    /// decoding a typical record never calls malloc.
+    private static let scratchBytes = 4096
+
+    /// Runs `body` with a fresh arena whose first region lives on the stack. Everything the
+    /// arena allocated is released when `body` returns.
+    private static func withArena<R>(
+        budget: Int,
+        _ body: (PackArena) throws(ProtoCodecError) -> R
+    ) throws(ProtoCodecError) -> R {
+        let result: Result<R, ProtoCodecError> = withUnsafeTemporaryAllocation(
+            byteCount: self.scratchBytes,
+            alignment: 16
+        ) { scratch in
+            let header = scratch.baseAddress!.bindMemory(to: ATSBArena.self, capacity: 1)
+            let headerBytes = (MemoryLayout<ATSBArena>.stride + 15) & ~15
+            atsb_arena_init(header, scratch.baseAddress! + headerBytes, self.scratchBytes - headerBytes, budget)
+            defer { atsb_arena_destroy(header) }
+            return Result { () throws(ProtoCodecError) -> R in try body(PackArena(raw: header)) }
+        }
+        return try result.get()
+    }
+
+    /// The encoded bytes of `message`.
+    static func encode<M: CBridgedMessage>(_ message: M) throws(ProtoCodecError) -> [UInt8] {
+        try self.withArena(budget: Int.max) { arena throws(ProtoCodecError) in
+            let c = try self.filled(message, arena)
+            let size = M.cPackedSize(c)
+            return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+                initialized = size == 0 ? 0 : M.cPack(c, buffer.baseAddress!)
+            }
+        }
+    }
+
+    /// Appends the encoded bytes of `message` to `buffer`.
+    static func encode<M: CBridgedMessage>(_ message: M, appendingTo buffer: inout [UInt8]) throws(ProtoCodecError) {
+        try self.withArena(budget: Int.max) { arena throws(ProtoCodecError) in
+            let c = try self.filled(message, arena)
+            let size = M.cPackedSize(c)
+            guard size > 0 else { return }
+            let out = try arena.allocate(UInt8.self, count: size)
+            let written = M.cPack(c, out)
+            buffer.append(contentsOf: UnsafeBufferPointer(start: out, count: written))
+        }
+    }
+
+    private static func filled<M: CBridgedMessage>(
+        _ message: M,
+        _ arena: PackArena
+    ) throws(ProtoCodecError) -> UnsafeMutablePointer<M.CStruct> {
+        do throws(ProtoCodecError) {
+            return try arena.message(message)
+        } catch {
+            throw self.attributed(error, to: M.self)
+        }
+    }
+
+    /// Decodes untrusted bytes into `M` within `limits`.
+    static func decode<M: CBridgedMessage>(
+        _ type: M.Type,
+        from bytes: UnsafeRawBufferPointer,
+        limits: DecodingLimits
+    ) throws(ProtoCodecError) -> M {
+        guard bytes.count <= limits.maxBytes else {
+            throw ProtoCodecError(
+                code: .tooLarge,
+                message: "\(bytes.count) bytes exceed the limit of \(limits.maxBytes)",
+                messageType: M.protoName
+            )
+        }
+        return try self.withArena(budget: limits.allocationBudget(forInputBytes: bytes.count)) {
+            arena throws(ProtoCodecError) in
+            var allocator = atsb_arena_allocator(arena.raw)
+            let unpacked = withUnsafePointer(to: 0 as UInt8) { empty in
+                let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? empty
+                return M.cUnpack(&allocator, bytes.count, base)
+            }
+            guard let unpacked else {
+                if arena.raw.pointee.exhausted != 0 {
+                    throw ProtoCodecError(
+                        code: .allocationBudgetExceeded,
+                        message: "decoding \(bytes.count) bytes needs more than the allocation budget of "
+                            + "\(limits.allocationBudget(forInputBytes: bytes.count)) bytes",
+                        messageType: M.protoName
+                    )
+                }
+                throw WireDiagnosis.diagnose(bytes, as: M.self)
+            }
+            do throws(ProtoCodecError) {
+                return try M(c: unpacked)
+            } catch {
+                throw self.attributed(error, to: M.self)
+            }
+        }
+    }
+
+    /// Names the top-level message in errors raised by shared helpers that do not know it.
+    private static func attributed<M: CBridgedMessage>(_ error: ProtoCodecError, to type: M.Type) -> ProtoCodecError {
+        var error = error
+        if error.messageType.isEmpty {
+            error.messageType = M.protoName
+        }
+        return error
+    }
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Regenerates the C codecs and Swift types from proto/ into a scratch folder and fails on any
+# difference from what is committed.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+"$repo/scripts/generate-proto.sh" "$scratch"
+status=0
+for dir in Sources/CATSBridgeProto Sources/ATSBridgeProto/Generated; do
+  if ! diff -r "$scratch/$dir" "$repo/$dir"; then
+    status=1
+  fi
+done
+if [ "$status" -ne 0 ]; then
+  echo "check-generated: generated code is out of date; run scripts/generate-proto.sh and commit" >&2
+  exit 1
+fi
+echo "check-generated: generated code matches proto/"
