@@ -16,6 +16,8 @@ let package = Package(
     products: [
         .library(name: "ATSBridgeProto", targets: ["ATSBridgeProto"]),
         .library(name: "ATSBridgeCore", targets: ["ATSBridgeCore"]),
+        // Sample records for tests and the Benchmarks package; not for production use.
+        .library(name: "ATSBridgeTestSupport", targets: ["ATSBridgeTestSupport"]),
         .executable(name: "atsbridge", targets: ["atsbridge"]),
     ],
     dependencies: [
@@ -37,6 +39,8 @@ let package = Package(
         ),
         // Core: domain types, errors, configuration. No NIO, no I/O.
         .target(name: "ATSBridgeCore", dependencies: ["ATSBridgeProto"], swiftSettings: swiftSettings),
+        // Sample records shared by the tests and the Benchmarks package.
+        .target(name: "ATSBridgeTestSupport", dependencies: ["ATSBridgeProto"], swiftSettings: swiftSettings),
         // App: the `atsbridge` executable.
         .executableTarget(
             name: "atsbridge",
@@ -48,7 +52,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ATSBridgeProtoTests",
-            dependencies: ["ATSBridgeProto"],
+            dependencies: ["ATSBridgeProto", "ATSBridgeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,4 +1,5 @@
 import ATSBridgeProto
+import ATSBridgeTestSupport
 import Testing
 
 @Suite struct BadInputTests {
@@ -12,14 +13,14 @@ import Testing
     }
 
     @Test func truncatedInsideAFieldIsMalformed() throws {
-        let bytes = try Fixtures.candidate().encode()
+        let bytes = try SampleRecords.candidate().encode()
         let error = self.decodeError(Candidate.self, Array(bytes.dropLast(3)))
         #expect(error?.code == .malformed)
         #expect(error?.messageType == "atsbridge.v1.Candidate")
     }
 
     @Test func everyPrefixDecodesOrFailsWithATypedError() throws {
-        let bytes = try Fixtures.candidate().encode()
+        let bytes = try SampleRecords.candidate().encode()
         var failures = 0
         for length in 0..<bytes.count {
             if let error = self.decodeError(Candidate.self, Array(bytes.prefix(length))) {

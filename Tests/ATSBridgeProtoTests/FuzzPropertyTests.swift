@@ -1,4 +1,5 @@
 import ATSBridgeProto
+import ATSBridgeTestSupport
 import Testing
 
 /// Throws random and mutated bytes at the decoders: none may crash, every failure is typed,
@@ -42,9 +43,9 @@ import Testing
     @Test func randomAndMutatedInputsNeverCrash() throws {
         var random = SeededGenerator(seed: 0xA75B_2026)
         let seeds = [
-            try Fixtures.candidate().encode(),
-            try Fixtures.job().encode(),
-            try CandidatePage(items: [Fixtures.candidate(), Fixtures.candidate(index: 1)], nextCursor: "n").encode(),
+            try SampleRecords.candidate().encode(),
+            try SampleRecords.job().encode(),
+            try CandidatePage(items: [SampleRecords.candidate(), SampleRecords.candidate(index: 1)], nextCursor: "n").encode(),
             try AttachmentInput(name: "a", type: .cv, contentType: "x", content: .data([1, 2])).encode(),
         ]
         var decoded = 0

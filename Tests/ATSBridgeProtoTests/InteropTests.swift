@@ -1,11 +1,12 @@
 import ATSBridgeProto
+import ATSBridgeTestSupport
 import Foundation
 import Testing
 
 /// Proves other languages read what ATSBridge writes, and the reverse, using Google's protoc.
 @Suite struct InteropTests {
     @Test func protocDecodesOurCandidateWithEveryFieldKnown() async throws {
-        let candidate = Fixtures.candidate()
+        let candidate = SampleRecords.candidate()
         let text = try await ProtocInterop.decode("atsbridge.v1.Candidate", try candidate.encode())
         // protoc prints fields it does not know by number; there must be none.
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -26,7 +27,7 @@ import Testing
     }
 
     @Test func protocDecodesOurJobWithEnumsAndDoubles() async throws {
-        let job = Fixtures.job()
+        let job = SampleRecords.job()
         let text = try await ProtocInterop.decode("atsbridge.v1.Job", try job.encode())
         let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(!lines.contains { $0.first?.isNumber == true })

@@ -1,20 +1,21 @@
 import ATSBridgeProto
+import ATSBridgeTestSupport
 import Testing
 
 @Suite struct RoundTripTests {
     @Test func typicalCandidateRoundTrips() throws {
-        let candidate = Fixtures.candidate()
+        let candidate = SampleRecords.candidate()
         let bytes = try candidate.encode()
         #expect(try Candidate(decoding: bytes) == candidate)
     }
 
     @Test func jobWithStagesAndHiringTeamRoundTrips() throws {
-        let job = Fixtures.job()
+        let job = SampleRecords.job()
         #expect(try Job(decoding: try job.encode()) == job)
     }
 
     @Test func pageOfHundredRoundTripsWithCursor() throws {
-        let page = CandidatePage(items: (0..<100).map(Fixtures.candidate(index:)), nextCursor: "c1.abc")
+        let page = CandidatePage(items: (0..<100).map(SampleRecords.candidate(index:)), nextCursor: "c1.abc")
         let decoded = try CandidatePage(decoding: try page.encode())
         #expect(decoded == page)
         #expect(decoded.items.count == 100)

@@ -6,9 +6,9 @@ private import Glibc
 enum ProtoBridge {
     /// A String from a C string, rejecting invalid UTF-8 (protobuf-c does not validate it).
     static func string(_ pointer: UnsafePointer<CChar>, field: String) throws(ProtoCodecError) -> String {
-        let count = strlen(pointer)
-        let bytes = UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self)
-        guard let string = String(validating: UnsafeBufferPointer(start: bytes, count: count), as: UTF8.self) else {
+        // The non-generic validating initialiser: the generic `String(validating:as:)` is not
+        // specialised across the stdlib boundary and looks up metadata on every call.
+        guard let string = String(validatingCString: pointer) else {
             throw ProtoCodecError(
                 code: .invalidUTF8,
                 message: "string field '\(field)' is not valid UTF-8",

@@ -1,9 +1,10 @@
-import ATSBridgeProto
+public import ATSBridgeProto
 
-/// Realistic, fully populated messages shared by the tests.
-enum Fixtures {
+/// Realistic, fully populated records shared by the tests and the benchmarks: names with
+/// Slovak, Czech and German diacritics, every field RECRU provides.
+public enum SampleRecords {
     /// A typical candidate: 2 emails, 1 phone, a location, 3 tags, 2 applications.
-    static func candidate(index: Int = 0) -> Candidate {
+    public static func candidate(index: Int = 0) -> Candidate {
         Candidate(
             id: "7vQ3nFkq9XaB2mYc4LdE8rT\(index % 10)",
             remoteID: "js-\(10_000 + index)",
@@ -48,7 +49,7 @@ enum Fixtures {
     }
 
     /// A job with every field RECRU provides, its stages and its hiring team.
-    static func job() -> Job {
+    public static func job() -> Job {
         Job(
             id: "Jb9Vc8Xz7As6Df5Gh4Jk3Lq2",
             remoteID: "pr-44",
