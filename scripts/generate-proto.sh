@@ -45,3 +45,5 @@ done
 
 (cd proto && protoc -I . --include_source_info --descriptor_set_out="$scratch/set.pb" $protos)
 python3 "$repo/scripts/protoswift/generate_swift.py" "$scratch/set.pb" "$swift_root"
+# Format the Swift output with the repository's style, so that it reads like the rest.
+swift format format --in-place --recursive --configuration "$repo/.swift-format" "$swift_root"

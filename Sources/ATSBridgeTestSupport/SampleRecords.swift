@@ -28,7 +28,12 @@ public enum SampleRecords {
                     remoteID: "app-1",
                     changedAt: 1_732_000_000_500,
                     outcome: .pending,
-                    currentStage: StageSummary(id: "Qe7Rt5Yu3Io1Pa9Sd8Fg6Hj4", remoteID: "st-2", name: "Pohovor", index: 1),
+                    currentStage: StageSummary(
+                        id: "Qe7Rt5Yu3Io1Pa9Sd8Fg6Hj4",
+                        remoteID: "st-2",
+                        name: "Pohovor",
+                        index: 1
+                    ),
                     job: JobSummary(id: "Zx2Cv4Bn6Mq8Wr1Ty3Ui5Op7", remoteID: "pr-44", name: "Backend Engineer (Swift)")
                 ),
                 CandidateApplication(
@@ -36,7 +41,12 @@ public enum SampleRecords {
                     remoteID: "app-2",
                     changedAt: 1_732_000_001_000,
                     outcome: .declined,
-                    currentStage: StageSummary(id: "Wq1Er3Ty5Ui7Op9As2Df4Gh6", remoteID: "st-9", name: "Zamietnutý", index: 4),
+                    currentStage: StageSummary(
+                        id: "Wq1Er3Ty5Ui7Op9As2Df4Gh6",
+                        remoteID: "st-9",
+                        name: "Zamietnutý",
+                        index: 4
+                    ),
                     job: JobSummary(id: "Mn8Bv6Cx4Zl2Kj9Hg7Fd5Sa3", remoteID: "pr-45", name: "Platform Engineer")
                 ),
             ],

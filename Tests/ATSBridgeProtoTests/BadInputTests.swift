@@ -3,7 +3,9 @@ import ATSBridgeTestSupport
 import Testing
 
 @Suite struct BadInputTests {
-    private func decodeError<M: ProtoMessage>(_ type: M.Type, _ bytes: [UInt8], limits: DecodingLimits = .default) -> ProtoCodecError? {
+    private func decodeError<M: ProtoMessage>(_ type: M.Type, _ bytes: [UInt8], limits: DecodingLimits = .default)
+        -> ProtoCodecError?
+    {
         do {
             _ = try M(decoding: bytes, limits: limits)
             return nil

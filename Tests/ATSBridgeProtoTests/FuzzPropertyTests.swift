@@ -17,9 +17,12 @@ import Testing
                 bytes.removeLast(Int.random(in: 1...min(8, bytes.count), using: &random))
             case 2:
                 let at = Int.random(in: 0...bytes.count, using: &random)
-                bytes.insert(contentsOf: (0..<Int.random(in: 1...6, using: &random)).map { _ in
-                    UInt8.random(in: 0...255, using: &random)
-                }, at: at)
+                bytes.insert(
+                    contentsOf: (0..<Int.random(in: 1...6, using: &random)).map { _ in
+                        UInt8.random(in: 0...255, using: &random)
+                    },
+                    at: at
+                )
             case 3 where bytes.count > 4:
                 let start = Int.random(in: 0..<bytes.count - 2, using: &random)
                 bytes.append(contentsOf: bytes[start..<min(bytes.count, start + 16)])
@@ -45,7 +48,8 @@ import Testing
         let seeds = [
             try SampleRecords.candidate().encode(),
             try SampleRecords.job().encode(),
-            try CandidatePage(items: [SampleRecords.candidate(), SampleRecords.candidate(index: 1)], nextCursor: "n").encode(),
+            try CandidatePage(items: [SampleRecords.candidate(), SampleRecords.candidate(index: 1)], nextCursor: "n")
+                .encode(),
             try AttachmentInput(name: "a", type: .cv, contentType: "x", content: .data([1, 2])).encode(),
         ]
         var decoded = 0
@@ -53,7 +57,9 @@ import Testing
         for round in 0..<Self.inputs {
             let bytes: [UInt8]
             if round % 2 == 0 {
-                bytes = (0..<Int.random(in: 0...96, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                bytes = (0..<Int.random(in: 0...96, using: &random)).map { _ in
+                    UInt8.random(in: 0...255, using: &random)
+                }
             } else {
                 bytes = self.mutate(seeds[round % seeds.count], &random)
             }

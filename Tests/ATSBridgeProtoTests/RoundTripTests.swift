@@ -46,7 +46,12 @@ import Testing
     }
 
     @Test func oneofKeepsWhichCaseIsSet() throws {
-        let data = AttachmentInput(name: "cv.pdf", type: .cv, contentType: "application/pdf", content: .data([0, 1, 2, 255]))
+        let data = AttachmentInput(
+            name: "cv.pdf",
+            type: .cv,
+            contentType: "application/pdf",
+            content: .data([0, 1, 2, 255])
+        )
         #expect(try AttachmentInput(decoding: try data.encode()) == data)
         let url = AttachmentInput(name: "cv.pdf", type: .cv, content: .dataURL("https://example.com/cv.pdf"))
         #expect(try AttachmentInput(decoding: try url.encode()) == url)

@@ -380,6 +380,8 @@ class Generator:
         # Bridging
         out.append("extension %s: CBridgedMessage {\n" % msg.name)
         out.append("    typealias CStruct = %s\n\n" % c_type)
+        out.append('    /// The full protobuf name of the message.\n')
+        out.append('    /// The full protobuf name of the message.\n')
         out.append('    public static var protoName: String { "%s" }\n' % msg.full_name)
         req = [f for f in msg.fields if f.label == LABEL_REQUIRED]
         out.append("    static var requiredFields: [(number: UInt32, name: String)] { [%s] }\n\n" % ", ".join(

@@ -51,7 +51,9 @@ let cases = [
     Case(
         name: "decode candidate",
         ours: {
-            try measure("atsbridge", itemsPerCall: 1, calls: calls) { try Candidate(decoding: candidateBytes).tags.count }
+            try measure("atsbridge", itemsPerCall: 1, calls: calls) {
+                try Candidate(decoding: candidateBytes).tags.count
+            }
         },
         theirs: {
             try measure("swiftprotobuf", itemsPerCall: 1, calls: calls) {

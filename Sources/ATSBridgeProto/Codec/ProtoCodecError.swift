@@ -59,6 +59,11 @@ public struct ProtoCodecError: Error, Hashable, Sendable, CustomStringConvertibl
     public var description: String { "\(self.messageType): \(self.message)" }
 
     static func missingField(_ field: String, in type: String) -> Self {
-        Self(code: .missingRequiredField, message: "required field '\(field)' is missing", messageType: type, field: field)
+        Self(
+            code: .missingRequiredField,
+            message: "required field '\(field)' is missing",
+            messageType: type,
+            field: field
+        )
     }
 }

@@ -31,6 +31,8 @@ public struct AddCandidateTagRequest: ProtoMessage {
 extension AddCandidateTagRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AddCandidateTagRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.AddCandidateTagRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -44,7 +46,9 @@ extension AddCandidateTagRequest: CBridgedMessage {
         atsbridge__v1__add_candidate_tag_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__add_candidate_tag_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__add_candidate_tag_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__add_candidate_tag_request__pack(c, out)

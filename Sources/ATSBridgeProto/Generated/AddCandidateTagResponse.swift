@@ -31,6 +31,8 @@ public struct AddCandidateTagResponse: ProtoMessage {
 extension AddCandidateTagResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AddCandidateTagResponse
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.AddCandidateTagResponse" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -44,7 +46,9 @@ extension AddCandidateTagResponse: CBridgedMessage {
         atsbridge__v1__add_candidate_tag_response__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__add_candidate_tag_response__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__add_candidate_tag_response__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__add_candidate_tag_response__pack(c, out)
@@ -69,7 +73,9 @@ extension AddCandidateTagResponse: CBridgedMessage {
         let m = c.pointee
         if let p = m.tag { self.tag = try TagSummary(c: p) }
         if m.has_already_assigned != 0 { self.alreadyAssigned = (m.already_assigned != 0) }
-        if m.n_warnings > 0 { self.warnings = try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self) }
+        if m.n_warnings > 0 {
+            self.warnings = try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self)
+        }
     }
 }
 

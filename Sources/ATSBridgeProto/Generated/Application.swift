@@ -71,6 +71,8 @@ public struct Application: ProtoMessage {
 extension Application: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Application
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Application" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 
@@ -141,7 +143,9 @@ extension Application: CBridgedMessage {
         if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
         if m.has_changed_at != 0 { self.changedAt = m.changed_at }
         if m.has_remote_deleted_at != 0 { self.remoteDeletedAt = m.remote_deleted_at }
-        if m.has_outcome != 0 { self.outcome = ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: m.outcome.rawValue)) }
+        if m.has_outcome != 0 {
+            self.outcome = ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: m.outcome.rawValue))
+        }
         if let p = m.outcome_raw { self.outcomeRaw = try ProtoBridge.string(p, field: "outcome_raw") }
         if let p = m.current_stage_id { self.currentStageID = try ProtoBridge.string(p, field: "current_stage_id") }
         if let p = m.job_id { self.jobID = try ProtoBridge.string(p, field: "job_id") }

@@ -51,6 +51,8 @@ public struct ApplicationCandidate: ProtoMessage {
 extension ApplicationCandidate: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationCandidate
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApplicationCandidate" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 
@@ -64,7 +66,9 @@ extension ApplicationCandidate: CBridgedMessage {
         atsbridge__v1__application_candidate__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__application_candidate__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__application_candidate__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__application_candidate__pack(c, out)
@@ -105,8 +109,20 @@ extension ApplicationCandidate: CBridgedMessage {
         if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
         if let p = m.first_name { self.firstName = try ProtoBridge.string(p, field: "first_name") }
         if let p = m.last_name { self.lastName = try ProtoBridge.string(p, field: "last_name") }
-        if m.n_email_addresses > 0 { self.emailAddresses = try ProtoBridge.messages(m.email_addresses, count: m.n_email_addresses, as: EmailAddress.self) }
-        if m.n_phone_numbers > 0 { self.phoneNumbers = try ProtoBridge.messages(m.phone_numbers, count: m.n_phone_numbers, as: PhoneNumber.self) }
+        if m.n_email_addresses > 0 {
+            self.emailAddresses = try ProtoBridge.messages(
+                m.email_addresses,
+                count: m.n_email_addresses,
+                as: EmailAddress.self
+            )
+        }
+        if m.n_phone_numbers > 0 {
+            self.phoneNumbers = try ProtoBridge.messages(
+                m.phone_numbers,
+                count: m.n_phone_numbers,
+                as: PhoneNumber.self
+            )
+        }
         if let p = m.source { self.source = try ProtoBridge.string(p, field: "source") }
         if m.n_tags > 0 { self.tags = try ProtoBridge.messages(m.tags, count: m.n_tags, as: TagSummary.self) }
     }

@@ -27,6 +27,8 @@ public struct ApplicationInput: ProtoMessage {
 extension ApplicationInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationInput
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApplicationInput" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

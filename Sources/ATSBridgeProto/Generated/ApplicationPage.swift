@@ -27,6 +27,8 @@ public struct ApplicationPage: ProtoMessage {
 extension ApplicationPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationPage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApplicationPage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

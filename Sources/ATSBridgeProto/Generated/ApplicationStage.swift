@@ -43,6 +43,8 @@ public struct ApplicationStage: ProtoMessage {
 extension ApplicationStage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationStage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApplicationStage" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 

@@ -27,6 +27,8 @@ public struct ApplicationStagePage: ProtoMessage {
 extension ApplicationStagePage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationStagePage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApplicationStagePage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -40,7 +42,9 @@ extension ApplicationStagePage: CBridgedMessage {
         atsbridge__v1__application_stage_page__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__application_stage_page__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__application_stage_page__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__application_stage_page__pack(c, out)

@@ -42,6 +42,8 @@ public struct AttachmentInput: ProtoMessage {
 extension AttachmentInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AttachmentInput
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.AttachmentInput" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -47,6 +47,8 @@ public struct CallOpen: ProtoMessage {
 extension CallOpen: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CallOpen
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CallOpen" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "method")] }
 
@@ -99,7 +101,9 @@ extension CallOpen: CBridgedMessage {
         if let p = m.integration_id { self.integrationID = try ProtoBridge.string(p, field: "integration_id") }
         if let p = m.idempotency_key { self.idempotencyKey = try ProtoBridge.string(p, field: "idempotency_key") }
         if let p = m.request_id { self.requestID = try ProtoBridge.string(p, field: "request_id") }
-        if m.n_metadata > 0 { self.metadata = try ProtoBridge.messages(m.metadata, count: m.n_metadata, as: MetadataEntry.self) }
+        if m.n_metadata > 0 {
+            self.metadata = try ProtoBridge.messages(m.metadata, count: m.n_metadata, as: MetadataEntry.self)
+        }
     }
 }
 

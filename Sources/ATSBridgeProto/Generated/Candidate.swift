@@ -79,6 +79,8 @@ public struct Candidate: ProtoMessage {
 extension Candidate: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Candidate
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Candidate" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 
@@ -163,11 +165,29 @@ extension Candidate: CBridgedMessage {
         if let p = m.company { self.company = try ProtoBridge.string(p, field: "company") }
         if let p = m.title { self.title = try ProtoBridge.string(p, field: "title") }
         if let p = m.source { self.source = try ProtoBridge.string(p, field: "source") }
-        if m.n_phone_numbers > 0 { self.phoneNumbers = try ProtoBridge.messages(m.phone_numbers, count: m.n_phone_numbers, as: PhoneNumber.self) }
-        if m.n_email_addresses > 0 { self.emailAddresses = try ProtoBridge.messages(m.email_addresses, count: m.n_email_addresses, as: EmailAddress.self) }
+        if m.n_phone_numbers > 0 {
+            self.phoneNumbers = try ProtoBridge.messages(
+                m.phone_numbers,
+                count: m.n_phone_numbers,
+                as: PhoneNumber.self
+            )
+        }
+        if m.n_email_addresses > 0 {
+            self.emailAddresses = try ProtoBridge.messages(
+                m.email_addresses,
+                count: m.n_email_addresses,
+                as: EmailAddress.self
+            )
+        }
         if let p = m.location { self.location = try Location(c: p) }
         if m.has_remote_data != 0 { self.remoteData = ProtoBridge.bytes(m.remote_data) }
-        if m.n_applications > 0 { self.applications = try ProtoBridge.messages(m.applications, count: m.n_applications, as: CandidateApplication.self) }
+        if m.n_applications > 0 {
+            self.applications = try ProtoBridge.messages(
+                m.applications,
+                count: m.n_applications,
+                as: CandidateApplication.self
+            )
+        }
         if m.n_tags > 0 { self.tags = try ProtoBridge.messages(m.tags, count: m.n_tags, as: TagSummary.self) }
     }
 }

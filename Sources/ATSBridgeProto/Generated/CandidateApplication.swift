@@ -47,6 +47,8 @@ public struct CandidateApplication: ProtoMessage {
 extension CandidateApplication: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidateApplication
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CandidateApplication" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 
@@ -60,7 +62,9 @@ extension CandidateApplication: CBridgedMessage {
         atsbridge__v1__candidate_application__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__candidate_application__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__candidate_application__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__candidate_application__pack(c, out)
@@ -96,7 +100,9 @@ extension CandidateApplication: CBridgedMessage {
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
         if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
         if m.has_changed_at != 0 { self.changedAt = m.changed_at }
-        if m.has_outcome != 0 { self.outcome = ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: m.outcome.rawValue)) }
+        if m.has_outcome != 0 {
+            self.outcome = ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: m.outcome.rawValue))
+        }
         if let p = m.outcome_raw { self.outcomeRaw = try ProtoBridge.string(p, field: "outcome_raw") }
         if let p = m.current_stage { self.currentStage = try StageSummary(c: p) }
         if let p = m.job { self.job = try JobSummary(c: p) }

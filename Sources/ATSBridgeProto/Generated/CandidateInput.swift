@@ -47,6 +47,8 @@ public struct CandidateInput: ProtoMessage {
 extension CandidateInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidateInput
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CandidateInput" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -27,6 +27,8 @@ public struct CandidatePage: ProtoMessage {
 extension CandidatePage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidatePage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CandidatePage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -43,6 +43,8 @@ public struct CandidateTag: ProtoMessage {
 extension CandidateTag: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidateTag
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CandidateTag" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 

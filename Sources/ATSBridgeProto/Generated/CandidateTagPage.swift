@@ -27,6 +27,8 @@ public struct CandidateTagPage: ProtoMessage {
 extension CandidateTagPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidateTagPage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CandidateTagPage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -40,7 +42,9 @@ extension CandidateTagPage: CBridgedMessage {
         atsbridge__v1__candidate_tag_page__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__candidate_tag_page__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__candidate_tag_page__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__candidate_tag_page__pack(c, out)

@@ -39,6 +39,8 @@ public struct ChangeEvent: ProtoMessage {
 extension ChangeEvent: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ChangeEvent
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ChangeEvent" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "sequence")] }
 

@@ -23,6 +23,8 @@ public struct ChangeEventBatch: ProtoMessage {
 extension ChangeEventBatch: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ChangeEventBatch
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ChangeEventBatch" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -36,7 +38,9 @@ extension ChangeEventBatch: CBridgedMessage {
         atsbridge__v1__change_event_batch__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__change_event_batch__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__change_event_batch__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__change_event_batch__pack(c, out)

@@ -47,6 +47,8 @@ public struct CreateApplicationRequest: ProtoMessage {
 extension CreateApplicationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateApplicationRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CreateApplicationRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -60,7 +62,9 @@ extension CreateApplicationRequest: CBridgedMessage {
         atsbridge__v1__create_application_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__create_application_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__create_application_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__create_application_request__pack(c, out)
@@ -97,7 +101,9 @@ extension CreateApplicationRequest: CBridgedMessage {
         if let p = m.job_id { self.jobID = try ProtoBridge.string(p, field: "job_id") }
         if let p = m.stage_id { self.stageID = try ProtoBridge.string(p, field: "stage_id") }
         if let p = m.candidate { self.candidate = try CandidateInput(c: p) }
-        if m.n_attachments > 0 { self.attachments = try ProtoBridge.messages(m.attachments, count: m.n_attachments, as: AttachmentInput.self) }
+        if m.n_attachments > 0 {
+            self.attachments = try ProtoBridge.messages(m.attachments, count: m.n_attachments, as: AttachmentInput.self)
+        }
         if let p = m.source { self.source = try SourceInput(c: p) }
         if let p = m.gdpr_consent { self.gdprConsent = try GdprConsent(c: p) }
         if let p = m.idempotency_key { self.idempotencyKey = try ProtoBridge.string(p, field: "idempotency_key") }

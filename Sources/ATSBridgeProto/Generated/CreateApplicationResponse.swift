@@ -27,6 +27,8 @@ public struct CreateApplicationResponse: ProtoMessage {
 extension CreateApplicationResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateApplicationResponse
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CreateApplicationResponse" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -40,7 +42,9 @@ extension CreateApplicationResponse: CBridgedMessage {
         atsbridge__v1__create_application_response__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__create_application_response__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__create_application_response__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__create_application_response__pack(c, out)
@@ -60,7 +64,9 @@ extension CreateApplicationResponse: CBridgedMessage {
         self.init()
         let m = c.pointee
         if let p = m.application { self.application = try Application(c: p) }
-        if m.n_warnings > 0 { self.warnings = try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self) }
+        if m.n_warnings > 0 {
+            self.warnings = try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self)
+        }
     }
 }
 

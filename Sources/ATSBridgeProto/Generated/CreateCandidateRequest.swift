@@ -43,6 +43,8 @@ public struct CreateCandidateRequest: ProtoMessage {
 extension CreateCandidateRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateCandidateRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CreateCandidateRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -56,7 +58,9 @@ extension CreateCandidateRequest: CBridgedMessage {
         atsbridge__v1__create_candidate_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__create_candidate_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__create_candidate_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__create_candidate_request__pack(c, out)
@@ -89,7 +93,9 @@ extension CreateCandidateRequest: CBridgedMessage {
         let m = c.pointee
         if let p = m.candidate { self.candidate = try CandidateInput(c: p) }
         if let p = m.application { self.application = try ApplicationInput(c: p) }
-        if m.n_attachments > 0 { self.attachments = try ProtoBridge.messages(m.attachments, count: m.n_attachments, as: AttachmentInput.self) }
+        if m.n_attachments > 0 {
+            self.attachments = try ProtoBridge.messages(m.attachments, count: m.n_attachments, as: AttachmentInput.self)
+        }
         if let p = m.source { self.source = try SourceInput(c: p) }
         if let p = m.gdpr_consent { self.gdprConsent = try GdprConsent(c: p) }
         if let p = m.idempotency_key { self.idempotencyKey = try ProtoBridge.string(p, field: "idempotency_key") }

@@ -39,6 +39,8 @@ public struct CreateIntegrationRequest: ProtoMessage {
 extension CreateIntegrationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateIntegrationRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CreateIntegrationRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -52,7 +54,9 @@ extension CreateIntegrationRequest: CBridgedMessage {
         atsbridge__v1__create_integration_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__create_integration_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__create_integration_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__create_integration_request__pack(c, out)

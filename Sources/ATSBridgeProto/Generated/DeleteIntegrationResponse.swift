@@ -23,6 +23,8 @@ public struct DeleteIntegrationResponse: ProtoMessage {
 extension DeleteIntegrationResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__DeleteIntegrationResponse
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.DeleteIntegrationResponse" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -36,7 +38,9 @@ extension DeleteIntegrationResponse: CBridgedMessage {
         atsbridge__v1__delete_integration_response__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__delete_integration_response__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__delete_integration_response__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__delete_integration_response__pack(c, out)

@@ -27,6 +27,8 @@ public struct EmailAddress: ProtoMessage {
 extension EmailAddress: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__EmailAddress
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.EmailAddress" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -72,5 +72,7 @@ public enum EmploymentType: Sendable, Hashable {
     }
 
     /// Every known case, in wire order.
-    public static let allKnown: [EmploymentType] = [.unspecified, .fullTime, .partTime, .contract, .seasonal, .internship]
+    public static let allKnown: [EmploymentType] = [
+        .unspecified, .fullTime, .partTime, .contract, .seasonal, .internship,
+    ]
 }

@@ -27,6 +27,8 @@ public struct ErrorDetail: ProtoMessage {
 extension ErrorDetail: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ErrorDetail
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ErrorDetail" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

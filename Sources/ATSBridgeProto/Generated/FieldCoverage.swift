@@ -27,6 +27,8 @@ public struct FieldCoverage: ProtoMessage {
 extension FieldCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__FieldCoverage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.FieldCoverage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -27,6 +27,8 @@ public struct GdprConsent: ProtoMessage {
 extension GdprConsent: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__GdprConsent
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.GdprConsent" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

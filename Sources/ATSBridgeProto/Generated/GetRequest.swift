@@ -23,6 +23,8 @@ public struct GetRequest: ProtoMessage {
 extension GetRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__GetRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.GetRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 

@@ -31,6 +31,8 @@ public struct GoAway: ProtoMessage {
 extension GoAway: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__GoAway
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.GoAway" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "last_stream_id")] }
 

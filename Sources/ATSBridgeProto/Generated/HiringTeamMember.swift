@@ -43,6 +43,8 @@ public struct HiringTeamMember: ProtoMessage {
 extension HiringTeamMember: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__HiringTeamMember
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.HiringTeamMember" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 
@@ -56,7 +58,9 @@ extension HiringTeamMember: CBridgedMessage {
         atsbridge__v1__hiring_team_member__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__hiring_team_member__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__hiring_team_member__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__hiring_team_member__pack(c, out)

@@ -78,5 +78,7 @@ public enum HiringTeamRole: Sendable, Hashable {
     }
 
     /// Every known case, in wire order.
-    public static let allKnown: [HiringTeamRole] = [.unspecified, .hiringManager, .recruiter, .coordinator, .sourcer, .interviewer, .admin]
+    public static let allKnown: [HiringTeamRole] = [
+        .unspecified, .hiringManager, .recruiter, .coordinator, .sourcer, .interviewer, .admin,
+    ]
 }

@@ -63,6 +63,8 @@ public struct Integration: ProtoMessage {
 extension Integration: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Integration
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Integration" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 
@@ -129,7 +131,9 @@ extension Integration: CBridgedMessage {
         if let p = m.tenant_url { self.tenantURL = try ProtoBridge.string(p, field: "tenant_url") }
         if let p = m.login { self.login = try ProtoBridge.string(p, field: "login") }
         if m.has_status != 0 { self.status = IntegrationStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) }
-        if m.has_setup_status != 0 { self.setupStatus = SetupStatus(rawValue: Int32(truncatingIfNeeded: m.setup_status.rawValue)) }
+        if m.has_setup_status != 0 {
+            self.setupStatus = SetupStatus(rawValue: Int32(truncatingIfNeeded: m.setup_status.rawValue))
+        }
         if let p = m.status_reason { self.statusReason = try ProtoBridge.string(p, field: "status_reason") }
         if let p = m.settings { self.settings = try IntegrationSettings(c: p) }
         if m.has_created_at != 0 { self.createdAt = m.created_at }

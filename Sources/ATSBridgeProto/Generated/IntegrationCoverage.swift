@@ -27,6 +27,8 @@ public struct IntegrationCoverage: ProtoMessage {
 extension IntegrationCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationCoverage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.IntegrationCoverage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -40,7 +42,9 @@ extension IntegrationCoverage: CBridgedMessage {
         atsbridge__v1__integration_coverage__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__integration_coverage__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__integration_coverage__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__integration_coverage__pack(c, out)
@@ -60,8 +64,16 @@ extension IntegrationCoverage: CBridgedMessage {
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee
-        if m.n_models > 0 { self.models = try ProtoBridge.messages(m.models, count: m.n_models, as: ModelCoverage.self) }
-        if m.n_write_actions > 0 { self.writeActions = try ProtoBridge.messages(m.write_actions, count: m.n_write_actions, as: WriteActionCoverage.self) }
+        if m.n_models > 0 {
+            self.models = try ProtoBridge.messages(m.models, count: m.n_models, as: ModelCoverage.self)
+        }
+        if m.n_write_actions > 0 {
+            self.writeActions = try ProtoBridge.messages(
+                m.write_actions,
+                count: m.n_write_actions,
+                as: WriteActionCoverage.self
+            )
+        }
     }
 }
 

@@ -23,6 +23,8 @@ public struct IntegrationList: ProtoMessage {
 extension IntegrationList: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationList
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.IntegrationList" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -52,7 +54,9 @@ extension IntegrationList: CBridgedMessage {
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee
-        if m.n_integrations > 0 { self.integrations = try ProtoBridge.messages(m.integrations, count: m.n_integrations, as: Integration.self) }
+        if m.n_integrations > 0 {
+            self.integrations = try ProtoBridge.messages(m.integrations, count: m.n_integrations, as: Integration.self)
+        }
     }
 }
 

@@ -23,6 +23,8 @@ public struct IntegrationRequest: ProtoMessage {
 extension IntegrationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.IntegrationRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "integration_id")] }
 
@@ -36,7 +38,9 @@ extension IntegrationRequest: CBridgedMessage {
         atsbridge__v1__integration_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__integration_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__integration_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__integration_request__pack(c, out)

@@ -35,6 +35,8 @@ public struct IntegrationSettings: ProtoMessage {
 extension IntegrationSettings: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationSettings
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.IntegrationSettings" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -48,7 +50,9 @@ extension IntegrationSettings: CBridgedMessage {
         atsbridge__v1__integration_settings__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__integration_settings__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__integration_settings__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__integration_settings__pack(c, out)
@@ -75,7 +79,9 @@ extension IntegrationSettings: CBridgedMessage {
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee
-        if m.has_sync_only_created_applications != 0 { self.syncOnlyCreatedApplications = (m.sync_only_created_applications != 0) }
+        if m.has_sync_only_created_applications != 0 {
+            self.syncOnlyCreatedApplications = (m.sync_only_created_applications != 0)
+        }
         if m.has_source_writing_enabled != 0 { self.sourceWritingEnabled = (m.source_writing_enabled != 0) }
         if let p = m.source_name { self.sourceName = try ProtoBridge.string(p, field: "source_name") }
         if m.has_sync_interval_ms != 0 { self.syncIntervalMs = m.sync_interval_ms }

@@ -103,6 +103,8 @@ public struct Job: ProtoMessage {
 extension Job: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Job
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Job" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 
@@ -207,11 +209,17 @@ extension Job: CBridgedMessage {
         if m.has_remote_deleted_at != 0 { self.remoteDeletedAt = m.remote_deleted_at }
         if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
         if let p = m.description { self.description = try ProtoBridge.string(p, field: "description") }
-        if m.has_employment_type != 0 { self.employmentType = EmploymentType(rawValue: Int32(truncatingIfNeeded: m.employment_type.rawValue)) }
-        if let p = m.employment_type_raw { self.employmentTypeRaw = try ProtoBridge.string(p, field: "employment_type_raw") }
+        if m.has_employment_type != 0 {
+            self.employmentType = EmploymentType(rawValue: Int32(truncatingIfNeeded: m.employment_type.rawValue))
+        }
+        if let p = m.employment_type_raw {
+            self.employmentTypeRaw = try ProtoBridge.string(p, field: "employment_type_raw")
+        }
         if m.has_status != 0 { self.status = JobStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) }
         if let p = m.status_raw { self.statusRaw = try ProtoBridge.string(p, field: "status_raw") }
-        if m.has_visibility != 0 { self.visibility = Visibility(rawValue: Int32(truncatingIfNeeded: m.visibility.rawValue)) }
+        if m.has_visibility != 0 {
+            self.visibility = Visibility(rawValue: Int32(truncatingIfNeeded: m.visibility.rawValue))
+        }
         if let p = m.visibility_raw { self.visibilityRaw = try ProtoBridge.string(p, field: "visibility_raw") }
         if let p = m.department { self.department = try ProtoBridge.string(p, field: "department") }
         if let p = m.experience_level { self.experienceLevel = try ProtoBridge.string(p, field: "experience_level") }
@@ -221,7 +229,9 @@ extension Job: CBridgedMessage {
         if m.has_remote_updated_at != 0 { self.remoteUpdatedAt = m.remote_updated_at }
         if m.has_remote_data != 0 { self.remoteData = ProtoBridge.bytes(m.remote_data) }
         if m.n_stages > 0 { self.stages = try ProtoBridge.messages(m.stages, count: m.n_stages, as: JobStage.self) }
-        if m.n_hiring_team > 0 { self.hiringTeam = try ProtoBridge.messages(m.hiring_team, count: m.n_hiring_team, as: HiringTeamMember.self) }
+        if m.n_hiring_team > 0 {
+            self.hiringTeam = try ProtoBridge.messages(m.hiring_team, count: m.n_hiring_team, as: HiringTeamMember.self)
+        }
     }
 }
 

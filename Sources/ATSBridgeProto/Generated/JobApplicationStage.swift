@@ -47,6 +47,8 @@ public struct JobApplicationStage: ProtoMessage {
 extension JobApplicationStage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobApplicationStage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobApplicationStage" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 
@@ -60,7 +62,9 @@ extension JobApplicationStage: CBridgedMessage {
         atsbridge__v1__job_application_stage__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__job_application_stage__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__job_application_stage__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__job_application_stage__pack(c, out)

@@ -27,6 +27,8 @@ public struct JobApplicationStagePage: ProtoMessage {
 extension JobApplicationStagePage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobApplicationStagePage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobApplicationStagePage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -40,7 +42,9 @@ extension JobApplicationStagePage: CBridgedMessage {
         atsbridge__v1__job_application_stage_page__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__job_application_stage_page__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__job_application_stage_page__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__job_application_stage_page__pack(c, out)
@@ -59,7 +63,9 @@ extension JobApplicationStagePage: CBridgedMessage {
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee
-        if m.n_items > 0 { self.items = try ProtoBridge.messages(m.items, count: m.n_items, as: JobApplicationStage.self) }
+        if m.n_items > 0 {
+            self.items = try ProtoBridge.messages(m.items, count: m.n_items, as: JobApplicationStage.self)
+        }
         if let p = m.next_cursor { self.nextCursor = try ProtoBridge.string(p, field: "next_cursor") }
     }
 }

@@ -47,6 +47,8 @@ public struct JobHiringTeamMember: ProtoMessage {
 extension JobHiringTeamMember: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobHiringTeamMember
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobHiringTeamMember" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 
@@ -60,7 +62,9 @@ extension JobHiringTeamMember: CBridgedMessage {
         atsbridge__v1__job_hiring_team_member__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__job_hiring_team_member__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__job_hiring_team_member__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__job_hiring_team_member__pack(c, out)

@@ -27,6 +27,8 @@ public struct JobPage: ProtoMessage {
 extension JobPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobPage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobPage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -31,6 +31,8 @@ public struct JobRole: ProtoMessage {
 extension JobRole: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobRole
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobRole" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -68,7 +70,9 @@ extension JobRole: CBridgedMessage {
         let m = c.pointee
         if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
         if let p = m.remote_label { self.remoteLabel = try ProtoBridge.string(p, field: "remote_label") }
-        if m.has_unified_type != 0 { self.unifiedType = HiringTeamRole(rawValue: Int32(truncatingIfNeeded: m.unified_type.rawValue)) }
+        if m.has_unified_type != 0 {
+            self.unifiedType = HiringTeamRole(rawValue: Int32(truncatingIfNeeded: m.unified_type.rawValue))
+        }
     }
 }
 

@@ -35,6 +35,8 @@ public struct JobStage: ProtoMessage {
 extension JobStage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobStage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobStage" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 

@@ -31,6 +31,8 @@ public struct JobSummary: ProtoMessage {
 extension JobSummary: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobSummary
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobSummary" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 

@@ -39,6 +39,8 @@ public struct ListApplicationsRequest: ProtoMessage {
 extension ListApplicationsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListApplicationsRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListApplicationsRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -52,7 +54,9 @@ extension ListApplicationsRequest: CBridgedMessage {
         atsbridge__v1__list_applications_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__list_applications_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__list_applications_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__list_applications_request__pack(c, out)
@@ -84,10 +88,26 @@ extension ListApplicationsRequest: CBridgedMessage {
         self.init()
         let m = c.pointee
         if let p = m.page { self.page = try PageRequest(c: p) }
-        if m.n_outcomes > 0 { self.outcomes = ProtoBridge.scalars(m.outcomes, count: m.n_outcomes) { ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: $0.rawValue)) } }
+        if m.n_outcomes > 0 {
+            self.outcomes = ProtoBridge.scalars(m.outcomes, count: m.n_outcomes) {
+                ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
+            }
+        }
         if m.n_job_ids > 0 { self.jobIDs = try ProtoBridge.strings(m.job_ids, count: m.n_job_ids, field: "job_ids") }
-        if m.n_job_remote_ids > 0 { self.jobRemoteIDs = try ProtoBridge.strings(m.job_remote_ids, count: m.n_job_remote_ids, field: "job_remote_ids") }
-        if m.n_current_stage_ids > 0 { self.currentStageIDs = try ProtoBridge.strings(m.current_stage_ids, count: m.n_current_stage_ids, field: "current_stage_ids") }
+        if m.n_job_remote_ids > 0 {
+            self.jobRemoteIDs = try ProtoBridge.strings(
+                m.job_remote_ids,
+                count: m.n_job_remote_ids,
+                field: "job_remote_ids"
+            )
+        }
+        if m.n_current_stage_ids > 0 {
+            self.currentStageIDs = try ProtoBridge.strings(
+                m.current_stage_ids,
+                count: m.n_current_stage_ids,
+                field: "current_stage_ids"
+            )
+        }
     }
 }
 

@@ -39,6 +39,8 @@ public struct ListCandidatesRequest: ProtoMessage {
 extension ListCandidatesRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListCandidatesRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListCandidatesRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -52,7 +54,9 @@ extension ListCandidatesRequest: CBridgedMessage {
         atsbridge__v1__list_candidates_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__list_candidates_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__list_candidates_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__list_candidates_request__pack(c, out)

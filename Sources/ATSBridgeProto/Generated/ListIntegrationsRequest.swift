@@ -23,6 +23,8 @@ public struct ListIntegrationsRequest: ProtoMessage {
 extension ListIntegrationsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListIntegrationsRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListIntegrationsRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -36,7 +38,9 @@ extension ListIntegrationsRequest: CBridgedMessage {
         atsbridge__v1__list_integrations_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__list_integrations_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__list_integrations_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__list_integrations_request__pack(c, out)

@@ -23,10 +23,14 @@ public struct ListJobApplicationStagesRequest: ProtoMessage {
 extension ListJobApplicationStagesRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListJobApplicationStagesRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListJobApplicationStagesRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
-    static func cInit(_ c: UnsafeMutablePointer<CStruct>) { atsbridge__v1__list_job_application_stages_request__init(c) }
+    static func cInit(_ c: UnsafeMutablePointer<CStruct>) {
+        atsbridge__v1__list_job_application_stages_request__init(c)
+    }
 
     static func cUnpack(
         _ allocator: UnsafeMutablePointer<ProtobufCAllocator>,
@@ -36,7 +40,9 @@ extension ListJobApplicationStagesRequest: CBridgedMessage {
         atsbridge__v1__list_job_application_stages_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__list_job_application_stages_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__list_job_application_stages_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__list_job_application_stages_request__pack(c, out)

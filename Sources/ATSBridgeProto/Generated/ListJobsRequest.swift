@@ -39,6 +39,8 @@ public struct ListJobsRequest: ProtoMessage {
 extension ListJobsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListJobsRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListJobsRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -68,11 +70,15 @@ extension ListJobsRequest: CBridgedMessage {
         }
         if !self.employmentTypes.isEmpty {
             c.pointee.n_employment_types = self.employmentTypes.count
-            c.pointee.employment_types = arena.enums(self.employmentTypes) { .init(rawValue: .init(truncatingIfNeeded: $0.rawValue)) }
+            c.pointee.employment_types = arena.enums(self.employmentTypes) {
+                .init(rawValue: .init(truncatingIfNeeded: $0.rawValue))
+            }
         }
         if !self.visibilities.isEmpty {
             c.pointee.n_visibilities = self.visibilities.count
-            c.pointee.visibilities = arena.enums(self.visibilities) { .init(rawValue: .init(truncatingIfNeeded: $0.rawValue)) }
+            c.pointee.visibilities = arena.enums(self.visibilities) {
+                .init(rawValue: .init(truncatingIfNeeded: $0.rawValue))
+            }
         }
         if let value = self.nameContains {
             c.pointee.name_contains = try arena.cString(value, field: "name_contains")
@@ -83,9 +89,21 @@ extension ListJobsRequest: CBridgedMessage {
         self.init()
         let m = c.pointee
         if let p = m.page { self.page = try PageRequest(c: p) }
-        if m.n_statuses > 0 { self.statuses = ProtoBridge.scalars(m.statuses, count: m.n_statuses) { JobStatus(rawValue: Int32(truncatingIfNeeded: $0.rawValue)) } }
-        if m.n_employment_types > 0 { self.employmentTypes = ProtoBridge.scalars(m.employment_types, count: m.n_employment_types) { EmploymentType(rawValue: Int32(truncatingIfNeeded: $0.rawValue)) } }
-        if m.n_visibilities > 0 { self.visibilities = ProtoBridge.scalars(m.visibilities, count: m.n_visibilities) { Visibility(rawValue: Int32(truncatingIfNeeded: $0.rawValue)) } }
+        if m.n_statuses > 0 {
+            self.statuses = ProtoBridge.scalars(m.statuses, count: m.n_statuses) {
+                JobStatus(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
+            }
+        }
+        if m.n_employment_types > 0 {
+            self.employmentTypes = ProtoBridge.scalars(m.employment_types, count: m.n_employment_types) {
+                EmploymentType(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
+            }
+        }
+        if m.n_visibilities > 0 {
+            self.visibilities = ProtoBridge.scalars(m.visibilities, count: m.n_visibilities) {
+                Visibility(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
+            }
+        }
         if let p = m.name_contains { self.nameContains = try ProtoBridge.string(p, field: "name_contains") }
     }
 }

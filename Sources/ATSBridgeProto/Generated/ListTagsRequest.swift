@@ -23,6 +23,8 @@ public struct ListTagsRequest: ProtoMessage {
 extension ListTagsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListTagsRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListTagsRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -27,6 +27,8 @@ public struct ListUsersRequest: ProtoMessage {
 extension ListUsersRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListUsersRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListUsersRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -40,7 +42,9 @@ extension ListUsersRequest: CBridgedMessage {
         atsbridge__v1__list_users_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__list_users_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__list_users_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__list_users_request__pack(c, out)

@@ -47,6 +47,8 @@ public struct Location: ProtoMessage {
 extension Location: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Location
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Location" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -27,6 +27,8 @@ public struct MetadataEntry: ProtoMessage {
 extension MetadataEntry: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__MetadataEntry
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.MetadataEntry" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "key")] }
 

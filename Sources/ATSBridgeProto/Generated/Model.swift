@@ -96,5 +96,8 @@ public enum Model: Sendable, Hashable {
     }
 
     /// Every known case, in wire order.
-    public static let allKnown: [Model] = [.unspecified, .user, .job, .candidate, .applicationStage, .application, .tag, .candidateTag, .jobApplicationStage, .jobHiringTeamMember]
+    public static let allKnown: [Model] = [
+        .unspecified, .user, .job, .candidate, .applicationStage, .application, .tag, .candidateTag,
+        .jobApplicationStage, .jobHiringTeamMember,
+    ]
 }

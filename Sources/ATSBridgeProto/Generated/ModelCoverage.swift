@@ -35,6 +35,8 @@ public struct ModelCoverage: ProtoMessage {
 extension ModelCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ModelCoverage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ModelCoverage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -78,7 +80,9 @@ extension ModelCoverage: CBridgedMessage {
         if m.has_model != 0 { self.model = Model(rawValue: Int32(truncatingIfNeeded: m.model.rawValue)) }
         if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
         if m.has_status != 0 { self.status = CoverageStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) }
-        if m.n_fields > 0 { self.fields = try ProtoBridge.messages(m.fields, count: m.n_fields, as: FieldCoverage.self) }
+        if m.n_fields > 0 {
+            self.fields = try ProtoBridge.messages(m.fields, count: m.n_fields, as: FieldCoverage.self)
+        }
     }
 }
 

@@ -43,6 +43,8 @@ public struct PageRequest: ProtoMessage {
 extension PageRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PageRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.PageRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -96,7 +98,9 @@ extension PageRequest: CBridgedMessage {
         if m.has_updated_after != 0 { self.updatedAfter = m.updated_after }
         if m.has_include_deleted != 0 { self.includeDeleted = (m.include_deleted != 0) }
         if m.n_ids > 0 { self.ids = try ProtoBridge.strings(m.ids, count: m.n_ids, field: "ids") }
-        if m.n_remote_ids > 0 { self.remoteIDs = try ProtoBridge.strings(m.remote_ids, count: m.n_remote_ids, field: "remote_ids") }
+        if m.n_remote_ids > 0 {
+            self.remoteIDs = try ProtoBridge.strings(m.remote_ids, count: m.n_remote_ids, field: "remote_ids")
+        }
     }
 }
 

@@ -27,6 +27,8 @@ public struct PhoneNumber: ProtoMessage {
 extension PhoneNumber: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PhoneNumber
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.PhoneNumber" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -23,6 +23,8 @@ public struct PingRequest: ProtoMessage {
 extension PingRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PingRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.PingRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

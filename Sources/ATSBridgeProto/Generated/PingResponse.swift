@@ -31,6 +31,8 @@ public struct PingResponse: ProtoMessage {
 extension PingResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PingResponse
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.PingResponse" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

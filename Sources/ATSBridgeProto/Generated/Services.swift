@@ -61,7 +61,10 @@ public enum AdminService {
     )
 
     /// Every method of the service.
-    public static let methods: [any MethodDescribing] = [createIntegration, listIntegrations, getIntegration, pauseIntegration, resumeIntegration, deleteIntegration, triggerSync, getSyncStatus, getCoverage]
+    public static let methods: [any MethodDescribing] = [
+        createIntegration, listIntegrations, getIntegration, pauseIntegration, resumeIntegration, deleteIntegration,
+        triggerSync, getSyncStatus, getCoverage,
+    ]
 }
 
 /// The change stream.
@@ -212,13 +215,17 @@ public enum AtsReadService {
         kind: .unary
     )
     /// Streams every matching job-specific application stage, a page per message, each page with its resume cursor.
-    public static let listJobApplicationStages = MethodDescriptor<ListJobApplicationStagesRequest, JobApplicationStagePage>(
+    public static let listJobApplicationStages = MethodDescriptor<
+        ListJobApplicationStagesRequest, JobApplicationStagePage
+    >(
         service: name,
         method: "ListJobApplicationStages",
         kind: .serverStreaming
     )
     /// One page of job-specific application stages.
-    public static let getJobApplicationStagePage = MethodDescriptor<ListJobApplicationStagesRequest, JobApplicationStagePage>(
+    public static let getJobApplicationStagePage = MethodDescriptor<
+        ListJobApplicationStagesRequest, JobApplicationStagePage
+    >(
         service: name,
         method: "GetJobApplicationStagePage",
         kind: .unary
@@ -230,13 +237,17 @@ public enum AtsReadService {
         kind: .unary
     )
     /// Streams every matching job hiring-team member, a page per message, each page with its resume cursor.
-    public static let listJobHiringTeamMembers = MethodDescriptor<ListJobHiringTeamMembersRequest, JobHiringTeamMemberPage>(
+    public static let listJobHiringTeamMembers = MethodDescriptor<
+        ListJobHiringTeamMembersRequest, JobHiringTeamMemberPage
+    >(
         service: name,
         method: "ListJobHiringTeamMembers",
         kind: .serverStreaming
     )
     /// One page of job hiring-team members.
-    public static let getJobHiringTeamMemberPage = MethodDescriptor<ListJobHiringTeamMembersRequest, JobHiringTeamMemberPage>(
+    public static let getJobHiringTeamMemberPage = MethodDescriptor<
+        ListJobHiringTeamMembersRequest, JobHiringTeamMemberPage
+    >(
         service: name,
         method: "GetJobHiringTeamMemberPage",
         kind: .unary
@@ -249,7 +260,13 @@ public enum AtsReadService {
     )
 
     /// Every method of the service.
-    public static let methods: [any MethodDescribing] = [listUsers, getUserPage, getUser, listJobs, getJobPage, getJob, listCandidates, getCandidatePage, getCandidate, listApplicationStages, getApplicationStagePage, getApplicationStage, listApplications, getApplicationPage, getApplication, listTags, getTagPage, getTag, listCandidateTags, getCandidateTagPage, getCandidateTag, listJobApplicationStages, getJobApplicationStagePage, getJobApplicationStage, listJobHiringTeamMembers, getJobHiringTeamMemberPage, getJobHiringTeamMember]
+    public static let methods: [any MethodDescribing] = [
+        listUsers, getUserPage, getUser, listJobs, getJobPage, getJob, listCandidates, getCandidatePage, getCandidate,
+        listApplicationStages, getApplicationStagePage, getApplicationStage, listApplications, getApplicationPage,
+        getApplication, listTags, getTagPage, getTag, listCandidateTags, getCandidateTagPage, getCandidateTag,
+        listJobApplicationStages, getJobApplicationStagePage, getJobApplicationStage, listJobHiringTeamMembers,
+        getJobHiringTeamMemberPage, getJobHiringTeamMember,
+    ]
 }
 
 /// Liveness and version of the server.

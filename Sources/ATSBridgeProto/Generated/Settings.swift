@@ -35,6 +35,8 @@ public struct Settings: ProtoMessage {
 extension Settings: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Settings
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Settings" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -23,6 +23,8 @@ public struct SourceInput: ProtoMessage {
 extension SourceInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SourceInput
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.SourceInput" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -35,6 +35,8 @@ public struct StageSummary: ProtoMessage {
 extension StageSummary: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__StageSummary
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.StageSummary" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 

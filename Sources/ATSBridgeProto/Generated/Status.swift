@@ -35,6 +35,8 @@ public struct Status: ProtoMessage {
 extension Status: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Status
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Status" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "code")] }
 
@@ -74,7 +76,9 @@ extension Status: CBridgedMessage {
         self.code = StatusCode(rawValue: Int32(truncatingIfNeeded: m.code.rawValue))
         if let p = m.error_code { self.errorCode = try ProtoBridge.string(p, field: "error_code") }
         if let p = m.message { self.message = try ProtoBridge.string(p, field: "message") }
-        if m.n_details > 0 { self.details = try ProtoBridge.messages(m.details, count: m.n_details, as: ErrorDetail.self) }
+        if m.n_details > 0 {
+            self.details = try ProtoBridge.messages(m.details, count: m.n_details, as: ErrorDetail.self)
+        }
     }
 }
 

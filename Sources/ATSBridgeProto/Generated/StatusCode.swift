@@ -138,5 +138,9 @@ public enum StatusCode: Sendable, Hashable {
     }
 
     /// Every known case, in wire order.
-    public static let allKnown: [StatusCode] = [.ok, .cancelled, .unknown, .invalidArgument, .deadlineExceeded, .notFound, .alreadyExists, .permissionDenied, .resourceExhausted, .failedPrecondition, .aborted, .outOfRange, .unimplemented, .internal, .unavailable, .dataLoss, .unauthenticated]
+    public static let allKnown: [StatusCode] = [
+        .ok, .cancelled, .unknown, .invalidArgument, .deadlineExceeded, .notFound, .alreadyExists, .permissionDenied,
+        .resourceExhausted, .failedPrecondition, .aborted, .outOfRange, .unimplemented, .internal, .unavailable,
+        .dataLoss, .unauthenticated,
+    ]
 }

@@ -67,6 +67,8 @@ public struct SyncRun: ProtoMessage {
 extension SyncRun: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncRun
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.SyncRun" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 

@@ -27,6 +27,8 @@ public struct SyncStatus: ProtoMessage {
 extension SyncStatus: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncStatus
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.SyncStatus" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -27,6 +27,8 @@ public struct SyncStatusRequest: ProtoMessage {
 extension SyncStatusRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncStatusRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.SyncStatusRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "integration_id")] }
 
@@ -40,7 +42,9 @@ extension SyncStatusRequest: CBridgedMessage {
         atsbridge__v1__sync_status_request__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__sync_status_request__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__sync_status_request__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__sync_status_request__pack(c, out)

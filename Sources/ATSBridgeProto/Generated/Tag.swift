@@ -43,6 +43,8 @@ public struct Tag: ProtoMessage {
 extension Tag: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Tag
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Tag" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 

@@ -27,6 +27,8 @@ public struct TagPage: ProtoMessage {
 extension TagPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__TagPage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.TagPage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

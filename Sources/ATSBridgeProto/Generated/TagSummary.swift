@@ -31,6 +31,8 @@ public struct TagSummary: ProtoMessage {
 extension TagSummary: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__TagSummary
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.TagSummary" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 

@@ -51,6 +51,8 @@ public struct User: ProtoMessage {
 extension User: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__User
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.User" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
 

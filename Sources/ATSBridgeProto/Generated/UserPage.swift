@@ -27,6 +27,8 @@ public struct UserPage: ProtoMessage {
 extension UserPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__UserPage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.UserPage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -23,6 +23,8 @@ public struct Warning: ProtoMessage {
 extension Warning: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Warning
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Warning" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 

@@ -27,6 +27,8 @@ public struct WatchRequest: ProtoMessage {
 extension WatchRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__WatchRequest
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.WatchRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -61,7 +63,11 @@ extension WatchRequest: CBridgedMessage {
         self.init()
         let m = c.pointee
         if m.has_after_sequence != 0 { self.afterSequence = m.after_sequence }
-        if m.n_models > 0 { self.models = ProtoBridge.scalars(m.models, count: m.n_models) { Model(rawValue: Int32(truncatingIfNeeded: $0.rawValue)) } }
+        if m.n_models > 0 {
+            self.models = ProtoBridge.scalars(m.models, count: m.n_models) {
+                Model(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
+            }
+        }
     }
 }
 

@@ -31,6 +31,8 @@ public struct WriteActionCoverage: ProtoMessage {
 extension WriteActionCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__WriteActionCoverage
 
+    /// The full protobuf name of the message.
+    /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.WriteActionCoverage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
 
@@ -44,7 +46,9 @@ extension WriteActionCoverage: CBridgedMessage {
         atsbridge__v1__write_action_coverage__unpack(allocator, count, bytes)
     }
 
-    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int { atsbridge__v1__write_action_coverage__get_packed_size(c) }
+    static func cPackedSize(_ c: UnsafePointer<CStruct>) -> Int {
+        atsbridge__v1__write_action_coverage__get_packed_size(c)
+    }
 
     static func cPack(_ c: UnsafePointer<CStruct>, _ out: UnsafeMutablePointer<UInt8>) -> Int {
         atsbridge__v1__write_action_coverage__pack(c, out)
@@ -69,7 +73,9 @@ extension WriteActionCoverage: CBridgedMessage {
         let m = c.pointee
         if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
         if m.has_status != 0 { self.status = CoverageStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) }
-        if m.n_fields > 0 { self.fields = try ProtoBridge.messages(m.fields, count: m.n_fields, as: FieldCoverage.self) }
+        if m.n_fields > 0 {
+            self.fields = try ProtoBridge.messages(m.fields, count: m.n_fields, as: FieldCoverage.self)
+        }
     }
 }
 

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Checks formatting with the repository's .swift-format (strict: warnings fail).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift format lint --strict --recursive Sources Tests Package.swift Benchmarks/Package.swift \
+  Benchmarks/Sources/BenchmarkSupport Benchmarks/Sources/CodecBenchmarks
