@@ -16,12 +16,20 @@ let package = Package(
     products: [
         .library(name: "ATSBridgeProto", targets: ["ATSBridgeProto"]),
         .library(name: "ATSBridgeCore", targets: ["ATSBridgeCore"]),
+        .library(name: "ATSBridgeRPC", targets: ["ATSBridgeRPC"]),
+        .library(name: "ATSBridgeServer", targets: ["ATSBridgeServer"]),
+        .library(name: "ATSBridgeClient", targets: ["ATSBridgeClient"]),
+        .library(name: "ATSBridgeAPI", targets: ["ATSBridgeAPI"]),
         // Sample records for tests and the Benchmarks package; not for production use.
         .library(name: "ATSBridgeTestSupport", targets: ["ATSBridgeTestSupport"]),
         .executable(name: "atsbridge", targets: ["atsbridge"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C: libprotobuf-c through pkg-config, and the committed protoc-c output.
@@ -38,9 +46,55 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // Core: domain types, errors, configuration. No NIO, no I/O.
-        .target(name: "ATSBridgeCore", dependencies: ["ATSBridgeProto"], swiftSettings: swiftSettings),
+        .target(
+            name: "ATSBridgeCore",
+            dependencies: [
+                "ATSBridgeProto",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // RPC: frame codec, connection state, method registry and dispatcher. NIOCore only.
+        .target(
+            name: "ATSBridgeRPC",
+            dependencies: [
+                "ATSBridgeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Server: the TCP listener and its graceful shutdown.
+        .target(
+            name: "ATSBridgeServer",
+            dependencies: [
+                "ATSBridgeRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Client: the typed Swift client.
+        .target(
+            name: "ATSBridgeClient",
+            dependencies: [
+                "ATSBridgeRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // API: the services (read, health; write and admin later) registered on the router.
+        .target(name: "ATSBridgeAPI", dependencies: ["ATSBridgeRPC"], swiftSettings: swiftSettings),
         // Sample records shared by the tests and the Benchmarks package.
-        .target(name: "ATSBridgeTestSupport", dependencies: ["ATSBridgeProto"], swiftSettings: swiftSettings),
+        .target(
+            name: "ATSBridgeTestSupport",
+            dependencies: ["ATSBridgeProto", "ATSBridgeCore"],
+            swiftSettings: swiftSettings
+        ),
         // App: the `atsbridge` executable.
         .executableTarget(
             name: "atsbridge",
@@ -53,6 +107,17 @@ let package = Package(
         .testTarget(
             name: "ATSBridgeProtoTests",
             dependencies: ["ATSBridgeProto", "ATSBridgeTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ATSBridgeRPCTests",
+            dependencies: [
+                "ATSBridgeRPC", "ATSBridgeServer", "ATSBridgeClient", "ATSBridgeAPI", "ATSBridgeTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -25,6 +25,22 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
         public static let internalError = Self("PLATFORM.INTERNAL_ERROR", status: .internal)
         /// The record does not exist.
         public static let notFound = Self("PLATFORM.NOT_FOUND", status: .notFound)
+        /// The API key is missing or unknown.
+        public static let authenticationInvalid = Self("PLATFORM.AUTHENTICATION_INVALID", status: .unauthenticated)
+        /// The API key may not do this, or not for this integration.
+        public static let permissionDenied = Self("PLATFORM.PERMISSION_DENIED", status: .permissionDenied)
+        /// A unary or server-streaming call received more than one request message.
+        public static let cardinalityViolation = Self("PLATFORM.CARDINALITY_VIOLATION", status: .invalidArgument)
+        /// The method does not exist.
+        public static let unimplemented = Self("PLATFORM.UNIMPLEMENTED", status: .unimplemented)
+        /// A limit was hit: too many calls, a message too large.
+        public static let resourceExhausted = Self("PLATFORM.RESOURCE_EXHAUSTED", status: .resourceExhausted)
+        /// The server is shutting down or unreachable.
+        public static let unavailable = Self("PLATFORM.UNAVAILABLE", status: .unavailable)
+        /// The call's deadline passed.
+        public static let deadlineExceeded = Self("PLATFORM.DEADLINE_EXCEEDED", status: .deadlineExceeded)
+        /// The call was cancelled.
+        public static let cancelled = Self("PLATFORM.CANCELLED", status: .cancelled)
 
         /// The dotted code.
         public var description: String { self.dotted }
@@ -49,6 +65,16 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
 }
 
 extension ATSBridgeError {
+    /// The final status a call that failed with this error ends with.
+    public var status: Status {
+        Status(code: self.code.status, errorCode: self.code.dotted, message: self.message)
+    }
+
+    /// Recreates an error from a call's final status, as a client receives it.
+    public init(status: Status) {
+        self.init(Code(status.errorCode ?? "", status: status.code), status.message ?? "")
+    }
+
     /// Maps a decoding error of untrusted input to `PLATFORM.INPUT_INVALID`.
     public init(decoding error: ProtoCodecError) {
         self.init(.inputInvalid, error.description, cause: error)

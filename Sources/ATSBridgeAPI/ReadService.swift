@@ -1,0 +1,155 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+public import ATSBridgeRPC
+
+/// `atsbridge.v1.AtsRead`: paged and streamed lists of every model, and gets by id, answered
+/// from the store's stored bytes without decoding them.
+public struct ReadService: Sendable {
+    private let store: any RecordReading
+
+    /// Creates the service over a store.
+    public init(store: any RecordReading) {
+        self.store = store
+    }
+
+    /// Registers every read method.
+    public func register(in router: inout RPCRouter) {
+        self.register(
+            router: &router,
+            model: .user,
+            list: AtsReadService.listUsers,
+            page: AtsReadService.getUserPage,
+            get: AtsReadService.getUser
+        ) { request in (request.page, .users(emails: request.emails)) }
+        self.register(
+            router: &router,
+            model: .job,
+            list: AtsReadService.listJobs,
+            page: AtsReadService.getJobPage,
+            get: AtsReadService.getJob
+        ) { request in
+            (
+                request.page,
+                .jobs(
+                    statuses: request.statuses,
+                    employmentTypes: request.employmentTypes,
+                    visibilities: request.visibilities,
+                    nameContains: request.nameContains
+                )
+            )
+        }
+        self.register(
+            router: &router,
+            model: .candidate,
+            list: AtsReadService.listCandidates,
+            page: AtsReadService.getCandidatePage,
+            get: AtsReadService.getCandidate
+        ) { request in
+            (
+                request.page,
+                .candidates(
+                    email: request.email,
+                    jobIDs: request.jobIDs,
+                    firstName: request.firstName,
+                    lastName: request.lastName
+                )
+            )
+        }
+        self.register(
+            router: &router,
+            model: .applicationStage,
+            list: AtsReadService.listApplicationStages,
+            page: AtsReadService.getApplicationStagePage,
+            get: AtsReadService.getApplicationStage
+        ) { request in (request.page, .none) }
+        self.register(
+            router: &router,
+            model: .application,
+            list: AtsReadService.listApplications,
+            page: AtsReadService.getApplicationPage,
+            get: AtsReadService.getApplication
+        ) { request in
+            (
+                request.page,
+                .applications(
+                    outcomes: request.outcomes,
+                    jobIDs: request.jobIDs,
+                    jobRemoteIDs: request.jobRemoteIDs,
+                    currentStageIDs: request.currentStageIDs
+                )
+            )
+        }
+        self.register(
+            router: &router,
+            model: .tag,
+            list: AtsReadService.listTags,
+            page: AtsReadService.getTagPage,
+            get: AtsReadService.getTag
+        ) { request in (request.page, .none) }
+        self.register(
+            router: &router,
+            model: .candidateTag,
+            list: AtsReadService.listCandidateTags,
+            page: AtsReadService.getCandidateTagPage,
+            get: AtsReadService.getCandidateTag
+        ) { request in (request.page, .none) }
+        self.register(
+            router: &router,
+            model: .jobApplicationStage,
+            list: AtsReadService.listJobApplicationStages,
+            page: AtsReadService.getJobApplicationStagePage,
+            get: AtsReadService.getJobApplicationStage
+        ) { request in (request.page, .none) }
+        self.register(
+            router: &router,
+            model: .jobHiringTeamMember,
+            list: AtsReadService.listJobHiringTeamMembers,
+            page: AtsReadService.getJobHiringTeamMemberPage,
+            get: AtsReadService.getJobHiringTeamMember
+        ) { request in (request.page, .none) }
+    }
+
+    private func register<Request: ProtoMessage, Page: ProtoMessage, Record: ProtoMessage>(
+        router: inout RPCRouter,
+        model: Model,
+        list: MethodDescriptor<Request, Page>,
+        page: MethodDescriptor<Request, Page>,
+        get: MethodDescriptor<GetRequest, Record>,
+        query: @escaping @Sendable (Request) -> (PageRequest?, ModelFilter)
+    ) {
+        let store = self.store
+        router.serverStreaming(list, access: .readIntegration) { request, writer, context in
+            let (pageRequest, filter) = query(request)
+            var recordQuery = try RecordQuery(
+                integrationID: context.integrationID,
+                model: model,
+                page: pageRequest,
+                filter: filter
+            )
+            while true {
+                try Task.checkCancellation()
+                let result = try await store.page(recordQuery)
+                try await writer.writeEncoded(EncodedPage.encode(items: result.records, nextCursor: result.nextCursor))
+                guard let next = result.nextCursor else { return }
+                recordQuery.cursor = next
+            }
+        }
+        router.unaryEncoded(page, access: .readIntegration) { request, context in
+            let (pageRequest, filter) = query(request)
+            let recordQuery = try RecordQuery(
+                integrationID: context.integrationID,
+                model: model,
+                page: pageRequest,
+                filter: filter
+            )
+            let result = try await store.page(recordQuery)
+            return EncodedPage.encode(items: result.records, nextCursor: result.nextCursor)
+        }
+        router.unaryEncoded(get, access: .readIntegration) { request, context in
+            guard let bytes = try await store.record(model, id: request.id, integrationID: context.integrationID) else {
+                throw ATSBridgeError(.notFound, "no \(model.name ?? "record") with id \(request.id)")
+            }
+            return bytes
+        }
+    }
+}

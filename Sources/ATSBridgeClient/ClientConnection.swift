@@ -1,0 +1,84 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeRPC
+import Logging
+import NIOCore
+import NIOPosix
+
+/// One TCP connection of the client, and the handler that multiplexes calls on it.
+final class ClientConnection: Sendable {
+    let channel: any Channel
+    private let handler: NIOLoopBound<ClientConnectionHandler>
+
+    private init(channel: any Channel, handler: ClientConnectionHandler) {
+        self.channel = channel
+        self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
+    }
+
+    /// Connects, and returns once the server's preface and SETTINGS have arrived.
+    static func connect(
+        host: String,
+        port: Int,
+        limits: ConnectionLimits,
+        logger: Logger
+    ) async throws -> ClientConnection {
+        // The handlers are installed before the socket connects, so the server's preface
+        // cannot arrive before the decoder is there to read it.
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connectTimeout(.seconds(5))
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(
+                            FrameDecoder(maxFrameSize: limits.maxFrameSize, maxMessageSize: limits.maxMessageSize)
+                        )
+                    )
+                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(limits: limits, logger: logger))
+                }
+            }
+            .connect(host: host, port: port)
+            .get()
+        let (connection, handshake) = try await channel.eventLoop.submit {
+            let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
+            return (ClientConnection(channel: channel, handler: handler), handler.handshakeDone)
+        }.get()
+        do {
+            try await handshake.get()
+        } catch {
+            try? await channel.close()
+            throw error
+        }
+        return connection
+    }
+
+    /// Whether the connection is open (it may still refuse calls after a GOAWAY).
+    var isActive: Bool { self.channel.isActive }
+
+    /// Opens a call and returns its stream id and events.
+    func open(
+        _ callOpen: CallOpen,
+        request: [UInt8],
+        timeout: Duration?
+    ) async throws -> (UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>) {
+        let eventLoop = self.channel.eventLoop
+        return try await eventLoop.flatSubmit {
+            self.handler.value.open(callOpen, request: request, timeout: timeout, eventLoop: eventLoop)
+        }.get()
+    }
+
+    /// Grants the server `count` more messages on a stream.
+    func grant(_ streamID: UInt32, _ count: Int) {
+        self.channel.eventLoop.execute { self.handler.value.grant(streamID, count) }
+    }
+
+    /// Cancels a call.
+    func cancel(_ streamID: UInt32) {
+        self.channel.eventLoop.execute { self.handler.value.cancel(streamID) }
+    }
+
+    /// Closes the connection.
+    func close() async {
+        try? await self.channel.close()
+    }
+}

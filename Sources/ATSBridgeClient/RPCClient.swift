@@ -1,0 +1,245 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+import ATSBridgeRPC
+public import Logging
+import NIOCore
+import Synchronization
+
+/// The typed client of an ATSBridge server.
+///
+/// Calls are multiplexed on one TCP connection, opened on first use and reopened with
+/// exponential backoff when it drops.
+///
+/// ```swift
+/// let client = RPCClient(configuration: .init(port: 7420, apiKey: key, integrationID: id))
+/// let pong = try await client.unary(HealthService.ping, PingRequest())
+/// for try await page in client.serverStreaming(AtsReadService.listCandidates, ListCandidatesRequest()) {
+///     print(page.items.count)
+/// }
+/// await client.close()
+/// ```
+public final class RPCClient: Sendable {
+    private enum ConnectionState {
+        case idle
+        case connecting([CheckedContinuation<ClientConnection, any Error>])
+        case ready(ClientConnection)
+        case closed
+    }
+
+    /// The client's configuration.
+    public let configuration: RPCClientConfiguration
+    private let logger: Logger
+    private let state = Mutex(ConnectionState.idle)
+
+    /// Creates a client. It connects on the first call.
+    public init(configuration: RPCClientConfiguration, logger: Logger = Logger(label: "atsbridge.client")) {
+        self.configuration = configuration
+        self.logger = logger
+    }
+
+    /// Makes a unary call.
+    ///
+    /// - Throws: ``ATSBridgeError`` carrying the server's status code, dotted code and message,
+    ///   or UNAVAILABLE / DEADLINE_EXCEEDED / CANCELLED raised locally.
+    public func unary<Request, Response>(
+        _ method: MethodDescriptor<Request, Response>,
+        _ request: Request,
+        options: CallOptions = CallOptions()
+    ) async throws -> Response {
+        let call = try await self.open(method.fullName, request: request, options: options)
+        var response: Response?
+        do {
+            for try await event in call.events {
+                switch event {
+                case .message(let buffer):
+                    guard response == nil else {
+                        call.connection.cancel(call.streamID)
+                        throw ATSBridgeError(.internalError, "the server sent more than one response to a unary call")
+                    }
+                    response = try Self.decode(Response.self, buffer, limits: self.configuration.connection)
+                case .status(let status):
+                    guard status.code == .ok else { throw ATSBridgeError(status: status) }
+                    guard let response else {
+                        throw ATSBridgeError(.internalError, "the server ended a unary call without a response")
+                    }
+                    return response
+                }
+            }
+        } catch {
+            call.connection.cancel(call.streamID)
+            throw error
+        }
+        call.connection.cancel(call.streamID)
+        throw Task.isCancelled
+            ? ATSBridgeError(.cancelled, "the call was cancelled") : ATSBridgeError(.unavailable, "the call ended without a status")
+    }
+
+    /// Makes a server-streaming call. The call starts when iteration starts; credit is granted
+    /// as the consumer iterates, and leaving the loop or cancelling the task cancels the call
+    /// on the server.
+    public func serverStreaming<Request, Response>(
+        _ method: MethodDescriptor<Request, Response>,
+        _ request: Request,
+        options: CallOptions = CallOptions()
+    ) -> ResponseStream<Response> {
+        ResponseStream(client: self, method: method.fullName, request: { try request.encode() }, options: options)
+    }
+
+    /// Closes the connection; calls in flight fail with UNAVAILABLE. The client cannot be
+    /// used afterwards.
+    public func close() async {
+        let previous = self.state.withLock { state -> ConnectionState in
+            defer { state = .closed }
+            return state
+        }
+        switch previous {
+        case .ready(let connection):
+            await connection.close()
+        case .connecting(let waiters):
+            for waiter in waiters { waiter.resume(throwing: ATSBridgeError(.unavailable, "the client is closed")) }
+        case .idle, .closed:
+            break
+        }
+    }
+
+    // MARK: Internals
+
+    struct OpenCall {
+        var connection: ClientConnection
+        var streamID: UInt32
+        var events: AsyncThrowingStream<ClientStreamEvent, any Error>
+    }
+
+    func open(_ method: String, request: some ProtoMessage, options: CallOptions) async throws -> OpenCall {
+        try await self.open(method, encodedRequest: try request.encode(), options: options)
+    }
+
+    func open(_ method: String, encodedRequest: [UInt8], options: CallOptions) async throws -> OpenCall {
+        let timeout = options.timeout ?? self.configuration.defaultTimeout
+        let callOpen = CallOpen(
+            method: method,
+            timeoutMs: timeout.map { UInt64(max(1, $0 / .milliseconds(1))) },
+            apiKey: self.configuration.apiKey,
+            integrationID: options.integrationID ?? self.configuration.integrationID,
+            idempotencyKey: options.idempotencyKey,
+            requestID: options.requestID,
+            metadata: options.metadata.sorted { $0.key < $1.key }.map { MetadataEntry(key: $0.key, value: $0.value) }
+        )
+        // A connection that received GOAWAY refuses new calls: retry once on a fresh one.
+        for attempt in 0..<2 {
+            let connection = try await self.connection()
+            do {
+                let (id, events) = try await connection.open(callOpen, request: encodedRequest, timeout: timeout)
+                return OpenCall(connection: connection, streamID: id, events: events)
+            } catch let error as ATSBridgeError where error.code == .unavailable && attempt == 0 {
+                self.discard(connection)
+            }
+        }
+        throw ATSBridgeError(.unavailable, "no connection accepts calls")
+    }
+
+    static func decode<M: ProtoMessage>(_ type: M.Type, _ buffer: ByteBuffer, limits: ConnectionLimits) throws -> M {
+        var decodingLimits = DecodingLimits()
+        decodingLimits.maxBytes = limits.maxMessageSize
+        do {
+            return try buffer.withUnsafeReadableBytes { try M(decoding: $0, limits: decodingLimits) }
+        } catch let error as ProtoCodecError {
+            throw ATSBridgeError(.internalError, "undecodable response: \(error.description)", cause: error)
+        }
+    }
+
+    private func discard(_ connection: ClientConnection) {
+        self.state.withLock { state in
+            if case .ready(let current) = state, current === connection { state = .idle }
+        }
+    }
+
+    private func connection() async throws -> ClientConnection {
+        enum Next {
+            case use(ClientConnection)
+            case connect
+            case wait
+            case closed
+        }
+        let next: Next = self.state.withLock { state in
+            switch state {
+            case .ready(let connection) where connection.isActive:
+                return .use(connection)
+            case .ready, .idle:
+                state = .connecting([])
+                return .connect
+            case .connecting:
+                return .wait
+            case .closed:
+                return .closed
+            }
+        }
+        switch next {
+        case .use(let connection):
+            return connection
+        case .closed:
+            throw ATSBridgeError(.unavailable, "the client is closed")
+        case .wait:
+            return try await withCheckedThrowingContinuation { continuation in
+                let immediate: Result<ClientConnection, any Error>? = self.state.withLock { state in
+                    switch state {
+                    case .connecting(var waiters):
+                        waiters.append(continuation)
+                        state = .connecting(waiters)
+                        return nil
+                    case .ready(let connection):
+                        return .success(connection)
+                    case .idle, .closed:
+                        return .failure(ATSBridgeError(.unavailable, "the connection attempt failed"))
+                    }
+                }
+                if let immediate { continuation.resume(with: immediate) }
+            }
+        case .connect:
+            let result: Result<ClientConnection, any Error>
+            do {
+                result = .success(try await self.connectWithBackoff())
+            } catch {
+                result = .failure(error)
+            }
+            let waiters = self.state.withLock { state -> [CheckedContinuation<ClientConnection, any Error>] in
+                guard case .connecting(let waiters) = state else { return [] }
+                switch result {
+                case .success(let connection): state = .ready(connection)
+                case .failure: state = .idle
+                }
+                return waiters
+            }
+            for waiter in waiters { waiter.resume(with: result) }
+            return try result.get()
+        }
+    }
+
+    private func connectWithBackoff() async throws -> ClientConnection {
+        let backoff = self.configuration.backoff
+        let giveUp = ContinuousClock.now + backoff.giveUpAfter
+        var delay = backoff.initial
+        while true {
+            do {
+                return try await ClientConnection.connect(
+                    host: self.configuration.host,
+                    port: self.configuration.port,
+                    limits: self.configuration.connection,
+                    logger: self.logger
+                )
+            } catch {
+                guard ContinuousClock.now + delay < giveUp else {
+                    throw ATSBridgeError(
+                        .unavailable,
+                        "cannot connect to \(self.configuration.host):\(self.configuration.port)",
+                        cause: error
+                    )
+                }
+                // Jitter of up to 20 % keeps many clients from reconnecting in step.
+                let jitter = Double.random(in: 0.8...1.0)
+                try await Task.sleep(for: delay * jitter)
+                delay = min(backoff.maximum, delay * backoff.multiplier)
+            }
+        }
+    }
+}

@@ -1,0 +1,75 @@
+public import ATSBridgeProto
+
+/// A query for one page of one model's records of one integration.
+///
+/// Filters AND across each other and OR within one list, like the unified API.
+public struct RecordQuery: Sendable, Hashable {
+    /// The smallest and largest page size; the default is ``defaultPageSize``.
+    public static let pageSizes = 1...1000
+    /// The page size when none is given.
+    public static let defaultPageSize = 100
+
+    /// The integration whose records are read.
+    public var integrationID: String
+    /// The model read.
+    public var model: Model
+    /// How many records per page, within ``pageSizes``.
+    public var pageSize: Int
+    /// The resume cursor of the previous page.
+    public var cursor: String?
+    /// Only records whose own fields or nested data changed after this time (ms since epoch).
+    public var updatedAfter: Int64?
+    /// Also records deleted upstream.
+    public var includeDeleted: Bool
+    /// Only these ATSBridge ids.
+    public var ids: [String]
+    /// Only these RECRU ids.
+    public var remoteIDs: [String]
+    /// The model's own filters.
+    public var filter: ModelFilter
+
+    /// Creates a query.
+    public init(
+        integrationID: String,
+        model: Model,
+        pageSize: Int = Self.defaultPageSize,
+        cursor: String? = nil,
+        updatedAfter: Int64? = nil,
+        includeDeleted: Bool = false,
+        ids: [String] = [],
+        remoteIDs: [String] = [],
+        filter: ModelFilter = .none
+    ) {
+        self.integrationID = integrationID
+        self.model = model
+        self.pageSize = pageSize
+        self.cursor = cursor
+        self.updatedAfter = updatedAfter
+        self.includeDeleted = includeDeleted
+        self.ids = ids
+        self.remoteIDs = remoteIDs
+        self.filter = filter
+    }
+
+    /// Creates a query from a request's common filters, validating them.
+    ///
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` naming the field that is out of range.
+    public init(integrationID: String, model: Model, page: PageRequest?, filter: ModelFilter = .none) throws {
+        let page = page ?? PageRequest()
+        let size = page.pageSize.map(Int.init) ?? Self.defaultPageSize
+        guard Self.pageSizes.contains(size) else {
+            throw ATSBridgeError(.inputInvalid, "page_size must be from 1 to 1000, got \(size)")
+        }
+        self.init(
+            integrationID: integrationID,
+            model: model,
+            pageSize: size,
+            cursor: page.cursor,
+            updatedAfter: page.updatedAfter,
+            includeDeleted: page.includeDeleted ?? false,
+            ids: page.ids,
+            remoteIDs: page.remoteIDs,
+            filter: filter
+        )
+    }
+}

@@ -1,0 +1,12 @@
+public import ATSBridgeProto
+
+/// The read side of the store: what the read API needs. Every store backend implements it.
+public protocol RecordReading: Sendable {
+    /// One page of records matching `query`.
+    ///
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` for a forged or corrupt cursor.
+    func page(_ query: RecordQuery) async throws -> RecordPage
+
+    /// One record by ATSBridge id, deleted or not, as its stored bytes; `nil` when absent.
+    func record(_ model: Model, id: String, integrationID: String) async throws -> [UInt8]?
+}

@@ -1,0 +1,23 @@
+/// Per-connection limits and timeouts of the RPC protocol (docs/protocol.md §1.2, §4).
+public struct ConnectionLimits: Sendable, Hashable {
+    /// The largest message accepted, in bytes. Defaults to 4 MiB.
+    public var maxMessageSize: Int = 4 << 20
+    /// The largest frame payload accepted, in bytes. Defaults to 4 MiB + 64 KiB, so that a
+    /// message slightly over ``maxMessageSize`` costs its stream, not the connection.
+    public var maxFrameSize: Int = (4 << 20) + (64 << 10)
+    /// The most calls open at once on one connection. Defaults to `100`.
+    public var maxConcurrentStreams: Int = 100
+    /// Messages a peer may send on a new stream before it needs credit. Defaults to `32`
+    /// for a client; servers announce `1` (a call has one request message).
+    public var initialCredit: Int = 32
+    /// How long a peer has to send its preface and settings. Defaults to 10 seconds.
+    public var handshakeTimeout: Duration = .seconds(10)
+    /// How long a connection with no calls may stay open. Defaults to 5 minutes.
+    public var idleTimeout: Duration = .seconds(300)
+
+    /// Creates limits with every default.
+    public init() {}
+
+    /// The default limits.
+    public static var defaults: Self { .init() }
+}

@@ -1,0 +1,84 @@
+import ATSBridgeProto
+public import NIOCore
+
+/// Splits the byte stream into the preface and frames (docs/protocol.md §1.1, §2.1).
+///
+/// The payload length is checked against `maxFrameSize` from the header, before the payload is
+/// buffered. A MESSAGE within the frame limit but over `maxMessageSize` is not buffered either:
+/// its bytes are skipped as they arrive and an ``Event/oversizedMessage(streamID:length:)``
+/// lets the connection reset that one stream.
+package struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
+    package enum Event: Sendable {
+        case preface
+        case frame(Frame)
+        case oversizedMessage(streamID: UInt32, length: Int)
+    }
+
+    package typealias InboundOut = Event
+
+    private enum State {
+        case preface
+        case frames
+        case skipping(remaining: Int)
+    }
+
+    private var state: State = .preface
+    package var maxFrameSize: Int
+    package var maxMessageSize: Int
+
+    package init(maxFrameSize: Int, maxMessageSize: Int) {
+        self.maxFrameSize = maxFrameSize
+        self.maxMessageSize = maxMessageSize
+    }
+
+    package mutating func decode(buffer: inout ByteBuffer) throws -> Event? {
+        switch self.state {
+        case .preface:
+            // Compare byte by byte so that a wrong peer is refused at its first wrong byte.
+            let expected = ConnectionPreface.bytes
+            let available = min(buffer.readableBytes, expected.count)
+            for index in 0..<available
+            where buffer.getInteger(at: buffer.readerIndex + index, as: UInt8.self) != expected[index] {
+                throw ProtocolViolation(.unavailable, "the peer does not speak ATSBridge RPC v1", silent: true)
+            }
+            guard available == expected.count else { return nil }
+            buffer.moveReaderIndex(forwardBy: expected.count)
+            self.state = .frames
+            return .preface
+
+        case .skipping(let remaining):
+            let skipped = min(remaining, buffer.readableBytes)
+            buffer.moveReaderIndex(forwardBy: skipped)
+            self.state = remaining == skipped ? .frames : .skipping(remaining: remaining - skipped)
+            return remaining == skipped ? try self.decode(buffer: &buffer) : nil
+
+        case .frames:
+            guard buffer.readableBytes >= Frame.headerSize,
+                let length = buffer.getInteger(at: buffer.readerIndex, as: UInt32.self),
+                let type = buffer.getInteger(at: buffer.readerIndex + 4, as: UInt8.self),
+                let flags = buffer.getInteger(at: buffer.readerIndex + 5, as: UInt8.self),
+                let streamID = buffer.getInteger(at: buffer.readerIndex + 6, as: UInt32.self)
+            else { return nil }
+            guard length <= self.maxFrameSize else {
+                throw ProtocolViolation(
+                    .resourceExhausted,
+                    "frame of \(length) bytes exceeds the maximum frame size of \(self.maxFrameSize)"
+                )
+            }
+            let frameType = FrameType(rawValue: type)
+            if frameType == .message, Int(length) > self.maxMessageSize {
+                buffer.moveReaderIndex(forwardBy: Frame.headerSize)
+                self.state = .skipping(remaining: Int(length))
+                return .oversizedMessage(streamID: streamID, length: Int(length))
+            }
+            guard buffer.readableBytes >= Frame.headerSize + Int(length) else { return nil }
+            buffer.moveReaderIndex(forwardBy: Frame.headerSize)
+            let payload = buffer.readSlice(length: Int(length))!
+            return .frame(Frame(type: frameType, flags: FrameFlags(rawValue: flags), streamID: streamID, payload: payload))
+        }
+    }
+
+    package mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> Event? {
+        try self.decode(buffer: &buffer)
+    }
+}

@@ -1,0 +1,124 @@
+import ATSBridgeProto
+import ATSBridgeRPC
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// A raw TCP connection for sending arbitrary bytes at the server and reading its frames,
+/// including malformed sequences no real client would send.
+final class RawConnection: Sendable {
+    /// Bytes received, and whether the server closed the connection.
+    final class Received: Sendable {
+        let state = Mutex<(bytes: [UInt8], closed: Bool)>(([], false))
+    }
+
+    /// Collects every byte the server sends.
+    final class Collector: ChannelInboundHandler, Sendable {
+        typealias InboundIn = ByteBuffer
+        let received: Received
+
+        init(received: Received) {
+            self.received = received
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let buffer = self.unwrapInboundIn(data)
+            self.received.state.withLock { $0.bytes.append(contentsOf: buffer.readableBytesView) }
+        }
+
+        func channelInactive(context: ChannelHandlerContext) {
+            self.received.state.withLock { $0.closed = true }
+        }
+    }
+
+    private let channel: any Channel
+    private let received: Received
+
+    private init(channel: any Channel, received: Received) {
+        self.channel = channel
+        self.received = received
+    }
+
+    static func connect(port: Int) async throws -> RawConnection {
+        let received = Received()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(Collector(received: received))
+                }
+            }
+            .connect(host: "127.0.0.1", port: port)
+            .get()
+        return RawConnection(channel: channel, received: received)
+    }
+
+    /// Sends the preface and empty SETTINGS.
+    static func handshaken(port: Int, initialCredit: UInt32? = nil) async throws -> RawConnection {
+        let connection = try await self.connect(port: port)
+        var bytes = ConnectionPreface.bytes
+        bytes += Self.frame(.settings, streamID: 0, payload: try Settings(initialCredit: initialCredit).encode())
+        try await connection.send(bytes)
+        return connection
+    }
+
+    static func frame(_ type: FrameType, flags: UInt8 = 0, streamID: UInt32, payload: [UInt8]) -> [UInt8] {
+        var buffer = ByteBuffer()
+        buffer.writeFrameHeader(type: type, flags: FrameFlags(rawValue: flags), streamID: streamID, length: payload.count)
+        buffer.writeBytes(payload)
+        return Array(buffer.readableBytesView)
+    }
+
+    static func callOpen(_ streamID: UInt32, method: String, apiKey: String? = TestKeys.reader, integration: String? = "int-1")
+        throws -> [UInt8]
+    {
+        self.frame(
+            .callOpen,
+            streamID: streamID,
+            payload: try CallOpen(method: method, apiKey: apiKey, integrationID: integration).encode()
+        )
+    }
+
+    func send(_ bytes: [UInt8]) async throws {
+        try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+
+    var isClosed: Bool { self.received.state.withLock { $0.closed } }
+
+    /// The frames received so far after the server's preface.
+    func frames() -> [Frame] {
+        let bytes = self.received.state.withLock { $0.bytes }
+        var buffer = ByteBuffer(bytes: bytes)
+        var decoder = FrameDecoder(maxFrameSize: 64 << 20, maxMessageSize: 64 << 20)
+        var frames: [Frame] = []
+        while let event = try? decoder.decode(buffer: &buffer) {
+            if case .frame(let frame) = event { frames.append(frame) }
+        }
+        return frames
+    }
+
+    /// Waits for a frame matching `predicate`.
+    func waitForFrame(_ what: String, _ predicate: (Frame) -> Bool) async throws -> Frame {
+        var found: Frame?
+        try await eventually(what) {
+            found = self.frames().first(where: predicate)
+            return found != nil
+        }
+        return found!
+    }
+
+    /// Waits for the STATUS of a stream.
+    func status(of streamID: UInt32) async throws -> Status {
+        let frame = try await self.waitForFrame("STATUS on stream \(streamID)") {
+            $0.type == .status && $0.streamID == streamID
+        }
+        return try Status(decoding: Array(frame.payload.readableBytesView))
+    }
+
+    func waitForClose(timeout: Duration = .seconds(5)) async throws {
+        try await eventually(timeout: timeout, "the server to close the connection") { self.isClosed }
+    }
+
+    func close() async {
+        try? await self.channel.close()
+    }
+}

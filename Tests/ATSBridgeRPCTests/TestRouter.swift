@@ -1,0 +1,87 @@
+import ATSBridgeAPI
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeRPC
+import Synchronization
+
+/// What the test handlers did, for assertions from the outside.
+final class Probe: Sendable {
+    private struct State {
+        var attemptedWrites = 0
+        var completedWrites = 0
+        var cancelled = 0
+        var finished = 0
+    }
+
+    private let state = Mutex(State())
+
+    var attemptedWrites: Int { self.state.withLock { $0.attemptedWrites } }
+    var completedWrites: Int { self.state.withLock { $0.completedWrites } }
+    var cancelled: Int { self.state.withLock { $0.cancelled } }
+    var finished: Int { self.state.withLock { $0.finished } }
+
+    func attempt() { self.state.withLock { $0.attemptedWrites += 1 } }
+    func complete() { self.state.withLock { $0.completedWrites += 1 } }
+    func cancel() { self.state.withLock { $0.cancelled += 1 } }
+    func finish() { self.state.withLock { $0.finished += 1 } }
+}
+
+/// Methods for exercising the protocol, beside the real read and health services.
+enum TestMethods {
+    static let echo = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Echo", kind: .unary)
+    static let sleep = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Sleep", kind: .unary)
+    static let infinite = MethodDescriptor<PingRequest, PingResponse>(
+        service: "test.Test",
+        method: "Infinite",
+        kind: .serverStreaming
+    )
+    static let count = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Count", kind: .serverStreaming)
+    static let adminOnly = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Admin", kind: .unary)
+    static let fails = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Fails", kind: .unary)
+
+    /// A router with the test methods, health, and reads over `store`.
+    static func router(probe: Probe, store: any RecordReading) -> RPCRouter {
+        var router = RPCRouter()
+        HealthService().register(in: &router)
+        ReadService(store: store).register(in: &router)
+        router.unary(echo, access: .readIntegration) { request, _ in PingResponse(payload: request.payload) }
+        router.unary(adminOnly, access: .admin) { request, _ in PingResponse(payload: request.payload) }
+        router.unary(fails, access: .readIntegration) { _, _ in
+            throw ATSBridgeError(.inputInvalid, "candidate.email_address is not an email address")
+        }
+        router.unary(sleep, access: .readIntegration) { request, _ in
+            let milliseconds = Int(request.payload?.first ?? 0) * 10
+            do {
+                try await Task.sleep(for: .milliseconds(milliseconds))
+            } catch {
+                probe.cancel()
+                throw error
+            }
+            probe.finish()
+            return PingResponse(payload: request.payload)
+        }
+        router.serverStreaming(infinite, access: .readIntegration) { request, writer, _ in
+            let size = Int(request.payload?.first ?? 0) * 1024
+            var counter: Int64 = 0
+            do {
+                while true {
+                    probe.attempt()
+                    try await writer.write(PingResponse(payload: [UInt8](repeating: 7, count: size), serverTime: counter))
+                    probe.complete()
+                    counter += 1
+                }
+            } catch {
+                probe.cancel()
+                throw error
+            }
+        }
+        router.serverStreaming(count, access: .readIntegration) { request, writer, _ in
+            let count = request.payload.map { $0.reduce(0) { $0 * 256 + Int($1) } } ?? 0
+            for index in 0..<count {
+                try await writer.write(PingResponse(serverTime: Int64(index)))
+            }
+            probe.finish()
+        }
+        return router
+    }
+}

@@ -1,0 +1,78 @@
+import ATSBridgeAPI
+import ATSBridgeClient
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeRPC
+import ATSBridgeServer
+import Logging
+import ServiceLifecycle
+
+/// Keys the tests use: a reader of `int-1` only, a reader of all, a writer, an admin.
+enum TestKeys {
+    static let readerOfOne = "reader-one-key"
+    static let reader = "reader-key"
+    static let admin = "admin-key"
+
+    static let all: [APIKey] = [
+        APIKey(name: "reader-one", plaintext: readerOfOne, access: .read, integrations: ["int-1"]),
+        APIKey(name: "reader", plaintext: reader, access: .read),
+        APIKey(name: "admin", plaintext: admin, access: .admin),
+    ]
+}
+
+/// Runs `body` against a live server on a free loopback port, then shuts the server down
+/// gracefully and waits for it.
+func withTestServer(
+    router: RPCRouter,
+    configure: (inout RPCServerConfiguration) -> Void = { _ in },
+    _ body: (_ port: Int) async throws -> Void
+) async throws {
+    var configuration = RPCServerConfiguration()
+    configuration.port = 0
+    configuration.shutdownGracePeriod = .seconds(2)
+    configure(&configuration)
+    let logger = Logger(label: "test.server")
+    let server = RPCServer(
+        configuration: configuration,
+        router: router,
+        authenticator: APIKeyAuthenticator(keys: TestKeys.all),
+        logger: logger
+    )
+    let group = ServiceGroup(services: [server], logger: logger)
+    try await withThrowingTaskGroup(of: Void.self) { tasks in
+        tasks.addTask { try await group.run() }
+        let port = try await server.listeningPort()
+        do {
+            try await body(port)
+        } catch {
+            await group.triggerGracefulShutdown()
+            throw error
+        }
+        await group.triggerGracefulShutdown()
+        try await tasks.waitForAll()
+    }
+}
+
+/// A client of the test server with the reader key of all integrations.
+func testClient(port: Int, apiKey: String? = TestKeys.reader, integrationID: String? = "int-1") -> RPCClient {
+    RPCClient(configuration: RPCClientConfiguration(port: port, apiKey: apiKey, integrationID: integrationID))
+}
+
+/// Polls `condition` until it holds or `timeout` passes; tests never wait on fixed sleeps.
+func eventually(
+    timeout: Duration = .seconds(5),
+    _ what: String = "condition",
+    _ condition: () async throws -> Bool
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return }
+        try await Task.sleep(for: .milliseconds(5))
+    }
+    throw TimeoutError(what: what)
+}
+
+struct TimeoutError: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "timed out waiting for \(self.what)" }
+}
