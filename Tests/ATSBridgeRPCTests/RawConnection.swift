@@ -82,6 +82,11 @@ final class RawConnection: Sendable {
         try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes))
     }
 
+    /// Stops reading from the socket, like a client that hangs.
+    func stopReading() {
+        self.channel.setOption(.autoRead, value: false).whenComplete { _ in }
+    }
+
     var isClosed: Bool { self.received.state.withLock { $0.closed } }
 
     /// The frames received so far after the server's preface.

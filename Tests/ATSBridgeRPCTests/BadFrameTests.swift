@@ -1,0 +1,245 @@
+import ATSBridgeClient
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeRPC
+import ATSBridgeServer
+import NIOCore
+import ATSBridgeTestSupport
+import Testing
+
+/// Misbehaving peers, over real sockets. After each, the server must still serve a
+/// well-behaved client.
+@Suite struct BadFrameTests {
+    let probe = Probe()
+    var router: RPCRouter { TestMethods.router(probe: self.probe, store: InMemoryRecordStore()) }
+    let echo = TestMethods.echo.fullName
+
+    private func expectServerStillWorks(_ port: Int) async throws {
+        let client = testClient(port: port)
+        #expect(try await client.unary(TestMethods.echo, PingRequest(payload: [42])).payload == [42])
+        await client.close()
+    }
+
+    private func request(_ streamID: UInt32, _ message: some ProtoMessage, flags: UInt8 = 1) throws -> [UInt8] {
+        RawConnection.frame(.message, flags: flags, streamID: streamID, payload: try message.encode())
+    }
+
+    @Test func wrongMagicIsRefusedAndClosedAtOnce() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.connect(port: port)
+            try await connection.send(Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8))
+            try await connection.waitForClose(timeout: .seconds(2))
+            // Nothing but the server's own preface and settings was sent back.
+            #expect(connection.frames().allSatisfy { $0.type == .settings })
+            try await self.expectServerStillWorks(port)
+        }
+    }
+
+    @Test func oversizedFrameHeaderClosesWithoutReadingThePayload() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            // Only the 10-byte header of a 1 GiB frame: the server must not wait for the payload.
+            try await connection.send(ByteBufferHeader.make(length: 1 << 30, type: 0x2, streamID: 1))
+            let goAway = try await connection.waitForFrame("GOAWAY") { $0.type == .goAway }
+            let decoded = try GoAway(decoding: Array(goAway.payload.readableBytesView))
+            #expect(decoded.code == .resourceExhausted)
+            try await connection.waitForClose()
+            try await self.expectServerStillWorks(port)
+        }
+    }
+
+    @Test func messageOverTheMessageLimitResetsOnlyItsStream() async throws {
+        try await withTestServer(router: self.router, configure: { $0.connection.maxMessageSize = 1024 }) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            try await connection.send(try RawConnection.callOpen(1, method: self.echo))
+            try await connection.send(RawConnection.frame(.message, flags: 1, streamID: 1, payload: [UInt8](repeating: 0, count: 4096)))
+            #expect(try await connection.status(of: 1).code == .resourceExhausted)
+            // The same connection still serves calls.
+            try await connection.send(try RawConnection.callOpen(3, method: self.echo))
+            try await connection.send(try self.request(3, PingRequest(payload: [5])))
+            #expect(try await connection.status(of: 3).code == .ok)
+            #expect(!connection.isClosed)
+            await connection.close()
+        }
+    }
+
+    @Test func unknownFrameTypeIsIgnoredOnTheConnectionAndResetsAStream() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            try await connection.send(RawConnection.frame(FrameType(rawValue: 0x42), streamID: 0, payload: [1, 2, 3]))
+            try await connection.send(RawConnection.frame(.ping, streamID: 0, payload: [1, 2, 3, 4, 5, 6, 7, 8]))
+            let pong = try await connection.waitForFrame("PING ACK") { $0.type == .ping && $0.flags.contains(.ack) }
+            #expect(Array(pong.payload.readableBytesView) == [1, 2, 3, 4, 5, 6, 7, 8])
+
+            try await connection.send(try RawConnection.callOpen(1, method: self.echo))
+            try await connection.send(RawConnection.frame(FrameType(rawValue: 0x42), streamID: 1, payload: []))
+            #expect(try await connection.status(of: 1).code == .invalidArgument)
+            #expect(!connection.isClosed)
+            await connection.close()
+            try await self.expectServerStillWorks(port)
+        }
+    }
+
+    @Test func framesForStreamsNeverOpenedCloseTheConnection() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            try await connection.send(try self.request(9, PingRequest()))
+            let goAway = try await connection.waitForFrame("GOAWAY") { $0.type == .goAway }
+            #expect(try GoAway(decoding: Array(goAway.payload.readableBytesView)).code == .invalidArgument)
+            try await connection.waitForClose()
+            try await self.expectServerStillWorks(port)
+        }
+    }
+
+    @Test func framesForClosedStreamsAreIgnored() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            try await connection.send(try RawConnection.callOpen(1, method: self.echo))
+            try await connection.send(try self.request(1, PingRequest(payload: [1])))
+            #expect(try await connection.status(of: 1).code == .ok)
+            // Late CREDIT and CANCEL for the finished stream 1: ignored.
+            var credit = ByteBuffer()
+            credit.writeCreditFrame(streamID: 1, count: 4)
+            try await connection.send(Array(credit.readableBytesView))
+            try await connection.send(RawConnection.frame(.cancel, streamID: 1, payload: []))
+            try await connection.send(try RawConnection.callOpen(3, method: self.echo))
+            try await connection.send(try self.request(3, PingRequest(payload: [3])))
+            #expect(try await connection.status(of: 3).code == .ok)
+            #expect(!connection.isClosed)
+            await connection.close()
+        }
+    }
+
+    @Test func secondCallOpenOnTheSameStreamClosesTheConnection() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            try await connection.send(try RawConnection.callOpen(5, method: TestMethods.sleep.fullName))
+            try await connection.send(try RawConnection.callOpen(5, method: self.echo))
+            let goAway = try await connection.waitForFrame("GOAWAY") { $0.type == .goAway }
+            #expect(try GoAway(decoding: Array(goAway.payload.readableBytesView)).code == .invalidArgument)
+            try await connection.waitForClose()
+            try await self.expectServerStillWorks(port)
+        }
+    }
+
+    @Test func undecodableRequestIsInvalidArgumentAndTheConnectionSurvives() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            try await connection.send(try RawConnection.callOpen(1, method: self.echo))
+            try await connection.send(RawConnection.frame(.message, flags: 1, streamID: 1, payload: [0x0A, 0xFF, 0xFF]))
+            let status = try await connection.status(of: 1)
+            #expect(status.code == .invalidArgument)
+            #expect(status.errorCode == "PLATFORM.INPUT_INVALID")
+            // An undecodable CALL_OPEN is a stream error too.
+            try await connection.send(RawConnection.frame(.callOpen, streamID: 3, payload: [0xFF, 0x01]))
+            #expect(try await connection.status(of: 3).code == .invalidArgument)
+            try await connection.send(try RawConnection.callOpen(5, method: self.echo))
+            try await connection.send(try self.request(5, PingRequest(payload: [5])))
+            #expect(try await connection.status(of: 5).code == .ok)
+            await connection.close()
+        }
+    }
+
+    @Test func unaryCallWithTwoMessagesIsACardinalityError() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.sleep.fullName))
+            try await connection.send(
+                try self.request(1, PingRequest(payload: [50]), flags: 0) + self.request(1, PingRequest(payload: [1]))
+            )
+            let status = try await connection.status(of: 1)
+            #expect(status.code == .invalidArgument)
+            #expect(status.errorCode == "PLATFORM.CARDINALITY_VIOLATION")
+            try await eventually("the handler to be cancelled") { self.probe.cancelled == 1 }
+            await connection.close()
+        }
+    }
+
+    @Test func tooManyStreamsAreRefused() async throws {
+        try await withTestServer(router: self.router, configure: { $0.connection.maxConcurrentStreams = 2 }) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            for id: UInt32 in [1, 3] {
+                try await connection.send(try RawConnection.callOpen(id, method: TestMethods.sleep.fullName))
+                try await connection.send(try self.request(id, PingRequest(payload: [20])))
+            }
+            try await connection.send(try RawConnection.callOpen(5, method: self.echo))
+            let refused = try await connection.status(of: 5)
+            #expect(refused.code == .resourceExhausted)
+            #expect(try await connection.status(of: 1).code == .ok)
+            #expect(try await connection.status(of: 3).code == .ok)
+            await connection.close()
+        }
+    }
+
+    @Test func aClientThatNeverGrantsCreditGetsOnlyItsInitialCredit() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port, initialCredit: 3)
+            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.infinite.fullName))
+            try await connection.send(try self.request(1, PingRequest()))
+            try await eventually("the handler to block on its fourth write") { self.probe.attemptedWrites == 4 }
+            // A negative can only be checked by waiting a while: the handler stays blocked.
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(self.probe.completedWrites == 3)
+            #expect(connection.frames().filter { $0.type == .message }.count == 3)
+            var credit = ByteBuffer()
+            credit.writeCreditFrame(streamID: 1, count: 2)
+            try await connection.send(Array(credit.readableBytesView))
+            try await eventually("two more messages") { connection.frames().filter { $0.type == .message }.count == 5 }
+            await connection.close()
+            try await eventually("the handler to be cancelled by the disconnect") { self.probe.cancelled == 1 }
+        }
+    }
+
+    @Test func aClientThatNeverReadsCostsBoundedMemory() async throws {
+        try await withTestServer(router: self.router) { port in
+            // Plenty of credit, but the socket is never read: 64 KiB messages pile up only until
+            // the socket buffers and the server's write high-water mark (1 MiB) are full.
+            let connection = try await RawConnection.handshaken(port: port, initialCredit: 1_000_000)
+            connection.stopReading()
+            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.infinite.fullName))
+            try await connection.send(try self.request(1, PingRequest(payload: [64])))
+            var last = -1
+            try await eventually(timeout: .seconds(10), "the handler to stall") {
+                let now = self.probe.completedWrites
+                defer { last = now }
+                try await Task.sleep(for: .milliseconds(50))
+                return now > 0 && now == last && self.probe.attemptedWrites == now + 1
+            }
+            // Loopback socket buffers hold a few MiB; far below what unbounded buffering would hit.
+            #expect(self.probe.completedWrites * 64 < 64 * 1024)
+            await connection.close()
+            try await eventually("the handler to be cancelled by the disconnect") { self.probe.cancelled == 1 }
+        }
+    }
+
+    @Test func slowLorisHandshakeTimesOut() async throws {
+        try await withTestServer(router: self.router, configure: { $0.connection.handshakeTimeout = .milliseconds(200) }) {
+            port in
+            let connection = try await RawConnection.connect(port: port)
+            try await connection.send(Array(ConnectionPreface.bytes.prefix(3)))
+            try await connection.waitForClose(timeout: .seconds(3))
+            try await self.expectServerStillWorks(port)
+        }
+    }
+
+    @Test func abruptDisconnectMidStreamCancelsTheHandler() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port, initialCredit: 1_000)
+            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.infinite.fullName))
+            try await connection.send(try self.request(1, PingRequest()))
+            try await eventually("messages to flow") { self.probe.completedWrites > 10 }
+            await connection.close()
+            try await eventually("the handler to be cancelled") { self.probe.cancelled == 1 }
+            try await self.expectServerStillWorks(port)
+        }
+    }
+}
+
+/// Builds a frame header with an arbitrary length, without a payload.
+enum ByteBufferHeader {
+    static func make(length: UInt32, type: UInt8, streamID: UInt32) -> [UInt8] {
+        var buffer = ByteBuffer()
+        buffer.writeMultipleIntegers(length, type, UInt8(0), streamID)
+        return Array(buffer.readableBytesView)
+    }
+}
