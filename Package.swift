@@ -39,10 +39,12 @@ let package = Package(
             providers: [.apt(["libprotobuf-c-dev"]), .brew(["protobuf-c"])]
         ),
         .target(name: "CATSBridgeProto", dependencies: ["CATSBridgeProtobufC"]),
+        // The bounded bump arena that every pack and unpack allocates from (hand-written C).
+        .target(name: "CATSBridgeArena", dependencies: ["CATSBridgeProtobufC"]),
         // Proto: Swift value types for every message, encoded and decoded by the C codecs.
         .target(
             name: "ATSBridgeProto",
-            dependencies: ["CATSBridgeProto", "CATSBridgeProtobufC"],
+            dependencies: ["CATSBridgeProto", "CATSBridgeProtobufC", "CATSBridgeArena"],
             swiftSettings: swiftSettings
         ),
         // Core: domain types, errors, configuration. No NIO, no I/O.

@@ -11,6 +11,9 @@ let package = Package(
     dependencies: [
         .package(name: "ATSBridge", path: "../"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Generated once with protoc-gen-swift 1.39.0 from ../proto (see docs/benchmarks.md).
@@ -19,6 +22,24 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .target(name: "BenchmarkSupport"),
+        // RPC: streaming export and unary latency over loopback, server in a child process.
+        //   swift run -c release RPCBenchmarks
+        .executableTarget(
+            name: "RPCBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "ATSBridgeProto", package: "ATSBridge"),
+                .product(name: "ATSBridgeCore", package: "ATSBridge"),
+                .product(name: "ATSBridgeRPC", package: "ATSBridge"),
+                .product(name: "ATSBridgeServer", package: "ATSBridge"),
+                .product(name: "ATSBridgeClient", package: "ATSBridge"),
+                .product(name: "ATSBridgeAPI", package: "ATSBridge"),
+                .product(name: "ATSBridgeTestSupport", package: "ATSBridge"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "CodecBenchmarks",
             dependencies: [

@@ -59,11 +59,12 @@ final class ClientConnection: Sendable {
     func open(
         _ callOpen: CallOpen,
         request: [UInt8],
-        timeout: Duration?
+        timeout: Duration?,
+        isUnary: Bool
     ) async throws -> (UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>) {
         let eventLoop = self.channel.eventLoop
         return try await eventLoop.flatSubmit {
-            self.handler.value.open(callOpen, request: request, timeout: timeout, eventLoop: eventLoop)
+            self.handler.value.open(callOpen, request: request, timeout: timeout, isUnary: isUnary, eventLoop: eventLoop)
         }.get()
     }
 

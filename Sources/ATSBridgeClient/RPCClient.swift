@@ -46,24 +46,15 @@ public final class RPCClient: Sendable {
         _ request: Request,
         options: CallOptions = CallOptions()
     ) async throws -> Response {
-        let call = try await self.open(method.fullName, request: request, options: options)
-        var response: Response?
+        let call = try await self.open(method.fullName, request: request, options: options, isUnary: true)
         do {
             for try await event in call.events {
-                switch event {
-                case .message(let buffer):
-                    guard response == nil else {
-                        call.connection.cancel(call.streamID)
-                        throw ATSBridgeError(.internalError, "the server sent more than one response to a unary call")
-                    }
-                    response = try Self.decode(Response.self, buffer, limits: self.configuration.connection)
-                case .status(let status):
-                    guard status.code == .ok else { throw ATSBridgeError(status: status) }
-                    guard let response else {
-                        throw ATSBridgeError(.internalError, "the server ended a unary call without a response")
-                    }
-                    return response
+                guard case .unaryResult(let buffer, let status) = event else { continue }
+                guard status.code == .ok else { throw ATSBridgeError(status: status) }
+                guard let buffer else {
+                    throw ATSBridgeError(.internalError, "the server ended a unary call without a response")
                 }
+                return try Self.decode(Response.self, buffer, limits: self.configuration.connection)
             }
         } catch {
             call.connection.cancel(call.streamID)
@@ -110,11 +101,11 @@ public final class RPCClient: Sendable {
         var events: AsyncThrowingStream<ClientStreamEvent, any Error>
     }
 
-    func open(_ method: String, request: some ProtoMessage, options: CallOptions) async throws -> OpenCall {
-        try await self.open(method, encodedRequest: try request.encode(), options: options)
+    func open(_ method: String, request: some ProtoMessage, options: CallOptions, isUnary: Bool) async throws -> OpenCall {
+        try await self.open(method, encodedRequest: try request.encode(), options: options, isUnary: isUnary)
     }
 
-    func open(_ method: String, encodedRequest: [UInt8], options: CallOptions) async throws -> OpenCall {
+    func open(_ method: String, encodedRequest: [UInt8], options: CallOptions, isUnary: Bool) async throws -> OpenCall {
         let timeout = options.timeout ?? self.configuration.defaultTimeout
         let callOpen = CallOpen(
             method: method,
@@ -129,7 +120,12 @@ public final class RPCClient: Sendable {
         for attempt in 0..<2 {
             let connection = try await self.connection()
             do {
-                let (id, events) = try await connection.open(callOpen, request: encodedRequest, timeout: timeout)
+                let (id, events) = try await connection.open(
+                    callOpen,
+                    request: encodedRequest,
+                    timeout: timeout,
+                    isUnary: isUnary
+                )
                 return OpenCall(connection: connection, streamID: id, events: events)
             } catch let error as ATSBridgeError where error.code == .unavailable && attempt == 0 {
                 self.discard(connection)

@@ -57,7 +57,8 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
                 let call = try await self.stream.client.open(
                     self.stream.method,
                     encodedRequest: try self.stream.request(),
-                    options: self.stream.options
+                    options: self.stream.options,
+                    isUnary: false
                 )
                 self.call = call
                 self.events = call.events.makeAsyncIterator()
@@ -73,7 +74,7 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
                 case .message(let buffer):
                     self.topUpCredit()
                     return try RPCClient.decode(Response.self, buffer, limits: self.stream.client.configuration.connection)
-                case .status(let status):
+                case .status(let status), .unaryResult(_, let status):
                     self.finish(cancelCall: false)
                     guard status.code == .ok else { throw ATSBridgeError(status: status) }
                     return nil

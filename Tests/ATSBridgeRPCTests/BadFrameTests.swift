@@ -233,6 +233,18 @@ import Testing
             try await self.expectServerStillWorks(port)
         }
     }
+
+    @Test func connectionsOverTheLimitAreClosedOnAccept() async throws {
+        try await withTestServer(router: self.router, configure: { $0.maxConnections = 1 }) { port in
+            let client = testClient(port: port)
+            #expect(try await client.unary(TestMethods.echo, PingRequest(payload: [1])).payload == [1])
+            let second = try await RawConnection.connect(port: port)
+            try await second.waitForClose(timeout: .seconds(3))
+            // The first connection is unaffected.
+            #expect(try await client.unary(TestMethods.echo, PingRequest(payload: [2])).payload == [2])
+            await client.close()
+        }
+    }
 }
 
 /// Builds a frame header with an arbitrary length, without a payload.

@@ -1,4 +1,5 @@
 internal import CATSBridgeProto
+internal import CATSBridgeArena
 internal import CATSBridgeProtobufC
 private import Glibc
 

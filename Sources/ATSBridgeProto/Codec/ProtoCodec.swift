@@ -1,4 +1,5 @@
 internal import CATSBridgeProto
+internal import CATSBridgeArena
 internal import CATSBridgeProtobufC
 private import Glibc
 
@@ -8,10 +9,15 @@ enum ProtoCodec {
     /// decoding a typical record never calls malloc.
     private static let scratchBytes = 4096
 
-    /// Runs `body` with a fresh arena whose first region lives on the stack. Everything the
-    /// arena allocated is released when `body` returns.
+    /// Inputs at least this large decode into a reused per-thread heap region instead.
+    private static let largeInputBytes = 2048
+
+    /// Runs `body` with a fresh arena whose first region lives on the stack, or, for a large
+    /// input, in the thread's reused heap region (sized at 4× the input). Everything the arena
+    /// allocated is released when `body` returns.
     private static func withArena<R>(
         budget: Int,
+        inputBytes: Int = 0,
         _ body: (PackArena) throws(ProtoCodecError) -> R
     ) throws(ProtoCodecError) -> R {
         let result: Result<R, ProtoCodecError> = withUnsafeTemporaryAllocation(
@@ -20,8 +26,20 @@ enum ProtoCodec {
         ) { scratch in
             let header = scratch.baseAddress!.bindMemory(to: ATSBArena.self, capacity: 1)
             let headerBytes = (MemoryLayout<ATSBArena>.stride + 15) & ~15
-            atsb_arena_init(header, scratch.baseAddress! + headerBytes, self.scratchBytes - headerBytes, budget)
-            defer { atsb_arena_destroy(header) }
+            var regionSize = 0
+            var region: UnsafeMutableRawPointer?
+            if inputBytes >= self.largeInputBytes {
+                region = atsb_region_take(min(inputBytes, budget / 4) * 4, &regionSize)
+            }
+            if let region {
+                atsb_arena_init(header, region, regionSize, budget)
+            } else {
+                atsb_arena_init(header, scratch.baseAddress! + headerBytes, self.scratchBytes - headerBytes, budget)
+            }
+            defer {
+                atsb_arena_destroy(header)
+                atsb_region_give(region, regionSize)
+            }
             return Result { () throws(ProtoCodecError) -> R in try body(PackArena(raw: header)) }
         }
         return try result.get()
@@ -74,7 +92,7 @@ enum ProtoCodec {
                 messageType: M.protoName
             )
         }
-        return try self.withArena(budget: limits.allocationBudget(forInputBytes: bytes.count)) {
+        return try self.withArena(budget: limits.allocationBudget(forInputBytes: bytes.count), inputBytes: bytes.count) {
             arena throws(ProtoCodecError) in
             var allocator = atsb_arena_allocator(arena.raw)
             let unpacked = withUnsafePointer(to: 0 as UInt8) { empty in

@@ -13,6 +13,9 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     private struct StreamEntry {
         var continuation: AsyncThrowingStream<ClientStreamEvent, any Error>.Continuation
         var deadlineTimer: Scheduled<Void>?
+        var isUnary: Bool
+        var unaryResponse: ByteBuffer?
+        var unaryResponses = 0
     }
 
     /// A call waiting for a free stream slot (the server's max_concurrent_streams).
@@ -20,6 +23,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
         var callOpen: CallOpen
         var request: [UInt8]
         var timeout: Duration?
+        var isUnary: Bool
         var promise: EventLoopPromise<(UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>)>
     }
 
@@ -109,13 +113,16 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
         _ callOpen: CallOpen,
         request: [UInt8],
         timeout: Duration?,
+        isUnary: Bool,
         eventLoop: any EventLoop
     ) -> EventLoopFuture<(UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>)> {
         guard self.context != nil, self.isAcceptingCalls else {
             return eventLoop.makeFailedFuture(ATSBridgeError(.unavailable, "the connection is closing"))
         }
         let promise = eventLoop.makePromise(of: (UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>).self)
-        self.pending.append(PendingOpen(callOpen: callOpen, request: request, timeout: timeout, promise: promise))
+        self.pending.append(
+            PendingOpen(callOpen: callOpen, request: request, timeout: timeout, isUnary: isUnary, promise: promise)
+        )
         self.openPending()
         return promise.futureResult
     }
@@ -124,7 +131,9 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
         while !self.pending.isEmpty, self.streams.count < self.serverMaxConcurrentStreams {
             let next = self.pending.removeFirst()
             do {
-                next.promise.succeed(try self.openNow(next.callOpen, request: next.request, timeout: next.timeout))
+                next.promise.succeed(
+                    try self.openNow(next.callOpen, request: next.request, timeout: next.timeout, isUnary: next.isUnary)
+                )
             } catch {
                 next.promise.fail(error)
             }
@@ -134,7 +143,8 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     private func openNow(
         _ callOpen: CallOpen,
         request: [UInt8],
-        timeout: Duration?
+        timeout: Duration?,
+        isUnary: Bool
     ) throws -> (UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>) {
         guard let context = self.context, self.isAcceptingCalls else {
             throw ATSBridgeError(.unavailable, "the connection is closing")
@@ -142,7 +152,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
         let id = self.nextStreamID
         self.nextStreamID += 1
         let (events, continuation) = AsyncThrowingStream.makeStream(of: ClientStreamEvent.self)
-        var entry = StreamEntry(continuation: continuation)
+        var entry = StreamEntry(continuation: continuation, isUnary: isUnary)
         if let timeout {
             entry.deadlineTimer = context.eventLoop.scheduleTask(in: timeout.timeAmount) { [weak self] in
                 self?.abandon(id, ATSBridgeError(.deadlineExceeded, "the call's deadline passed"))
@@ -231,13 +241,26 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     private func handle(_ frame: Frame, context: ChannelHandlerContext) {
         switch frame.type {
         case .message:
-            self.streams[frame.streamID]?.continuation.yield(.message(frame.payload))
+            guard var entry = self.streams[frame.streamID] else { return }
+            if entry.isUnary {
+                entry.unaryResponse = frame.payload
+                entry.unaryResponses += 1
+                self.streams[frame.streamID] = entry
+            } else {
+                entry.continuation.yield(.message(frame.payload))
+            }
         case .status:
             guard let entry = self.streams.removeValue(forKey: frame.streamID) else { return }
             defer { self.openPending() }
             entry.deadlineTimer?.cancel()
             if let status = try? Status(decoding: Array(frame.payload.readableBytesView)) {
-                entry.continuation.yield(.status(status))
+                if entry.isUnary, entry.unaryResponses > 1 {
+                    entry.continuation.finish(
+                        throwing: ATSBridgeError(.internalError, "the server sent more than one response to a unary call")
+                    )
+                    return
+                }
+                entry.continuation.yield(entry.isUnary ? .unaryResult(entry.unaryResponse, status) : .status(status))
                 entry.continuation.finish()
             } else {
                 entry.continuation.finish(throwing: ATSBridgeError(.internalError, "undecodable STATUS from the server"))

@@ -7,4 +7,7 @@ package enum ClientStreamEvent: Sendable {
     case message(ByteBuffer)
     /// The call's final status.
     case status(Status)
+    /// A unary call's response (if any) and status, delivered together so the caller wakes
+    /// once, not twice.
+    case unaryResult(ByteBuffer?, Status)
 }
