@@ -118,14 +118,17 @@ public struct ReadService: Sendable {
         query: @escaping @Sendable (Request) -> (PageRequest?, ModelFilter)
     ) {
         let store = self.store
-        router.serverStreaming(list, access: .readIntegration) { request, writer, context in
+        let makeQuery: @Sendable (Request, ServerContext) throws -> RecordQuery = { request, context in
             let (pageRequest, filter) = query(request)
-            var recordQuery = try RecordQuery(
+            return try RecordQuery(
                 integrationID: context.integrationID,
                 model: model,
                 page: pageRequest,
                 filter: filter
             )
+        }
+        router.serverStreaming(list, access: .readIntegration) { request, writer, context in
+            var recordQuery = try makeQuery(request, context)
             while true {
                 try Task.checkCancellation()
                 let result = try await store.page(recordQuery)
@@ -135,14 +138,7 @@ public struct ReadService: Sendable {
             }
         }
         router.unaryEncoded(page, access: .readIntegration) { request, context in
-            let (pageRequest, filter) = query(request)
-            let recordQuery = try RecordQuery(
-                integrationID: context.integrationID,
-                model: model,
-                page: pageRequest,
-                filter: filter
-            )
-            let result = try await store.page(recordQuery)
+            let result = try await store.page(try makeQuery(request, context))
             return EncodedPage.encode(items: result.records, nextCursor: result.nextCursor)
         }
         router.unaryEncoded(get, access: .readIntegration) { request, context in

@@ -34,7 +34,9 @@ final class ClientConnection: Sendable {
                             FrameDecoder(maxFrameSize: limits.maxFrameSize, maxMessageSize: limits.maxMessageSize)
                         )
                     )
-                    try channel.pipeline.syncOperations.addHandler(ClientConnectionHandler(limits: limits, logger: logger))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ClientConnectionHandler(limits: limits, logger: logger)
+                    )
                 }
             }
             .connect(host: host, port: port)
@@ -64,7 +66,13 @@ final class ClientConnection: Sendable {
     ) async throws -> (UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>) {
         let eventLoop = self.channel.eventLoop
         return try await eventLoop.flatSubmit {
-            self.handler.value.open(callOpen, request: request, timeout: timeout, isUnary: isUnary, eventLoop: eventLoop)
+            self.handler.value.open(
+                callOpen,
+                request: request,
+                timeout: timeout,
+                isUnary: isUnary,
+                eventLoop: eventLoop
+            )
         }.get()
     }
 

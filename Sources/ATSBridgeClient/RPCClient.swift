@@ -62,7 +62,8 @@ public final class RPCClient: Sendable {
         }
         call.connection.cancel(call.streamID)
         throw Task.isCancelled
-            ? ATSBridgeError(.cancelled, "the call was cancelled") : ATSBridgeError(.unavailable, "the call ended without a status")
+            ? ATSBridgeError(.cancelled, "the call was cancelled")
+            : ATSBridgeError(.unavailable, "the call ended without a status")
     }
 
     /// Makes a server-streaming call. The call starts when iteration starts; credit is granted
@@ -101,7 +102,9 @@ public final class RPCClient: Sendable {
         var events: AsyncThrowingStream<ClientStreamEvent, any Error>
     }
 
-    func open(_ method: String, request: some ProtoMessage, options: CallOptions, isUnary: Bool) async throws -> OpenCall {
+    func open(_ method: String, request: some ProtoMessage, options: CallOptions, isUnary: Bool) async throws
+        -> OpenCall
+    {
         try await self.open(method, encodedRequest: try request.encode(), options: options, isUnary: isUnary)
     }
 

@@ -10,6 +10,7 @@ import Synchronization
 /// never runs ahead of the consumer by more than the configured credit. Breaking out of the
 /// loop, dropping the iterator or cancelling the task cancels the call on the server.
 public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
+    /// One response message.
     public typealias Element = Response
 
     let client: RPCClient
@@ -73,7 +74,11 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
                 switch event {
                 case .message(let buffer):
                     self.topUpCredit()
-                    return try RPCClient.decode(Response.self, buffer, limits: self.stream.client.configuration.connection)
+                    return try RPCClient.decode(
+                        Response.self,
+                        buffer,
+                        limits: self.stream.client.configuration.connection
+                    )
                 case .status(let status), .unaryResult(_, let status):
                     self.finish(cancelCall: false)
                     guard status.code == .ok else { throw ATSBridgeError(status: status) }

@@ -64,6 +64,7 @@ public final class InMemoryRecordStore: RecordReading {
         }
     }
 
+    /// One page in id order; the cursor is the last id, prefixed.
     public func page(_ query: RecordQuery) async throws -> RecordPage {
         let after: String?
         if let cursor = query.cursor {
@@ -88,6 +89,7 @@ public final class InMemoryRecordStore: RecordReading {
         return RecordPage(records: page.map(\.bytes), nextCursor: hasMore ? "mem:" + page.last!.id : nil)
     }
 
+    /// The record with `id`, deleted or not.
     public func record(_ model: Model, id: String, integrationID: String) async throws -> [UInt8]? {
         self.records.withLock { records in
             records[Key(integrationID: integrationID, model: model)]?.first { $0.id == id }?.bytes

@@ -8,8 +8,8 @@ struct ATSBridgeCommand: AsyncParsableCommand {
         commandName: "atsbridge",
         abstract: "A self-hosted unified ATS service with a RECRU connector.",
         discussion: """
-            ATSBridge mirrors RECRU accounts into a local store in the unified ATS model and
-            serves them over a length-prefixed binary RPC protocol on TCP.
+            ATSBridge mirrors RECRU accounts into a local store in the unified ATS model \
+            and serves them over a length-prefixed binary RPC protocol on TCP.
 
             Examples:
               atsbridge --version

@@ -3,8 +3,8 @@ import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeRPC
 import ATSBridgeServer
-import NIOCore
 import ATSBridgeTestSupport
+import NIOCore
 import Testing
 
 /// Misbehaving peers, over real sockets. After each, the server must still serve a
@@ -52,7 +52,9 @@ import Testing
         try await withTestServer(router: self.router, configure: { $0.connection.maxMessageSize = 1024 }) { port in
             let connection = try await RawConnection.handshaken(port: port)
             try await connection.send(try RawConnection.callOpen(1, method: self.echo))
-            try await connection.send(RawConnection.frame(.message, flags: 1, streamID: 1, payload: [UInt8](repeating: 0, count: 4096)))
+            try await connection.send(
+                RawConnection.frame(.message, flags: 1, streamID: 1, payload: [UInt8](repeating: 0, count: 4096))
+            )
             #expect(try await connection.status(of: 1).code == .resourceExhausted)
             // The same connection still serves calls.
             try await connection.send(try RawConnection.callOpen(3, method: self.echo))
@@ -126,7 +128,9 @@ import Testing
         try await withTestServer(router: self.router) { port in
             let connection = try await RawConnection.handshaken(port: port)
             try await connection.send(try RawConnection.callOpen(1, method: self.echo))
-            try await connection.send(RawConnection.frame(.message, flags: 1, streamID: 1, payload: [0x0A, 0xFF, 0xFF]))
+            try await connection.send(
+                RawConnection.frame(.message, flags: 1, streamID: 1, payload: [0x0A, 0xFF, 0xFF])
+            )
             let status = try await connection.status(of: 1)
             #expect(status.code == .invalidArgument)
             #expect(status.errorCode == "PLATFORM.INPUT_INVALID")
@@ -213,7 +217,10 @@ import Testing
     }
 
     @Test func slowLorisHandshakeTimesOut() async throws {
-        try await withTestServer(router: self.router, configure: { $0.connection.handshakeTimeout = .milliseconds(200) }) {
+        try await withTestServer(
+            router: self.router,
+            configure: { $0.connection.handshakeTimeout = .milliseconds(200) }
+        ) {
             port in
             let connection = try await RawConnection.connect(port: port)
             try await connection.send(Array(ConnectionPreface.bytes.prefix(3)))

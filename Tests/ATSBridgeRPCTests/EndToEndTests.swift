@@ -46,7 +46,10 @@ import Testing
                     group.addTask {
                         let client = testClient(port: port)
                         for index in 0..<10 {
-                            let response = try await client.unary(TestMethods.echo, PingRequest(payload: [UInt8(index)]))
+                            let response = try await client.unary(
+                                TestMethods.echo,
+                                PingRequest(payload: [UInt8(index)])
+                            )
                             #expect(response.payload == [UInt8(index)])
                         }
                         await client.close()
@@ -90,7 +93,11 @@ import Testing
             let client = testClient(port: port)
             do {
                 // The handler sleeps 2.5 s; the deadline is 100 ms.
-                _ = try await client.unary(TestMethods.sleep, PingRequest(payload: [250]), options: .init(timeout: .milliseconds(100)))
+                _ = try await client.unary(
+                    TestMethods.sleep,
+                    PingRequest(payload: [250]),
+                    options: .init(timeout: .milliseconds(100))
+                )
                 Issue.record("expected DEADLINE_EXCEEDED")
             } catch let error as ATSBridgeError {
                 #expect(error.code.status == .deadlineExceeded)
@@ -135,7 +142,9 @@ import Testing
     @Test func authenticationAndScopingApplyToEveryMethod() async throws {
         try await withTestServer(router: self.router) { port in
             let anonymous = testClient(port: port, apiKey: nil)
-            await #expect(throws: ATSBridgeError.self) { _ = try await anonymous.unary(TestMethods.echo, PingRequest()) }
+            await #expect(throws: ATSBridgeError.self) {
+                _ = try await anonymous.unary(TestMethods.echo, PingRequest())
+            }
             do {
                 _ = try await anonymous.unary(TestMethods.echo, PingRequest())
             } catch let error as ATSBridgeError {
@@ -174,7 +183,11 @@ import Testing
     @Test func unknownMethodIsUnimplemented() async throws {
         try await withTestServer(router: self.router) { port in
             let client = testClient(port: port)
-            let missing = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Nope", kind: .unary)
+            let missing = MethodDescriptor<PingRequest, PingResponse>(
+                service: "test.Test",
+                method: "Nope",
+                kind: .unary
+            )
             await #expect { _ = try await client.unary(missing, PingRequest()) } throws: {
                 ($0 as? ATSBridgeError)?.code.status == .unimplemented
             }

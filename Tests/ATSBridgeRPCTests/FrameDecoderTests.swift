@@ -32,13 +32,16 @@ import Testing
     func framesSurviveAnyChunking(chunk: Int) throws {
         let events = try self.decodeAll(self.sample, chunk: chunk)
         #expect(events.count == 4)
-        guard case .preface = events[0], case .frame(let message) = events[2], case .frame(let credit) = events[3] else {
+        guard case .preface = events[0], case .frame(let message) = events[2], case .frame(let credit) = events[3]
+        else {
             Issue.record("unexpected events \(events)")
             return
         }
         #expect(message.type == .message && message.streamID == 7 && message.flags.contains(.endStream))
         #expect(Array(message.payload.readableBytesView) == [1, 2, 3])
-        #expect(credit.type == .credit && credit.payload.getInteger(at: credit.payload.readerIndex, as: UInt32.self) == 9)
+        #expect(
+            credit.type == .credit && credit.payload.getInteger(at: credit.payload.readerIndex, as: UInt32.self) == 9
+        )
     }
 
     @Test func wrongPrefaceFailsAtTheFirstWrongByte() {

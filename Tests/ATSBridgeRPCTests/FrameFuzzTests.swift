@@ -1,7 +1,7 @@
 import ATSBridgeClient
 import ATSBridgeProto
-import ATSBridgeServer
 import ATSBridgeRPC
+import ATSBridgeServer
 import ATSBridgeTestSupport
 import NIOCore
 import Testing
@@ -24,7 +24,7 @@ import Testing
         return bytes
     }
 
-    private static func mutate(_ bytes: [UInt8], _ random: inout SeededRandom) -> [UInt8] {
+    private static func mutate(_ bytes: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
         var bytes = bytes
         for _ in 0..<Int.random(in: 1...3, using: &random) where !bytes.isEmpty {
             let index = Int.random(in: 0..<bytes.count, using: &random)
@@ -48,7 +48,7 @@ import Testing
                 let perConnection = Self.sequences / Self.connections
                 for worker in 0..<Self.connections {
                     group.addTask {
-                        var random = SeededRandom(seed: UInt64(worker) &* 0x9E37_79B9 &+ 1)
+                        var random = SeededGenerator(seed: UInt64(worker) &* 0x9E37_79B9 &+ 1)
                         var sent = 0
                         var connection = try await RawConnection.handshaken(port: port)
                         var streamID: UInt32 = 1
@@ -83,22 +83,5 @@ import Testing
             #expect(try await client.unary(TestMethods.echo, PingRequest(payload: [7])).payload == [7])
             await client.close()
         }
-    }
-}
-
-/// A deterministic generator (SplitMix64), so a failing fuzz run can be replayed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-
-    init(seed: UInt64) {
-        self.state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

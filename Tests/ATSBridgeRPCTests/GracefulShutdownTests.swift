@@ -11,21 +11,15 @@ import Testing
 @Suite struct GracefulShutdownTests {
     @Test func runningCallsFinishNewCallsAreRefusedUnavailable() async throws {
         let probe = Probe()
-        var configuration = RPCServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .seconds(5)
-        let logger = Logger(label: "test.shutdown")
-        let server = RPCServer(
-            configuration: configuration,
-            router: TestMethods.router(probe: probe, store: InMemoryRecordStore()),
-            authenticator: APIKeyAuthenticator(keys: TestKeys.all),
-            logger: logger
-        )
-        let group = ServiceGroup(services: [server], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let port = try await server.listeningPort()
-            var clientConfiguration = RPCClientConfiguration(port: port, apiKey: TestKeys.reader, integrationID: "int-1")
+        let router = TestMethods.router(probe: probe, store: InMemoryRecordStore())
+        try await withRunningServer(router: router, configure: { $0.shutdownGracePeriod = .seconds(5) }) {
+            port,
+            group in
+            var clientConfiguration = RPCClientConfiguration(
+                port: port,
+                apiKey: TestKeys.reader,
+                integrationID: "int-1"
+            )
             clientConfiguration.backoff.giveUpAfter = .milliseconds(100)
             let client = RPCClient(configuration: clientConfiguration)
             // A call that takes 400 ms is running when the shutdown starts.
@@ -47,27 +41,16 @@ import Testing
             #expect(response.payload == [40])
             #expect(probe.finished == 1)
             #expect(probe.cancelled == 0)
-            try await tasks.waitForAll()
             await client.close()
         }
     }
 
     @Test func callsStillRunningAfterTheGracePeriodAreCancelled() async throws {
         let probe = Probe()
-        var configuration = RPCServerConfiguration()
-        configuration.port = 0
-        configuration.shutdownGracePeriod = .milliseconds(100)
-        let logger = Logger(label: "test.shutdown")
-        let server = RPCServer(
-            configuration: configuration,
-            router: TestMethods.router(probe: probe, store: InMemoryRecordStore()),
-            authenticator: APIKeyAuthenticator(keys: TestKeys.all),
-            logger: logger
-        )
-        let group = ServiceGroup(services: [server], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let port = try await server.listeningPort()
+        let router = TestMethods.router(probe: probe, store: InMemoryRecordStore())
+        try await withRunningServer(router: router, configure: { $0.shutdownGracePeriod = .milliseconds(100) }) {
+            port,
+            group in
             let client = testClient(port: port)
             async let endless: Int = {
                 var count = 0
@@ -83,7 +66,6 @@ import Testing
                 #expect(error.code.status == .unavailable)
             }
             try await eventually("the handler to be cancelled") { probe.cancelled == 1 }
-            try await tasks.waitForAll()
             await client.close()
         }
     }

@@ -63,12 +63,22 @@ final class RawConnection: Sendable {
 
     static func frame(_ type: FrameType, flags: UInt8 = 0, streamID: UInt32, payload: [UInt8]) -> [UInt8] {
         var buffer = ByteBuffer()
-        buffer.writeFrameHeader(type: type, flags: FrameFlags(rawValue: flags), streamID: streamID, length: payload.count)
+        buffer.writeFrameHeader(
+            type: type,
+            flags: FrameFlags(rawValue: flags),
+            streamID: streamID,
+            length: payload.count
+        )
         buffer.writeBytes(payload)
         return Array(buffer.readableBytesView)
     }
 
-    static func callOpen(_ streamID: UInt32, method: String, apiKey: String? = TestKeys.reader, integration: String? = "int-1")
+    static func callOpen(
+        _ streamID: UInt32,
+        method: String,
+        apiKey: String? = TestKeys.reader,
+        integration: String? = "int-1"
+    )
         throws -> [UInt8]
     {
         self.frame(

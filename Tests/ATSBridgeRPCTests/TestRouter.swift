@@ -35,8 +35,16 @@ enum TestMethods {
         method: "Infinite",
         kind: .serverStreaming
     )
-    static let count = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Count", kind: .serverStreaming)
-    static let adminOnly = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Admin", kind: .unary)
+    static let count = MethodDescriptor<PingRequest, PingResponse>(
+        service: "test.Test",
+        method: "Count",
+        kind: .serverStreaming
+    )
+    static let adminOnly = MethodDescriptor<PingRequest, PingResponse>(
+        service: "test.Test",
+        method: "Admin",
+        kind: .unary
+    )
     static let fails = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Fails", kind: .unary)
 
     /// A router with the test methods, health, and reads over `store`.
@@ -66,7 +74,9 @@ enum TestMethods {
             do {
                 while true {
                     probe.attempt()
-                    try await writer.write(PingResponse(payload: [UInt8](repeating: 7, count: size), serverTime: counter))
+                    try await writer.write(
+                        PingResponse(payload: [UInt8](repeating: 7, count: size), serverTime: counter)
+                    )
                     probe.complete()
                     counter += 1
                 }

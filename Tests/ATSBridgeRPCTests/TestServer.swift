@@ -20,12 +20,12 @@ enum TestKeys {
     ]
 }
 
-/// Runs `body` against a live server on a free loopback port, then shuts the server down
-/// gracefully and waits for it.
-func withTestServer(
+/// Runs `body` against a live server on a free loopback port, with the service group that
+/// runs it (to trigger a graceful shutdown), then shuts it down and waits for it.
+func withRunningServer(
     router: RPCRouter,
     configure: (inout RPCServerConfiguration) -> Void = { _ in },
-    _ body: (_ port: Int) async throws -> Void
+    _ body: (_ port: Int, _ group: ServiceGroup) async throws -> Void
 ) async throws {
     var configuration = RPCServerConfiguration()
     configuration.port = 0
@@ -43,7 +43,7 @@ func withTestServer(
         tasks.addTask { try await group.run() }
         let port = try await server.listeningPort()
         do {
-            try await body(port)
+            try await body(port, group)
         } catch {
             await group.triggerGracefulShutdown()
             throw error
@@ -51,6 +51,16 @@ func withTestServer(
         await group.triggerGracefulShutdown()
         try await tasks.waitForAll()
     }
+}
+
+/// Runs `body` against a live server on a free loopback port, then shuts the server down
+/// gracefully and waits for it.
+func withTestServer(
+    router: RPCRouter,
+    configure: (inout RPCServerConfiguration) -> Void = { _ in },
+    _ body: (_ port: Int) async throws -> Void
+) async throws {
+    try await withRunningServer(router: router, configure: configure) { port, _ in try await body(port) }
 }
 
 /// A client of the test server with the reader key of all integrations.

@@ -112,7 +112,9 @@ func pingLatency(client: RPCClient, calls: Int, inFlight: Int) async throws -> (
                     let begin = clock.now
                     _ = try await client.unary(HealthService.ping, PingRequest())
                     let took = clock.now - begin
-                    _ = histogram.record(UInt64(took.components.attoseconds / 1_000_000_000 + took.components.seconds * 1_000_000_000))
+                    _ = histogram.record(
+                        UInt64(took.components.attoseconds / 1_000_000_000 + took.components.seconds * 1_000_000_000)
+                    )
                 }
                 return histogram
             }
@@ -165,7 +167,8 @@ func runAll() async throws {
     server.terminate()
     server.waitUntilExit()
     let rest = String(decoding: reader.readDataToEndOfFile(), as: UTF8.self)
-    let serverPeak = (buffered + rest).split(separator: "\n")
+    let serverPeak =
+        (buffered + rest).split(separator: "\n")
         .first { $0.hasPrefix("SERVER_PEAK_RSS ") }
         .flatMap { Int($0.dropFirst(16)) } ?? 0
 

@@ -9,6 +9,7 @@ public enum AccessLevel: Int, Sendable, Hashable, Comparable, CustomStringConver
     /// Everything, including managing integrations.
     case admin = 3
 
+    /// Whether `lhs` allows less than `rhs`.
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
 
     /// The level's name: `none`, `read`, `write` or `admin`.

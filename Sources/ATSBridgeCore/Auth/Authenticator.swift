@@ -13,6 +13,7 @@ public struct APIKeyAuthenticator: Authenticator {
         self.byHash = Dictionary(keys.map { ($0.sha256, $0) }, uniquingKeysWith: { _, last in last })
     }
 
+    /// The principal of the configured key whose hash matches, or `nil`.
     public func authenticate(apiKey: String?) -> Principal? {
         guard let apiKey, !apiKey.isEmpty, let key = self.byHash[APIKey.hash(apiKey)] else { return nil }
         return Principal(keyName: key.name, access: key.access, integrations: key.integrations)

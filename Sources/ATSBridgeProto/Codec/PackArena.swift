@@ -1,5 +1,5 @@
-internal import CATSBridgeProto
 internal import CATSBridgeArena
+internal import CATSBridgeProto
 internal import CATSBridgeProtobufC
 private import Glibc
 

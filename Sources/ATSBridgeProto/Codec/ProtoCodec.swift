@@ -1,5 +1,5 @@
-internal import CATSBridgeProto
 internal import CATSBridgeArena
+internal import CATSBridgeProto
 internal import CATSBridgeProtobufC
 private import Glibc
 
@@ -92,7 +92,8 @@ enum ProtoCodec {
                 messageType: M.protoName
             )
         }
-        return try self.withArena(budget: limits.allocationBudget(forInputBytes: bytes.count), inputBytes: bytes.count) {
+        return try self.withArena(budget: limits.allocationBudget(forInputBytes: bytes.count), inputBytes: bytes.count)
+        {
             arena throws(ProtoCodecError) in
             var allocator = atsb_arena_allocator(arena.raw)
             let unpacked = withUnsafePointer(to: 0 as UInt8) { empty in

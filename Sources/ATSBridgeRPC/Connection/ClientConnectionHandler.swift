@@ -36,7 +36,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     private var nextStreamID: UInt32 = 1
     private var goAwayLastStreamID: UInt32?
     private var closed = false
-    private var flushScheduled = false
+    private let flusher = FlushCoalescer()
     private var serverMaxConcurrentStreams = Int.max
 
     package init(limits: ConnectionLimits, logger: Logger) {
@@ -92,7 +92,9 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
 
     package func channelInactive(context: ChannelHandlerContext) {
         self.closed = true
-        self.completeHandshake(.failure(ATSBridgeError(.unavailable, "the server closed the connection during the handshake")))
+        self.completeHandshake(
+            .failure(ATSBridgeError(.unavailable, "the server closed the connection during the handshake"))
+        )
         self.failAll(ATSBridgeError(.unavailable, "the connection to the server closed"))
         context.fireChannelInactive()
     }
@@ -201,13 +203,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
 
     private func write(_ buffer: ByteBuffer) {
         guard let context = self.context else { return }
-        context.write(self.wrapOutboundOut(buffer), promise: nil)
-        guard !self.flushScheduled else { return }
-        self.flushScheduled = true
-        context.eventLoop.execute {
-            self.flushScheduled = false
-            self.context?.flush()
-        }
+        self.flusher.write(buffer, context: context)
     }
 
     private func failAll(_ error: ATSBridgeError) {
@@ -256,14 +252,19 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
             if let status = try? Status(decoding: Array(frame.payload.readableBytesView)) {
                 if entry.isUnary, entry.unaryResponses > 1 {
                     entry.continuation.finish(
-                        throwing: ATSBridgeError(.internalError, "the server sent more than one response to a unary call")
+                        throwing: ATSBridgeError(
+                            .internalError,
+                            "the server sent more than one response to a unary call"
+                        )
                     )
                     return
                 }
                 entry.continuation.yield(entry.isUnary ? .unaryResult(entry.unaryResponse, status) : .status(status))
                 entry.continuation.finish()
             } else {
-                entry.continuation.finish(throwing: ATSBridgeError(.internalError, "undecodable STATUS from the server"))
+                entry.continuation.finish(
+                    throwing: ATSBridgeError(.internalError, "undecodable STATUS from the server")
+                )
             }
         case .cancel:
             guard let entry = self.streams.removeValue(forKey: frame.streamID) else { return }

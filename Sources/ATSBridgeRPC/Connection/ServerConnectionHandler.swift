@@ -41,7 +41,7 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     private var peerInitialCredit = 32
     private var context: ChannelHandlerContext?
     private var outbound: ConnectionOutbound?
-    private var flushScheduled = false
+    private let flusher = FlushCoalescer()
     private var handshakeTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
 
@@ -203,7 +203,9 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     private func handleCallOpen(_ frame: Frame) {
         let id = frame.streamID
         guard id != 0, id > self.highestStreamID else {
-            self.fail(ProtocolViolation(.invalidArgument, "CALL_OPEN on stream \(id), not above \(self.highestStreamID)"))
+            self.fail(
+                ProtocolViolation(.invalidArgument, "CALL_OPEN on stream \(id), not above \(self.highestStreamID)")
+            )
             return
         }
         self.highestStreamID = id
@@ -316,7 +318,8 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
             self.checkClosedStream(frame)
             return
         }
-        guard frame.payload.readableBytes == 4, let count = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt32.self),
+        guard frame.payload.readableBytes == 4,
+            let count = frame.payload.getInteger(at: frame.payload.readerIndex, as: UInt32.self),
             count > 0, count < UInt32(Int32.max)
         else {
             self.fail(ProtocolViolation(.invalidArgument, "invalid CREDIT on stream \(frame.streamID)"))
@@ -380,13 +383,7 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
 
     package func enqueue(_ buffer: ByteBuffer) {
         guard let context = self.context, self.phase != .closed, buffer.readableBytes > 0 else { return }
-        context.write(self.wrapOutboundOut(buffer), promise: nil)
-        guard !self.flushScheduled else { return }
-        self.flushScheduled = true
-        context.eventLoop.execute {
-            self.flushScheduled = false
-            self.context?.flush()
-        }
+        self.flusher.write(buffer, context: context)
     }
 
     package func streamFinished(_ streamID: UInt32) {

@@ -74,7 +74,9 @@ package struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
             guard buffer.readableBytes >= Frame.headerSize + Int(length) else { return nil }
             buffer.moveReaderIndex(forwardBy: Frame.headerSize)
             let payload = buffer.readSlice(length: Int(length))!
-            return .frame(Frame(type: frameType, flags: FrameFlags(rawValue: flags), streamID: streamID, payload: payload))
+            return .frame(
+                Frame(type: frameType, flags: FrameFlags(rawValue: flags), streamID: streamID, payload: payload)
+            )
         }
     }
 

@@ -29,15 +29,8 @@ public struct RPCRouter: Sendable {
         access: MethodAccess,
         handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
-        precondition(method.kind == .unary, "\(method.fullName) is not unary")
-        let limits = self.requestLimits
-        self.methods[method.fullName] = RegisteredMethod(name: method.fullName, kind: .unary, access: access) {
-            bytes,
-            stream,
-            context in
-            let request = try Self.decode(Request.self, bytes, limits)
-            let response = try await handler(request, context)
-            try await stream.sendUnaryResponse(try response.encode())
+        self.unaryEncoded(method, access: access) { request, context in
+            try await handler(request, context).encode()
         }
     }
 
@@ -76,7 +69,8 @@ public struct RPCRouter: Sendable {
         }
     }
 
-    private static func decode<M: ProtoMessage>(_ type: M.Type, _ bytes: [UInt8], _ limits: DecodingLimits) throws -> M {
+    private static func decode<M: ProtoMessage>(_ type: M.Type, _ bytes: [UInt8], _ limits: DecodingLimits) throws -> M
+    {
         do {
             return try M(decoding: bytes, limits: limits)
         } catch {

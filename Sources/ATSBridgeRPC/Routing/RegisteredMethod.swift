@@ -6,5 +6,6 @@ package struct RegisteredMethod: Sendable {
     package var kind: MethodKind
     package var access: MethodAccess
     /// Decodes the request, runs the handler and sends its responses; throws to fail the call.
-    package var run: @Sendable (_ request: [UInt8], _ stream: ServerStream, _ context: ServerContext) async throws -> Void
+    package var run:
+        @Sendable (_ request: [UInt8], _ stream: ServerStream, _ context: ServerContext) async throws -> Void
 }
