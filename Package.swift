@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ATSBridgeServer", targets: ["ATSBridgeServer"]),
         .library(name: "ATSBridgeClient", targets: ["ATSBridgeClient"]),
         .library(name: "ATSBridgeAPI", targets: ["ATSBridgeAPI"]),
+        .library(name: "ATSBridgeStoreSQLite", targets: ["ATSBridgeStoreSQLite"]),
         // Sample records for tests and the Benchmarks package; not for production use.
         .library(name: "ATSBridgeTestSupport", targets: ["ATSBridgeTestSupport"]),
         .executable(name: "atsbridge", targets: ["atsbridge"]),
@@ -30,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C: libprotobuf-c through pkg-config, and the committed protoc-c output.
@@ -91,6 +93,16 @@ let package = Package(
         ),
         // API: the services (read, health; write and admin later) registered on the router.
         .target(name: "ATSBridgeAPI", dependencies: ["ATSBridgeRPC"], swiftSettings: swiftSettings),
+        // Store: the SQLite backend, the embedded default.
+        .target(
+            name: "ATSBridgeStoreSQLite",
+            dependencies: [
+                "ATSBridgeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Sample records shared by the tests and the Benchmarks package.
         .target(
             name: "ATSBridgeTestSupport",
@@ -120,6 +132,11 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ATSBridgeStoreTests",
+            dependencies: ["ATSBridgeStoreSQLite", "ATSBridgeTestSupport", "atsbridge"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,7 +2,7 @@
 # Installs the system packages ATSBridge needs to build and test, when they are missing.
 # Debian/Ubuntu (apt-get); run as root or with sudo available.
 set -euo pipefail
-packages=(libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config python3)
+packages=(libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config python3 libsqlite3-dev)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

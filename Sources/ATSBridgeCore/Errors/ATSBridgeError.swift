@@ -41,6 +41,10 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
         public static let deadlineExceeded = Self("PLATFORM.DEADLINE_EXCEEDED", status: .deadlineExceeded)
         /// The call was cancelled.
         public static let cancelled = Self("PLATFORM.CANCELLED", status: .cancelled)
+        /// The store cannot be opened or written: read-only, full, or missing.
+        public static let storeUnavailable = Self("PLATFORM.STORE_UNAVAILABLE", status: .unavailable)
+        /// The store's file is not a database, or is damaged.
+        public static let storeCorrupt = Self("PLATFORM.STORE_CORRUPT", status: .dataLoss)
 
         /// The dotted code.
         public var description: String { self.dotted }

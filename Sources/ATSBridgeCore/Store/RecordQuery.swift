@@ -73,3 +73,35 @@ public struct RecordQuery: Sendable, Hashable {
         )
     }
 }
+
+extension RecordQuery {
+    /// A stable hash of the filters (not the cursor or page size), bound into cursors so that a
+    /// cursor only resumes the query that produced it.
+    public var fingerprint: UInt64 {
+        var hasher = StableHasher()
+        hasher.add(self.integrationID)
+        hasher.add(String(self.model.rawValue))
+        hasher.add(self.updatedAfter.map(String.init) ?? "-")
+        hasher.add(self.includeDeleted ? "1" : "0")
+        for id in self.ids { hasher.add(id) }
+        hasher.add("|")
+        for id in self.remoteIDs { hasher.add(id) }
+        hasher.add("|\(self.filter)")
+        return hasher.value
+    }
+}
+
+/// FNV-1a over strings with separators: stable across processes, unlike `Hasher`.
+struct StableHasher {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ string: String) {
+        for byte in string.utf8 { self.mix(byte) }
+        self.mix(0xFF)
+    }
+
+    private mutating func mix(_ byte: UInt8) {
+        self.value ^= UInt64(byte)
+        self.value = self.value &* 0x100_0000_01b3
+    }
+}

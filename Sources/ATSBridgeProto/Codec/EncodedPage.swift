@@ -12,40 +12,13 @@ public enum EncodedPage {
     ///   - nextCursor: The resume cursor, or `nil` on the last page.
     public static func encode(items: [[UInt8]], nextCursor: String?) -> [UInt8] {
         var size = 0
-        for item in items { size += 1 + Self.varintSize(UInt64(item.count)) + item.count }
+        for item in items { size += 1 + ProtoWire.varintSize(UInt64(item.count)) + item.count }
         let cursor = nextCursor.map { Array($0.utf8) }
-        if let cursor { size += 1 + Self.varintSize(UInt64(cursor.count)) + cursor.count }
+        if let cursor { size += 1 + ProtoWire.varintSize(UInt64(cursor.count)) + cursor.count }
         var out: [UInt8] = []
         out.reserveCapacity(size)
-        for item in items {
-            out.append(0x0A)
-            Self.appendVarint(UInt64(item.count), to: &out)
-            out.append(contentsOf: item)
-        }
-        if let cursor {
-            out.append(0x12)
-            Self.appendVarint(UInt64(cursor.count), to: &out)
-            out.append(contentsOf: cursor)
-        }
+        for item in items { ProtoWire.appendLengthDelimited(field: 1, item, to: &out) }
+        if let cursor { ProtoWire.appendLengthDelimited(field: 2, cursor, to: &out) }
         return out
-    }
-
-    private static func varintSize(_ value: UInt64) -> Int {
-        var value = value
-        var size = 1
-        while value >= 0x80 {
-            value >>= 7
-            size += 1
-        }
-        return size
-    }
-
-    private static func appendVarint(_ value: UInt64, to out: inout [UInt8]) {
-        var value = value
-        while value >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: value) | 0x80)
-            value >>= 7
-        }
-        out.append(UInt8(value))
     }
 }

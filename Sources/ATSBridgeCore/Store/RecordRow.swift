@@ -1,0 +1,197 @@
+public import ATSBridgeProto
+public import Crypto
+
+/// A record as a store row: its own fields encoded (nested views stripped), a hash of them,
+/// and the columns the filters and nested views need. Shared by every store backend.
+public struct RecordRow: Sendable, Hashable {
+    public var model: Model
+    public var id: String
+    public var remoteID: String?
+    /// The record's own fields, encoded; nested views are assembled at read time.
+    public var data: [UInt8]
+    /// SHA-256 of `data`, truncated to 16 bytes: `changed_at` moves only when it changes.
+    public var hash: [UInt8]
+    /// Display name: job, stage or tag name.
+    public var name: String?
+    /// Lower-cased search key: job name (for `name_contains`) or user email.
+    public var search: String?
+    /// Display first and last name of users and candidates.
+    public var firstName: String?
+    public var lastName: String?
+    /// Lower-cased candidate names, for the case-insensitive exact filters.
+    public var firstNameKey: String?
+    public var lastNameKey: String?
+    /// Display email of users.
+    public var email: String?
+    /// Job status, employment type and visibility, application outcome (wire numbers).
+    public var status: Int32?
+    public var employmentType: Int32?
+    public var visibility: Int32?
+    public var outcome: Int32?
+    /// The application outcome's raw RECRU value when unmappable.
+    public var outcomeRaw: String?
+    /// Relations: the candidate, job, stage, tag and user a record points at.
+    public var candidateID: String?
+    public var jobID: String?
+    public var stageID: String?
+    public var tagID: String?
+    public var userID: String?
+    /// Index of a job-specific stage.
+    public var index: Int32?
+    /// Lower-cased email addresses of a candidate, for the `email` filter.
+    public var emails: [String] = []
+    /// Whether the record's own `remote_deleted_at` was set by the caller.
+    public var remoteDeletedAt: Int64?
+
+    init(model: Model, id: String, remoteID: String?, data: [UInt8]) {
+        self.model = model
+        self.id = id
+        self.remoteID = remoteID
+        self.data = data
+        self.hash = Array(SHA256.hash(data: data).prefix(16))
+    }
+
+    /// The rows of a batch.
+    ///
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` when a record has no id or cannot
+    ///   be encoded.
+    public static func rows(of batch: RecordBatch) throws -> [RecordRow] {
+        do {
+            switch batch {
+            case .users(let users): return try users.map(self.row)
+            case .jobs(let jobs): return try jobs.map(self.row)
+            case .candidates(let candidates): return try candidates.map(self.row)
+            case .applicationStages(let stages):
+                return try stages.map { stage in
+                    var own = stage
+                    own.changedAt = nil
+                    own.remoteDeletedAt = nil
+                    var row = try self.base(.applicationStage, stage.id, stage.remoteID, stage.remoteDeletedAt, own)
+                    row.name = stage.name
+                    return row
+                }
+            case .applications(let applications): return try applications.map(self.row)
+            case .tags(let tags):
+                return try tags.map { tag in
+                    var own = tag
+                    own.changedAt = nil
+                    own.remoteDeletedAt = nil
+                    var row = try self.base(.tag, tag.id, tag.remoteID, tag.remoteDeletedAt, own)
+                    row.name = tag.name
+                    return row
+                }
+            case .candidateTags(let joins):
+                return try joins.map { join in
+                    var own = join
+                    own.changedAt = nil
+                    own.remoteDeletedAt = nil
+                    var row = try self.base(.candidateTag, join.id, join.remoteID, join.remoteDeletedAt, own)
+                    row.candidateID = join.candidateID
+                    row.tagID = join.tagID
+                    return row
+                }
+            case .jobApplicationStages(let joins):
+                return try joins.map { join in
+                    var own = join
+                    own.changedAt = nil
+                    own.remoteDeletedAt = nil
+                    var row = try self.base(.jobApplicationStage, join.id, join.remoteID, join.remoteDeletedAt, own)
+                    row.jobID = join.jobID
+                    row.stageID = join.stageID
+                    row.index = join.index
+                    return row
+                }
+            case .jobHiringTeamMembers(let joins):
+                return try joins.map { join in
+                    var own = join
+                    own.changedAt = nil
+                    own.remoteDeletedAt = nil
+                    var row = try self.base(.jobHiringTeamMember, join.id, join.remoteID, join.remoteDeletedAt, own)
+                    row.jobID = join.jobID
+                    row.userID = join.userID
+                    return row
+                }
+            }
+        } catch let error as ProtoCodecError {
+            throw ATSBridgeError(.inputInvalid, "a record cannot be encoded: \(error.description)", cause: error)
+        }
+    }
+
+    /// A row whose data is `message` without the store-managed times.
+    private static func base<M: ProtoMessage>(
+        _ model: Model,
+        _ id: String,
+        _ remoteID: String?,
+        _ remoteDeletedAt: Int64?,
+        _ message: M
+    ) throws -> RecordRow {
+        guard !id.isEmpty else { throw ATSBridgeError(.inputInvalid, "a \(model.name ?? "record") has no id") }
+        var row = RecordRow(model: model, id: id, remoteID: remoteID, data: try message.encode())
+        row.remoteDeletedAt = remoteDeletedAt
+        return row
+    }
+
+    private static func row(_ user: User) throws -> RecordRow {
+        var own = user
+        own.changedAt = nil
+        own.remoteDeletedAt = nil
+        var row = try self.base(.user, user.id, user.remoteID, user.remoteDeletedAt, own)
+        row.firstName = user.firstName
+        row.lastName = user.lastName
+        row.email = user.email
+        row.search = user.email?.lowercased()
+        return row
+    }
+
+    private static func row(_ job: Job) throws -> RecordRow {
+        var own = job
+        own.changedAt = nil
+        own.remoteDeletedAt = nil
+        own.stages = []
+        own.hiringTeam = []
+        var row = try self.base(.job, job.id, job.remoteID, job.remoteDeletedAt, own)
+        row.name = job.name
+        row.search = job.name?.lowercased()
+        row.status = job.status?.rawValue
+        row.employmentType = job.employmentType?.rawValue
+        row.visibility = job.visibility?.rawValue
+        return row
+    }
+
+    private static func row(_ candidate: Candidate) throws -> RecordRow {
+        var own = candidate
+        own.changedAt = nil
+        own.remoteDeletedAt = nil
+        own.applications = []
+        own.tags = []
+        var row = try self.base(.candidate, candidate.id, candidate.remoteID, candidate.remoteDeletedAt, own)
+        row.firstName = candidate.firstName
+        row.lastName = candidate.lastName
+        row.firstNameKey = candidate.firstName?.lowercased()
+        row.lastNameKey = candidate.lastName?.lowercased()
+        row.emails = Array(Set(candidate.emailAddresses.compactMap { $0.emailAddress?.lowercased() })).sorted()
+        return row
+    }
+
+    private static func row(_ application: Application) throws -> RecordRow {
+        var own = application
+        own.changedAt = nil
+        own.remoteDeletedAt = nil
+        own.candidate = nil
+        own.currentStage = nil
+        own.job = nil
+        var row = try self.base(
+            .application,
+            application.id,
+            application.remoteID,
+            application.remoteDeletedAt,
+            own
+        )
+        row.outcome = application.outcome?.rawValue
+        row.outcomeRaw = application.outcomeRaw
+        row.candidateID = application.candidateID
+        row.jobID = application.jobID
+        row.stageID = application.currentStageID
+        return row
+    }
+}

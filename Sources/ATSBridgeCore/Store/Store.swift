@@ -1,0 +1,51 @@
+public import ATSBridgeProto
+
+/// Everything ATSBridge persists: the mirrored records with their change semantics, and the
+/// integrations, sync runs, API keys, idempotency records and change log.
+///
+/// Backends: SQLite (the embedded default) and PostgreSQL. Both pass the same contract tests.
+/// Times are milliseconds since the Unix epoch and are passed in, so tests control the clock.
+public protocol Store: RecordReading {
+    /// Upserts a batch in one transaction: new records are created, records whose own fields
+    /// changed are updated and their `changed_at` moves, identical records are not written.
+    /// Parents whose nested data changed get a new touched time (see ARCHITECTURE.md), and
+    /// every committed change is appended to the change log.
+    func upsert(_ batch: RecordBatch, integrationID: String, at now: Int64) async throws -> UpsertResult
+
+    /// After a full sync of `model`: marks every live record not in `seenIDs` deleted at `now`.
+    func markMissing(integrationID: String, model: Model, seenIDs: Set<String>, at now: Int64) async throws
+        -> UpsertResult
+
+    /// Blanks the personal data of records deleted before `cutoff`, keeping ids and times.
+    /// Returns how many records were blanked.
+    func blankDeletedPersonalData(deletedBefore cutoff: Int64) async throws -> Int
+
+    /// Change events of an integration after `sequence`, in order, at most `limit`.
+    func changes(integrationID: String, after sequence: UInt64, limit: Int) async throws -> [ChangeEvent]
+
+    /// Creates or replaces an integration.
+    func saveIntegration(_ integration: StoredIntegration) async throws
+    /// One integration by id.
+    func integration(id: String) async throws -> StoredIntegration?
+    /// Every integration.
+    func integrations() async throws -> [StoredIntegration]
+    /// Deletes an integration and all its data; returns how many records were removed.
+    func deleteIntegration(id: String) async throws -> Int
+
+    /// Creates or replaces a sync run.
+    func saveSyncRun(_ run: SyncRun) async throws
+    /// The latest runs of an integration, newest first.
+    func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun]
+
+    /// Creates or replaces an API key (by name).
+    func saveAPIKey(_ key: APIKey) async throws
+    /// Every stored API key.
+    func apiKeys() async throws -> [APIKey]
+
+    /// Stores an idempotency record unless one exists for its key; returns the existing one.
+    func claimIdempotencyKey(_ record: IdempotencyRecord) async throws -> IdempotencyRecord?
+    /// Records the response of a claimed key.
+    func completeIdempotencyKey(integrationID: String, key: String, response: [UInt8]) async throws
+    /// Forgets keys created before `cutoff`.
+    func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int
+}

@@ -1,0 +1,176 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+import Foundation
+import GRDB
+
+/// Integrations, sync runs, API keys, idempotency records and the change log.
+extension SQLiteStore {
+    public func changes(integrationID: String, after sequence: UInt64, limit: Int) async throws -> [ChangeEvent] {
+        try await self.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sequence, model, record_id, kind, committed_at FROM changes
+                    WHERE integration_id = ? AND sequence > ? ORDER BY sequence LIMIT ?
+                    """,
+                arguments: [integrationID, Int64(clamping: sequence), max(1, min(limit, 10_000))]
+            ).map { row in
+                ChangeEvent(
+                    sequence: UInt64(row[0] as Int64),
+                    model: Model(rawValue: Int32(row[1] as Int64)),
+                    kind: ChangeKind(rawValue: Int32(row[3] as Int64)),
+                    ids: [row[2]],
+                    committedAt: row[4]
+                )
+            }
+        }
+    }
+
+    public func saveIntegration(_ integration: StoredIntegration) async throws {
+        let data = Data(try integration.integration.encode())
+        let credentials = Data(integration.encryptedCredentials)
+        let id = integration.integration.id
+        try await self.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO integrations (id, data, credentials) VALUES (?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET data = excluded.data, credentials = excluded.credentials
+                    """,
+                arguments: [id, data, credentials]
+            )
+        }
+    }
+
+    public func integration(id: String) async throws -> StoredIntegration? {
+        try await self.read { db in
+            try Row.fetchOne(db, sql: "SELECT data, credentials FROM integrations WHERE id = ?", arguments: [id])
+                .map(Self.integration(from:))
+        }
+    }
+
+    public func integrations() async throws -> [StoredIntegration] {
+        try await self.read { db in
+            try Row.fetchAll(db, sql: "SELECT data, credentials FROM integrations ORDER BY id").map(Self.integration(from:))
+        }
+    }
+
+    private static func integration(from row: Row) throws -> StoredIntegration {
+        let data: Data = row[0]
+        let credentials: Data = row[1]
+        let integration = try data.withUnsafeBytes { try Integration(decoding: $0, limits: .default) }
+        return StoredIntegration(integration: integration, encryptedCredentials: [UInt8](credentials))
+    }
+
+    public func deleteIntegration(id: String) async throws -> Int {
+        try await self.write { db in
+            try db.execute(sql: "DELETE FROM records WHERE integration_id = ?", arguments: [id])
+            let removed = db.changesCount
+            for table in ["candidate_emails", "changes", "sync_runs", "idempotency_keys"] {
+                try db.execute(sql: "DELETE FROM \(table) WHERE integration_id = ?", arguments: [id])
+            }
+            try db.execute(sql: "DELETE FROM integrations WHERE id = ?", arguments: [id])
+            return removed
+        }
+    }
+
+    public func saveSyncRun(_ run: SyncRun) async throws {
+        let data = Data(try run.encode())
+        try await self.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO sync_runs (id, integration_id, queued_at, data) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (id) DO UPDATE SET data = excluded.data
+                    """,
+                arguments: [run.id, run.integrationID ?? "", run.queuedAt ?? 0, data]
+            )
+        }
+    }
+
+    public func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun] {
+        try await self.read { db in
+            try Data.fetchAll(
+                db,
+                sql: "SELECT data FROM sync_runs WHERE integration_id = ? ORDER BY queued_at DESC, id DESC LIMIT ?",
+                arguments: [integrationID, max(1, min(limit, 1000))]
+            ).map { data in try data.withUnsafeBytes { try SyncRun(decoding: $0, limits: .default) } }
+        }
+    }
+
+    public func saveAPIKey(_ key: APIKey) async throws {
+        let integrations = key.integrations.map { $0.sorted().joined(separator: "\n") }
+        try await self.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO api_keys (name, sha256, access, integrations) VALUES (?, ?, ?, ?)
+                    ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, access = excluded.access,
+                        integrations = excluded.integrations
+                    """,
+                arguments: [key.name, key.sha256, key.access.rawValue, integrations]
+            )
+        }
+    }
+
+    public func apiKeys() async throws -> [APIKey] {
+        try await self.read { db in
+            try Row.fetchAll(db, sql: "SELECT name, sha256, access, integrations FROM api_keys ORDER BY name").map { row in
+                let integrations: String? = row[3]
+                return APIKey(
+                    name: row[0],
+                    sha256: row[1],
+                    access: AccessLevel(rawValue: row[2]) ?? .read,
+                    integrations: integrations.map { Set($0.split(separator: "\n").map(String.init)) }
+                )
+            }
+        }
+    }
+
+    public func claimIdempotencyKey(_ record: IdempotencyRecord) async throws -> IdempotencyRecord? {
+        try await self.write { db in
+            if let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT request_hash, response, created_at FROM idempotency_keys
+                    WHERE integration_id = ? AND key = ?
+                    """,
+                arguments: [record.integrationID, record.key]
+            ) {
+                let hash: Data = row[0]
+                let response: Data? = row[1]
+                return IdempotencyRecord(
+                    integrationID: record.integrationID,
+                    key: record.key,
+                    requestHash: [UInt8](hash),
+                    response: response.map { [UInt8]($0) },
+                    createdAt: row[2]
+                )
+            }
+            try db.execute(
+                sql: """
+                    INSERT INTO idempotency_keys (integration_id, key, request_hash, response, created_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    record.integrationID, record.key, Data(record.requestHash), record.response.map { Data($0) },
+                    record.createdAt,
+                ]
+            )
+            return nil
+        }
+    }
+
+    public func completeIdempotencyKey(integrationID: String, key: String, response: [UInt8]) async throws {
+        try await self.write { db in
+            try db.execute(
+                sql: "UPDATE idempotency_keys SET response = ? WHERE integration_id = ? AND key = ?",
+                arguments: [Data(response), integrationID, key]
+            )
+        }
+    }
+
+    public func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int {
+        try await self.write { db in
+            try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Versioned migrations; each runs once, in order, in its own transaction.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
+
+                    -- Every record of every model, keyed by (integration, model, id).
+                    CREATE TABLE records (
+                        integration_id TEXT NOT NULL,
+                        model INTEGER NOT NULL,
+                        id TEXT NOT NULL,
+                        remote_id TEXT,
+                        changed_at INTEGER NOT NULL,
+                        touched_at INTEGER NOT NULL,
+                        remote_deleted_at INTEGER,
+                        hash BLOB NOT NULL,
+                        data BLOB NOT NULL,
+                        name TEXT,
+                        search TEXT,
+                        first_name TEXT,
+                        last_name TEXT,
+                        first_name_key TEXT,
+                        last_name_key TEXT,
+                        email TEXT,
+                        status INTEGER,
+                        employment_type INTEGER,
+                        visibility INTEGER,
+                        outcome INTEGER,
+                        outcome_raw TEXT,
+                        candidate_id TEXT,
+                        job_id TEXT,
+                        stage_id TEXT,
+                        tag_id TEXT,
+                        user_id TEXT,
+                        stage_index INTEGER,
+                        pii_blanked INTEGER NOT NULL DEFAULT 0,
+                        PRIMARY KEY (integration_id, model, id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX records_remote_id ON records (integration_id, model, remote_id);
+                    CREATE INDEX records_touched ON records (integration_id, model, touched_at);
+                    CREATE INDEX records_candidate ON records (integration_id, model, candidate_id)
+                        WHERE candidate_id IS NOT NULL;
+                    CREATE INDEX records_job ON records (integration_id, model, job_id) WHERE job_id IS NOT NULL;
+                    CREATE INDEX records_stage ON records (integration_id, model, stage_id) WHERE stage_id IS NOT NULL;
+                    CREATE INDEX records_search ON records (integration_id, model, search) WHERE search IS NOT NULL;
+                    CREATE INDEX records_names ON records (integration_id, model, first_name_key, last_name_key)
+                        WHERE first_name_key IS NOT NULL;
+
+                    -- Every email address of every candidate, lower-cased, for the email filter.
+                    CREATE TABLE candidate_emails (
+                        integration_id TEXT NOT NULL,
+                        email TEXT NOT NULL,
+                        candidate_id TEXT NOT NULL,
+                        PRIMARY KEY (integration_id, email, candidate_id)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX candidate_emails_candidate ON candidate_emails (integration_id, candidate_id);
+
+                    -- Append-only change log read by watch streams.
+                    CREATE TABLE changes (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        integration_id TEXT NOT NULL,
+                        model INTEGER NOT NULL,
+                        record_id TEXT NOT NULL,
+                        kind INTEGER NOT NULL,
+                        committed_at INTEGER NOT NULL
+                    );
+                    CREATE INDEX changes_integration ON changes (integration_id, sequence);
+
+                    CREATE TABLE integrations (
+                        id TEXT PRIMARY KEY,
+                        data BLOB NOT NULL,
+                        credentials BLOB NOT NULL
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE sync_runs (
+                        id TEXT PRIMARY KEY,
+                        integration_id TEXT NOT NULL,
+                        queued_at INTEGER NOT NULL,
+                        data BLOB NOT NULL
+                    ) WITHOUT ROWID;
+                    CREATE INDEX sync_runs_integration ON sync_runs (integration_id, queued_at);
+
+                    CREATE TABLE api_keys (
+                        name TEXT PRIMARY KEY,
+                        sha256 TEXT NOT NULL UNIQUE,
+                        access INTEGER NOT NULL,
+                        integrations TEXT
+                    ) WITHOUT ROWID;
+
+                    CREATE TABLE idempotency_keys (
+                        integration_id TEXT NOT NULL,
+                        key TEXT NOT NULL,
+                        request_hash BLOB NOT NULL,
+                        response BLOB,
+                        created_at INTEGER NOT NULL,
+                        PRIMARY KEY (integration_id, key)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX idempotency_created ON idempotency_keys (created_at);
+                    """
+            )
+            let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('cursor_secret', ?)", arguments: [secret])
+        }
+        return migrator
+    }
+}

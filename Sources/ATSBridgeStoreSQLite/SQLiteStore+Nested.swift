@@ -1,0 +1,257 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import Foundation
+import GRDB
+
+/// Assembles the records of a page: the stored own fields, the store-managed times, and the
+/// nested views, each looked up for the whole page at once (never one query per row). The
+/// stored bytes are not decoded: times and nested views are appended as extra fields.
+extension SQLiteStore {
+    static func assemble(_ db: Database, _ model: Model, _ integrationID: String, _ records: [FetchedRecord]) throws
+        -> [[UInt8]]
+    {
+        guard !records.isEmpty else { return [] }
+        var out = records.map { record -> [UInt8] in
+            var bytes = [UInt8](record.data)
+            // Every model has changed_at = 3 and remote_deleted_at = 4.
+            ProtoWire.appendVarintField(field: 3, record.changedAt, to: &bytes)
+            if let deleted = record.remoteDeletedAt { ProtoWire.appendVarintField(field: 4, deleted, to: &bytes) }
+            return bytes
+        }
+        let lookup = NestedLookup(db: db, integrationID: integrationID)
+        switch model {
+        case .candidate:
+            let ids = records.map(\.id)
+            let applications = try lookup.applications(ofCandidates: ids)
+            let tags = try lookup.tags(ofCandidates: ids)
+            for (index, record) in records.enumerated() {
+                for application in applications[record.id] ?? [] {
+                    ProtoWire.appendLengthDelimited(field: 14, try application.encode(), to: &out[index])
+                }
+                for tag in tags[record.id] ?? [] {
+                    ProtoWire.appendLengthDelimited(field: 15, try tag.encode(), to: &out[index])
+                }
+            }
+        case .job:
+            let ids = records.map(\.id)
+            let stages = try lookup.stages(ofJobs: ids)
+            let team = try lookup.hiringTeams(ofJobs: ids)
+            for (index, record) in records.enumerated() {
+                for stage in stages[record.id] ?? [] {
+                    ProtoWire.appendLengthDelimited(field: 20, try stage.encode(), to: &out[index])
+                }
+                for member in team[record.id] ?? [] {
+                    ProtoWire.appendLengthDelimited(field: 21, try member.encode(), to: &out[index])
+                }
+            }
+        case .application:
+            let candidates = try lookup.candidateSummaries(records.compactMap(\.candidateID))
+            let jobs = try lookup.jobSummaries(records.compactMap(\.jobID))
+            let stages = try lookup.stageSummaries(records.compactMap { r in r.stageID.map { (r.jobID, $0) } })
+            for (index, record) in records.enumerated() {
+                if let id = record.candidateID, let candidate = candidates[id] {
+                    ProtoWire.appendLengthDelimited(field: 11, try candidate.encode(), to: &out[index])
+                }
+                if let id = record.stageID, let stage = stages[StageKey(jobID: record.jobID, stageID: id)] {
+                    ProtoWire.appendLengthDelimited(field: 12, try stage.encode(), to: &out[index])
+                }
+                if let id = record.jobID, let job = jobs[id] {
+                    ProtoWire.appendLengthDelimited(field: 13, try job.encode(), to: &out[index])
+                }
+            }
+        default:
+            break
+        }
+        return out
+    }
+}
+
+/// A stage in the context of a job, whose index depends on the job.
+struct StageKey: Hashable {
+    var jobID: String?
+    var stageID: String
+}
+
+/// Batched lookups of the records nested views refer to.
+struct NestedLookup {
+    let db: Database
+    let integrationID: String
+
+    private func rows(
+        _ model: Model,
+        where column: String,
+        in keys: [String],
+        select: String,
+        liveOnly: Bool = true,
+        _ each: (Row) throws -> Void
+    ) throws {
+        for chunk in Array(Set(keys)).sorted().chunked(500) {
+            let sql = """
+                SELECT \(select) FROM records WHERE integration_id = ? AND model = ?
+                AND \(column) IN \(SQLiteStore.placeholders(chunk.count))\(liveOnly ? " AND remote_deleted_at IS NULL" : "")
+                ORDER BY id
+                """
+            let arguments: [any DatabaseValueConvertible] =
+                [self.integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible }
+            let cursor = try Row.fetchCursor(self.db, sql: sql, arguments: SQLiteStore.arguments(arguments))
+            while let row = try cursor.next() { try each(row) }
+        }
+    }
+
+    /// Job summaries by id.
+    func jobSummaries(_ ids: [String]) throws -> [String: JobSummary] {
+        var jobs: [String: JobSummary] = [:]
+        try self.rows(.job, where: "id", in: ids, select: "id, remote_id, name", liveOnly: false) { row in
+            jobs[row[0]] = JobSummary(id: row[0], remoteID: row[1], name: row[2])
+        }
+        return jobs
+    }
+
+    /// Stage summaries with their index in the given job's pipeline.
+    func stageSummaries(_ pairs: [(String?, String)]) throws -> [StageKey: StageSummary] {
+        var stages: [String: (remoteID: String?, name: String?)] = [:]
+        try self.rows(.applicationStage, where: "id", in: pairs.map(\.1), select: "id, remote_id, name", liveOnly: false) {
+            row in
+            stages[row[0]] = (row[1], row[2])
+        }
+        var indexes: [StageKey: Int32] = [:]
+        try self.rows(.jobApplicationStage, where: "job_id", in: pairs.compactMap(\.0), select: "job_id, stage_id, stage_index") {
+            row in
+            if let index = row[2] as Int64? { indexes[StageKey(jobID: row[0], stageID: row[1])] = Int32(index) }
+        }
+        var summaries: [StageKey: StageSummary] = [:]
+        for (jobID, stageID) in pairs {
+            let key = StageKey(jobID: jobID, stageID: stageID)
+            guard let stage = stages[stageID] else { continue }
+            summaries[key] = StageSummary(id: stageID, remoteID: stage.remoteID, name: stage.name, index: indexes[key])
+        }
+        return summaries
+    }
+
+    /// Each candidate's live applications, with current stage and job summaries.
+    func applications(ofCandidates ids: [String]) throws -> [String: [CandidateApplication]] {
+        struct Raw {
+            var id: String
+            var remoteID: String?
+            var changedAt: Int64
+            var outcome: Int64?
+            var outcomeRaw: String?
+            var jobID: String?
+            var stageID: String?
+        }
+        var raw: [String: [Raw]] = [:]
+        try self.rows(
+            .application,
+            where: "candidate_id",
+            in: ids,
+            select: "candidate_id, id, remote_id, changed_at, outcome, outcome_raw, job_id, stage_id"
+        ) { row in
+            raw[row[0], default: []].append(
+                Raw(id: row[1], remoteID: row[2], changedAt: row[3], outcome: row[4], outcomeRaw: row[5], jobID: row[6], stageID: row[7])
+            )
+        }
+        let all = raw.values.flatMap { $0 }
+        let jobs = try self.jobSummaries(all.compactMap(\.jobID))
+        let stages = try self.stageSummaries(all.compactMap { a in a.stageID.map { (a.jobID, $0) } })
+        return raw.mapValues { list in
+            list.map { application in
+                CandidateApplication(
+                    id: application.id,
+                    remoteID: application.remoteID,
+                    changedAt: application.changedAt,
+                    outcome: application.outcome.map { ApplicationOutcome(rawValue: Int32($0)) },
+                    outcomeRaw: application.outcomeRaw,
+                    currentStage: application.stageID.flatMap { stages[StageKey(jobID: application.jobID, stageID: $0)] },
+                    job: application.jobID.flatMap { jobs[$0] }
+                )
+            }
+        }
+    }
+
+    /// Each candidate's live tags.
+    func tags(ofCandidates ids: [String]) throws -> [String: [TagSummary]] {
+        var joins: [(String, String)] = []
+        try self.rows(.candidateTag, where: "candidate_id", in: ids, select: "candidate_id, tag_id") { row in
+            if let tag = row[1] as String? { joins.append((row[0], tag)) }
+        }
+        var tags: [String: TagSummary] = [:]
+        try self.rows(.tag, where: "id", in: joins.map(\.1), select: "id, remote_id, name", liveOnly: false) { row in
+            tags[row[0]] = TagSummary(id: row[0], remoteID: row[1], name: row[2])
+        }
+        var result: [String: [TagSummary]] = [:]
+        for (candidate, tag) in joins {
+            if let summary = tags[tag] { result[candidate, default: []].append(summary) }
+        }
+        return result
+    }
+
+    /// Each job's live stages, in pipeline order.
+    func stages(ofJobs ids: [String]) throws -> [String: [JobStage]] {
+        var joins: [(job: String, stage: String, index: Int32?)] = []
+        try self.rows(.jobApplicationStage, where: "job_id", in: ids, select: "job_id, stage_id, stage_index") { row in
+            if let stage = row[1] as String? { joins.append((row[0], stage, (row[2] as Int64?).map { Int32($0) })) }
+        }
+        var stages: [String: (remoteID: String?, name: String?)] = [:]
+        try self.rows(.applicationStage, where: "id", in: joins.map(\.stage), select: "id, remote_id, name", liveOnly: false) {
+            row in
+            stages[row[0]] = (row[1], row[2])
+        }
+        var result: [String: [JobStage]] = [:]
+        for join in joins.sorted(by: { ($0.index ?? .max) < ($1.index ?? .max) }) {
+            let stage = stages[join.stage]
+            result[join.job, default: []].append(
+                JobStage(id: join.stage, remoteID: stage?.remoteID, name: stage?.name, index: join.index)
+            )
+        }
+        return result
+    }
+
+    /// Each job's live hiring team, with the users' names, emails and roles.
+    func hiringTeams(ofJobs ids: [String]) throws -> [String: [HiringTeamMember]] {
+        var joins: [(job: String, member: JobHiringTeamMember)] = []
+        try self.rows(.jobHiringTeamMember, where: "job_id", in: ids, select: "job_id, data") { row in
+            let data: Data = row[1]
+            let member = try data.withUnsafeBytes { try JobHiringTeamMember(decoding: $0, limits: .default) }
+            joins.append((row[0], member))
+        }
+        var users: [String: HiringTeamMember] = [:]
+        try self.rows(
+            .user,
+            where: "id",
+            in: joins.compactMap(\.member.userID),
+            select: "id, remote_id, first_name, last_name, email",
+            liveOnly: false
+        ) { row in
+            users[row[0]] = HiringTeamMember(id: row[0], remoteID: row[1], firstName: row[2], lastName: row[3], email: row[4])
+        }
+        var result: [String: [HiringTeamMember]] = [:]
+        for (job, member) in joins {
+            guard let userID = member.userID, var user = users[userID] else { continue }
+            user.roles = member.roles
+            result[job, default: []].append(user)
+        }
+        return result
+    }
+
+    /// Candidate summaries (nested in applications), with their tags.
+    func candidateSummaries(_ ids: [String]) throws -> [String: ApplicationCandidate] {
+        var summaries: [String: ApplicationCandidate] = [:]
+        try self.rows(.candidate, where: "id", in: ids, select: "id, data", liveOnly: false) { row in
+            let data: Data = row[1]
+            let candidate = try data.withUnsafeBytes { try Candidate(decoding: $0, limits: .default) }
+            summaries[row[0]] = ApplicationCandidate(
+                id: candidate.id,
+                remoteID: candidate.remoteID,
+                firstName: candidate.firstName,
+                lastName: candidate.lastName,
+                emailAddresses: candidate.emailAddresses,
+                phoneNumbers: candidate.phoneNumbers,
+                source: candidate.source
+            )
+        }
+        for (candidate, tags) in try self.tags(ofCandidates: Array(summaries.keys)) {
+            summaries[candidate]?.tags = tags
+        }
+        return summaries
+    }
+}

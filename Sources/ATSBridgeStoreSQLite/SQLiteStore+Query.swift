@@ -1,0 +1,176 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// The most values one `ids`, `remote_ids` or model list filter may hold.
+    static let maxFilterValues = 1000
+
+    public func page(_ query: RecordQuery) async throws -> RecordPage {
+        guard RecordQuery.pageSizes.contains(query.pageSize) else {
+            throw ATSBridgeError(.inputInvalid, "page_size must be from 1 to 1000, got \(query.pageSize)")
+        }
+        let after = try query.cursor.map {
+            try PageCursor(decoding: $0, secret: self.cursorSecret, expectedFingerprint: query.fingerprint).lastID
+        }
+        var sql = """
+            SELECT id, changed_at, touched_at, remote_deleted_at, data, candidate_id, job_id, stage_id FROM records
+            WHERE integration_id = ? AND model = ?
+            """
+        var arguments: [any DatabaseValueConvertible] = [query.integrationID, Int(query.model.rawValue)]
+        if let after {
+            sql += " AND id > ?"
+            arguments.append(after)
+        }
+        if !query.includeDeleted { sql += " AND remote_deleted_at IS NULL" }
+        try Self.addIn("id", query.ids, field: "ids", to: &sql, &arguments)
+        try Self.addIn("remote_id", query.remoteIDs, field: "remote_ids", to: &sql, &arguments)
+        if let updatedAfter = query.updatedAfter {
+            sql += " AND touched_at > ?"
+            arguments.append(updatedAfter)
+        }
+        try Self.addFilter(query.filter, integrationID: query.integrationID, to: &sql, &arguments)
+        sql += " ORDER BY id LIMIT ?"
+        arguments.append(query.pageSize + 1)
+        let statement = sql
+        let bound = Self.arguments(arguments)
+        let (records, lastID) = try await self.read { db -> ([[UInt8]], String?) in
+            var fetched = try Self.fetchRecords(db, sql: statement, arguments: bound)
+            let hasMore = fetched.count > query.pageSize
+            if hasMore { fetched.removeLast() }
+            return (try Self.assemble(db, query.model, query.integrationID, fetched), hasMore ? fetched.last?.id : nil)
+        }
+        let next = lastID.map { PageCursor(lastID: $0, fingerprint: query.fingerprint).encode(secret: self.cursorSecret) }
+        return RecordPage(records: records, nextCursor: next)
+    }
+
+    public func record(_ model: Model, id: String, integrationID: String) async throws -> [UInt8]? {
+        try await self.read { db in
+            let fetched = try Self.fetchRecords(
+                db,
+                sql: """
+                    SELECT id, changed_at, touched_at, remote_deleted_at, data, candidate_id, job_id, stage_id
+                    FROM records WHERE integration_id = ? AND model = ? AND id = ?
+                    """,
+                arguments: [integrationID, Int(model.rawValue), id]
+            )
+            return try Self.assemble(db, model, integrationID, fetched).first
+        }
+    }
+
+    static func fetchRecords(_ db: Database, sql: String, arguments: StatementArguments) throws -> [FetchedRecord] {
+        var records: [FetchedRecord] = []
+        let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
+        while let row = try rows.next() {
+            records.append(
+                FetchedRecord(
+                    id: row[0],
+                    changedAt: row[1],
+                    remoteDeletedAt: row[3],
+                    data: row[4],
+                    candidateID: row[5],
+                    jobID: row[6],
+                    stageID: row[7]
+                )
+            )
+        }
+        return records
+    }
+
+    private static func addIn(
+        _ column: String,
+        _ values: [String],
+        field: String,
+        to sql: inout String,
+        _ arguments: inout [any DatabaseValueConvertible]
+    ) throws {
+        guard !values.isEmpty else { return }
+        guard values.count <= self.maxFilterValues else {
+            throw ATSBridgeError(.inputInvalid, "\(field) holds more than \(self.maxFilterValues) values")
+        }
+        sql += " AND \(column) IN \(self.placeholders(values.count))"
+        arguments += values.map { $0 as any DatabaseValueConvertible }
+    }
+
+    private static func addIn(
+        _ column: String,
+        numbers values: [Int32],
+        to sql: inout String,
+        _ arguments: inout [any DatabaseValueConvertible]
+    ) {
+        guard !values.isEmpty else { return }
+        sql += " AND \(column) IN \(self.placeholders(values.count))"
+        arguments += values.map { Int($0) as any DatabaseValueConvertible }
+    }
+
+    private static func addFilter(
+        _ filter: ModelFilter,
+        integrationID: String,
+        to sql: inout String,
+        _ arguments: inout [any DatabaseValueConvertible]
+    ) throws {
+        switch filter {
+        case .none:
+            break
+        case .jobs(let statuses, let employmentTypes, let visibilities, let nameContains):
+            self.addIn("status", numbers: statuses.map(\.rawValue), to: &sql, &arguments)
+            self.addIn("employment_type", numbers: employmentTypes.map(\.rawValue), to: &sql, &arguments)
+            self.addIn("visibility", numbers: visibilities.map(\.rawValue), to: &sql, &arguments)
+            if let nameContains, !nameContains.isEmpty {
+                sql += " AND instr(search, ?) > 0"
+                arguments.append(nameContains.lowercased())
+            }
+        case .candidates(let email, let jobIDs, let firstName, let lastName):
+            if let email {
+                sql += " AND id IN (SELECT candidate_id FROM candidate_emails WHERE integration_id = ? AND email = ?)"
+                arguments += [integrationID, email.lowercased()]
+            }
+            if !jobIDs.isEmpty {
+                guard jobIDs.count <= self.maxFilterValues else {
+                    throw ATSBridgeError(.inputInvalid, "job_ids holds more than \(self.maxFilterValues) values")
+                }
+                sql += """
+                     AND id IN (SELECT candidate_id FROM records WHERE integration_id = ? AND model = ?
+                     AND remote_deleted_at IS NULL AND job_id IN \(self.placeholders(jobIDs.count)))
+                    """
+                arguments += [integrationID, Int(Model.application.rawValue)] + jobIDs.map { $0 as any DatabaseValueConvertible }
+            }
+            if let firstName {
+                sql += " AND first_name_key = ?"
+                arguments.append(firstName.lowercased())
+            }
+            if let lastName {
+                sql += " AND last_name_key = ?"
+                arguments.append(lastName.lowercased())
+            }
+        case .applications(let outcomes, let jobIDs, let jobRemoteIDs, let currentStageIDs):
+            self.addIn("outcome", numbers: outcomes.map(\.rawValue), to: &sql, &arguments)
+            try self.addIn("job_id", jobIDs, field: "job_ids", to: &sql, &arguments)
+            if !jobRemoteIDs.isEmpty {
+                guard jobRemoteIDs.count <= self.maxFilterValues else {
+                    throw ATSBridgeError(.inputInvalid, "job_remote_ids holds more than \(self.maxFilterValues) values")
+                }
+                sql += """
+                     AND job_id IN (SELECT id FROM records WHERE integration_id = ? AND model = ?
+                     AND remote_id IN \(self.placeholders(jobRemoteIDs.count)))
+                    """
+                arguments += [integrationID, Int(Model.job.rawValue)] + jobRemoteIDs.map { $0 as any DatabaseValueConvertible }
+            }
+            try self.addIn("stage_id", currentStageIDs, field: "current_stage_ids", to: &sql, &arguments)
+        case .users(let emails):
+            try self.addIn("search", emails.map { $0.lowercased() }, field: "emails", to: &sql, &arguments)
+        }
+    }
+}
+
+/// A record row as read, before its nested views are assembled.
+struct FetchedRecord: Sendable {
+    var id: String
+    var changedAt: Int64
+    var remoteDeletedAt: Int64?
+    var data: Data
+    var candidateID: String?
+    var jobID: String?
+    var stageID: String?
+}

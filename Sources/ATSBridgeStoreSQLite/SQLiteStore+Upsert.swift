@@ -1,0 +1,203 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// What is known of a stored record before an upsert changes it.
+    private struct Existing {
+        var hash: Data
+        var deleted: Bool
+        var candidateID: String?
+        var jobID: String?
+    }
+
+    /// Parents whose nested data changed, to touch after the batch.
+    struct Touches {
+        var candidates: Set<String> = []
+        var jobs: Set<String> = []
+        var applicationsOfCandidates: Set<String> = []
+        var applicationsOfStages: Set<String> = []
+    }
+
+    public func upsert(_ batch: RecordBatch, integrationID: String, at now: Int64) async throws -> UpsertResult {
+        let rows = try RecordRow.rows(of: batch)
+        let model = batch.model
+        guard !rows.isEmpty else { return UpsertResult() }
+        return try await self.write { db in
+            var result = UpsertResult()
+            var touches = Touches()
+            let existing = try Self.existing(db, integrationID, model, rows.map(\.id))
+            for row in rows {
+                let old = existing[row.id]
+                let deletedNow = row.remoteDeletedAt != nil
+                if let old, old.hash == Data(row.hash), old.deleted == deletedNow {
+                    result.unchanged += 1
+                    continue
+                }
+                try Self.save(db, row, integrationID: integrationID, now: now, isNew: old == nil)
+                if old == nil {
+                    result.created.append(row.id)
+                } else {
+                    result.changed.append(row.id)
+                }
+                Self.collectTouches(&touches, model: model, row: row, old: old)
+            }
+            try Self.log(db, integrationID, model, result.created, .created, now)
+            try Self.log(db, integrationID, model, result.changed, .changed, now)
+            try Self.apply(touches, db, integrationID, now: now, skipping: Set(result.created + result.changed))
+            return result
+        }
+    }
+
+    private static func collectTouches(_ touches: inout Touches, model: Model, row: RecordRow, old: Existing?) {
+        switch model {
+        case .application, .candidateTag:
+            // A candidate's applications or tags were added, removed or changed.
+            if let id = row.candidateID { touches.candidates.insert(id) }
+            if let id = old?.candidateID, id != row.candidateID { touches.candidates.insert(id) }
+        case .jobApplicationStage, .jobHiringTeamMember:
+            // A job's stages or hiring team were added or removed.
+            if let id = row.jobID { touches.jobs.insert(id) }
+            if let id = old?.jobID, id != row.jobID { touches.jobs.insert(id) }
+        case .candidate where old != nil:
+            // An application's candidate changed.
+            touches.applicationsOfCandidates.insert(row.id)
+        case .applicationStage where old != nil:
+            // An application's current stage changed.
+            touches.applicationsOfStages.insert(row.id)
+        default:
+            break
+        }
+    }
+
+    private static func existing(
+        _ db: Database,
+        _ integrationID: String,
+        _ model: Model,
+        _ ids: [String]
+    ) throws -> [String: Existing] {
+        var existing: [String: Existing] = [:]
+        for chunk in ids.chunked(500) {
+            let rows = try Row.fetchCursor(
+                db,
+                sql: """
+                    SELECT id, hash, remote_deleted_at, candidate_id, job_id FROM records
+                    WHERE integration_id = ? AND model = ? AND id IN \(Self.placeholders(chunk.count))
+                    """,
+                arguments: Self.arguments([integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible })
+            )
+            while let row = try rows.next() {
+                existing[row["id"]] = Existing(
+                    hash: row["hash"],
+                    deleted: row["remote_deleted_at"] as Int64? != nil,
+                    candidateID: row["candidate_id"],
+                    jobID: row["job_id"]
+                )
+            }
+        }
+        return existing
+    }
+
+    private static func save(_ db: Database, _ row: RecordRow, integrationID: String, now: Int64, isNew: Bool) throws {
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO records (
+                    integration_id, model, id, remote_id, changed_at, touched_at, remote_deleted_at, hash, data,
+                    name, search, first_name, last_name, first_name_key, last_name_key, email, status,
+                    employment_type, visibility, outcome, outcome_raw, candidate_id, job_id, stage_id, tag_id,
+                    user_id, stage_index, pii_blanked
+                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
+                ON CONFLICT (integration_id, model, id) DO UPDATE SET
+                    remote_id = excluded.remote_id, changed_at = excluded.changed_at,
+                    touched_at = excluded.touched_at, remote_deleted_at = excluded.remote_deleted_at,
+                    hash = excluded.hash, data = excluded.data, name = excluded.name, search = excluded.search,
+                    first_name = excluded.first_name, last_name = excluded.last_name,
+                    first_name_key = excluded.first_name_key, last_name_key = excluded.last_name_key,
+                    email = excluded.email, status = excluded.status, employment_type = excluded.employment_type,
+                    visibility = excluded.visibility, outcome = excluded.outcome, outcome_raw = excluded.outcome_raw,
+                    candidate_id = excluded.candidate_id, job_id = excluded.job_id, stage_id = excluded.stage_id,
+                    tag_id = excluded.tag_id, user_id = excluded.user_id, stage_index = excluded.stage_index,
+                    pii_blanked = 0
+                """
+        )
+        let values: [(any DatabaseValueConvertible)?] = [
+            integrationID, Int(row.model.rawValue), row.id, row.remoteID, now, now, row.remoteDeletedAt,
+            Data(row.hash), Data(row.data), row.name, row.search, row.firstName, row.lastName, row.firstNameKey,
+            row.lastNameKey, row.email, row.status.map { Int($0) }, row.employmentType.map { Int($0) },
+            row.visibility.map { Int($0) }, row.outcome.map { Int($0) }, row.outcomeRaw, row.candidateID, row.jobID,
+            row.stageID, row.tagID, row.userID, row.index.map { Int($0) },
+        ]
+        try statement.execute(arguments: StatementArguments(values))
+        if row.model == .candidate {
+            if !isNew {
+                try db.execute(
+                    sql: "DELETE FROM candidate_emails WHERE integration_id = ? AND candidate_id = ?",
+                    arguments: [integrationID, row.id]
+                )
+            }
+            let insert = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO candidate_emails (integration_id, email, candidate_id) VALUES (?, ?, ?)"
+            )
+            for email in row.emails { try insert.execute(arguments: [integrationID, email, row.id]) }
+        }
+    }
+
+    /// Moves the touched time of parents whose nested data changed, and logs them as changed.
+    static func apply(_ touches: Touches, _ db: Database, _ integrationID: String, now: Int64, skipping: Set<String>) throws {
+        try self.touch(db, integrationID, .candidate, column: "id", touches.candidates, now, skipping)
+        try self.touch(db, integrationID, .job, column: "id", touches.jobs, now, skipping)
+        try self.touch(db, integrationID, .application, column: "candidate_id", touches.applicationsOfCandidates, now, [])
+        try self.touch(db, integrationID, .application, column: "stage_id", touches.applicationsOfStages, now, [])
+    }
+
+    private static func touch(
+        _ db: Database,
+        _ integrationID: String,
+        _ model: Model,
+        column: String,
+        _ keys: Set<String>,
+        _ now: Int64,
+        _ skipping: Set<String>
+    ) throws {
+        let keys = keys.subtracting(skipping).sorted()
+        for chunk in keys.chunked(500) {
+            let touched = try String.fetchAll(
+                db,
+                sql: """
+                    UPDATE records SET touched_at = ?
+                    WHERE integration_id = ? AND model = ? AND \(column) IN \(Self.placeholders(chunk.count))
+                      AND touched_at < ?
+                    RETURNING id
+                    """,
+                arguments: Self.arguments([now, integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible } + [now])
+            )
+            try self.log(db, integrationID, model, touched, .changed, now)
+        }
+    }
+
+    /// Appends change-log entries.
+    static func log(_ db: Database, _ integrationID: String, _ model: Model, _ ids: [String], _ kind: ChangeKind, _ now: Int64)
+        throws
+    {
+        guard !ids.isEmpty else { return }
+        let statement = try db.cachedStatement(
+            sql: "INSERT INTO changes (integration_id, model, record_id, kind, committed_at) VALUES (?, ?, ?, ?, ?)"
+        )
+        for id in ids {
+            try statement.execute(arguments: [integrationID, Int(model.rawValue), id, Int(kind.rawValue), now])
+        }
+    }
+
+    /// `(?, ?, …)` with `count` placeholders.
+    static func placeholders(_ count: Int) -> String {
+        "(" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+    }
+}
+
+extension Array {
+    /// The array in consecutive slices of at most `size` elements.
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: self.count, by: size).map { self[$0..<Swift.min($0 + size, self.count)] }
+    }
+}

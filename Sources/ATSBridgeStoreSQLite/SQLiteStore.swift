@@ -1,0 +1,108 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+import Crypto
+import Foundation
+import GRDB
+
+/// The SQLite store, ATSBridge's embedded default: one file in WAL mode, versioned migrations.
+///
+/// Every database access runs on GRDB's own dispatch queues (one writer, a pool of readers),
+/// never on an event loop or the Swift cooperative pool; `async` methods suspend until it is
+/// done.
+public final class SQLiteStore: Store {
+    let pool: DatabasePool
+    private let cursorSecretBytes: [UInt8]
+    var cursorSecret: SymmetricKey { SymmetricKey(data: self.cursorSecretBytes) }
+    /// The configuration the store was opened with.
+    public let configuration: SQLiteStoreConfiguration
+
+    /// Opens (creating if needed) and migrates the database at `configuration.path`.
+    ///
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.STORE_UNAVAILABLE` when the file or its folder
+    ///   cannot be written or is full, `PLATFORM.STORE_CORRUPT` when it is not a database.
+    public init(configuration: SQLiteStoreConfiguration) async throws {
+        self.configuration = configuration
+        var config = Configuration()
+        config.busyMode = .timeout(configuration.busyTimeout.timeInterval)
+        config.maximumReaderCount = configuration.maxReaders
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+            if let pages = configuration.maxPageCount {
+                try db.execute(sql: "PRAGMA max_page_count = \(pages)")
+            }
+        }
+        do {
+            let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            let pool = try DatabasePool(path: configuration.path, configuration: config)
+            // Migrations run on GRDB's writer queue; this task only waits for them.
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                Self.migrator.asyncMigrate(pool) { result in continuation.resume(with: result.map { _ in }) }
+            }
+            self.pool = pool
+            let secret = try await pool.read { db in
+                try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'cursor_secret'")
+            }
+            guard let secret, secret.count == 32 else {
+                throw ATSBridgeError(.storeCorrupt, "the store's cursor secret is missing")
+            }
+            self.cursorSecretBytes = [UInt8](secret)
+        } catch {
+            throw Self.storeError(error, opening: configuration.path)
+        }
+    }
+
+    /// Maps SQLite's failures to clear, typed errors.
+    static func storeError(_ error: any Error, opening path: String? = nil) -> any Error {
+        if error is ATSBridgeError || error is CancellationError { return error }
+        let subject = path.map { "the SQLite store at \($0)" } ?? "the SQLite store"
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return ATSBridgeError(.storeCorrupt, "\(subject) is not a valid database (corrupt?)", cause: error)
+            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+                return ATSBridgeError(.storeUnavailable, "\(subject) cannot be opened for writing", cause: error)
+            case .SQLITE_FULL:
+                return ATSBridgeError(.storeUnavailable, "\(subject) is full (disk or size limit)", cause: error)
+            default:
+                return ATSBridgeError(.storeUnavailable, "\(subject) failed: SQLite code \(error.resultCode.rawValue)", cause: error)
+            }
+        }
+        if let error = error as? CocoaError, path != nil {
+            return ATSBridgeError(.storeUnavailable, "\(subject) cannot be created: \(error.code.rawValue)", cause: error)
+        }
+        return ATSBridgeError(.storeUnavailable, "\(subject) failed (\(type(of: error)))", cause: error)
+    }
+
+    /// Runs a write transaction, mapping SQLite errors.
+    func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await self.pool.write(updates)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+
+    /// Runs a read, mapping SQLite errors.
+    func read<T: Sendable>(_ value: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        do {
+            return try await self.pool.read(value)
+        } catch {
+            throw Self.storeError(error)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// Statement arguments from heterogeneous values.
+    static func arguments(_ values: [any DatabaseValueConvertible]) -> StatementArguments {
+        StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
+    }
+}
+
+extension Duration {
+    var timeInterval: TimeInterval {
+        Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
+    }
+}

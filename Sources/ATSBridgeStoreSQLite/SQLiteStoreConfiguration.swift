@@ -1,0 +1,17 @@
+/// Configuration of the SQLite store.
+public struct SQLiteStoreConfiguration: Sendable, Hashable {
+    /// The database file. Defaults to `./data/atsbridge.sqlite`; its folder is created.
+    public var path: String = "./data/atsbridge.sqlite"
+    /// How long a writer waits for a lock before failing. Defaults to 5 seconds.
+    public var busyTimeout: Duration = .seconds(5)
+    /// How many concurrent readers. Defaults to `4`.
+    public var maxReaders: Int = 4
+    /// A cap on the file size in pages of 4 KiB, or `nil` for none (tests use it to make the
+    /// store full). Defaults to `nil`.
+    public var maxPageCount: Int?
+
+    /// Creates a configuration.
+    public init(path: String = "./data/atsbridge.sqlite") {
+        self.path = path
+    }
+}
