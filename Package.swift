@@ -136,7 +136,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ATSBridgeStoreTests",
-            dependencies: ["ATSBridgeStoreSQLite", "ATSBridgeTestSupport", "atsbridge"],
+            dependencies: [
+                "ATSBridgeStoreSQLite", "ATSBridgeTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
