@@ -114,6 +114,7 @@ let package = Package(
             name: "atsbridge",
             dependencies: [
                 "ATSBridgeCore",
+                "ATSBridgeStoreSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -127,6 +128,7 @@ let package = Package(
             name: "ATSBridgeRPCTests",
             dependencies: [
                 "ATSBridgeRPC", "ATSBridgeServer", "ATSBridgeClient", "ATSBridgeAPI", "ATSBridgeTestSupport",
+                "ATSBridgeStoreSQLite",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),

@@ -16,6 +16,6 @@ struct ATSBridgeCommand: AsyncParsableCommand {
               atsbridge version
             """,
         version: ATSBridgeVersion.current,
-        subcommands: [VersionCommand.self]
+        subcommands: [VersionCommand.self, DebugStoreLoadCommand.self]
     )
 }

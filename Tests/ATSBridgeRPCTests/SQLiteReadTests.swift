@@ -1,0 +1,56 @@
+import ATSBridgeClient
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeRPC
+import ATSBridgeStoreSQLite
+import ATSBridgeTestSupport
+import Foundation
+import Testing
+
+/// The read API over the real SQLite store, over real sockets.
+@Suite struct SQLiteReadTests {
+    @Test func listAndFilterCandidatesFromSQLite() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-\(UUID())/store.sqlite").path
+        let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
+        let candidates = (0..<120).map { index in
+            var candidate = SampleRecords.candidate(index: index)
+            candidate.id = RecordID.make(integrationID: "int-1", model: .candidate, remoteID: "js-\(index)")
+            candidate.remoteID = "js-\(index)"
+            candidate.applications = []
+            candidate.tags = []
+            candidate.emailAddresses = [EmailAddress(emailAddress: "person\(index)@Example.sk")]
+            return candidate
+        }
+        _ = try await store.upsert(.candidates(candidates), integrationID: "int-1", at: 1_000)
+        try await withTestServer(router: TestMethods.router(probe: Probe(), store: store)) { port in
+            let client = testClient(port: port)
+            var received: [Candidate] = []
+            var cursors = 0
+            for try await page in client.serverStreaming(
+                AtsReadService.listCandidates,
+                ListCandidatesRequest(page: PageRequest(pageSize: 50))
+            ) {
+                received += page.items
+                if page.nextCursor != nil { cursors += 1 }
+            }
+            #expect(received.count == 120)
+            #expect(cursors == 2)
+            #expect(Set(received.map(\.id)) == Set(candidates.map(\.id)))
+            #expect(received.allSatisfy { $0.changedAt == 1_000 })
+
+            let byEmail = try await client.unary(
+                AtsReadService.getCandidatePage,
+                ListCandidatesRequest(email: "PERSON7@example.SK")
+            )
+            #expect(byEmail.items.map(\.remoteID) == ["js-7"])
+
+            await #expect {
+                _ = try await client.unary(
+                    AtsReadService.getCandidatePage,
+                    ListCandidatesRequest(page: PageRequest(cursor: "forged"))
+                )
+            } throws: { ($0 as? ATSBridgeError)?.code.status == .invalidArgument }
+            await client.close()
+        }
+    }
+}
