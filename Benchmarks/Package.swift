@@ -22,6 +22,17 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
         .target(name: "BenchmarkSupport"),
+        // Store: the SQLite store at 1 M candidates.
+        //   swift run -c release StoreBenchmarks
+        .executableTarget(
+            name: "StoreBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "ATSBridgeProto", package: "ATSBridge"),
+                .product(name: "ATSBridgeCore", package: "ATSBridge"),
+                .product(name: "ATSBridgeStoreSQLite", package: "ATSBridge"),
+            ]
+        ),
         // RPC: streaming export and unary latency over loopback, server in a child process.
         //   swift run -c release RPCBenchmarks
         .executableTarget(

@@ -5,6 +5,7 @@ import GRDB
 
 /// Integrations, sync runs, API keys, idempotency records and the change log.
 extension SQLiteStore {
+    /// Change events after `sequence`, in order; see ``Store``.
     public func changes(integrationID: String, after sequence: UInt64, limit: Int) async throws -> [ChangeEvent] {
         try await self.read { db in
             try Row.fetchAll(
@@ -26,6 +27,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Creates or replaces an integration.
     public func saveIntegration(_ integration: StoredIntegration) async throws {
         let data = Data(try integration.integration.encode())
         let credentials = Data(integration.encryptedCredentials)
@@ -41,6 +43,7 @@ extension SQLiteStore {
         }
     }
 
+    /// One integration by id.
     public func integration(id: String) async throws -> StoredIntegration? {
         try await self.read { db in
             try Row.fetchOne(db, sql: "SELECT data, credentials FROM integrations WHERE id = ?", arguments: [id])
@@ -48,9 +51,12 @@ extension SQLiteStore {
         }
     }
 
+    /// Every integration, by id.
     public func integrations() async throws -> [StoredIntegration] {
         try await self.read { db in
-            try Row.fetchAll(db, sql: "SELECT data, credentials FROM integrations ORDER BY id").map(Self.integration(from:))
+            try Row.fetchAll(db, sql: "SELECT data, credentials FROM integrations ORDER BY id").map(
+                Self.integration(from:)
+            )
         }
     }
 
@@ -61,6 +67,7 @@ extension SQLiteStore {
         return StoredIntegration(integration: integration, encryptedCredentials: [UInt8](credentials))
     }
 
+    /// Deletes an integration and all its records, runs, keys and changes.
     public func deleteIntegration(id: String) async throws -> Int {
         try await self.write { db in
             try db.execute(sql: "DELETE FROM records WHERE integration_id = ?", arguments: [id])
@@ -73,6 +80,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Creates or replaces a sync run.
     public func saveSyncRun(_ run: SyncRun) async throws {
         let data = Data(try run.encode())
         try await self.write { db in
@@ -86,6 +94,7 @@ extension SQLiteStore {
         }
     }
 
+    /// The latest runs of an integration, newest first.
     public func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun] {
         try await self.read { db in
             try Data.fetchAll(
@@ -96,6 +105,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Creates or replaces an API key by name; only its hash is stored.
     public func saveAPIKey(_ key: APIKey) async throws {
         let integrations = key.integrations.map { $0.sorted().joined(separator: "\n") }
         try await self.write { db in
@@ -110,9 +120,11 @@ extension SQLiteStore {
         }
     }
 
+    /// Every stored API key.
     public func apiKeys() async throws -> [APIKey] {
         try await self.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, sha256, access, integrations FROM api_keys ORDER BY name").map { row in
+            try Row.fetchAll(db, sql: "SELECT name, sha256, access, integrations FROM api_keys ORDER BY name").map {
+                row in
                 let integrations: String? = row[3]
                 return APIKey(
                     name: row[0],
@@ -124,6 +136,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Claims a key in one transaction, or returns the record that already holds it.
     public func claimIdempotencyKey(_ record: IdempotencyRecord) async throws -> IdempotencyRecord? {
         try await self.write { db in
             if let row = try Row.fetchOne(
@@ -158,6 +171,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Records the response of a claimed key.
     public func completeIdempotencyKey(integrationID: String, key: String, response: [UInt8]) async throws {
         try await self.write { db in
             try db.execute(
@@ -167,6 +181,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Forgets keys created before `cutoff`.
     public func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int {
         try await self.write { db in
             try db.execute(sql: "DELETE FROM idempotency_keys WHERE created_at < ?", arguments: [cutoff])

@@ -110,12 +110,23 @@ struct NestedLookup {
     /// Stage summaries with their index in the given job's pipeline.
     func stageSummaries(_ pairs: [(String?, String)]) throws -> [StageKey: StageSummary] {
         var stages: [String: (remoteID: String?, name: String?)] = [:]
-        try self.rows(.applicationStage, where: "id", in: pairs.map(\.1), select: "id, remote_id, name", liveOnly: false) {
+        try self.rows(
+            .applicationStage,
+            where: "id",
+            in: pairs.map(\.1),
+            select: "id, remote_id, name",
+            liveOnly: false
+        ) {
             row in
             stages[row[0]] = (row[1], row[2])
         }
         var indexes: [StageKey: Int32] = [:]
-        try self.rows(.jobApplicationStage, where: "job_id", in: pairs.compactMap(\.0), select: "job_id, stage_id, stage_index") {
+        try self.rows(
+            .jobApplicationStage,
+            where: "job_id",
+            in: pairs.compactMap(\.0),
+            select: "job_id, stage_id, stage_index"
+        ) {
             row in
             if let index = row[2] as Int64? { indexes[StageKey(jobID: row[0], stageID: row[1])] = Int32(index) }
         }
@@ -147,7 +158,15 @@ struct NestedLookup {
             select: "candidate_id, id, remote_id, changed_at, outcome, outcome_raw, job_id, stage_id"
         ) { row in
             raw[row[0], default: []].append(
-                Raw(id: row[1], remoteID: row[2], changedAt: row[3], outcome: row[4], outcomeRaw: row[5], jobID: row[6], stageID: row[7])
+                Raw(
+                    id: row[1],
+                    remoteID: row[2],
+                    changedAt: row[3],
+                    outcome: row[4],
+                    outcomeRaw: row[5],
+                    jobID: row[6],
+                    stageID: row[7]
+                )
             )
         }
         let all = raw.values.flatMap { $0 }
@@ -161,7 +180,9 @@ struct NestedLookup {
                     changedAt: application.changedAt,
                     outcome: application.outcome.map { ApplicationOutcome(rawValue: Int32($0)) },
                     outcomeRaw: application.outcomeRaw,
-                    currentStage: application.stageID.flatMap { stages[StageKey(jobID: application.jobID, stageID: $0)] },
+                    currentStage: application.stageID.flatMap {
+                        stages[StageKey(jobID: application.jobID, stageID: $0)]
+                    },
                     job: application.jobID.flatMap { jobs[$0] }
                 )
             }
@@ -192,7 +213,13 @@ struct NestedLookup {
             if let stage = row[1] as String? { joins.append((row[0], stage, (row[2] as Int64?).map { Int32($0) })) }
         }
         var stages: [String: (remoteID: String?, name: String?)] = [:]
-        try self.rows(.applicationStage, where: "id", in: joins.map(\.stage), select: "id, remote_id, name", liveOnly: false) {
+        try self.rows(
+            .applicationStage,
+            where: "id",
+            in: joins.map(\.stage),
+            select: "id, remote_id, name",
+            liveOnly: false
+        ) {
             row in
             stages[row[0]] = (row[1], row[2])
         }
@@ -222,7 +249,13 @@ struct NestedLookup {
             select: "id, remote_id, first_name, last_name, email",
             liveOnly: false
         ) { row in
-            users[row[0]] = HiringTeamMember(id: row[0], remoteID: row[1], firstName: row[2], lastName: row[3], email: row[4])
+            users[row[0]] = HiringTeamMember(
+                id: row[0],
+                remoteID: row[1],
+                firstName: row[2],
+                lastName: row[3],
+                email: row[4]
+            )
         }
         var result: [String: [HiringTeamMember]] = [:]
         for (job, member) in joins {

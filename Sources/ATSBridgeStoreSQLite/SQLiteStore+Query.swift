@@ -7,6 +7,7 @@ extension SQLiteStore {
     /// The most values one `ids`, `remote_ids` or model list filter may hold.
     static let maxFilterValues = 1000
 
+    /// One page of records in id order, with nested views; see ``RecordReading``.
     public func page(_ query: RecordQuery) async throws -> RecordPage {
         guard RecordQuery.pageSizes.contains(query.pageSize) else {
             throw ATSBridgeError(.inputInvalid, "page_size must be from 1 to 1000, got \(query.pageSize)")
@@ -16,7 +17,7 @@ extension SQLiteStore {
         }
         var sql = """
             SELECT id, changed_at, touched_at, remote_deleted_at, data, candidate_id, job_id, stage_id FROM records
-            WHERE integration_id = ? AND model = ?
+            \(Self.touchedIndexHint)WHERE integration_id = ? AND model = ?
             """
         var arguments: [any DatabaseValueConvertible] = [query.integrationID, Int(query.model.rawValue)]
         if let after {
@@ -35,16 +36,47 @@ extension SQLiteStore {
         arguments.append(query.pageSize + 1)
         let statement = sql
         let bound = Self.arguments(arguments)
+        let selective = try await self.isSelective(query)
         let (records, lastID) = try await self.read { db -> ([[UInt8]], String?) in
-            var fetched = try Self.fetchRecords(db, sql: statement, arguments: bound)
+            let sql = statement.replacingOccurrences(
+                of: Self.touchedIndexHint,
+                with: selective ? "INDEXED BY records_touched " : ""
+            )
+            var fetched = try Self.fetchRecords(db, sql: sql, arguments: bound)
             let hasMore = fetched.count > query.pageSize
             if hasMore { fetched.removeLast() }
             return (try Self.assemble(db, query.model, query.integrationID, fetched), hasMore ? fetched.last?.id : nil)
         }
-        let next = lastID.map { PageCursor(lastID: $0, fingerprint: query.fingerprint).encode(secret: self.cursorSecret) }
+        let next = lastID.map {
+            PageCursor(lastID: $0, fingerprint: query.fingerprint).encode(secret: self.cursorSecret)
+        }
         return RecordPage(records: records, nextCursor: next)
     }
 
+    private static let touchedIndexHint = "/*touched*/"
+    /// Below this many matches, an `updated_after` query reads the touched-time index and sorts
+    /// the few matches by id; above it, it walks the id order and filters.
+    private static let selectiveLimit = 5_000
+
+    /// Whether `updated_after` selects few records. SQLite cannot tell from its statistics how
+    /// many rows a time range holds, so it is asked with a bounded count over the index.
+    private func isSelective(_ query: RecordQuery) async throws -> Bool {
+        guard let updatedAfter = query.updatedAfter else { return false }
+        let limit = Self.selectiveLimit
+        let count = try await self.read { db in
+            try Int.fetchOne(
+                db,
+                sql: """
+                    SELECT count(*) FROM (SELECT 1 FROM records INDEXED BY records_touched
+                    WHERE integration_id = ? AND model = ? AND touched_at > ? LIMIT ?)
+                    """,
+                arguments: [query.integrationID, Int(query.model.rawValue), updatedAfter, limit]
+            ) ?? 0
+        }
+        return count < limit
+    }
+
+    /// One record by id with its nested views, deleted or not.
     public func record(_ model: Model, id: String, integrationID: String) async throws -> [UInt8]? {
         try await self.read { db in
             let fetched = try Self.fetchRecords(
@@ -134,7 +166,8 @@ extension SQLiteStore {
                      AND id IN (SELECT candidate_id FROM records WHERE integration_id = ? AND model = ?
                      AND remote_deleted_at IS NULL AND job_id IN \(self.placeholders(jobIDs.count)))
                     """
-                arguments += [integrationID, Int(Model.application.rawValue)] + jobIDs.map { $0 as any DatabaseValueConvertible }
+                arguments +=
+                    [integrationID, Int(Model.application.rawValue)] + jobIDs.map { $0 as any DatabaseValueConvertible }
             }
             if let firstName {
                 sql += " AND first_name_key = ?"
@@ -155,7 +188,8 @@ extension SQLiteStore {
                      AND job_id IN (SELECT id FROM records WHERE integration_id = ? AND model = ?
                      AND remote_id IN \(self.placeholders(jobRemoteIDs.count)))
                     """
-                arguments += [integrationID, Int(Model.job.rawValue)] + jobRemoteIDs.map { $0 as any DatabaseValueConvertible }
+                arguments +=
+                    [integrationID, Int(Model.job.rawValue)] + jobRemoteIDs.map { $0 as any DatabaseValueConvertible }
             }
             try self.addIn("stage_id", currentStageIDs, field: "current_stage_ids", to: &sql, &arguments)
         case .users(let emails):

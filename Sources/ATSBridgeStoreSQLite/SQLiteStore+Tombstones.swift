@@ -4,6 +4,7 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
+    /// Marks live records not seen by a full sync deleted; see ``Store``.
     public func markMissing(integrationID: String, model: Model, seenIDs: Set<String>, at now: Int64) async throws
         -> UpsertResult
     {
@@ -42,6 +43,7 @@ extension SQLiteStore {
         }
     }
 
+    /// Strips candidates and users deleted before `cutoff` to their ids.
     public func blankDeletedPersonalData(deletedBefore cutoff: Int64) async throws -> Int {
         try await self.write { db in
             var blanked = 0
@@ -60,8 +62,10 @@ extension SQLiteStore {
                     let remoteID: String? = row[2]
                     // Only the id and remote id remain; the hash is recomputed so a reappearing
                     // record counts as changed.
-                    let data = model == .candidate
-                        ? try Candidate(id: id, remoteID: remoteID).encode() : try User(id: id, remoteID: remoteID).encode()
+                    let data =
+                        model == .candidate
+                        ? try Candidate(id: id, remoteID: remoteID).encode()
+                        : try User(id: id, remoteID: remoteID).encode()
                     try db.execute(
                         sql: """
                             UPDATE records SET data = ?, hash = ?, first_name = NULL, last_name = NULL,

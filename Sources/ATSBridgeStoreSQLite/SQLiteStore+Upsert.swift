@@ -20,8 +20,10 @@ extension SQLiteStore {
         var applicationsOfStages: Set<String> = []
     }
 
+    /// Upserts a batch with diff, in one transaction; see ``Store``.
     public func upsert(_ batch: RecordBatch, integrationID: String, at now: Int64) async throws -> UpsertResult {
-        let rows = try RecordRow.rows(of: batch)
+        // Sorted by id, so that inserts walk the primary-key b-tree in order.
+        let rows = try RecordRow.rows(of: batch).sorted { $0.id < $1.id }
         let model = batch.model
         guard !rows.isEmpty else { return UpsertResult() }
         return try await self.write { db in
@@ -85,7 +87,9 @@ extension SQLiteStore {
                     SELECT id, hash, remote_deleted_at, candidate_id, job_id FROM records
                     WHERE integration_id = ? AND model = ? AND id IN \(Self.placeholders(chunk.count))
                     """,
-                arguments: Self.arguments([integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible })
+                arguments: Self.arguments(
+                    [integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible }
+                )
             )
             while let row = try rows.next() {
                 existing[row["id"]] = Existing(
@@ -144,10 +148,20 @@ extension SQLiteStore {
     }
 
     /// Moves the touched time of parents whose nested data changed, and logs them as changed.
-    static func apply(_ touches: Touches, _ db: Database, _ integrationID: String, now: Int64, skipping: Set<String>) throws {
+    static func apply(_ touches: Touches, _ db: Database, _ integrationID: String, now: Int64, skipping: Set<String>)
+        throws
+    {
         try self.touch(db, integrationID, .candidate, column: "id", touches.candidates, now, skipping)
         try self.touch(db, integrationID, .job, column: "id", touches.jobs, now, skipping)
-        try self.touch(db, integrationID, .application, column: "candidate_id", touches.applicationsOfCandidates, now, [])
+        try self.touch(
+            db,
+            integrationID,
+            .application,
+            column: "candidate_id",
+            touches.applicationsOfCandidates,
+            now,
+            []
+        )
         try self.touch(db, integrationID, .application, column: "stage_id", touches.applicationsOfStages, now, [])
     }
 
@@ -170,14 +184,23 @@ extension SQLiteStore {
                       AND touched_at < ?
                     RETURNING id
                     """,
-                arguments: Self.arguments([now, integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible } + [now])
+                arguments: Self.arguments(
+                    [now, integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible } + [now]
+                )
             )
             try self.log(db, integrationID, model, touched, .changed, now)
         }
     }
 
     /// Appends change-log entries.
-    static func log(_ db: Database, _ integrationID: String, _ model: Model, _ ids: [String], _ kind: ChangeKind, _ now: Int64)
+    static func log(
+        _ db: Database,
+        _ integrationID: String,
+        _ model: Model,
+        _ ids: [String],
+        _ kind: ChangeKind,
+        _ now: Int64
+    )
         throws
     {
         guard !ids.isEmpty else { return }

@@ -27,6 +27,8 @@ public final class SQLiteStore: Store {
         config.maximumReaderCount = configuration.maxReaders
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Index pages of a million records do not fit SQLite's default 2 MB cache.
+            try db.execute(sql: "PRAGMA cache_size = -\(configuration.cacheKilobytes)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             if let pages = configuration.maxPageCount {
                 try db.execute(sql: "PRAGMA max_page_count = \(pages)")
@@ -66,11 +68,19 @@ public final class SQLiteStore: Store {
             case .SQLITE_FULL:
                 return ATSBridgeError(.storeUnavailable, "\(subject) is full (disk or size limit)", cause: error)
             default:
-                return ATSBridgeError(.storeUnavailable, "\(subject) failed: SQLite code \(error.resultCode.rawValue)", cause: error)
+                return ATSBridgeError(
+                    .storeUnavailable,
+                    "\(subject) failed: SQLite code \(error.resultCode.rawValue)",
+                    cause: error
+                )
             }
         }
         if let error = error as? CocoaError, path != nil {
-            return ATSBridgeError(.storeUnavailable, "\(subject) cannot be created: \(error.code.rawValue)", cause: error)
+            return ATSBridgeError(
+                .storeUnavailable,
+                "\(subject) cannot be created: \(error.code.rawValue)",
+                cause: error
+            )
         }
         return ATSBridgeError(.storeUnavailable, "\(subject) failed (\(type(of: error)))", cause: error)
     }

@@ -6,6 +6,8 @@ public struct SQLiteStoreConfiguration: Sendable, Hashable {
     public var busyTimeout: Duration = .seconds(5)
     /// How many concurrent readers. Defaults to `4`.
     public var maxReaders: Int = 4
+    /// Page cache per connection, in KiB. Defaults to 65536 (64 MiB).
+    public var cacheKilobytes: Int = 65_536
     /// A cap on the file size in pages of 4 KiB, or `nil` for none (tests use it to make the
     /// store full). Defaults to `nil`.
     public var maxPageCount: Int?

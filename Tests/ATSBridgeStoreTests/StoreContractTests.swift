@@ -17,11 +17,19 @@ import Testing
     @Test(arguments: StoreKind.allCases)
     func upsertCreatesThenIdenticalDataWritesNothing(kind: StoreKind) async throws {
         let store = try await kind.make()
-        let first = try await store.upsert(.candidates(self.fixture.candidates), integrationID: self.integration, at: 1_000)
+        let first = try await store.upsert(
+            .candidates(self.fixture.candidates),
+            integrationID: self.integration,
+            at: 1_000
+        )
         #expect(first.created.count == 3 && first.changed.isEmpty && first.unchanged == 0)
         let changesBefore = try await store.changes(integrationID: self.integration, after: 0, limit: 100)
 
-        let again = try await store.upsert(.candidates(self.fixture.candidates), integrationID: self.integration, at: 2_000)
+        let again = try await store.upsert(
+            .candidates(self.fixture.candidates),
+            integrationID: self.integration,
+            at: 2_000
+        )
         #expect(again.created.isEmpty && again.changed.isEmpty && again.unchanged == 3)
         let candidates = try await store.all(Candidate.self, self.query(.candidate))
         #expect(candidates.allSatisfy { $0.changedAt == 1_000 })
@@ -46,15 +54,23 @@ import Testing
     func nestedViewsAreAssembled(kind: StoreKind) async throws {
         let store = try await kind.make()
         try await self.fixture.load(into: store)
-        let ján = try #require(try await store.get(Candidate.self, .candidate, self.fixture.id(.candidate, "c1"), self.integration))
+        let ján = try #require(
+            try await store.get(Candidate.self, .candidate, self.fixture.id(.candidate, "c1"), self.integration)
+        )
         #expect(ján.firstName == "Ján")
         #expect(ján.changedAt == 1_000)
         #expect(ján.tags == [TagSummary(id: self.fixture.id(.tag, "t1"), remoteID: "t1", name: "VIP")])
         let application = try #require(ján.applications.first)
         #expect(ján.applications.count == 1)
         #expect(application.outcome == .pending)
-        #expect(application.currentStage == StageSummary(id: self.fixture.id(.applicationStage, "s2"), remoteID: "s2", name: "Pohovor", index: 1))
-        #expect(application.job == JobSummary(id: self.fixture.id(.job, "p1"), remoteID: "p1", name: "Backend Engineer (Swift)"))
+        #expect(
+            application.currentStage
+                == StageSummary(id: self.fixture.id(.applicationStage, "s2"), remoteID: "s2", name: "Pohovor", index: 1)
+        )
+        #expect(
+            application.job
+                == JobSummary(id: self.fixture.id(.job, "p1"), remoteID: "p1", name: "Backend Engineer (Swift)")
+        )
 
         let job = try #require(try await store.get(Job.self, .job, self.fixture.id(.job, "p1"), self.integration))
         #expect(job.stages.map(\.name) == ["Nový", "Pohovor"])
@@ -62,7 +78,9 @@ import Testing
         #expect(job.hiringTeam.map(\.lastName) == ["Horváthová"])
         #expect(job.hiringTeam.first?.roles.first?.unifiedType == .hiringManager)
 
-        let app = try #require(try await store.get(Application.self, .application, self.fixture.id(.application, "a1"), self.integration))
+        let app = try #require(
+            try await store.get(Application.self, .application, self.fixture.id(.application, "a1"), self.integration)
+        )
         #expect(app.candidate?.firstName == "Ján")
         #expect(app.candidate?.tags.map(\.name) == ["VIP"])
         #expect(app.candidate?.emailAddresses.count == 2)
@@ -77,7 +95,11 @@ import Testing
         try await self.fixture.load(into: store)
         let c2 = self.fixture.id(.candidate, "c2")
         // Tagging a candidate.
-        let tag = CandidateTag(id: self.fixture.id(.candidateTag, "c2-t1"), candidateID: c2, tagID: self.fixture.id(.tag, "t1"))
+        let tag = CandidateTag(
+            id: self.fixture.id(.candidateTag, "c2-t1"),
+            candidateID: c2,
+            tagID: self.fixture.id(.tag, "t1")
+        )
         _ = try await store.upsert(.candidateTags([tag]), integrationID: self.integration, at: 3_000)
         let updated = try await store.all(Candidate.self, self.query(.candidate) { $0.updatedAfter = 2_000 })
         #expect(updated.map(\.id) == [c2])
@@ -87,7 +109,10 @@ import Testing
         var applications = self.fixture.applications
         applications[0].currentStageID = self.fixture.id(.applicationStage, "s1")
         _ = try await store.upsert(.applications(applications), integrationID: self.integration, at: 4_000)
-        let movedApplications = try await store.all(Application.self, self.query(.application) { $0.updatedAfter = 3_500 })
+        let movedApplications = try await store.all(
+            Application.self,
+            self.query(.application) { $0.updatedAfter = 3_500 }
+        )
         #expect(movedApplications.map(\.id) == [applications[0].id])
         #expect(movedApplications.first?.changedAt == 4_000)
         let movedCandidates = try await store.all(Candidate.self, self.query(.candidate) { $0.updatedAfter = 3_500 })
@@ -120,13 +145,22 @@ import Testing
         try await self.fixture.load(into: store)
         let c3 = self.fixture.id(.candidate, "c3")
         let seen = Set(self.fixture.candidates.map(\.id)).subtracting([c3])
-        let result = try await store.markMissing(integrationID: self.integration, model: .candidate, seenIDs: seen, at: 7_000)
+        let result = try await store.markMissing(
+            integrationID: self.integration,
+            model: .candidate,
+            seenIDs: seen,
+            at: 7_000
+        )
         #expect(result.deleted == [c3])
         #expect(try await store.all(Candidate.self, self.query(.candidate)).count == 2)
         let withDeleted = try await store.all(Candidate.self, self.query(.candidate) { $0.includeDeleted = true })
         #expect(withDeleted.first { $0.id == c3 }?.remoteDeletedAt == 7_000)
 
-        let back = try await store.upsert(.candidates(self.fixture.candidates), integrationID: self.integration, at: 8_000)
+        let back = try await store.upsert(
+            .candidates(self.fixture.candidates),
+            integrationID: self.integration,
+            at: 8_000
+        )
         #expect(back.changed == [c3])
         let restored = try #require(try await store.get(Candidate.self, .candidate, c3, self.integration))
         #expect(restored.remoteDeletedAt == nil)
@@ -134,8 +168,15 @@ import Testing
 
         // A deleted application removes itself from its candidate's nested view and touches it.
         let seenApplications = Set([self.fixture.id(.application, "a2")])
-        _ = try await store.markMissing(integrationID: self.integration, model: .application, seenIDs: seenApplications, at: 9_000)
-        let c1 = try #require(try await store.get(Candidate.self, .candidate, self.fixture.id(.candidate, "c1"), self.integration))
+        _ = try await store.markMissing(
+            integrationID: self.integration,
+            model: .application,
+            seenIDs: seenApplications,
+            at: 9_000
+        )
+        let c1 = try #require(
+            try await store.get(Candidate.self, .candidate, self.fixture.id(.candidate, "c1"), self.integration)
+        )
         #expect(c1.applications.isEmpty)
         let touched = try await store.all(Candidate.self, self.query(.candidate) { $0.updatedAfter = 8_500 })
         #expect(touched.map(\.id) == [c1.id])
@@ -166,46 +207,104 @@ import Testing
         let store = try await kind.make()
         try await self.fixture.load(into: store)
         func candidates(_ filter: ModelFilter) async throws -> Set<String> {
-            Set(try await store.all(Candidate.self, self.query(.candidate) { $0.filter = filter }).compactMap(\.remoteID))
+            Set(
+                try await store.all(Candidate.self, self.query(.candidate) { $0.filter = filter }).compactMap(
+                    \.remoteID
+                )
+            )
         }
         // Email matches case-insensitively over all of a candidate's addresses.
-        #expect(try await candidates(.candidates(email: "JAN.STASTNY@example.SK", jobIDs: [], firstName: nil, lastName: nil)) == ["c1", "c3"])
-        #expect(try await candidates(.candidates(email: "J@WORK.cz", jobIDs: [], firstName: nil, lastName: nil)) == ["c1"])
-        #expect(try await candidates(.candidates(email: nil, jobIDs: [], firstName: "JÁN", lastName: nil)) == ["c1", "c3"])
-        #expect(try await candidates(.candidates(email: nil, jobIDs: [], firstName: "ján", lastName: "kováč")) == ["c3"])
+        #expect(
+            try await candidates(
+                .candidates(email: "JAN.STASTNY@example.SK", jobIDs: [], firstName: nil, lastName: nil)
+            ) == ["c1", "c3"]
+        )
+        #expect(
+            try await candidates(.candidates(email: "J@WORK.cz", jobIDs: [], firstName: nil, lastName: nil)) == ["c1"]
+        )
+        #expect(
+            try await candidates(.candidates(email: nil, jobIDs: [], firstName: "JÁN", lastName: nil)) == ["c1", "c3"]
+        )
+        #expect(
+            try await candidates(.candidates(email: nil, jobIDs: [], firstName: "ján", lastName: "kováč")) == ["c3"]
+        )
         let jobIDs = [self.fixture.id(.job, "p2"), self.fixture.id(.job, "nope")]
         #expect(try await candidates(.candidates(email: nil, jobIDs: jobIDs, firstName: nil, lastName: nil)) == ["c2"])
 
         func jobs(_ filter: ModelFilter) async throws -> Set<String> {
             Set(try await store.all(Job.self, self.query(.job) { $0.filter = filter }).compactMap(\.remoteID))
         }
-        #expect(try await jobs(.jobs(statuses: [.open, .closed], employmentTypes: [], visibilities: [], nameContains: nil)) == ["p1", "p2"])
-        #expect(try await jobs(.jobs(statuses: [.open, .closed], employmentTypes: [.seasonal], visibilities: [], nameContains: nil)) == ["p2"])
-        #expect(try await jobs(.jobs(statuses: [], employmentTypes: [], visibilities: [.public], nameContains: nil)) == ["p1"])
-        #expect(try await jobs(.jobs(statuses: [], employmentTypes: [], visibilities: [], nameContains: "KOŠICE")) == ["p2"])
+        #expect(
+            try await jobs(.jobs(statuses: [.open, .closed], employmentTypes: [], visibilities: [], nameContains: nil))
+                == ["p1", "p2"]
+        )
+        #expect(
+            try await jobs(
+                .jobs(statuses: [.open, .closed], employmentTypes: [.seasonal], visibilities: [], nameContains: nil)
+            ) == ["p2"]
+        )
+        #expect(
+            try await jobs(.jobs(statuses: [], employmentTypes: [], visibilities: [.public], nameContains: nil)) == [
+                "p1"
+            ]
+        )
+        #expect(
+            try await jobs(.jobs(statuses: [], employmentTypes: [], visibilities: [], nameContains: "KOŠICE")) == ["p2"]
+        )
 
         func applications(_ filter: ModelFilter) async throws -> Set<String> {
-            Set(try await store.all(Application.self, self.query(.application) { $0.filter = filter }).compactMap(\.remoteID))
+            Set(
+                try await store.all(Application.self, self.query(.application) { $0.filter = filter }).compactMap(
+                    \.remoteID
+                )
+            )
         }
-        #expect(try await applications(.applications(outcomes: [.hired], jobIDs: [], jobRemoteIDs: [], currentStageIDs: [])) == ["a2"])
-        #expect(try await applications(.applications(outcomes: [], jobIDs: [], jobRemoteIDs: ["p1"], currentStageIDs: [])) == ["a1"])
+        #expect(
+            try await applications(.applications(outcomes: [.hired], jobIDs: [], jobRemoteIDs: [], currentStageIDs: []))
+                == ["a2"]
+        )
+        #expect(
+            try await applications(.applications(outcomes: [], jobIDs: [], jobRemoteIDs: ["p1"], currentStageIDs: []))
+                == ["a1"]
+        )
         let s2 = self.fixture.id(.applicationStage, "s2")
-        #expect(try await applications(.applications(outcomes: [.pending, .hired], jobIDs: [], jobRemoteIDs: [], currentStageIDs: [s2])) == ["a1"])
+        #expect(
+            try await applications(
+                .applications(outcomes: [.pending, .hired], jobIDs: [], jobRemoteIDs: [], currentStageIDs: [s2])
+            ) == ["a1"]
+        )
 
-        let users = try await store.all(User.self, self.query(.user) { $0.filter = .users(emails: ["zuzana@EXAMPLE.sk", "x@y.z"]) })
+        let users = try await store.all(
+            User.self,
+            self.query(.user) { $0.filter = .users(emails: ["zuzana@EXAMPLE.sk", "x@y.z"]) }
+        )
         #expect(users.map(\.remoteID) == ["u1"])
 
         // Common filters.
-        let byIDs = try await store.all(Candidate.self, self.query(.candidate) { $0.ids = [self.fixture.id(.candidate, "c2")] })
+        let byIDs = try await store.all(
+            Candidate.self,
+            self.query(.candidate) { $0.ids = [self.fixture.id(.candidate, "c2")] }
+        )
         #expect(byIDs.map(\.remoteID) == ["c2"])
-        let byRemote = try await store.all(Candidate.self, self.query(.candidate) { $0.remoteIDs = ["c1", "c3"]; $0.ids = [self.fixture.id(.candidate, "c3")] })
+        let byRemote = try await store.all(
+            Candidate.self,
+            self.query(.candidate) {
+                $0.remoteIDs = ["c1", "c3"]; $0.ids = [self.fixture.id(.candidate, "c3")]
+            }
+        )
         #expect(byRemote.map(\.remoteID) == ["c3"])
     }
 
     @Test(arguments: StoreKind.allCases)
     func pagingIsStableWhileRecordsChangeBetweenPages(kind: StoreKind) async throws {
         let store = try await kind.make()
-        let candidates = (0..<250).map { Candidate(id: RecordID.make(integrationID: self.integration, model: .candidate, remoteID: "r\($0)"), remoteID: "r\($0)", firstName: "N\($0)") }
+        let candidates = (0..<250).map {
+            Candidate(
+                id: RecordID.make(integrationID: self.integration, model: .candidate, remoteID: "r\($0)"),
+                remoteID: "r\($0)",
+                firstName: "N\($0)"
+            )
+        }
         _ = try await store.upsert(.candidates(candidates), integrationID: self.integration, at: 1_000)
         var query = self.query(.candidate) { $0.pageSize = 100 }
         var seen: [String] = []
@@ -220,8 +319,17 @@ import Testing
                 candidate.lastName = "round \(round)"
                 return candidate
             }
-            let added = (0..<10).map { Candidate(id: RecordID.make(integrationID: self.integration, model: .candidate, remoteID: "n\(round)-\($0)"), remoteID: "n\(round)-\($0)") }
-            _ = try await store.upsert(.candidates(changed + added), integrationID: self.integration, at: 1_000 + Int64(round))
+            let added = (0..<10).map {
+                Candidate(
+                    id: RecordID.make(integrationID: self.integration, model: .candidate, remoteID: "n\(round)-\($0)"),
+                    remoteID: "n\(round)-\($0)"
+                )
+            }
+            _ = try await store.upsert(
+                .candidates(changed + added),
+                integrationID: self.integration,
+                at: 1_000 + Int64(round)
+            )
             guard let next = page.nextCursor else { break }
             query.cursor = next
         }
@@ -236,17 +344,32 @@ import Testing
         try await self.fixture.load(into: store)
         let first = try await store.page(self.query(.candidate) { $0.pageSize = 1 })
         let cursor = try #require(first.nextCursor)
-        for bad in ["", "garbage", String(cursor.dropLast()), cursor + "A", String(cursor.reversed()), PageCursor(lastID: "x", fingerprint: 1).encode(secret: .init(size: .bits256))] {
+        for bad in [
+            "", "garbage", String(cursor.dropLast()), cursor + "A", String(cursor.reversed()),
+            PageCursor(lastID: "x", fingerprint: 1).encode(secret: .init(size: .bits256)),
+        ] {
             await #expect(throws: ATSBridgeError.self) {
-                _ = try await store.page(self.query(.candidate) { $0.pageSize = 1; $0.cursor = bad })
+                _ = try await store.page(
+                    self.query(.candidate) {
+                        $0.pageSize = 1; $0.cursor = bad
+                    }
+                )
             }
         }
         // The same cursor with other filters.
         await #expect {
-            _ = try await store.page(self.query(.candidate) { $0.pageSize = 1; $0.cursor = cursor; $0.includeDeleted = true })
+            _ = try await store.page(
+                self.query(.candidate) {
+                    $0.pageSize = 1; $0.cursor = cursor; $0.includeDeleted = true
+                }
+            )
         } throws: { ($0 as? ATSBridgeError)?.code.status == .invalidArgument }
         // And it still works for its own query.
-        let second = try await store.page(self.query(.candidate) { $0.pageSize = 1; $0.cursor = cursor })
+        let second = try await store.page(
+            self.query(.candidate) {
+                $0.pageSize = 1; $0.cursor = cursor
+            }
+        )
         #expect(second.records.count == 1)
     }
 
@@ -254,7 +377,9 @@ import Testing
     func pageSizeIsBounded(kind: StoreKind) async throws {
         let store = try await kind.make()
         for size in [0, 1001] {
-            await #expect(throws: ATSBridgeError.self) { _ = try await store.page(self.query(.candidate) { $0.pageSize = size }) }
+            await #expect(throws: ATSBridgeError.self) {
+                _ = try await store.page(self.query(.candidate) { $0.pageSize = size })
+            }
         }
         await #expect(throws: ATSBridgeError.self) {
             _ = try await store.page(self.query(.candidate) { $0.ids = (0...1000).map(String.init) })
@@ -281,7 +406,13 @@ import Testing
     func integrationsRunsKeysAndIdempotencyPersist(kind: StoreKind) async throws {
         let store = try await kind.make()
         let integration = StoredIntegration(
-            integration: Integration(id: "int-a", name: "Acme", tenantURL: "https://acme.recru.eu", login: "api", status: .active),
+            integration: Integration(
+                id: "int-a",
+                name: "Acme",
+                tenantURL: "https://acme.recru.eu",
+                login: "api",
+                status: .active
+            ),
             encryptedCredentials: [1, 2, 3]
         )
         try await store.saveIntegration(integration)
@@ -290,14 +421,22 @@ import Testing
 
         let run = SyncRun(id: "run-1", integrationID: "int-a", type: .full, state: .succeeded, queuedAt: 5, created: 10)
         try await store.saveSyncRun(run)
-        try await store.saveSyncRun(SyncRun(id: "run-2", integrationID: "int-a", type: .delta, state: .running, queuedAt: 6))
+        try await store.saveSyncRun(
+            SyncRun(id: "run-2", integrationID: "int-a", type: .delta, state: .running, queuedAt: 6)
+        )
         #expect(try await store.syncRuns(integrationID: "int-a", limit: 10).map(\.id) == ["run-2", "run-1"])
 
         let key = APIKey(name: "jobboard", plaintext: "secret", access: .write, integrations: ["int-a"])
         try await store.saveAPIKey(key)
         #expect(try await store.apiKeys() == [key])
 
-        let claim = IdempotencyRecord(integrationID: "int-a", key: "k1", requestHash: [9], response: nil, createdAt: 100)
+        let claim = IdempotencyRecord(
+            integrationID: "int-a",
+            key: "k1",
+            requestHash: [9],
+            response: nil,
+            createdAt: 100
+        )
         #expect(try await store.claimIdempotencyKey(claim) == nil)
         #expect(try await store.claimIdempotencyKey(claim)?.response == nil)
         try await store.completeIdempotencyKey(integrationID: "int-a", key: "k1", response: [7, 7])

@@ -32,11 +32,18 @@ import Testing
         #expect(process.terminationReason == .uncaughtSignal)
 
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
-        let count = try await store.all(Candidate.self, RecordQuery(integrationID: "crash", model: .candidate, pageSize: 1000)).count
+        let count = try await store.all(
+            Candidate.self,
+            RecordQuery(integrationID: "crash", model: .candidate, pageSize: 1000)
+        ).count
         #expect(count >= 2 * batchSize)
         #expect(count % batchSize == 0, "a batch was half-written: \(count) candidates")
         // And the store is writable again.
-        let more = try await store.upsert(.candidates([Candidate(id: "x", remoteID: "x")]), integrationID: "crash", at: 1)
+        let more = try await store.upsert(
+            .candidates([Candidate(id: "x", remoteID: "x")]),
+            integrationID: "crash",
+            at: 1
+        )
         #expect(more.created == ["x"])
     }
 
@@ -72,7 +79,9 @@ import Testing
         let store = try await SQLiteStore(configuration: configuration)
         let small = [Candidate(id: "first", remoteID: "first", firstName: "Ada")]
         _ = try await store.upsert(.candidates(small), integrationID: "full", at: 1)
-        let big = (0..<5_000).map { Candidate(id: "c\($0)", remoteID: "c\($0)", title: String(repeating: "x", count: 200)) }
+        let big = (0..<5_000).map {
+            Candidate(id: "c\($0)", remoteID: "c\($0)", title: String(repeating: "x", count: 200))
+        }
         await #expect {
             _ = try await store.upsert(.candidates(big), integrationID: "full", at: 2)
         } throws: { error in

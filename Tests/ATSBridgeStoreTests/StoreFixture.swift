@@ -35,8 +35,20 @@ struct StoreFixture {
 
     var users: [User] {
         [
-            User(id: self.id(.user, "u1"), remoteID: "u1", firstName: "Zuzana", lastName: "Horváthová", email: "Zuzana@Example.sk"),
-            User(id: self.id(.user, "u2"), remoteID: "u2", firstName: "Jörg", lastName: "Müller", email: "joerg@example.de"),
+            User(
+                id: self.id(.user, "u1"),
+                remoteID: "u1",
+                firstName: "Zuzana",
+                lastName: "Horváthová",
+                email: "Zuzana@Example.sk"
+            ),
+            User(
+                id: self.id(.user, "u2"),
+                remoteID: "u2",
+                firstName: "Jörg",
+                lastName: "Müller",
+                email: "joerg@example.de"
+            ),
         ]
     }
 
@@ -57,14 +69,30 @@ struct StoreFixture {
                 status: .open,
                 visibility: .public
             ),
-            Job(id: self.id(.job, "p2"), remoteID: "p2", name: "Skladník Košice", employmentType: .seasonal, status: .closed),
+            Job(
+                id: self.id(.job, "p2"),
+                remoteID: "p2",
+                name: "Skladník Košice",
+                employmentType: .seasonal,
+                status: .closed
+            ),
         ]
     }
 
     var jobStages: [JobApplicationStage] {
         [
-            JobApplicationStage(id: self.id(.jobApplicationStage, "p1-s1"), index: 0, jobID: self.id(.job, "p1"), stageID: self.id(.applicationStage, "s1")),
-            JobApplicationStage(id: self.id(.jobApplicationStage, "p1-s2"), index: 1, jobID: self.id(.job, "p1"), stageID: self.id(.applicationStage, "s2")),
+            JobApplicationStage(
+                id: self.id(.jobApplicationStage, "p1-s1"),
+                index: 0,
+                jobID: self.id(.job, "p1"),
+                stageID: self.id(.applicationStage, "s1")
+            ),
+            JobApplicationStage(
+                id: self.id(.jobApplicationStage, "p1-s2"),
+                index: 1,
+                jobID: self.id(.job, "p1"),
+                stageID: self.id(.applicationStage, "s2")
+            ),
         ]
     }
 
@@ -124,17 +152,27 @@ struct StoreFixture {
     }
 
     var tags: [Tag] {
-        [Tag(id: self.id(.tag, "t1"), remoteID: "t1", name: "VIP"), Tag(id: self.id(.tag, "t2"), remoteID: "t2", name: "Never used")]
+        [
+            Tag(id: self.id(.tag, "t1"), remoteID: "t1", name: "VIP"),
+            Tag(id: self.id(.tag, "t2"), remoteID: "t2", name: "Never used"),
+        ]
     }
 
     var candidateTags: [CandidateTag] {
-        [CandidateTag(id: self.id(.candidateTag, "c1-t1"), candidateID: self.id(.candidate, "c1"), tagID: self.id(.tag, "t1"))]
+        [
+            CandidateTag(
+                id: self.id(.candidateTag, "c1-t1"),
+                candidateID: self.id(.candidate, "c1"),
+                tagID: self.id(.tag, "t1")
+            )
+        ]
     }
 
     /// Every batch, parents first.
     var batches: [RecordBatch] {
         [
-            .users(self.users), .applicationStages(self.stages), .jobs(self.jobs), .jobApplicationStages(self.jobStages),
+            .users(self.users), .applicationStages(self.stages), .jobs(self.jobs),
+            .jobApplicationStages(self.jobStages),
             .jobHiringTeamMembers(self.hiringTeam), .tags(self.tags), .candidates(self.candidates),
             .applications(self.applications), .candidateTags(self.candidateTags),
         ]
@@ -159,7 +197,8 @@ extension Store {
         }
     }
 
-    func get<M: ProtoMessage>(_ type: M.Type, _ model: Model, _ id: String, _ integrationID: String) async throws -> M? {
+    func get<M: ProtoMessage>(_ type: M.Type, _ model: Model, _ id: String, _ integrationID: String) async throws -> M?
+    {
         try await self.record(model, id: id, integrationID: integrationID).map { try M(decoding: $0) }
     }
 }

@@ -38,7 +38,10 @@ public struct PageCursor: Sendable, Hashable {
     /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` when the cursor is not one this
     ///   store issued for the same filters.
     public init(decoding text: String, secret: SymmetricKey, expectedFingerprint: UInt64) throws {
-        let invalid = ATSBridgeError(.inputInvalid, "invalid cursor: send a next_cursor from a page with the same filters")
+        let invalid = ATSBridgeError(
+            .inputInvalid,
+            "invalid cursor: send a next_cursor from a page with the same filters"
+        )
         guard text.utf8.count <= 512 else { throw invalid }
         var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         while base64.utf8.count % 4 != 0 { base64 += "=" }

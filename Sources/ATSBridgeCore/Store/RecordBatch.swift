@@ -5,14 +5,23 @@ public import ATSBridgeProto
 /// Records carry their own fields; nested views (`Job.stages`, `Candidate.applications`, …) are
 /// ignored here: the store assembles them from the join models at read time.
 public enum RecordBatch: Sendable {
+    /// Users.
     case users([User])
+    /// Jobs.
     case jobs([Job])
+    /// Candidates.
     case candidates([Candidate])
+    /// Global application stages.
     case applicationStages([ApplicationStage])
+    /// Applications.
     case applications([Application])
+    /// Tags.
     case tags([Tag])
+    /// Candidate tags (join).
     case candidateTags([CandidateTag])
+    /// Job-specific stages (join).
     case jobApplicationStages([JobApplicationStage])
+    /// Hiring-team members (join).
     case jobHiringTeamMembers([JobHiringTeamMember])
 
     /// The model of the batch.

@@ -4,8 +4,11 @@ public import Crypto
 /// A record as a store row: its own fields encoded (nested views stripped), a hash of them,
 /// and the columns the filters and nested views need. Shared by every store backend.
 public struct RecordRow: Sendable, Hashable {
+    /// The record's model.
     public var model: Model
+    /// The ATSBridge id.
     public var id: String
+    /// The RECRU id.
     public var remoteID: String?
     /// The record's own fields, encoded; nested views are assembled at read time.
     public var data: [UInt8]
@@ -15,26 +18,35 @@ public struct RecordRow: Sendable, Hashable {
     public var name: String?
     /// Lower-cased search key: job name (for `name_contains`) or user email.
     public var search: String?
-    /// Display first and last name of users and candidates.
+    /// Display first name of users and candidates.
     public var firstName: String?
+    /// Display last name of users and candidates.
     public var lastName: String?
-    /// Lower-cased candidate names, for the case-insensitive exact filters.
+    /// Lower-cased candidate first name, for the case-insensitive exact filter.
     public var firstNameKey: String?
+    /// Lower-cased candidate last name, for the case-insensitive exact filter.
     public var lastNameKey: String?
     /// Display email of users.
     public var email: String?
-    /// Job status, employment type and visibility, application outcome (wire numbers).
+    /// Job status (wire number).
     public var status: Int32?
+    /// Job employment type (wire number).
     public var employmentType: Int32?
+    /// Job visibility (wire number).
     public var visibility: Int32?
+    /// Application outcome (wire number).
     public var outcome: Int32?
     /// The application outcome's raw RECRU value when unmappable.
     public var outcomeRaw: String?
-    /// Relations: the candidate, job, stage, tag and user a record points at.
+    /// The candidate an application or candidate tag points at.
     public var candidateID: String?
+    /// The job an application or job join points at.
     public var jobID: String?
+    /// An application's current stage, or a job stage join's stage.
     public var stageID: String?
+    /// A candidate tag's tag.
     public var tagID: String?
+    /// A hiring-team member's user.
     public var userID: String?
     /// Index of a job-specific stage.
     public var index: Int32?

@@ -1,0 +1,143 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeStoreSQLite
+import BenchmarkSupport
+import Foundation
+
+// The SQLite store at 1 M candidates, release build:
+//
+//   swift run -c release StoreBenchmarks
+//
+//   BENCH_CANDIDATES=1000000   candidates
+//   BENCH_BATCH=1000           records per upsert transaction
+//   BENCH_DB=/tmp/...sqlite    database file (default: a fresh temporary one)
+
+let environment = ProcessInfo.processInfo.environment
+let total = Int(environment["BENCH_CANDIDATES"] ?? "") ?? 1_000_000
+let batchSize = Int(environment["BENCH_BATCH"] ?? "") ?? 1_000
+let path =
+    environment["BENCH_DB"]
+    ?? FileManager.default.temporaryDirectory.appendingPathComponent("store-bench-\(UUID())/bench.sqlite").path
+let integration = "bench"
+
+func candidate(_ index: Int, title: String = "Engineer") -> Candidate {
+    let remoteID = "js-\(index)"
+    return Candidate(
+        id: RecordID.make(integrationID: integration, model: .candidate, remoteID: remoteID),
+        remoteID: remoteID,
+        firstName: ["Ján", "Eva", "Jörg", "Zuzana", "Petr"][index % 5],
+        lastName: "Nováková-\(index)",
+        company: "Dvořák s.r.o.",
+        title: title,
+        source: "LinkedIn",
+        phoneNumbers: [PhoneNumber(phoneNumber: "+421 905 \(100_000 + index % 900_000)", type: "MOBILE")],
+        emailAddresses: [
+            EmailAddress(emailAddress: "person\(index)@example.sk", type: "PRIVATE"),
+            EmailAddress(emailAddress: "p\(index)@work.cz", type: "WORK"),
+        ],
+        location: Location(city: "Bratislava", country: "SK"),
+        remoteData: Array(#"{"id":\#(index),"source_id":3}"#.utf8)
+    )
+}
+
+func seconds(_ duration: Duration) -> Double {
+    Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+let clock = ContinuousClock()
+let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
+print("SQLite store at \(total) candidates, batches of \(batchSize), \(path)")
+
+// 1. Batched upsert of new records (generating the records is not timed).
+var insertSeconds = 0.0
+for batchStart in stride(from: 0, to: total, by: batchSize) {
+    let batch = (batchStart..<min(total, batchStart + batchSize)).map { candidate($0) }
+    let begin = clock.now
+    _ = try await store.upsert(.candidates(batch), integrationID: integration, at: 1_000)
+    insertSeconds += seconds(clock.now - begin)
+}
+print(String(format: "upsert new:        %.0f records/s (%.1f s)", Double(total) / insertSeconds, insertSeconds))
+
+// 2. Re-upsert of unchanged records: no writes.
+let changesBefore = try await store.changes(integrationID: integration, after: 0, limit: 1).first?.sequence ?? 0
+var reSeconds = 0.0
+var unchanged = 0
+for batchStart in stride(from: 0, to: total, by: batchSize) {
+    let batch = (batchStart..<min(total, batchStart + batchSize)).map { candidate($0) }
+    let begin = clock.now
+    unchanged += try await store.upsert(.candidates(batch), integrationID: integration, at: 2_000).unchanged
+    reSeconds += seconds(clock.now - begin)
+}
+let lastSequence = try await store.changes(integrationID: integration, after: UInt64(total) - 1, limit: 10).last?
+    .sequence
+print(
+    String(format: "re-upsert same:    %.0f records/s (%.1f s), ", Double(total) / reSeconds, reSeconds)
+        + "\(unchanged) unchanged, change log ends at \(lastSequence ?? 0) (was \(changesBefore)+\(total - 1))"
+)
+
+// 3. Full keyset scan, streaming stored bytes with nested views.
+let start = clock.now
+var query = RecordQuery(integrationID: integration, model: .candidate, pageSize: 1000)
+var scanned = 0
+var bytes = 0
+while true {
+    let page = try await store.page(query)
+    scanned += page.records.count
+    bytes += page.records.reduce(0) { $0 + $1.count }
+    guard let next = page.nextCursor else { break }
+    query.cursor = next
+}
+let scanSeconds = seconds(clock.now - start)
+print(
+    String(
+        format: "full scan:         %.0f records/s (%.1f s, %d records, %.0f MB)",
+        Double(scanned) / scanSeconds,
+        scanSeconds,
+        scanned,
+        Double(bytes) / 1e6
+    )
+)
+
+// 4. Query by email (case-insensitive over all addresses).
+var latencies: [Double] = []
+for probe in 0..<200 {
+    let index = (probe * 7_919) % total
+    let email = probe % 2 == 0 ? "PERSON\(index)@example.SK" : "p\(index)@WORK.cz"
+    let begin = clock.now
+    let page = try await store.page(
+        RecordQuery(
+            integrationID: integration,
+            model: .candidate,
+            filter: .candidates(email: email, jobIDs: [], firstName: nil, lastName: nil)
+        )
+    )
+    latencies.append(seconds(clock.now - begin) * 1000)
+    precondition(page.records.count == 1)
+}
+latencies.sort()
+print(String(format: "query by email:    p50 %.3f ms, p99 %.3f ms", latencies[100], latencies[198]))
+
+// 5. updated_after returning 100 records.
+let changed = (0..<100).map { candidate(($0 * 9_973) % total, title: "Staff Engineer") }
+_ = try await store.upsert(.candidates(changed), integrationID: integration, at: 3_000)
+latencies = []
+for _ in 0..<100 {
+    let begin = clock.now
+    let page = try await store.page(RecordQuery(integrationID: integration, model: .candidate, updatedAfter: 2_500))
+    latencies.append(seconds(clock.now - begin) * 1000)
+    precondition(page.records.count == 100)
+}
+latencies.sort()
+print(String(format: "updated_after 100: p50 %.3f ms, p99 %.3f ms", latencies[50], latencies[98]))
+
+// 6. Size.
+let size =
+    ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
+    + ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0)
+print(
+    String(
+        format: "database size:     %.0f MB, %.0f bytes per candidate",
+        Double(size) / 1e6,
+        Double(size) / Double(total)
+    )
+)
