@@ -8,6 +8,8 @@ public struct SQLiteStoreConfiguration: Sendable, Hashable {
     public var maxReaders: Int = 4
     /// Page cache per connection, in KiB. Defaults to 65536 (64 MiB).
     public var cacheKilobytes: Int = 65_536
+    /// WAL pages (4 KiB) between automatic checkpoints. Defaults to 16384 (64 MiB).
+    public var walCheckpointPages: Int = 16_384
     /// A cap on the file size in pages of 4 KiB, or `nil` for none (tests use it to make the
     /// store full). Defaults to `nil`.
     public var maxPageCount: Int?

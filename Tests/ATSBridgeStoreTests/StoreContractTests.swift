@@ -203,6 +203,19 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func retentionPolicyDefaultsToFourteenDays(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        try await self.fixture.load(into: store)
+        let day: Int64 = 24 * 3600 * 1000
+        _ = try await store.markMissing(integrationID: self.integration, model: .candidate, seenIDs: [], at: 10 * day)
+        #expect(try await store.applyRetention(.defaults, now: 23 * day).blanked == 0)
+        #expect(try await store.applyRetention(.defaults, now: 24 * day + 1).blanked == 3)
+        var policy = RetentionPolicy()
+        policy.deletedPersonalData = .seconds(3600)
+        #expect(try await store.applyRetention(policy, now: 30 * day).blanked == 0)
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func filtersAndAcrossAndOrWithin(kind: StoreKind) async throws {
         let store = try await kind.make()
         try await self.fixture.load(into: store)
