@@ -45,6 +45,10 @@ public final class SQLiteStore: Store {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 Self.migrator.asyncMigrate(pool) { result in continuation.resume(with: result.map { _ in }) }
             }
+            // A file SQLite could open only read-only fails here, at startup, not at the first sync.
+            try await pool.write { db in
+                try db.execute(sql: "UPDATE meta SET value = value WHERE key = 'cursor_secret'")
+            }
             self.pool = pool
             let secret = try await pool.read { db in
                 try Data.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'cursor_secret'")

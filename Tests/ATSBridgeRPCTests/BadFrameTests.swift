@@ -241,6 +241,16 @@ import Testing
         }
     }
 
+    @Test func idleConnectionsAreClosedWithGoAway() async throws {
+        try await withTestServer(router: self.router, configure: { $0.connection.idleTimeout = .milliseconds(200) }) {
+            port in
+            let connection = try await RawConnection.handshaken(port: port)
+            let goAway = try await connection.waitForFrame("GOAWAY") { $0.type == .goAway }
+            #expect(try GoAway(decoding: Array(goAway.payload.readableBytesView)).code == .ok)
+            try await connection.waitForClose()
+        }
+    }
+
     @Test func connectionsOverTheLimitAreClosedOnAccept() async throws {
         try await withTestServer(router: self.router, configure: { $0.maxConnections = 1 }) { port in
             let client = testClient(port: port)

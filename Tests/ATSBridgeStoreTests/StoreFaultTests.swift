@@ -73,6 +73,42 @@ import Testing
         }
     }
 
+    /// Whether `chattr +i` works here: as root, it is the only way to make a file read-only.
+    static let immutableFilesWork: Bool = {
+        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("chattr-\(UUID())").path
+        FileManager.default.createFile(atPath: probe, contents: Data())
+        defer {
+            _ = run("/usr/bin/chattr", ["-i", probe])
+            try? FileManager.default.removeItem(atPath: probe)
+        }
+        return run("/usr/bin/chattr", ["+i", probe]) && (try? "x".write(toFile: probe, atomically: false, encoding: .utf8)) == nil
+    }()
+
+    static func run(_ tool: String, _ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tool)
+        process.arguments = arguments
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    @Test(.enabled(if: immutableFilesWork, "needs chattr +i, the only read-only file as root"))
+    func readOnlyFileIsAClearErrorAtStartup() async throws {
+        let path = temporaryDatabasePath()
+        let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
+        _ = try await store.upsert(.tags([Tag(id: "t", remoteID: "1")]), integrationID: "i", at: 1)
+        _ = store
+        #expect(Self.run("/usr/bin/chattr", ["+i", path]))
+        defer { _ = Self.run("/usr/bin/chattr", ["-i", path]) }
+        await #expect {
+            _ = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
+        } throws: { error in
+            (error as? ATSBridgeError)?.code == .storeUnavailable
+        }
+    }
+
     @Test func fullDatabaseFailsTheBatchWholeAndStaysReadable() async throws {
         var configuration = SQLiteStoreConfiguration(path: temporaryDatabasePath())
         configuration.maxPageCount = 64
