@@ -10,8 +10,11 @@ extension SQLiteStore {
                 sql: """
                     CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL) WITHOUT ROWID;
 
-                    -- Every record of every model, keyed by (integration, model, id).
+                    -- Every record of every model, keyed by (integration, model, id). A rowid
+                    -- table: rows of ~1 KB would make a WITHOUT ROWID b-tree split on every
+                    -- random-id insert; here rows append and only the short key is indexed.
                     CREATE TABLE records (
+                        row INTEGER PRIMARY KEY,
                         integration_id TEXT NOT NULL,
                         model INTEGER NOT NULL,
                         id TEXT NOT NULL,
@@ -39,9 +42,9 @@ extension SQLiteStore {
                         tag_id TEXT,
                         user_id TEXT,
                         stage_index INTEGER,
-                        pii_blanked INTEGER NOT NULL DEFAULT 0,
-                        PRIMARY KEY (integration_id, model, id)
-                    ) WITHOUT ROWID;
+                        pii_blanked INTEGER NOT NULL DEFAULT 0
+                    );
+                    CREATE UNIQUE INDEX records_key ON records (integration_id, model, id);
                     CREATE INDEX records_remote_id ON records (integration_id, model, remote_id);
                     CREATE INDEX records_touched ON records (integration_id, model, touched_at);
                     CREATE INDEX records_candidate ON records (integration_id, model, candidate_id)
