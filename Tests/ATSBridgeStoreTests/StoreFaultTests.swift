@@ -81,7 +81,8 @@ import Testing
             _ = run("/usr/bin/chattr", ["-i", probe])
             try? FileManager.default.removeItem(atPath: probe)
         }
-        return run("/usr/bin/chattr", ["+i", probe]) && (try? "x".write(toFile: probe, atomically: false, encoding: .utf8)) == nil
+        return run("/usr/bin/chattr", ["+i", probe])
+            && (try? "x".write(toFile: probe, atomically: false, encoding: .utf8)) == nil
     }()
 
     static func run(_ tool: String, _ arguments: [String]) -> Bool {

@@ -75,39 +75,27 @@ public struct RecordRow: Sendable, Hashable {
             case .candidates(let candidates): return try candidates.map(self.row)
             case .applicationStages(let stages):
                 return try stages.map { stage in
-                    var own = stage
-                    own.changedAt = nil
-                    own.remoteDeletedAt = nil
-                    var row = try self.base(.applicationStage, stage.id, stage.remoteID, stage.remoteDeletedAt, own)
+                    var row = try self.base(.applicationStage, stage)
                     row.name = stage.name
                     return row
                 }
             case .applications(let applications): return try applications.map(self.row)
             case .tags(let tags):
                 return try tags.map { tag in
-                    var own = tag
-                    own.changedAt = nil
-                    own.remoteDeletedAt = nil
-                    var row = try self.base(.tag, tag.id, tag.remoteID, tag.remoteDeletedAt, own)
+                    var row = try self.base(.tag, tag)
                     row.name = tag.name
                     return row
                 }
             case .candidateTags(let joins):
                 return try joins.map { join in
-                    var own = join
-                    own.changedAt = nil
-                    own.remoteDeletedAt = nil
-                    var row = try self.base(.candidateTag, join.id, join.remoteID, join.remoteDeletedAt, own)
+                    var row = try self.base(.candidateTag, join)
                     row.candidateID = join.candidateID
                     row.tagID = join.tagID
                     return row
                 }
             case .jobApplicationStages(let joins):
                 return try joins.map { join in
-                    var own = join
-                    own.changedAt = nil
-                    own.remoteDeletedAt = nil
-                    var row = try self.base(.jobApplicationStage, join.id, join.remoteID, join.remoteDeletedAt, own)
+                    var row = try self.base(.jobApplicationStage, join)
                     row.jobID = join.jobID
                     row.stageID = join.stageID
                     row.index = join.index
@@ -115,10 +103,7 @@ public struct RecordRow: Sendable, Hashable {
                 }
             case .jobHiringTeamMembers(let joins):
                 return try joins.map { join in
-                    var own = join
-                    own.changedAt = nil
-                    own.remoteDeletedAt = nil
-                    var row = try self.base(.jobHiringTeamMember, join.id, join.remoteID, join.remoteDeletedAt, own)
+                    var row = try self.base(.jobHiringTeamMember, join)
                     row.jobID = join.jobID
                     row.userID = join.userID
                     return row
@@ -129,25 +114,20 @@ public struct RecordRow: Sendable, Hashable {
         }
     }
 
-    /// A row whose data is `message` without the store-managed times.
-    private static func base<M: ProtoMessage>(
-        _ model: Model,
-        _ id: String,
-        _ remoteID: String?,
-        _ remoteDeletedAt: Int64?,
-        _ message: M
-    ) throws -> RecordRow {
-        guard !id.isEmpty else { throw ATSBridgeError(.inputInvalid, "a \(model.name ?? "record") has no id") }
-        var row = RecordRow(model: model, id: id, remoteID: remoteID, data: try message.encode())
-        row.remoteDeletedAt = remoteDeletedAt
+    /// A row whose data is `record` without the store-managed times (`changed_at` and
+    /// `remote_deleted_at` are the store's, not part of the hash).
+    private static func base<M: StoredRecord>(_ model: Model, _ record: M) throws -> RecordRow {
+        guard !record.id.isEmpty else { throw ATSBridgeError(.inputInvalid, "a \(model.name ?? "record") has no id") }
+        var own = record
+        own.changedAt = nil
+        own.remoteDeletedAt = nil
+        var row = RecordRow(model: model, id: record.id, remoteID: record.remoteID, data: try own.encode())
+        row.remoteDeletedAt = record.remoteDeletedAt
         return row
     }
 
     private static func row(_ user: User) throws -> RecordRow {
-        var own = user
-        own.changedAt = nil
-        own.remoteDeletedAt = nil
-        var row = try self.base(.user, user.id, user.remoteID, user.remoteDeletedAt, own)
+        var row = try self.base(.user, user)
         row.firstName = user.firstName
         row.lastName = user.lastName
         row.email = user.email
@@ -157,11 +137,9 @@ public struct RecordRow: Sendable, Hashable {
 
     private static func row(_ job: Job) throws -> RecordRow {
         var own = job
-        own.changedAt = nil
-        own.remoteDeletedAt = nil
         own.stages = []
         own.hiringTeam = []
-        var row = try self.base(.job, job.id, job.remoteID, job.remoteDeletedAt, own)
+        var row = try self.base(.job, own)
         row.name = job.name
         row.search = job.name?.lowercased()
         row.status = job.status?.rawValue
@@ -172,11 +150,9 @@ public struct RecordRow: Sendable, Hashable {
 
     private static func row(_ candidate: Candidate) throws -> RecordRow {
         var own = candidate
-        own.changedAt = nil
-        own.remoteDeletedAt = nil
         own.applications = []
         own.tags = []
-        var row = try self.base(.candidate, candidate.id, candidate.remoteID, candidate.remoteDeletedAt, own)
+        var row = try self.base(.candidate, own)
         row.firstName = candidate.firstName
         row.lastName = candidate.lastName
         row.firstNameKey = candidate.firstName?.lowercased()
@@ -187,18 +163,10 @@ public struct RecordRow: Sendable, Hashable {
 
     private static func row(_ application: Application) throws -> RecordRow {
         var own = application
-        own.changedAt = nil
-        own.remoteDeletedAt = nil
         own.candidate = nil
         own.currentStage = nil
         own.job = nil
-        var row = try self.base(
-            .application,
-            application.id,
-            application.remoteID,
-            application.remoteDeletedAt,
-            own
-        )
+        var row = try self.base(.application, own)
         row.outcome = application.outcome?.rawValue
         row.outcomeRaw = application.outcomeRaw
         row.candidateID = application.candidateID
