@@ -10,7 +10,9 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$repo}
 expected_protoc_c="protobuf-c 1.4.1"
-actual=$(protoc-c --version | head -n 1)
+# No pipe into head: with pipefail, protoc-c could die of SIGPIPE.
+actual=$(protoc-c --version)
+actual=${actual%%$'\n'*}
 if [ "$actual" != "$expected_protoc_c" ]; then
   echo "generate-proto: expected '$expected_protoc_c', found '$actual'" >&2
   exit 1
