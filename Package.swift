@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ATSBridgeClient", targets: ["ATSBridgeClient"]),
         .library(name: "ATSBridgeAPI", targets: ["ATSBridgeAPI"]),
         .library(name: "ATSBridgeStoreSQLite", targets: ["ATSBridgeStoreSQLite"]),
+        .library(name: "ATSBridgeSandbox", targets: ["ATSBridgeSandbox"]),
         // Sample records for tests and the Benchmarks package; not for production use.
         .library(name: "ATSBridgeTestSupport", targets: ["ATSBridgeTestSupport"]),
         .executable(name: "atsbridge", targets: ["atsbridge"]),
@@ -103,6 +104,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // RECRU: the sandbox, an emulator of RECRU's JSON-RPC API over HTTP (NIOHTTP1).
+        .target(
+            name: "ATSBridgeSandbox",
+            dependencies: [
+                "ATSBridgeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Sample records shared by the tests and the Benchmarks package.
         .target(
             name: "ATSBridgeTestSupport",
@@ -115,13 +129,17 @@ let package = Package(
             dependencies: [
                 "ATSBridgeCore",
                 "ATSBridgeStoreSQLite",
+                "ATSBridgeSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ATSBridgeProtoTests",
-            dependencies: ["ATSBridgeProto", "ATSBridgeTestSupport"],
+            dependencies: ["ATSBridgeProto", "ATSBridgeCore", "ATSBridgeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -141,6 +159,16 @@ let package = Package(
             dependencies: [
                 "ATSBridgeStoreSQLite", "ATSBridgeTestSupport",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ATSBridgeSandboxTests",
+            dependencies: [
+                "ATSBridgeSandbox",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,19 +1,5 @@
-/// A deterministic random number generator (SplitMix64), so property and fuzz tests are
-/// reproducible from their seed.
-public struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
+public import ATSBridgeCore
 
-    /// Creates a generator from a seed.
-    public init(seed: UInt64) {
-        self.state = seed
-    }
-
-    /// The next 64 random bits.
-    public mutating func next() -> UInt64 {
-        self.state &+= 0x9E37_79B9_7F4A_7C15
-        var z = self.state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// A deterministic random number generator, so property and fuzz tests are reproducible from
+/// their seed.
+public typealias SeededGenerator = SplitMix64

@@ -16,6 +16,6 @@ struct ATSBridgeCommand: AsyncParsableCommand {
               atsbridge version
             """,
         version: ATSBridgeVersion.current,
-        subcommands: [VersionCommand.self, DebugStoreLoadCommand.self]
+        subcommands: [VersionCommand.self, SandboxCommand.self, DebugStoreLoadCommand.self]
     )
 }

@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeTestSupport
 import Testing

@@ -1,4 +1,5 @@
 import ATSBridgeClient
+import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeRPC
 import ATSBridgeServer

@@ -1,0 +1,183 @@
+public import ATSBridgeCore
+import Foundation
+import Synchronization
+
+/// The RECRU sandbox: an emulator of RECRU's JSON-RPC 2.0 API (docs/recru-jsonrpc.md) over
+/// seeded, deterministic data. Embedded in tests and the demo, or served over HTTP by
+/// ``SandboxHTTPServer`` (`atsbridge sandbox`).
+public final class RECRUSandbox: Sendable {
+    /// The configuration.
+    public let configuration: SandboxConfiguration
+    let state: Mutex<SandboxState>
+    private let faultDice: Mutex<SplitMix64>
+    private let clock: @Sendable () -> Int64
+
+    /// Creates a sandbox with data generated from `seed` at `size`.
+    ///
+    /// - Parameter clock: Milliseconds since epoch; tests inject one to expire tokens.
+    public init(
+        configuration: SandboxConfiguration = SandboxConfiguration(),
+        seed: UInt64 = 1,
+        size: SandboxSize = .small,
+        clock: @escaping @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
+    ) {
+        self.configuration = configuration
+        self.clock = clock
+        self.state = Mutex(SandboxSeed.make(seed: seed, size: size, now: clock()))
+        self.faultDice = Mutex(SplitMix64(seed: configuration.faults.seed))
+    }
+
+    /// An HTTP answer: status, headers, body, and what to do to the connection.
+    public struct Response: Sendable {
+        /// The HTTP status.
+        public var status: Int
+        /// Extra headers, such as `Retry-After`.
+        public var headers: [(String, String)]
+        /// The body (JSON), possibly empty.
+        public var body: [UInt8]
+        /// An injected transport fault.
+        public var fault: Fault
+        /// The methods called, for the call log (never their parameters).
+        public var methods: [String] = []
+
+        /// A transport fault to inject.
+        public enum Fault: Sendable {
+            case none
+            /// Close the connection without answering.
+            case drop
+            /// Send half the body, then close.
+            case truncate
+        }
+    }
+
+    /// Answers one HTTP request to `POST /api/json-rpc`.
+    ///
+    /// - Parameters:
+    ///   - body: The request body.
+    ///   - authorization: The `Authorization` header, if any.
+    ///   - adminSecret: The `X-Sandbox-Admin-Secret` header, if any.
+    public func handle(body: [UInt8], authorization: String?, adminSecret: String? = nil) -> Response {
+        let faults = self.configuration.faults
+        let fault = self.rollFault()
+        if let fault { return fault }
+        guard let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else {
+            return self.json(self.errorResponse(.parse, id: NSNull()))
+        }
+        let token = authorization.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
+        if let limit = faults.rateLimitPerSecond, let token, self.overRateLimit(token, limit: limit) {
+            var response = self.json(self.errorResponse(.rateLimited, id: NSNull()))
+            response.status = 429
+            response.headers.append(("Retry-After", String(faults.retryAfterSeconds)))
+            return response
+        }
+        let context = CallContext(token: token, adminSecret: adminSecret)
+        let requests = (json as? [Any]) ?? [json]
+        let methods = requests.map { (($0 as? [String: Any])?["method"] as? String) ?? "?" }
+        var response: Response
+        if let batch = json as? [Any] {
+            guard !batch.isEmpty else { return self.json(self.errorResponse(.invalidRequest, id: NSNull())) }
+            let responses = batch.compactMap { self.call($0, context) }
+            response =
+                responses.isEmpty ? Response(status: 204, headers: [], body: [], fault: .none) : self.json(responses)
+        } else if let single = self.call(json, context) {
+            response = self.json(single)
+        } else {
+            response = Response(status: 204, headers: [], body: [], fault: .none)
+        }
+        response.methods = methods
+        return response
+    }
+
+    struct CallContext {
+        var token: String?
+        var adminSecret: String?
+    }
+
+    /// One request object; nil for a notification (no id).
+    private func call(_ request: Any, _ context: CallContext) -> [String: Any]? {
+        guard let request = request as? [String: Any], request["jsonrpc"] as? String == "2.0",
+            let method = request["method"] as? String
+        else { return self.errorResponse(.invalidRequest, id: (request as? [String: Any])?["id"] ?? NSNull()) }
+        let id = request["id"]
+        let params: RPCParams
+        switch request["params"] {
+        case nil, is NSNull: params = RPCParams([:])
+        case let object as [String: Any]: params = RPCParams(object)
+        default:
+            return id == nil ? nil : self.errorResponse(.invalidParams("params", "must be an object"), id: id!)
+        }
+        let result: Result<Any, JSONRPCError>
+        do {
+            result = .success(try self.dispatch(method, params, context))
+        } catch let error as JSONRPCError {
+            result = .failure(error)
+        } catch {
+            result = .failure(JSONRPCError(code: -32603, message: "Internal error"))
+        }
+        guard let id else { return nil }
+        switch result {
+        case .success(let value): return ["jsonrpc": "2.0", "result": value, "id": id]
+        case .failure(let error): return self.errorResponse(error, id: id)
+        }
+    }
+
+    private func errorResponse(_ error: JSONRPCError, id: Any) -> [String: Any] {
+        ["jsonrpc": "2.0", "error": error.object, "id": id]
+    }
+
+    private func json(_ object: Any) -> Response {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [])) ?? Data()
+        return Response(status: 200, headers: [], body: [UInt8](data), fault: .none)
+    }
+
+    /// Checks the bearer token; throws -32001 when missing, unknown or expired.
+    func authenticate(_ context: CallContext) throws {
+        guard let token = context.token else { throw JSONRPCError.unauthorized }
+        let now = self.clock()
+        let expiry = self.state.withLock { $0.tokens[token] }
+        guard let expiry else { throw JSONRPCError.unauthorized }
+        guard expiry > now else { throw JSONRPCError.tokenExpired }
+    }
+
+    func now() -> Int64 { self.clock() }
+
+    private func overRateLimit(_ token: String, limit: Int) -> Bool {
+        let now = self.clock()
+        return self.state.withLock { state in
+            var window = state.rateWindows[token] ?? (now, 0)
+            if now - window.start >= 1000 { window = (now, 0) }
+            window.count += 1
+            state.rateWindows[token] = window
+            return window.count > limit
+        }
+    }
+
+    private func rollFault() -> Response? {
+        let faults = self.configuration.faults
+        guard faults.serverErrorRate > 0 || faults.dropConnectionRate > 0 || faults.truncatedBodyRate > 0 else {
+            return nil
+        }
+        let (a, b, c) = self.faultDice.withLock { dice in
+            (
+                Double.random(in: 0..<1, using: &dice), Double.random(in: 0..<1, using: &dice),
+                Double.random(in: 0..<1, using: &dice)
+            )
+        }
+        if a < faults.dropConnectionRate { return Response(status: 0, headers: [], body: [], fault: .drop) }
+        if b < faults.serverErrorRate {
+            return Response(status: 503, headers: [], body: Array("Service Unavailable".utf8), fault: .none)
+        }
+        if c < faults.truncatedBodyRate {
+            // The answer is computed normally by the caller; this marks it for truncation.
+            return nil
+        }
+        return nil
+    }
+
+    /// Whether the next answer should be truncated (a separate roll, used by the HTTP server).
+    func shouldTruncate() -> Bool {
+        let rate = self.configuration.faults.truncatedBodyRate
+        guard rate > 0 else { return false }
+        return self.faultDice.withLock { Double.random(in: 0..<1, using: &$0) } < rate
+    }
+}

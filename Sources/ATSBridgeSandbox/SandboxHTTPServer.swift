@@ -1,0 +1,197 @@
+public import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+public import ServiceLifecycle
+import Synchronization
+
+/// Serves a ``RECRUSandbox`` over HTTP/1.1 at `POST /api/json-rpc`, like RECRU.
+///
+/// A ServiceLifecycle service. Bodies are bounded by the sandbox's `maxBodyBytes` (413 beyond),
+/// every call is logged (method and status, never parameters), and injected faults (latency,
+/// dropped connections, truncated bodies) happen here, on the transport.
+public final class SandboxHTTPServer: Service, Sendable {
+    private let sandbox: RECRUSandbox
+    private let host: String
+    private let port: Int
+    private let logger: Logger
+    private let boundPort = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, any Error>])>((nil, []))
+
+    /// Creates a server for `sandbox` on `host:port` (`0` picks a free port).
+    public init(sandbox: RECRUSandbox, host: String = "127.0.0.1", port: Int = 8480, logger: Logger) {
+        self.sandbox = sandbox
+        self.host = host
+        self.port = port
+        self.logger = logger
+    }
+
+    /// The port the server listens on, once it does.
+    public func listeningPort() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let port = self.boundPort.withLock { state -> Int? in
+                if let port = state.port { return port }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let port { continuation.resume(returning: port) }
+        }
+    }
+
+    /// Serves until graceful shutdown.
+    public func run() async throws {
+        let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
+        do {
+            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .bind(host: self.host, port: self.port) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
+                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
+                            wrappingChannelSynchronously: channel
+                        )
+                    }
+                }
+        } catch {
+            let waiters = self.boundPort.withLock { state in
+                defer { state.waiters.removeAll() }
+                return state.waiters
+            }
+            for waiter in waiters { waiter.resume(throwing: error) }
+            throw error
+        }
+        let port = server.channel.localAddress?.port ?? self.port
+        let waiters = self.boundPort.withLock { state in
+            state.port = port
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: port) }
+        self.logger.info("RECRU sandbox listening", metadata: ["sandbox.port": "\(port)"])
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        group.addTask { await self.serve(connection) }
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            server.channel.close(promise: nil)
+        }
+    }
+
+    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        let limit = self.sandbox.configuration.maxBodyBytes
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                var head: HTTPRequestHead?
+                var body: [UInt8] = []
+                var tooLarge = false
+                for try await part in inbound {
+                    switch part {
+                    case .head(let requestHead):
+                        head = requestHead
+                        body.removeAll(keepingCapacity: true)
+                        tooLarge = (requestHead.headers.first(name: "content-length").flatMap(Int.init) ?? 0) > limit
+                    case .body(let buffer):
+                        if body.count + buffer.readableBytes > limit { tooLarge = true }
+                        if !tooLarge { body.append(contentsOf: buffer.readableBytesView) }
+                    case .end:
+                        guard let request = head else { continue }
+                        let keepGoing = try await self.respond(request, body: body, tooLarge: tooLarge, outbound)
+                        if !keepGoing { return }
+                        head = nil
+                    }
+                }
+            }
+        } catch {
+            self.logger.debug("sandbox connection error", metadata: ["error.type": "\(type(of: error))"])
+        }
+    }
+
+    /// Writes one response; returns false when the connection must close.
+    private func respond(
+        _ request: HTTPRequestHead,
+        body: [UInt8],
+        tooLarge: Bool,
+        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+    ) async throws -> Bool {
+        let latency = self.sandbox.configuration.faults.addedLatency
+        if latency > .zero { try await Task.sleep(for: latency) }
+        guard request.uri.split(separator: "?").first == "/api/json-rpc" else {
+            try await self.write(
+                outbound,
+                status: .notFound,
+                body: Array("Not Found".utf8),
+                keepAlive: request.isKeepAlive
+            )
+            return request.isKeepAlive
+        }
+        guard request.method == .POST else {
+            try await self.write(outbound, status: .methodNotAllowed, body: [], keepAlive: request.isKeepAlive)
+            return request.isKeepAlive
+        }
+        guard !tooLarge else {
+            try await self.write(
+                outbound,
+                status: .payloadTooLarge,
+                body: Array("Payload Too Large".utf8),
+                keepAlive: false
+            )
+            return false
+        }
+        var response = self.sandbox.handle(
+            body: body,
+            authorization: request.headers.first(name: "authorization"),
+            adminSecret: request.headers.first(name: "x-sandbox-admin-secret")
+        )
+        if response.fault == .none, self.sandbox.shouldTruncate() { response.fault = .truncate }
+        self.logger.info(
+            "sandbox call",
+            metadata: [
+                "sandbox.methods": "\(response.methods.joined(separator: ","))",
+                "sandbox.status": "\(response.status)",
+                "sandbox.fault": "\(response.fault)",
+                "sandbox.bytes": "\(body.count)",
+            ]
+        )
+        switch response.fault {
+        case .drop:
+            return false
+        case .truncate:
+            var headers = HTTPHeaders([
+                ("content-type", "application/json"), ("content-length", String(response.body.count)),
+            ])
+            headers.add(name: "connection", value: "close")
+            try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)))
+            try await outbound.write(
+                .body(.byteBuffer(ByteBuffer(bytes: response.body.prefix(response.body.count / 2))))
+            )
+            return false
+        case .none:
+            try await self.write(
+                outbound,
+                status: HTTPResponseStatus(statusCode: response.status),
+                body: response.body,
+                extraHeaders: response.headers,
+                keepAlive: request.isKeepAlive
+            )
+            return request.isKeepAlive
+        }
+    }
+
+    private func write(
+        _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>,
+        status: HTTPResponseStatus,
+        body: [UInt8],
+        extraHeaders: [(String, String)] = [],
+        keepAlive: Bool
+    ) async throws {
+        var headers = HTTPHeaders([("content-type", "application/json"), ("content-length", String(body.count))])
+        for (name, value) in extraHeaders { headers.add(name: name, value: value) }
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)))
+        if !body.isEmpty { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+        try await outbound.write(.end(nil))
+    }
+}
