@@ -33,6 +33,12 @@ let package = Package(
                 .product(name: "ATSBridgeStoreSQLite", package: "ATSBridge"),
             ]
         ),
+        // Sandbox: memory at the large preset and the time to serve a 200-row page.
+        //   swift run -c release SandboxBenchmarks
+        .executableTarget(
+            name: "SandboxBenchmarks",
+            dependencies: ["BenchmarkSupport", .product(name: "ATSBridgeSandbox", package: "ATSBridge")]
+        ),
         // RPC: streaming export and unary latency over loopback, server in a child process.
         //   swift run -c release RPCBenchmarks
         .executableTarget(

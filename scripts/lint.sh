@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 swift format lint --strict --recursive Sources Tests Package.swift Benchmarks/Package.swift \
-  Benchmarks/Sources/BenchmarkSupport Benchmarks/Sources/CodecBenchmarks Benchmarks/Sources/RPCBenchmarks Benchmarks/Sources/StoreBenchmarks
+  Benchmarks/Sources/BenchmarkSupport Benchmarks/Sources/CodecBenchmarks Benchmarks/Sources/RPCBenchmarks Benchmarks/Sources/StoreBenchmarks Benchmarks/Sources/SandboxBenchmarks

@@ -126,8 +126,7 @@ public final class RECRUSandbox: Sendable {
     }
 
     private func json(_ object: Any) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [])) ?? Data()
-        return Response(status: 200, headers: [], body: [UInt8](data), fault: .none)
+        Response(status: 200, headers: [], body: JSONWriter.write(object), fault: .none)
     }
 
     /// Checks the bearer token; throws -32001 when missing, unknown or expired.

@@ -379,3 +379,22 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
         #expect(!none.sandbox.shouldTruncate())
     }
 }
+
+@Suite struct JSONWriterTests {
+    @Test func writesWhatFoundationReadsBack() throws {
+        let value: [String: Any] = [
+            "text": "Ľubomír \"Šťastný\" \\ \n\t\u{01}", "int": -42, "double": 1234.5, "whole": 1800.0, "yes": true,
+            "no": false, "nothing": NSNull(), "list": [1, "two", ["three": 3]] as [Any], "empty": [String: Any](),
+        ]
+        let bytes = JSONWriter.write(value)
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any])
+        #expect(parsed["text"] as? String == value["text"] as? String)
+        #expect(parsed["int"] as? Int == -42)
+        #expect(parsed["double"] as? Double == 1234.5)
+        #expect(parsed["whole"] as? Int == 1800)
+        #expect(RPCParams.boolean(parsed["yes"]!) == true)
+        #expect(RPCParams.boolean(parsed["no"]!) == false)
+        #expect(parsed["nothing"] is NSNull)
+        #expect(((parsed["list"] as? [Any])?[2] as? [String: Any])?["three"] as? Int == 3)
+    }
+}
