@@ -182,8 +182,42 @@ extension RECRUSandbox {
                 )
                 return id
             }
+        case "user":
+            let first = try fields.requiredString("first_name")
+            let last = try fields.requiredString("last_name")
+            let email = try fields.requiredString("email")
+            return self.state.withLock { state in
+                let id = state.nextID("user")
+                state.users.put(SandboxUser(id: id, firstName: first, lastName: last, email: email, active: true))
+                return id
+            }
+        case "application":
+            let projectID = try fields.requiredInt("project_id")
+            let jobseekerID = try fields.requiredInt("jobseeker_id")
+            let stageID = try fields.int("stage_id")
+            return try self.state.withLock { state in
+                guard let project = state.projects[projectID] else { throw JSONRPCError.notFound("Project") }
+                guard state.jobseekers[jobseekerID] != nil else { throw JSONRPCError.notFound("Jobseeker") }
+                guard let stage = stageID ?? project.stages.first?.id,
+                    project.stages.contains(where: { $0.id == stage })
+                else {
+                    throw JSONRPCError.invalidParams("fields.stage_id", "is not a stage of the project")
+                }
+                let id = state.nextID("application")
+                state.applications.put(
+                    SandboxApplication(
+                        id: id,
+                        projectID: projectID,
+                        jobseekerID: jobseekerID,
+                        stageID: stage,
+                        status: "active",
+                        rejectionReasonID: nil
+                    )
+                )
+                return id
+            }
         default:
-            throw JSONRPCError.invalidParams("entity", "must be jobseeker, project or tag")
+            throw JSONRPCError.invalidParams("entity", "must be jobseeker, project, tag, user or application")
         }
     }
 }

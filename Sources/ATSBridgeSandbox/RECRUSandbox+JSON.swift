@@ -36,6 +36,12 @@ extension RECRUSandbox {
         return [
             "id": jobseeker.id, "first_name": jobseeker.firstName, "last_name": jobseeker.lastName,
             "email": jobseeker.email ?? NSNull(), "phone": jobseeker.phone ?? NSNull(),
+            "emails":
+                ([
+                    jobseeker.email.map { ["email": $0, "type": "private"] },
+                    jobseeker.workEmail.map { ["email": $0, "type": "work"] },
+                ] as [[String: String]?]).compactMap { $0 },
+            "phones": jobseeker.phone.map { [["phone": $0, "type": "mobile"]] } ?? [],
             "current_company": jobseeker.currentCompany ?? NSNull(),
             "current_position": jobseeker.currentPosition ?? NSNull(), "city": jobseeker.city ?? NSNull(),
             "country": jobseeker.country ?? NSNull(), "source": source.map(self.json) ?? NSNull(),

@@ -74,6 +74,8 @@ package struct SandboxJobseeker: Sendable, Hashable {
     package var gdprConsent: Bool
     package var gdprConsentUntil: Int64?
     package var attachments: [SandboxAttachment]
+    /// A second, work email address, when the jobseeker has one.
+    package var workEmail: String? = nil
 }
 
 /// An application: a jobseeker in a project's pipeline.

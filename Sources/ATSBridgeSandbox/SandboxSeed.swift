@@ -154,7 +154,8 @@ enum SandboxSeed {
                                 size: 120_000
                             )
                         ]
-                        : []
+                        : [],
+                    workEmail: index % 7 == 3 ? "\(index).praca@firma.example" : nil
                 )
             )
         }

@@ -149,6 +149,7 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
     @Test func edgeCasesArePresent() {
         let state = SandboxHarness().sandbox.snapshot
         #expect(state.jobseekers.all.contains { $0.email == nil })
+        #expect(state.jobseekers.all.contains { $0.workEmail != nil })
         let emails = state.jobseekers.all.compactMap(\.email)
         #expect(Set(emails).count < emails.count, "two jobseekers share an email")
         let projectsPerJobseeker = Dictionary(grouping: state.applications.all, by: \.jobseekerID).mapValues(\.count)
@@ -337,6 +338,25 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
             )
         )
         #expect(created["id"] as? Int == 13)
+        let application = result(
+            harness.call(
+                "SandboxAdmin.create",
+                ["entity": "application", "fields": ["project_id": 4, "jobseeker_id": 7]],
+                admin: "admin-secret"
+            )
+        )
+        #expect(harness.sandbox.snapshot.applications[application["id"] as? Int ?? -1]?.projectID == 4)
+        let user = result(
+            harness.call(
+                "SandboxAdmin.create",
+                [
+                    "entity": "user",
+                    "fields": ["first_name": "Nový", "last_name": "Používateľ", "email": "novy@acme.example"],
+                ],
+                admin: "admin-secret"
+            )
+        )
+        #expect(harness.sandbox.snapshot.users[user["id"] as? Int ?? -1]?.lastName == "Používateľ")
         _ = harness.call(
             "SandboxAdmin.update",
             ["entity": "jobseeker", "id": 6, "fields": ["email": "new@example.sk"]],

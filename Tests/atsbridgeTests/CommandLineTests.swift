@@ -26,4 +26,24 @@ import Testing
         #expect(help.contains("version"))
         #expect(help.contains("RECRU"))
     }
+
+    @Test(arguments: [
+        ["sandbox", "--size", "huge"], ["sandbox", "--error-rate", "2"], ["sandbox", "--port", "70000"],
+        ["sandbox", "--jobseekers", "-1"], ["sandbox", "--seed", "abc"], ["sandbox", "--rate-limit", "0"],
+    ])
+    func badSandboxFlagsAreRejectedClearly(arguments: [String]) {
+        do {
+            var command = try ATSBridgeCommand.parseAsRoot(arguments)
+            try command.validate()
+            Issue.record("\(arguments) should be rejected")
+        } catch {
+            #expect(ATSBridgeCommand.exitCode(for: error) != .success)
+            #expect(!ATSBridgeCommand.message(for: error).isEmpty)
+        }
+    }
+
+    @Test func sandboxHelpHasExamples() {
+        let help = ATSBridgeCommand.helpMessage(for: SandboxCommand.self)
+        #expect(help.contains("atsbridge sandbox --port 8480"))
+    }
 }
