@@ -1,9 +1,9 @@
+import ATSBridgeCore
 public import Logging
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 public import ServiceLifecycle
-import Synchronization
 
 /// Serves a ``RECRUSandbox`` over HTTP/1.1 at `POST /api/json-rpc`, like RECRU.
 ///
@@ -15,7 +15,7 @@ public final class SandboxHTTPServer: Service, Sendable {
     private let host: String
     private let port: Int
     private let logger: Logger
-    private let boundPort = Mutex<(port: Int?, waiters: [CheckedContinuation<Int, any Error>])>((nil, []))
+    private let boundPort = ListeningPort()
 
     /// Creates a server for `sandbox` on `host:port` (`0` picks a free port).
     public init(sandbox: RECRUSandbox, host: String = "127.0.0.1", port: Int = 8480, logger: Logger) {
@@ -27,14 +27,7 @@ public final class SandboxHTTPServer: Service, Sendable {
 
     /// The port the server listens on, once it does.
     public func listeningPort() async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            let port = self.boundPort.withLock { state -> Int? in
-                if let port = state.port { return port }
-                state.waiters.append(continuation)
-                return nil
-            }
-            if let port { continuation.resume(returning: port) }
-        }
+        try await self.boundPort.value()
     }
 
     /// Serves until graceful shutdown.
@@ -52,20 +45,11 @@ public final class SandboxHTTPServer: Service, Sendable {
                     }
                 }
         } catch {
-            let waiters = self.boundPort.withLock { state in
-                defer { state.waiters.removeAll() }
-                return state.waiters
-            }
-            for waiter in waiters { waiter.resume(throwing: error) }
+            self.boundPort.announce(.failure(error))
             throw error
         }
         let port = server.channel.localAddress?.port ?? self.port
-        let waiters = self.boundPort.withLock { state in
-            state.port = port
-            defer { state.waiters.removeAll() }
-            return state.waiters
-        }
-        for waiter in waiters { waiter.resume(returning: port) }
+        self.boundPort.announce(.success(port))
         self.logger.info("RECRU sandbox listening", metadata: ["sandbox.port": "\(port)"])
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in

@@ -12,10 +12,7 @@ import Synchronization
 /// connection, lets running calls finish within the grace period, then cancels what remains.
 public final class RPCServer: Service, Sendable {
     private struct State {
-        var listeningPort: Int?
-        var portWaiters: [CheckedContinuation<Int, any Error>] = []
         var connections: [ObjectIdentifier: ConnectionHandle] = [:]
-        var failed: (any Error)?
         var shuttingDown = false
     }
 
@@ -31,6 +28,7 @@ public final class RPCServer: Service, Sendable {
     private let logger: Logger
     private let group: any EventLoopGroup
     private let state = Mutex(State())
+    private let boundPort = ListeningPort()
 
     /// Creates a server.
     ///
@@ -56,15 +54,7 @@ public final class RPCServer: Service, Sendable {
 
     /// The port the server listens on, once it does.
     public func listeningPort() async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            let result: Result<Int, any Error>? = self.state.withLock { state in
-                if let port = state.listeningPort { return .success(port) }
-                if let error = state.failed { return .failure(error) }
-                state.portWaiters.append(continuation)
-                return nil
-            }
-            if let result { continuation.resume(with: result) }
-        }
+        try await self.boundPort.value()
     }
 
     /// A connection as accepted: its channel, handler, and the calls the handler hands over.
@@ -89,21 +79,11 @@ public final class RPCServer: Service, Sendable {
                     }
                 }
         } catch {
-            let waiters = self.state.withLock { state in
-                state.failed = error
-                defer { state.portWaiters.removeAll() }
-                return state.portWaiters
-            }
-            for waiter in waiters { waiter.resume(throwing: error) }
+            self.boundPort.announce(.failure(error))
             throw error
         }
         let port = channel.channel.localAddress?.port ?? self.configuration.port
-        let waiters = self.state.withLock { state in
-            state.listeningPort = port
-            defer { state.portWaiters.removeAll() }
-            return state.portWaiters
-        }
-        for waiter in waiters { waiter.resume(returning: port) }
+        self.boundPort.announce(.success(port))
         self.logger.info("rpc server listening", metadata: ["rpc.port": "\(port)"])
 
         try await withGracefulShutdownHandler {
