@@ -13,7 +13,7 @@ struct ATSBridgeCommand: AsyncParsableCommand {
 
             Examples:
               atsbridge --version
-              atsbridge version
+              atsbridge sandbox --port 8480 --seed 7 --size medium
             """,
         version: ATSBridgeVersion.current,
         subcommands: [VersionCommand.self, SandboxCommand.self, DebugStoreLoadCommand.self]
