@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "ATSBridgeAPI", targets: ["ATSBridgeAPI"]),
         .library(name: "ATSBridgeStoreSQLite", targets: ["ATSBridgeStoreSQLite"]),
         .library(name: "ATSBridgeSandbox", targets: ["ATSBridgeSandbox"]),
+        .library(name: "ATSBridgeRECRU", targets: ["ATSBridgeRECRU"]),
         // Sample records for tests and the Benchmarks package; not for production use.
         .library(name: "ATSBridgeTestSupport", targets: ["ATSBridgeTestSupport"]),
         .executable(name: "atsbridge", targets: ["atsbridge"]),
@@ -33,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // C: libprotobuf-c through pkg-config, and the committed protoc-c output.
@@ -117,6 +119,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // RECRU: the JSON-RPC client of a RECRU tenant (AsyncHTTPClient).
+        .target(
+            name: "ATSBridgeRECRU",
+            dependencies: [
+                "ATSBridgeCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Sample records shared by the tests and the Benchmarks package.
         .target(
             name: "ATSBridgeTestSupport",
@@ -169,6 +183,14 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ATSBridgeRECRUTests",
+            dependencies: [
+                "ATSBridgeRECRU", "ATSBridgeSandbox",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -73,6 +73,15 @@ public final class RECRUSandbox: Sendable {
         let context = CallContext(token: token, adminSecret: adminSecret)
         let requests = (json as? [Any]) ?? [json]
         let methods = requests.map { (($0 as? [String: Any])?["method"] as? String) ?? "?" }
+        if !faults.failingMethods.isDisjoint(with: methods) {
+            return Response(
+                status: 503,
+                headers: [],
+                body: Array("Service Unavailable".utf8),
+                fault: .none,
+                methods: methods
+            )
+        }
         var response: Response
         if let batch = json as? [Any] {
             guard !batch.isEmpty else { return self.json(self.errorResponse(.invalidRequest, id: NSNull())) }

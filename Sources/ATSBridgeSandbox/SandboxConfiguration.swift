@@ -30,7 +30,7 @@ public struct SandboxFaults: Sendable, Hashable {
     /// Requests per second allowed per token; over it, HTTP 429 with `Retry-After` and JSON-RPC
     /// error -32029. `nil` disables the limit.
     public var rateLimitPerSecond: Int?
-    /// The `Retry-After` value, in seconds. Defaults to 1.
+    /// The `Retry-After` value, in seconds (0 allowed, for fast tests). Defaults to 1.
     public var retryAfterSeconds = 1
     /// Probability (0–1) that a request gets HTTP 503 instead of an answer.
     public var serverErrorRate = 0.0
@@ -40,6 +40,8 @@ public struct SandboxFaults: Sendable, Hashable {
     public var dropConnectionRate = 0.0
     /// Probability (0–1) that the answer's body is cut in half (the connection then closes).
     public var truncatedBodyRate = 0.0
+    /// Methods that always answer HTTP 503, e.g. to fail writes while reads work.
+    public var failingMethods: Set<String> = []
     /// Seed of the fault dice, so a faulty run can be replayed.
     public var seed: UInt64 = 1
 

@@ -4,6 +4,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 public import ServiceLifecycle
+import Synchronization
 
 /// Serves a ``RECRUSandbox`` over HTTP/1.1 at `POST /api/json-rpc`, like RECRU.
 ///
@@ -16,6 +17,8 @@ public final class SandboxHTTPServer: Service, Sendable {
     private let port: Int
     private let logger: Logger
     private let boundPort = ListeningPort()
+    /// Open connections, closed on shutdown (HTTP clients keep idle connections alive).
+    private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     /// Creates a server for `sandbox` on `host:port` (`0` picks a free port).
     public init(sandbox: RECRUSandbox, host: String = "127.0.0.1", port: Int = 8480, logger: Logger) {
@@ -61,10 +64,14 @@ public final class SandboxHTTPServer: Service, Sendable {
             }
         } onGracefulShutdown: {
             server.channel.close(promise: nil)
+            for channel in self.connections.withLock({ Array($0.values) }) { channel.close(promise: nil) }
         }
     }
 
     private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+        let key = ObjectIdentifier(connection.channel)
+        self.connections.withLock { $0[key] = connection.channel }
+        defer { _ = self.connections.withLock { $0.removeValue(forKey: key) } }
         let limit = self.sandbox.configuration.maxBodyBytes
         do {
             try await connection.executeThenClose { inbound, outbound in

@@ -43,6 +43,19 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
         public static let cancelled = Self("PLATFORM.CANCELLED", status: .cancelled)
         /// The store cannot be opened or written: read-only, full, or missing.
         public static let storeUnavailable = Self("PLATFORM.STORE_UNAVAILABLE", status: .unavailable)
+        /// RECRU kept rate-limiting after retries.
+        public static let remoteRateLimited = Self("REMOTE.RATE_LIMIT_EXCEEDED", status: .resourceExhausted)
+        /// RECRU is down or unreachable after retries.
+        public static let remoteUnavailable = Self("REMOTE.SERVICE_UNAVAILABLE", status: .unavailable)
+        /// RECRU rejected the input of a write.
+        public static let remoteInputInvalid = Self("REMOTE.INPUT_INVALID", status: .invalidArgument)
+        /// RECRU answered in a way ATSBridge does not understand.
+        public static let remoteUnknown = Self("REMOTE.UNKNOWN_HTTP_ERROR", status: .unknown)
+        /// The integration's RECRU credentials are invalid.
+        public static let integrationAuthenticationInvalid = Self(
+            "INTEGRATION.AUTHENTICATION_INVALID",
+            status: .failedPrecondition
+        )
         /// The store's file is not a database, or is damaged.
         public static let storeCorrupt = Self("PLATFORM.STORE_CORRUPT", status: .dataLoss)
 

@@ -1,0 +1,40 @@
+/// Configuration of the client of one RECRU tenant (one integration).
+public struct RECRUClientConfiguration: Sendable {
+    /// The tenant's base URL, e.g. `https://acme.recru.eu`; calls go to `<base>/api/json-rpc`.
+    public var baseURL: String
+    /// The API user's login.
+    public var login: String
+    /// The API user's password. Never logged.
+    public var password: String
+    /// How long one HTTP request may take. Defaults to 30 seconds.
+    public var requestTimeout: Duration = .seconds(30)
+    /// The largest response body accepted. Defaults to 32 MiB.
+    public var maxResponseBytes = 32 << 20
+    /// Client-side rate limit, requests per second for this integration. Defaults to 10.
+    public var requestsPerSecond: Double = 10
+    /// Retries of idempotent calls.
+    public var retry = Retry()
+
+    /// Capped exponential backoff with jitter, for 429, 5xx, timeouts and dropped connections.
+    public struct Retry: Sendable, Hashable {
+        /// Attempts in all, the first included. Defaults to 6.
+        public var maxAttempts = 6
+        /// The first delay. Defaults to 200 ms.
+        public var baseDelay: Duration = .milliseconds(200)
+        /// The longest delay (a `Retry-After` may ask for longer, up to `maxRetryAfter`).
+        /// Defaults to 10 seconds.
+        public var maxDelay: Duration = .seconds(10)
+        /// The longest `Retry-After` honoured. Defaults to 60 seconds.
+        public var maxRetryAfter: Duration = .seconds(60)
+
+        /// Creates the defaults.
+        public init() {}
+    }
+
+    /// Creates a configuration.
+    public init(baseURL: String, login: String, password: String) {
+        self.baseURL = baseURL
+        self.login = login
+        self.password = password
+    }
+}

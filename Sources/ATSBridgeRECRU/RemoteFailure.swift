@@ -1,0 +1,80 @@
+import ATSBridgeCore
+
+/// What went wrong talking to RECRU, before it is mapped to a dotted error code.
+enum RemoteFailure: Error {
+    case rateLimited(retryAfter: Duration?)
+    case serverError(Int)
+    case transport(String)
+    case authentication
+    case tooLarge
+    case http(Int)
+    case rpc(code: Int, message: String, field: String?)
+
+    init(rpcError: [String: Any]) {
+        let code = rpcError["code"] as? Int ?? 0
+        let message = rpcError["message"] as? String ?? ""
+        let field = (rpcError["data"] as? [String: Any])?["field"] as? String
+        switch code {
+        case -32001: self = .authentication
+        case -32029: self = .rateLimited(retryAfter: nil)
+        default: self = .rpc(code: code, message: message, field: field)
+        }
+    }
+
+    var kind: String {
+        switch self {
+        case .rateLimited: "rate-limited"
+        case .serverError(let status): "http \(status)"
+        case .transport(let what): "transport: \(what)"
+        case .authentication: "authentication"
+        case .tooLarge: "response too large"
+        case .http(let status): "http \(status)"
+        case .rpc(let code, _, _): "json-rpc \(code)"
+        }
+    }
+
+    var isAuthentication: Bool {
+        if case .authentication = self { return true }
+        return false
+    }
+
+    var isRetryable: Bool {
+        switch self {
+        case .rateLimited, .serverError, .transport: true
+        case .rpc(let code, _, _): code == -32603
+        case .authentication, .tooLarge, .http: false
+        }
+    }
+
+    var retryAfter: Duration? {
+        if case .rateLimited(let retryAfter) = self { return retryAfter }
+        return nil
+    }
+
+    /// The error a caller sees. RECRU's messages are kept; they name fields, not values.
+    var mapped: ATSBridgeError {
+        switch self {
+        case .rateLimited:
+            ATSBridgeError(.remoteRateLimited, "RECRU is still rate-limiting after retries")
+        case .serverError(let status):
+            ATSBridgeError(.remoteUnavailable, "RECRU answered HTTP \(status) after retries")
+        case .transport(let what):
+            ATSBridgeError(.remoteUnavailable, "RECRU cannot be reached (\(what)) after retries")
+        case .authentication:
+            ATSBridgeError(.integrationAuthenticationInvalid, "RECRU rejected the integration's credentials")
+        case .tooLarge:
+            ATSBridgeError(.remoteUnknown, "RECRU's answer exceeds the response size limit")
+        case .http(let status):
+            ATSBridgeError(.remoteUnknown, "RECRU answered HTTP \(status)")
+        case .rpc(let code, let message, let field):
+            if code == -32602 || code == -32009 || code == -32010 || code == -32004 {
+                ATSBridgeError(
+                    .remoteInputInvalid,
+                    "RECRU rejected the input\(field.map { " (\($0))" } ?? ""): \(message)"
+                )
+            } else {
+                ATSBridgeError(.remoteUnknown, "RECRU error \(code): \(message)")
+            }
+        }
+    }
+}

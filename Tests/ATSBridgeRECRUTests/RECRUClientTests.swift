@@ -1,0 +1,171 @@
+import ATSBridgeCore
+import ATSBridgeRECRU
+import Logging
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+@testable import ATSBridgeSandbox
+
+/// The RECRU client against the sandbox over real HTTP.
+@Suite struct RECRUClientTests {
+    final class Clock: Sendable {
+        let value = Mutex<Int64>(1_800_000_000_000)
+        func advance(_ milliseconds: Int64) { self.value.withLock { $0 += milliseconds } }
+    }
+
+    private func withSandbox(
+        configure: (inout SandboxConfiguration) -> Void = { _ in },
+        clock: Clock = Clock(),
+        _ body: (String, RECRUSandbox) async throws -> Void
+    ) async throws {
+        var configuration = SandboxConfiguration()
+        configure(&configuration)
+        let sandbox = RECRUSandbox(
+            configuration: configuration,
+            seed: 3,
+            size: .small,
+            clock: { clock.value.withLock { $0 } }
+        )
+        let logger = Logger(label: "test.recru")
+        let server = SandboxHTTPServer(sandbox: sandbox, port: 0, logger: logger)
+        let group = ServiceGroup(services: [server], logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            let port = try await server.listeningPort()
+            do {
+                try await body("http://127.0.0.1:\(port)", sandbox)
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    private func client(
+        _ url: String,
+        password: String = "sandbox",
+        _ configure: (inout RECRUClientConfiguration) -> Void = { _ in }
+    )
+        -> RECRUClient
+    {
+        var configuration = RECRUClientConfiguration(baseURL: url, login: "api@acme.example", password: password)
+        configuration.requestsPerSecond = 10_000
+        configuration.retry.baseDelay = .milliseconds(5)
+        configuration.retry.maxDelay = .milliseconds(50)
+        configuration.retry.maxAttempts = 12
+        configure(&configuration)
+        return RECRUClient(configuration: configuration, logger: Logger(label: "test.recru.client"))
+    }
+
+    private func allJobseekerIDs(_ client: RECRUClient) async throws -> [Int] {
+        var ids: [Int] = []
+        try await client.forEachPage("JobseekerService.getList", limit: 7) { items in
+            ids += items.compactMap { $0["id"] as? Int }
+        }
+        return ids
+    }
+
+    @Test func logsInOnceAndWalksEveryPage() async throws {
+        try await self.withSandbox { url, sandbox in
+            let client = self.client(url)
+            let ids = try await self.allJobseekerIDs(client)
+            #expect(ids == sandbox.snapshot.jobseekers.all.map(\.id))
+            #expect(client.counters.logins == 1)
+        }
+    }
+
+    @Test func expiredTokenLeadsToOneReLogin() async throws {
+        let clock = Clock()
+        try await self.withSandbox(configure: { $0.tokenLifetime = .seconds(60) }, clock: clock) { url, _ in
+            let client = self.client(url)
+            _ = try await client.call("UserService.getList")
+            clock.advance(61_000)
+            _ = try await client.call("UserService.getList")
+            #expect(client.counters.logins == 2)
+        }
+    }
+
+    @Test func wrongCredentialsAreAuthenticationInvalid() async throws {
+        try await self.withSandbox { url, _ in
+            let client = self.client(url, password: "wrong")
+            await #expect {
+                _ = try await client.call("UserService.getList")
+            } throws: { error in
+                let error = error as? ATSBridgeError
+                return error?.code.dotted == "INTEGRATION.AUTHENTICATION_INVALID"
+                    && error?.message.contains("wrong") == false
+            }
+        }
+    }
+
+    @Test func faultsAreRetriedToTheSameData() async throws {
+        var clean: [Int] = []
+        try await self.withSandbox { url, _ in clean = try await self.allJobseekerIDs(self.client(url)) }
+        try await self.withSandbox(configure: {
+            $0.faults.serverErrorRate = 0.2
+            $0.faults.dropConnectionRate = 0.1
+            $0.faults.truncatedBodyRate = 0.1
+            $0.faults.seed = 99
+        }) { url, _ in
+            let faulty = try await self.allJobseekerIDs(self.client(url))
+            #expect(faulty == clean)
+        }
+    }
+
+    @Test func rateLimitingIsRetriedAfterRetryAfter() async throws {
+        try await self.withSandbox(configure: {
+            $0.faults.rateLimitPerSecond = 1_000; $0.faults.retryAfterSeconds = 0
+        }) {
+            url,
+            sandbox in
+            let client = self.client(url)
+            let ids = try await self.allJobseekerIDs(client)
+            #expect(ids.count == sandbox.snapshot.jobseekers.count)
+        }
+    }
+
+    @Test func writesAreNotRetriedBlindly() async throws {
+        try await self.withSandbox(configure: {
+            $0.faults.failingMethods = ["JobseekerService.apply", "UserService.getList"]
+        }) {
+            url,
+            sandbox in
+            let client = self.client(url)
+            // A read is retried until it gives up.
+            await #expect(throws: ATSBridgeError.self) { _ = try await client.call("UserService.getList") }
+            #expect(client.counters.requests == 1 + 12)
+            let before = client.counters.requests
+            let applications = sandbox.snapshot.applications.count
+            await #expect {
+                _ = try await client.call(
+                    "JobseekerService.apply",
+                    ["project_id": 1, "jobseeker_id": 5],
+                    idempotent: false
+                )
+            } throws: { ($0 as? ATSBridgeError)?.code.dotted == "REMOTE.SERVICE_UNAVAILABLE" }
+            // The write went out exactly once.
+            #expect(client.counters.requests - before == 1)
+            #expect(sandbox.snapshot.applications.count == applications)
+        }
+    }
+
+    @Test func inputErrorsAndOversizedAnswersAreTyped() async throws {
+        try await self.withSandbox { url, _ in
+            let client = self.client(url)
+            await #expect {
+                _ = try await client.call(
+                    "JobseekerService.apply",
+                    ["project_id": 2, "jobseeker_id": 5],
+                    idempotent: false
+                )
+            } throws: { ($0 as? ATSBridgeError)?.code.dotted == "REMOTE.INPUT_INVALID" }
+            let small = self.client(url) { $0.maxResponseBytes = 1_000 }
+            await #expect {
+                _ = try await small.call("JobseekerService.getList", ["limit": 200])
+            } throws: { ($0 as? ATSBridgeError)?.code.dotted == "REMOTE.UNKNOWN_HTTP_ERROR" }
+        }
+    }
+}
