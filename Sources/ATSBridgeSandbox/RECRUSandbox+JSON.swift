@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import Foundation
 
 /// The JSON shapes of RECRU records (docs/recru-jsonrpc.md, "Entity shapes"). Absent values are
@@ -26,7 +27,7 @@ extension RECRUSandbox {
             "salary_from": project.salaryFrom ?? NSNull(), "salary_to": project.salaryTo ?? NSNull(),
             "currency": project.currency ?? NSNull(), "opened_at": self.date(project.openedAt),
             "closed_at": self.date(project.closedAt), "close_reason_id": project.closeReasonID ?? NSNull(),
-            "updated_at": SandboxDates.format(project.updatedAt), "stages": project.stages.map(self.json),
+            "updated_at": ISODates.format(project.updatedAt), "stages": project.stages.map(self.json),
             "users": project.users.map { ["user_id": $0.userID, "role": $0.role] as [String: Any] },
         ]
     }
@@ -63,6 +64,6 @@ extension RECRUSandbox {
     }
 
     private static func date(_ milliseconds: Int64?) -> Any {
-        milliseconds.map(SandboxDates.format) ?? NSNull()
+        milliseconds.map(ISODates.format) ?? NSNull()
     }
 }

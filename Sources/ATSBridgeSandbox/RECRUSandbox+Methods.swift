@@ -105,7 +105,7 @@ extension RECRUSandbox {
         let token = (0..<4).map { _ in String(UInt64.random(in: 0...UInt64.max), radix: 16) }.joined()
         let expiresAt = self.now() + self.configuration.tokenLifetime.milliseconds
         self.state.withLock { $0.tokens[token] = expiresAt }
-        return ["token": token, "expires_at": SandboxDates.format(expiresAt), "user": ["id": 1, "name": "API"]]
+        return ["token": token, "expires_at": ISODates.format(expiresAt), "user": ["id": 1, "name": "API"]]
             as [String: Any]
     }
 

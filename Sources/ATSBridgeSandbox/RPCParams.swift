@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import Foundation
 
 /// The `params` of a JSON-RPC call, with typed accessors that name the field on bad input.
@@ -79,7 +80,7 @@ struct RPCParams {
     /// A date field, `YYYY-MM-DD` or ISO 8601 UTC, as ms since epoch.
     func date(_ key: String) throws -> Int64? {
         guard let text = try self.string(key) else { return nil }
-        guard let value = SandboxDates.parse(text) else {
+        guard let value = ISODates.parse(text) else {
             throw JSONRPCError.invalidParams(self.name(key), "must be a date (YYYY-MM-DD or ISO 8601 UTC)")
         }
         return value

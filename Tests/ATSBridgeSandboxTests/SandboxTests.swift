@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import Foundation
 import Synchronization
 import Testing
@@ -186,7 +187,7 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
             ["entity": "project", "id": 3, "fields": ["name": "Renamed"]],
             admin: "admin-secret"
         )
-        let since = SandboxDates.format(harness.now - 500)
+        let since = ISODates.format(harness.now - 500)
         let changed = result(harness.call("ProjectService.getList", ["changed_since": since], token: token))
         #expect((changed["items"] as? [[String: Any]])?.map { $0["id"] as? Int } == [3])
         #expect(all == 12)

@@ -1,8 +1,9 @@
-/// Dates as the sandbox writes them: ISO 8601 UTC (`2026-11-29T10:00:00Z`) and date-only
-/// `YYYY-MM-DD`. Our model of RECRU; the real format is unknown (docs/recru-jsonrpc.md).
-enum SandboxDates {
+/// RECRU's dates as we model them (docs/recru-jsonrpc.md): ISO 8601 UTC
+/// (`2026-11-29T10:00:00Z`), date-only `YYYY-MM-DD`, and the PHP style `YYYY-MM-DD HH:MM:SS`
+/// (read as UTC). Shared by the sandbox, which writes them, and the adapter, which reads them.
+public enum ISODates {
     /// `YYYY-MM-DDTHH:MM:SSZ` for ms since epoch.
-    static func format(_ milliseconds: Int64) -> String {
+    public static func format(_ milliseconds: Int64) -> String {
         let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = seconds - days * 86_400
@@ -11,8 +12,9 @@ enum SandboxDates {
             + "\(self.pad(secondOfDay / 3600, 2)):\(self.pad(secondOfDay / 60 % 60, 2)):\(self.pad(secondOfDay % 60, 2))Z"
     }
 
-    /// Parses `YYYY-MM-DD` or `YYYY-MM-DDTHH:MM:SSZ` (UTC).
-    static func parse(_ text: String) -> Int64? {
+    /// Parses `YYYY-MM-DD`, `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DD HH:MM:SS` (UTC) into ms since
+    /// epoch; nil for anything else.
+    public static func parse(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
         func number(_ range: Range<Int>) -> Int64? {
             guard range.upperBound <= bytes.count else { return nil }
@@ -23,13 +25,15 @@ enum SandboxDates {
             }
             return value
         }
-        guard bytes.count == 10 || bytes.count == 20, let year = number(0..<4), bytes[4] == 45,
+        guard bytes.count == 10 || bytes.count == 19 || bytes.count == 20, let year = number(0..<4), bytes[4] == 45,
             let month = number(5..<7), bytes[7] == 45, let day = number(8..<10),
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
         var seconds = self.days(fromCivil: year, month, day) * 86_400
-        if bytes.count == 20 {
-            guard bytes[10] == 84, bytes[13] == 58, bytes[16] == 58, bytes[19] == 90,
+        if bytes.count >= 19 {
+            // `T…Z` (ISO 8601) or ` …` (PHP style, no zone: read as UTC).
+            guard bytes[10] == (bytes.count == 20 ? 84 : 32), bytes[13] == 58, bytes[16] == 58,
+                bytes.count == 19 || bytes[19] == 90,
                 let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
                 hour < 24, minute < 60, second < 60
             else { return nil }

@@ -1,0 +1,225 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+import Foundation
+
+/// Maps RECRU records (docs/recru-jsonrpc.md) to the unified model, field by field
+/// (docs/mapping.md). Fields RECRU lacks stay absent; unmappable enum values keep their raw
+/// string; `remote_data` carries the raw RECRU record; invalid emails are dropped.
+public struct RECRUMapper: Sendable {
+    /// The integration the records belong to; part of every derived id.
+    public let integrationID: String
+
+    /// Creates a mapper for one integration.
+    public init(integrationID: String) {
+        self.integrationID = integrationID
+    }
+
+    /// The ATSBridge id of a RECRU record.
+    public func id(_ model: Model, _ remoteID: String) -> String {
+        RecordID.make(integrationID: self.integrationID, model: model, remoteID: remoteID)
+    }
+
+    /// A user.
+    public func user(_ json: [String: Any]) throws -> User {
+        let remoteID = try Self.remoteID(json, "user")
+        return User(
+            id: self.id(.user, remoteID),
+            remoteID: remoteID,
+            firstName: json["first_name"] as? String,
+            lastName: json["last_name"] as? String,
+            email: (json["email"] as? String).flatMap(Self.validEmail),
+            remoteData: Self.raw(json)
+        )
+    }
+
+    /// A job, from a project.
+    public func job(_ json: [String: Any]) throws -> Job {
+        let remoteID = try Self.remoteID(json, "project")
+        let employment = json["employment_type"] as? String
+        let status = json["status"] as? String
+        let mappedEmployment = employment.flatMap { Self.employmentTypes[$0] }
+        let mappedStatus = status.flatMap { Self.jobStatuses[$0] }
+        return Job(
+            id: self.id(.job, remoteID),
+            remoteID: remoteID,
+            name: json["name"] as? String,
+            description: json["description"] as? String,
+            employmentType: mappedEmployment,
+            employmentTypeRaw: mappedEmployment == nil ? employment : nil,
+            status: mappedStatus,
+            statusRaw: mappedStatus == nil ? status : nil,
+            visibility: (json["is_public"] as? Bool).map { $0 ? .public : .internal },
+            department: json["department"] as? String,
+            experienceLevel: json["seniority"] as? String,
+            salaryAmount: Self.double(json["salary_from"]) ?? Self.double(json["salary_to"]),
+            openedAt: Self.date(json["opened_at"]),
+            closedAt: Self.date(json["closed_at"]),
+            remoteUpdatedAt: Self.date(json["updated_at"]),
+            remoteData: Self.raw(json)
+        )
+    }
+
+    /// The stages of a project, as application stages and job-specific stage joins.
+    public func stages(ofProject json: [String: Any]) throws -> (
+        stages: [ApplicationStage], joins: [JobApplicationStage]
+    ) {
+        let projectID = try Self.remoteID(json, "project")
+        var stages: [ApplicationStage] = []
+        var joins: [JobApplicationStage] = []
+        for stage in json["stages"] as? [[String: Any]] ?? [] {
+            let mapped = try self.stage(stage)
+            stages.append(mapped)
+            joins.append(
+                JobApplicationStage(
+                    id: self.id(.jobApplicationStage, "\(projectID)-\(mapped.remoteID ?? "")"),
+                    remoteID: nil,
+                    index: (stage["position"] as? Int).map(Int32.init),
+                    jobID: self.id(.job, projectID),
+                    stageID: mapped.id
+                )
+            )
+        }
+        return (stages, joins)
+    }
+
+    /// An application stage (global or of a project).
+    public func stage(_ json: [String: Any]) throws -> ApplicationStage {
+        let remoteID = try Self.remoteID(json, "stage")
+        return ApplicationStage(
+            id: self.id(.applicationStage, remoteID),
+            remoteID: remoteID,
+            name: json["name"] as? String,
+            remoteData: Self.raw(json)
+        )
+    }
+
+    /// The hiring team of a project.
+    public func hiringTeam(ofProject json: [String: Any]) throws -> [JobHiringTeamMember] {
+        let projectID = try Self.remoteID(json, "project")
+        return (json["users"] as? [[String: Any]] ?? []).compactMap { member in
+            guard let userID = member["user_id"].map({ "\($0)" }) else { return nil }
+            let role = member["role"] as? String
+            return JobHiringTeamMember(
+                id: self.id(.jobHiringTeamMember, "\(projectID)-\(userID)"),
+                jobID: self.id(.job, projectID),
+                userID: self.id(.user, userID),
+                roles: role.map { [JobRole(remoteLabel: $0, unifiedType: Self.roles[$0])] } ?? []
+            )
+        }
+    }
+
+    /// A candidate, from a jobseeker, and its tag joins.
+    public func candidate(_ json: [String: Any]) throws -> (candidate: Candidate, tags: [CandidateTag]) {
+        let remoteID = try Self.remoteID(json, "jobseeker")
+        var emails: [EmailAddress] = (json["emails"] as? [[String: Any]] ?? []).compactMap { entry in
+            (entry["email"] as? String).flatMap(Self.validEmail).map {
+                EmailAddress(emailAddress: $0, type: (entry["type"] as? String)?.uppercased())
+            }
+        }
+        if emails.isEmpty, let email = (json["email"] as? String).flatMap(Self.validEmail) {
+            emails = [EmailAddress(emailAddress: email)]
+        }
+        var phones: [PhoneNumber] = (json["phones"] as? [[String: Any]] ?? []).compactMap { entry in
+            (entry["phone"] as? String).map {
+                PhoneNumber(phoneNumber: $0, type: (entry["type"] as? String)?.uppercased())
+            }
+        }
+        if phones.isEmpty, let phone = json["phone"] as? String { phones = [PhoneNumber(phoneNumber: phone)] }
+        let city = json["city"] as? String
+        let country = json["country"] as? String
+        let candidateID = self.id(.candidate, remoteID)
+        let candidate = Candidate(
+            id: candidateID,
+            remoteID: remoteID,
+            firstName: json["first_name"] as? String,
+            lastName: json["last_name"] as? String,
+            company: json["current_company"] as? String,
+            title: json["current_position"] as? String,
+            source: (json["source"] as? [String: Any])?["name"] as? String,
+            phoneNumbers: phones,
+            emailAddresses: emails,
+            location: city == nil && country == nil ? nil : Location(city: city, country: country),
+            remoteData: Self.raw(json)
+        )
+        let tags = (json["tags"] as? [[String: Any]] ?? []).compactMap { tag -> CandidateTag? in
+            guard let tagID = tag["id"].map({ "\($0)" }) else { return nil }
+            return CandidateTag(
+                id: self.id(.candidateTag, "\(remoteID)-\(tagID)"),
+                candidateID: candidateID,
+                tagID: self.id(.tag, tagID)
+            )
+        }
+        return (candidate, tags)
+    }
+
+    /// An application.
+    public func application(_ json: [String: Any]) throws -> Application {
+        let remoteID = try Self.remoteID(json, "application")
+        let status = json["status"] as? String
+        let outcome = status.flatMap { Self.outcomes[$0] }
+        return Application(
+            id: self.id(.application, remoteID),
+            remoteID: remoteID,
+            outcome: outcome,
+            outcomeRaw: outcome == nil ? status : nil,
+            currentStageID: json["stage_id"].map { self.id(.applicationStage, "\($0)") },
+            jobID: json["project_id"].map { self.id(.job, "\($0)") },
+            candidateID: json["jobseeker_id"].map { self.id(.candidate, "\($0)") },
+            remoteData: Self.raw(json)
+        )
+    }
+
+    /// A tag.
+    public func tag(_ json: [String: Any]) throws -> Tag {
+        let remoteID = try Self.remoteID(json, "tag")
+        return Tag(
+            id: self.id(.tag, remoteID),
+            remoteID: remoteID,
+            name: json["name"] as? String,
+            remoteData: Self.raw(json)
+        )
+    }
+
+    // MARK: Vocabulary
+
+    static let employmentTypes: [String: EmploymentType] = [
+        "full_time": .fullTime, "part_time": .partTime, "contract": .contract, "internship": .internship,
+        "seasonal": .seasonal,
+    ]
+    static let jobStatuses: [String: JobStatus] = [
+        "open": .open, "closed": .closed, "draft": .draft, "archived": .archived,
+    ]
+    static let outcomes: [String: ApplicationOutcome] = ["active": .pending, "hired": .hired, "rejected": .declined]
+    static let roles: [String: HiringTeamRole] = [
+        "hiring_manager": .hiringManager, "recruiter": .recruiter, "coordinator": .coordinator, "sourcer": .sourcer,
+        "interviewer": .interviewer, "admin": .admin,
+    ]
+
+    // MARK: Helpers
+
+    private static func remoteID(_ json: [String: Any], _ what: String) throws -> String {
+        guard let id = json["id"], !(id is NSNull) else {
+            throw ATSBridgeError(.remoteUnknown, "RECRU sent a \(what) without an id")
+        }
+        return "\(id)"
+    }
+
+    private static func raw(_ json: [String: Any]) -> [UInt8]? {
+        (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])).map { [UInt8]($0) }
+    }
+
+    private static func double(_ value: Any?) -> Double? {
+        (value as? NSNumber)?.doubleValue
+    }
+
+    private static func date(_ value: Any?) -> Int64? {
+        guard let text = value as? String else { return nil }
+        return ISODates.parse(text)
+    }
+
+    /// The unified API's email pattern; invalid addresses are dropped.
+    static func validEmail(_ email: String) -> String? {
+        let pattern = #"^(?!\.)(?!.*\.\.)([\w'+\-.]*)[\w+\-]@([\da-z][\da-z\-]*\.)+[a-z]{2,}$"#
+        return email.range(of: pattern, options: .regularExpression) != nil ? email : nil
+    }
+}

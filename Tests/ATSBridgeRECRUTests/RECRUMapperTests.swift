@@ -1,0 +1,84 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeRECRU
+import Foundation
+import Testing
+
+@Suite struct RECRUMapperTests {
+    let mapper = RECRUMapper(integrationID: "int-1")
+
+    @Test func projectMapsToJobWithOpenEnumsAndRawData() throws {
+        let json: [String: Any] = [
+            "id": 44, "name": "Skladník – Senec", "description": "<p>Hi</p>", "status": "closed", "is_public": false,
+            "employment_type": "temporary", "department": "Logistika", "seniority": "medior", "salary_from": 1300,
+            "salary_to": 1900, "opened_at": "2026-01-02T03:04:05Z", "closed_at": "2026-02-01 10:00:00",
+            "updated_at": "2026-02-02T00:00:00Z",
+            "stages": [["id": 1001, "name": "Nový", "position": 0], ["id": 1002, "name": "Pohovor", "position": 1]],
+            "users": [["user_id": 7, "role": "hiring_manager"], ["user_id": 8, "role": "observer"]],
+        ]
+        let job = try self.mapper.job(json)
+        #expect(job.id == RecordID.make(integrationID: "int-1", model: .job, remoteID: "44"))
+        #expect(job.remoteID == "44")
+        #expect(job.status == .closed && job.statusRaw == nil)
+        #expect(job.employmentType == nil && job.employmentTypeRaw == "temporary")
+        #expect(job.visibility == .internal)
+        #expect(job.experienceLevel == "medior")
+        #expect(job.salaryAmount == 1300)
+        #expect(job.openedAt == ISODates.parse("2026-01-02T03:04:05Z"))
+        #expect(job.closedAt == ISODates.parse("2026-02-01T10:00:00Z"))
+        let raw = try JSONSerialization.jsonObject(with: Data(try #require(job.remoteData))) as? [String: Any]
+        #expect(raw?["name"] as? String == "Skladník – Senec")
+
+        let (stages, joins) = try self.mapper.stages(ofProject: json)
+        #expect(stages.map(\.name) == ["Nový", "Pohovor"])
+        #expect(joins.map(\.index) == [0, 1])
+        #expect(joins.allSatisfy { $0.jobID == job.id })
+        let team = try self.mapper.hiringTeam(ofProject: json)
+        #expect(team.map { $0.roles.first?.unifiedType } == [.hiringManager, nil])
+        #expect(team.last?.roles.first?.remoteLabel == "observer")
+    }
+
+    @Test func jobseekerMapsToCandidateDroppingInvalidEmails() throws {
+        let json: [String: Any] = [
+            "id": 5, "first_name": "Ján", "last_name": "Šťastný", "email": "jan@example.sk", "phone": "+421 900 1",
+            "emails": [["email": "jan@example.sk", "type": "private"], ["email": "not..valid@x", "type": "work"]],
+            "phones": [["phone": "+421 900 1", "type": "mobile"]], "current_company": "Kofola",
+            "current_position": "Tester",
+            "city": "Brno", "country": "CZ", "source": ["id": 2, "name": "Profesia.sk"],
+            "tags": [["id": 1, "name": "VIP"], ["id": 3, "name": "Swift"]],
+        ]
+        let (candidate, tags) = try self.mapper.candidate(json)
+        #expect(candidate.emailAddresses == [EmailAddress(emailAddress: "jan@example.sk", type: "PRIVATE")])
+        #expect(candidate.phoneNumbers == [PhoneNumber(phoneNumber: "+421 900 1", type: "MOBILE")])
+        #expect(candidate.company == "Kofola" && candidate.title == "Tester" && candidate.source == "Profesia.sk")
+        #expect(candidate.location == Location(city: "Brno", country: "CZ"))
+        #expect(tags.map(\.tagID) == [self.mapper.id(.tag, "1"), self.mapper.id(.tag, "3")])
+        #expect(tags.allSatisfy { $0.candidateID == candidate.id })
+        // Fields RECRU lacks stay absent.
+        #expect(candidate.changedAt == nil && candidate.applications.isEmpty)
+
+        let noEmail = try self.mapper.candidate(["id": 6, "first_name": "A", "email": NSNull()]).candidate
+        #expect(noEmail.emailAddresses.isEmpty && noEmail.location == nil)
+        #expect(throws: ATSBridgeError.self) { _ = try self.mapper.candidate(["first_name": "No id"]) }
+    }
+
+    @Test func applicationStatusMapsToOutcome() throws {
+        for (status, outcome) in [("active", ApplicationOutcome.pending), ("hired", .hired), ("rejected", .declined)] {
+            let application = try self.mapper.application([
+                "id": 9, "project_id": 44, "jobseeker_id": 5, "stage_id": 1002, "status": status,
+            ])
+            #expect(application.outcome == outcome && application.outcomeRaw == nil)
+            #expect(application.jobID == self.mapper.id(.job, "44"))
+            #expect(application.candidateID == self.mapper.id(.candidate, "5"))
+            #expect(application.currentStageID == self.mapper.id(.applicationStage, "1002"))
+        }
+        let odd = try self.mapper.application(["id": 10, "status": "on_hold"])
+        #expect(odd.outcome == nil && odd.outcomeRaw == "on_hold")
+    }
+
+    @Test func usersKeepOnlyValidEmails() throws {
+        #expect(try self.mapper.user(["id": 1, "email": "zuzana@acme.sk"]).email == "zuzana@acme.sk")
+        #expect(try self.mapper.user(["id": 2, "email": "nope"]).email == nil)
+        #expect(try self.mapper.tag(["id": 3, "name": "VIP"]).name == "VIP")
+    }
+}
