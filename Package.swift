@@ -134,7 +134,11 @@ let package = Package(
         // Sample records shared by the tests and the Benchmarks package.
         .target(
             name: "ATSBridgeTestSupport",
-            dependencies: ["ATSBridgeProto", "ATSBridgeCore"],
+            dependencies: [
+                "ATSBridgeProto", "ATSBridgeCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // App: the `atsbridge` executable.
@@ -179,7 +183,7 @@ let package = Package(
         .testTarget(
             name: "ATSBridgeSandboxTests",
             dependencies: [
-                "ATSBridgeSandbox",
+                "ATSBridgeSandbox", "ATSBridgeTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -189,7 +193,7 @@ let package = Package(
         .testTarget(
             name: "ATSBridgeRECRUTests",
             dependencies: [
-                "ATSBridgeRECRU", "ATSBridgeSandbox",
+                "ATSBridgeRECRU", "ATSBridgeSandbox", "ATSBridgeTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

@@ -1,5 +1,6 @@
 import ATSBridgeCore
 import ATSBridgeRECRU
+import ATSBridgeTestSupport
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -29,18 +30,8 @@ import Testing
         )
         let logger = Logger(label: "test.recru")
         let server = SandboxHTTPServer(sandbox: sandbox, port: 0, logger: logger)
-        let group = ServiceGroup(services: [server], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let port = try await server.listeningPort()
-            do {
-                try await body("http://127.0.0.1:\(port)", sandbox)
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        try await withRunningService(server, logger: logger) { server, _ in
+            try await body("http://127.0.0.1:\(try await server.listeningPort())", sandbox)
         }
     }
 

@@ -4,6 +4,7 @@ import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeRPC
 import ATSBridgeServer
+import ATSBridgeTestSupport
 import Logging
 import ServiceLifecycle
 
@@ -38,18 +39,8 @@ func withRunningServer(
         authenticator: APIKeyAuthenticator(keys: TestKeys.all),
         logger: logger
     )
-    let group = ServiceGroup(services: [server], logger: logger)
-    try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        let port = try await server.listeningPort()
-        do {
-            try await body(port, group)
-        } catch {
-            await group.triggerGracefulShutdown()
-            throw error
-        }
-        await group.triggerGracefulShutdown()
-        try await tasks.waitForAll()
+    try await withRunningService(server, logger: logger) { server, group in
+        try await body(try await server.listeningPort(), group)
     }
 }
 

@@ -1,3 +1,4 @@
+import ATSBridgeTestSupport
 import Foundation
 import Logging
 import NIOCore
@@ -18,18 +19,8 @@ import Testing
         configure(&configuration)
         let logger = Logger(label: "test.sandbox")
         let server = SandboxHTTPServer(sandbox: RECRUSandbox(configuration: configuration), port: 0, logger: logger)
-        let group = ServiceGroup(services: [server], logger: logger)
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            let port = try await server.listeningPort()
-            do {
-                try await body(URL(string: "http://127.0.0.1:\(port)/api/json-rpc")!)
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        try await withRunningService(server, logger: logger) { server, _ in
+            try await body(URL(string: "http://127.0.0.1:\(try await server.listeningPort())/api/json-rpc")!)
         }
     }
 
