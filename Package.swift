@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "ATSBridgeStoreSQLite", targets: ["ATSBridgeStoreSQLite"]),
         .library(name: "ATSBridgeSandbox", targets: ["ATSBridgeSandbox"]),
         .library(name: "ATSBridgeRECRU", targets: ["ATSBridgeRECRU"]),
+        .library(name: "ATSBridgeSync", targets: ["ATSBridgeSync"]),
         // Sample records for tests and the Benchmarks package; not for production use.
         .library(name: "ATSBridgeTestSupport", targets: ["ATSBridgeTestSupport"]),
         .executable(name: "atsbridge", targets: ["atsbridge"]),
@@ -131,6 +132,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Sync: the sync engine and its schedule.
+        .target(
+            name: "ATSBridgeSync",
+            dependencies: [
+                "ATSBridgeCore", "ATSBridgeRECRU",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Sample records shared by the tests and the Benchmarks package.
         .target(
             name: "ATSBridgeTestSupport",
@@ -194,6 +205,14 @@ let package = Package(
             name: "ATSBridgeRECRUTests",
             dependencies: [
                 "ATSBridgeRECRU", "ATSBridgeSandbox", "ATSBridgeTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ATSBridgeSyncTests",
+            dependencies: [
+                "ATSBridgeSync", "ATSBridgeRECRU", "ATSBridgeSandbox", "ATSBridgeStoreSQLite", "ATSBridgeTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings

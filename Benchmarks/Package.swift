@@ -39,6 +39,21 @@ let package = Package(
             name: "SandboxBenchmarks",
             dependencies: ["BenchmarkSupport", .product(name: "ATSBridgeSandbox", package: "ATSBridge")]
         ),
+        // Sync: first full sync of the large sandbox preset and a no-change re-sync.
+        //   swift run -c release SyncBenchmarks
+        .executableTarget(
+            name: "SyncBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "ATSBridgeCore", package: "ATSBridge"),
+                .product(name: "ATSBridgeProto", package: "ATSBridge"),
+                .product(name: "ATSBridgeSandbox", package: "ATSBridge"),
+                .product(name: "ATSBridgeStoreSQLite", package: "ATSBridge"),
+                .product(name: "ATSBridgeSync", package: "ATSBridge"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // RPC: streaming export and unary latency over loopback, server in a child process.
         //   swift run -c release RPCBenchmarks
         .executableTarget(

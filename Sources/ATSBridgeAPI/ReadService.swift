@@ -6,10 +6,15 @@ public import ATSBridgeRPC
 /// from the store's stored bytes without decoding them.
 public struct ReadService: Sendable {
     private let store: any RecordReading
+    private let gate: IntegrationReadGate?
 
     /// Creates the service over a store.
-    public init(store: any RecordReading) {
+    ///
+    /// - Parameter gate: Refuses reads of unknown integrations and of those whose first sync
+    ///   has not finished; `nil` serves every integration id (tests of the read path).
+    public init(store: any RecordReading, gate: IntegrationReadGate? = nil) {
         self.store = store
+        self.gate = gate
     }
 
     /// Registers every read method.
@@ -118,7 +123,9 @@ public struct ReadService: Sendable {
         query: @escaping @Sendable (Request) -> (PageRequest?, ModelFilter)
     ) {
         let store = self.store
-        let makeQuery: @Sendable (Request, ServerContext) throws -> RecordQuery = { request, context in
+        let gate = self.gate
+        let makeQuery: @Sendable (Request, ServerContext) async throws -> RecordQuery = { request, context in
+            try await gate?.check(context.integrationID)
             let (pageRequest, filter) = query(request)
             return try RecordQuery(
                 integrationID: context.integrationID,
@@ -128,7 +135,7 @@ public struct ReadService: Sendable {
             )
         }
         router.serverStreaming(list, access: .readIntegration) { request, writer, context in
-            var recordQuery = try makeQuery(request, context)
+            var recordQuery = try await makeQuery(request, context)
             while true {
                 try Task.checkCancellation()
                 let result = try await store.page(recordQuery)
@@ -138,10 +145,11 @@ public struct ReadService: Sendable {
             }
         }
         router.unaryEncoded(page, access: .readIntegration) { request, context in
-            let result = try await store.page(try makeQuery(request, context))
+            let result = try await store.page(try await makeQuery(request, context))
             return EncodedPage.encode(items: result.records, nextCursor: result.nextCursor)
         }
         router.unaryEncoded(get, access: .readIntegration) { request, context in
+            try await gate?.check(context.integrationID)
             guard let bytes = try await store.record(model, id: request.id, integrationID: context.integrationID) else {
                 throw ATSBridgeError(.notFound, "no \(model.name ?? "record") with id \(request.id)")
             }

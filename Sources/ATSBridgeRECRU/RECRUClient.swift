@@ -131,7 +131,7 @@ public final class RECRUClient: Sendable {
             case .success(let value):
                 return value
             case .failure(let failure):
-                guard idempotent, failure.isRetryable, attempt < self.configuration.retry.maxAttempts else {
+                guard idempotent, failure.isRetryable, attempt < self.configuration.tuning.retry.maxAttempts else {
                     throw failure
                 }
                 let delay = self.backoff(attempt: attempt, retryAfter: failure.retryAfter)
@@ -158,8 +158,11 @@ public final class RECRUClient: Sendable {
         let response: HTTPClientResponse
         let bytes: ByteBuffer
         do {
-            response = try await self.http.execute(request, timeout: self.configuration.requestTimeout.timeAmount)
-            bytes = try await response.body.collect(upTo: self.configuration.maxResponseBytes)
+            response = try await self.http.execute(
+                request,
+                timeout: self.configuration.tuning.requestTimeout.timeAmount
+            )
+            bytes = try await response.body.collect(upTo: self.configuration.tuning.maxResponseBytes)
         } catch is NIOTooManyBytesError {
             throw RemoteFailure.tooLarge
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
@@ -200,7 +203,7 @@ public final class RECRUClient: Sendable {
     }
 
     private func waitForRateLimit() async throws {
-        let interval = Duration.seconds(1 / max(0.001, self.configuration.requestsPerSecond))
+        let interval = Duration.seconds(1 / max(0.001, self.configuration.tuning.requestsPerSecond))
         let slot = self.state.withLock { state -> ContinuousClock.Instant in
             let now = ContinuousClock.now
             let slot = max(now, state.nextSlot)
@@ -211,12 +214,13 @@ public final class RECRUClient: Sendable {
     }
 
     private func backoff(attempt: Int, retryAfter: Duration?) -> Duration {
-        let retry = self.configuration.retry
-        if let retryAfter { return min(retryAfter, retry.maxRetryAfter) }
+        let retry = self.configuration.tuning.retry
         let exponential = retry.baseDelay * Int(1 << min(attempt - 1, 20))
-        let capped = min(exponential, retry.maxDelay)
-        // Full jitter between half and all of the delay.
-        return capped * Double.random(in: 0.5...1.0)
+        // Jitter between half and all of the delay.
+        let backoff = min(exponential, retry.maxDelay) * Double.random(in: 0.5...1.0)
+        // `Retry-After` is a floor (a "0" must not turn into a hammering loop), capped.
+        guard let retryAfter else { return backoff }
+        return min(max(retryAfter, backoff), retry.maxRetryAfter)
     }
 }
 

@@ -6,11 +6,25 @@ public struct RECRUClientConfiguration: Sendable {
     public var login: String
     /// The API user's password. Never logged.
     public var password: String
+    /// Rate limit, retries, timeouts and size caps.
+    public var tuning: RECRUClientTuning
+
+    /// Creates a configuration.
+    public init(baseURL: String, login: String, password: String, tuning: RECRUClientTuning = RECRUClientTuning()) {
+        self.baseURL = baseURL
+        self.login = login
+        self.password = password
+        self.tuning = tuning
+    }
+}
+
+/// How a RECRU client paces, retries and caps its calls; the same for every integration.
+public struct RECRUClientTuning: Sendable, Hashable {
     /// How long one HTTP request may take. Defaults to 30 seconds.
     public var requestTimeout: Duration = .seconds(30)
     /// The largest response body accepted. Defaults to 32 MiB.
     public var maxResponseBytes = 32 << 20
-    /// Client-side rate limit, requests per second for this integration. Defaults to 10.
+    /// Client-side rate limit, requests per second for one integration. Defaults to 10.
     public var requestsPerSecond: Double = 10
     /// Retries of idempotent calls.
     public var retry = Retry()
@@ -31,10 +45,6 @@ public struct RECRUClientConfiguration: Sendable {
         public init() {}
     }
 
-    /// Creates a configuration.
-    public init(baseURL: String, login: String, password: String) {
-        self.baseURL = baseURL
-        self.login = login
-        self.password = password
-    }
+    /// Creates the defaults.
+    public init() {}
 }

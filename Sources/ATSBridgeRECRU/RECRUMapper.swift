@@ -139,7 +139,9 @@ public struct RECRUMapper: Sendable {
             phoneNumbers: phones,
             emailAddresses: emails,
             location: city == nil && country == nil ? nil : Location(city: city, country: country),
-            remoteData: Self.raw(json)
+            // Tags are the candidate-tag join's, not the candidate's own fields: tagging must
+            // not move the candidate's changed_at (only its updated_after touch).
+            remoteData: Self.raw(json.filter { $0.key != "tags" })
         )
         let tags = (json["tags"] as? [[String: Any]] ?? []).compactMap { tag -> CandidateTag? in
             guard let tagID = tag["id"].map({ "\($0)" }) else { return nil }
@@ -205,7 +207,7 @@ public struct RECRUMapper: Sendable {
     }
 
     private static func raw(_ json: [String: Any]) -> [UInt8]? {
-        (try? JSONSerialization.data(withJSONObject: json, options: [.sortedKeys])).map { [UInt8]($0) }
+        ATSBridgeCore.JSONWriter.write(json, sortedKeys: true)
     }
 
     private static func double(_ value: Any?) -> Double? {

@@ -1,6 +1,6 @@
 public import ATSBridgeCore
 import Foundation
-import Synchronization
+package import Synchronization
 
 /// The RECRU sandbox: an emulator of RECRU's JSON-RPC 2.0 API (docs/recru-jsonrpc.md) over
 /// seeded, deterministic data. Embedded in tests and the demo, or served over HTTP by
@@ -10,6 +10,8 @@ public final class RECRUSandbox: Sendable {
     public let configuration: SandboxConfiguration
     let state: Mutex<SandboxState>
     private let faultDice: Mutex<SplitMix64>
+    /// Faults injected so far, by kind (`drop`, `503`, `429`, `truncate`), for tests.
+    package let injectedFaults = Mutex<[String: Int]>([:])
     private let clock: @Sendable () -> Int64
 
     /// Creates a sandbox with data generated from `seed` at `size`.
@@ -65,6 +67,7 @@ public final class RECRUSandbox: Sendable {
         }
         let token = authorization.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
         if let limit = faults.rateLimitPerSecond, let token, self.overRateLimit(token, limit: limit) {
+            self.injectedFaults.withLock { $0["429", default: 0] += 1 }
             var response = self.json(self.errorResponse(.rateLimited, id: NSNull()))
             response.status = 429
             response.headers.append(("Retry-After", String(faults.retryAfterSeconds)))
@@ -171,8 +174,12 @@ public final class RECRUSandbox: Sendable {
                 Double.random(in: 0..<1, using: &dice)
             )
         }
-        if a < faults.dropConnectionRate { return Response(status: 0, headers: [], body: [], fault: .drop) }
+        if a < faults.dropConnectionRate {
+            self.injectedFaults.withLock { $0["drop", default: 0] += 1 }
+            return Response(status: 0, headers: [], body: [], fault: .drop)
+        }
         if b < faults.serverErrorRate {
+            self.injectedFaults.withLock { $0["503", default: 0] += 1 }
             return Response(status: 503, headers: [], body: Array("Service Unavailable".utf8), fault: .none)
         }
         if c < faults.truncatedBodyRate {
@@ -186,6 +193,8 @@ public final class RECRUSandbox: Sendable {
     func shouldTruncate() -> Bool {
         let rate = self.configuration.faults.truncatedBodyRate
         guard rate > 0 else { return false }
-        return self.faultDice.withLock { Double.random(in: 0..<1, using: &$0) } < rate
+        let truncate = self.faultDice.withLock { Double.random(in: 0..<1, using: &$0) } < rate
+        if truncate { self.injectedFaults.withLock { $0["truncate", default: 0] += 1 } }
+        return truncate
     }
 }

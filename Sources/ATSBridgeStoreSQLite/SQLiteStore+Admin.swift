@@ -72,7 +72,9 @@ extension SQLiteStore {
         try await self.write { db in
             try db.execute(sql: "DELETE FROM records WHERE integration_id = ?", arguments: [id])
             let removed = db.changesCount
-            for table in ["candidate_emails", "changes", "sync_runs", "idempotency_keys"] {
+            for table in [
+                "candidate_emails", "changes", "sync_runs", "idempotency_keys", "sync_leases", "created_here",
+            ] {
                 try db.execute(sql: "DELETE FROM \(table) WHERE integration_id = ?", arguments: [id])
             }
             try db.execute(sql: "DELETE FROM integrations WHERE id = ?", arguments: [id])

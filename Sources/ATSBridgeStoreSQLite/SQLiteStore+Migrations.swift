@@ -110,6 +110,26 @@ extension SQLiteStore {
             let secret = Data((0..<32).map { _ in UInt8.random(in: 0...255) })
             try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('cursor_secret', ?)", arguments: [secret])
         }
+        migrator.registerMigration("v2") { db in
+            try db.execute(
+                sql: """
+                    -- One sync of an integration at a time, across every server sharing the store.
+                    CREATE TABLE sync_leases (
+                        integration_id TEXT PRIMARY KEY,
+                        owner TEXT NOT NULL,
+                        expires_at INTEGER NOT NULL
+                    ) WITHOUT ROWID;
+
+                    -- RECRU records created through ATSBridge ("sync only created applications").
+                    CREATE TABLE created_here (
+                        integration_id TEXT NOT NULL,
+                        model INTEGER NOT NULL,
+                        remote_id TEXT NOT NULL,
+                        PRIMARY KEY (integration_id, model, remote_id)
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -43,10 +43,10 @@ import Testing
         -> RECRUClient
     {
         var configuration = RECRUClientConfiguration(baseURL: url, login: "api@acme.example", password: password)
-        configuration.requestsPerSecond = 10_000
-        configuration.retry.baseDelay = .milliseconds(5)
-        configuration.retry.maxDelay = .milliseconds(50)
-        configuration.retry.maxAttempts = 12
+        configuration.tuning.requestsPerSecond = 10_000
+        configuration.tuning.retry.baseDelay = .milliseconds(5)
+        configuration.tuning.retry.maxDelay = .milliseconds(50)
+        configuration.tuning.retry.maxAttempts = 12
         configure(&configuration)
         return RECRUClient(configuration: configuration, logger: Logger(label: "test.recru.client"))
     }
@@ -153,7 +153,7 @@ import Testing
                     idempotent: false
                 )
             } throws: { ($0 as? ATSBridgeError)?.code.dotted == "REMOTE.INPUT_INVALID" }
-            let small = self.client(url) { $0.maxResponseBytes = 1_000 }
+            let small = self.client(url) { $0.tuning.maxResponseBytes = 1_000 }
             await #expect {
                 _ = try await small.call("JobseekerService.getList", ["limit": 200])
             } throws: { ($0 as? ATSBridgeError)?.code.dotted == "REMOTE.UNKNOWN_HTTP_ERROR" }

@@ -82,3 +82,20 @@ import Testing
         #expect(try self.mapper.tag(["id": 3, "name": "VIP"]).name == "VIP")
     }
 }
+
+/// The JSON writer behind `remote_data` and the sandbox's answers.
+@Suite struct JSONWriterTests {
+    @Test func parsedJSONIsWrittenCanonicallyWithNumbersAndBooleansKept() throws {
+        let text = #"{"b":true,"a":1,"c":1.5,"d":null,"e":"x\"y\n","f":[0,false,2],"g":{"z":1,"y":0},"h":-7}"#
+        let parsed = try JSONSerialization.jsonObject(with: Data(text.utf8))
+        let written = String(decoding: JSONWriter.write(parsed, sortedKeys: true), as: UTF8.self)
+        #expect(written == #"{"a":1,"b":true,"c":1.5,"d":null,"e":"x\"y\n","f":[0,false,2],"g":{"y":0,"z":1},"h":-7}"#)
+        let swiftValues: [String: Any] = ["n": 3, "t": true, "x": 2.5, "s": "ž", "l": [Int64(4)]]
+        #expect(
+            String(decoding: JSONWriter.write(swiftValues, sortedKeys: true), as: UTF8.self)
+                == #"{"l":[4],"n":3,"s":"ž","t":true,"x":2.5}"#
+        )
+        let reparsed = try JSONSerialization.jsonObject(with: Data(JSONWriter.write(parsed)))
+        #expect(JSONWriter.write(reparsed, sortedKeys: true) == JSONWriter.write(parsed, sortedKeys: true))
+    }
+}

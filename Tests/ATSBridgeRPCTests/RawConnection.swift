@@ -1,5 +1,6 @@
 import ATSBridgeProto
 import ATSBridgeRPC
+import ATSBridgeTestSupport
 import NIOCore
 import NIOPosix
 import Synchronization

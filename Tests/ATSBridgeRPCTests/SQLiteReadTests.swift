@@ -1,3 +1,4 @@
+import ATSBridgeAPI
 import ATSBridgeClient
 import ATSBridgeCore
 import ATSBridgeProto
@@ -51,6 +52,37 @@ import Testing
                 )
             } throws: { ($0 as? ATSBridgeError)?.code.status == .invalidArgument }
             await client.close()
+        }
+    }
+
+    @Test func readsWaitForTheFirstSyncOfAnIntegration() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-\(UUID())/store.sqlite").path
+        let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
+        let integration = Integration(id: "int-1", status: .active, setupStatus: .syncPending)
+        try await store.saveIntegration(StoredIntegration(integration: integration, encryptedCredentials: []))
+        let router = TestMethods.router(probe: Probe(), store: store, gate: IntegrationReadGate(store: store))
+        try await withTestServer(router: router) { port in
+            let client = testClient(port: port)
+            await #expect {
+                _ = try await client.unary(AtsReadService.getJobPage, ListJobsRequest())
+            } throws: {
+                let error = $0 as? ATSBridgeError
+                return error?.code.status == .failedPrecondition
+                    && error?.code.dotted == "INTEGRATION.SETUP_SYNC_PENDING"
+            }
+            await #expect {
+                for try await _ in client.serverStreaming(AtsReadService.listCandidates, ListCandidatesRequest()) {}
+            } throws: { ($0 as? ATSBridgeError)?.code.dotted == "INTEGRATION.SETUP_SYNC_PENDING" }
+            let unknown = testClient(port: port, integrationID: "int-2")
+            await #expect {
+                _ = try await unknown.unary(AtsReadService.getUser, GetRequest(id: "x"))
+            } throws: { ($0 as? ATSBridgeError)?.code.status == .notFound }
+
+            _ = try await store.updateIntegration(id: "int-1") { $0.setupStatus = .completed }
+            let page = try await client.unary(AtsReadService.getJobPage, ListJobsRequest())
+            #expect(page.items.isEmpty)
+            await client.close()
+            await unknown.close()
         }
     }
 }

@@ -48,10 +48,10 @@ enum TestMethods {
     static let fails = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Fails", kind: .unary)
 
     /// A router with the test methods, health, and reads over `store`.
-    static func router(probe: Probe, store: any RecordReading) -> RPCRouter {
+    static func router(probe: Probe, store: any RecordReading, gate: IntegrationReadGate? = nil) -> RPCRouter {
         var router = RPCRouter()
         HealthService().register(in: &router)
-        ReadService(store: store).register(in: &router)
+        ReadService(store: store, gate: gate).register(in: &router)
         router.unary(echo, access: .readIntegration) { request, _ in PingResponse(payload: request.payload) }
         router.unary(adminOnly, access: .admin) { request, _ in PingResponse(payload: request.payload) }
         router.unary(fails, access: .readIntegration) { _, _ in

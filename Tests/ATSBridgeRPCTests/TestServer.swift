@@ -58,22 +58,3 @@ func withTestServer(
 func testClient(port: Int, apiKey: String? = TestKeys.reader, integrationID: String? = "int-1") -> RPCClient {
     RPCClient(configuration: RPCClientConfiguration(port: port, apiKey: apiKey, integrationID: integrationID))
 }
-
-/// Polls `condition` until it holds or `timeout` passes; tests never wait on fixed sleeps.
-func eventually(
-    timeout: Duration = .seconds(5),
-    _ what: String = "condition",
-    _ condition: () async throws -> Bool
-) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(5))
-    }
-    throw TimeoutError(what: what)
-}
-
-struct TimeoutError: Error, CustomStringConvertible {
-    var what: String
-    var description: String { "timed out waiting for \(self.what)" }
-}

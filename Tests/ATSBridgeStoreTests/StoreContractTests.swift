@@ -462,6 +462,36 @@ import Testing
         #expect(try await store.page(RecordQuery(integrationID: "int-a", model: .candidate)).records.isEmpty)
     }
 
+    @Test(arguments: StoreKind.allCases)
+    func syncLeasesCreatedHereMarksAndIntegrationUpdates(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        #expect(try await store.acquireSyncLease(integrationID: "int-a", owner: "one", until: 100, at: 0))
+        #expect(try await store.acquireSyncLease(integrationID: "int-a", owner: "one", until: 200, at: 50), "renewal")
+        #expect(!(try await store.acquireSyncLease(integrationID: "int-a", owner: "two", until: 300, at: 150)))
+        #expect(try await store.acquireSyncLease(integrationID: "int-b", owner: "two", until: 300, at: 150))
+        #expect(try await store.acquireSyncLease(integrationID: "int-a", owner: "two", until: 400, at: 200), "expired")
+        try await store.releaseSyncLease(integrationID: "int-a", owner: "one")
+        #expect(!(try await store.acquireSyncLease(integrationID: "int-a", owner: "one", until: 500, at: 250)))
+        try await store.releaseSyncLease(integrationID: "int-a", owner: "two")
+        #expect(try await store.acquireSyncLease(integrationID: "int-a", owner: "one", until: 500, at: 250))
+
+        try await store.markCreatedHere(integrationID: "int-a", model: .candidate, remoteIDs: ["1", "2", "2"])
+        try await store.markCreatedHere(integrationID: "int-a", model: .application, remoteIDs: ["9"])
+        #expect(try await store.createdHere(integrationID: "int-a", model: .candidate) == ["1", "2"])
+        #expect(try await store.createdHere(integrationID: "int-b", model: .candidate) == [])
+
+        #expect(try await store.updateIntegration(id: "int-a") { $0.name = "x" } == nil)
+        try await store.saveIntegration(
+            StoredIntegration(integration: Integration(id: "int-a", status: .active), encryptedCredentials: [7])
+        )
+        let updated = try await store.updateIntegration(id: "int-a") { $0.status = .inactive }
+        #expect(updated?.status == .inactive)
+        #expect(try await store.integration(id: "int-a")?.integration.status == .inactive)
+        #expect(try await store.integration(id: "int-a")?.encryptedCredentials == [7])
+        _ = try await store.deleteIntegration(id: "int-a")
+        #expect(try await store.createdHere(integrationID: "int-a", model: .candidate) == [])
+    }
+
     @Test func idsAreDeterministic24CharacterBase58() {
         let id = RecordID.make(integrationID: "int-1", model: .candidate, remoteID: "42")
         #expect(id.count == 24)
@@ -469,5 +499,7 @@ import Testing
         #expect(id != RecordID.make(integrationID: "int-1", model: .application, remoteID: "42"))
         #expect(id != RecordID.make(integrationID: "int-2", model: .candidate, remoteID: "42"))
         #expect(id.allSatisfy { "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".contains($0) })
+        // Ids are a contract: stores, exports and clients keep them. This one must never change.
+        #expect(id == "3NP1SPRaNVZfrV43g5FstSKJ")
     }
 }

@@ -1,4 +1,4 @@
-public import Crypto
+import Crypto
 private import Foundation
 
 /// A configured API key. Only the SHA-256 of the key is kept, never the key itself.

@@ -56,6 +56,16 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
             "INTEGRATION.AUTHENTICATION_INVALID",
             status: .failedPrecondition
         )
+        /// The integration's first sync has not finished; its data cannot be read yet.
+        public static let integrationSetupSyncPending = Self(
+            "INTEGRATION.SETUP_SYNC_PENDING",
+            status: .failedPrecondition
+        )
+        /// The integration is paused or its credentials were marked invalid.
+        public static let integrationInactive = Self("INTEGRATION.INACTIVE", status: .failedPrecondition)
+        /// Stored credentials cannot be decrypted: the credential key is not the one they were
+        /// sealed with.
+        public static let credentialKeyInvalid = Self("PLATFORM.CREDENTIAL_KEY_INVALID", status: .failedPrecondition)
         /// The store's file is not a database, or is damaged.
         public static let storeCorrupt = Self("PLATFORM.STORE_CORRUPT", status: .dataLoss)
 

@@ -53,4 +53,39 @@ public enum RecordBatch: Sendable {
         case .jobHiringTeamMembers(let records): records.count
         }
     }
+
+    /// The ids of the batch's records, in order.
+    public var ids: [String] {
+        switch self {
+        case .users(let records): records.map(\.id)
+        case .jobs(let records): records.map(\.id)
+        case .candidates(let records): records.map(\.id)
+        case .applicationStages(let records): records.map(\.id)
+        case .applications(let records): records.map(\.id)
+        case .tags(let records): records.map(\.id)
+        case .candidateTags(let records): records.map(\.id)
+        case .jobApplicationStages(let records): records.map(\.id)
+        case .jobHiringTeamMembers(let records): records.map(\.id)
+        }
+    }
+
+    /// Appends another batch's records; batches of different models cannot be merged.
+    ///
+    /// - Returns: false (and changes nothing) when `other` holds another model.
+    @discardableResult
+    public mutating func append(contentsOf other: RecordBatch) -> Bool {
+        switch (self, other) {
+        case (.users(let a), .users(let b)): self = .users(a + b)
+        case (.jobs(let a), .jobs(let b)): self = .jobs(a + b)
+        case (.candidates(let a), .candidates(let b)): self = .candidates(a + b)
+        case (.applicationStages(let a), .applicationStages(let b)): self = .applicationStages(a + b)
+        case (.applications(let a), .applications(let b)): self = .applications(a + b)
+        case (.tags(let a), .tags(let b)): self = .tags(a + b)
+        case (.candidateTags(let a), .candidateTags(let b)): self = .candidateTags(a + b)
+        case (.jobApplicationStages(let a), .jobApplicationStages(let b)): self = .jobApplicationStages(a + b)
+        case (.jobHiringTeamMembers(let a), .jobHiringTeamMembers(let b)): self = .jobHiringTeamMembers(a + b)
+        default: return false
+        }
+        return true
+    }
 }

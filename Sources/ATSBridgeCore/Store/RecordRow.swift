@@ -1,5 +1,5 @@
 public import ATSBridgeProto
-public import Crypto
+import Crypto
 
 /// A record as a store row: its own fields encoded (nested views stripped), a hash of them,
 /// and the columns the filters and nested views need. Shared by every store backend.

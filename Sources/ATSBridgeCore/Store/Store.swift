@@ -29,6 +29,11 @@ public protocol Store: RecordReading {
     func integration(id: String) async throws -> StoredIntegration?
     /// Every integration.
     func integrations() async throws -> [StoredIntegration]
+    /// Reads, changes and writes back an integration in one transaction, so concurrent updates
+    /// (an administrator pausing, a sync finishing) do not overwrite each other. Returns the
+    /// updated integration, or `nil` when it does not exist.
+    func updateIntegration(id: String, _ update: @Sendable @escaping (inout Integration) -> Void) async throws
+        -> Integration?
     /// Deletes an integration and all its data; returns how many records were removed.
     func deleteIntegration(id: String) async throws -> Int
 
@@ -36,6 +41,18 @@ public protocol Store: RecordReading {
     func saveSyncRun(_ run: SyncRun) async throws
     /// The latest runs of an integration, newest first.
     func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun]
+
+    /// Takes or renews the sync lease of an integration for `owner` until `until`. Returns false
+    /// when another owner holds an unexpired lease: only one sync of an integration runs at a
+    /// time, across every server sharing the store.
+    func acquireSyncLease(integrationID: String, owner: String, until: Int64, at now: Int64) async throws -> Bool
+    /// Gives up a lease held by `owner`.
+    func releaseSyncLease(integrationID: String, owner: String) async throws
+
+    /// Remembers RECRU records created through ATSBridge, for "sync only created applications".
+    func markCreatedHere(integrationID: String, model: Model, remoteIDs: [String]) async throws
+    /// Remote ids of the records of `model` created through ATSBridge.
+    func createdHere(integrationID: String, model: Model) async throws -> Set<String>
 
     /// Creates or replaces an API key (by name).
     func saveAPIKey(_ key: APIKey) async throws

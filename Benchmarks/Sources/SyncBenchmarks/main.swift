@@ -1,0 +1,120 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeSandbox
+import ATSBridgeStoreSQLite
+import ATSBridgeSync
+import BenchmarkSupport
+import Foundation
+import Logging
+import ServiceLifecycle
+
+// The first full sync of the sandbox's large preset (2,000 projects, 100,000 jobseekers,
+// 200,000 applications) over real HTTP into a fresh SQLite store, with no rate limit; then a
+// re-sync without upstream changes; then the request count and time a full sync needs at
+// RECRU's rate limit of 10 requests/s, per page size. Sandbox, engine and store share this
+// process (and the machine's 2 cores), as in the demo.
+//
+//   swift run -c release SyncBenchmarks
+
+var logger = Logger(label: "bench.sync")
+logger.logLevel = .warning
+let clock = ContinuousClock()
+
+let sandbox = RECRUSandbox(seed: 1, size: .large)
+let server = SandboxHTTPServer(sandbox: sandbox, port: 0, logger: logger)
+let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-bench-\(UUID())")
+let store = try await SQLiteStore(
+    configuration: SQLiteStoreConfiguration(path: directory.appendingPathComponent("store.sqlite").path)
+)
+let vault = try CredentialVault(encodedKey: CredentialVault.generateKey())
+var configuration = SyncConfiguration()
+configuration.client.requestsPerSecond = 1_000_000
+configuration.schedulerTick = .seconds(3600)
+if let value = ProcessInfo.processInfo.environment["SYNC_FETCH_CONCURRENCY"].flatMap(Int.init) {
+    configuration.fetchConcurrency = value
+}
+if let value = ProcessInfo.processInfo.environment["SYNC_WRITE_BATCH"].flatMap(Int.init) {
+    configuration.writeBatchSize = value
+}
+print(
+    "write batch \(configuration.writeBatchSize), fetch concurrency \(configuration.fetchConcurrency), page size \(configuration.pageSize)"
+)
+let engine = SyncEngine(store: store, vault: vault, configuration: configuration, logger: logger)
+
+let group = ServiceGroup(services: [server, engine], logger: logger)
+try await withThrowingTaskGroup(of: Void.self) { tasks in
+    tasks.addTask { try await group.run() }
+    let port = try await server.listeningPort()
+    let integration = Integration(
+        id: "bench",
+        tenantURL: "http://127.0.0.1:\(port)",
+        login: "api@acme.example",
+        status: .inactive,  // not scheduled: the benchmark triggers every run itself
+        setupStatus: .syncPending
+    )
+    try await store.saveIntegration(
+        StoredIntegration(
+            integration: integration,
+            encryptedCredentials: try vault.seal(password: "sandbox", integrationID: "bench")
+        )
+    )
+    _ = try await store.updateIntegration(id: "bench") { $0.status = .active }
+
+    func timedSync(_ type: SyncType) async throws -> (SyncRun, Duration) {
+        let start = clock.now
+        let run = try await engine.waitUntilFinished(try await engine.trigger(integrationID: "bench", type: type))
+        return (run, clock.now - start)
+    }
+    func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    let (first, firstTime) = try await timedSync(.full)
+    guard first.state == .succeeded else { fatalError("first sync failed: \(first.errorMessage ?? "")") }
+    let records = Double(first.created ?? 0)
+    print(
+        String(
+            format: "first full sync: %.0f records in %.1f s = %@ records/s; peak RSS %@",
+            records,
+            seconds(firstTime),
+            formatRate(records / seconds(firstTime)),
+            megabytes(peakResidentBytes())
+        )
+    )
+    for type in [SyncType.full, .delta] {
+        let (again, time) = try await timedSync(type)
+        print(
+            String(
+                format:
+                    "re-sync (%@) without changes: %.1f s = %.1f× faster; written: %d created, %d updated, %d deleted",
+                type == .full ? "FULL" : "DELTA",
+                seconds(time),
+                seconds(firstTime) / seconds(time),
+                again.created ?? 0,
+                again.updated ?? 0,
+                again.deleted ?? 0
+            )
+        )
+    }
+
+    // At a RECRU rate limit of 10 requests/s, a full sync's time is its request count / 10.
+    let size = SandboxSize.large
+    for pageSize in [50, 100, 200] {
+        let pages = { (count: Int) in max(1, (count + pageSize - 1) / pageSize) }
+        let requests =
+            1 + pages(size.users) + 1 + 1 + pages(size.projects) + pages(size.jobseekers)
+            + pages(size.applications)
+        print(
+            String(
+                format: "at 10 requests/s, page size %d: %d requests = %.0f s (%.1f min)",
+                pageSize,
+                requests,
+                Double(requests) / 10,
+                Double(requests) / 600
+            )
+        )
+    }
+    await group.triggerGracefulShutdown()
+    try await tasks.waitForAll()
+}
+try? FileManager.default.removeItem(at: directory)

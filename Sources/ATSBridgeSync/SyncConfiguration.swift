@@ -1,0 +1,46 @@
+public import ATSBridgeRECRU
+
+/// Configuration of the sync engine. Every value has a documented default
+/// (docs/configuration.md).
+public struct SyncConfiguration: Sendable {
+    /// Interval between scheduled syncs of an integration whose settings name none.
+    /// Defaults to 3 hours.
+    public var defaultInterval: Duration = .seconds(3 * 3600)
+    /// A scheduled sync is FULL (re-lists everything and tombstones what disappeared) when the
+    /// last successful full sync is older than this; otherwise DELTA. Defaults to 24 hours.
+    public var fullSyncInterval: Duration = .seconds(24 * 3600)
+    /// How often the scheduler looks for due integrations. Defaults to 30 seconds.
+    public var schedulerTick: Duration = .seconds(30)
+    /// After a failed sync, the next is tried after this delay, doubling per consecutive
+    /// failure up to the interval. Defaults to 5 minutes.
+    public var retryDelay: Duration = .seconds(300)
+    /// Syncs running at once across integrations; more wait in a queue. Defaults to 2.
+    public var maxConcurrentSyncs = 2
+    /// Records per RECRU list page (1–200). 200 minimises requests. Defaults to 200.
+    public var pageSize = 200
+    /// Records of one model written per store transaction. Larger transactions write each
+    /// index page they touch once; a failed or killed sync loses at most one uncommitted
+    /// batch, which the next sync rewrites. Defaults to 5,000.
+    public var writeBatchSize = 5_000
+    /// RECRU list pages fetched at once within one list. Defaults to 4.
+    public var fetchConcurrency = 4
+    /// A delta sync asks RECRU for projects changed since the last successful sync's start
+    /// minus this margin, against clock skew. Defaults to 5 minutes.
+    public var deltaOverlap: Duration = .seconds(300)
+    /// Consecutive syncs failing with `INTEGRATION.AUTHENTICATION_INVALID` before the
+    /// integration is marked INVALID and its scheduled syncs stop. Defaults to 3.
+    public var authenticationFailureLimit = 3
+    /// How long a sync lease lasts before it must be renewed; a crashed server's lease expires
+    /// after this. Defaults to 5 minutes.
+    public var leaseDuration: Duration = .seconds(300)
+    /// The setting "sync only created applications" of integrations that do not set it.
+    /// Defaults to false: every candidate and application is mirrored.
+    public var syncOnlyCreatedApplications = false
+    /// The RECRU client's tuning: rate limit, retries, timeouts.
+    public var client = RECRUClientTuning()
+    /// The name this server holds sync leases under. Defaults to a random id per process.
+    public var instanceID = "sync-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+
+    /// Creates the defaults.
+    public init() {}
+}

@@ -1,0 +1,182 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeRECRU
+import Logging
+import Synchronization
+
+extension SyncEngine {
+    /// Runs one started sync in its own task (so ``cancel(integrationID:)`` can stop it), then
+    /// records it, releases the lease and starts the next queued run.
+    func execute(_ queued: SyncRun) async {
+        let integrationID = queued.integrationID ?? ""
+        let task = Task { await self.perform(queued) }
+        self.state.withLock { $0.attach(task, integrationID: integrationID) }
+        await withTaskCancellationHandler {
+            await task.value
+        } onCancel: {
+            task.cancel()
+        }
+    }
+
+    private func perform(_ queued: SyncRun) async {
+        var run = queued
+        let integrationID = queued.integrationID ?? ""
+        let lease = SyncLease(
+            store: self.store,
+            integrationID: integrationID,
+            owner: self.configuration.instanceID,
+            duration: self.configuration.leaseDuration
+        )
+        var metadata: Logger.Metadata = ["integration": "\(integrationID)", "sync.run": "\(run.id)"]
+        var leased = false
+        do {
+            leased = try await lease.acquire(at: self.clock.nowMilliseconds())
+            guard leased else { throw LeaseHeldElsewhere() }
+            run.state = .running
+            run.startedAt = self.clock.nowMilliseconds()
+            try await self.record(run)
+            self.logger.info("Sync started", metadata: metadata.merging(["sync.type": "\(run.type ?? .full)"]) { $1 })
+            let outcome = try await self.sync(&run)
+            run.state = .succeeded
+            run.created = UInt64(outcome.created)
+            run.updated = UInt64(outcome.updated)
+            run.deleted = UInt64(outcome.deleted)
+            metadata["sync.created"] = "\(outcome.created)"
+            metadata["sync.updated"] = "\(outcome.updated)"
+            metadata["sync.deleted"] = "\(outcome.deleted)"
+            metadata["sync.skipped"] = "\(outcome.skipped)"
+        } catch is LeaseHeldElsewhere {
+            // Not a failure: the server holding the lease is running this sync.
+            run.state = .cancelled
+            run.errorMessage = "another server is syncing this integration"
+        } catch {
+            if Task.isCancelled || error is CancellationError {
+                run.state = .cancelled
+            } else {
+                let failure = error as? ATSBridgeError ?? ATSBridgeError(.internalError, "\(type(of: error))")
+                run.state = .failed
+                run.errorCode = failure.code.dotted
+                run.errorMessage = failure.message
+                metadata["error"] = "\(failure)"
+            }
+        }
+        run.finishedAt = self.clock.nowMilliseconds()
+        await self.finish(run, metadata: metadata)
+        if leased { await lease.release() }
+        let next = self.state.withLock {
+            $0.finished(integrationID: integrationID, succeeded: run.state == .succeeded)
+        }
+        if let next { self.startsContinuation.yield(next) }
+    }
+
+    /// The sync itself: credentials, client, plan, run.
+    private func sync(_ run: inout SyncRun) async throws -> IntegrationSync.Outcome {
+        let integrationID = run.integrationID ?? ""
+        let startedAt = run.startedAt ?? 0
+        guard
+            let stored = try await self.store.integration(id: integrationID),
+            (try await self.store.updateIntegration(id: integrationID) { $0.lastSyncStartedAt = startedAt }) != nil
+        else {
+            throw ATSBridgeError(.notFound, "integration \(integrationID) was deleted")
+        }
+        let integration = stored.integration
+        let password = try self.vault.open(stored.encryptedCredentials, integrationID: integrationID)
+        let client = RECRUClient(
+            configuration: RECRUClientConfiguration(
+                baseURL: integration.tenantURL ?? "",
+                login: integration.login ?? "",
+                password: password,
+                tuning: self.configuration.client
+            ),
+            logger: self.logger
+        )
+        var plan = IntegrationSync.Plan(
+            full: run.type != .delta,
+            projectsChangedSince: nil,
+            onlyCreated: integration.settings?.syncOnlyCreatedApplications
+                ?? self.configuration.syncOnlyCreatedApplications
+        )
+        if !plan.full {
+            plan.projectsChangedSince = try await self.lastSuccess(integrationID: integrationID, fullOnly: false)
+                .map { $0 - self.configuration.deltaOverlap.milliseconds }
+        }
+        return try await IntegrationSync(
+            integrationID: integrationID,
+            store: self.store,
+            client: client,
+            configuration: self.configuration,
+            clock: self.clock,
+            lease: SyncLease(
+                store: self.store,
+                integrationID: integrationID,
+                owner: self.configuration.instanceID,
+                duration: self.configuration.leaseDuration
+            ),
+            logger: self.logger
+        ).run(plan)
+    }
+
+    /// Saves the run's record and shows its progress to status queries.
+    func record(_ run: SyncRun) async throws {
+        self.state.withLock { $0.update(run) }
+        try await self.store.saveSyncRun(run)
+    }
+
+    /// Records a finished run and updates the integration: setup status, times, and INVALID
+    /// after repeated authentication failures. Runs in a fresh task, so that a cancelled sync
+    /// is still recorded.
+    private func finish(_ run: SyncRun, metadata: Logger.Metadata) async {
+        let limit = max(1, self.configuration.authenticationFailureLimit)
+        let store = self.store
+        let logger = self.logger
+        await Task {
+            do {
+                try await store.saveSyncRun(run)
+                let integrationID = run.integrationID ?? ""
+                let authentication = ATSBridgeError.Code.integrationAuthenticationInvalid.dotted
+                let recent =
+                    run.errorCode == authentication
+                    ? try await store.syncRuns(integrationID: integrationID, limit: limit) : []
+                let invalid = recent.count >= limit && recent.allSatisfy { $0.errorCode == authentication }
+                _ = try await store.updateIntegration(id: integrationID) { integration in
+                    integration.lastSyncFinishedAt = run.finishedAt
+                    switch run.state {
+                    case .succeeded:
+                        if run.type == .full { integration.setupStatus = .completed }
+                        if integration.status == .invalid { integration.status = .active }
+                        integration.statusReason = nil
+                    case .failed:
+                        if invalid {
+                            integration.status = .invalid
+                            integration.statusReason =
+                                "RECRU rejected the credentials in \(limit) consecutive syncs "
+                                + "(INTEGRATION.AUTHENTICATION_INVALID); scheduled syncs stop until the "
+                                + "integration is re-created with working credentials or a sync succeeds"
+                        } else {
+                            integration.statusReason =
+                                "the last sync failed: \(run.errorCode ?? "") \(run.errorMessage ?? "")"
+                        }
+                    default:
+                        break
+                    }
+                }
+                switch run.state {
+                case .succeeded: logger.info("Sync succeeded", metadata: metadata)
+                case .cancelled: logger.notice("Sync cancelled", metadata: metadata)
+                default: logger.error("Sync failed", metadata: metadata)
+                }
+                if invalid {
+                    logger.error(
+                        "Integration marked INVALID after repeated authentication failures",
+                        metadata: metadata
+                    )
+                }
+            } catch {
+                logger.error("A sync's result could not be recorded", metadata: ["error": "\(error)"])
+            }
+        }.value
+    }
+}
+
+/// Another server holds the integration's sync lease.
+private struct LeaseHeldElsewhere: Error {}

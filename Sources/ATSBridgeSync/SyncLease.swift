@@ -1,0 +1,35 @@
+import ATSBridgeCore
+
+/// The store-held lease that makes one server the only one syncing an integration.
+struct SyncLease: Sendable {
+    let store: any Store
+    let integrationID: String
+    let owner: String
+    let duration: Duration
+
+    /// Takes the lease; false when another server holds it.
+    func acquire(at now: Int64) async throws -> Bool {
+        try await self.store.acquireSyncLease(
+            integrationID: self.integrationID,
+            owner: self.owner,
+            until: now + self.duration.milliseconds,
+            at: now
+        )
+    }
+
+    /// Extends the lease; fails the run when another server took it over (ours expired).
+    func renew(at now: Int64) async throws {
+        guard try await self.acquire(at: now) else {
+            throw ATSBridgeError(.unavailable, "another server took over the sync lease of \(self.integrationID)")
+        }
+    }
+
+    /// Gives the lease up, even when the run was cancelled.
+    func release() async {
+        let store = self.store
+        let integrationID = self.integrationID
+        let owner = self.owner
+        // A fresh task: the run's own may be cancelled, and the release must still happen.
+        await Task { try? await store.releaseSyncLease(integrationID: integrationID, owner: owner) }.value
+    }
+}
