@@ -296,7 +296,7 @@ class Generator:
         out = [HEADER % en.file, "\n"]
         out.append(doc(en.comment, "", "The `%s` enum." % en.full_name))
         out.append("///\n/// Open: a value this build does not know is kept as ``unrecognized(_:)``.\n")
-        out.append("public enum %s: Sendable, Hashable {\n" % en.name)
+        out.append("public enum %s: ProtoEnum {\n" % en.name)
         for case, number, comment, uname in cases:
             out.append(doc(comment, "    ", "`%s` (%d)." % (uname, number)))
             out.append("    case %s\n" % case)
@@ -433,6 +433,41 @@ class Generator:
         out.append("    /// Decodes a message from untrusted bytes within `limits`.\n")
         out.append("    public init(decoding bytes: UnsafeRawBufferPointer, limits: DecodingLimits = .default) throws(ProtoCodecError) {\n"
                    "        self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)\n    }\n}\n")
+        out.append(self.json_extension(msg, plain, oneof_fields))
+        return "".join(out)
+
+    # JSON, in the unified API's shape
+    def json_value(self, f, v):
+        if f.type == T_BYTES:
+            return "json.rawJSON(%s)" % v if f.name == "remote_data" else "json.base64(%s)" % v
+        if f.type in (T_INT64, T_SINT64, T_SFIXED64) and f.name.endswith("_at"):
+            return "json.timestamp(%s)" % v
+        return "json.value(%s)" % v
+
+    def json_field(self, f):
+        name = "self.%s" % f.swift_name.strip("`")
+        out = '        json.key("%s")\n' % f.name
+        if f.label == LABEL_REPEATED:
+            out += "        json.array(%s) { json, value in %s }\n" % (name, self.json_value(f, "value"))
+        elif f.label == LABEL_OPTIONAL:
+            out += "        if let value = %s { %s } else { json.null() }\n" % (name, self.json_value(f, "value"))
+        else:
+            out += "        %s\n" % self.json_value(f, name)
+        return out
+
+    def json_extension(self, msg, plain, oneof_fields):
+        out = ["\nextension %s: JSONWritable {\n" % msg.name]
+        out.append("    /// Writes the message as one JSON object in the unified API's shape.\n")
+        out.append("    public func writeJSON(to json: inout ProtoJSONWriter) {\n        json.beginObject()\n")
+        for f in plain:
+            out.append(self.json_field(f))
+        for oneof, fields in oneof_fields.items():
+            out.append("        switch self.%s {\n" % escape(camel(oneof)))
+            for f in fields:
+                out.append("        case .%s(let value)?:\n" % f.swift_name.strip("`"))
+                out.append('            json.key("%s")\n            %s\n' % (f.name, self.json_value(f, "value")))
+            out.append("        case nil:\n            break\n        }\n")
+        out.append("        json.endObject()\n    }\n}\n")
         return "".join(out)
 
     def fill_value(self, f, v):

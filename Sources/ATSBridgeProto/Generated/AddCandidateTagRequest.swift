@@ -91,3 +91,17 @@ extension AddCandidateTagRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension AddCandidateTagRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("candidate_id")
+        if let value = self.candidateID { json.value(value) } else { json.null() }
+        json.key("tag_name")
+        if let value = self.tagName { json.value(value) } else { json.null() }
+        json.key("idempotency_key")
+        if let value = self.idempotencyKey { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

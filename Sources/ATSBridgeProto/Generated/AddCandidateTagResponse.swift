@@ -95,3 +95,17 @@ extension AddCandidateTagResponse {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension AddCandidateTagResponse: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("tag")
+        if let value = self.tag { json.value(value) } else { json.null() }
+        json.key("already_assigned")
+        if let value = self.alreadyAssigned { json.value(value) } else { json.null() }
+        json.key("warnings")
+        json.array(self.warnings) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

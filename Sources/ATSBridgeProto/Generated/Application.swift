@@ -173,3 +173,37 @@ extension Application {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension Application: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("changed_at")
+        if let value = self.changedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_deleted_at")
+        if let value = self.remoteDeletedAt { json.timestamp(value) } else { json.null() }
+        json.key("outcome")
+        if let value = self.outcome { json.value(value) } else { json.null() }
+        json.key("outcome_raw")
+        if let value = self.outcomeRaw { json.value(value) } else { json.null() }
+        json.key("current_stage_id")
+        if let value = self.currentStageID { json.value(value) } else { json.null() }
+        json.key("job_id")
+        if let value = self.jobID { json.value(value) } else { json.null() }
+        json.key("candidate_id")
+        if let value = self.candidateID { json.value(value) } else { json.null() }
+        json.key("remote_data")
+        if let value = self.remoteData { json.rawJSON(value) } else { json.null() }
+        json.key("candidate")
+        if let value = self.candidate { json.value(value) } else { json.null() }
+        json.key("current_stage")
+        if let value = self.currentStage { json.value(value) } else { json.null() }
+        json.key("job")
+        if let value = self.job { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -144,3 +144,27 @@ extension ApplicationCandidate {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ApplicationCandidate: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("first_name")
+        if let value = self.firstName { json.value(value) } else { json.null() }
+        json.key("last_name")
+        if let value = self.lastName { json.value(value) } else { json.null() }
+        json.key("email_addresses")
+        json.array(self.emailAddresses) { json, value in json.value(value) }
+        json.key("phone_numbers")
+        json.array(self.phoneNumbers) { json, value in json.value(value) }
+        json.key("source")
+        if let value = self.source { json.value(value) } else { json.null() }
+        json.key("tags")
+        json.array(self.tags) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

@@ -81,3 +81,15 @@ extension ApplicationInput {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ApplicationInput: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("job_id")
+        if let value = self.jobID { json.value(value) } else { json.null() }
+        json.key("stage_id")
+        if let value = self.stageID { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

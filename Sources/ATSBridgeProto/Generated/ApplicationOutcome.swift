@@ -3,7 +3,7 @@
 /// Outcome of an application.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum ApplicationOutcome: Sendable, Hashable {
+public enum ApplicationOutcome: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `PENDING` (1).

@@ -84,3 +84,15 @@ extension ApplicationStagePage {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ApplicationStagePage: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("items")
+        json.array(self.items) { json, value in json.value(value) }
+        json.key("next_cursor")
+        if let value = self.nextCursor { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -116,3 +116,27 @@ extension AttachmentInput {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension AttachmentInput: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("name")
+        if let value = self.name { json.value(value) } else { json.null() }
+        json.key("type")
+        if let value = self.type { json.value(value) } else { json.null() }
+        json.key("content_type")
+        if let value = self.contentType { json.value(value) } else { json.null() }
+        switch self.content {
+        case .data(let value)?:
+            json.key("data")
+            json.base64(value)
+        case .dataURL(let value)?:
+            json.key("data_url")
+            json.value(value)
+        case nil:
+            break
+        }
+        json.endObject()
+    }
+}

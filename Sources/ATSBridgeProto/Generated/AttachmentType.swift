@@ -3,7 +3,7 @@
 /// Kind of an attached file.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum AttachmentType: Sendable, Hashable {
+public enum AttachmentType: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `CV` (1).

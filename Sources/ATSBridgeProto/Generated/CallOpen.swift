@@ -123,3 +123,25 @@ extension CallOpen {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension CallOpen: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("method")
+        json.value(self.method)
+        json.key("timeout_ms")
+        if let value = self.timeoutMs { json.value(value) } else { json.null() }
+        json.key("api_key")
+        if let value = self.apiKey { json.value(value) } else { json.null() }
+        json.key("integration_id")
+        if let value = self.integrationID { json.value(value) } else { json.null() }
+        json.key("idempotency_key")
+        if let value = self.idempotencyKey { json.value(value) } else { json.null() }
+        json.key("request_id")
+        if let value = self.requestID { json.value(value) } else { json.null() }
+        json.key("metadata")
+        json.array(self.metadata) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

@@ -208,3 +208,41 @@ extension Candidate {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension Candidate: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("changed_at")
+        if let value = self.changedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_deleted_at")
+        if let value = self.remoteDeletedAt { json.timestamp(value) } else { json.null() }
+        json.key("first_name")
+        if let value = self.firstName { json.value(value) } else { json.null() }
+        json.key("last_name")
+        if let value = self.lastName { json.value(value) } else { json.null() }
+        json.key("company")
+        if let value = self.company { json.value(value) } else { json.null() }
+        json.key("title")
+        if let value = self.title { json.value(value) } else { json.null() }
+        json.key("source")
+        if let value = self.source { json.value(value) } else { json.null() }
+        json.key("phone_numbers")
+        json.array(self.phoneNumbers) { json, value in json.value(value) }
+        json.key("email_addresses")
+        json.array(self.emailAddresses) { json, value in json.value(value) }
+        json.key("location")
+        if let value = self.location { json.value(value) } else { json.null() }
+        json.key("remote_data")
+        if let value = self.remoteData { json.rawJSON(value) } else { json.null() }
+        json.key("applications")
+        json.array(self.applications) { json, value in json.value(value) }
+        json.key("tags")
+        json.array(self.tags) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

@@ -125,3 +125,25 @@ extension CandidateApplication {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension CandidateApplication: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("changed_at")
+        if let value = self.changedAt { json.timestamp(value) } else { json.null() }
+        json.key("outcome")
+        if let value = self.outcome { json.value(value) } else { json.null() }
+        json.key("outcome_raw")
+        if let value = self.outcomeRaw { json.value(value) } else { json.null() }
+        json.key("current_stage")
+        if let value = self.currentStage { json.value(value) } else { json.null() }
+        json.key("job")
+        if let value = self.job { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

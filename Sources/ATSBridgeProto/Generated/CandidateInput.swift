@@ -121,3 +121,25 @@ extension CandidateInput {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension CandidateInput: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("first_name")
+        if let value = self.firstName { json.value(value) } else { json.null() }
+        json.key("last_name")
+        if let value = self.lastName { json.value(value) } else { json.null() }
+        json.key("email_address")
+        if let value = self.emailAddress { json.value(value) } else { json.null() }
+        json.key("phone_number")
+        if let value = self.phoneNumber { json.value(value) } else { json.null() }
+        json.key("location")
+        if let value = self.location { json.value(value) } else { json.null() }
+        json.key("company")
+        if let value = self.company { json.value(value) } else { json.null() }
+        json.key("title")
+        if let value = self.title { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -113,3 +113,23 @@ extension CandidateTag {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension CandidateTag: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("changed_at")
+        if let value = self.changedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_deleted_at")
+        if let value = self.remoteDeletedAt { json.timestamp(value) } else { json.null() }
+        json.key("candidate_id")
+        if let value = self.candidateID { json.value(value) } else { json.null() }
+        json.key("tag_id")
+        if let value = self.tagID { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

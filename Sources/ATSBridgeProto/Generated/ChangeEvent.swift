@@ -107,3 +107,21 @@ extension ChangeEvent {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ChangeEvent: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("sequence")
+        json.value(self.sequence)
+        json.key("model")
+        if let value = self.model { json.value(value) } else { json.null() }
+        json.key("kind")
+        if let value = self.kind { json.value(value) } else { json.null() }
+        json.key("ids")
+        json.array(self.ids) { json, value in json.value(value) }
+        json.key("committed_at")
+        if let value = self.committedAt { json.timestamp(value) } else { json.null() }
+        json.endObject()
+    }
+}

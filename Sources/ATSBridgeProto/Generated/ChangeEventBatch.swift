@@ -76,3 +76,13 @@ extension ChangeEventBatch {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ChangeEventBatch: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("events")
+        json.array(self.events) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

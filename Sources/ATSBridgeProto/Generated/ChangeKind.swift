@@ -3,7 +3,7 @@
 /// Kind of a change event.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum ChangeKind: Sendable, Hashable {
+public enum ChangeKind: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `CREATED` (1).

@@ -3,7 +3,7 @@
 /// Whether ATSBridge reads or writes a field for RECRU.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum CoverageStatus: Sendable, Hashable {
+public enum CoverageStatus: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `SUPPORTED` (1).

@@ -126,3 +126,25 @@ extension CreateApplicationRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension CreateApplicationRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("job_id")
+        if let value = self.jobID { json.value(value) } else { json.null() }
+        json.key("stage_id")
+        if let value = self.stageID { json.value(value) } else { json.null() }
+        json.key("candidate")
+        if let value = self.candidate { json.value(value) } else { json.null() }
+        json.key("attachments")
+        json.array(self.attachments) { json, value in json.value(value) }
+        json.key("source")
+        if let value = self.source { json.value(value) } else { json.null() }
+        json.key("gdpr_consent")
+        if let value = self.gdprConsent { json.value(value) } else { json.null() }
+        json.key("idempotency_key")
+        if let value = self.idempotencyKey { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

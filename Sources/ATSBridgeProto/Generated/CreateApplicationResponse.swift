@@ -86,3 +86,15 @@ extension CreateApplicationResponse {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension CreateApplicationResponse: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("application")
+        if let value = self.application { json.value(value) } else { json.null() }
+        json.key("warnings")
+        json.array(self.warnings) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

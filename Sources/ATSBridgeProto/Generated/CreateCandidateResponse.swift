@@ -86,3 +86,15 @@ extension CreateCandidateResponse {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension CreateCandidateResponse: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("candidate")
+        if let value = self.candidate { json.value(value) } else { json.null() }
+        json.key("warnings")
+        json.array(self.warnings) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

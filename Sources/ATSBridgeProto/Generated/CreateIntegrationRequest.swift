@@ -107,3 +107,21 @@ extension CreateIntegrationRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension CreateIntegrationRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("name")
+        if let value = self.name { json.value(value) } else { json.null() }
+        json.key("tenant_url")
+        if let value = self.tenantURL { json.value(value) } else { json.null() }
+        json.key("login")
+        if let value = self.login { json.value(value) } else { json.null() }
+        json.key("password")
+        if let value = self.password { json.value(value) } else { json.null() }
+        json.key("settings")
+        if let value = self.settings { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -76,3 +76,13 @@ extension DeleteIntegrationResponse {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension DeleteIntegrationResponse: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("deleted_records")
+        if let value = self.deletedRecords { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -81,3 +81,15 @@ extension EmailAddress {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension EmailAddress: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("email_address")
+        if let value = self.emailAddress { json.value(value) } else { json.null() }
+        json.key("type")
+        if let value = self.type { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -3,7 +3,7 @@
 /// Employment type of a job.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum EmploymentType: Sendable, Hashable {
+public enum EmploymentType: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `FULL_TIME` (1).

@@ -81,3 +81,15 @@ extension ErrorDetail {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ErrorDetail: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("field")
+        if let value = self.field { json.value(value) } else { json.null() }
+        json.key("reason")
+        if let value = self.reason { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

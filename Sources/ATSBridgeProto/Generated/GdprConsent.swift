@@ -83,3 +83,15 @@ extension GdprConsent {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension GdprConsent: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("given")
+        if let value = self.given { json.value(value) } else { json.null() }
+        json.key("expires_at")
+        if let value = self.expiresAt { json.timestamp(value) } else { json.null() }
+        json.endObject()
+    }
+}

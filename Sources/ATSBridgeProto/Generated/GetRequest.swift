@@ -71,3 +71,13 @@ extension GetRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension GetRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.endObject()
+    }
+}

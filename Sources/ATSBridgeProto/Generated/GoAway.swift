@@ -88,3 +88,17 @@ extension GoAway {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension GoAway: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("last_stream_id")
+        json.value(self.lastStreamID)
+        json.key("code")
+        if let value = self.code { json.value(value) } else { json.null() }
+        json.key("message")
+        if let value = self.message { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -114,3 +114,23 @@ extension HiringTeamMember {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension HiringTeamMember: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("first_name")
+        if let value = self.firstName { json.value(value) } else { json.null() }
+        json.key("last_name")
+        if let value = self.lastName { json.value(value) } else { json.null() }
+        json.key("email")
+        if let value = self.email { json.value(value) } else { json.null() }
+        json.key("roles")
+        json.array(self.roles) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

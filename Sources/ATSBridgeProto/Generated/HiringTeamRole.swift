@@ -3,7 +3,7 @@
 /// Role of a user in a job's hiring team.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum HiringTeamRole: Sendable, Hashable {
+public enum HiringTeamRole: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `HIRING_MANAGER` (1).

@@ -158,3 +158,33 @@ extension Integration {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension Integration: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("name")
+        if let value = self.name { json.value(value) } else { json.null() }
+        json.key("tenant_url")
+        if let value = self.tenantURL { json.value(value) } else { json.null() }
+        json.key("login")
+        if let value = self.login { json.value(value) } else { json.null() }
+        json.key("status")
+        if let value = self.status { json.value(value) } else { json.null() }
+        json.key("setup_status")
+        if let value = self.setupStatus { json.value(value) } else { json.null() }
+        json.key("status_reason")
+        if let value = self.statusReason { json.value(value) } else { json.null() }
+        json.key("settings")
+        if let value = self.settings { json.value(value) } else { json.null() }
+        json.key("created_at")
+        if let value = self.createdAt { json.timestamp(value) } else { json.null() }
+        json.key("last_sync_started_at")
+        if let value = self.lastSyncStartedAt { json.timestamp(value) } else { json.null() }
+        json.key("last_sync_finished_at")
+        if let value = self.lastSyncFinishedAt { json.timestamp(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -93,3 +93,15 @@ extension IntegrationCoverage {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension IntegrationCoverage: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("models")
+        json.array(self.models) { json, value in json.value(value) }
+        json.key("write_actions")
+        json.array(self.writeActions) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

@@ -76,3 +76,13 @@ extension IntegrationList {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension IntegrationList: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("integrations")
+        json.array(self.integrations) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

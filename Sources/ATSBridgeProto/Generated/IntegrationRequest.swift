@@ -73,3 +73,13 @@ extension IntegrationRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension IntegrationRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("integration_id")
+        json.value(self.integrationID)
+        json.endObject()
+    }
+}

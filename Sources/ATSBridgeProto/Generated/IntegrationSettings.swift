@@ -104,3 +104,19 @@ extension IntegrationSettings {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension IntegrationSettings: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("sync_only_created_applications")
+        if let value = self.syncOnlyCreatedApplications { json.value(value) } else { json.null() }
+        json.key("source_writing_enabled")
+        if let value = self.sourceWritingEnabled { json.value(value) } else { json.null() }
+        json.key("source_name")
+        if let value = self.sourceName { json.value(value) } else { json.null() }
+        json.key("sync_interval_ms")
+        if let value = self.syncIntervalMs { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -3,7 +3,7 @@
 /// Whether an integration works.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum IntegrationStatus: Sendable, Hashable {
+public enum IntegrationStatus: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// Credentials work and syncs run on schedule.

@@ -251,3 +251,53 @@ extension Job {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension Job: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("changed_at")
+        if let value = self.changedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_deleted_at")
+        if let value = self.remoteDeletedAt { json.timestamp(value) } else { json.null() }
+        json.key("name")
+        if let value = self.name { json.value(value) } else { json.null() }
+        json.key("description")
+        if let value = self.description { json.value(value) } else { json.null() }
+        json.key("employment_type")
+        if let value = self.employmentType { json.value(value) } else { json.null() }
+        json.key("employment_type_raw")
+        if let value = self.employmentTypeRaw { json.value(value) } else { json.null() }
+        json.key("status")
+        if let value = self.status { json.value(value) } else { json.null() }
+        json.key("status_raw")
+        if let value = self.statusRaw { json.value(value) } else { json.null() }
+        json.key("visibility")
+        if let value = self.visibility { json.value(value) } else { json.null() }
+        json.key("visibility_raw")
+        if let value = self.visibilityRaw { json.value(value) } else { json.null() }
+        json.key("department")
+        if let value = self.department { json.value(value) } else { json.null() }
+        json.key("experience_level")
+        if let value = self.experienceLevel { json.value(value) } else { json.null() }
+        json.key("salary_amount")
+        if let value = self.salaryAmount { json.value(value) } else { json.null() }
+        json.key("opened_at")
+        if let value = self.openedAt { json.timestamp(value) } else { json.null() }
+        json.key("closed_at")
+        if let value = self.closedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_updated_at")
+        if let value = self.remoteUpdatedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_data")
+        if let value = self.remoteData { json.rawJSON(value) } else { json.null() }
+        json.key("stages")
+        json.array(self.stages) { json, value in json.value(value) }
+        json.key("hiring_team")
+        json.array(self.hiringTeam) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

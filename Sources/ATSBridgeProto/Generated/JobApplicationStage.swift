@@ -124,3 +124,25 @@ extension JobApplicationStage {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension JobApplicationStage: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("changed_at")
+        if let value = self.changedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_deleted_at")
+        if let value = self.remoteDeletedAt { json.timestamp(value) } else { json.null() }
+        json.key("index")
+        if let value = self.index { json.value(value) } else { json.null() }
+        json.key("job_id")
+        if let value = self.jobID { json.value(value) } else { json.null() }
+        json.key("stage_id")
+        if let value = self.stageID { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

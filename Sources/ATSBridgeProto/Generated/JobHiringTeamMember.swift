@@ -124,3 +124,25 @@ extension JobHiringTeamMember {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension JobHiringTeamMember: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("changed_at")
+        if let value = self.changedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_deleted_at")
+        if let value = self.remoteDeletedAt { json.timestamp(value) } else { json.null() }
+        json.key("job_id")
+        if let value = self.jobID { json.value(value) } else { json.null() }
+        json.key("user_id")
+        if let value = self.userID { json.value(value) } else { json.null() }
+        json.key("roles")
+        json.array(self.roles) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

@@ -92,3 +92,17 @@ extension JobRole {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension JobRole: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("remote_label")
+        if let value = self.remoteLabel { json.value(value) } else { json.null() }
+        json.key("unified_type")
+        if let value = self.unifiedType { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -3,7 +3,7 @@
 /// Status of a job.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum JobStatus: Sendable, Hashable {
+public enum JobStatus: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `OPEN` (1).

@@ -87,3 +87,17 @@ extension JobSummary {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension JobSummary: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("remote_id")
+        if let value = self.remoteID { json.value(value) } else { json.null() }
+        json.key("name")
+        if let value = self.name { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -127,3 +127,21 @@ extension ListApplicationsRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ListApplicationsRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("page")
+        if let value = self.page { json.value(value) } else { json.null() }
+        json.key("outcomes")
+        json.array(self.outcomes) { json, value in json.value(value) }
+        json.key("job_ids")
+        json.array(self.jobIDs) { json, value in json.value(value) }
+        json.key("job_remote_ids")
+        json.array(self.jobRemoteIDs) { json, value in json.value(value) }
+        json.key("current_stage_ids")
+        json.array(self.currentStageIDs) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

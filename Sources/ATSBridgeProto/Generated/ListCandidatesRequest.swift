@@ -108,3 +108,21 @@ extension ListCandidatesRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ListCandidatesRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("page")
+        if let value = self.page { json.value(value) } else { json.null() }
+        json.key("email")
+        if let value = self.email { json.value(value) } else { json.null() }
+        json.key("job_ids")
+        json.array(self.jobIDs) { json, value in json.value(value) }
+        json.key("first_name")
+        if let value = self.firstName { json.value(value) } else { json.null() }
+        json.key("last_name")
+        if let value = self.lastName { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

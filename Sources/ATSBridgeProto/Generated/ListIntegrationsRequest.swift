@@ -76,3 +76,13 @@ extension ListIntegrationsRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ListIntegrationsRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("status")
+        if let value = self.status { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -124,3 +124,21 @@ extension ListJobsRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ListJobsRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("page")
+        if let value = self.page { json.value(value) } else { json.null() }
+        json.key("statuses")
+        json.array(self.statuses) { json, value in json.value(value) }
+        json.key("employment_types")
+        json.array(self.employmentTypes) { json, value in json.value(value) }
+        json.key("visibilities")
+        json.array(self.visibilities) { json, value in json.value(value) }
+        json.key("name_contains")
+        if let value = self.nameContains { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

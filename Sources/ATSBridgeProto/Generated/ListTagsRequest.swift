@@ -73,3 +73,13 @@ extension ListTagsRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ListTagsRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("page")
+        if let value = self.page { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -84,3 +84,15 @@ extension ListUsersRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ListUsersRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("page")
+        if let value = self.page { json.value(value) } else { json.null() }
+        json.key("emails")
+        json.array(self.emails) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

@@ -121,3 +121,25 @@ extension Location {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension Location: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("city")
+        if let value = self.city { json.value(value) } else { json.null() }
+        json.key("country")
+        if let value = self.country { json.value(value) } else { json.null() }
+        json.key("raw")
+        if let value = self.raw { json.value(value) } else { json.null() }
+        json.key("state")
+        if let value = self.state { json.value(value) } else { json.null() }
+        json.key("street_1")
+        if let value = self.street1 { json.value(value) } else { json.null() }
+        json.key("street_2")
+        if let value = self.street2 { json.value(value) } else { json.null() }
+        json.key("zip_code")
+        if let value = self.zipCode { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

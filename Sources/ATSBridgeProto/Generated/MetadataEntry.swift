@@ -79,3 +79,15 @@ extension MetadataEntry {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension MetadataEntry: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("key")
+        json.value(self.key)
+        json.key("value")
+        if let value = self.value { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -3,7 +3,7 @@
 /// The models of the unified ATS API that ATSBridge mirrors.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum Model: Sendable, Hashable {
+public enum Model: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `USER` (1).

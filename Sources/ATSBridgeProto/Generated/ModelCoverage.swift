@@ -102,3 +102,19 @@ extension ModelCoverage {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension ModelCoverage: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("model")
+        if let value = self.model { json.value(value) } else { json.null() }
+        json.key("name")
+        if let value = self.name { json.value(value) } else { json.null() }
+        json.key("status")
+        if let value = self.status { json.value(value) } else { json.null() }
+        json.key("fields")
+        json.array(self.fields) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

@@ -120,3 +120,23 @@ extension PageRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension PageRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("page_size")
+        if let value = self.pageSize { json.value(value) } else { json.null() }
+        json.key("cursor")
+        if let value = self.cursor { json.value(value) } else { json.null() }
+        json.key("updated_after")
+        if let value = self.updatedAfter { json.value(value) } else { json.null() }
+        json.key("include_deleted")
+        if let value = self.includeDeleted { json.value(value) } else { json.null() }
+        json.key("ids")
+        json.array(self.ids) { json, value in json.value(value) }
+        json.key("remote_ids")
+        json.array(self.remoteIDs) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

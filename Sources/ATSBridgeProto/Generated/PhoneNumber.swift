@@ -81,3 +81,15 @@ extension PhoneNumber {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension PhoneNumber: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("phone_number")
+        if let value = self.phoneNumber { json.value(value) } else { json.null() }
+        json.key("type")
+        if let value = self.type { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

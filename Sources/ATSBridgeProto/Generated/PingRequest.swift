@@ -74,3 +74,13 @@ extension PingRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension PingRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("payload")
+        if let value = self.payload { json.base64(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -91,3 +91,17 @@ extension PingResponse {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension PingResponse: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("payload")
+        if let value = self.payload { json.base64(value) } else { json.null() }
+        json.key("server_time")
+        if let value = self.serverTime { json.value(value) } else { json.null() }
+        json.key("server_version")
+        if let value = self.serverVersion { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -101,3 +101,19 @@ extension Settings {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension Settings: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("max_frame_size")
+        if let value = self.maxFrameSize { json.value(value) } else { json.null() }
+        json.key("max_concurrent_streams")
+        if let value = self.maxConcurrentStreams { json.value(value) } else { json.null() }
+        json.key("initial_credit")
+        if let value = self.initialCredit { json.value(value) } else { json.null() }
+        json.key("max_message_size")
+        if let value = self.maxMessageSize { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -3,7 +3,7 @@
 /// Whether an integration's first full sync has finished.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum SetupStatus: Sendable, Hashable {
+public enum SetupStatus: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// Reads answer FAILED_PRECONDITION INTEGRATION.SETUP_SYNC_PENDING until the first sync ends.

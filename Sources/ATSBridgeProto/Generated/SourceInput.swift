@@ -73,3 +73,13 @@ extension SourceInput {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension SourceInput: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("name")
+        if let value = self.name { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -98,3 +98,19 @@ extension Status {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension Status: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("code")
+        json.value(self.code)
+        json.key("error_code")
+        if let value = self.errorCode { json.value(value) } else { json.null() }
+        json.key("message")
+        if let value = self.message { json.value(value) } else { json.null() }
+        json.key("details")
+        json.array(self.details) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

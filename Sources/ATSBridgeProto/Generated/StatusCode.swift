@@ -3,7 +3,7 @@
 /// gRPC status codes, 0 to 16, with gRPC's meanings.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum StatusCode: Sendable, Hashable {
+public enum StatusCode: ProtoEnum {
     /// `OK` (0).
     case ok
     /// `CANCELLED` (1).

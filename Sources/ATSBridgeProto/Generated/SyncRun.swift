@@ -167,3 +167,35 @@ extension SyncRun {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension SyncRun: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("id")
+        json.value(self.id)
+        json.key("integration_id")
+        if let value = self.integrationID { json.value(value) } else { json.null() }
+        json.key("type")
+        if let value = self.type { json.value(value) } else { json.null() }
+        json.key("state")
+        if let value = self.state { json.value(value) } else { json.null() }
+        json.key("queued_at")
+        if let value = self.queuedAt { json.timestamp(value) } else { json.null() }
+        json.key("started_at")
+        if let value = self.startedAt { json.timestamp(value) } else { json.null() }
+        json.key("finished_at")
+        if let value = self.finishedAt { json.timestamp(value) } else { json.null() }
+        json.key("created")
+        if let value = self.created { json.value(value) } else { json.null() }
+        json.key("updated")
+        if let value = self.updated { json.value(value) } else { json.null() }
+        json.key("deleted")
+        if let value = self.deleted { json.value(value) } else { json.null() }
+        json.key("error_code")
+        if let value = self.errorCode { json.value(value) } else { json.null() }
+        json.key("error_message")
+        if let value = self.errorMessage { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

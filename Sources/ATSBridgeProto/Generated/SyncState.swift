@@ -3,7 +3,7 @@
 /// State of a sync run.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum SyncState: Sendable, Hashable {
+public enum SyncState: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `QUEUED` (1).

@@ -82,3 +82,15 @@ extension SyncStatus {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension SyncStatus: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("integration")
+        if let value = self.integration { json.value(value) } else { json.null() }
+        json.key("runs")
+        json.array(self.runs) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

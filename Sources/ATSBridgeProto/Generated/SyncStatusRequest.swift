@@ -82,3 +82,15 @@ extension SyncStatusRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension SyncStatusRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("integration_id")
+        json.value(self.integrationID)
+        json.key("limit")
+        if let value = self.limit { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -3,7 +3,7 @@
 /// Full re-lists every model and tombstones what disappeared; delta uses RECRU's change filters.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum SyncType: Sendable, Hashable {
+public enum SyncType: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `FULL` (1).

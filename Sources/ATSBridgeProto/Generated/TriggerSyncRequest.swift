@@ -82,3 +82,15 @@ extension TriggerSyncRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension TriggerSyncRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("integration_id")
+        json.value(self.integrationID)
+        json.key("type")
+        if let value = self.type { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

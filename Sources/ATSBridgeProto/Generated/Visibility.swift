@@ -3,7 +3,7 @@
 /// Who can see a job.
 ///
 /// Open: a value this build does not know is kept as ``unrecognized(_:)``.
-public enum Visibility: Sendable, Hashable {
+public enum Visibility: ProtoEnum {
     /// `UNSPECIFIED` (0).
     case unspecified
     /// `PUBLIC` (1).

@@ -73,3 +73,13 @@ extension Warning {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension Warning: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("message")
+        if let value = self.message { json.value(value) } else { json.null() }
+        json.endObject()
+    }
+}

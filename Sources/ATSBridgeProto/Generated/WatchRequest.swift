@@ -87,3 +87,15 @@ extension WatchRequest {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension WatchRequest: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("after_sequence")
+        if let value = self.afterSequence { json.value(value) } else { json.null() }
+        json.key("models")
+        json.array(self.models) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

@@ -95,3 +95,17 @@ extension WriteActionCoverage {
         self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)
     }
 }
+
+extension WriteActionCoverage: JSONWritable {
+    /// Writes the message as one JSON object in the unified API's shape.
+    public func writeJSON(to json: inout ProtoJSONWriter) {
+        json.beginObject()
+        json.key("name")
+        if let value = self.name { json.value(value) } else { json.null() }
+        json.key("status")
+        if let value = self.status { json.value(value) } else { json.null() }
+        json.key("fields")
+        json.array(self.fields) { json, value in json.value(value) }
+        json.endObject()
+    }
+}

@@ -1,0 +1,212 @@
+/// Appends JSON for generated messages straight into bytes (the NDJSON export's hot path).
+public struct ProtoJSONWriter: Sendable {
+    /// The JSON written so far.
+    public private(set) var bytes: [UInt8] = []
+    private var needsComma = false
+
+    /// Creates an empty writer.
+    public init() {
+        self.bytes.reserveCapacity(1024)
+    }
+
+    /// Forgets what was written, keeping the buffer's capacity.
+    public mutating func reset() {
+        self.bytes.removeAll(keepingCapacity: true)
+        self.needsComma = false
+    }
+
+    /// Starts an object.
+    public mutating func beginObject() {
+        self.separate()
+        self.bytes.append(UInt8(ascii: "{"))
+        self.needsComma = false
+    }
+
+    /// Ends an object.
+    public mutating func endObject() {
+        self.bytes.append(UInt8(ascii: "}"))
+        self.needsComma = true
+    }
+
+    /// Writes a key; the value follows.
+    public mutating func key(_ name: StaticString) {
+        self.separate()
+        self.bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { self.bytes.append(contentsOf: $0) }
+        self.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        self.needsComma = false
+    }
+
+    // MARK: Values
+
+    /// `null`.
+    public mutating func null() { self.raw("null") }
+
+    /// A string.
+    public mutating func value(_ string: String) {
+        self.separate()
+        self.appendString(string)
+        self.needsComma = true
+    }
+
+    /// A boolean.
+    public mutating func value(_ bool: Bool) { self.raw(bool ? "true" : "false") }
+
+    /// An integer.
+    public mutating func value<I: BinaryInteger>(_ int: I) { self.raw(String(int)) }
+
+    /// A floating-point number (`null` when not finite).
+    public mutating func value(_ double: Double) {
+        guard double.isFinite else { return self.null() }
+        self.raw(double == double.rounded() && abs(double) < 1e15 ? String(Int64(double)) : String(double))
+    }
+
+    /// A float.
+    public mutating func value(_ float: Float) { self.value(Double(float)) }
+
+    /// An enum by its unified name, or its wire number when unknown.
+    public mutating func value<E: ProtoEnum>(_ value: E) {
+        if let name = value.name { self.value(name) } else { self.value(value.rawValue) }
+    }
+
+    /// A nested message.
+    public mutating func value<M: JSONWritable>(_ message: M) {
+        message.writeJSON(to: &self)
+        self.needsComma = true
+    }
+
+    /// Milliseconds since the epoch as an ISO-8601 UTC time with milliseconds.
+    public mutating func timestamp(_ milliseconds: Int64) {
+        self.separate()
+        self.bytes.append(UInt8(ascii: "\""))
+        ISOTimestamp.append(milliseconds, to: &self.bytes)
+        self.bytes.append(UInt8(ascii: "\""))
+        self.needsComma = true
+    }
+
+    /// Bytes holding JSON (`remote_data`), written verbatim; `null` when they are not an
+    /// object or array, so the output stays valid JSON.
+    public mutating func rawJSON(_ json: [UInt8]) {
+        let first = json.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
+        guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return self.null() }
+        self.separate()
+        self.bytes.append(contentsOf: json)
+        self.needsComma = true
+    }
+
+    /// Other bytes, as base64.
+    public mutating func base64(_ data: [UInt8]) {
+        self.separate()
+        self.bytes.append(UInt8(ascii: "\""))
+        Base64.append(data, to: &self.bytes)
+        self.bytes.append(UInt8(ascii: "\""))
+        self.needsComma = true
+    }
+
+    /// An array, each element written by `element`.
+    public mutating func array<T>(_ values: [T], _ element: (inout ProtoJSONWriter, T) -> Void) {
+        self.separate()
+        self.bytes.append(UInt8(ascii: "["))
+        self.needsComma = false
+        for value in values { element(&self, value) }
+        self.bytes.append(UInt8(ascii: "]"))
+        self.needsComma = true
+    }
+
+    // MARK: Internals
+
+    private mutating func raw(_ text: String) {
+        self.separate()
+        self.bytes.append(contentsOf: text.utf8)
+        self.needsComma = true
+    }
+
+    private mutating func separate() {
+        if self.needsComma { self.bytes.append(UInt8(ascii: ",")) }
+    }
+
+    private mutating func appendString(_ string: String) {
+        self.bytes.append(UInt8(ascii: "\""))
+        for byte in string.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case 0x0A: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case 0x0D: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case 0x09: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                let hex = Array("0123456789abcdef".utf8)
+                self.bytes.append(contentsOf: [
+                    UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                ])
+            default: self.bytes.append(byte)
+            }
+        }
+        self.bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// ISO-8601 UTC times from epoch milliseconds, without Foundation (civil-from-days).
+enum ISOTimestamp {
+    static func append(_ milliseconds: Int64, to out: inout [UInt8]) {
+        let (seconds, millis) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let adjusted = millis < 0 ? (seconds - 1, millis + 1000) : (seconds, millis)
+        let (days, secondOfDay) = adjusted.0.quotientAndRemainder(dividingBy: 86_400)
+        let (day, second) = secondOfDay < 0 ? (days - 1, secondOfDay + 86_400) : (days, secondOfDay)
+        // Howard Hinnant's days_from_civil inverse.
+        let z = day + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func digits(_ value: Int64, _ count: Int) {
+            var text = Array(String(value).utf8)
+            while text.count < count { text.insert(UInt8(ascii: "0"), at: 0) }
+            out.append(contentsOf: text)
+        }
+        digits(y, 4)
+        out.append(UInt8(ascii: "-"))
+        digits(m, 2)
+        out.append(UInt8(ascii: "-"))
+        digits(d, 2)
+        out.append(UInt8(ascii: "T"))
+        digits(second / 3600, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(second % 3600 / 60, 2)
+        out.append(UInt8(ascii: ":"))
+        digits(second % 60, 2)
+        out.append(UInt8(ascii: "."))
+        digits(adjusted.1, 3)
+        out.append(UInt8(ascii: "Z"))
+    }
+}
+
+/// Standard base64 with padding.
+enum Base64 {
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    static func append(_ data: [UInt8], to out: inout [UInt8]) {
+        var index = 0
+        while index + 3 <= data.count {
+            let n = Int(data[index]) << 16 | Int(data[index + 1]) << 8 | Int(data[index + 2])
+            out.append(contentsOf: [
+                self.alphabet[n >> 18 & 63], self.alphabet[n >> 12 & 63], self.alphabet[n >> 6 & 63], self.alphabet[n & 63],
+            ])
+            index += 3
+        }
+        let rest = data.count - index
+        if rest == 1 {
+            let n = Int(data[index]) << 16
+            out.append(contentsOf: [self.alphabet[n >> 18 & 63], self.alphabet[n >> 12 & 63], 61, 61])
+        } else if rest == 2 {
+            let n = Int(data[index]) << 16 | Int(data[index + 1]) << 8
+            out.append(contentsOf: [
+                self.alphabet[n >> 18 & 63], self.alphabet[n >> 12 & 63], self.alphabet[n >> 6 & 63], 61,
+            ])
+        }
+    }
+}
