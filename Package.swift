@@ -35,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
@@ -69,6 +71,7 @@ let package = Package(
             dependencies: [
                 "ATSBridgeCore",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -96,7 +99,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         // API: the services (read, health; write and admin later) registered on the router.
-        .target(name: "ATSBridgeAPI", dependencies: ["ATSBridgeRPC"], swiftSettings: swiftSettings),
+        .target(
+            name: "ATSBridgeAPI",
+            dependencies: ["ATSBridgeRPC", "ATSBridgeSync", "ATSBridgeRECRU", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         // Store: the SQLite backend, the embedded default.
         .target(
             name: "ATSBridgeStoreSQLite",
@@ -137,6 +144,7 @@ let package = Package(
             name: "ATSBridgeSync",
             dependencies: [
                 "ATSBridgeCore", "ATSBridgeRECRU",
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -27,6 +27,18 @@ extension SQLiteStore {
         }
     }
 
+    /// The latest change event's sequence; see ``Store``.
+    public func lastChangeSequence(integrationID: String) async throws -> UInt64 {
+        try await self.read { db in
+            let last = try Int64.fetchOne(
+                db,
+                sql: "SELECT MAX(sequence) FROM changes WHERE integration_id = ?",
+                arguments: [integrationID]
+            )
+            return UInt64(max(0, last ?? 0))
+        }
+    }
+
     /// Creates or replaces an integration.
     public func saveIntegration(_ integration: StoredIntegration) async throws {
         let data = Data(try integration.integration.encode())

@@ -61,6 +61,7 @@ extension SyncEngine {
             }
         }
         run.finishedAt = self.clock.nowMilliseconds()
+        SyncMetrics.runFinished(run)
         await self.finish(run, metadata: metadata)
         if leased { await lease.release() }
         let next = self.state.withLock {

@@ -23,6 +23,9 @@ public protocol Store: RecordReading {
     /// Change events of an integration after `sequence`, in order, at most `limit`.
     func changes(integrationID: String, after sequence: UInt64, limit: Int) async throws -> [ChangeEvent]
 
+    /// The sequence of an integration's latest change event, 0 when it has none.
+    func lastChangeSequence(integrationID: String) async throws -> UInt64
+
     /// Creates or replaces an integration.
     func saveIntegration(_ integration: StoredIntegration) async throws
     /// One integration by id.

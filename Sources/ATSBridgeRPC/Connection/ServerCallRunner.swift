@@ -25,18 +25,31 @@ package enum ServerCallRunner {
     }
 
     private static func execute(_ call: ServerCall) async {
+        let started = ContinuousClock.now
+        var code = "OK"
+        defer {
+            RPCMetrics.callFinished(
+                method: call.context.method,
+                code: .init(rawValue: code),
+                duration: ContinuousClock.now - started
+            )
+        }
         do {
             try await call.method.run(call.request, call.stream, call.context)
             call.stream.finish(Status(code: .ok))
         } catch let error as ATSBridgeError {
+            code = error.code.status.name ?? "UNKNOWN"
             call.stream.finish(error.status)
         } catch is CancellationError {
+            code = "CANCELLED"
             self.finishCancelled(call.stream)
         } catch {
             if Task.isCancelled || call.stream.cancelReason != nil {
+                code = "CANCELLED"
                 self.finishCancelled(call.stream)
                 return
             }
+            code = "INTERNAL"
             // Log the error's type only: descriptions of arbitrary errors may hold personal data.
             call.context.logger.error(
                 "handler failed",

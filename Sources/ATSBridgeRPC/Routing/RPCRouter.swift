@@ -65,7 +65,7 @@ public struct RPCRouter: Sendable {
             access: access
         ) { bytes, stream, context in
             let request = try Self.decode(Request.self, bytes, limits)
-            try await handler(request, ResponseWriter(stream: stream), context)
+            try await handler(request, ResponseWriter(stream: stream, method: context.method), context)
         }
     }
 

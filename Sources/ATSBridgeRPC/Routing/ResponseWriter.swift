@@ -7,10 +7,11 @@ public import ATSBridgeProto
 /// cancelled (client cancel, deadline, disconnect or shutdown).
 public struct ResponseWriter<Response: ProtoMessage>: Sendable {
     let stream: ServerStream
+    let method: String
 
     /// Sends one response message.
     public func write(_ message: Response) async throws {
-        try await self.stream.sendMessage(try message.encode())
+        try await self.writeEncoded(try message.encode())
     }
 
     /// Sends one response message that is already encoded, such as stored record bytes.
@@ -18,5 +19,6 @@ public struct ResponseWriter<Response: ProtoMessage>: Sendable {
     /// - Parameter bytes: A valid encoding of `Response`; it is sent as it is.
     public func writeEncoded(_ bytes: [UInt8]) async throws {
         try await self.stream.sendMessage(bytes)
+        RPCMetrics.messageSent(method: self.method, bytes: bytes.count)
     }
 }

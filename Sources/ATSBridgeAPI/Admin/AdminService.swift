@@ -1,0 +1,143 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+public import ATSBridgeRPC
+public import ATSBridgeSync
+import Foundation
+
+/// `atsbridge.v1.Admin`: connecting RECRU accounts, pausing, resuming and deleting them,
+/// syncs and their history, and coverage. Every method needs an admin key.
+public struct AdminService: Sendable {
+    private let store: any Store
+    private let engine: SyncEngine
+    private let vault: CredentialVault
+    private let gate: IntegrationReadGate
+    private let validator: any CredentialValidator
+
+    /// Creates the service.
+    ///
+    /// - Parameter validator: Checks credentials by a login before they are stored.
+    public init(
+        store: any Store,
+        engine: SyncEngine,
+        vault: CredentialVault,
+        gate: IntegrationReadGate,
+        validator: any CredentialValidator
+    ) {
+        self.store = store
+        self.engine = engine
+        self.vault = vault
+        self.gate = gate
+        self.validator = validator
+    }
+
+    /// Registers every admin method.
+    public func register(in router: inout RPCRouter) {
+        let service = self
+        router.unary(ATSBridgeProto.AdminService.createIntegration, access: .admin) { request, _ in
+            try await service.create(request)
+        }
+        router.unary(ATSBridgeProto.AdminService.listIntegrations, access: .admin) { request, _ in
+            let all = try await service.store.integrations().map(\.integration)
+            return IntegrationList(integrations: all.filter { request.status == nil || $0.status == request.status })
+        }
+        router.unary(ATSBridgeProto.AdminService.getIntegration, access: .admin) { request, _ in
+            try await service.integration(request.integrationID)
+        }
+        router.unary(ATSBridgeProto.AdminService.pauseIntegration, access: .admin) { request, _ in
+            _ = try await service.integration(request.integrationID)
+            await service.engine.cancel(integrationID: request.integrationID)
+            return try await service.update(request.integrationID) {
+                $0.status = .inactive
+                $0.statusReason = "paused by an administrator"
+            }
+        }
+        router.unary(ATSBridgeProto.AdminService.resumeIntegration, access: .admin) { request, _ in
+            try await service.update(request.integrationID) {
+                $0.status = .active
+                $0.statusReason = nil
+            }
+        }
+        router.unary(ATSBridgeProto.AdminService.deleteIntegration, access: .admin) { request, _ in
+            _ = try await service.integration(request.integrationID)
+            // A running sync would write records back after the delete.
+            await service.engine.cancel(integrationID: request.integrationID)
+            let removed = try await service.store.deleteIntegration(id: request.integrationID)
+            service.gate.forget(request.integrationID)
+            return DeleteIntegrationResponse(deletedRecords: UInt64(removed))
+        }
+        router.unary(ATSBridgeProto.AdminService.triggerSync, access: .admin) { request, _ in
+            let type = request.type == .full || request.type == .delta ? request.type : nil
+            return try await service.engine.trigger(integrationID: request.integrationID, type: type)
+        }
+        router.unary(ATSBridgeProto.AdminService.getSyncStatus, access: .admin) { request, _ in
+            let integration = try await service.integration(request.integrationID)
+            let limit = Int(min(200, max(1, request.limit ?? 20)))
+            let runs = try await service.store.syncRuns(integrationID: request.integrationID, limit: limit)
+            return SyncStatus(integration: integration, runs: runs)
+        }
+        router.unary(ATSBridgeProto.AdminService.getCoverage, access: .admin) { request, _ in
+            _ = try await service.integration(request.integrationID)
+            return RECRUCoverage.coverage
+        }
+    }
+
+    private func integration(_ id: String) async throws -> Integration {
+        guard let stored = try await self.store.integration(id: id) else {
+            throw ATSBridgeError(.notFound, "no integration with id \(id)")
+        }
+        return stored.integration
+    }
+
+    private func update(_ id: String, _ change: @Sendable @escaping (inout Integration) -> Void) async throws
+        -> Integration
+    {
+        guard let updated = try await self.store.updateIntegration(id: id, change) else {
+            throw ATSBridgeError(.notFound, "no integration with id \(id)")
+        }
+        return updated
+    }
+
+    private func create(_ request: CreateIntegrationRequest) async throws -> Integration {
+        let tenantURL = try Self.tenantURL(request.tenantURL)
+        guard let login = request.login?.trimmingCharacters(in: .whitespaces), !login.isEmpty else {
+            throw ATSBridgeError(.inputInvalid, "login is required")
+        }
+        guard let password = request.password, !password.isEmpty else {
+            throw ATSBridgeError(.inputInvalid, "password is required")
+        }
+        if let interval = request.settings?.syncIntervalMs, interval < 60_000 {
+            throw ATSBridgeError(.inputInvalid, "settings.sync_interval_ms must be at least 60000")
+        }
+        try await self.validator.validate(tenantURL: tenantURL, login: login, password: password)
+        let id = "int_" + RecordID.random()
+        let integration = Integration(
+            id: id,
+            name: request.name ?? URL(string: tenantURL)?.host,
+            tenantURL: tenantURL,
+            login: login,
+            status: .active,
+            setupStatus: .syncPending,
+            settings: request.settings,
+            createdAt: WallClock.nowMilliseconds()
+        )
+        try await self.store.saveIntegration(
+            StoredIntegration(
+                integration: integration,
+                encryptedCredentials: try self.vault.seal(password: password, integrationID: id)
+            )
+        )
+        try await self.engine.trigger(integrationID: id, type: .full)
+        return integration
+    }
+
+    /// The tenant URL without a trailing slash; http(s) with a host.
+    static func tenantURL(_ text: String?) throws -> String {
+        let trimmed = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", url.host?.isEmpty == false
+        else {
+            throw ATSBridgeError(.inputInvalid, "tenant_url must be an http(s) URL such as https://acme.recru.eu")
+        }
+        return trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed
+    }
+}
