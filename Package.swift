@@ -150,6 +150,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // App: `atsbridge serve` assembled: configuration, services, demo, metrics endpoint.
+        .target(
+            name: "ATSBridgeApp",
+            dependencies: [
+                "ATSBridgeAPI", "ATSBridgeServer", "ATSBridgeStoreSQLite", "ATSBridgeSandbox", "ATSBridgeSync",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // Sample records shared by the tests and the Benchmarks package.
         .target(
             name: "ATSBridgeTestSupport",
@@ -164,7 +180,7 @@ let package = Package(
         .executableTarget(
             name: "atsbridge",
             dependencies: [
-                "ATSBridgeCore",
+                "ATSBridgeCore", "ATSBridgeApp", "ATSBridgeClient",
                 "ATSBridgeStoreSQLite",
                 "ATSBridgeSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),

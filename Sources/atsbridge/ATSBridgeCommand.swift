@@ -12,10 +12,19 @@ struct ATSBridgeCommand: AsyncParsableCommand {
             and serves them over a length-prefixed binary RPC protocol on TCP.
 
             Examples:
-              atsbridge --version
+              atsbridge serve --demo
+              atsbridge ping --server 127.0.0.1:7420
+              atsbridge get candidates --integration demo --api-key $KEY --format table
+              atsbridge export candidates --out candidates.ndjson
               atsbridge sandbox --port 8480 --seed 7 --size medium
+
+            Client commands read ATSBRIDGE_SERVER, ATSBRIDGE_API_KEY and ATSBRIDGE_INTEGRATION.             Exit codes: 0 ok, 64 usage, 65 invalid input, 66 not found, 69 unavailable,             74 local I/O, 75 failed precondition or rate limit, 77 not allowed, 1 other.
             """,
         version: ATSBridgeVersion.current,
-        subcommands: [VersionCommand.self, SandboxCommand.self, DebugStoreLoadCommand.self]
+        subcommands: [
+            ServeCommand.self, PingCommand.self, IntegrationsCommand.self, SyncCommand.self, GetCommand.self,
+            ExportCommand.self, WatchCommand.self, KeygenCommand.self, SandboxCommand.self, VersionCommand.self,
+            DebugStoreLoadCommand.self,
+        ]
     )
 }

@@ -457,6 +457,9 @@ class Generator:
 
     def json_extension(self, msg, plain, oneof_fields):
         out = ["\nextension %s: JSONWritable {\n" % msg.name]
+        names = [f.name for f in plain] + [f.name for fields in oneof_fields.values() for f in fields]
+        out.append("    /// The JSON field names, in field order.\n")
+        out.append("    public static let jsonFieldNames: [String] = [%s]\n\n" % ", ".join('"%s"' % n for n in names))
         out.append("    /// Writes the message as one JSON object in the unified API's shape.\n")
         out.append("    public func writeJSON(to json: inout ProtoJSONWriter) {\n        json.beginObject()\n")
         for f in plain:

@@ -93,6 +93,9 @@ extension AddCandidateTagRequest {
 }
 
 extension AddCandidateTagRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["candidate_id", "tag_name", "idempotency_key"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -97,6 +97,9 @@ extension AddCandidateTagResponse {
 }
 
 extension AddCandidateTagResponse: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["tag", "already_assigned", "warnings"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

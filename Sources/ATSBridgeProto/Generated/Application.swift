@@ -175,6 +175,12 @@ extension Application {
 }
 
 extension Application: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "id", "remote_id", "changed_at", "remote_deleted_at", "outcome", "outcome_raw", "current_stage_id", "job_id",
+        "candidate_id", "remote_data", "candidate", "current_stage", "job",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

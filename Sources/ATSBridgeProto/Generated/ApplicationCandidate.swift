@@ -146,6 +146,11 @@ extension ApplicationCandidate {
 }
 
 extension ApplicationCandidate: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "id", "remote_id", "first_name", "last_name", "email_addresses", "phone_numbers", "source", "tags",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

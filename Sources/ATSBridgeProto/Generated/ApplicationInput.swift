@@ -83,6 +83,9 @@ extension ApplicationInput {
 }
 
 extension ApplicationInput: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["job_id", "stage_id"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

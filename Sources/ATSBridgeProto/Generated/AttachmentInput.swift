@@ -118,6 +118,9 @@ extension AttachmentInput {
 }
 
 extension AttachmentInput: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["name", "type", "content_type", "data", "data_url"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -125,6 +125,11 @@ extension CallOpen {
 }
 
 extension CallOpen: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "method", "timeout_ms", "api_key", "integration_id", "idempotency_key", "request_id", "metadata",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

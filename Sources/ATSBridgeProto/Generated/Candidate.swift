@@ -210,6 +210,12 @@ extension Candidate {
 }
 
 extension Candidate: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "id", "remote_id", "changed_at", "remote_deleted_at", "first_name", "last_name", "company", "title", "source",
+        "phone_numbers", "email_addresses", "location", "remote_data", "applications", "tags",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

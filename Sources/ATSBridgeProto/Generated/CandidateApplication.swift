@@ -127,6 +127,11 @@ extension CandidateApplication {
 }
 
 extension CandidateApplication: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "id", "remote_id", "changed_at", "outcome", "outcome_raw", "current_stage", "job",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

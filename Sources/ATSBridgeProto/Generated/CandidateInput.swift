@@ -123,6 +123,11 @@ extension CandidateInput {
 }
 
 extension CandidateInput: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "first_name", "last_name", "email_address", "phone_number", "location", "company", "title",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -115,6 +115,11 @@ extension CandidateTag {
 }
 
 extension CandidateTag: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "id", "remote_id", "changed_at", "remote_deleted_at", "candidate_id", "tag_id",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

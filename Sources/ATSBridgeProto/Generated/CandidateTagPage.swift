@@ -86,6 +86,9 @@ extension CandidateTagPage {
 }
 
 extension CandidateTagPage: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["items", "next_cursor"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -109,6 +109,9 @@ extension ChangeEvent {
 }
 
 extension ChangeEvent: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["sequence", "model", "kind", "ids", "committed_at"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

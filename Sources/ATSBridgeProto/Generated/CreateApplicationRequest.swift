@@ -128,6 +128,11 @@ extension CreateApplicationRequest {
 }
 
 extension CreateApplicationRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "job_id", "stage_id", "candidate", "attachments", "source", "gdpr_consent", "idempotency_key",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -88,6 +88,9 @@ extension CreateApplicationResponse {
 }
 
 extension CreateApplicationResponse: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["application", "warnings"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

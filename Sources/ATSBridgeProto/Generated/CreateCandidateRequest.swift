@@ -120,6 +120,11 @@ extension CreateCandidateRequest {
 }
 
 extension CreateCandidateRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "candidate", "application", "attachments", "source", "gdpr_consent", "idempotency_key",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -88,6 +88,9 @@ extension CreateCandidateResponse {
 }
 
 extension CreateCandidateResponse: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["candidate", "warnings"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -109,6 +109,9 @@ extension CreateIntegrationRequest {
 }
 
 extension CreateIntegrationRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["name", "tenant_url", "login", "password", "settings"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -85,6 +85,9 @@ extension GdprConsent {
 }
 
 extension GdprConsent: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["given", "expires_at"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -90,6 +90,9 @@ extension GoAway {
 }
 
 extension GoAway: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["last_stream_id", "code", "message"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -116,6 +116,9 @@ extension HiringTeamMember {
 }
 
 extension HiringTeamMember: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["id", "remote_id", "first_name", "last_name", "email", "roles"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

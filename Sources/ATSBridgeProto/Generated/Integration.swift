@@ -160,6 +160,12 @@ extension Integration {
 }
 
 extension Integration: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "id", "name", "tenant_url", "login", "status", "setup_status", "status_reason", "settings", "created_at",
+        "last_sync_started_at", "last_sync_finished_at",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -95,6 +95,9 @@ extension IntegrationCoverage {
 }
 
 extension IntegrationCoverage: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["models", "write_actions"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -78,6 +78,9 @@ extension IntegrationList {
 }
 
 extension IntegrationList: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["integrations"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

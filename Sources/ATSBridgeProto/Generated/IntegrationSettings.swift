@@ -106,6 +106,11 @@ extension IntegrationSettings {
 }
 
 extension IntegrationSettings: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "sync_only_created_applications", "source_writing_enabled", "source_name", "sync_interval_ms",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

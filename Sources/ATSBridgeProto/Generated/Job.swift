@@ -253,6 +253,13 @@ extension Job {
 }
 
 extension Job: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "id", "remote_id", "changed_at", "remote_deleted_at", "name", "description", "employment_type",
+        "employment_type_raw", "status", "status_raw", "visibility", "visibility_raw", "department", "experience_level",
+        "salary_amount", "opened_at", "closed_at", "remote_updated_at", "remote_data", "stages", "hiring_team",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

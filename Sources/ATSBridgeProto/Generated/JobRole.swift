@@ -94,6 +94,9 @@ extension JobRole {
 }
 
 extension JobRole: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["remote_id", "remote_label", "unified_type"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -98,6 +98,9 @@ extension JobStage {
 }
 
 extension JobStage: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["id", "remote_id", "name", "index"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -89,6 +89,9 @@ extension JobSummary {
 }
 
 extension JobSummary: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["id", "remote_id", "name"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -129,6 +129,9 @@ extension ListApplicationsRequest {
 }
 
 extension ListApplicationsRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["page", "outcomes", "job_ids", "job_remote_ids", "current_stage_ids"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -110,6 +110,9 @@ extension ListCandidatesRequest {
 }
 
 extension ListCandidatesRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["page", "email", "job_ids", "first_name", "last_name"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

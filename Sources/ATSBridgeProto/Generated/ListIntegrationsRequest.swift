@@ -78,6 +78,9 @@ extension ListIntegrationsRequest {
 }
 
 extension ListIntegrationsRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["status"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -79,6 +79,9 @@ extension ListJobApplicationStagesRequest {
 }
 
 extension ListJobApplicationStagesRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["page"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -126,6 +126,11 @@ extension ListJobsRequest {
 }
 
 extension ListJobsRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "page", "statuses", "employment_types", "visibilities", "name_contains",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

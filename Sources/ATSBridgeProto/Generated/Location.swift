@@ -123,6 +123,11 @@ extension Location {
 }
 
 extension Location: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "city", "country", "raw", "state", "street_1", "street_2", "zip_code",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -104,6 +104,9 @@ extension ModelCoverage {
 }
 
 extension ModelCoverage: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["model", "name", "status", "fields"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -122,6 +122,11 @@ extension PageRequest {
 }
 
 extension PageRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "page_size", "cursor", "updated_after", "include_deleted", "ids", "remote_ids",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -83,6 +83,9 @@ extension PhoneNumber {
 }
 
 extension PhoneNumber: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["phone_number", "type"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

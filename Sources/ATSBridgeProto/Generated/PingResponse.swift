@@ -93,6 +93,9 @@ extension PingResponse {
 }
 
 extension PingResponse: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["payload", "server_time", "server_version"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

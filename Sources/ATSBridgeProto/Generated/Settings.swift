@@ -103,6 +103,11 @@ extension Settings {
 }
 
 extension Settings: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "max_frame_size", "max_concurrent_streams", "initial_credit", "max_message_size",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

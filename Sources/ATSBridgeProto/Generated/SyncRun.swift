@@ -169,6 +169,12 @@ extension SyncRun {
 }
 
 extension SyncRun: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "id", "integration_id", "type", "state", "queued_at", "started_at", "finished_at", "created", "updated",
+        "deleted", "error_code", "error_message",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -84,6 +84,9 @@ extension SyncStatusRequest {
 }
 
 extension SyncStatusRequest: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["integration_id", "limit"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

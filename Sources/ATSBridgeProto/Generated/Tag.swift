@@ -116,6 +116,11 @@ extension Tag {
 }
 
 extension Tag: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "id", "remote_id", "changed_at", "remote_deleted_at", "name", "remote_data",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -132,6 +132,11 @@ extension User {
 }
 
 extension User: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = [
+        "id", "remote_id", "changed_at", "remote_deleted_at", "first_name", "last_name", "email", "remote_data",
+    ]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -97,6 +97,9 @@ extension WriteActionCoverage {
 }
 
 extension WriteActionCoverage: JSONWritable {
+    /// The JSON field names, in field order.
+    public static let jsonFieldNames: [String] = ["name", "status", "fields"]
+
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()

@@ -2,6 +2,9 @@
 /// absent fields as `null`, enums by their unified name, `*_at` times as ISO-8601 UTC, and
 /// `remote_data` as the raw JSON it holds.
 public protocol JSONWritable {
+    /// The message's JSON field names, in field order (CSV columns).
+    static var jsonFieldNames: [String] { get }
+
     /// Appends the message as one JSON object.
     func writeJSON(to json: inout ProtoJSONWriter)
 }

@@ -1,0 +1,136 @@
+public import ATSBridgeCore
+import Foundation
+import Logging
+
+extension ServeConfiguration {
+    /// The settings every source can set, by their config-file key. The environment variable
+    /// is `ATSBRIDGE_` + the key upper-cased; flags are `--` + the key with `-` for `_`.
+    public static let keys = [
+        "listen", "store", "api_keys", "credential_key", "sync_interval", "max_connections",
+        "max_streams_per_connection", "max_message_bytes", "metrics_listen", "log_level",
+    ]
+
+    /// The configuration from a config file, the environment and flags, over the defaults.
+    ///
+    /// - Parameters:
+    ///   - file: A JSON config file (an object with ``keys``), if any.
+    ///   - environment: The process environment; only `ATSBRIDGE_*` entries are read.
+    ///   - flags: Values given as flags, by key.
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` naming the setting and its source.
+    public static func load(
+        file: String?,
+        environment: [String: String],
+        flags: [String: String]
+    ) throws -> ServeConfiguration {
+        var configuration = ServeConfiguration()
+        if let file {
+            for (key, value) in try self.read(file: file) { try configuration.set(key, value, source: "config file \(file)") }
+        }
+        for key in self.keys {
+            if let value = environment["ATSBRIDGE_" + key.uppercased()] {
+                try configuration.set(key, value, source: "ATSBRIDGE_\(key.uppercased())")
+            }
+        }
+        for (key, value) in flags.sorted(by: { $0.key < $1.key }) {
+            try configuration.set(key, value, source: "--\(key.replacingOccurrences(of: "_", with: "-"))")
+        }
+        return configuration
+    }
+
+    /// Applies one setting given as text.
+    mutating func set(_ key: String, _ value: String, source: String) throws {
+        func invalid(_ why: String) -> ATSBridgeError {
+            ATSBridgeError(.inputInvalid, "\(source): \(why)")
+        }
+        do {
+            switch key {
+            case "listen": self.listen = try HostPort(parsing: value, field: "listen")
+            case "store": self.store = try StoreLocation(parsing: value)
+            case "api_keys":
+                self.apiKeys = try value.split(separator: ",").map { try Self.apiKey(String($0).trimmingCharacters(in: .whitespaces)) }
+            case "credential_key":
+                _ = try CredentialVault(encodedKey: value)
+                self.credentialKey = value
+            case "sync_interval":
+                let interval = try Self.duration(value, field: "sync_interval")
+                guard interval >= .seconds(60) else { throw invalid("sync_interval must be at least 1m") }
+                self.syncInterval = interval
+            case "max_connections": self.maxConnections = try Self.positive(value, field: "max_connections")
+            case "max_streams_per_connection":
+                self.maxStreamsPerConnection = try Self.positive(value, field: "max_streams_per_connection")
+            case "max_message_bytes":
+                self.maxMessageBytes = try Self.positive(value, field: "max_message_bytes")
+                guard self.maxMessageBytes >= 64 << 10 else { throw invalid("max_message_bytes must be at least 65536") }
+            case "metrics_listen":
+                self.metricsListen = value == "off" ? nil : try HostPort(parsing: value, field: "metrics_listen")
+            case "log_level":
+                guard let level = Logger.Level(rawValue: value.lowercased()) else {
+                    throw invalid("log_level must be one of trace, debug, info, notice, warning, error, critical")
+                }
+                self.logLevel = level
+            default:
+                throw invalid("unknown setting '\(key)'; known: \(Self.keys.joined(separator: ", "))")
+            }
+        } catch let error as ATSBridgeError where !error.message.hasPrefix(source) {
+            throw invalid(error.message)
+        }
+    }
+
+    /// `NAME:LEVEL:KEY` or `NAME:LEVEL:KEY:INTEGRATION+INTEGRATION`, LEVEL read, write or admin.
+    static func apiKey(_ spec: String) throws -> APIKey {
+        let parts = spec.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3 || parts.count == 4, !parts[0].isEmpty, parts[2].count >= 16 else {
+            throw ATSBridgeError(
+                .inputInvalid,
+                "api_keys entries are NAME:LEVEL:KEY[:INTEGRATION+…] with a key of at least 16 characters"
+            )
+        }
+        let levels: [String: AccessLevel] = ["read": .read, "write": .write, "admin": .admin]
+        guard let level = levels[parts[1].lowercased()] else {
+            throw ATSBridgeError(.inputInvalid, "api key \(parts[0]): LEVEL must be read, write or admin")
+        }
+        let integrations = parts.count == 4 ? Set(parts[3].split(separator: "+").map(String.init)) : nil
+        return APIKey(name: parts[0], plaintext: parts[2], access: level, integrations: integrations)
+    }
+
+    /// `500ms`, `45s`, `90m`, `3h`, `1d`, or a number of seconds.
+    public static func duration(_ text: String, field: String) throws -> Duration {
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
+        for (suffix, seconds) in units where text.hasSuffix(suffix) {
+            if let value = Double(text.dropLast(suffix.count)), value >= 0, value.isFinite {
+                return .milliseconds(Int64(value * seconds * 1000))
+            }
+        }
+        if let value = Double(text), value >= 0, value.isFinite { return .milliseconds(Int64(value * 1000)) }
+        throw ATSBridgeError(.inputInvalid, "\(field) must be a duration such as 90m or 3h, not '\(text)'")
+    }
+
+    private static func positive(_ text: String, field: String) throws -> Int {
+        guard let value = Int(text), value > 0 else {
+            throw ATSBridgeError(.inputInvalid, "\(field) must be a positive integer, not '\(text)'")
+        }
+        return value
+    }
+
+    /// A JSON object of settings; values are strings, numbers or (for api_keys) arrays.
+    private static func read(file: String) throws -> [(String, String)] {
+        let url = URL(fileURLWithPath: file)
+        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
+        guard let size else { throw ATSBridgeError(.inputInvalid, "config file \(file) cannot be read") }
+        guard size <= 1 << 20 else { throw ATSBridgeError(.inputInvalid, "config file \(file) is over 1 MiB") }
+        guard let data = try? Data(contentsOf: url),
+            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else {
+            throw ATSBridgeError(.inputInvalid, "config file \(file) is not a JSON object")
+        }
+        return try object.sorted { $0.key < $1.key }.map { key, value in
+            switch value {
+            case let text as String: return (key, text)
+            case let number as NSNumber: return (key, number.stringValue)
+            case let list as [String]: return (key, list.joined(separator: ","))
+            default:
+                throw ATSBridgeError(.inputInvalid, "config file \(file): \(key) must be a string or number")
+            }
+        }
+    }
+}

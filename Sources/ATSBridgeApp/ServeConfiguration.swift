@@ -1,0 +1,98 @@
+public import ATSBridgeCore
+public import Logging
+
+/// Configuration of `atsbridge serve`. Every value has a documented default
+/// (docs/configuration.md); sources, later ones winning: defaults, the config file, `ATSBRIDGE_*`
+/// environment variables, flags.
+public struct ServeConfiguration: Sendable {
+    /// Where the RPC server listens. Defaults to `127.0.0.1:7420`.
+    public var listen = HostPort(host: "127.0.0.1", port: 7420)
+    /// The store: `sqlite:PATH`. Defaults to `sqlite:./data/atsbridge.sqlite`.
+    public var store = StoreLocation.sqlite(path: "./data/atsbridge.sqlite")
+    /// API keys to install at start-up (stored hashed). Defaults to none.
+    public var apiKeys: [APIKey] = []
+    /// The AES-256 key that seals RECRU credentials: 64 hex digits or base64 of 32 bytes.
+    /// Required, except with `--demo` (which keeps one in its data directory).
+    public var credentialKey: String?
+    /// Interval between scheduled syncs of integrations that set none. Defaults to 3 hours.
+    public var syncInterval: Duration = .seconds(3 * 3600)
+    /// Most concurrent client connections. Defaults to 1024.
+    public var maxConnections = 1024
+    /// Most concurrent calls per connection. Defaults to 100.
+    public var maxStreamsPerConnection = 100
+    /// Largest RPC message, in bytes. Defaults to 4 MiB.
+    public var maxMessageBytes = 4 << 20
+    /// Where the Prometheus `/metrics` endpoint listens, or `nil` for none. Defaults to
+    /// `127.0.0.1:9464`.
+    public var metricsListen: HostPort? = HostPort(host: "127.0.0.1", port: 9464)
+    /// The log level. Defaults to `info`.
+    public var logLevel: Logger.Level = .info
+
+    /// Creates the defaults.
+    public init() {}
+}
+
+/// A host and port, written `HOST:PORT`.
+public struct HostPort: Sendable, Hashable, CustomStringConvertible {
+    /// The host or address.
+    public var host: String
+    /// The port; 0 picks a free one.
+    public var port: Int
+
+    /// Creates an address.
+    public init(host: String, port: Int) {
+        self.host = host
+        self.port = port
+    }
+
+    /// Parses `HOST:PORT` (or `[IPv6]:PORT`).
+    ///
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` naming `field`.
+    public init(parsing text: String, field: String) throws {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
+            throw ATSBridgeError(.inputInvalid, "\(field) must be HOST:PORT with a port from 0 to 65535, not '\(text)'")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw ATSBridgeError(.inputInvalid, "\(field) needs a host, as in 127.0.0.1:7420") }
+        self.init(host: host, port: port)
+    }
+
+    /// `HOST:PORT`.
+    public var description: String { self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)" }
+}
+
+/// Where the store lives.
+public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
+    /// An SQLite file.
+    case sqlite(path: String)
+
+    /// Parses `sqlite:PATH` (or `sqlite://PATH`).
+    ///
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID`; `postgres://` URLs are named as
+    ///   not supported by this build.
+    public init(parsing text: String) throws {
+        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
+            throw ATSBridgeError(
+                .inputInvalid,
+                "store: PostgreSQL is not supported by this build yet; use sqlite:PATH"
+            )
+        }
+        for prefix in ["sqlite://", "sqlite:"] where text.hasPrefix(prefix) {
+            let path = String(text.dropFirst(prefix.count))
+            guard !path.isEmpty else { break }
+            self = .sqlite(path: path)
+            return
+        }
+        throw ATSBridgeError(.inputInvalid, "store must be sqlite:PATH, not '\(text)'")
+    }
+
+    /// `sqlite:PATH`.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): "sqlite:\(path)"
+        }
+    }
+}

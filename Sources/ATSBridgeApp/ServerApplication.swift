@@ -1,0 +1,155 @@
+public import ATSBridgeAPI
+public import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeRPC
+import ATSBridgeSandbox
+import ATSBridgeServer
+import ATSBridgeStoreSQLite
+import ATSBridgeSync
+import Foundation
+public import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// `atsbridge serve`: the store, the sync engine, the RPC server, the metrics endpoint and, with
+/// `--demo`, the embedded RECRU sandbox, under one ServiceGroup with graceful shutdown.
+public enum ServerApplication {
+    /// Runs until SIGINT/SIGTERM (or cancellation), then shuts everything down gracefully.
+    ///
+    /// - Parameter ready: Called once the server listens (and, with a demo, the first sync
+    ///   finished), with what the banner shows.
+    /// - Throws: ``ATSBridgeError`` for bad configuration, a store that cannot be opened, or a
+    ///   credential key that does not open the stored credentials (nothing is changed then).
+    public static func run(
+        _ configuration: ServeConfiguration,
+        demo: DemoOptions?,
+        logger: Logger,
+        ready: @escaping @Sendable (ServerReady) -> Void
+    ) async throws {
+        var configuration = configuration
+        if let demo {
+            configuration.store = .sqlite(path: demo.dataDirectory + "/atsbridge.sqlite")
+            if configuration.credentialKey == nil {
+                configuration.credentialKey = try DemoKeyFile.credentialKey(in: demo.dataDirectory)
+            }
+            configuration.apiKeys.append(APIKey(name: "demo", plaintext: demo.apiKey, access: .admin))
+        }
+        guard let key = configuration.credentialKey else {
+            throw ATSBridgeError(
+                .inputInvalid,
+                "a credential key is required: --credential-key, ATSBRIDGE_CREDENTIAL_KEY or credential_key in the "
+                    + "config file (64 hex digits; `atsbridge keygen` makes one)"
+            )
+        }
+        let vault = try CredentialVault(encodedKey: key)
+        let store: SQLiteStore
+        switch configuration.store {
+        case .sqlite(let path): store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
+        }
+        try await self.checkCredentials(store, vault)
+        for apiKey in configuration.apiKeys { try await store.saveAPIKey(apiKey) }
+        let authenticator = APIKeyAuthenticator(keys: try await store.apiKeys())
+
+        var syncConfiguration = SyncConfiguration()
+        syncConfiguration.defaultInterval = configuration.syncInterval
+        let engine = SyncEngine(store: store, vault: vault, configuration: syncConfiguration, logger: logger)
+        let gate = IntegrationReadGate(store: store)
+        var router = RPCRouter()
+        HealthService().register(in: &router)
+        ReadService(store: store, gate: gate).register(in: &router)
+        ChangesService(store: store, gate: gate).register(in: &router)
+        AdminService(
+            store: store,
+            engine: engine,
+            vault: vault,
+            gate: gate,
+            validator: RECRULoginValidator(tuning: syncConfiguration.client, logger: logger)
+        ).register(in: &router)
+
+        var serverConfiguration = RPCServerConfiguration()
+        serverConfiguration.host = configuration.listen.host
+        serverConfiguration.port = configuration.listen.port
+        serverConfiguration.maxConnections = configuration.maxConnections
+        serverConfiguration.connection.maxConcurrentStreams = configuration.maxStreamsPerConnection
+        serverConfiguration.connection.maxMessageSize = configuration.maxMessageBytes
+        serverConfiguration.connection.maxFrameSize = configuration.maxMessageBytes + (64 << 10)
+        let server = RPCServer(
+            configuration: serverConfiguration,
+            router: router,
+            authenticator: authenticator,
+            logger: logger
+        )
+        var services: [any Service] = [engine, server]
+        let metrics = configuration.metricsListen.map { MetricsHTTPServer(listen: $0, logger: logger) }
+        if let metrics { services.append(metrics) }
+        var sandbox: SandboxHTTPServer?
+        if let demo {
+            var sandboxConfiguration = SandboxConfiguration()
+            sandboxConfiguration.adminSecret = demo.sandboxAdminSecret
+            let emulator = RECRUSandbox(configuration: sandboxConfiguration, seed: demo.seed, size: demo.size)
+            sandbox = SandboxHTTPServer(sandbox: emulator, port: 0, logger: logger)
+            services.append(sandbox!)
+        }
+        let listenHost = configuration.listen.host
+        let demoSandbox = sandbox
+        let startup = StartupService(logger: logger) {
+            let port = try await server.listeningPort()
+            var info = ServerReady(listen: HostPort(host: listenHost, port: port))
+            if let metrics {
+                info.metrics = HostPort(host: metrics.listen.host, port: try await metrics.listeningPort())
+            }
+            if let demo, let sandbox = demoSandbox {
+                info.demo = try await DemoBootstrap(store: store, vault: vault, engine: engine, options: demo)
+                    .run(sandboxURL: "http://127.0.0.1:\(try await sandbox.listeningPort())")
+            }
+            ready(info)
+        }
+        services.append(startup)
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) },
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+
+    /// Opens every stored credential with the configured key before anything else runs, so a
+    /// wrong key is a clear start-up error and nothing stored is touched.
+    static func checkCredentials(_ store: any Store, _ vault: CredentialVault) async throws {
+        for stored in try await store.integrations() {
+            do {
+                _ = try vault.open(stored.encryptedCredentials, integrationID: stored.integration.id)
+            } catch {
+                throw ATSBridgeError(
+                    .credentialKeyInvalid,
+                    "the credential key does not open the stored credentials of integration \(stored.integration.id); "
+                        + "start with the key they were stored with (nothing was changed)"
+                )
+            }
+        }
+    }
+}
+
+/// What a started server tells its operator.
+public struct ServerReady: Sendable {
+    /// Where the RPC server listens.
+    public var listen: HostPort
+    /// Where `/metrics` is served, if anywhere.
+    public var metrics: HostPort?
+    /// The demo's integration and first sync, with `--demo`.
+    public var demo: DemoReady?
+}
+
+/// The demo's state after its first sync.
+public struct DemoReady: Sendable {
+    /// The demo integration's id.
+    public var integrationID: String
+    /// The demo API key.
+    public var apiKey: String
+    /// Records synced per model name.
+    public var counts: [(model: String, count: Int)]
+    /// The sandbox's URL.
+    public var sandboxURL: String
+}

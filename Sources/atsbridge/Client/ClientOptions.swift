@@ -1,0 +1,75 @@
+import ATSBridgeApp
+import ATSBridgeClient
+import ATSBridgeCore
+import ArgumentParser
+import Foundation
+
+/// Where the server is and who is calling: flags, else `ATSBRIDGE_SERVER`,
+/// `ATSBRIDGE_API_KEY` and `ATSBRIDGE_INTEGRATION`.
+struct ClientOptions: ParsableArguments {
+    @Option(help: "The server, HOST:PORT (default: $ATSBRIDGE_SERVER or 127.0.0.1:7420).")
+    var server: String?
+
+    @Option(help: "The API key (default: $ATSBRIDGE_API_KEY).")
+    var apiKey: String?
+
+    @Option(help: "The integration to read (default: $ATSBRIDGE_INTEGRATION).")
+    var integration: String?
+
+    @Option(help: "Deadline of each call, e.g. 30s or 2m.")
+    var timeout = "30s"
+
+    private var environment: [String: String] { ProcessInfo.processInfo.environment }
+
+    /// The server address.
+    func address() throws -> HostPort {
+        let text = self.server ?? self.environment["ATSBRIDGE_SERVER"] ?? "127.0.0.1:7420"
+        do {
+            return try HostPort(parsing: text, field: "--server")
+        } catch let error as ATSBridgeError {
+            throw CLIFailure.usage(error.message)
+        }
+    }
+
+    /// The integration, required by read commands.
+    func integrationID() throws -> String {
+        guard let id = self.integration ?? self.environment["ATSBRIDGE_INTEGRATION"], !id.isEmpty else {
+            throw CLIFailure.usage("name the integration with --integration or ATSBRIDGE_INTEGRATION")
+        }
+        return id
+    }
+
+    /// The per-call deadline.
+    func deadline() throws -> Duration {
+        do {
+            return try ServeConfiguration.duration(self.timeout, field: "--timeout")
+        } catch let error as ATSBridgeError {
+            throw CLIFailure.usage(error.message)
+        }
+    }
+
+    /// A connected client; `body` runs with it and the connection is closed after.
+    func withClient<T>(needsIntegration: Bool = false, _ body: (RPCClient, CallOptions) async throws -> T) async throws
+        -> T
+    {
+        let address = try self.address()
+        let integration = needsIntegration ? try self.integrationID() : (self.integration ?? self.environment["ATSBRIDGE_INTEGRATION"])
+        let key = self.apiKey ?? self.environment["ATSBRIDGE_API_KEY"]
+        let configuration = RPCClientConfiguration(
+            host: address.host,
+            port: address.port,
+            apiKey: key,
+            integrationID: integration
+        )
+        let client = RPCClient(configuration: configuration)
+        let options = CallOptions(timeout: try self.deadline())
+        do {
+            let result = try await body(client, options)
+            await client.close()
+            return result
+        } catch {
+            await client.close()
+            throw error
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import ATSBridgeClient
+import ATSBridgeCore
+import ATSBridgeProto
+import ArgumentParser
+import Foundation
+
+/// `atsbridge export <model> --out FILE`: stream every record to a file, resumably.
+struct ExportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Stream every record of a model to a file: NDJSON, CSV or length-delimited protobuf.",
+        discussion: """
+            Memory stays bounded: pages are written as they arrive. After each page the resume \
+            point is saved beside the file (FILE.resume); --resume continues an interrupted \
+            export from there, giving exactly the records of an uninterrupted one. protobuf \
+            writes each record as a varint length and its bytes (the delimited format of \
+            protobuf's writeDelimitedTo/parseDelimitedFrom).
+
+            Examples:
+              atsbridge export candidates --out candidates.ndjson
+              atsbridge export candidates --out candidates.pb --format protobuf
+              atsbridge export applications --out applications.csv --format csv --updated-after 2026-11-01T00:00:00Z
+              atsbridge export candidates --out candidates.ndjson --resume
+            """
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable {
+        case ndjson, csv, protobuf
+    }
+
+    @OptionGroup var client: ClientOptions
+    @Argument(help: "The model, e.g. candidates.") var model: String
+    @Option(help: "The file to write.") var out: String
+    @Option(help: "ndjson, csv or protobuf.") var format = Format.ndjson
+    @Flag(help: "Continue an interrupted export of the same model and format into the same file.") var resume = false
+    @Option(help: "Records per page (1–1000).") var pageSize = 1000
+    @Option(help: "Only records changed after this ISO-8601 time.") var updatedAfter: String?
+    @Flag(help: "Include records deleted in RECRU.") var includeDeleted = false
+
+    func validate() throws {
+        guard (1...1000).contains(self.pageSize) else { throw ValidationError("--page-size must be 1 to 1000") }
+        if let time = self.updatedAfter, ISODates.parse(time) == nil {
+            throw ValidationError("--updated-after must be an ISO-8601 time such as 2026-11-01T00:00:00Z")
+        }
+    }
+
+    func run() async throws {
+        try await CLIFailure.run {
+            let started = ContinuousClock.now
+            let written = try await self.client.withClient(needsIntegration: true) { client, options in
+                var streaming = options
+                streaming.timeout = nil
+                return try await CLIModels.visit(self.model, Exporter(command: self, client: client, options: streaming))
+            }
+            let seconds = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000
+            Terminal.error(
+                String(format: "exported %d records to %@ in %.1f s (%.0f records/s)", written, self.out, seconds, Double(written) / max(seconds, 0.001))
+            )
+        }
+    }
+
+    private struct Exporter: CLIModelVisitor {
+        let command: ExportCommand
+        let client: RPCClient
+        let options: CallOptions
+
+        func visit<M: CLIModel>(_ model: M.Type) async throws -> Int {
+            var file = try ExportFile(path: self.command.out, model: self.command.model, format: self.command.format.rawValue, resume: self.command.resume)
+            if file.isFresh, self.command.format == .csv {
+                try file.append(Array((CSV.header(M.Page.Item.jsonFieldNames) + "\n").utf8), cursor: nil, records: 0)
+            }
+            var request = M.Request()
+            request.page = PageRequest(
+                pageSize: UInt32(self.command.pageSize),
+                cursor: file.cursor,
+                updatedAfter: self.command.updatedAfter.flatMap(ISODates.parse),
+                includeDeleted: self.command.includeDeleted ? true : nil
+            )
+            let progress = Progress(enabled: Terminal.stderrIsTerminal, initial: file.records)
+            var buffer: [UInt8] = []
+            switch self.command.format {
+            case .protobuf:
+                let raw = MethodDescriptor<M.Request, RawPage>(service: M.list.service, method: M.list.method, kind: .serverStreaming)
+                for try await page in self.client.serverStreaming(raw, request, options: self.options) {
+                    buffer.removeAll(keepingCapacity: true)
+                    for item in page.items {
+                        ProtoWire.appendVarint(UInt64(item.count), to: &buffer)
+                        buffer += item
+                    }
+                    try file.append(buffer, cursor: page.nextCursor, records: page.items.count)
+                    progress.update(file.records)
+                }
+            case .ndjson, .csv:
+                for try await page in self.client.serverStreaming(M.list, request, options: self.options) {
+                    buffer.removeAll(keepingCapacity: true)
+                    for item in page.items {
+                        if self.command.format == .ndjson {
+                            buffer += item.jsonBytes()
+                            buffer.append(0x0A)
+                        } else {
+                            buffer += Array((CSV.row(item.jsonBytes(), columns: M.Page.Item.jsonFieldNames) + "\n").utf8)
+                        }
+                    }
+                    try file.append(buffer, cursor: page.nextCursor, records: page.items.count)
+                    progress.update(file.records)
+                }
+            }
+            progress.finish()
+            try file.complete()
+            return file.records
+        }
+    }
+}
+
+/// A progress line on stderr when it is a terminal: records so far and the rate.
+final class Progress: @unchecked Sendable {
+    private let enabled: Bool
+    private let started = ContinuousClock.now
+    private let initial: Int
+    private var lastDraw = ContinuousClock.now
+
+    init(enabled: Bool, initial: Int) {
+        self.enabled = enabled
+        self.initial = initial
+    }
+
+    func update(_ records: Int) {
+        guard self.enabled, ContinuousClock.now - self.lastDraw > .milliseconds(100) else { return }
+        self.lastDraw = ContinuousClock.now
+        let seconds = Double((ContinuousClock.now - self.started) / .milliseconds(1)) / 1000
+        let rate = Double(records - self.initial) / max(seconds, 0.001)
+        let bar = String(repeating: "█", count: Int(seconds * 4) % 20 + 1)
+        FileHandle.standardError.write(Data(String(format: "\r%@ %d records, %.0f/s   ", bar, records, rate).utf8))
+    }
+
+    func finish() {
+        if self.enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// CSV of the unified JSON: top-level fields as columns; nested values as compact JSON.
+enum CSV {
+    static func header(_ columns: [String]) -> String {
+        columns.map(self.escape).joined(separator: ",")
+    }
+
+    static func row(_ json: [UInt8], columns: [String]) -> String {
+        let object = (try? JSONSerialization.jsonObject(with: Data(json)) as? [String: Any]) ?? [:]
+        return columns.map { column -> String in
+            switch object[column] {
+            case nil, is NSNull: return ""
+            case let text as String: return self.escape(text)
+            case let number as NSNumber: return number.stringValue
+            case let nested?:
+                let data = (try? JSONSerialization.data(withJSONObject: nested, options: [.sortedKeys])) ?? Data()
+                return self.escape(String(decoding: data, as: UTF8.self))
+            }
+        }.joined(separator: ",")
+    }
+
+    static func escape(_ text: String) -> String {
+        guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+        return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

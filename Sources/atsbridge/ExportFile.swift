@@ -1,0 +1,74 @@
+import Foundation
+
+/// The file an export writes, and its resume point (`FILE.resume`): the cursor of the next page
+/// and the file's length when it was saved. A resumed export cuts the file back to that length
+/// (dropping a page that was half-written) and continues from the cursor.
+struct ExportFile {
+    private struct State: Codable {
+        var model: String
+        var format: String
+        var cursor: String?
+        var bytes: UInt64
+        var records: Int
+    }
+
+    private let handle: FileHandle
+    private let statePath: String
+    private var state: State
+    /// Whether the export starts from the beginning.
+    let isFresh: Bool
+
+    var cursor: String? { self.state.cursor }
+    var records: Int { self.state.records }
+
+    init(path: String, model: String, format: String, resume: Bool) throws {
+        self.statePath = path + ".resume"
+        if resume {
+            guard let data = FileManager.default.contents(atPath: self.statePath),
+                let saved = try? JSONDecoder().decode(State.self, from: data)
+            else {
+                throw CLIFailure.usage("nothing to resume: \(self.statePath) is missing; run the export without --resume")
+            }
+            guard saved.model == model, saved.format == format else {
+                throw CLIFailure.usage("\(path) is an export of \(saved.model) as \(saved.format); resume with those")
+            }
+            guard let handle = FileHandle(forUpdatingAtPath: path) else {
+                throw CLIFailure.io("\(path) cannot be opened to resume")
+            }
+            try handle.truncate(atOffset: saved.bytes)
+            try handle.seekToEnd()
+            self.handle = handle
+            self.state = saved
+            self.isFresh = false
+        } else {
+            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
+            else {
+                throw CLIFailure.io("\(path) cannot be written")
+            }
+            self.handle = handle
+            self.state = State(model: model, format: format, cursor: nil, bytes: 0, records: 0)
+            self.isFresh = true
+        }
+    }
+
+    /// Appends a page's bytes, then records the resume point after it.
+    mutating func append(_ bytes: [UInt8], cursor: String?, records: Int) throws {
+        do {
+            try self.handle.write(contentsOf: bytes)
+            self.state.bytes += UInt64(bytes.count)
+            self.state.records += records
+            self.state.cursor = cursor
+            let data = try JSONEncoder().encode(self.state)
+            try data.write(to: URL(fileURLWithPath: self.statePath), options: .atomic)
+        } catch {
+            throw CLIFailure.io("writing the export failed: \(error.localizedDescription)")
+        }
+    }
+
+    /// The export finished: flush and forget the resume point.
+    func complete() throws {
+        try? self.handle.synchronize()
+        try? self.handle.close()
+        try? FileManager.default.removeItem(atPath: self.statePath)
+    }
+}

@@ -1,0 +1,187 @@
+import ATSBridgeApp
+import ATSBridgeClient
+import ATSBridgeCore
+import ATSBridgeProto
+import ArgumentParser
+import Foundation
+
+/// `atsbridge integrations …`: connected RECRU accounts (admin key).
+struct IntegrationsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "integrations",
+        abstract: "Connect, list, show, pause, resume and remove RECRU integrations (admin key).",
+        discussion: """
+            Examples:
+              atsbridge integrations add --tenant-url https://acme.recru.eu --login api@acme.eu --password-stdin
+              atsbridge integrations list --format table
+              atsbridge integrations show int_7Yc… --format json
+              atsbridge integrations pause int_7Yc…
+              atsbridge integrations rm int_7Yc… --yes
+            """,
+        subcommands: [Add.self, List.self, Show.self, Pause.self, Resume.self, Remove.self]
+    )
+
+    static let columns = ["id", "name", "status", "setup_status", "tenant_url", "last_sync_finished_at"]
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Connect a RECRU account: the credentials are checked by a login and stored encrypted.",
+            discussion: """
+                The password is read from --password-stdin or $ATSBRIDGE_RECRU_PASSWORD, never from a flag.
+
+                Examples:
+                  printf '%s' "$PW" | atsbridge integrations add --tenant-url https://acme.recru.eu --login api@acme.eu --password-stdin
+                """
+        )
+        @OptionGroup var client: ClientOptions
+        @Option(help: "The RECRU tenant's URL, e.g. https://acme.recru.eu.") var tenantUrl: String
+        @Option(help: "The RECRU API user's login.") var login: String
+        @Flag(help: "Read the password from standard input.") var passwordStdin = false
+        @Option(help: "A display name.") var name: String?
+        @Option(help: "Interval between syncs, e.g. 3h.") var syncInterval: String?
+        @Flag(help: "Mirror only candidates and applications created through ATSBridge.")
+        var syncOnlyCreatedApplications = false
+        @Option(help: "table, json or ndjson.") var format = OutputFormat.table
+
+        func run() async throws {
+            try await CLIFailure.run {
+                let password: String
+                if self.passwordStdin {
+                    let data = FileHandle.standardInput.readDataToEndOfFile().prefix(4096)
+                    password = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+                } else if let fromEnvironment = ProcessInfo.processInfo.environment["ATSBRIDGE_RECRU_PASSWORD"] {
+                    password = fromEnvironment
+                } else {
+                    throw CLIFailure.usage("give the password with --password-stdin or ATSBRIDGE_RECRU_PASSWORD")
+                }
+                var settings = IntegrationSettings()
+                if self.syncOnlyCreatedApplications { settings.syncOnlyCreatedApplications = true }
+                if let interval = self.syncInterval {
+                    do {
+                        settings.syncIntervalMs = try ServeConfiguration.duration(interval, field: "--sync-interval")
+                            .milliseconds
+                    } catch let error as ATSBridgeError {
+                        throw CLIFailure.usage(error.message)
+                    }
+                }
+                let request = CreateIntegrationRequest(
+                    name: self.name,
+                    tenantURL: self.tenantUrl,
+                    login: self.login,
+                    password: password,
+                    settings: settings
+                )
+                let created = try await self.client.withClient { client, options in
+                    try await client.unary(AdminService.createIntegration, request, options: options)
+                }
+                self.format.print([created], columns: IntegrationsCommand.columns)
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List integrations with their status.")
+        @OptionGroup var client: ClientOptions
+        @Option(help: "table, json or ndjson.") var format = OutputFormat.table
+
+        func run() async throws {
+            try await CLIFailure.run {
+                let list = try await self.client.withClient { client, options in
+                    try await client.unary(AdminService.listIntegrations, ListIntegrationsRequest(), options: options)
+                }
+                self.format.print(list.integrations, columns: IntegrationsCommand.columns)
+            }
+        }
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show an integration and its latest syncs.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The integration id.") var id: String
+        @Option(help: "table, json or ndjson.") var format = OutputFormat.table
+
+        func run() async throws {
+            try await CLIFailure.run {
+                let status = try await self.client.withClient { client, options in
+                    try await client.unary(
+                        AdminService.getSyncStatus,
+                        SyncStatusRequest(integrationID: self.id, limit: 10),
+                        options: options
+                    )
+                }
+                if self.format == .table {
+                    self.format.print(status.integration.map { [$0] } ?? [], columns: IntegrationsCommand.columns)
+                    Terminal.line("")
+                    self.format.print(status.runs, columns: SyncCommand.columns)
+                } else {
+                    self.format.print([status], columns: [])
+                }
+            }
+        }
+    }
+
+    struct Pause: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Pause an integration: no syncs until resumed.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The integration id.") var id: String
+
+        func run() async throws {
+            try await change(self.client, AdminService.pauseIntegration, self.id)
+        }
+    }
+
+    struct Resume: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Resume a paused (or INVALID) integration.")
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The integration id.") var id: String
+
+        func run() async throws {
+            try await change(self.client, AdminService.resumeIntegration, self.id)
+        }
+    }
+
+    struct Remove: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "rm",
+            abstract: "Remove an integration and all its mirrored data."
+        )
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The integration id.") var id: String
+        @Flag(help: "Confirm: this deletes every record of the integration.") var yes = false
+
+        func run() async throws {
+            try await CLIFailure.run {
+                guard self.yes else { throw CLIFailure.usage("removing deletes all the integration's data; add --yes") }
+                let response = try await self.client.withClient { client, options in
+                    try await client.unary(
+                        AdminService.deleteIntegration,
+                        IntegrationRequest(integrationID: self.id),
+                        options: options
+                    )
+                }
+                Terminal.line("removed \(self.id) and \(response.deletedRecords ?? 0) records")
+            }
+        }
+    }
+
+    static func change(
+        _ options: ClientOptions,
+        _ method: MethodDescriptor<IntegrationRequest, Integration>,
+        _ id: String
+    ) async throws {
+        try await CLIFailure.run {
+            let integration = try await options.withClient { client, callOptions in
+                try await client.unary(method, IntegrationRequest(integrationID: id), options: callOptions)
+            }
+            OutputFormat.table.print([integration], columns: Self.columns)
+        }
+    }
+}
+
+private func change(
+    _ options: ClientOptions,
+    _ method: MethodDescriptor<IntegrationRequest, Integration>,
+    _ id: String
+) async throws {
+    try await IntegrationsCommand.change(options, method, id)
+}
