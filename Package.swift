@@ -101,7 +101,9 @@ let package = Package(
         // API: the services (read, health; write and admin later) registered on the router.
         .target(
             name: "ATSBridgeAPI",
-            dependencies: ["ATSBridgeRPC", "ATSBridgeSync", "ATSBridgeRECRU", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "ATSBridgeRPC", "ATSBridgeSync", "ATSBridgeRECRU", .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // Store: the SQLite backend, the embedded default.
@@ -243,7 +245,12 @@ let package = Package(
         ),
         .testTarget(
             name: "atsbridgeTests",
-            dependencies: ["atsbridge"],
+            dependencies: [
+                "atsbridge", "ATSBridgeProto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# The main job: installs what is missing, builds and runs `atsbridge`.
-# Grows into `atsbridge serve --demo` (the demo server on SQLite and the RECRU sandbox).
+# The main job: installs what is missing, builds, and runs the demo server
+# (`atsbridge serve --demo`: SQLite and the embedded RECRU sandbox with seeded data).
 #
-#   scripts/run-demo.sh [atsbridge arguments]
+#   scripts/run-demo.sh                      # the demo on 127.0.0.1:7420
+#   scripts/run-demo.sh --listen 127.0.0.1:0 --data-dir /tmp/demo --demo-api-key my-key-0123456789
+#
+# Arguments are passed to `atsbridge serve --demo`. Stop it with Ctrl-C (graceful shutdown).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 scripts/install-deps.sh
 swift build -c release --product atsbridge
-exec .build/release/atsbridge "$@"
+exec .build/release/atsbridge serve --demo "$@"

@@ -56,7 +56,11 @@ public struct ChangesService: Sendable {
         let models = Set(request.models)
         while true {
             try Task.checkCancellation()
-            let entries = try await self.store.changes(integrationID: integrationID, after: after, limit: self.batchSize)
+            let entries = try await self.store.changes(
+                integrationID: integrationID,
+                after: after,
+                limit: self.batchSize
+            )
             guard let last = entries.last else {
                 try await Task.sleep(for: self.pollInterval)
                 continue

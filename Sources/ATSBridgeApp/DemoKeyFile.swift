@@ -20,7 +20,11 @@ enum DemoKeyFile {
             else { throw CocoaError(.fileWriteUnknown) }
             return key
         } catch {
-            throw ATSBridgeError(.storeUnavailable, "the demo's data directory \(directory) cannot be written", cause: error)
+            throw ATSBridgeError(
+                .storeUnavailable,
+                "the demo's data directory \(directory) cannot be written",
+                cause: error
+            )
         }
     }
 }

@@ -1,4 +1,5 @@
 import ATSBridgeCore
+import ATSBridgeSandbox
 import CoreMetrics
 import Logging
 import NIOCore
@@ -35,14 +36,7 @@ final class MetricsHTTPServer: Service, Sendable {
     func run() async throws {
         let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
         do {
-            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: self.listen.host, port: self.listen.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        return try NIOAsyncChannel(wrappingChannelSynchronously: channel)
-                    }
-                }
+            server = try await HTTP1Listener.bind(host: self.listen.host, port: self.listen.port)
         } catch {
             self.boundPort.announce(.failure(error))
             throw ATSBridgeError(.unavailable, "the metrics endpoint cannot listen on \(self.listen)", cause: error)

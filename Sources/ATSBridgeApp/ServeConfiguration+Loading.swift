@@ -24,7 +24,9 @@ extension ServeConfiguration {
     ) throws -> ServeConfiguration {
         var configuration = ServeConfiguration()
         if let file {
-            for (key, value) in try self.read(file: file) { try configuration.set(key, value, source: "config file \(file)") }
+            for (key, value) in try self.read(file: file) {
+                try configuration.set(key, value, source: "config file \(file)")
+            }
         }
         for key in self.keys {
             if let value = environment["ATSBRIDGE_" + key.uppercased()] {
@@ -47,7 +49,9 @@ extension ServeConfiguration {
             case "listen": self.listen = try HostPort(parsing: value, field: "listen")
             case "store": self.store = try StoreLocation(parsing: value)
             case "api_keys":
-                self.apiKeys = try value.split(separator: ",").map { try Self.apiKey(String($0).trimmingCharacters(in: .whitespaces)) }
+                self.apiKeys = try value.split(separator: ",").map {
+                    try Self.apiKey(String($0).trimmingCharacters(in: .whitespaces))
+                }
             case "credential_key":
                 _ = try CredentialVault(encodedKey: value)
                 self.credentialKey = value
@@ -60,7 +64,9 @@ extension ServeConfiguration {
                 self.maxStreamsPerConnection = try Self.positive(value, field: "max_streams_per_connection")
             case "max_message_bytes":
                 self.maxMessageBytes = try Self.positive(value, field: "max_message_bytes")
-                guard self.maxMessageBytes >= 64 << 10 else { throw invalid("max_message_bytes must be at least 65536") }
+                guard self.maxMessageBytes >= 64 << 10 else {
+                    throw invalid("max_message_bytes must be at least 65536")
+                }
             case "metrics_listen":
                 self.metricsListen = value == "off" ? nil : try HostPort(parsing: value, field: "metrics_listen")
             case "log_level":

@@ -61,7 +61,9 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// `HOST:PORT`.
-    public var description: String { self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)" }
+    public var description: String {
+        self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)"
+    }
 }
 
 /// Where the store lives.

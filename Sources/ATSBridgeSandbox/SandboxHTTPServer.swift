@@ -37,16 +37,7 @@ public final class SandboxHTTPServer: Service, Sendable {
     public func run() async throws {
         let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
         do {
-            server = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .bind(host: self.host, port: self.port) { channel in
-                    channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.configureHTTPServerPipeline()
-                        return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                            wrappingChannelSynchronously: channel
-                        )
-                    }
-                }
+            server = try await HTTP1Listener.bind(host: self.host, port: self.port)
         } catch {
             self.boundPort.announce(.failure(error))
             throw error

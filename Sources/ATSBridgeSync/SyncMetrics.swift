@@ -9,8 +9,11 @@ import CoreMetrics
 enum SyncMetrics {
     static func runFinished(_ run: SyncRun) {
         let type = run.type?.name ?? "UNSPECIFIED"
-        Counter(label: "atsbridge_sync_runs_total", dimensions: [("type", type), ("state", run.state?.name ?? "UNKNOWN")])
-            .increment()
+        Counter(
+            label: "atsbridge_sync_runs_total",
+            dimensions: [("type", type), ("state", run.state?.name ?? "UNKNOWN")]
+        )
+        .increment()
         if let started = run.startedAt, let finished = run.finishedAt {
             Timer(label: "atsbridge_sync_duration_seconds", dimensions: [("type", type)])
                 .recordMilliseconds(finished - started)

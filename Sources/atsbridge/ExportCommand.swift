@@ -50,11 +50,20 @@ struct ExportCommand: AsyncParsableCommand {
             let written = try await self.client.withClient(needsIntegration: true) { client, options in
                 var streaming = options
                 streaming.timeout = nil
-                return try await CLIModels.visit(self.model, Exporter(command: self, client: client, options: streaming))
+                return try await CLIModels.visit(
+                    self.model,
+                    Exporter(command: self, client: client, options: streaming)
+                )
             }
             let seconds = Double((ContinuousClock.now - started) / .milliseconds(1)) / 1000
             Terminal.error(
-                String(format: "exported %d records to %@ in %.1f s (%.0f records/s)", written, self.out, seconds, Double(written) / max(seconds, 0.001))
+                String(
+                    format: "exported %d records to %@ in %.1f s (%.0f records/s)",
+                    written,
+                    self.out,
+                    seconds,
+                    Double(written) / max(seconds, 0.001)
+                )
             )
         }
     }
@@ -65,7 +74,12 @@ struct ExportCommand: AsyncParsableCommand {
         let options: CallOptions
 
         func visit<M: CLIModel>(_ model: M.Type) async throws -> Int {
-            var file = try ExportFile(path: self.command.out, model: self.command.model, format: self.command.format.rawValue, resume: self.command.resume)
+            var file = try ExportFile(
+                path: self.command.out,
+                model: self.command.model,
+                format: self.command.format.rawValue,
+                resume: self.command.resume
+            )
             if file.isFresh, self.command.format == .csv {
                 try file.append(Array((CSV.header(M.Page.Item.jsonFieldNames) + "\n").utf8), cursor: nil, records: 0)
             }
@@ -80,7 +94,11 @@ struct ExportCommand: AsyncParsableCommand {
             var buffer: [UInt8] = []
             switch self.command.format {
             case .protobuf:
-                let raw = MethodDescriptor<M.Request, RawPage>(service: M.list.service, method: M.list.method, kind: .serverStreaming)
+                let raw = MethodDescriptor<M.Request, RawPage>(
+                    service: M.list.service,
+                    method: M.list.method,
+                    kind: .serverStreaming
+                )
                 for try await page in self.client.serverStreaming(raw, request, options: self.options) {
                     buffer.removeAll(keepingCapacity: true)
                     for item in page.items {
@@ -98,7 +116,9 @@ struct ExportCommand: AsyncParsableCommand {
                             buffer += item.jsonBytes()
                             buffer.append(0x0A)
                         } else {
-                            buffer += Array((CSV.row(item.jsonBytes(), columns: M.Page.Item.jsonFieldNames) + "\n").utf8)
+                            buffer += Array(
+                                (CSV.row(item.jsonBytes(), columns: M.Page.Item.jsonFieldNames) + "\n").utf8
+                            )
                         }
                     }
                     try file.append(buffer, cursor: page.nextCursor, records: page.items.count)

@@ -27,7 +27,9 @@ struct ExportFile {
             guard let data = FileManager.default.contents(atPath: self.statePath),
                 let saved = try? JSONDecoder().decode(State.self, from: data)
             else {
-                throw CLIFailure.usage("nothing to resume: \(self.statePath) is missing; run the export without --resume")
+                throw CLIFailure.usage(
+                    "nothing to resume: \(self.statePath) is missing; run the export without --resume"
+                )
             }
             guard saved.model == model, saved.format == format else {
                 throw CLIFailure.usage("\(path) is an export of \(saved.model) as \(saved.format); resume with those")
@@ -41,7 +43,8 @@ struct ExportFile {
             self.state = saved
             self.isFresh = false
         } else {
-            guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path)
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                let handle = FileHandle(forWritingAtPath: path)
             else {
                 throw CLIFailure.io("\(path) cannot be written")
             }

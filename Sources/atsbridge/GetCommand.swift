@@ -23,7 +23,8 @@ struct GetCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
     @Argument(help: "The model, e.g. candidates.") var model: String
     @Option(help: "Only these ATSBridge ids (repeatable).") var id: [String] = []
-    @Option(help: "Only records changed (or whose nested data changed) after this ISO-8601 time.") var updatedAfter: String?
+    @Option(help: "Only records changed (or whose nested data changed) after this ISO-8601 time.") var updatedAfter:
+        String?
     @Flag(help: "Include records deleted in RECRU.") var includeDeleted = false
     @Option(help: "Candidates: only those with this email address.") var email: String?
     @Option(help: "Jobs: only those whose name contains this text.") var nameContains: String?
@@ -63,7 +64,11 @@ struct GetCommand: AsyncParsableCommand {
 
         func visit<M: CLIModel>(_ model: M.Type) async throws {
             if self.command.id.count == 1, self.command.updatedAfter == nil {
-                let record = try await self.client.unary(M.get, GetRequest(id: self.command.id[0]), options: self.options)
+                let record = try await self.client.unary(
+                    M.get,
+                    GetRequest(id: self.command.id[0]),
+                    options: self.options
+                )
                 self.command.format.print([record], columns: M.columns)
                 return
             }

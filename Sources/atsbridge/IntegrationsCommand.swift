@@ -17,8 +17,9 @@ struct IntegrationsCommand: AsyncParsableCommand {
               atsbridge integrations show int_7Yc… --format json
               atsbridge integrations pause int_7Yc…
               atsbridge integrations rm int_7Yc… --yes
+              atsbridge integrations coverage demo
             """,
-        subcommands: [Add.self, List.self, Show.self, Pause.self, Resume.self, Remove.self]
+        subcommands: [Add.self, List.self, Show.self, Pause.self, Resume.self, Remove.self, Coverage.self]
     )
 
     static let columns = ["id", "name", "status", "setup_status", "tenant_url", "last_sync_finished_at"]
@@ -160,6 +161,27 @@ struct IntegrationsCommand: AsyncParsableCommand {
                     )
                 }
                 Terminal.line("removed \(self.id) and \(response.deletedRecords ?? 0) records")
+            }
+        }
+    }
+
+    struct Coverage: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show what ATSBridge reads and writes for the integration, field by field."
+        )
+        @OptionGroup var client: ClientOptions
+        @Argument(help: "The integration id.") var id: String
+
+        func run() async throws {
+            try await CLIFailure.run {
+                let coverage = try await self.client.withClient { client, options in
+                    try await client.unary(
+                        AdminService.getCoverage,
+                        IntegrationRequest(integrationID: self.id),
+                        options: options
+                    )
+                }
+                OutputFormat.json.print([coverage], columns: [])
             }
         }
     }

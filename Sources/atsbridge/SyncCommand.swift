@@ -17,7 +17,9 @@ struct SyncCommand: AsyncParsableCommand {
             """
     )
 
-    static let columns = ["id", "type", "state", "started_at", "finished_at", "created", "updated", "deleted", "error_code"]
+    static let columns = [
+        "id", "type", "state", "started_at", "finished_at", "created", "updated", "deleted", "error_code",
+    ]
 
     @OptionGroup var client: ClientOptions
     @Flag(help: "Run a FULL sync (re-list everything, tombstone what disappeared).") var full = false

@@ -33,7 +33,9 @@ struct WatchCommand: AsyncParsableCommand {
         try await CLIFailure.run {
             let models = try self.model.map { name -> Model in
                 guard let model = Self.models[name] else {
-                    throw CLIFailure.usage("unknown model '\(name)'; one of: \(CLIModels.names.joined(separator: ", "))")
+                    throw CLIFailure.usage(
+                        "unknown model '\(name)'; one of: \(CLIModels.names.joined(separator: ", "))"
+                    )
                 }
                 return model
             }

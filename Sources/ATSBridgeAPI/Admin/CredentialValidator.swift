@@ -26,7 +26,12 @@ public struct RECRULoginValidator: CredentialValidator {
         tuning.retry.maxAttempts = min(tuning.retry.maxAttempts, 3)
         tuning.requestTimeout = min(tuning.requestTimeout, .seconds(15))
         let client = RECRUClient(
-            configuration: RECRUClientConfiguration(baseURL: tenantURL, login: login, password: password, tuning: tuning),
+            configuration: RECRUClientConfiguration(
+                baseURL: tenantURL,
+                login: login,
+                password: password,
+                tuning: tuning
+            ),
             logger: self.logger
         )
         _ = try await client.call("UserService.getList", ["page": 1, "limit": 1])

@@ -14,7 +14,9 @@ enum RECRUCoverage {
                     "experience_level", "salary_amount", "opened_at", "closed_at", "remote_updated_at", "remote_data",
                     "stages", "hiring_team",
                 ],
-                unsupported: ["job_code", "confidential", "weekly_hours", "salary_currency", "salary_period", "remote_created_at"]
+                unsupported: [
+                    "job_code", "confidential", "weekly_hours", "salary_currency", "salary_period", "remote_created_at",
+                ]
             ),
             model(
                 .candidate,

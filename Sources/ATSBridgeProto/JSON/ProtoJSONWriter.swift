@@ -146,26 +146,21 @@ public struct ProtoJSONWriter: Sendable {
     }
 }
 
-/// ISO-8601 UTC times from epoch milliseconds, without Foundation (civil-from-days).
-enum ISOTimestamp {
-    static func append(_ milliseconds: Int64, to out: inout [UInt8]) {
-        let (seconds, millis) = milliseconds.quotientAndRemainder(dividingBy: 1000)
-        let adjusted = millis < 0 ? (seconds - 1, millis + 1000) : (seconds, millis)
-        let (days, secondOfDay) = adjusted.0.quotientAndRemainder(dividingBy: 86_400)
-        let (day, second) = secondOfDay < 0 ? (days - 1, secondOfDay + 86_400) : (days, secondOfDay)
-        // Howard Hinnant's days_from_civil inverse.
-        let z = day + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+/// ISO-8601 UTC times from epoch milliseconds, without Foundation: `2026-11-29T12:29:55.197Z`,
+/// or without the fraction. Shared by the JSON output and RECRU date handling.
+public enum ISOTimestamp {
+    /// Appends the time; `fractionalSeconds` adds `.mmm`.
+    public static func append(_ milliseconds: Int64, fractionalSeconds: Bool = true, to out: inout [UInt8]) {
+        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
+        let millis = milliseconds - seconds * 1000
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let second = seconds - days * 86_400
+        let (y, m, d) = self.civil(fromDays: days)
         func digits(_ value: Int64, _ count: Int) {
-            var text = Array(String(value).utf8)
-            while text.count < count { text.insert(UInt8(ascii: "0"), at: 0) }
+            let text = Array(String(value).utf8)
+            if text.count < count {
+                out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count - text.count))
+            }
             out.append(contentsOf: text)
         }
         digits(y, 4)
@@ -179,9 +174,24 @@ enum ISOTimestamp {
         digits(second % 3600 / 60, 2)
         out.append(UInt8(ascii: ":"))
         digits(second % 60, 2)
-        out.append(UInt8(ascii: "."))
-        digits(adjusted.1, 3)
+        if fractionalSeconds {
+            out.append(UInt8(ascii: "."))
+            digits(millis, 3)
+        }
         out.append(UInt8(ascii: "Z"))
+    }
+
+    /// Year, month and day of a day number since 1970-01-01 (Howard Hinnant's civil_from_days).
+    public static func civil(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
 
@@ -194,7 +204,8 @@ enum Base64 {
         while index + 3 <= data.count {
             let n = Int(data[index]) << 16 | Int(data[index + 1]) << 8 | Int(data[index + 2])
             out.append(contentsOf: [
-                self.alphabet[n >> 18 & 63], self.alphabet[n >> 12 & 63], self.alphabet[n >> 6 & 63], self.alphabet[n & 63],
+                self.alphabet[n >> 18 & 63], self.alphabet[n >> 12 & 63], self.alphabet[n >> 6 & 63],
+                self.alphabet[n & 63],
             ])
             index += 3
         }

@@ -12,7 +12,9 @@ enum RPCMetrics {
         Counter(label: "atsbridge_rpc_calls_total", dimensions: [("method", method), ("code", code.rawValue)])
             .increment()
         Timer(label: "atsbridge_rpc_call_duration_seconds", dimensions: [("method", method)])
-            .recordNanoseconds(duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(
+                duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+            )
     }
 
     static func messageSent(method: String, bytes: Int) {

@@ -53,7 +53,9 @@ struct ClientOptions: ParsableArguments {
         -> T
     {
         let address = try self.address()
-        let integration = needsIntegration ? try self.integrationID() : (self.integration ?? self.environment["ATSBRIDGE_INTEGRATION"])
+        let integration =
+            needsIntegration
+            ? try self.integrationID() : (self.integration ?? self.environment["ATSBRIDGE_INTEGRATION"])
         let key = self.apiKey ?? self.environment["ATSBRIDGE_API_KEY"]
         let configuration = RPCClientConfiguration(
             host: address.host,

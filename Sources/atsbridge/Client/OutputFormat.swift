@@ -23,7 +23,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
             Terminal.out(out)
         case .table:
             let rows = records.map { record in
-                let object = (try? JSONSerialization.jsonObject(with: Data(record.jsonBytes())) as? [String: Any]) ?? [:]
+                let object =
+                    (try? JSONSerialization.jsonObject(with: Data(record.jsonBytes())) as? [String: Any]) ?? [:]
                 return columns.map { Self.cell(object[$0]) }
             }
             Terminal.out(Array(Self.table(header: columns, rows: rows).utf8))
@@ -50,7 +51,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
         case let string as String: text = string
         case let number as NSNumber: text = number.stringValue
         case let other?:
-            text = (try? JSONSerialization.data(withJSONObject: other)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            text =
+                (try? JSONSerialization.data(withJSONObject: other)).map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
         return text.count > 40 ? String(text.prefix(39)) + "…" : text
     }

@@ -1,0 +1,165 @@
+import Foundation
+import Synchronization
+
+/// The `atsbridge` executable built beside the tests, run as a real process.
+enum CLIProcess {
+    static let executable = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        .appendingPathComponent("atsbridge")
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the CLI to completion (with a deadline) and collects its output.
+    static func run(
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        stdin: String? = nil,
+        timeout: Duration = .seconds(60)
+    ) async throws -> Result {
+        let process = Running(arguments, environment: environment, stdin: stdin)
+        try process.start()
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning {
+            if ContinuousClock.now > deadline {
+                process.signal(SIGKILL)
+                throw CLITimeout(arguments: arguments)
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return Result(status: process.status, stdout: process.stdout, stderr: process.stderr)
+    }
+
+    /// A started process whose output is collected as it comes.
+    final class Running: Sendable {
+        private let process: Process
+        private let out = OutputBuffer()
+        private let err = OutputBuffer()
+        private let input: String?
+
+        init(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) {
+            self.process = Process()
+            self.process.executableURL = CLIProcess.executable
+            self.process.arguments = arguments
+            var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ATSBRIDGE_") }
+            env.merge(environment) { $1 }
+            self.process.environment = env
+            self.input = stdin
+        }
+
+        func start() throws {
+            let outPipe = Pipe()
+            let errPipe = Pipe()
+            let inPipe = Pipe()
+            self.process.standardOutput = outPipe
+            self.process.standardError = errPipe
+            self.process.standardInput = inPipe
+            let out = self.out
+            let err = self.err
+            outPipe.fileHandleForReading.readabilityHandler = { handle in out.append(handle.availableData) }
+            errPipe.fileHandleForReading.readabilityHandler = { handle in err.append(handle.availableData) }
+            try self.process.run()
+            if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
+            try? inPipe.fileHandleForWriting.close()
+        }
+
+        var isRunning: Bool { self.process.isRunning }
+        var status: Int32 { self.process.terminationStatus }
+        var pid: Int32 { self.process.processIdentifier }
+        var stdout: String { self.out.text }
+        var stderr: String { self.err.text }
+
+        func signal(_ signal: Int32) {
+            if self.process.isRunning { kill(self.process.processIdentifier, signal) }
+        }
+
+        /// Waits until the process has exited.
+        func waitForExit(timeout: Duration = .seconds(30)) async throws {
+            let deadline = ContinuousClock.now + timeout
+            while self.process.isRunning {
+                guard ContinuousClock.now < deadline else { throw CLITimeout(arguments: self.process.arguments ?? []) }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+
+        /// Waits until stdout contains `text`, or the process exits.
+        func waitForOutput(_ text: String, timeout: Duration = .seconds(120)) async throws {
+            let deadline = ContinuousClock.now + timeout
+            while !self.stdout.contains(text) {
+                guard self.process.isRunning, ContinuousClock.now < deadline else {
+                    throw CLITimeout(arguments: (self.process.arguments ?? []) + ["waiting for: \(text)", self.stderr])
+                }
+                try await Task.sleep(for: .milliseconds(20))
+            }
+        }
+    }
+}
+
+/// Output collected from a pipe.
+final class OutputBuffer: Sendable {
+    private let data = Mutex(Data())
+
+    func append(_ more: Data) { self.data.withLock { $0.append(more) } }
+
+    var text: String { String(decoding: self.data.withLock { $0 }, as: UTF8.self) }
+}
+
+struct CLITimeout: Error, CustomStringConvertible {
+    var arguments: [String]
+    var description: String { "atsbridge \(self.arguments.joined(separator: " ")) timed out" }
+}
+
+/// `atsbridge serve --demo` on free ports in its own data directory, stopped with SIGTERM.
+final class DemoServer: Sendable {
+    let process: CLIProcess.Running
+    let directory: String
+    let key = "test-demo-key-0123456789"
+    private let banner = Mutex("")
+
+    init(directory: String? = nil, extra: [String] = []) {
+        self.directory =
+            directory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID())").path
+        self.process = CLIProcess.Running(
+            [
+                "serve", "--demo", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--data-dir",
+                self.directory, "--demo-api-key", self.key, "--log-level", "warning",
+            ] + extra
+        )
+    }
+
+    /// Starts the server and waits for its banner.
+    func start() async throws {
+        try self.process.start()
+        try await self.process.waitForOutput("API key:")
+        self.banner.withLock { $0 = self.process.stdout }
+    }
+
+    /// `HOST:PORT` of the RPC server, from the banner.
+    var server: String { self.field(after: "listening on ") }
+    /// The sandbox's URL, from the banner.
+    var sandboxURL: String {
+        self.field(after: "RECRU sandbox at ").trimmingCharacters(in: CharacterSet(charactersIn: ":"))
+    }
+
+    /// The metrics URL, from the banner.
+    var metricsURL: String { self.field(after: "metrics: ") }
+
+    /// The environment the client commands need.
+    var environment: [String: String] {
+        ["ATSBRIDGE_SERVER": self.server, "ATSBRIDGE_API_KEY": self.key, "ATSBRIDGE_INTEGRATION": "demo"]
+    }
+
+    func stop() async throws {
+        self.process.signal(SIGTERM)
+        try await self.process.waitForExit()
+    }
+
+    private func field(after prefix: String) -> String {
+        let text = self.banner.withLock { $0 }
+        guard let range = text.range(of: prefix) else { return "" }
+        return String(text[range.upperBound...].prefix { !$0.isWhitespace })
+    }
+}

@@ -1,0 +1,388 @@
+import ATSBridgeProto
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+
+/// `atsbridge serve --demo` as a real process, and every CLI command against it over real
+/// sockets.
+@Suite(.serialized) struct ServeEndToEndTests {
+    private func lines(_ text: String) -> [String] {
+        text.split(separator: "\n").map(String.init)
+    }
+
+    private func json(_ line: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test func theDemoServesEveryCommand() async throws {
+        let demo = DemoServer()
+        try await demo.start()
+        defer { demo.process.signal(SIGTERM) }
+        #expect(demo.process.stdout.contains("60 candidates"))
+        let env = demo.environment
+
+        let ping = try await CLIProcess.run(["ping"], environment: env)
+        #expect(ping.status == 0)
+        #expect(ping.stdout.contains("pong from \(demo.server)"))
+
+        let candidates = try await CLIProcess.run(
+            ["get", "candidates", "--format", "ndjson", "--limit", "1000"],
+            environment: env
+        )
+        #expect(candidates.status == 0, "\(candidates.stderr)")
+        let records = try self.lines(candidates.stdout).map(self.json)
+        #expect(records.count == 60)
+        let first = try #require(records.first)
+        #expect(first["id"] is String && first["email_addresses"] is [Any] && first["first_name"] != nil)
+        #expect((first["changed_at"] as? String)?.hasSuffix("Z") == true)
+
+        let id = try #require(first["id"] as? String)
+        let one = try await CLIProcess.run(["get", "candidates", "--id", id, "--format", "json"], environment: env)
+        let array = try #require(try JSONSerialization.jsonObject(with: Data(one.stdout.utf8)) as? [[String: Any]])
+        #expect(array.first?["id"] as? String == id)
+
+        let table = try await CLIProcess.run(["get", "jobs", "--format", "table"], environment: env)
+        #expect(self.lines(table.stdout).first?.hasPrefix("ID") == true)
+        #expect(self.lines(table.stdout).count == 13)
+
+        let list = try await CLIProcess.run(["integrations", "list", "--format", "ndjson"], environment: env)
+        let integration = try self.json(try #require(self.lines(list.stdout).first))
+        #expect(integration["id"] as? String == "demo")
+        #expect(integration["status"] as? String == "ACTIVE")
+        #expect(integration["setup_status"] as? String == "COMPLETED")
+
+        let show = try await CLIProcess.run(["integrations", "show", "demo"], environment: env)
+        #expect(show.status == 0 && show.stdout.contains("SUCCEEDED"))
+
+        let sync = try await CLIProcess.run(["sync", "--full", "--wait", "--format", "ndjson"], environment: env)
+        #expect(sync.status == 0, "\(sync.stderr)")
+        let run = try self.json(sync.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(run["state"] as? String == "SUCCEEDED" && run["type"] as? String == "FULL")
+
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let ndjson = directory.appendingPathComponent("c.ndjson").path
+        let exported = try await CLIProcess.run(["export", "candidates", "--out", ndjson], environment: env)
+        #expect(exported.status == 0 && exported.stderr.contains("exported 60 records"))
+        #expect(self.lines(try String(contentsOfFile: ndjson, encoding: .utf8)).count == 60)
+        #expect(!FileManager.default.fileExists(atPath: ndjson + ".resume"))
+
+        let protobuf = directory.appendingPathComponent("c.pb").path
+        #expect(
+            try await CLIProcess.run(
+                ["export", "candidates", "--out", protobuf, "--format", "protobuf"],
+                environment: env
+            ).status == 0
+        )
+        let decoded = try Self.delimited(try Data(contentsOf: URL(fileURLWithPath: protobuf))).map {
+            try Candidate(decoding: $0)
+        }
+        #expect(Set(decoded.map(\.id)) == Set(records.compactMap { $0["id"] as? String }))
+
+        let csv = directory.appendingPathComponent("a.csv").path
+        #expect(
+            try await CLIProcess.run(["export", "applications", "--out", csv, "--format", "csv"], environment: env)
+                .status == 0
+        )
+        let csvLines = self.lines(try String(contentsOfFile: csv, encoding: .utf8))
+        #expect(csvLines.first?.hasPrefix("id,remote_id,changed_at") == true)
+
+        let watch = try await CLIProcess.run(["watch", "--from", "0", "--count", "1"], environment: env)
+        let event = try self.json(watch.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(event["kind"] as? String == "CREATED" && (event["ids"] as? [Any])?.isEmpty == false)
+
+        let unknown = try await CLIProcess.run(["get", "nonsense"], environment: env)
+        #expect(unknown.status == 64 && unknown.stderr.contains("unknown model"))
+        let missing = try await CLIProcess.run(["get", "candidates", "--id", "nope"], environment: env)
+        #expect(missing.status == 66 && missing.stderr.contains("NOT_FOUND"))
+        var badKey = env
+        badKey["ATSBRIDGE_API_KEY"] = "not-a-key-0123456789"
+        let denied = try await CLIProcess.run(["get", "candidates"], environment: badKey)
+        #expect(denied.status == 77 && denied.stderr.contains("UNAUTHENTICATED"))
+        let metrics = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: demo.metricsURL),
+            timeout: .seconds(10)
+        )
+        let text = String(buffer: try await metrics.body.collect(upTo: 4 << 20))
+        #expect(text.contains(#"atsbridge_rpc_calls_total{method="/atsbridge.v1.AtsRead/ListCandidates",code="OK"}"#))
+        #expect(text.contains("atsbridge_rpc_messages_sent_total"))
+        #expect(text.contains(#"atsbridge_sync_runs_total{type="FULL",state="SUCCEEDED"}"#))
+        try await demo.stop()
+        #expect(demo.process.status == 0, "a graceful shutdown exits 0")
+    }
+
+    @Test func anInterruptedExportResumedEqualsAnUninterruptedOne() async throws {
+        let demo = DemoServer(extra: ["--demo-size", "medium"])
+        try await demo.start()
+        defer { demo.process.signal(SIGTERM) }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("resume-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let whole = directory.appendingPathComponent("whole.ndjson").path
+        let part = directory.appendingPathComponent("part.ndjson").path
+        #expect(
+            try await CLIProcess.run(
+                ["export", "candidates", "--out", whole, "--page-size", "50"],
+                environment: demo.environment
+            ).status == 0
+        )
+
+        let export = CLIProcess.Running(
+            ["export", "candidates", "--out", part, "--page-size", "50"],
+            environment: demo.environment
+        )
+        try export.start()
+        // Killed mid-export, as by a crash or Ctrl-C: after some pages were saved.
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            if let data = FileManager.default.contents(atPath: part + ".resume"),
+                let state = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                (state["records"] as? Int ?? 0) >= 500
+            {
+                break
+            }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        export.signal(SIGKILL)
+        try await export.waitForExit()
+        let partial = self.lines(try String(contentsOfFile: part, encoding: .utf8)).count
+        let expected = self.lines(try String(contentsOfFile: whole, encoding: .utf8))
+        #expect(partial < expected.count, "the export was interrupted")
+
+        let resumed = try await CLIProcess.run(
+            ["export", "candidates", "--out", part, "--resume"],
+            environment: demo.environment
+        )
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let result = self.lines(try String(contentsOfFile: part, encoding: .utf8))
+        #expect(result.count == expected.count)
+        #expect(result == expected)
+
+        let again = try await CLIProcess.run(
+            ["export", "candidates", "--out", part, "--resume"],
+            environment: demo.environment
+        )
+        #expect(again.status == 64 && again.stderr.contains("nothing to resume"))
+    }
+
+    @Test func watchShowsASyncedSandboxChangeAndResumesWithoutGapsOrRepeats() async throws {
+        let demo = DemoServer()
+        try await demo.start()
+        defer { demo.process.signal(SIGTERM) }
+        // From now on: the first sync's events are not shown.
+        let watch = CLIProcess.Running(["watch"], environment: demo.environment)
+        try watch.start()
+        defer { watch.signal(SIGTERM) }
+        try await Task.sleep(for: .milliseconds(300))
+        try await Self.sandboxAdmin(
+            demo.sandboxURL,
+            #"{"jsonrpc":"2.0","id":1,"method":"SandboxAdmin.update","params":{"entity":"jobseeker","id":5,"fields":{"email":"moved.5@example.org"}}}"#
+        )
+        let sync = try await CLIProcess.run(["sync", "--wait"], environment: demo.environment)
+        #expect(sync.status == 0, "\(sync.stderr)")
+        try await watch.waitForOutput("\"CANDIDATE\"", timeout: .seconds(20))
+        let events = try self.lines(watch.stdout).map(self.json)
+        #expect(events.allSatisfy { $0["kind"] as? String == "CHANGED" })
+        let changed = try #require(events.first { $0["model"] as? String == "CANDIDATE" })
+        #expect((changed["ids"] as? [String])?.count == 1)
+        #expect(events.contains { $0["model"] as? String == "APPLICATION" }, "its applications were touched")
+
+        // A client that processed the first event and reconnects gets exactly the rest.
+        let first = try #require(events.first?["sequence"] as? Int)
+        let replay = try await CLIProcess.run(
+            ["watch", "--from", "\(first)", "--count", "\(events.count - 1)"],
+            environment: demo.environment
+        )
+        let replayed = try self.lines(replay.stdout).map(self.json)
+        #expect(replayed.map { $0["sequence"] as? Int } == events.dropFirst().map { $0["sequence"] as? Int })
+        #expect(replayed.map { $0["ids"] as? [String] } == events.dropFirst().map { $0["ids"] as? [String] })
+    }
+
+    @Test func aKeyWithoutAdminRightsCannotManageIntegrations() async throws {
+        let demo = DemoServer(extra: ["--api-key", "reader:read:reader-key-0123456789"])
+        try await demo.start()
+        defer { demo.process.signal(SIGTERM) }
+        var env = demo.environment
+        env["ATSBRIDGE_API_KEY"] = "reader-key-0123456789"
+        #expect(try await CLIProcess.run(["get", "jobs"], environment: env).status == 0, "a reader reads")
+        for arguments in [
+            ["integrations", "list"], ["integrations", "pause", "demo"], ["sync"],
+            ["integrations", "rm", "demo", "--yes"],
+        ] {
+            let result = try await CLIProcess.run(arguments, environment: env)
+            #expect(result.status == 77, "\(arguments)")
+            #expect(result.stderr.contains("PERMISSION_DENIED"), "\(arguments)")
+        }
+        let add = try await CLIProcess.run(
+            [
+                "integrations", "add", "--tenant-url", demo.sandboxURL, "--login", "api@acme.example",
+                "--password-stdin",
+            ],
+            environment: env,
+            stdin: "sandbox"
+        )
+        #expect(add.status == 77)
+        let list = try await CLIProcess.run(
+            ["integrations", "list", "--format", "ndjson"],
+            environment: demo.environment
+        )
+        #expect(self.lines(list.stdout).count == 1, "nothing was added")
+    }
+
+    @Test func integrationsAreAddedPausedResumedAndRemoved() async throws {
+        let demo = DemoServer()
+        try await demo.start()
+        defer { demo.process.signal(SIGTERM) }
+        let env = demo.environment
+        let base = [
+            "integrations", "add", "--tenant-url", demo.sandboxURL, "--login", "api@acme.example", "--password-stdin",
+        ]
+
+        let wrong = try await CLIProcess.run(base, environment: env, stdin: "not the password")
+        #expect(wrong.status == 75 && wrong.stderr.contains("INTEGRATION.AUTHENTICATION_INVALID"), "\(wrong.stderr)")
+        #expect(!wrong.stderr.contains("not the password"))
+        let badURL = try await CLIProcess.run(
+            ["integrations", "add", "--tenant-url", "ftp://x", "--login", "a", "--password-stdin"],
+            environment: env,
+            stdin: "p"
+        )
+        #expect(badURL.status == 65 && badURL.stderr.contains("tenant_url"))
+
+        let added = try await CLIProcess.run(
+            base + ["--format", "ndjson", "--name", "Second"],
+            environment: env,
+            stdin: "sandbox"
+        )
+        #expect(added.status == 0, "\(added.stderr)")
+        let created = try self.json(added.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let id = try #require(created["id"] as? String)
+        #expect(created["status"] as? String == "ACTIVE" && created["login"] as? String == "api@acme.example")
+        #expect(!added.stdout.contains("sandbox\""), "the password is never returned")
+        var second = env
+        second["ATSBRIDGE_INTEGRATION"] = id
+        let synced = try await CLIProcess.run(["sync", "--wait"], environment: second)
+        #expect(synced.status == 0, "\(synced.stderr)")
+        #expect(
+            try await CLIProcess.run(
+                ["get", "candidates", "--limit", "1000", "--format", "ndjson"],
+                environment: second
+            ).stdout.split(separator: "\n").count == 60
+        )
+
+        #expect(try await CLIProcess.run(["integrations", "pause", id], environment: env).stdout.contains("INACTIVE"))
+        let paused = try await CLIProcess.run(["sync"], environment: second)
+        #expect(paused.status == 75 && paused.stderr.contains("INTEGRATION.INACTIVE"))
+        #expect(try await CLIProcess.run(["integrations", "resume", id], environment: env).stdout.contains("ACTIVE"))
+        let coverage = try await CLIProcess.run(["integrations", "coverage", id], environment: env)
+        #expect(coverage.stdout.contains("\"CreateApplication\"") && coverage.stdout.contains("\"UNSUPPORTED\""))
+
+        let refused = try await CLIProcess.run(["integrations", "rm", id], environment: env)
+        #expect(refused.status == 64)
+        let removed = try await CLIProcess.run(["integrations", "rm", id, "--yes"], environment: env)
+        #expect(removed.status == 0 && removed.stdout.contains("removed \(id)"))
+        let gone = try await CLIProcess.run(["get", "candidates"], environment: second)
+        #expect(gone.status == 66, "\(gone.stderr)")
+        let list = try await CLIProcess.run(["integrations", "list", "--format", "ndjson"], environment: env)
+        #expect(!list.stdout.contains(id))
+    }
+
+    @Test func aWrongCredentialKeyAtStartupIsAClearErrorAndLosesNothing() async throws {
+        let demo = DemoServer()
+        try await demo.start()
+        try await demo.stop()
+        let keyFile = demo.directory + "/credential.key"
+        let key = try String(contentsOfFile: keyFile, encoding: .utf8)
+
+        let wrong = try await CLIProcess.run(
+            [
+                "serve", "--demo", "--data-dir", demo.directory, "--listen", "127.0.0.1:0", "--metrics-listen", "off",
+                "--credential-key", String(repeating: "ab", count: 32),
+            ]
+        )
+        #expect(wrong.status == 75)
+        #expect(wrong.stderr.contains("PLATFORM.CREDENTIAL_KEY_INVALID"))
+        #expect(wrong.stderr.contains("nothing was changed"))
+        #expect(try String(contentsOfFile: keyFile, encoding: .utf8) == key)
+
+        let again = DemoServer(directory: demo.directory)
+        try await again.start()
+        defer { again.process.signal(SIGTERM) }
+        let list = try await CLIProcess.run(
+            ["integrations", "list", "--format", "ndjson"],
+            environment: again.environment
+        )
+        #expect(list.stdout.contains("\"COMPLETED\""), "the stored integration and its credentials still work")
+    }
+
+    static let badServeFlags: [([String], String)] = [
+        (["serve", "--listen", "nohost"], "listen"),
+        (["serve", "--sync-interval", "10s", "--credential-key", String(repeating: "ab", count: 32)], "sync_interval"),
+        (["serve", "--store", "postgres://db/atsbridge"], "PostgreSQL"),
+        (["serve", "--api-key", "bad"], "api_keys"),
+        (["serve", "--credential-key", "short"], "credential key"),
+        (["serve", "--log-level", "loud"], "log_level"),
+        (["serve"], "credential key is required"),
+        (["serve", "--data-dir", "/tmp/x"], "--demo"),
+        (["serve", "--demo", "--demo-api-key", "short"], "16 characters"),
+        (["serve", "--config", "/nonexistent/atsbridge.json"], "cannot be read"),
+    ]
+
+    @Test(arguments: Self.badServeFlags)
+    func badFlagsAreRejectedClearly(arguments: [String], mention: String) async throws {
+        let result = try await CLIProcess.run(arguments + ["--metrics-listen", "off"])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains(mention), "\(result.stderr)")
+    }
+
+    @Test func badConfigFilesAreRejectedClearly() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let cases = [
+            ("{not json", "not a JSON object"),
+            (#"{"lisen": "127.0.0.1:1"}"#, "unknown setting 'lisen'"),
+            (#"{"max_connections": -4}"#, "max_connections"),
+            (#"{"listen": {"host": "x"}}"#, "must be a string or number"),
+        ]
+        for (index, (text, mention)) in cases.enumerated() {
+            let path = directory.appendingPathComponent("c\(index).json").path
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+            let result = try await CLIProcess.run(["serve", "--config", path])
+            #expect(result.status == 65, "\(text)")
+            #expect(result.stderr.contains(mention), "\(text): \(result.stderr)")
+        }
+    }
+
+    // MARK: Helpers
+
+    static func delimited(_ data: Data) throws -> [[UInt8]] {
+        var records: [[UInt8]] = []
+        let bytes = [UInt8](data)
+        var position = 0
+        while position < bytes.count {
+            var length = 0
+            var shift = 0
+            while true {
+                let byte = bytes[position]
+                position += 1
+                length |= Int(byte & 0x7F) << shift
+                if byte < 0x80 { break }
+                shift += 7
+            }
+            records.append(Array(bytes[position..<position + length]))
+            position += length
+        }
+        return records
+    }
+
+    static func sandboxAdmin(_ url: String, _ body: String) async throws {
+        var request = HTTPClientRequest(url: url + "/api/json-rpc")
+        request.method = .POST
+        request.headers.add(name: "Content-Type", value: "application/json")
+        request.headers.add(name: "X-Sandbox-Admin-Secret", value: "demo-admin")
+        request.body = .bytes(ByteBuffer(string: body))
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        #expect(response.status == .ok && text.contains("\"result\""), "\(text)")
+    }
+}
