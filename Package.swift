@@ -244,6 +244,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "ATSBridgeWriteTests",
+            dependencies: [
+                "ATSBridgeAPI", "ATSBridgeServer", "ATSBridgeClient", "ATSBridgeSync", "ATSBridgeRECRU",
+                "ATSBridgeSandbox",
+                "ATSBridgeStoreSQLite", "ATSBridgeTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "atsbridgeTests",
             dependencies: [
                 "atsbridge", "ATSBridgeProto",

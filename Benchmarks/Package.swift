@@ -39,6 +39,18 @@ let package = Package(
             name: "SandboxBenchmarks",
             dependencies: ["BenchmarkSupport", .product(name: "ATSBridgeSandbox", package: "ATSBridge")]
         ),
+        // Export: `atsbridge export candidates` for 1 M candidates, server and CLI as processes.
+        //   (cd .. && swift build -c release --product atsbridge) && swift run -c release ExportBenchmarks
+        .executableTarget(
+            name: "ExportBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "ATSBridgeCore", package: "ATSBridge"),
+                .product(name: "ATSBridgeProto", package: "ATSBridge"),
+                .product(name: "ATSBridgeStoreSQLite", package: "ATSBridge"),
+                .product(name: "ATSBridgeTestSupport", package: "ATSBridge"),
+            ]
+        ),
         // Sync: first full sync of the large sandbox preset and a no-change re-sync.
         //   swift run -c release SyncBenchmarks
         .executableTarget(

@@ -20,8 +20,8 @@ public struct ServeConfiguration: Sendable {
     public var maxConnections = 1024
     /// Most concurrent calls per connection. Defaults to 100.
     public var maxStreamsPerConnection = 100
-    /// Largest RPC message, in bytes. Defaults to 4 MiB.
-    public var maxMessageBytes = 4 << 20
+    /// Largest RPC message, in bytes. Defaults to 16 MiB: room for a 10 MB attachment.
+    public var maxMessageBytes = 16 << 20
     /// Where the Prometheus `/metrics` endpoint listens, or `nil` for none. Defaults to
     /// `127.0.0.1:9464`.
     public var metricsListen: HostPort? = HostPort(host: "127.0.0.1", port: 9464)

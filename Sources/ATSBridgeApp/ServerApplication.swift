@@ -54,10 +54,17 @@ public enum ServerApplication {
         syncConfiguration.defaultInterval = configuration.syncInterval
         let engine = SyncEngine(store: store, vault: vault, configuration: syncConfiguration, logger: logger)
         let gate = IntegrationReadGate(store: store)
-        var router = RPCRouter()
+        var requestLimits = DecodingLimits.default
+        requestLimits.maxBytes = configuration.maxMessageBytes
+        var router = RPCRouter(requestLimits: requestLimits)
         HealthService().register(in: &router)
         ReadService(store: store, gate: gate).register(in: &router)
         ChangesService(store: store, gate: gate).register(in: &router)
+        var writeConfiguration = WriteConfiguration()
+        writeConfiguration.client = syncConfiguration.client
+        WriteService(store: store, vault: vault, configuration: writeConfiguration, logger: logger).register(
+            in: &router
+        )
         AdminService(
             store: store,
             engine: engine,
@@ -79,7 +86,7 @@ public enum ServerApplication {
             authenticator: authenticator,
             logger: logger
         )
-        var services: [any Service] = [engine, server]
+        var services: [any Service] = [engine, server, RetentionService(store: store, logger: logger)]
         let metrics = configuration.metricsListen.map { MetricsHTTPServer(listen: $0, logger: logger) }
         if let metrics { services.append(metrics) }
         var sandbox: SandboxHTTPServer?

@@ -20,6 +20,7 @@ public final class RECRUClient: Sendable {
         var nextSlot: ContinuousClock.Instant = .now
         var requests = 0
         var logins = 0
+        var remoteTime: Duration = .zero
     }
 
     private let configuration: RECRUClientConfiguration
@@ -36,6 +37,10 @@ public final class RECRUClient: Sendable {
 
     /// How many HTTP requests and logins the client made, for observability and tests.
     public var counters: (requests: Int, logins: Int) { self.state.withLock { ($0.requests, $0.logins) } }
+
+    /// Time spent waiting for RECRU's answers (request sent to body received), summed over
+    /// every request: what is RECRU's, not ATSBridge's, in a call's latency.
+    public var remoteTime: Duration { self.state.withLock { $0.remoteTime } }
 
     /// Calls `method`. Reads (`idempotent`) are retried on transient failures; writes are not.
     ///
@@ -157,6 +162,8 @@ public final class RECRUClient: Sendable {
         self.state.withLock { $0.requests += 1 }
         let response: HTTPClientResponse
         let bytes: ByteBuffer
+        let sent = ContinuousClock.now
+        defer { self.state.withLock { $0.remoteTime += ContinuousClock.now - sent } }
         do {
             response = try await self.http.execute(
                 request,

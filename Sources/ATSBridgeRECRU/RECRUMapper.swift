@@ -219,9 +219,8 @@ public struct RECRUMapper: Sendable {
         return ISODates.parse(text)
     }
 
-    /// The unified API's email pattern; invalid addresses are dropped.
+    /// The unified API's email rule; invalid addresses are dropped.
     static func validEmail(_ email: String) -> String? {
-        let pattern = #"^(?!\.)(?!.*\.\.)([\w'+\-.]*)[\w+\-]@([\da-z][\da-z\-]*\.)+[a-z]{2,}$"#
-        return email.range(of: pattern, options: .regularExpression) != nil ? email : nil
+        EmailRule.isValid(email) ? email : nil
     }
 }

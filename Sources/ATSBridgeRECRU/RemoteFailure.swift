@@ -66,8 +66,14 @@ enum RemoteFailure: Error {
             ATSBridgeError(.remoteUnknown, "RECRU's answer exceeds the response size limit")
         case .http(let status):
             ATSBridgeError(.remoteUnknown, "RECRU answered HTTP \(status)")
+        case .rpc(-32009, _, _):
+            ATSBridgeError(.atsApplicationAlreadyExists, "the candidate has already applied to this job")
+        case .rpc(-32010, _, _):
+            ATSBridgeError(.atsJobClosed, "the job is not open for applications in RECRU")
+        case .rpc(-32004, let message, _):
+            ATSBridgeError(.notFound, "RECRU: \(message)")
         case .rpc(let code, let message, let field):
-            if code == -32602 || code == -32009 || code == -32010 || code == -32004 {
+            if code == -32602 {
                 ATSBridgeError(
                     .remoteInputInvalid,
                     "RECRU rejected the input\(field.map { " (\($0))" } ?? ""): \(message)"

@@ -195,6 +195,16 @@ extension SQLiteStore {
         }
     }
 
+    /// Forgets one key; see ``Store``.
+    public func releaseIdempotencyKey(integrationID: String, key: String) async throws {
+        try await self.write { db in
+            try db.execute(
+                sql: "DELETE FROM idempotency_keys WHERE integration_id = ? AND key = ?",
+                arguments: [integrationID, key]
+            )
+        }
+    }
+
     /// Forgets keys created before `cutoff`.
     public func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int {
         try await self.write { db in

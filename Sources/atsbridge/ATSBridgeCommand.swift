@@ -16,6 +16,8 @@ struct ATSBridgeCommand: AsyncParsableCommand {
               atsbridge ping --server 127.0.0.1:7420
               atsbridge get candidates --integration demo --api-key $KEY --format table
               atsbridge export candidates --out candidates.ndjson
+              atsbridge apply --job remote:12 --first-name Jana --last-name Nováková --email jana@example.sk --cv cv.pdf
+              atsbridge tag add 3NP1SPRaNVZfrV43g5FstSKJ Senior
               atsbridge sandbox --port 8480 --seed 7 --size medium
 
             Client commands read ATSBRIDGE_SERVER, ATSBRIDGE_API_KEY and ATSBRIDGE_INTEGRATION.             Exit codes: 0 ok, 64 usage, 65 invalid input, 66 not found, 69 unavailable,             74 local I/O, 75 failed precondition or rate limit, 77 not allowed, 1 other.
@@ -23,7 +25,8 @@ struct ATSBridgeCommand: AsyncParsableCommand {
         version: ATSBridgeVersion.current,
         subcommands: [
             ServeCommand.self, PingCommand.self, IntegrationsCommand.self, SyncCommand.self, GetCommand.self,
-            ExportCommand.self, WatchCommand.self, KeygenCommand.self, SandboxCommand.self, VersionCommand.self,
+            ExportCommand.self, WatchCommand.self, ApplyCommand.self, TagCommand.self, KeygenCommand.self,
+            SandboxCommand.self, VersionCommand.self,
             DebugStoreLoadCommand.self,
         ]
     )

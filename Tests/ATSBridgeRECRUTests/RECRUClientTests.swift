@@ -144,15 +144,26 @@ import Testing
     }
 
     @Test func inputErrorsAndOversizedAnswersAreTyped() async throws {
-        try await self.withSandbox { url, _ in
+        try await self.withSandbox { url, sandbox in
             let client = self.client(url)
             await #expect {
                 _ = try await client.call(
                     "JobseekerService.apply",
-                    ["project_id": 2, "jobseeker_id": 5],
+                    ["jobseeker_id": 5],
                     idempotent: false
                 )
-            } throws: { ($0 as? ATSBridgeError)?.code.dotted == "REMOTE.INPUT_INVALID" }
+            } throws: { error in
+                let error = error as? ATSBridgeError
+                return error?.code.dotted == "REMOTE.INPUT_INVALID" && error?.message.contains("project_id") == true
+            }
+            let closed = sandbox.snapshot.projects.all.first { $0.status != "open" }!.id
+            await #expect {
+                _ = try await client.call(
+                    "JobseekerService.apply",
+                    ["project_id": closed, "jobseeker_id": 5],
+                    idempotent: false
+                )
+            } throws: { ($0 as? ATSBridgeError)?.code.dotted == "ATS.JOB_CLOSED" }
             let small = self.client(url) { $0.tuning.maxResponseBytes = 1_000 }
             await #expect {
                 _ = try await small.call("JobseekerService.getList", ["limit": 200])

@@ -287,6 +287,55 @@ import Testing
         #expect(!list.stdout.contains(id))
     }
 
+    @Test func applyAndTagFromTheCommandLine() async throws {
+        let demo = DemoServer()
+        try await demo.start()
+        defer { demo.process.signal(SIGTERM) }
+        let env = demo.environment
+        let jobs = try self.lines(
+            try await CLIProcess.run(["get", "jobs", "--format", "ndjson"], environment: env).stdout
+        ).map(self.json)
+        let open = try #require(jobs.first { $0["status"] as? String == "OPEN" }?["id"] as? String)
+        let closed = try #require(jobs.first { $0["status"] as? String == "CLOSED" }?["id"] as? String)
+        let cv = FileManager.default.temporaryDirectory.appendingPathComponent("cv-\(UUID()).pdf").path
+        try Data("%PDF-1.4 a CV".utf8).write(to: URL(fileURLWithPath: cv))
+        let base = [
+            "apply", "--first-name", "Jana", "--last-name", "Nováková", "--email", "jana.cli@example.sk", "--cv", cv,
+        ]
+
+        let applied = try await CLIProcess.run(
+            base + ["--job", open, "--gdpr-consent-until", "2027-06-30", "--format", "ndjson"],
+            environment: env
+        )
+        #expect(applied.status == 0, "\(applied.stderr)")
+        let application = try self.json(applied.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        #expect(application["job_id"] as? String == open && application["outcome"] as? String == "PENDING")
+        let found = try await CLIProcess.run(
+            ["get", "candidates", "--email", "JANA.CLI@example.sk", "--format", "ndjson"],
+            environment: env
+        )
+        let candidate = try self.json(found.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
+        let candidateID = try #require(candidate["id"] as? String)
+        #expect(candidate["source"] as? String == "ATSBridge")
+
+        let again = try await CLIProcess.run(base + ["--job", open], environment: env)
+        #expect(again.status == 75 || again.status == 1, "\(again.stderr)")
+        #expect(again.stderr.contains("ATS.APPLICATION_ALREADY_EXISTS"))
+        let toClosed = try await CLIProcess.run(base + ["--job", closed], environment: env)
+        #expect(toClosed.stderr.contains("ATS.JOB_CLOSED"))
+
+        let tags = try self.lines(
+            try await CLIProcess.run(["get", "tags", "--format", "ndjson"], environment: env).stdout
+        ).map(self.json)
+        let tag = try #require(tags.first?["name"] as? String)
+        let tagged = try await CLIProcess.run(["tag", "add", candidateID, tag], environment: env)
+        #expect(tagged.status == 0 && tagged.stdout.contains("tagged \(candidateID)"), "\(tagged.stderr)")
+        let twice = try await CLIProcess.run(["tag", "add", candidateID, tag], environment: env)
+        #expect(twice.stdout.contains("already has tag"))
+        let unknown = try await CLIProcess.run(["tag", "add", candidateID, "Nonexistent Tag"], environment: env)
+        #expect(unknown.status == 66 && unknown.stderr.contains("Nonexistent Tag"))
+    }
+
     @Test func aWrongCredentialKeyAtStartupIsAClearErrorAndLosesNothing() async throws {
         let demo = DemoServer()
         try await demo.start()

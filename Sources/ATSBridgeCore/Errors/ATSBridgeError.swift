@@ -66,6 +66,10 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
         /// Stored credentials cannot be decrypted: the credential key is not the one they were
         /// sealed with.
         public static let credentialKeyInvalid = Self("PLATFORM.CREDENTIAL_KEY_INVALID", status: .failedPrecondition)
+        /// The job does not accept applications (closed, draft or archived in RECRU).
+        public static let atsJobClosed = Self("ATS.JOB_CLOSED", status: .failedPrecondition)
+        /// The candidate already applied to the job.
+        public static let atsApplicationAlreadyExists = Self("ATS.APPLICATION_ALREADY_EXISTS", status: .alreadyExists)
         /// The store's file is not a database, or is damaged.
         public static let storeCorrupt = Self("PLATFORM.STORE_CORRUPT", status: .dataLoss)
 

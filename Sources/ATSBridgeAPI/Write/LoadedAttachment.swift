@@ -1,0 +1,148 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// An attachment with its bytes, ready for RECRU.
+struct LoadedAttachment: Sendable {
+    var name: String
+    /// RECRU's type: `cv`, `cover_letter` or `other`.
+    var type: String
+    var contentType: String
+    var bytes: [UInt8]
+}
+
+/// Turns `AttachmentInput`s into bytes: inline `data`, `data:` URIs, or http(s) downloads with a
+/// size and time limit. Every problem is `PLATFORM.INPUT_INVALID` naming the attachment.
+struct AttachmentLoader: Sendable {
+    let configuration: WriteConfiguration
+
+    private static let contentTypePattern = #"^[\w.+-]+/[\w.+-]+$"#
+
+    func load(_ inputs: [AttachmentInput]) async throws -> [LoadedAttachment] {
+        guard inputs.count <= self.configuration.maxAttachments else {
+            throw ATSBridgeError(
+                .inputInvalid,
+                "attachments: at most \(self.configuration.maxAttachments) are accepted"
+            )
+        }
+        var loaded: [LoadedAttachment] = []
+        var sawCV = false
+        for (index, input) in inputs.enumerated() {
+            let field = "attachments[\(index)]"
+            guard let name = input.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
+                throw ATSBridgeError(.inputInvalid, "\(field).name is required")
+            }
+            let type: String
+            switch input.type {
+            case .cv?:
+                // The first CV is the résumé; RECRU keeps one, so later ones are "other".
+                type = sawCV ? "other" : "cv"
+                sawCV = true
+            case .coverLetter?: type = "cover_letter"
+            case .other?: type = "other"
+            default: throw ATSBridgeError(.inputInvalid, "\(field).type must be CV, COVER_LETTER or OTHER")
+            }
+            var contentType = input.contentType
+            let bytes: [UInt8]
+            switch input.content {
+            case .data(let data)?:
+                guard contentType != nil else {
+                    throw ATSBridgeError(.inputInvalid, "\(field).content_type is required with data")
+                }
+                bytes = data
+            case .dataURL(let url)?:
+                let fetched = try await self.fetch(url, field: field)
+                bytes = fetched.bytes
+                contentType = contentType ?? fetched.contentType
+            case nil:
+                throw ATSBridgeError(.inputInvalid, "\(field) needs exactly one of data and data_url")
+            }
+            let resolvedType = contentType ?? "application/octet-stream"
+            guard resolvedType.range(of: Self.contentTypePattern, options: .regularExpression) != nil else {
+                throw ATSBridgeError(.inputInvalid, "\(field).content_type must look like type/subtype")
+            }
+            guard bytes.count <= self.configuration.maxAttachmentBytes else {
+                throw ATSBridgeError(
+                    .inputInvalid,
+                    "\(field) is \(bytes.count) bytes; the limit is \(self.configuration.maxAttachmentBytes)"
+                )
+            }
+            guard !bytes.isEmpty else { throw ATSBridgeError(.inputInvalid, "\(field) is empty") }
+            loaded.append(LoadedAttachment(name: name, type: type, contentType: resolvedType, bytes: bytes))
+        }
+        return loaded
+    }
+
+    private func fetch(_ text: String, field: String) async throws -> (bytes: [UInt8], contentType: String?) {
+        if text.hasPrefix("data:") { return try Self.decodeDataURI(text, field: field) }
+        guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), scheme == "https" || scheme == "http",
+            url.host != nil
+        else {
+            throw ATSBridgeError(.inputInvalid, "\(field).data_url must be a data: URI or an http(s) URL")
+        }
+        var request = HTTPClientRequest(url: text)
+        request.method = .GET
+        do {
+            let response = try await HTTPClient.shared.execute(
+                request,
+                timeout: self.configuration.downloadTimeout.timeAmount
+            )
+            guard response.status == .ok else {
+                throw ATSBridgeError(.inputInvalid, "\(field).data_url answered HTTP \(response.status.code)")
+            }
+            if let length = response.headers.first(name: "content-length").flatMap(Int.init),
+                length > self.configuration.maxAttachmentBytes
+            {
+                throw ATSBridgeError(
+                    .inputInvalid,
+                    "\(field).data_url is over \(self.configuration.maxAttachmentBytes) bytes"
+                )
+            }
+            let body = try await response.body.collect(upTo: self.configuration.maxAttachmentBytes)
+            let type = response.headers.first(name: "content-type").map {
+                String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces)
+            }
+            return (Array(body.readableBytesView), type)
+        } catch let error as ATSBridgeError {
+            throw error
+        } catch is NIOTooManyBytesError {
+            throw ATSBridgeError(
+                .inputInvalid,
+                "\(field).data_url is over \(self.configuration.maxAttachmentBytes) bytes"
+            )
+        } catch {
+            throw ATSBridgeError(.inputInvalid, "\(field).data_url could not be downloaded (\(type(of: error)))")
+        }
+    }
+
+    /// `data:[<type>][;base64],<data>`.
+    static func decodeDataURI(_ text: String, field: String) throws -> (bytes: [UInt8], contentType: String?) {
+        guard let comma = text.firstIndex(of: ",") else {
+            throw ATSBridgeError(.inputInvalid, "\(field).data_url is not a valid data: URI")
+        }
+        let header = text[text.index(text.startIndex, offsetBy: 5)..<comma]
+        let payload = String(text[text.index(after: comma)...])
+        let parameters = header.split(separator: ";").map(String.init)
+        let isBase64 = parameters.last == "base64"
+        let type = parameters.first.flatMap { $0.contains("/") ? $0 : nil }
+        if isBase64 {
+            guard let data = Data(base64Encoded: payload) else {
+                throw ATSBridgeError(.inputInvalid, "\(field).data_url holds invalid base64")
+            }
+            return ([UInt8](data), type)
+        }
+        guard let decoded = payload.removingPercentEncoding else {
+            throw ATSBridgeError(.inputInvalid, "\(field).data_url holds invalid percent-encoding")
+        }
+        return (Array(decoded.utf8), type)
+    }
+}
+
+extension Duration {
+    var timeAmount: TimeAmount {
+        .nanoseconds(Int64(self.components.seconds) * 1_000_000_000 + self.components.attoseconds / 1_000_000_000)
+    }
+}

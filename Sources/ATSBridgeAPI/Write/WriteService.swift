@@ -1,0 +1,331 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+import ATSBridgeRECRU
+public import ATSBridgeRPC
+import Foundation
+public import Logging
+
+/// `atsbridge.v1.AtsWrite`: CreateApplication, CreateCandidate and AddCandidateTag, executed
+/// against RECRU and mirrored into the store at once (docs/writes.md). Every command is
+/// validated first, may carry an idempotency key (in the request or the call metadata), and
+/// fails with a gRPC status and a dotted code, with nothing half-written in the store.
+public struct WriteService: Sendable {
+    private let store: any Store
+    private let configuration: WriteConfiguration
+    private let clients: RECRUClientPool
+    private let executor: IdempotentExecutor
+    private let loader: AttachmentLoader
+
+    /// Creates the service.
+    public init(
+        store: any Store,
+        vault: CredentialVault,
+        configuration: WriteConfiguration = WriteConfiguration(),
+        logger: Logger
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.clients = RECRUClientPool(vault: vault, tuning: configuration.client, logger: logger)
+        self.executor = IdempotentExecutor(store: store)
+        self.loader = AttachmentLoader(configuration: configuration)
+    }
+
+    /// Registers the three write methods (write keys).
+    public func register(in router: inout RPCRouter) {
+        let service = self
+        router.unary(AtsWriteService.createApplication, access: .writeIntegration) { request, context in
+            try await service.createApplication(request, context)
+        }
+        router.unary(AtsWriteService.createCandidate, access: .writeIntegration) { request, context in
+            try await service.createCandidate(request, context)
+        }
+        router.unary(AtsWriteService.addCandidateTag, access: .writeIntegration) { request, context in
+            try await service.addCandidateTag(request, context)
+        }
+    }
+
+    // MARK: Commands
+
+    private func createApplication(_ request: CreateApplicationRequest, _ context: ServerContext) async throws
+        -> CreateApplicationResponse
+    {
+        var unkeyed = request
+        unkeyed.idempotencyKey = nil
+        let input = CreateInput(
+            candidate: request.candidate,
+            jobID: request.jobID,
+            jobField: "job_id",
+            stageID: request.stageID,
+            attachments: request.attachments,
+            source: request.source,
+            gdpr: request.gdprConsent,
+            key: request.idempotencyKey,
+            body: try unkeyed.encode()
+        )
+        let bytes = try await self.create(input, context) { ids, warnings in
+            let application = try await self.read(
+                Application.self,
+                .application,
+                ids.application,
+                context.integrationID
+            )
+            return try CreateApplicationResponse(application: application, warnings: warnings).encode()
+        }
+        return try CreateApplicationResponse(decoding: bytes)
+    }
+
+    private func createCandidate(_ request: CreateCandidateRequest, _ context: ServerContext) async throws
+        -> CreateCandidateResponse
+    {
+        var unkeyed = request
+        unkeyed.idempotencyKey = nil
+        let input = CreateInput(
+            candidate: request.candidate,
+            jobID: request.application?.jobID,
+            jobField: "application.job_id",
+            stageID: request.application?.stageID,
+            attachments: request.attachments,
+            source: request.source,
+            gdpr: request.gdprConsent,
+            key: request.idempotencyKey,
+            body: try unkeyed.encode()
+        )
+        let bytes = try await self.create(input, context) { ids, warnings in
+            let candidate = try await self.read(Candidate.self, .candidate, ids.candidate, context.integrationID)
+            return try CreateCandidateResponse(candidate: candidate, warnings: warnings).encode()
+        }
+        return try CreateCandidateResponse(decoding: bytes)
+    }
+
+    /// What the two create commands share.
+    private struct CreateInput: Sendable {
+        var candidate: CandidateInput?
+        var jobID: String?
+        var jobField: String
+        var stageID: String?
+        var attachments: [AttachmentInput]
+        var source: SourceInput?
+        var gdpr: GdprConsent?
+        var key: String?
+        /// The request without its idempotency key: what a retry must repeat.
+        var body: [UInt8]
+    }
+
+    /// Validates, resolves the job, applies once in RECRU (idempotently), mirrors the result,
+    /// and encodes the response `respond` builds from the created ids.
+    private func create(
+        _ input: CreateInput,
+        _ context: ServerContext,
+        respond: @escaping @Sendable ((application: String, candidate: String), [Warning]) async throws -> [UInt8]
+    ) async throws -> [UInt8] {
+        let (stored, writer) = try await self.writer(context.integrationID)
+        let fields = try ApplyCommand.candidateFields(input.candidate)
+        let job = try await self.resolveJob(input.jobID, field: input.jobField, context.integrationID)
+        let stage = try await self.resolveStage(input.stageID, context.integrationID)
+        return try await self.executor.run(
+            integrationID: context.integrationID,
+            key: input.key ?? context.metadata.idempotencyKey,
+            request: input.body
+        ) { resume, checkpoint in
+            var warnings: [Warning] = []
+            let applied = try await self.applyOnce(resume, checkpoint, writer) {
+                try await self.command(
+                    job: job,
+                    stage: stage,
+                    fields: fields,
+                    candidate: input.candidate,
+                    attachments: input.attachments,
+                    source: input.source,
+                    gdpr: input.gdpr,
+                    settings: stored.integration.settings,
+                    warnings: &warnings
+                )
+            }
+            return try await respond(try await writer.mirror(applied), warnings)
+        }
+    }
+
+    private func addCandidateTag(_ request: AddCandidateTagRequest, _ context: ServerContext) async throws
+        -> AddCandidateTagResponse
+    {
+        let (_, writer) = try await self.writer(context.integrationID)
+        guard let candidateID = request.candidateID, !candidateID.isEmpty else {
+            throw ATSBridgeError(.inputInvalid, "candidate_id is required")
+        }
+        guard let name = request.tagName?.trimmingCharacters(in: .whitespacesAndNewlines), !name.isEmpty else {
+            throw ATSBridgeError(.inputInvalid, "tag_name is required")
+        }
+        let candidate = try await self.read(Candidate.self, .candidate, candidateID, context.integrationID)
+        guard let jobseeker = candidate.remoteID, candidate.remoteDeletedAt == nil else {
+            throw ATSBridgeError(.notFound, "no candidate with id \(candidateID)")
+        }
+        var unkeyed = request
+        unkeyed.idempotencyKey = nil
+        let bytes = try await self.executor.run(
+            integrationID: context.integrationID,
+            key: request.idempotencyKey ?? context.metadata.idempotencyKey,
+            request: try unkeyed.encode()
+        ) { _, _ in
+            var tag = try await self.tag(named: name, context.integrationID)
+            if tag == nil {
+                // Unknown here: RECRU may have it since the last sync.
+                tag = try await writer.refreshTags().first { Self.sameName($0.name, name) }
+            }
+            guard let tag else {
+                throw ATSBridgeError(
+                    .notFound,
+                    "RECRU has no tag named '\(name)', and its API cannot create tags; create it in RECRU first"
+                )
+            }
+            let summary = TagSummary(id: tag.id, remoteID: tag.remoteID, name: tag.name)
+            let joinID = RECRUMapper(integrationID: context.integrationID).id(
+                .candidateTag,
+                "\(jobseeker)-\(tag.remoteID ?? "")"
+            )
+            if let bytes = try await self.store.record(.candidateTag, id: joinID, integrationID: context.integrationID),
+                (try CandidateTag(decoding: bytes)).remoteDeletedAt == nil
+            {
+                return try AddCandidateTagResponse(tag: summary, alreadyAssigned: true).encode()
+            }
+            try await writer.addTag(jobseeker: jobseeker, tag: tag)
+            return try AddCandidateTagResponse(tag: summary, alreadyAssigned: false).encode()
+        }
+        return try AddCandidateTagResponse(decoding: bytes)
+    }
+
+    // MARK: Steps
+
+    /// Applies once: from a checkpoint when an earlier attempt reached RECRU, otherwise by
+    /// building the command and calling RECRU, then saving the checkpoint before the store is
+    /// written.
+    private func applyOnce(
+        _ resume: [UInt8]?,
+        _ checkpoint: IdempotentExecutor.Checkpoint,
+        _ writer: RECRUWriter,
+        _ build: () async throws -> ApplyCommand
+    ) async throws -> RECRUWriter.Applied {
+        if let resume, let applied = try? JSONDecoder().decode(RECRUWriter.Applied.self, from: Data(resume)) {
+            return applied
+        }
+        let applied = try await writer.apply(try await build())
+        try await checkpoint(Array(try JSONEncoder().encode(applied)))
+        return applied
+    }
+
+    private func command(
+        job: String,
+        stage: String?,
+        fields: (first: String, last: String, email: String),
+        candidate: CandidateInput?,
+        attachments: [AttachmentInput],
+        source: SourceInput?,
+        gdpr: GdprConsent?,
+        settings: IntegrationSettings?,
+        warnings: inout [Warning]
+    ) async throws -> ApplyCommand {
+        let loaded = try await self.loader.load(attachments)
+        if attachments.filter({ $0.type == .cv }).count > 1 {
+            warnings.append(
+                Warning(message: "RECRU keeps one CV: the first is the résumé, later CVs were attached as OTHER")
+            )
+        }
+        if gdpr?.expiresAt != nil, gdpr?.given != true {
+            warnings.append(Warning(message: "gdpr_consent.expires_at was sent without given=true"))
+        }
+        let writesSource = settings?.sourceWritingEnabled ?? self.configuration.sourceWritingEnabled
+        let sourceName =
+            source?.name.flatMap { $0.isEmpty ? nil : $0 }
+            ?? (writesSource ? (settings?.sourceName ?? self.configuration.defaultSourceName) : nil)
+        return ApplyCommand(
+            projectID: job,
+            stageID: stage,
+            firstName: fields.first,
+            lastName: fields.last,
+            email: fields.email,
+            phone: candidate?.phoneNumber,
+            city: candidate?.location?.city,
+            country: candidate?.location?.country,
+            company: candidate?.company,
+            title: candidate?.title,
+            attachments: loaded,
+            sourceName: sourceName,
+            gdprGiven: gdpr?.given,
+            gdprExpiresAt: gdpr?.expiresAt
+        )
+    }
+
+    /// The integration (which must be usable) and a writer with its RECRU client.
+    private func writer(_ integrationID: String) async throws -> (StoredIntegration, RECRUWriter) {
+        guard let stored = try await self.store.integration(id: integrationID) else {
+            throw ATSBridgeError(.notFound, "no integration with id \(integrationID)")
+        }
+        switch stored.integration.status {
+        case .inactive?:
+            throw ATSBridgeError(.integrationInactive, "integration \(integrationID) is paused; resume it to write")
+        case .invalid?:
+            throw ATSBridgeError(
+                .integrationAuthenticationInvalid,
+                "integration \(integrationID) is INVALID: RECRU rejected its credentials"
+            )
+        default:
+            break
+        }
+        let client = try self.clients.client(for: stored)
+        return (stored, RECRUWriter(store: self.store, client: client, integrationID: integrationID))
+    }
+
+    /// A job's RECRU id, from an ATSBridge id or `remote:<RECRU id>`; a job known to be closed
+    /// is refused before RECRU is called.
+    private func resolveJob(_ id: String?, field: String, _ integrationID: String) async throws -> String {
+        guard let id = id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
+            throw ATSBridgeError(.inputInvalid, "\(field) is required")
+        }
+        if id.hasPrefix("remote:") {
+            let remote = String(id.dropFirst(7))
+            guard !remote.isEmpty else { throw ATSBridgeError(.inputInvalid, "\(field) remote: needs a RECRU id") }
+            return remote
+        }
+        let job = try await self.read(Job.self, .job, id, integrationID)
+        guard job.remoteDeletedAt == nil, let remote = job.remoteID else {
+            throw ATSBridgeError(.notFound, "no job with id \(id)")
+        }
+        if let status = job.status, status != .open {
+            throw ATSBridgeError(.atsJobClosed, "job \(id) is \(status.name ?? "not open") and takes no applications")
+        }
+        return remote
+    }
+
+    private func resolveStage(_ id: String?, _ integrationID: String) async throws -> String? {
+        guard let id, !id.isEmpty else { return nil }
+        if id.hasPrefix("remote:") { return String(id.dropFirst(7)) }
+        let stage = try await self.read(ApplicationStage.self, .applicationStage, id, integrationID)
+        return stage.remoteID
+    }
+
+    private func read<M: ProtoMessage>(_ type: M.Type, _ model: Model, _ id: String, _ integrationID: String)
+        async throws
+        -> M
+    {
+        guard let bytes = try await self.store.record(model, id: id, integrationID: integrationID) else {
+            throw ATSBridgeError(.notFound, "no \(model.name?.lowercased() ?? "record") with id \(id)")
+        }
+        return try M(decoding: bytes)
+    }
+
+    private func tag(named name: String, _ integrationID: String) async throws -> Tag? {
+        var query = RecordQuery(integrationID: integrationID, model: .tag, pageSize: 1000)
+        while true {
+            let page = try await self.store.page(query)
+            for bytes in page.records {
+                let tag = try Tag(decoding: bytes)
+                if Self.sameName(tag.name, name) { return tag }
+            }
+            guard let next = page.nextCursor else { return nil }
+            query.cursor = next
+        }
+    }
+
+    private static func sameName(_ a: String?, _ b: String) -> Bool {
+        a?.trimmingCharacters(in: .whitespaces).compare(b, options: [.caseInsensitive]) == .orderedSame
+    }
+}

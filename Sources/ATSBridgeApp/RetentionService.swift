@@ -1,0 +1,38 @@
+import ATSBridgeCore
+import Logging
+import ServiceLifecycle
+
+/// Applies the store's retention policy every hour: blanks personal data of records deleted
+/// upstream more than 14 days ago, and forgets idempotency keys older than 24 hours.
+final class RetentionService: Service, Sendable {
+    private let store: any Store
+    private let policy: RetentionPolicy
+    private let interval: Duration
+    private let logger: Logger
+
+    init(store: any Store, policy: RetentionPolicy = .defaults, interval: Duration = .seconds(3600), logger: Logger) {
+        self.store = store
+        self.policy = policy
+        self.interval = interval
+        self.logger = logger
+    }
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                do {
+                    let result = try await self.store.applyRetention(self.policy, now: WallClock.nowMilliseconds())
+                    if result.blanked + result.keysPurged > 0 {
+                        self.logger.info(
+                            "Retention applied",
+                            metadata: ["records.blanked": "\(result.blanked)", "keys.purged": "\(result.keysPurged)"]
+                        )
+                    }
+                } catch {
+                    self.logger.error("Retention failed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(for: self.interval)
+            }
+        }
+    }
+}

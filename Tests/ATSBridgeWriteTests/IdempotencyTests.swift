@@ -1,0 +1,115 @@
+import ATSBridgeClient
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeStoreSQLite
+import Crypto
+import Foundation
+import Testing
+
+@testable import ATSBridgeSandbox
+
+/// Idempotency keys: retries return the first result without writing to RECRU again.
+@Suite struct IdempotencyTests {
+    @Test func aRetryWithTheSameKeyAndBodyReturnsTheFirstResult() async throws {
+        try await WriteHarness.with { harness in
+            var request = harness.request()
+            request.idempotencyKey = "jobboard-7731"
+            let first = try await harness.client.unary(AtsWriteService.createApplication, request)
+            let applications = harness.sandbox.snapshot.applications.count
+            let second = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(second == first)
+            #expect(harness.sandbox.snapshot.applications.count == applications, "RECRU was not called again")
+
+            var other = harness.request(email: "other@example.sk")
+            other.idempotencyKey = "jobboard-7731"
+            await #expect {
+                _ = try await harness.client.unary(AtsWriteService.createApplication, other)
+            } throws: { ($0 as? ATSBridgeError)?.code.dotted == "PLATFORM.INPUT_INVALID" }
+
+            // The key may also come in the call metadata.
+            var viaMetadata = harness.request(email: "meta@example.sk")
+            viaMetadata.idempotencyKey = nil
+            let options = CallOptions(idempotencyKey: "meta-1")
+            let a = try await harness.client.unary(AtsWriteService.createApplication, viaMetadata, options: options)
+            let b = try await harness.client.unary(AtsWriteService.createApplication, viaMetadata, options: options)
+            #expect(a == b)
+        }
+    }
+
+    @Test func aDeadlinePassingMidWriteRecordsTheOutcomeForTheRetry() async throws {
+        try await WriteHarness.with({ $0.sandbox = { $0.faults.addedLatency = .milliseconds(300) } }) { harness in
+            var request = harness.request()
+            request.idempotencyKey = "slow-1"
+            let applications = harness.sandbox.snapshot.applications.count
+            await #expect {
+                _ = try await harness.client.unary(
+                    AtsWriteService.createApplication,
+                    request,
+                    options: CallOptions(timeout: .milliseconds(100))
+                )
+            } throws: { ($0 as? ATSBridgeError)?.code.status == .deadlineExceeded }
+            let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(retried.application?.candidate?.firstName == "Nováková")
+            #expect(harness.sandbox.snapshot.applications.count == applications + 1, "one application in RECRU")
+        }
+    }
+
+    @Test func aCrashAfterRECRUAnsweredDoesNotDuplicateOnRetry() async throws {
+        try await WriteHarness.with { harness in
+            var request = harness.request()
+            request.idempotencyKey = "crash-1"
+            var unkeyed = request
+            unkeyed.idempotencyKey = nil
+            // A server applied in RECRU, saved its checkpoint, and died before the store update.
+            let project = harness.openJob().remote
+            let created = try harness.sandbox.mutate { state -> (Int, Int) in
+                let jobseeker = SandboxJobseeker(
+                    id: state.nextID("jobseeker") + 10_000,
+                    firstName: "Nováková",
+                    lastName: "Žofia",
+                    email: "nova.kandidatka@example.sk",
+                    tagIDs: [],
+                    gdprConsent: true,
+                    attachments: []
+                )
+                state.jobseekers.put(jobseeker)
+                let stage = state.projects[project]!.stages.min { $0.position < $1.position }!
+                let application = SandboxApplication(
+                    id: state.nextID("application") + 10_000,
+                    projectID: project,
+                    jobseekerID: jobseeker.id,
+                    stageID: stage.id,
+                    status: "active"
+                )
+                state.applications.put(application)
+                return (jobseeker.id, application.id)
+            }
+            let hash = Array(SHA256.hash(data: try unkeyed.encode()))
+            _ = try await harness.store.claimIdempotencyKey(
+                IdempotencyRecord(
+                    integrationID: harness.integrationID,
+                    key: "crash-1",
+                    requestHash: hash,
+                    response: nil,
+                    createdAt: 1
+                )
+            )
+            let checkpoint = #"{"jobseeker":"\#(created.0)","application":"\#(created.1)","project":"\#(project)"}"#
+            try await harness.store.completeIdempotencyKey(
+                integrationID: harness.integrationID,
+                key: "crash-1",
+                response: [1] + Array(checkpoint.utf8)
+            )
+            let applications = harness.sandbox.snapshot.applications.count
+
+            let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(retried.application?.remoteID == "\(created.1)")
+            #expect(harness.sandbox.snapshot.applications.count == applications, "no second application")
+            let candidate = try await harness.client.unary(
+                AtsReadService.getCandidate,
+                GetRequest(id: try #require(retried.application?.candidateID))
+            )
+            #expect(candidate.remoteID == "\(created.0)")
+        }
+    }
+}

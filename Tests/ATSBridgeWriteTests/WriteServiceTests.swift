@@ -1,0 +1,223 @@
+import ATSBridgeAPI
+import ATSBridgeClient
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeStoreSQLite
+import ATSBridgeSync
+import Crypto
+import Foundation
+import Testing
+
+@testable import ATSBridgeSandbox
+
+/// The three write commands through the Swift client, the RPC server, RECRU (the sandbox) and
+/// the store.
+@Suite struct WriteServiceTests {
+    private func code(_ error: any Error) -> String {
+        (error as? ATSBridgeError).map { "\($0.code.status.name ?? "?") \($0.code.dotted)" } ?? "\(error)"
+    }
+
+    @Test func createApplicationWritesToRECRUAndTheStoreAtOnce() async throws {
+        try await WriteHarness.with { harness in
+            var request = harness.request()
+            request.attachments.append(
+                AttachmentInput(
+                    name: "letter.txt",
+                    type: .coverLetter,
+                    content: .dataURL("data:text/plain;base64,RGFrdWplbQ==")
+                )
+            )
+            let response = try await harness.client.unary(AtsWriteService.createApplication, request)
+            let application = try #require(response.application)
+            #expect(application.outcome == .pending)
+            #expect(application.jobID == harness.openJob().id)
+            #expect(application.candidate?.firstName == "Nováková")
+            #expect(application.currentStage?.id != nil)
+
+            // The next read sees it, with its nested data.
+            let candidateID = try #require(application.candidateID)
+            let candidate = try await harness.client.unary(AtsReadService.getCandidate, GetRequest(id: candidateID))
+            #expect(candidate.emailAddresses.first?.emailAddress == "nova.kandidatka@example.sk")
+            #expect(candidate.source == "ATSBridge", "source writing is on by default")
+            #expect(candidate.applications.map(\.id) == [application.id])
+
+            // RECRU has it, with the attachments and consent.
+            let jobseeker = try #require(harness.sandbox.snapshot.jobseekers[Int(candidate.remoteID ?? "") ?? -1])
+            #expect(jobseeker.attachments.map(\.type) == ["cv", "cover_letter"])
+            #expect(jobseeker.attachments.last?.size == 7)
+            #expect(jobseeker.gdprConsent)
+            #expect(
+                try await harness.store.createdHere(integrationID: harness.integrationID, model: .application)
+                    == [application.remoteID ?? ""]
+            )
+
+            // A sync afterwards changes nothing: the store already holds what RECRU lists.
+            let run = try await harness.engine.waitUntilFinished(
+                try await harness.engine.trigger(integrationID: harness.integrationID, type: .full)
+            )
+            #expect(run.created == 0 && run.updated == 0 && run.deleted == 0)
+        }
+    }
+
+    @Test func createCandidateWithARemoteJobIdAndAnExplicitSource() async throws {
+        try await WriteHarness.with { harness in
+            let job = harness.openJob()
+            let request = CreateCandidateRequest(
+                candidate: CandidateInput(firstName: "Jürgen", lastName: "Müller", emailAddress: "jm@example.de"),
+                application: ApplicationInput(jobID: "remote:\(job.remote)"),
+                source: SourceInput(name: "Jobbörse")
+            )
+            let response = try await harness.client.unary(AtsWriteService.createCandidate, request)
+            let candidate = try #require(response.candidate)
+            #expect(candidate.source == "Jobbörse")
+            #expect(candidate.applications.count == 1)
+            #expect(candidate.applications.first?.job?.id == job.id)
+        }
+    }
+
+    @Test func addCandidateTagAssignsByNameOnceAndRefusesUnknownTags() async throws {
+        try await WriteHarness.with { harness in
+            let state = harness.sandbox.snapshot
+            let jobseeker = state.jobseekers.all.first!
+            let tag = state.tags.all.first { !jobseeker.tagIDs.contains($0.id) }!
+            let candidateID = RecordID.make(
+                integrationID: harness.integrationID,
+                model: .candidate,
+                remoteID: "\(jobseeker.id)"
+            )
+            let request = AddCandidateTagRequest(candidateID: candidateID, tagName: tag.name.uppercased())
+            let first = try await harness.client.unary(AtsWriteService.addCandidateTag, request)
+            #expect(first.alreadyAssigned == false)
+            #expect(first.tag?.name == tag.name)
+            #expect(harness.sandbox.snapshot.jobseekers[jobseeker.id]?.tagIDs.contains(tag.id) == true)
+            let candidate = try await harness.client.unary(AtsReadService.getCandidate, GetRequest(id: candidateID))
+            #expect(candidate.tags.contains { $0.name == tag.name })
+
+            let again = try await harness.client.unary(AtsWriteService.addCandidateTag, request)
+            #expect(again.alreadyAssigned == true)
+
+            // A tag created in RECRU after the last sync is found by refreshing the tags once.
+            harness.sandbox.mutate { $0.tags.put(SandboxNamed(id: 999, name: "Nový tag")) }
+            let fresh = try await harness.client.unary(
+                AtsWriteService.addCandidateTag,
+                AddCandidateTagRequest(candidateID: candidateID, tagName: "Nový tag")
+            )
+            #expect(fresh.tag?.remoteID == "999")
+
+            await #expect {
+                _ = try await harness.client.unary(
+                    AtsWriteService.addCandidateTag,
+                    AddCandidateTagRequest(candidateID: candidateID, tagName: "No Such Tag")
+                )
+            } throws: { error in
+                self.code(error) == "NOT_FOUND PLATFORM.NOT_FOUND" && "\(error)".contains("No Such Tag")
+            }
+            await #expect {
+                _ = try await harness.client.unary(
+                    AtsWriteService.addCandidateTag,
+                    AddCandidateTagRequest(candidateID: "unknown", tagName: tag.name)
+                )
+            } throws: { self.code($0) == "NOT_FOUND PLATFORM.NOT_FOUND" }
+        }
+    }
+
+    @Test func badInputIsRejectedWithTheFieldAndNothingWritten() async throws {
+        try await WriteHarness.with({ $0.write = { $0.maxAttachmentBytes = 1000 } }) { harness in
+            let before = try await harness.counts()
+            var cases: [(CreateApplicationRequest, String, String)] = []
+            func with(_ change: (inout CreateApplicationRequest) -> Void, _ code: String, _ mention: String) {
+                var request = harness.request()
+                change(&request)
+                cases.append((request, code, mention))
+            }
+            let invalid = "INVALID_ARGUMENT PLATFORM.INPUT_INVALID"
+            with({ $0.candidate?.firstName = nil }, invalid, "candidate.first_name")
+            with({ $0.candidate?.lastName = " " }, invalid, "candidate.last_name")
+            with({ $0.candidate?.emailAddress = nil }, invalid, "candidate.email_address")
+            with({ $0.candidate?.emailAddress = "not-an-email" }, invalid, "candidate.email_address")
+            with({ $0.candidate?.location = Location(city: "Praha", country: "Czechia") }, invalid, "location.country")
+            with({ $0.attachments[0].content = nil }, invalid, "exactly one of data and data_url")
+            with({ $0.attachments[0].contentType = nil }, invalid, "content_type is required")
+            with({ $0.attachments[0].contentType = "pdf" }, invalid, "content_type")
+            with({ $0.attachments[0].type = nil }, invalid, "type must be")
+            with({ $0.attachments[0].name = nil }, invalid, "name is required")
+            with({ $0.attachments[0].content = .dataURL("data:application/pdf;base64,%%%") }, invalid, "invalid base64")
+            with(
+                { $0.attachments[0].content = .data([UInt8](repeating: 1, count: 1001)) },
+                invalid,
+                "the limit is 1000"
+            )
+            with({ $0.attachments[0].content = .dataURL("ftp://example.com/cv.pdf") }, invalid, "data_url")
+            with({ $0.jobID = nil }, invalid, "job_id")
+            with({ $0.jobID = "unknownjob" }, "NOT_FOUND PLATFORM.NOT_FOUND", "job")
+            with({ $0.jobID = harness.closedJob().id }, "FAILED_PRECONDITION ATS.JOB_CLOSED", "job")
+            with({ $0.jobID = "remote:\(harness.closedJob().remote)" }, "FAILED_PRECONDITION ATS.JOB_CLOSED", "job")
+            with({ $0.jobID = "remote:987654" }, "NOT_FOUND PLATFORM.NOT_FOUND", "Project")
+            with({ $0.stageID = "remote:99999" }, "INVALID_ARGUMENT REMOTE.INPUT_INVALID", "stage_id")
+            for (request, code, mention) in cases {
+                do {
+                    _ = try await harness.client.unary(AtsWriteService.createApplication, request)
+                    Issue.record("accepted: \(mention)")
+                } catch {
+                    #expect(self.code(error) == code, "\(mention): \(error)")
+                    #expect("\(error)".contains(mention), "\(error)")
+                    #expect(!"\(error)".contains("Nováková"), "no personal data in errors")
+                }
+            }
+            #expect(try await harness.counts() == before, "nothing half-written")
+        }
+    }
+
+    @Test func applyingTwiceIsAlreadyExists() async throws {
+        try await WriteHarness.with { harness in
+            _ = try await harness.client.unary(AtsWriteService.createApplication, harness.request())
+            let before = try await harness.counts()
+            await #expect {
+                _ = try await harness.client.unary(AtsWriteService.createApplication, harness.request())
+            } throws: { self.code($0) == "ALREADY_EXISTS ATS.APPLICATION_ALREADY_EXISTS" }
+            #expect(try await harness.counts() == before)
+        }
+    }
+
+    @Test func recruDownOrRateLimitedIsTypedAndWritesNothing() async throws {
+        try await WriteHarness.with({ $0.sandbox = { $0.faults.failingMethods = ["JobseekerService.apply"] } }) {
+            harness in
+            let before = try await harness.counts()
+            await #expect {
+                _ = try await harness.client.unary(AtsWriteService.createApplication, harness.request())
+            } throws: { self.code($0) == "UNAVAILABLE REMOTE.SERVICE_UNAVAILABLE" }
+            #expect(try await harness.counts() == before)
+        }
+        try await WriteHarness.with({ $0.sandbox = { $0.faults.rateLimitPerSecond = 2 } }) { harness in
+            // Over RECRU's limit a write is refused with 429; writes are not retried blindly.
+            await #expect {
+                for index in 0..<4 {
+                    _ = try await harness.client.unary(
+                        AtsWriteService.createApplication,
+                        harness.request(email: "rate\(index)@example.sk")
+                    )
+                }
+            } throws: { self.code($0) == "RESOURCE_EXHAUSTED REMOTE.RATE_LIMIT_EXCEEDED" }
+        }
+    }
+
+    @Test func syncOnlyCreatedApplicationsMirrorsWhatWasCreatedHere() async throws {
+        var options = WriteHarness.Options()
+        options.settings = IntegrationSettings(syncOnlyCreatedApplications: true)
+        try await WriteHarness.with(options) { harness in
+            #expect(try await harness.counts()[0...1] == [0, 0], "nothing created here yet")
+            let response = try await harness.client.unary(AtsWriteService.createApplication, harness.request())
+            let run = try await harness.engine.waitUntilFinished(
+                try await harness.engine.trigger(integrationID: harness.integrationID, type: .full)
+            )
+            #expect(run.state == .succeeded && run.deleted == 0)
+            let page = try await harness.client.unary(AtsReadService.getCandidatePage, ListCandidatesRequest())
+            #expect(page.items.map(\.id) == [response.application?.candidateID])
+            let applications = try await harness.client.unary(
+                AtsReadService.getApplicationPage,
+                ListApplicationsRequest()
+            )
+            #expect(applications.items.map(\.id) == [response.application?.id])
+        }
+    }
+}
