@@ -40,7 +40,7 @@ let package = Package(
             dependencies: ["BenchmarkSupport", .product(name: "ATSBridgeSandbox", package: "ATSBridge")]
         ),
         // Export: `atsbridge export candidates` for 1 M candidates, server and CLI as processes.
-        //   (cd .. && swift build -c release --product atsbridge) && swift run -c release ExportBenchmarks
+        //   swift build -c release --product atsbridge && swift run -c release ExportBenchmarks
         .executableTarget(
             name: "ExportBenchmarks",
             dependencies: [
@@ -49,6 +49,25 @@ let package = Package(
                 .product(name: "ATSBridgeProto", package: "ATSBridge"),
                 .product(name: "ATSBridgeStoreSQLite", package: "ATSBridge"),
                 .product(name: "ATSBridgeTestSupport", package: "ATSBridge"),
+            ]
+        ),
+        // Writes: CreateApplication with a 200 KB CV, 1 and 16 in flight.
+        //   swift run -c release WriteBenchmarks
+        .executableTarget(
+            name: "WriteBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "ATSBridgeAPI", package: "ATSBridge"),
+                .product(name: "ATSBridgeClient", package: "ATSBridge"),
+                .product(name: "ATSBridgeCore", package: "ATSBridge"),
+                .product(name: "ATSBridgeProto", package: "ATSBridge"),
+                .product(name: "ATSBridgeRPC", package: "ATSBridge"),
+                .product(name: "ATSBridgeSandbox", package: "ATSBridge"),
+                .product(name: "ATSBridgeServer", package: "ATSBridge"),
+                .product(name: "ATSBridgeStoreSQLite", package: "ATSBridge"),
+                .product(name: "ATSBridgeSync", package: "ATSBridge"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Sync: first full sync of the large sandbox preset and a no-change re-sync.

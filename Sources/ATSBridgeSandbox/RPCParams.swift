@@ -37,7 +37,8 @@ struct RPCParams {
     }
 
     func requiredString(_ key: String) throws -> String {
-        guard let value = try self.string(key), !value.trimmingCharacters(in: .whitespaces).isEmpty else {
+        // `allSatisfy` stops at the first other character: cheap even for a 10 MB base64 string.
+        guard let value = try self.string(key), !value.utf8.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) else {
             throw JSONRPCError.invalidParams(self.name(key), "is required")
         }
         return value

@@ -22,34 +22,55 @@ extension SQLiteStore {
 
     /// Upserts a batch with diff, in one transaction; see ``Store``.
     public func upsert(_ batch: RecordBatch, integrationID: String, at now: Int64) async throws -> UpsertResult {
+        try await self.upsert(batches: [batch], integrationID: integrationID, at: now)
+    }
+
+    /// Upserts several batches (of any models) in one transaction; see ``Store``.
+    public func upsert(batches: [RecordBatch], integrationID: String, at now: Int64) async throws -> UpsertResult {
         // Sorted by id, so that inserts walk the primary-key b-tree in order.
-        let rows = try RecordRow.rows(of: batch).sorted { $0.id < $1.id }
-        let model = batch.model
-        guard !rows.isEmpty else { return UpsertResult() }
-        return try await self.write { db in
-            var result = UpsertResult()
-            var touches = Touches()
-            let existing = try Self.existing(db, integrationID, model, rows.map(\.id))
-            for row in rows {
-                let old = existing[row.id]
-                let deletedNow = row.remoteDeletedAt != nil
-                if let old, old.hash == Data(row.hash), old.deleted == deletedNow {
-                    result.unchanged += 1
-                    continue
-                }
-                try Self.save(db, row, integrationID: integrationID, now: now, isNew: old == nil)
-                if old == nil {
-                    result.created.append(row.id)
-                } else {
-                    result.changed.append(row.id)
-                }
-                Self.collectTouches(&touches, model: model, row: row, old: old)
-            }
-            try Self.log(db, integrationID, model, result.created, .created, now)
-            try Self.log(db, integrationID, model, result.changed, .changed, now)
-            try Self.apply(touches, db, integrationID, now: now, skipping: Set(result.created + result.changed))
-            return result
+        let prepared = try batches.filter { $0.count > 0 }.map { batch in
+            (batch.model, try RecordRow.rows(of: batch).sorted { $0.id < $1.id })
         }
+        guard !prepared.isEmpty else { return UpsertResult() }
+        return try await self.write { db in
+            var total = UpsertResult()
+            for (model, rows) in prepared {
+                total.merge(try Self.upsert(db, rows, model, integrationID, now))
+            }
+            return total
+        }
+    }
+
+    /// One model's rows, inside the caller's transaction.
+    private static func upsert(
+        _ db: Database,
+        _ rows: [RecordRow],
+        _ model: Model,
+        _ integrationID: String,
+        _ now: Int64
+    ) throws -> UpsertResult {
+        var result = UpsertResult()
+        var touches = Touches()
+        let existing = try Self.existing(db, integrationID, model, rows.map(\.id))
+        for row in rows {
+            let old = existing[row.id]
+            let deletedNow = row.remoteDeletedAt != nil
+            if let old, old.hash == Data(row.hash), old.deleted == deletedNow {
+                result.unchanged += 1
+                continue
+            }
+            try Self.save(db, row, integrationID: integrationID, now: now, isNew: old == nil)
+            if old == nil {
+                result.created.append(row.id)
+            } else {
+                result.changed.append(row.id)
+            }
+            Self.collectTouches(&touches, model: model, row: row, old: old)
+        }
+        try Self.log(db, integrationID, model, result.created, .created, now)
+        try Self.log(db, integrationID, model, result.changed, .changed, now)
+        try Self.apply(touches, db, integrationID, now: now, skipping: Set(result.created + result.changed))
+        return result
     }
 
     private static func collectTouches(_ touches: inout Touches, model: Model, row: RecordRow, old: Existing?) {

@@ -10,17 +10,17 @@ import Foundation
 // location, `remote_data`), and the CLI as a second process, over loopback. Records/s is the
 // CLI's wall time; peak memory is the server's VmHWM and the CLI's max RSS (GNU time).
 //
-//   (cd .. && swift build -c release --product atsbridge)
-//   swift run -c release ExportBenchmarks
+//   swift build -c release --product atsbridge && swift run -c release ExportBenchmarks
 
 let count = Int(ProcessInfo.processInfo.environment["EXPORT_CANDIDATES"] ?? "") ?? 1_000_000
 let directory = "/tmp/atsbridge-export-bench"
 let storePath = "\(directory)/store-\(count).sqlite"
-let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
-    "../../../.build/release/atsbridge"
-).standardized.path
+// The `atsbridge` built beside this benchmark (from the ATSBridge dependency).
+let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+    "atsbridge"
+).path
 guard FileManager.default.isExecutableFile(atPath: binary) else {
-    fatalError("build the server first: (cd .. && swift build -c release --product atsbridge)")
+    fatalError("build the server first: swift build -c release --product atsbridge")
 }
 let integrationID = "bench"
 let apiKey = "export-bench-key-0123456789"

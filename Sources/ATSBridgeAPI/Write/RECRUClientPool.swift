@@ -23,6 +23,11 @@ final class RECRUClientPool: Sendable {
         self.logger = logger
     }
 
+    /// Time the pool's clients spent waiting for RECRU.
+    var remoteTime: Duration {
+        self.clients.withLock { $0.values.reduce(.zero) { $0 + $1.client.remoteTime } }
+    }
+
     func client(for stored: StoredIntegration) throws -> RECRUClient {
         let integration = stored.integration
         let fingerprint =

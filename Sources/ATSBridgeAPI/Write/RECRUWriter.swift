@@ -74,10 +74,12 @@ struct RECRUWriter: Sendable {
             "jobseeker_id": Self.number(applied.jobseeker), "stage_id": stage.map(Self.number) ?? NSNull(),
             "status": "active", "rejection_reason_id": NSNull(),
         ])
-        let now = WallClock.nowMilliseconds()
-        _ = try await self.store.upsert(.candidates([mapped.candidate]), integrationID: self.integrationID, at: now)
-        _ = try await self.store.upsert(.candidateTags(mapped.tags), integrationID: self.integrationID, at: now)
-        _ = try await self.store.upsert(.applications([application]), integrationID: self.integrationID, at: now)
+        // One transaction: the next read sees the candidate, its tags and the application together.
+        _ = try await self.store.upsert(
+            batches: [.candidates([mapped.candidate]), .candidateTags(mapped.tags), .applications([application])],
+            integrationID: self.integrationID,
+            at: WallClock.nowMilliseconds()
+        )
         return (application.id, mapped.candidate.id)
     }
 

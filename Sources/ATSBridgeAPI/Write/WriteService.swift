@@ -30,6 +30,10 @@ public struct WriteService: Sendable {
         self.loader = AttachmentLoader(configuration: configuration)
     }
 
+    /// Time spent waiting for RECRU's answers so far, summed over every write: the part of the
+    /// writes' latency that is RECRU's, not ATSBridge's (for benchmarks and diagnostics).
+    public var remoteTime: Duration { self.clients.remoteTime }
+
     /// Registers the three write methods (write keys).
     public func register(in router: inout RPCRouter) {
         let service = self
@@ -121,7 +125,8 @@ public struct WriteService: Sendable {
         let (stored, writer) = try await self.writer(context.integrationID)
         let fields = try ApplyCommand.candidateFields(input.candidate)
         let job = try await self.resolveJob(input.jobID, field: input.jobField, context.integrationID)
-        let stage = try await self.resolveStage(input.stageID, context.integrationID)
+        // RECRU's default is the job's first stage; naming it saves RECRU a lookup and us one.
+        let stage = try await self.resolveStage(input.stageID, context.integrationID) ?? job.firstStage
         return try await self.executor.run(
             integrationID: context.integrationID,
             key: input.key ?? context.metadata.idempotencyKey,
@@ -130,7 +135,7 @@ public struct WriteService: Sendable {
             var warnings: [Warning] = []
             let applied = try await self.applyOnce(resume, checkpoint, writer) {
                 try await self.command(
-                    job: job,
+                    job: job.remote,
                     stage: stage,
                     fields: fields,
                     candidate: input.candidate,
@@ -274,16 +279,19 @@ public struct WriteService: Sendable {
         return (stored, RECRUWriter(store: self.store, client: client, integrationID: integrationID))
     }
 
-    /// A job's RECRU id, from an ATSBridge id or `remote:<RECRU id>`; a job known to be closed
-    /// is refused before RECRU is called.
-    private func resolveJob(_ id: String?, field: String, _ integrationID: String) async throws -> String {
+    /// A job's RECRU id (and its first stage's, when the store knows the job), from an
+    /// ATSBridge id or `remote:<RECRU id>`; a job known to be closed is refused before RECRU is
+    /// called.
+    private func resolveJob(_ id: String?, field: String, _ integrationID: String) async throws -> (
+        remote: String, firstStage: String?
+    ) {
         guard let id = id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
             throw ATSBridgeError(.inputInvalid, "\(field) is required")
         }
         if id.hasPrefix("remote:") {
             let remote = String(id.dropFirst(7))
             guard !remote.isEmpty else { throw ATSBridgeError(.inputInvalid, "\(field) remote: needs a RECRU id") }
-            return remote
+            return (remote, nil)
         }
         let job = try await self.read(Job.self, .job, id, integrationID)
         guard job.remoteDeletedAt == nil, let remote = job.remoteID else {
@@ -292,7 +300,8 @@ public struct WriteService: Sendable {
         if let status = job.status, status != .open {
             throw ATSBridgeError(.atsJobClosed, "job \(id) is \(status.name ?? "not open") and takes no applications")
         }
-        return remote
+        let first = job.stages.min { ($0.index ?? .max) < ($1.index ?? .max) }
+        return (remote, first?.remoteID)
     }
 
     private func resolveStage(_ id: String?, _ integrationID: String) async throws -> String? {

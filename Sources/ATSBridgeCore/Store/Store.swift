@@ -12,6 +12,10 @@ public protocol Store: RecordReading {
     /// every committed change is appended to the change log.
     func upsert(_ batch: RecordBatch, integrationID: String, at now: Int64) async throws -> UpsertResult
 
+    /// Upserts several batches, of any models, in one transaction: a write command's candidate,
+    /// tags and application become visible together.
+    func upsert(batches: [RecordBatch], integrationID: String, at now: Int64) async throws -> UpsertResult
+
     /// After a full sync of `model`: marks every live record not in `seenIDs` deleted at `now`.
     func markMissing(integrationID: String, model: Model, seenIDs: Set<String>, at now: Int64) async throws
         -> UpsertResult

@@ -127,6 +127,12 @@ public struct ProtoJSONWriter: Sendable {
 
     private mutating func appendString(_ string: String) {
         self.bytes.append(UInt8(ascii: "\""))
+        // Most strings need no escaping: copy them whole.
+        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            self.bytes.append(contentsOf: string.utf8)
+            self.bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in string.utf8 {
             switch byte {
             case UInt8(ascii: "\""): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
