@@ -136,12 +136,18 @@ public struct ReadService: Sendable {
         }
         router.serverStreaming(list, access: .readIntegration) { request, writer, context in
             var recordQuery = try await makeQuery(request, context)
+            var result = try await store.page(recordQuery)
             while true {
                 try Task.checkCancellation()
-                let result = try await store.page(recordQuery)
+                // The next page is read while this one is sent: the store and the socket overlap.
+                var following = recordQuery
+                following.cursor = result.nextCursor
+                let nextQuery = following
+                async let prefetched = nextQuery.cursor != nil ? store.page(nextQuery) : nil
                 try await writer.writeEncoded(EncodedPage.encode(items: result.records, nextCursor: result.nextCursor))
-                guard let next = result.nextCursor else { return }
-                recordQuery.cursor = next
+                guard let next = try await prefetched else { return }
+                result = next
+                recordQuery = nextQuery
             }
         }
         router.unaryEncoded(page, access: .readIntegration) { request, context in

@@ -130,6 +130,16 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v3") { db in
+            // Retention finds records to blank without scanning the table (a scan at start-up
+            // filled the writer's cache: ~70 MB of RSS on a million records).
+            try db.execute(
+                sql: """
+                    CREATE INDEX records_deleted ON records (model, remote_deleted_at)
+                        WHERE remote_deleted_at IS NOT NULL AND pii_blanked = 0
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -28,7 +28,9 @@ public final class SQLiteStore: Store {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Index pages of a million records do not fit SQLite's default 2 MB cache.
-            try db.execute(sql: "PRAGMA cache_size = -\(configuration.cacheKilobytes)")
+            // Readers scan in key order and gain little from a large cache; each has its own.
+            let cache = db.configuration.readonly ? configuration.readerCacheKilobytes : configuration.cacheKilobytes
+            try db.execute(sql: "PRAGMA cache_size = -\(cache)")
             // Checkpoints fsync the database file; at SQLite's default (every ~4 MB of WAL) a bulk
             // sync spends most of its time waiting on them.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(configuration.walCheckpointPages)")

@@ -6,8 +6,11 @@ public struct SQLiteStoreConfiguration: Sendable, Hashable {
     public var busyTimeout: Duration = .seconds(5)
     /// How many concurrent readers. Defaults to `4`.
     public var maxReaders: Int = 4
-    /// Page cache per connection, in KiB. Defaults to 65536 (64 MiB).
+    /// Page cache of the writer connection, in KiB. Defaults to 65536 (64 MiB): index pages of
+    /// a million records are written in random order.
     public var cacheKilobytes: Int = 65_536
+    /// Page cache of each reader connection, in KiB. Defaults to 2048 (2 MiB).
+    public var readerCacheKilobytes: Int = 2_048
     /// WAL pages (4 KiB) between automatic checkpoints. Defaults to 16384 (64 MiB).
     public var walCheckpointPages: Int = 16_384
     /// A cap on the file size in pages of 4 KiB, or `nil` for none (tests use it to make the
