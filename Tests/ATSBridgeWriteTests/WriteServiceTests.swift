@@ -4,8 +4,11 @@ import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeStoreSQLite
 import ATSBridgeSync
+import ATSBridgeTestSupport
 import Crypto
 import Foundation
+import Logging
+import ServiceLifecycle
 import Testing
 
 @testable import ATSBridgeSandbox
@@ -218,6 +221,47 @@ import Testing
                 ListApplicationsRequest()
             )
             #expect(applications.items.map(\.id) == [response.application?.id])
+        }
+    }
+
+    @Test func attachmentsAreDownloadedWithinTheLimits() async throws {
+        let files = FileServer(bigSize: 5000)
+        try await withRunningService(files, logger: Logger(label: "test.files")) { files, _ in
+            let base = "http://127.0.0.1:\(try await files.listeningPort())"
+            let limits: (inout WriteHarness.Options) -> Void = {
+                $0.write = {
+                    $0.maxAttachmentBytes = 4000
+                    // A refused connection is retried until the download's deadline.
+                    $0.downloadTimeout = .seconds(2)
+                }
+            }
+            try await WriteHarness.with(limits) { harness in
+                var request = harness.request()
+                request.attachments = [AttachmentInput(name: "cv.pdf", type: .cv, content: .dataURL(base + "/cv.pdf"))]
+                let response = try await harness.client.unary(AtsWriteService.createApplication, request)
+                let jobseeker = try #require(
+                    harness.sandbox.snapshot.jobseekers[Int(response.application?.candidate?.remoteID ?? "") ?? -1]
+                )
+                #expect(jobseeker.attachments.first?.size == files.small.count)
+                #expect(jobseeker.attachments.first?.mimeType == "application/pdf", "taken from the download")
+
+                for (path, mention) in [("/big.pdf", "over 4000 bytes"), ("/missing.pdf", "HTTP 404")] {
+                    var failing = harness.request(email: "dl\(path.count)@example.sk")
+                    failing.attachments = [AttachmentInput(name: "cv.pdf", type: .cv, content: .dataURL(base + path))]
+                    await #expect {
+                        _ = try await harness.client.unary(AtsWriteService.createApplication, failing)
+                    } throws: { error in
+                        self.code(error) == "INVALID_ARGUMENT PLATFORM.INPUT_INVALID" && "\(error)".contains(mention)
+                    }
+                }
+                var refused = harness.request(email: "refused@example.sk")
+                refused.attachments = [
+                    AttachmentInput(name: "cv.pdf", type: .cv, content: .dataURL("http://127.0.0.1:1/cv.pdf"))
+                ]
+                await #expect {
+                    _ = try await harness.client.unary(AtsWriteService.createApplication, refused)
+                } throws: { "\($0)".contains("could not be downloaded") }
+            }
         }
     }
 }
