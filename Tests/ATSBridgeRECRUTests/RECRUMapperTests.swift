@@ -99,3 +99,32 @@ import Testing
         #expect(JSONWriter.write(reparsed, sortedKeys: true) == JSONWriter.write(parsed, sortedKeys: true))
     }
 }
+
+/// The hand-written email rule gives the regular expression's answers.
+@Suite struct EmailRuleTests {
+    @Test func theRuleMatchesItsRegularExpression() {
+        let samples = [
+            "jana@example.sk", "Ján.Novák@example.sk", "a+b@sub.example.co", "o'neil@example.ie", "x@example.c",
+            ".lead@example.sk", "double..dot@example.sk", "end.@example.sk", "no-at.example.sk", "two@@example.sk",
+            "a@b@example.sk", "user@Example.sk", "user@example.SK", "user@-example.sk", "user@exa_mple.sk",
+            "user@example", "user@.example.sk", "user@example..sk", "user@example.s1", "über@example.de",
+            "日本@example.jp", "user_name@example.sk", "user-@example.sk", "'@example.sk", "a'@example.sk",
+            "@example.sk", "user@", "", "user@ex-ample.sk", "user@1example.sk", "us er@example.sk",
+            "user@example.sk.", "user\n@example.sk", "user@exam ple.sk", "a.b.c@x-y.z.example.sk",
+        ]
+        var random = SplitMix64(seed: 9)
+        let alphabet = Array("aZ9._-+'@.éá日 \u{0301}".unicodeScalars)
+        var fuzz: [String] = []
+        for _ in 0..<3000 {
+            var scalars = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 3...14, using: &random) {
+                scalars.append(alphabet[Int.random(in: 0..<alphabet.count, using: &random)])
+            }
+            fuzz.append(String(scalars) + ["@example.sk", ".sk", "@a.bc", ""][Int.random(in: 0..<4, using: &random)])
+        }
+        for email in samples + fuzz {
+            let expected = email.range(of: EmailRule.pattern, options: .regularExpression) != nil
+            #expect(EmailRule.isValid(email) == expected, "\(email.debugDescription)")
+        }
+    }
+}
