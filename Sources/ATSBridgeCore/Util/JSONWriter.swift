@@ -17,35 +17,63 @@ public enum JSONWriter {
         return out
     }
 
+    private static let stringType = ObjectIdentifier(String.self)
+    private static let objectType = ObjectIdentifier([String: Any].self)
+    private static let arrayType = ObjectIdentifier([Any].self)
+    private static let nullType = ObjectIdentifier(NSNull.self)
+
     private static func append(_ value: Any, _ sorted: Bool, to out: inout [UInt8]) {
-        // Containers and strings first: casting a Swift dictionary to `NSNumber` would bridge
-        // the whole dictionary to Objective-C before failing.
+        // Dispatch on the exact type first: parsed JSON holds these, and a failed `as?` (a
+        // number tried as a string) costs a bridging search on Linux.
+        let type = ObjectIdentifier(Swift.type(of: value))
+        if type == self.stringType, let string = value as? String {
+            return self.appendString(string, to: &out)
+        }
+        if type == self.nullType {
+            return out.append(contentsOf: Array("null".utf8))
+        }
+        if type == self.objectType, let object = value as? [String: Any] {
+            return self.appendObject(object, sorted, to: &out)
+        }
+        if type == self.arrayType, let array = value as? [Any] {
+            return self.appendArray(array, sorted, to: &out)
+        }
+        // Containers and strings before numbers: casting a Swift dictionary to `NSNumber`
+        // would bridge the whole dictionary to Objective-C before failing.
         switch value {
         case let string as String:
             self.appendString(string, to: &out)
         case let dictionary as [String: Any]:
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            // Pairs, not keys: looking each key up again would hash it twice.
-            let pairs = sorted ? dictionary.sorted { $0.key < $1.key } : Array(dictionary)
-            for (key, element) in pairs {
-                if !first { out.append(UInt8(ascii: ",")) }
-                first = false
-                self.appendString(key, to: &out)
-                out.append(UInt8(ascii: ":"))
-                self.append(element, sorted, to: &out)
-            }
-            out.append(UInt8(ascii: "}"))
+            self.appendObject(dictionary, sorted, to: &out)
         case let array as [Any]:
-            out.append(UInt8(ascii: "["))
-            for (index, element) in array.enumerated() {
-                if index > 0 { out.append(UInt8(ascii: ",")) }
-                self.append(element, sorted, to: &out)
-            }
-            out.append(UInt8(ascii: "]"))
+            self.appendArray(array, sorted, to: &out)
         default:
             self.appendScalar(value, to: &out)
         }
+    }
+
+    private static func appendObject(_ dictionary: [String: Any], _ sorted: Bool, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "{"))
+        var first = true
+        // Pairs, not keys: looking each key up again would hash it twice.
+        let pairs = sorted ? dictionary.sorted { $0.key < $1.key } : Array(dictionary)
+        for (key, element) in pairs {
+            if !first { out.append(UInt8(ascii: ",")) }
+            first = false
+            self.appendString(key, to: &out)
+            out.append(UInt8(ascii: ":"))
+            self.append(element, sorted, to: &out)
+        }
+        out.append(UInt8(ascii: "}"))
+    }
+
+    private static func appendArray(_ array: [Any], _ sorted: Bool, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "["))
+        for (index, element) in array.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            self.append(element, sorted, to: &out)
+        }
+        out.append(UInt8(ascii: "]"))
     }
 
     /// Numbers, booleans and null. Swift values are matched by exact type: `NSNumber(1) as?
