@@ -7,9 +7,13 @@ import GRDB
 /// nested views, each looked up for the whole page at once (never one query per row). The
 /// stored bytes are not decoded: times and nested views are appended as extra fields.
 extension SQLiteStore {
-    static func assemble(_ db: Database, _ model: Model, _ integrationID: String, _ records: [FetchedRecord]) throws
-        -> [[UInt8]]
-    {
+    static func assemble(
+        _ db: Database,
+        _ model: Model,
+        _ integrationID: String,
+        _ records: [FetchedRecord],
+        contiguous: Bool = false
+    ) throws -> [[UInt8]] {
         guard !records.isEmpty else { return [] }
         var out = records.map { record -> [UInt8] in
             var bytes = [UInt8](record.data)
@@ -18,7 +22,8 @@ extension SQLiteStore {
             if let deleted = record.remoteDeletedAt { ProtoWire.appendVarintField(field: 4, deleted, to: &bytes) }
             return bytes
         }
-        let lookup = NestedLookup(db: db, integrationID: integrationID)
+        var lookup = NestedLookup(db: db, integrationID: integrationID)
+        lookup.contiguous = contiguous
         switch model {
         case .candidate:
             let ids = records.map(\.id)
@@ -76,6 +81,9 @@ struct StageKey: Hashable {
 struct NestedLookup {
     let db: Database
     let integrationID: String
+    /// The keys are every live record of their id range (an unfiltered page): children are
+    /// read with one range scan instead of one index probe per key.
+    var contiguous = false
 
     private func rows(
         _ model: Model,
@@ -83,8 +91,25 @@ struct NestedLookup {
         in keys: [String],
         select: String,
         liveOnly: Bool = true,
+        pageKeys: Bool = false,
         _ each: (Row) throws -> Void
     ) throws {
+        // `pageKeys`: the keys are the page's own ids, and `select` starts with `column`.
+        if pageKeys, self.contiguous, keys.count > 32, let low = keys.min(), let high = keys.max() {
+            let wanted = Set(keys)
+            let sql = """
+                SELECT \(select) FROM records WHERE integration_id = ? AND model = ?
+                AND \(column) >= ? AND \(column) <= ?\(liveOnly ? " AND remote_deleted_at IS NULL" : "")
+                ORDER BY id
+                """
+            let arguments: StatementArguments = [self.integrationID, Int(model.rawValue), low, high]
+            let cursor = try Row.fetchCursor(self.db, sql: sql, arguments: arguments)
+            // The first selected column is the key; records outside the page are skipped.
+            while let row = try cursor.next() {
+                if wanted.contains(row[0] as String? ?? "") { try each(row) }
+            }
+            return
+        }
         for chunk in Array(Set(keys)).sorted().chunked(500) {
             let sql = """
                 SELECT \(select) FROM records WHERE integration_id = ? AND model = ?
@@ -155,7 +180,8 @@ struct NestedLookup {
             .application,
             where: "candidate_id",
             in: ids,
-            select: "candidate_id, id, remote_id, changed_at, outcome, outcome_raw, job_id, stage_id"
+            select: "candidate_id, id, remote_id, changed_at, outcome, outcome_raw, job_id, stage_id",
+            pageKeys: true
         ) { row in
             raw[row[0], default: []].append(
                 Raw(
@@ -192,7 +218,8 @@ struct NestedLookup {
     /// Each candidate's live tags.
     func tags(ofCandidates ids: [String]) throws -> [String: [TagSummary]] {
         var joins: [(String, String)] = []
-        try self.rows(.candidateTag, where: "candidate_id", in: ids, select: "candidate_id, tag_id") { row in
+        try self.rows(.candidateTag, where: "candidate_id", in: ids, select: "candidate_id, tag_id", pageKeys: true) {
+            row in
             if let tag = row[1] as String? { joins.append((row[0], tag)) }
         }
         var tags: [String: TagSummary] = [:]

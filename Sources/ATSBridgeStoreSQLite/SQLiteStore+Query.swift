@@ -45,7 +45,13 @@ extension SQLiteStore {
             var fetched = try Self.fetchRecords(db, sql: sql, arguments: bound)
             let hasMore = fetched.count > query.pageSize
             if hasMore { fetched.removeLast() }
-            return (try Self.assemble(db, query.model, query.integrationID, fetched), hasMore ? fetched.last?.id : nil)
+            // An unfiltered page holds every live record of its id range.
+            let contiguous =
+                query.filter == .none && query.updatedAfter == nil && query.ids.isEmpty && query.remoteIDs.isEmpty
+            return (
+                try Self.assemble(db, query.model, query.integrationID, fetched, contiguous: contiguous),
+                hasMore ? fetched.last?.id : nil
+            )
         }
         let next = lastID.map {
             PageCursor(lastID: $0, fingerprint: query.fingerprint).encode(secret: self.cursorSecret)

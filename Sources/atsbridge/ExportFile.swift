@@ -15,6 +15,9 @@ struct ExportFile {
     private let handle: FileHandle
     private let statePath: String
     private var state: State
+    /// When the resume point was last saved: at most every 200 ms (a resumed export then
+    /// re-reads a few more pages; the file is cut back to match).
+    private var savedAt = ContinuousClock.now - .seconds(1)
     /// Whether the export starts from the beginning.
     let isFresh: Bool
 
@@ -61,11 +64,18 @@ struct ExportFile {
             self.state.bytes += UInt64(bytes.count)
             self.state.records += records
             self.state.cursor = cursor
-            let data = try JSONEncoder().encode(self.state)
-            try data.write(to: URL(fileURLWithPath: self.statePath), options: .atomic)
+            if ContinuousClock.now - self.savedAt >= .milliseconds(200) {
+                try self.saveState()
+            }
         } catch {
             throw CLIFailure.io("writing the export failed: \(error.localizedDescription)")
         }
+    }
+
+    private mutating func saveState() throws {
+        let data = try JSONEncoder().encode(self.state)
+        try data.write(to: URL(fileURLWithPath: self.statePath), options: .atomic)
+        self.savedAt = ContinuousClock.now
     }
 
     /// The export finished: flush and forget the resume point.

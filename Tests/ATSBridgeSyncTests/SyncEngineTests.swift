@@ -224,6 +224,29 @@ import Testing
         }
     }
 
+    @Test func nestedViewsOfUnfilteredPagesEqualThoseOfFilteredOnes() async throws {
+        try await SyncHarness.with { harness in
+            try await harness.sync()
+            // Unfiltered pages read children by id range; filtered ones by id lists.
+            let pages = try await StoreSnapshot.all(
+                harness.store,
+                RecordQuery(integrationID: harness.integrationID, model: .candidate, pageSize: 40),
+                Candidate.self
+            )
+            #expect(pages.count == 60)
+            #expect(pages.contains { !$0.applications.isEmpty } && pages.contains { !$0.tags.isEmpty })
+            for chunk in stride(from: 0, to: pages.count, by: 7) {
+                let ids = pages[chunk..<min(pages.count, chunk + 7)].map(\.id)
+                let filtered = try await StoreSnapshot.all(
+                    harness.store,
+                    RecordQuery(integrationID: harness.integrationID, model: .candidate, ids: ids),
+                    Candidate.self
+                )
+                #expect(filtered == Array(pages[chunk..<min(pages.count, chunk + 7)]))
+            }
+        }
+    }
+
     @Test func aDeltaSyncPicksUpAChangedProject() async throws {
         try await SyncHarness.with { harness in
             try await harness.sync()

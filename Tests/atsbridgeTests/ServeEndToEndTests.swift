@@ -138,7 +138,7 @@ import Testing
         while ContinuousClock.now < deadline {
             if let data = FileManager.default.contents(atPath: part + ".resume"),
                 let state = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                (state["records"] as? Int ?? 0) >= 500
+                (state["records"] as? Int ?? 0) >= 50
             {
                 break
             }
