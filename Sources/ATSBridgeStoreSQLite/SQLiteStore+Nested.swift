@@ -85,6 +85,11 @@ struct NestedLookup {
     /// read with one range scan instead of one index probe per key.
     var contiguous = false
 
+    /// The live (or all) records of `model` whose `column` is one of `keys`, in id order.
+    ///
+    /// The SQL has no ORDER BY: with one, SQLite prefers walking the (integration, model, id)
+    /// index over the whole model to avoid a sort, instead of probing the `column` index; rows
+    /// are sorted by id here instead.
     private func rows(
         _ model: Model,
         where column: String,
@@ -94,33 +99,36 @@ struct NestedLookup {
         pageKeys: Bool = false,
         _ each: (Row) throws -> Void
     ) throws {
+        guard !keys.isEmpty else { return }
+        let live = liveOnly ? " AND remote_deleted_at IS NULL" : ""
+        var found: [(id: String, row: Row)] = []
         // `pageKeys`: the keys are the page's own ids, and `select` starts with `column`.
         if pageKeys, self.contiguous, keys.count > 32, let low = keys.min(), let high = keys.max() {
             let wanted = Set(keys)
             let sql = """
-                SELECT \(select) FROM records WHERE integration_id = ? AND model = ?
-                AND \(column) >= ? AND \(column) <= ?\(liveOnly ? " AND remote_deleted_at IS NULL" : "")
-                ORDER BY id
+                SELECT \(select), id FROM records WHERE integration_id = ? AND model = ?
+                AND \(column) >= ? AND \(column) <= ?\(live)
                 """
             let arguments: StatementArguments = [self.integrationID, Int(model.rawValue), low, high]
             let cursor = try Row.fetchCursor(self.db, sql: sql, arguments: arguments)
-            // The first selected column is the key; records outside the page are skipped.
+            // Records outside the page are skipped.
             while let row = try cursor.next() {
-                if wanted.contains(row[0] as String? ?? "") { try each(row) }
+                if wanted.contains(row[0] as String? ?? "") { found.append((row[row.count - 1], row.copy())) }
             }
-            return
+        } else {
+            for chunk in Array(Set(keys)).chunked(500) {
+                let sql = """
+                    SELECT \(select), id FROM records WHERE integration_id = ? AND model = ?
+                    AND \(column) IN \(SQLiteStore.placeholders(chunk.count))\(live)
+                    """
+                let arguments: [any DatabaseValueConvertible] =
+                    [self.integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible }
+                let cursor = try Row.fetchCursor(self.db, sql: sql, arguments: SQLiteStore.arguments(arguments))
+                while let row = try cursor.next() { found.append((row[row.count - 1], row.copy())) }
+            }
         }
-        for chunk in Array(Set(keys)).sorted().chunked(500) {
-            let sql = """
-                SELECT \(select) FROM records WHERE integration_id = ? AND model = ?
-                AND \(column) IN \(SQLiteStore.placeholders(chunk.count))\(liveOnly ? " AND remote_deleted_at IS NULL" : "")
-                ORDER BY id
-                """
-            let arguments: [any DatabaseValueConvertible] =
-                [self.integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible }
-            let cursor = try Row.fetchCursor(self.db, sql: sql, arguments: SQLiteStore.arguments(arguments))
-            while let row = try cursor.next() { try each(row) }
-        }
+        found.sort { $0.id < $1.id }
+        for (_, row) in found { try each(row) }
     }
 
     /// Job summaries by id.
