@@ -1,5 +1,5 @@
 public import ATSBridgeCore
-public import ATSBridgeProto
+import ATSBridgeProto
 public import ATSBridgeRPC
 
 /// `atsbridge.v1.Changes`: a server stream of an integration's committed changes, resumable

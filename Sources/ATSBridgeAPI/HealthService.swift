@@ -1,5 +1,5 @@
-public import ATSBridgeCore
-public import ATSBridgeProto
+import ATSBridgeCore
+import ATSBridgeProto
 public import ATSBridgeRPC
 
 /// `atsbridge.v1.Health`: liveness and version, without an API key.

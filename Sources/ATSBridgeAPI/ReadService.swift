@@ -1,5 +1,5 @@
 public import ATSBridgeCore
-public import ATSBridgeProto
+import ATSBridgeProto
 public import ATSBridgeRPC
 
 /// `atsbridge.v1.AtsRead`: paged and streamed lists of every model, and gets by id, answered

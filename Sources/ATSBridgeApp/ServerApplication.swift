@@ -1,5 +1,5 @@
-public import ATSBridgeAPI
-public import ATSBridgeCore
+import ATSBridgeAPI
+import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeRPC
 import ATSBridgeSandbox

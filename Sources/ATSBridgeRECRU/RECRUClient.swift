@@ -1,4 +1,4 @@
-public import ATSBridgeCore
+import ATSBridgeCore
 import AsyncHTTPClient
 import Foundation
 public import Logging

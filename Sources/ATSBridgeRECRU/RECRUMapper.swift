@@ -1,4 +1,4 @@
-public import ATSBridgeCore
+import ATSBridgeCore
 public import ATSBridgeProto
 import Foundation
 

@@ -1,5 +1,5 @@
 public import ATSBridgeCore
-public import ATSBridgeProto
+import ATSBridgeProto
 import Crypto
 import Foundation
 import GRDB

@@ -1,4 +1,4 @@
-public import ATSBridgeCore
+import ATSBridgeCore
 
 /// The time source of the sync engine: wall-clock milliseconds for records and runs, and
 /// sleeping for the schedule. Tests inject a manual clock to drive the schedule.

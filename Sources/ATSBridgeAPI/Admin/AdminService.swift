@@ -1,5 +1,5 @@
 public import ATSBridgeCore
-public import ATSBridgeProto
+import ATSBridgeProto
 public import ATSBridgeRPC
 public import ATSBridgeSync
 import Foundation

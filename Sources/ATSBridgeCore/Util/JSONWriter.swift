@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Writes JSON from Foundation-style values (`[String: Any]`, `[Any]`, `String`, numbers,
 /// `Bool`, `NSNull`) straight into bytes.

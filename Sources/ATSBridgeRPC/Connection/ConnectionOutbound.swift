@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 
 /// Receives frames written by calls' tasks; implemented by the connection handlers, and only
 /// ever called on their event loop.

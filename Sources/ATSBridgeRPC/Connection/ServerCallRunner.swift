@@ -1,5 +1,5 @@
-public import ATSBridgeCore
-public import ATSBridgeProto
+package import ATSBridgeCore
+package import ATSBridgeProto
 import Logging
 
 /// Runs the calls of one connection as child tasks, each racing its handler against outside

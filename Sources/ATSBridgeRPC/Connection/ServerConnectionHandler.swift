@@ -1,7 +1,7 @@
-public import ATSBridgeCore
-public import ATSBridgeProto
-public import Logging
-public import NIOCore
+package import ATSBridgeCore
+package import ATSBridgeProto
+package import Logging
+package import NIOCore
 
 /// The server side of one connection, on its event loop: handshake, stream bookkeeping, credit,
 /// authentication, and the protocol's error rules (docs/protocol.md).

@@ -1,5 +1,5 @@
-public import ATSBridgeCore
-public import ATSBridgeProto
+package import ATSBridgeCore
+package import ATSBridgeProto
 import NIOCore
 import Synchronization
 

@@ -1,5 +1,5 @@
-public import ATSBridgeProto
-public import NIOCore
+package import ATSBridgeProto
+package import NIOCore
 
 extension ByteBuffer {
     /// Writes a frame header for a payload of `length` bytes.

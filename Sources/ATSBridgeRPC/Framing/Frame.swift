@@ -1,4 +1,4 @@
-public import NIOCore
+package import NIOCore
 
 /// One frame: a 10-byte header and its payload (docs/protocol.md §2).
 package struct Frame: Sendable {

@@ -1,5 +1,5 @@
 import ATSBridgeProto
-public import NIOCore
+package import NIOCore
 
 /// Splits the byte stream into the preface and frames (docs/protocol.md §1.1, §2.1).
 ///

@@ -1,4 +1,4 @@
-public import ATSBridgeCore
+import ATSBridgeCore
 public import ATSBridgeProto
 
 /// The methods a server serves, each with its access rule and handler.

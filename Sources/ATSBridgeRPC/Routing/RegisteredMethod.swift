@@ -1,4 +1,4 @@
-public import ATSBridgeProto
+package import ATSBridgeProto
 
 /// A method the router knows, with its type-erased handler.
 package struct RegisteredMethod: Sendable {
