@@ -58,14 +58,15 @@ enum CLIProcess {
             self.process.standardInput = inPipe
             let out = self.out
             let err = self.err
-            outPipe.fileHandleForReading.readabilityHandler = { handle in out.append(handle.availableData) }
-            errPipe.fileHandleForReading.readabilityHandler = { handle in err.append(handle.availableData) }
+            outPipe.fileHandleForReading.readabilityHandler = { handle in out.receive(handle) }
+            errPipe.fileHandleForReading.readabilityHandler = { handle in err.receive(handle) }
             try self.process.run()
             if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
             try? inPipe.fileHandleForWriting.close()
         }
 
-        var isRunning: Bool { self.process.isRunning }
+        /// Running, or its output not yet read to the end (the pipe drains after the exit).
+        var isRunning: Bool { self.process.isRunning || !self.out.ended || !self.err.ended }
         var status: Int32 { self.process.terminationStatus }
         var pid: Int32 { self.process.processIdentifier }
         var stdout: String { self.out.text }
@@ -97,13 +98,23 @@ enum CLIProcess {
     }
 }
 
-/// Output collected from a pipe.
+/// Output collected from a pipe, until its end.
 final class OutputBuffer: Sendable {
-    private let data = Mutex(Data())
+    private let data = Mutex((bytes: Data(), ended: false))
 
-    func append(_ more: Data) { self.data.withLock { $0.append(more) } }
+    /// Reads what is available; an empty read is the end of the pipe.
+    func receive(_ handle: FileHandle) {
+        let more = handle.availableData
+        if more.isEmpty { handle.readabilityHandler = nil }
+        self.data.withLock {
+            $0.bytes.append(more)
+            if more.isEmpty { $0.ended = true }
+        }
+    }
 
-    var text: String { String(decoding: self.data.withLock { $0 }, as: UTF8.self) }
+    var ended: Bool { self.data.withLock { $0.ended } }
+
+    var text: String { String(decoding: self.data.withLock { $0.bytes }, as: UTF8.self) }
 }
 
 struct CLITimeout: Error, CustomStringConvertible {
