@@ -29,6 +29,7 @@ enum CLIProcess {
             }
             try await Task.sleep(for: .milliseconds(10))
         }
+        try await process.drain()
         return Result(status: process.status, stdout: process.stdout, stderr: process.stderr)
     }
 
@@ -65,8 +66,16 @@ enum CLIProcess {
             try? inPipe.fileHandleForWriting.close()
         }
 
-        /// Running, or its output not yet read to the end (the pipe drains after the exit).
-        var isRunning: Bool { self.process.isRunning || !self.out.ended || !self.err.ended }
+        var isRunning: Bool { self.process.isRunning }
+
+        /// Waits (at most 2 s) until both pipes were read to their end: the last bytes of a
+        /// process that just exited may still be in them.
+        func drain() async throws {
+            let deadline = ContinuousClock.now + .seconds(2)
+            while !(self.out.ended && self.err.ended), ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(2))
+            }
+        }
         var status: Int32 { self.process.terminationStatus }
         var pid: Int32 { self.process.processIdentifier }
         var stdout: String { self.out.text }
