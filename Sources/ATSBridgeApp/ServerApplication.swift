@@ -94,8 +94,9 @@ public enum ServerApplication {
             var sandboxConfiguration = SandboxConfiguration()
             sandboxConfiguration.adminSecret = demo.sandboxAdminSecret
             let emulator = RECRUSandbox(configuration: sandboxConfiguration, seed: demo.seed, size: demo.size)
-            sandbox = SandboxHTTPServer(sandbox: emulator, port: 0, logger: logger)
-            services.append(sandbox!)
+            let server = SandboxHTTPServer(sandbox: emulator, port: 0, logger: logger)
+            sandbox = server
+            services.append(server)
         }
         let listenHost = configuration.listen.host
         let demoSandbox = sandbox

@@ -44,12 +44,13 @@ public struct AdminService: Sendable {
             try await service.integration(request.integrationID)
         }
         router.unary(ATSBridgeProto.AdminService.pauseIntegration, access: .admin) { request, _ in
-            _ = try await service.integration(request.integrationID)
-            await service.engine.cancel(integrationID: request.integrationID)
-            return try await service.update(request.integrationID) {
+            // Inactive first, so no new sync starts; then the running one stops.
+            let paused = try await service.update(request.integrationID) {
                 $0.status = .inactive
                 $0.statusReason = "paused by an administrator"
             }
+            await service.engine.cancel(integrationID: request.integrationID)
+            return paused
         }
         router.unary(ATSBridgeProto.AdminService.resumeIntegration, access: .admin) { request, _ in
             try await service.update(request.integrationID) {
@@ -58,8 +59,9 @@ public struct AdminService: Sendable {
             }
         }
         router.unary(ATSBridgeProto.AdminService.deleteIntegration, access: .admin) { request, _ in
-            _ = try await service.integration(request.integrationID)
-            // A running sync would write records back after the delete.
+            // No new sync may start, and a running one would write records back after the
+            // delete: make it inactive, stop the running sync, then delete.
+            _ = try await service.update(request.integrationID) { $0.status = .inactive }
             await service.engine.cancel(integrationID: request.integrationID)
             let removed = try await service.store.deleteIntegration(id: request.integrationID)
             service.gate.forget(request.integrationID)
