@@ -12,7 +12,8 @@ enum RemoteFailure: Error {
 
     init(rpcError: [String: Any]) {
         let code = rpcError["code"] as? Int ?? 0
-        let message = rpcError["message"] as? String ?? ""
+        // RECRU's text may echo what it was sent; values are scrubbed, field names stay.
+        let message = Self.scrub(String((rpcError["message"] as? String ?? "").prefix(300)))
         let field = (rpcError["data"] as? [String: Any])?["field"] as? String
         switch code {
         case -32001: self = .authentication
@@ -51,7 +52,28 @@ enum RemoteFailure: Error {
         return nil
     }
 
-    /// The error a caller sees. RECRU's messages are kept; they name fields, not values.
+    /// RECRU's message with anything that may be personal data replaced: words holding `@`
+    /// (emails) or digits beyond an id's length, and quoted text.
+    static func scrub(_ message: String) -> String {
+        var out: [Substring] = []
+        var inQuote: Character?
+        for word in message.split(separator: " ", omittingEmptySubsequences: false) {
+            if let quote = inQuote {
+                if word.last == quote { inQuote = nil }
+                continue
+            }
+            if let first = word.first, first == "'" || first == "\"" {
+                out.append("<redacted>")
+                if word.count == 1 || word.last != first { inQuote = first }
+                continue
+            }
+            let digits = word.filter(\.isNumber).count
+            out.append(word.contains("@") || digits > 9 ? "<redacted>" : word)
+        }
+        return out.joined(separator: " ")
+    }
+
+    /// The error a caller sees: RECRU's messages, scrubbed of values (see ``scrub(_:)``).
     var mapped: ATSBridgeError {
         switch self {
         case .rateLimited:

@@ -1,8 +1,9 @@
 import ATSBridgeCore
 import ATSBridgeProto
-import ATSBridgeRECRU
 import Foundation
 import Testing
+
+@testable import ATSBridgeRECRU
 
 @Suite struct RECRUMapperTests {
     let mapper = RECRUMapper(integrationID: "int-1")
@@ -125,6 +126,23 @@ import Testing
         for email in samples + fuzz {
             let expected = email.range(of: EmailRule.pattern, options: .regularExpression) != nil
             #expect(EmailRule.isValid(email) == expected, "\(email.debugDescription)")
+        }
+    }
+}
+
+/// RECRU's error texts reach callers and logs without the values they may echo.
+@Suite struct RemoteFailureTests {
+    @Test func recruMessagesAreScrubbedOfValues() {
+        let cases = [
+            ("Invalid email jana.novak@example.sk for jobseeker", "Invalid email <redacted> for jobseeker"),
+            ("Name 'Ján Novák' is too long", "Name <redacted> is too long"),
+            ("Phone +421900123456 rejected", "Phone <redacted> rejected"),
+            ("Project not found", "Project not found"),
+            ("is not a stage of the project", "is not a stage of the project"),
+        ]
+        for (message, expected) in cases {
+            let failure = RemoteFailure(rpcError: ["code": -32602, "message": message])
+            #expect("\(failure.mapped)".hasSuffix(expected), "\(failure.mapped)")
         }
     }
 }
