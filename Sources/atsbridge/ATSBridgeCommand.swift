@@ -16,6 +16,7 @@ struct ATSBridgeCommand: AsyncParsableCommand {
               atsbridge ping --server 127.0.0.1:7420
               atsbridge get candidates --integration demo --api-key $KEY --format table
               atsbridge export candidates --out candidates.ndjson
+              atsbridge call /atsbridge.v1.AtsRead/GetCandidatePage '{"page":{"page_size":2}}'
               atsbridge apply --job remote:12 --first-name Jana --last-name Nováková --email jana@example.sk --cv cv.pdf
               atsbridge tag add 3NP1SPRaNVZfrV43g5FstSKJ Senior
               atsbridge sandbox --port 8480 --seed 7 --size medium
@@ -25,7 +26,8 @@ struct ATSBridgeCommand: AsyncParsableCommand {
         version: ATSBridgeVersion.current,
         subcommands: [
             ServeCommand.self, PingCommand.self, IntegrationsCommand.self, SyncCommand.self, GetCommand.self,
-            ExportCommand.self, WatchCommand.self, ApplyCommand.self, TagCommand.self, KeygenCommand.self,
+            ExportCommand.self, WatchCommand.self, CallCommand.self, ApplyCommand.self, TagCommand.self,
+            KeygenCommand.self,
             SandboxCommand.self, VersionCommand.self,
             DebugStoreLoadCommand.self,
         ]

@@ -471,6 +471,53 @@ class Generator:
                 out.append('            json.key("%s")\n            %s\n' % (f.name, self.json_value(f, "value")))
             out.append("        case nil:\n            break\n        }\n")
         out.append("        json.endObject()\n    }\n}\n")
+        out.append(self.json_reader(msg, plain, oneof_fields))
+        return "".join(out)
+
+    def json_read(self, f):
+        """The ProtoJSONField method that reads one value of the field."""
+        if f.type == T_MESSAGE:
+            return "message"
+        if f.type == T_ENUM:
+            return "enumeration"
+        if f.type == T_BYTES:
+            return "rawJSON" if f.name == "remote_data" else "bytes"
+        # Times read as ISO-8601 or milliseconds; also the time filters (`updated_after`).
+        if f.type in (T_INT64, T_SINT64, T_SFIXED64) and f.name.endswith(("_at", "_after", "_before", "_since")):
+            return "timestamp"
+        if f.type == T_STRING:
+            return "string"
+        if f.type == T_BOOL:
+            return "bool"
+        if f.type == T_DOUBLE:
+            return "double"
+        if f.type == T_FLOAT:
+            return "float"
+        return "integer"
+
+    def json_reader(self, msg, plain, oneof_fields):
+        out = ["\nextension %s: JSONReadable {\n" % msg.name]
+        out.append("    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.\n")
+        out.append("    public init(json: ProtoJSONValue) throws {\n")
+        out.append("        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)\n")
+        if not msg.fields:
+            out.append("        _ = object\n")
+        out.append("        self.init()\n")
+        for f in plain:
+            how = "repeated" if f.label == LABEL_REPEATED else ("required" if f.label == LABEL_REQUIRED else "optional")
+            out.append('        self.%s = try object.%s("%s") { try $0.%s() }\n' % (
+                f.swift_name.strip("`"), how, f.name, self.json_read(f)))
+        for oneof, fields in oneof_fields.items():
+            oname = escape(camel(oneof)).strip("`")
+            for f in fields:
+                out.append('        if let value: %s = try object.optional("%s", { try $0.%s() }) {\n' % (
+                    self.swift_type(f), f.name, self.json_read(f)))
+                out.append("            guard self.%s == nil else {\n" % oname)
+                out.append('                throw ProtoCodecError(code: .invalidJSON, message: "at most one of the %s fields may be set", '
+                           'messageType: Self.protoName, field: "%s")\n' % (oneof, f.name))
+                out.append("            }\n")
+                out.append("            self.%s = .%s(value)\n        }\n" % (oname, f.swift_name.strip("`")))
+        out.append("    }\n}\n")
         return "".join(out)
 
     def fill_value(self, f, v):
@@ -568,6 +615,14 @@ class Generator:
             out.append("\n    /// Every method of the service.\n")
             out.append("    public static let methods: [any MethodDescribing] = [%s]\n}\n\n" % ", ".join(
                 escape(camel(c_lower(m["name"]))) for m in sv.methods))
+        out.append("/// Every method of every service, for generic callers such as `atsbridge call`.\n")
+        out.append("public enum ServiceCatalog {\n")
+        out.append("    /// The methods, service by service in schema order.\n")
+        out.append("    public static let methods: [any JSONCallable] = [\n")
+        for sv in self.services:
+            for m in sv.methods:
+                out.append("        %sService.%s,\n" % (sv.name, escape(camel(c_lower(m["name"])))))
+        out.append("    ]\n}\n")
         return "".join(out).rstrip() + "\n"
 
 

@@ -28,7 +28,7 @@ public enum ISODates {
             let month = number(5..<7), bytes[7] == 45, let day = number(8..<10),
             (1...12).contains(month), (1...31).contains(day)
         else { return nil }
-        var seconds = self.days(fromCivil: year, month, day) * 86_400
+        var seconds = ISOTimestamp.days(fromCivil: year, month, day) * 86_400
         if bytes.count >= 19 {
             // `T…Z` (ISO 8601) or ` …` (PHP style, no zone: read as UTC).
             guard bytes[10] == (bytes.count == 20 ? 84 : 32), bytes[13] == 58, bytes[16] == 58,
@@ -39,15 +39,5 @@ public enum ISODates {
             seconds += hour * 3600 + minute * 60 + second
         }
         return seconds * 1000
-    }
-
-    // Howard Hinnant's days-from-civil (the inverse is ISOTimestamp.civil).
-    private static func days(fromCivil year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
     }
 }

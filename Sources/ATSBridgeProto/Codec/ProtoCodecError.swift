@@ -12,6 +12,7 @@ public struct ProtoCodecError: Error, Hashable, Sendable, CustomStringConvertibl
             case missingRequiredField = "missing required field"
             case invalidUTF8 = "invalid UTF-8"
             case unencodable = "unencodable"
+            case invalidJSON = "invalid JSON"
         }
 
         private let value: Value
@@ -33,6 +34,8 @@ public struct ProtoCodecError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let invalidUTF8 = Self(.invalidUTF8)
         /// The value cannot be encoded, e.g. a string holds a NUL character.
         public static let unencodable = Self(.unencodable)
+        /// JSON input does not match the message's schema (``JSONReadable``).
+        public static let invalidJSON = Self(.invalidJSON)
 
         /// A short human name of the code.
         public var description: String { self.value.rawValue }

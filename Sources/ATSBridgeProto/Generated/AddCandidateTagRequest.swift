@@ -108,3 +108,14 @@ extension AddCandidateTagRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension AddCandidateTagRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.candidateID = try object.optional("candidate_id") { try $0.string() }
+        self.tagName = try object.optional("tag_name") { try $0.string() }
+        self.idempotencyKey = try object.optional("idempotency_key") { try $0.string() }
+    }
+}

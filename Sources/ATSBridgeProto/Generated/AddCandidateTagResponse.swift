@@ -112,3 +112,14 @@ extension AddCandidateTagResponse: JSONWritable {
         json.endObject()
     }
 }
+
+extension AddCandidateTagResponse: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.tag = try object.optional("tag") { try $0.message() }
+        self.alreadyAssigned = try object.optional("already_assigned") { try $0.bool() }
+        self.warnings = try object.repeated("warnings") { try $0.message() }
+    }
+}

@@ -213,3 +213,24 @@ extension Application: JSONWritable {
         json.endObject()
     }
 }
+
+extension Application: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.changedAt = try object.optional("changed_at") { try $0.timestamp() }
+        self.remoteDeletedAt = try object.optional("remote_deleted_at") { try $0.timestamp() }
+        self.outcome = try object.optional("outcome") { try $0.enumeration() }
+        self.outcomeRaw = try object.optional("outcome_raw") { try $0.string() }
+        self.currentStageID = try object.optional("current_stage_id") { try $0.string() }
+        self.jobID = try object.optional("job_id") { try $0.string() }
+        self.candidateID = try object.optional("candidate_id") { try $0.string() }
+        self.remoteData = try object.optional("remote_data") { try $0.rawJSON() }
+        self.candidate = try object.optional("candidate") { try $0.message() }
+        self.currentStage = try object.optional("current_stage") { try $0.message() }
+        self.job = try object.optional("job") { try $0.message() }
+    }
+}

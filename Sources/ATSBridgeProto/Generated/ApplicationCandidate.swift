@@ -173,3 +173,19 @@ extension ApplicationCandidate: JSONWritable {
         json.endObject()
     }
 }
+
+extension ApplicationCandidate: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.firstName = try object.optional("first_name") { try $0.string() }
+        self.lastName = try object.optional("last_name") { try $0.string() }
+        self.emailAddresses = try object.repeated("email_addresses") { try $0.message() }
+        self.phoneNumbers = try object.repeated("phone_numbers") { try $0.message() }
+        self.source = try object.optional("source") { try $0.string() }
+        self.tags = try object.repeated("tags") { try $0.message() }
+    }
+}

@@ -96,3 +96,13 @@ extension ApplicationInput: JSONWritable {
         json.endObject()
     }
 }
+
+extension ApplicationInput: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.jobID = try object.optional("job_id") { try $0.string() }
+        self.stageID = try object.optional("stage_id") { try $0.string() }
+    }
+}

@@ -143,3 +143,36 @@ extension AttachmentInput: JSONWritable {
         json.endObject()
     }
 }
+
+extension AttachmentInput: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.name = try object.optional("name") { try $0.string() }
+        self.type = try object.optional("type") { try $0.enumeration() }
+        self.contentType = try object.optional("content_type") { try $0.string() }
+        if let value: [UInt8] = try object.optional("data", { try $0.bytes() }) {
+            guard self.content == nil else {
+                throw ProtoCodecError(
+                    code: .invalidJSON,
+                    message: "at most one of the content fields may be set",
+                    messageType: Self.protoName,
+                    field: "data"
+                )
+            }
+            self.content = .data(value)
+        }
+        if let value: String = try object.optional("data_url", { try $0.string() }) {
+            guard self.content == nil else {
+                throw ProtoCodecError(
+                    code: .invalidJSON,
+                    message: "at most one of the content fields may be set",
+                    messageType: Self.protoName,
+                    field: "data_url"
+                )
+            }
+            self.content = .dataURL(value)
+        }
+    }
+}

@@ -150,3 +150,18 @@ extension CallOpen: JSONWritable {
         json.endObject()
     }
 }
+
+extension CallOpen: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.method = try object.required("method") { try $0.string() }
+        self.timeoutMs = try object.optional("timeout_ms") { try $0.integer() }
+        self.apiKey = try object.optional("api_key") { try $0.string() }
+        self.integrationID = try object.optional("integration_id") { try $0.string() }
+        self.idempotencyKey = try object.optional("idempotency_key") { try $0.string() }
+        self.requestID = try object.optional("request_id") { try $0.string() }
+        self.metadata = try object.repeated("metadata") { try $0.message() }
+    }
+}

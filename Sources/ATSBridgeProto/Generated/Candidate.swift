@@ -252,3 +252,26 @@ extension Candidate: JSONWritable {
         json.endObject()
     }
 }
+
+extension Candidate: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.changedAt = try object.optional("changed_at") { try $0.timestamp() }
+        self.remoteDeletedAt = try object.optional("remote_deleted_at") { try $0.timestamp() }
+        self.firstName = try object.optional("first_name") { try $0.string() }
+        self.lastName = try object.optional("last_name") { try $0.string() }
+        self.company = try object.optional("company") { try $0.string() }
+        self.title = try object.optional("title") { try $0.string() }
+        self.source = try object.optional("source") { try $0.string() }
+        self.phoneNumbers = try object.repeated("phone_numbers") { try $0.message() }
+        self.emailAddresses = try object.repeated("email_addresses") { try $0.message() }
+        self.location = try object.optional("location") { try $0.message() }
+        self.remoteData = try object.optional("remote_data") { try $0.rawJSON() }
+        self.applications = try object.repeated("applications") { try $0.message() }
+        self.tags = try object.repeated("tags") { try $0.message() }
+    }
+}

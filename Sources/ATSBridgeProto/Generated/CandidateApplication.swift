@@ -152,3 +152,18 @@ extension CandidateApplication: JSONWritable {
         json.endObject()
     }
 }
+
+extension CandidateApplication: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.changedAt = try object.optional("changed_at") { try $0.timestamp() }
+        self.outcome = try object.optional("outcome") { try $0.enumeration() }
+        self.outcomeRaw = try object.optional("outcome_raw") { try $0.string() }
+        self.currentStage = try object.optional("current_stage") { try $0.message() }
+        self.job = try object.optional("job") { try $0.message() }
+    }
+}

@@ -148,3 +148,18 @@ extension CandidateInput: JSONWritable {
         json.endObject()
     }
 }
+
+extension CandidateInput: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.firstName = try object.optional("first_name") { try $0.string() }
+        self.lastName = try object.optional("last_name") { try $0.string() }
+        self.emailAddress = try object.optional("email_address") { try $0.string() }
+        self.phoneNumber = try object.optional("phone_number") { try $0.string() }
+        self.location = try object.optional("location") { try $0.message() }
+        self.company = try object.optional("company") { try $0.string() }
+        self.title = try object.optional("title") { try $0.string() }
+    }
+}

@@ -138,3 +138,17 @@ extension CandidateTag: JSONWritable {
         json.endObject()
     }
 }
+
+extension CandidateTag: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.changedAt = try object.optional("changed_at") { try $0.timestamp() }
+        self.remoteDeletedAt = try object.optional("remote_deleted_at") { try $0.timestamp() }
+        self.candidateID = try object.optional("candidate_id") { try $0.string() }
+        self.tagID = try object.optional("tag_id") { try $0.string() }
+    }
+}

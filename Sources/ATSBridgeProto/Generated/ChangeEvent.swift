@@ -128,3 +128,16 @@ extension ChangeEvent: JSONWritable {
         json.endObject()
     }
 }
+
+extension ChangeEvent: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.sequence = try object.required("sequence") { try $0.integer() }
+        self.model = try object.optional("model") { try $0.enumeration() }
+        self.kind = try object.optional("kind") { try $0.enumeration() }
+        self.ids = try object.repeated("ids") { try $0.string() }
+        self.committedAt = try object.optional("committed_at") { try $0.timestamp() }
+    }
+}

@@ -89,3 +89,12 @@ extension ChangeEventBatch: JSONWritable {
         json.endObject()
     }
 }
+
+extension ChangeEventBatch: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.events = try object.repeated("events") { try $0.message() }
+    }
+}

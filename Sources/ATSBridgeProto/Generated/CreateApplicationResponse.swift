@@ -101,3 +101,13 @@ extension CreateApplicationResponse: JSONWritable {
         json.endObject()
     }
 }
+
+extension CreateApplicationResponse: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.application = try object.optional("application") { try $0.message() }
+        self.warnings = try object.repeated("warnings") { try $0.message() }
+    }
+}

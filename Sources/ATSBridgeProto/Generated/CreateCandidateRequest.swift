@@ -143,3 +143,17 @@ extension CreateCandidateRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension CreateCandidateRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.candidate = try object.optional("candidate") { try $0.message() }
+        self.application = try object.optional("application") { try $0.message() }
+        self.attachments = try object.repeated("attachments") { try $0.message() }
+        self.source = try object.optional("source") { try $0.message() }
+        self.gdprConsent = try object.optional("gdpr_consent") { try $0.message() }
+        self.idempotencyKey = try object.optional("idempotency_key") { try $0.string() }
+    }
+}

@@ -128,3 +128,16 @@ extension CreateIntegrationRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension CreateIntegrationRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.name = try object.optional("name") { try $0.string() }
+        self.tenantURL = try object.optional("tenant_url") { try $0.string() }
+        self.login = try object.optional("login") { try $0.string() }
+        self.password = try object.optional("password") { try $0.string() }
+        self.settings = try object.optional("settings") { try $0.message() }
+    }
+}

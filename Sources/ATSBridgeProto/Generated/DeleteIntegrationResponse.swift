@@ -89,3 +89,12 @@ extension DeleteIntegrationResponse: JSONWritable {
         json.endObject()
     }
 }
+
+extension DeleteIntegrationResponse: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.deletedRecords = try object.optional("deleted_records") { try $0.integer() }
+    }
+}

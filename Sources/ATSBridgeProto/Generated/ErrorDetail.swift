@@ -96,3 +96,13 @@ extension ErrorDetail: JSONWritable {
         json.endObject()
     }
 }
+
+extension ErrorDetail: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.field = try object.optional("field") { try $0.string() }
+        self.reason = try object.optional("reason") { try $0.string() }
+    }
+}

@@ -97,3 +97,13 @@ extension FieldCoverage: JSONWritable {
         json.endObject()
     }
 }
+
+extension FieldCoverage: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.name = try object.optional("name") { try $0.string() }
+        self.status = try object.optional("status") { try $0.enumeration() }
+    }
+}

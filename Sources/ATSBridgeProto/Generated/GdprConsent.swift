@@ -98,3 +98,13 @@ extension GdprConsent: JSONWritable {
         json.endObject()
     }
 }
+
+extension GdprConsent: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.given = try object.optional("given") { try $0.bool() }
+        self.expiresAt = try object.optional("expires_at") { try $0.timestamp() }
+    }
+}

@@ -84,3 +84,12 @@ extension GetRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension GetRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+    }
+}

@@ -105,3 +105,14 @@ extension GoAway: JSONWritable {
         json.endObject()
     }
 }
+
+extension GoAway: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.lastStreamID = try object.required("last_stream_id") { try $0.integer() }
+        self.code = try object.optional("code") { try $0.enumeration() }
+        self.message = try object.optional("message") { try $0.string() }
+    }
+}

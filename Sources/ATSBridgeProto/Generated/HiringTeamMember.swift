@@ -137,3 +137,17 @@ extension HiringTeamMember: JSONWritable {
         json.endObject()
     }
 }
+
+extension HiringTeamMember: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.firstName = try object.optional("first_name") { try $0.string() }
+        self.lastName = try object.optional("last_name") { try $0.string() }
+        self.email = try object.optional("email") { try $0.string() }
+        self.roles = try object.repeated("roles") { try $0.message() }
+    }
+}

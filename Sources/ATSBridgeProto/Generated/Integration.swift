@@ -194,3 +194,22 @@ extension Integration: JSONWritable {
         json.endObject()
     }
 }
+
+extension Integration: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.name = try object.optional("name") { try $0.string() }
+        self.tenantURL = try object.optional("tenant_url") { try $0.string() }
+        self.login = try object.optional("login") { try $0.string() }
+        self.status = try object.optional("status") { try $0.enumeration() }
+        self.setupStatus = try object.optional("setup_status") { try $0.enumeration() }
+        self.statusReason = try object.optional("status_reason") { try $0.string() }
+        self.settings = try object.optional("settings") { try $0.message() }
+        self.createdAt = try object.optional("created_at") { try $0.timestamp() }
+        self.lastSyncStartedAt = try object.optional("last_sync_started_at") { try $0.timestamp() }
+        self.lastSyncFinishedAt = try object.optional("last_sync_finished_at") { try $0.timestamp() }
+    }
+}

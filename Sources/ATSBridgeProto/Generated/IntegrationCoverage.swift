@@ -108,3 +108,13 @@ extension IntegrationCoverage: JSONWritable {
         json.endObject()
     }
 }
+
+extension IntegrationCoverage: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.models = try object.repeated("models") { try $0.message() }
+        self.writeActions = try object.repeated("write_actions") { try $0.message() }
+    }
+}

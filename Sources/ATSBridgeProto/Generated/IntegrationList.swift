@@ -89,3 +89,12 @@ extension IntegrationList: JSONWritable {
         json.endObject()
     }
 }
+
+extension IntegrationList: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.integrations = try object.repeated("integrations") { try $0.message() }
+    }
+}

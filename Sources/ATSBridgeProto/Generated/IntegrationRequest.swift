@@ -86,3 +86,12 @@ extension IntegrationRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension IntegrationRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.integrationID = try object.required("integration_id") { try $0.string() }
+    }
+}

@@ -125,3 +125,15 @@ extension IntegrationSettings: JSONWritable {
         json.endObject()
     }
 }
+
+extension IntegrationSettings: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.syncOnlyCreatedApplications = try object.optional("sync_only_created_applications") { try $0.bool() }
+        self.sourceWritingEnabled = try object.optional("source_writing_enabled") { try $0.bool() }
+        self.sourceName = try object.optional("source_name") { try $0.string() }
+        self.syncIntervalMs = try object.optional("sync_interval_ms") { try $0.integer() }
+    }
+}

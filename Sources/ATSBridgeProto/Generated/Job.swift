@@ -308,3 +308,32 @@ extension Job: JSONWritable {
         json.endObject()
     }
 }
+
+extension Job: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.changedAt = try object.optional("changed_at") { try $0.timestamp() }
+        self.remoteDeletedAt = try object.optional("remote_deleted_at") { try $0.timestamp() }
+        self.name = try object.optional("name") { try $0.string() }
+        self.description = try object.optional("description") { try $0.string() }
+        self.employmentType = try object.optional("employment_type") { try $0.enumeration() }
+        self.employmentTypeRaw = try object.optional("employment_type_raw") { try $0.string() }
+        self.status = try object.optional("status") { try $0.enumeration() }
+        self.statusRaw = try object.optional("status_raw") { try $0.string() }
+        self.visibility = try object.optional("visibility") { try $0.enumeration() }
+        self.visibilityRaw = try object.optional("visibility_raw") { try $0.string() }
+        self.department = try object.optional("department") { try $0.string() }
+        self.experienceLevel = try object.optional("experience_level") { try $0.string() }
+        self.salaryAmount = try object.optional("salary_amount") { try $0.double() }
+        self.openedAt = try object.optional("opened_at") { try $0.timestamp() }
+        self.closedAt = try object.optional("closed_at") { try $0.timestamp() }
+        self.remoteUpdatedAt = try object.optional("remote_updated_at") { try $0.timestamp() }
+        self.remoteData = try object.optional("remote_data") { try $0.rawJSON() }
+        self.stages = try object.repeated("stages") { try $0.message() }
+        self.hiringTeam = try object.repeated("hiring_team") { try $0.message() }
+    }
+}

@@ -151,3 +151,18 @@ extension JobApplicationStage: JSONWritable {
         json.endObject()
     }
 }
+
+extension JobApplicationStage: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.changedAt = try object.optional("changed_at") { try $0.timestamp() }
+        self.remoteDeletedAt = try object.optional("remote_deleted_at") { try $0.timestamp() }
+        self.index = try object.optional("index") { try $0.integer() }
+        self.jobID = try object.optional("job_id") { try $0.string() }
+        self.stageID = try object.optional("stage_id") { try $0.string() }
+    }
+}

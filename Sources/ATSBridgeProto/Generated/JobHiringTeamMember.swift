@@ -151,3 +151,18 @@ extension JobHiringTeamMember: JSONWritable {
         json.endObject()
     }
 }
+
+extension JobHiringTeamMember: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.changedAt = try object.optional("changed_at") { try $0.timestamp() }
+        self.remoteDeletedAt = try object.optional("remote_deleted_at") { try $0.timestamp() }
+        self.jobID = try object.optional("job_id") { try $0.string() }
+        self.userID = try object.optional("user_id") { try $0.string() }
+        self.roles = try object.repeated("roles") { try $0.message() }
+    }
+}

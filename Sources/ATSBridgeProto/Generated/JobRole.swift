@@ -109,3 +109,14 @@ extension JobRole: JSONWritable {
         json.endObject()
     }
 }
+
+extension JobRole: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.remoteLabel = try object.optional("remote_label") { try $0.string() }
+        self.unifiedType = try object.optional("unified_type") { try $0.enumeration() }
+    }
+}

@@ -88,3 +88,12 @@ extension ListApplicationStagesRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension ListApplicationStagesRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.page = try object.optional("page") { try $0.message() }
+    }
+}

@@ -148,3 +148,16 @@ extension ListApplicationsRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension ListApplicationsRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.page = try object.optional("page") { try $0.message() }
+        self.outcomes = try object.repeated("outcomes") { try $0.enumeration() }
+        self.jobIDs = try object.repeated("job_ids") { try $0.string() }
+        self.jobRemoteIDs = try object.repeated("job_remote_ids") { try $0.string() }
+        self.currentStageIDs = try object.repeated("current_stage_ids") { try $0.string() }
+    }
+}

@@ -129,3 +129,16 @@ extension ListCandidatesRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension ListCandidatesRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.page = try object.optional("page") { try $0.message() }
+        self.email = try object.optional("email") { try $0.string() }
+        self.jobIDs = try object.repeated("job_ids") { try $0.string() }
+        self.firstName = try object.optional("first_name") { try $0.string() }
+        self.lastName = try object.optional("last_name") { try $0.string() }
+    }
+}

@@ -89,3 +89,12 @@ extension ListIntegrationsRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension ListIntegrationsRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.status = try object.optional("status") { try $0.enumeration() }
+    }
+}

@@ -90,3 +90,12 @@ extension ListJobHiringTeamMembersRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension ListJobHiringTeamMembersRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.page = try object.optional("page") { try $0.message() }
+    }
+}

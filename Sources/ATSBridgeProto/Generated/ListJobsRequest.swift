@@ -147,3 +147,16 @@ extension ListJobsRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension ListJobsRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.page = try object.optional("page") { try $0.message() }
+        self.statuses = try object.repeated("statuses") { try $0.enumeration() }
+        self.employmentTypes = try object.repeated("employment_types") { try $0.enumeration() }
+        self.visibilities = try object.repeated("visibilities") { try $0.enumeration() }
+        self.nameContains = try object.optional("name_contains") { try $0.string() }
+    }
+}

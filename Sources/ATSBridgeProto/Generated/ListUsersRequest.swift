@@ -99,3 +99,13 @@ extension ListUsersRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension ListUsersRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.page = try object.optional("page") { try $0.message() }
+        self.emails = try object.repeated("emails") { try $0.string() }
+    }
+}

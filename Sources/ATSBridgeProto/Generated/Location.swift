@@ -148,3 +148,18 @@ extension Location: JSONWritable {
         json.endObject()
     }
 }
+
+extension Location: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.city = try object.optional("city") { try $0.string() }
+        self.country = try object.optional("country") { try $0.string() }
+        self.raw = try object.optional("raw") { try $0.string() }
+        self.state = try object.optional("state") { try $0.string() }
+        self.street1 = try object.optional("street_1") { try $0.string() }
+        self.street2 = try object.optional("street_2") { try $0.string() }
+        self.zipCode = try object.optional("zip_code") { try $0.string() }
+    }
+}

@@ -94,3 +94,13 @@ extension MetadataEntry: JSONWritable {
         json.endObject()
     }
 }
+
+extension MetadataEntry: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.key = try object.required("key") { try $0.string() }
+        self.value = try object.optional("value") { try $0.string() }
+    }
+}

@@ -121,3 +121,15 @@ extension ModelCoverage: JSONWritable {
         json.endObject()
     }
 }
+
+extension ModelCoverage: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.model = try object.optional("model") { try $0.enumeration() }
+        self.name = try object.optional("name") { try $0.string() }
+        self.status = try object.optional("status") { try $0.enumeration() }
+        self.fields = try object.repeated("fields") { try $0.message() }
+    }
+}

@@ -145,3 +145,17 @@ extension PageRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension PageRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.pageSize = try object.optional("page_size") { try $0.integer() }
+        self.cursor = try object.optional("cursor") { try $0.string() }
+        self.updatedAfter = try object.optional("updated_after") { try $0.timestamp() }
+        self.includeDeleted = try object.optional("include_deleted") { try $0.bool() }
+        self.ids = try object.repeated("ids") { try $0.string() }
+        self.remoteIDs = try object.repeated("remote_ids") { try $0.string() }
+    }
+}

@@ -96,3 +96,13 @@ extension PhoneNumber: JSONWritable {
         json.endObject()
     }
 }
+
+extension PhoneNumber: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.phoneNumber = try object.optional("phone_number") { try $0.string() }
+        self.type = try object.optional("type") { try $0.string() }
+    }
+}

@@ -87,3 +87,12 @@ extension PingRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension PingRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.payload = try object.optional("payload") { try $0.bytes() }
+    }
+}

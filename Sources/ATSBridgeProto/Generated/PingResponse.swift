@@ -108,3 +108,14 @@ extension PingResponse: JSONWritable {
         json.endObject()
     }
 }
+
+extension PingResponse: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.payload = try object.optional("payload") { try $0.bytes() }
+        self.serverTime = try object.optional("server_time") { try $0.integer() }
+        self.serverVersion = try object.optional("server_version") { try $0.string() }
+    }
+}

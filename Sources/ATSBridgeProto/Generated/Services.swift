@@ -312,3 +312,51 @@ public enum AtsWriteService {
     /// Every method of the service.
     public static let methods: [any MethodDescribing] = [createApplication, createCandidate, addCandidateTag]
 }
+
+/// Every method of every service, for generic callers such as `atsbridge call`.
+public enum ServiceCatalog {
+    /// The methods, service by service in schema order.
+    public static let methods: [any JSONCallable] = [
+        AdminService.createIntegration,
+        AdminService.listIntegrations,
+        AdminService.getIntegration,
+        AdminService.pauseIntegration,
+        AdminService.resumeIntegration,
+        AdminService.deleteIntegration,
+        AdminService.triggerSync,
+        AdminService.getSyncStatus,
+        AdminService.getCoverage,
+        ChangesService.watch,
+        AtsReadService.listUsers,
+        AtsReadService.getUserPage,
+        AtsReadService.getUser,
+        AtsReadService.listJobs,
+        AtsReadService.getJobPage,
+        AtsReadService.getJob,
+        AtsReadService.listCandidates,
+        AtsReadService.getCandidatePage,
+        AtsReadService.getCandidate,
+        AtsReadService.listApplicationStages,
+        AtsReadService.getApplicationStagePage,
+        AtsReadService.getApplicationStage,
+        AtsReadService.listApplications,
+        AtsReadService.getApplicationPage,
+        AtsReadService.getApplication,
+        AtsReadService.listTags,
+        AtsReadService.getTagPage,
+        AtsReadService.getTag,
+        AtsReadService.listCandidateTags,
+        AtsReadService.getCandidateTagPage,
+        AtsReadService.getCandidateTag,
+        AtsReadService.listJobApplicationStages,
+        AtsReadService.getJobApplicationStagePage,
+        AtsReadService.getJobApplicationStage,
+        AtsReadService.listJobHiringTeamMembers,
+        AtsReadService.getJobHiringTeamMemberPage,
+        AtsReadService.getJobHiringTeamMember,
+        HealthService.ping,
+        AtsWriteService.createApplication,
+        AtsWriteService.createCandidate,
+        AtsWriteService.addCandidateTag,
+    ]
+}

@@ -122,3 +122,15 @@ extension Settings: JSONWritable {
         json.endObject()
     }
 }
+
+extension Settings: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.maxFrameSize = try object.optional("max_frame_size") { try $0.integer() }
+        self.maxConcurrentStreams = try object.optional("max_concurrent_streams") { try $0.integer() }
+        self.initialCredit = try object.optional("initial_credit") { try $0.integer() }
+        self.maxMessageSize = try object.optional("max_message_size") { try $0.integer() }
+    }
+}

@@ -86,3 +86,12 @@ extension SourceInput: JSONWritable {
         json.endObject()
     }
 }
+
+extension SourceInput: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.name = try object.optional("name") { try $0.string() }
+    }
+}

@@ -117,3 +117,15 @@ extension Status: JSONWritable {
         json.endObject()
     }
 }
+
+extension Status: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.code = try object.required("code") { try $0.enumeration() }
+        self.errorCode = try object.optional("error_code") { try $0.string() }
+        self.message = try object.optional("message") { try $0.string() }
+        self.details = try object.repeated("details") { try $0.message() }
+    }
+}

@@ -205,3 +205,23 @@ extension SyncRun: JSONWritable {
         json.endObject()
     }
 }
+
+extension SyncRun: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.integrationID = try object.optional("integration_id") { try $0.string() }
+        self.type = try object.optional("type") { try $0.enumeration() }
+        self.state = try object.optional("state") { try $0.enumeration() }
+        self.queuedAt = try object.optional("queued_at") { try $0.timestamp() }
+        self.startedAt = try object.optional("started_at") { try $0.timestamp() }
+        self.finishedAt = try object.optional("finished_at") { try $0.timestamp() }
+        self.created = try object.optional("created") { try $0.integer() }
+        self.updated = try object.optional("updated") { try $0.integer() }
+        self.deleted = try object.optional("deleted") { try $0.integer() }
+        self.errorCode = try object.optional("error_code") { try $0.string() }
+        self.errorMessage = try object.optional("error_message") { try $0.string() }
+    }
+}

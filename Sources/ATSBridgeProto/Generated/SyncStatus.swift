@@ -97,3 +97,13 @@ extension SyncStatus: JSONWritable {
         json.endObject()
     }
 }
+
+extension SyncStatus: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.integration = try object.optional("integration") { try $0.message() }
+        self.runs = try object.repeated("runs") { try $0.message() }
+    }
+}

@@ -97,3 +97,13 @@ extension SyncStatusRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension SyncStatusRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.integrationID = try object.required("integration_id") { try $0.string() }
+        self.limit = try object.optional("limit") { try $0.integer() }
+    }
+}

@@ -139,3 +139,17 @@ extension Tag: JSONWritable {
         json.endObject()
     }
 }
+
+extension Tag: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.changedAt = try object.optional("changed_at") { try $0.timestamp() }
+        self.remoteDeletedAt = try object.optional("remote_deleted_at") { try $0.timestamp() }
+        self.name = try object.optional("name") { try $0.string() }
+        self.remoteData = try object.optional("remote_data") { try $0.rawJSON() }
+    }
+}

@@ -97,3 +97,13 @@ extension TagPage: JSONWritable {
         json.endObject()
     }
 }
+
+extension TagPage: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.items = try object.repeated("items") { try $0.message() }
+        self.nextCursor = try object.optional("next_cursor") { try $0.string() }
+    }
+}

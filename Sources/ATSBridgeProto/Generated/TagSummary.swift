@@ -104,3 +104,14 @@ extension TagSummary: JSONWritable {
         json.endObject()
     }
 }
+
+extension TagSummary: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.name = try object.optional("name") { try $0.string() }
+    }
+}

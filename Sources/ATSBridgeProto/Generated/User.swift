@@ -159,3 +159,19 @@ extension User: JSONWritable {
         json.endObject()
     }
 }
+
+extension User: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.id = try object.required("id") { try $0.string() }
+        self.remoteID = try object.optional("remote_id") { try $0.string() }
+        self.changedAt = try object.optional("changed_at") { try $0.timestamp() }
+        self.remoteDeletedAt = try object.optional("remote_deleted_at") { try $0.timestamp() }
+        self.firstName = try object.optional("first_name") { try $0.string() }
+        self.lastName = try object.optional("last_name") { try $0.string() }
+        self.email = try object.optional("email") { try $0.string() }
+        self.remoteData = try object.optional("remote_data") { try $0.rawJSON() }
+    }
+}

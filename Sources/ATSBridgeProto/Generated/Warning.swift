@@ -86,3 +86,12 @@ extension Warning: JSONWritable {
         json.endObject()
     }
 }
+
+extension Warning: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.message = try object.optional("message") { try $0.string() }
+    }
+}

@@ -102,3 +102,13 @@ extension WatchRequest: JSONWritable {
         json.endObject()
     }
 }
+
+extension WatchRequest: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.afterSequence = try object.optional("after_sequence") { try $0.integer() }
+        self.models = try object.repeated("models") { try $0.enumeration() }
+    }
+}

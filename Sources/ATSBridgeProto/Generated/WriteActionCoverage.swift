@@ -112,3 +112,14 @@ extension WriteActionCoverage: JSONWritable {
         json.endObject()
     }
 }
+
+extension WriteActionCoverage: JSONReadable {
+    /// Reads the message from JSON in the unified API's shape; unknown keys are rejected.
+    public init(json: ProtoJSONValue) throws {
+        let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
+        self.init()
+        self.name = try object.optional("name") { try $0.string() }
+        self.status = try object.optional("status") { try $0.enumeration() }
+        self.fields = try object.repeated("fields") { try $0.message() }
+    }
+}

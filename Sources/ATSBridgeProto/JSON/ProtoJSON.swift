@@ -15,6 +15,12 @@ public protocol ProtoEnum: Sendable, Hashable {
     var rawValue: Int32 { get }
     /// The unified API's name, nil when this build does not know the value.
     var name: String? { get }
+    /// Every value this build knows, in wire order.
+    static var allKnown: [Self] { get }
+    /// The value of a wire number (kept as unrecognized when unknown).
+    init(rawValue: Int32)
+    /// The value of a unified name, nil when unknown.
+    init?(name: String)
 }
 
 extension JSONWritable {

@@ -37,3 +37,41 @@ public struct MethodDescriptor<Request: ProtoMessage, Response: ProtoMessage>: M
         self.kind = kind
     }
 }
+
+/// Receives a method with its concrete request and response types (see ``JSONCallable``).
+public protocol MethodVisitor<Result> {
+    /// What visiting produces.
+    associatedtype Result
+
+    /// Called with the method, its types now known.
+    func visit<
+        Request: ProtoMessage & JSONReadable & JSONWritable,
+        Response: ProtoMessage & JSONReadable & JSONWritable
+    >(
+        _ method: MethodDescriptor<Request, Response>
+    ) async throws -> Result
+}
+
+/// A method whose messages read and write JSON, callable without knowing its types at compile
+/// time: ``ServiceCatalog/methods`` lists every one.
+public protocol JSONCallable: MethodDescribing {
+    /// The request message's full protobuf name.
+    var requestType: String { get }
+    /// The response message's full protobuf name.
+    var responseType: String { get }
+    /// Calls `visitor` with the method's concrete types.
+    func accept<V: MethodVisitor>(_ visitor: V) async throws -> V.Result
+}
+
+extension MethodDescriptor: JSONCallable
+where Request: JSONReadable & JSONWritable, Response: JSONReadable & JSONWritable {
+    /// The request message's full protobuf name.
+    public var requestType: String { Request.protoName }
+    /// The response message's full protobuf name.
+    public var responseType: String { Response.protoName }
+
+    /// Calls `visitor` with this method.
+    public func accept<V: MethodVisitor>(_ visitor: V) async throws -> V.Result {
+        try await visitor.visit(self)
+    }
+}
