@@ -112,6 +112,8 @@ let package = Package(
             dependencies: [
                 "ATSBridgeCore",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The page scan reads columns with SQLite's C API, straight into the page.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings

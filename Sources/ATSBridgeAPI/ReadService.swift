@@ -144,7 +144,7 @@ public struct ReadService: Sendable {
                 following.cursor = result.nextCursor
                 let nextQuery = following
                 async let prefetched = nextQuery.cursor != nil ? store.page(nextQuery) : nil
-                try await writer.writeEncoded(EncodedPage.encode(items: result.records, nextCursor: result.nextCursor))
+                try await writer.writeEncoded(result.encoded())
                 guard let next = try await prefetched else { return }
                 result = next
                 recordQuery = nextQuery
@@ -152,7 +152,7 @@ public struct ReadService: Sendable {
         }
         router.unaryEncoded(page, access: .readIntegration) { request, context in
             let result = try await store.page(try await makeQuery(request, context))
-            return EncodedPage.encode(items: result.records, nextCursor: result.nextCursor)
+            return result.encoded()
         }
         router.unaryEncoded(get, access: .readIntegration) { request, context in
             try await gate?.check(context.integrationID)

@@ -87,6 +87,7 @@ public enum ServerApplication {
             logger: logger
         )
         var services: [any Service] = [engine, server, RetentionService(store: store, logger: logger)]
+        services.append(ViewRefreshService(cache: store, logger: logger))
         let metrics = configuration.metricsListen.map { MetricsHTTPServer(listen: $0, logger: logger) }
         if let metrics { services.append(metrics) }
         var sandbox: SandboxHTTPServer?

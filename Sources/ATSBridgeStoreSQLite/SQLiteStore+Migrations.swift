@@ -140,6 +140,17 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v4") { db in
+            // The nested views of candidates, jobs and applications, assembled once and kept
+            // (docs/store.md, "Nested views"); NULL is stale, refilled by `refreshStaleViews`.
+            try db.execute(
+                sql: """
+                    ALTER TABLE records ADD COLUMN view BLOB;
+                    CREATE INDEX records_stale_views ON records (integration_id, model, id)
+                        WHERE view IS NULL AND model IN \(SQLiteStore.nestedModelList);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -7,6 +7,13 @@ import GRDB
 /// nested views, each looked up for the whole page at once (never one query per row). The
 /// stored bytes are not decoded: times and nested views are appended as extra fields.
 extension SQLiteStore {
+    /// The models whose records carry nested views (jobs, candidates, applications).
+    static let nestedModels: Set<Model> = [.job, .candidate, .application]
+    /// `(2, 3, 5)`: the nested models' numbers, for SQL.
+    static let nestedModelList = "(" + nestedModels.map { String($0.rawValue) }.sorted().joined(separator: ", ") + ")"
+
+    /// The records as sent: stored own fields, store-managed times, and nested views (the kept
+    /// ones, or assembled now for records whose kept view is stale).
     static func assemble(
         _ db: Database,
         _ model: Model,
@@ -16,12 +23,39 @@ extension SQLiteStore {
     ) throws -> [[UInt8]] {
         guard !records.isEmpty else { return [] }
         var out = records.map { record -> [UInt8] in
-            var bytes = [UInt8](record.data)
+            var bytes: [UInt8] = []
+            bytes.reserveCapacity(record.data.count + 24 + (record.view?.count ?? 0))
+            bytes.append(contentsOf: record.data)
             // Every model has changed_at = 3 and remote_deleted_at = 4.
             ProtoWire.appendVarintField(field: 3, record.changedAt, to: &bytes)
             if let deleted = record.remoteDeletedAt { ProtoWire.appendVarintField(field: 4, deleted, to: &bytes) }
+            if let view = record.view { bytes.append(contentsOf: view) }
             return bytes
         }
+        guard self.nestedModels.contains(model) else { return out }
+        let stale = records.indices.filter { records[$0].view == nil }
+        guard !stale.isEmpty else { return out }
+        let views = try self.nestedViews(
+            db,
+            model,
+            integrationID,
+            stale.map { records[$0] },
+            contiguous: contiguous && stale.count == records.count
+        )
+        for (view, index) in zip(views, stale) { out[index].append(contentsOf: view) }
+        return out
+    }
+
+    /// The nested views of each record, encoded as the extra fields of its message, each looked
+    /// up for all the records at once (never one query per row).
+    static func nestedViews(
+        _ db: Database,
+        _ model: Model,
+        _ integrationID: String,
+        _ records: [FetchedRecord],
+        contiguous: Bool = false
+    ) throws -> [[UInt8]] {
+        var out = [[UInt8]](repeating: [], count: records.count)
         var lookup = NestedLookup(db: db, integrationID: integrationID)
         lookup.contiguous = contiguous
         switch model {

@@ -16,7 +16,7 @@ extension SQLiteStore {
             try PageCursor(decoding: $0, secret: self.cursorSecret, expectedFingerprint: query.fingerprint).lastID
         }
         var sql = """
-            SELECT id, changed_at, touched_at, remote_deleted_at, data, candidate_id, job_id, stage_id FROM records
+            SELECT \(Self.fetchedColumns) FROM records
             \(Self.touchedIndexHint)WHERE integration_id = ? AND model = ?
             """
         var arguments: [any DatabaseValueConvertible] = [query.integrationID, Int(query.model.rawValue)]
@@ -37,26 +37,30 @@ extension SQLiteStore {
         let statement = sql
         let bound = Self.arguments(arguments)
         let selective = try await self.isSelective(query)
-        let (records, lastID) = try await self.read { db -> ([[UInt8]], String?) in
+        let scan = try await self.read { db -> PageScan in
             let sql = statement.replacingOccurrences(
                 of: Self.touchedIndexHint,
                 with: selective ? "INDEXED BY records_touched " : ""
             )
-            var fetched = try Self.fetchRecords(db, sql: sql, arguments: bound)
-            let hasMore = fetched.count > query.pageSize
-            if hasMore { fetched.removeLast() }
             // An unfiltered page holds every live record of its id range.
             let contiguous =
                 query.filter == .none && query.updatedAfter == nil && query.ids.isEmpty && query.remoteIDs.isEmpty
-            return (
-                try Self.assemble(db, query.model, query.integrationID, fetched, contiguous: contiguous),
-                hasMore ? fetched.last?.id : nil
+            return try PageScan(
+                db,
+                query.model,
+                query.integrationID,
+                sql: sql,
+                arguments: bound,
+                pageSize: query.pageSize,
+                contiguous: contiguous
             )
         }
-        let next = lastID.map {
-            PageCursor(lastID: $0, fingerprint: query.fingerprint).encode(secret: self.cursorSecret)
-        }
-        return RecordPage(records: records, nextCursor: next)
+        let next =
+            scan.hasMore
+            ? scan.lastID.map {
+                PageCursor(lastID: $0, fingerprint: query.fingerprint).encode(secret: self.cursorSecret)
+            } : nil
+        return scan.page(nextCursor: next)
     }
 
     private static let touchedIndexHint = "/*touched*/"
@@ -88,7 +92,7 @@ extension SQLiteStore {
             let fetched = try Self.fetchRecords(
                 db,
                 sql: """
-                    SELECT id, changed_at, touched_at, remote_deleted_at, data, candidate_id, job_id, stage_id
+                    SELECT \(Self.fetchedColumns)
                     FROM records WHERE integration_id = ? AND model = ? AND id = ?
                     """,
                 arguments: [integrationID, Int(model.rawValue), id]
@@ -97,23 +101,31 @@ extension SQLiteStore {
         }
     }
 
+    /// The columns ``fetchRecords(_:sql:arguments:)`` reads, in its order.
+    static let fetchedColumns =
+        "id, changed_at, touched_at, remote_deleted_at, data, candidate_id, job_id, stage_id, view"
+
     static func fetchRecords(_ db: Database, sql: String, arguments: StatementArguments) throws -> [FetchedRecord] {
         var records: [FetchedRecord] = []
         let rows = try Row.fetchCursor(db, sql: sql, arguments: arguments)
         while let row = try rows.next() {
-            records.append(
-                FetchedRecord(
-                    id: row[0],
-                    changedAt: row[1],
-                    remoteDeletedAt: row[3],
-                    data: row[4],
-                    candidateID: row[5],
-                    jobID: row[6],
-                    stageID: row[7]
-                )
-            )
+            records.append(self.fetchedRecord(row))
         }
         return records
+    }
+
+    /// A record from a row whose first columns are ``fetchedColumns``.
+    static func fetchedRecord(_ row: Row) -> FetchedRecord {
+        FetchedRecord(
+            id: row[0],
+            changedAt: row[1],
+            remoteDeletedAt: row[3],
+            data: row[4],
+            candidateID: row[5],
+            jobID: row[6],
+            stageID: row[7],
+            view: row[8]
+        )
     }
 
     private static func addIn(
@@ -213,4 +225,6 @@ struct FetchedRecord: Sendable {
     var candidateID: String?
     var jobID: String?
     var stageID: String?
+    /// The kept nested views, nil when stale (or the model has none).
+    var view: Data?
 }

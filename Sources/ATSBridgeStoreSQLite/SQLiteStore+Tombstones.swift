@@ -14,6 +14,7 @@ extension SQLiteStore {
             let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_ids (id) VALUES (?)")
             for id in seenIDs { try insert.execute(arguments: [id]) }
             var touches = Touches()
+            var stale = StaleViews()
             var result = UpsertResult()
             let rows = try Row.fetchAll(
                 db,
@@ -27,6 +28,7 @@ extension SQLiteStore {
             )
             for row in rows {
                 result.deleted.append(row[0])
+                stale.recordChanged(model, id: row[0], candidateID: row[1], jobID: row[2])
                 switch model {
                 case .application, .candidateTag:
                     if let id = row[1] as String? { touches.candidates.insert(id) }
@@ -37,6 +39,7 @@ extension SQLiteStore {
                 }
             }
             try db.execute(sql: "DELETE FROM seen_ids")
+            try stale.apply(db, integrationID)
             try Self.log(db, integrationID, model, result.deleted, .deleted, now)
             try Self.apply(touches, db, integrationID, now: now, skipping: [])
             return result
@@ -80,6 +83,9 @@ extension SQLiteStore {
                             arguments: [integrationID, id]
                         )
                     }
+                    var stale = StaleViews()
+                    stale.recordChanged(model, id: id, candidateID: nil, jobID: nil)
+                    try stale.apply(db, integrationID)
                     blanked += 1
                 }
             }

@@ -51,6 +51,7 @@ extension SQLiteStore {
     ) throws -> UpsertResult {
         var result = UpsertResult()
         var touches = Touches()
+        var stale = StaleViews()
         let existing = try Self.existing(db, integrationID, model, rows.map(\.id))
         for row in rows {
             let old = existing[row.id]
@@ -66,7 +67,10 @@ extension SQLiteStore {
                 result.changed.append(row.id)
             }
             Self.collectTouches(&touches, model: model, row: row, old: old)
+            stale.recordChanged(model, id: row.id, candidateID: row.candidateID, jobID: row.jobID)
+            stale.recordChanged(model, id: row.id, candidateID: old?.candidateID, jobID: old?.jobID)
         }
+        try stale.apply(db, integrationID)
         try Self.log(db, integrationID, model, result.created, .created, now)
         try Self.log(db, integrationID, model, result.changed, .changed, now)
         try Self.apply(touches, db, integrationID, now: now, skipping: Set(result.created + result.changed))
@@ -143,7 +147,7 @@ extension SQLiteStore {
                     visibility = excluded.visibility, outcome = excluded.outcome, outcome_raw = excluded.outcome_raw,
                     candidate_id = excluded.candidate_id, job_id = excluded.job_id, stage_id = excluded.stage_id,
                     tag_id = excluded.tag_id, user_id = excluded.user_id, stage_index = excluded.stage_index,
-                    pii_blanked = 0
+                    pii_blanked = 0, view = NULL
                 """
         )
         let values: [(any DatabaseValueConvertible)?] = [

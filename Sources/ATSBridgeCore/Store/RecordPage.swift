@@ -1,13 +1,49 @@
-/// One page of records, each as its stored protobuf bytes.
+public import ATSBridgeProto
+
+/// One page of records, kept in the wire form of a `…Page` message's items, so that a
+/// streaming read sends it with one copy: each record is field 1 (tag, length, the record's
+/// stored bytes with nested views).
 public struct RecordPage: Sendable, Hashable {
-    /// The records, each a valid encoding of the query's model, nested views included.
-    public var records: [[UInt8]]
+    /// The records as consecutive field-1 entries of a page message.
+    public private(set) var itemsWire: [UInt8]
+    /// How many records the page holds.
+    public private(set) var count: Int
     /// The cursor that resumes after this page, or `nil` on the last page.
     public var nextCursor: String?
 
-    /// Creates a page.
+    /// Creates a page from encoded records.
     public init(records: [[UInt8]], nextCursor: String?) {
-        self.records = records
+        var wire: [UInt8] = []
+        wire.reserveCapacity(records.reduce(0) { $0 + $1.count + 4 })
+        for record in records { ProtoWire.appendLengthDelimited(field: 1, record, to: &wire) }
+        self.init(itemsWire: wire, count: records.count, nextCursor: nextCursor)
+    }
+
+    /// Creates a page from records already in wire form.
+    ///
+    /// - Parameters:
+    ///   - itemsWire: `count` consecutive field-1 entries, each a valid encoding of the model.
+    ///   - count: How many entries `itemsWire` holds.
+    ///   - nextCursor: The resume cursor, or `nil` on the last page.
+    public init(itemsWire: [UInt8], count: Int, nextCursor: String?) {
+        self.itemsWire = itemsWire
+        self.count = count
         self.nextCursor = nextCursor
+    }
+
+    /// The records, each as its own encoding (a copy: prefer ``encoded()`` to send a page).
+    public var records: [[UInt8]] {
+        guard let page = try? RawPage(itemsWire: self.itemsWire) else { return [] }
+        return page.items
+    }
+
+    /// The page message's wire bytes: the items, then the cursor.
+    public func encoded() -> [UInt8] {
+        var out = self.itemsWire
+        if let cursor = self.nextCursor {
+            out.reserveCapacity(out.count + cursor.utf8.count + 6)
+            ProtoWire.appendLengthDelimited(field: 2, Array(cursor.utf8), to: &out)
+        }
+        return out
     }
 }

@@ -96,3 +96,19 @@ public struct RawPage: ProtoMessage {
         }
     }
 }
+
+extension RawPage {
+    /// Splits a page's trusted items (field-1 entries, as a store builds them) into records.
+    ///
+    /// - Throws: ``ProtoCodecError`` `malformed` when the bytes are not field-1 entries.
+    public init(itemsWire: [UInt8]) throws(ProtoCodecError) {
+        let result: Result<RawPage, ProtoCodecError> = itemsWire.withUnsafeBytes { raw in
+            Result { () throws(ProtoCodecError) -> RawPage in
+                var limits = DecodingLimits()
+                limits.maxBytes = raw.count
+                return try RawPage(decoding: raw, limits: limits)
+            }
+        }
+        self = try result.get()
+    }
+}

@@ -1,0 +1,139 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import Foundation
+import GRDB
+internal import GRDBSQLite
+
+/// Reads one page of records straight into its wire form (``RecordPage/itemsWire``): each row's
+/// stored bytes, times and kept nested views are copied from SQLite's buffers into the page,
+/// with no allocation per record. Rows whose kept views are stale are assembled the slow way
+/// and spliced in at their place.
+struct PageScan {
+    private(set) var wire: [UInt8] = []
+    private(set) var count = 0
+    private(set) var lastID: String?
+    private(set) var hasMore = false
+    /// Stale rows, with where in `wire` each belongs.
+    private var stale: [(position: Int, record: FetchedRecord)] = []
+
+    /// Runs `sql`, whose columns are ``SQLiteStore/fetchedColumns``, keeping up to `pageSize`
+    /// rows and noting whether one more exists.
+    init(
+        _ db: Database,
+        _ model: Model,
+        _ integrationID: String,
+        sql: String,
+        arguments: StatementArguments,
+        pageSize: Int,
+        contiguous: Bool
+    ) throws {
+        let statement = try db.cachedStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        let hasViews = SQLiteStore.nestedModels.contains(model)
+        self.wire.reserveCapacity(pageSize * 1024)
+        var lastID: [UInt8] = []
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { break }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "page scan failed")
+            }
+            if self.count == pageSize {
+                self.hasMore = true
+                break
+            }
+            self.count += 1
+            lastID.removeAll(keepingCapacity: true)
+            Self.append(column: 0, of: handle, to: &lastID)
+            if hasViews, sqlite3_column_type(handle, 8) == SQLITE_NULL {
+                self.stale.append((self.wire.count, try Self.fetched(handle, id: lastID)))
+                continue
+            }
+            self.appendItem(handle)
+        }
+        self.lastID = lastID.isEmpty ? nil : String(decoding: lastID, as: UTF8.self)
+        if !self.stale.isEmpty {
+            try self.spliceStale(db, model, integrationID, contiguous: contiguous)
+        }
+    }
+
+    /// The page.
+    func page(nextCursor: String?) -> RecordPage {
+        RecordPage(itemsWire: self.wire, count: self.count, nextCursor: nextCursor)
+    }
+
+    /// Appends the current row as field 1: stored bytes, changed_at (3), remote_deleted_at (4)
+    /// and the kept views.
+    private mutating func appendItem(_ handle: OpaquePointer) {
+        let dataLength = Int(sqlite3_column_bytes(handle, 4))
+        let viewLength = Int(sqlite3_column_bytes(handle, 8))
+        let changedAt = sqlite3_column_int64(handle, 1)
+        let deleted = sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, 3)
+        var length = dataLength + viewLength + 1 + ProtoWire.varintSize(UInt64(bitPattern: changedAt))
+        if let deleted { length += 1 + ProtoWire.varintSize(UInt64(bitPattern: deleted)) }
+        self.wire.append(0x0A)
+        ProtoWire.appendVarint(UInt64(length), to: &self.wire)
+        Self.append(column: 4, of: handle, to: &self.wire)
+        ProtoWire.appendVarintField(field: 3, changedAt, to: &self.wire)
+        if let deleted { ProtoWire.appendVarintField(field: 4, deleted, to: &self.wire) }
+        Self.append(column: 8, of: handle, to: &self.wire)
+    }
+
+    /// Appends a blob or text column's bytes (nothing for NULL or empty).
+    private static func append(column: Int32, of handle: OpaquePointer, to out: inout [UInt8]) {
+        let isText = sqlite3_column_type(handle, column) == SQLITE_TEXT
+        let pointer =
+            isText ? UnsafeRawPointer(sqlite3_column_text(handle, column)) : sqlite3_column_blob(handle, column)
+        let length = Int(sqlite3_column_bytes(handle, column))
+        guard let pointer, length > 0 else { return }
+        out.append(contentsOf: UnsafeRawBufferPointer(start: pointer, count: length))
+    }
+
+    private static func fetched(_ handle: OpaquePointer, id: [UInt8]) throws -> FetchedRecord {
+        func text(_ column: Int32) -> String? {
+            guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+            return String(cString: pointer)
+        }
+        var data: [UInt8] = []
+        self.append(column: 4, of: handle, to: &data)
+        return FetchedRecord(
+            id: String(decoding: id, as: UTF8.self),
+            changedAt: sqlite3_column_int64(handle, 1),
+            remoteDeletedAt: sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, 3),
+            data: Data(data),
+            candidateID: text(5),
+            jobID: text(6),
+            stageID: text(7),
+            view: nil
+        )
+    }
+
+    /// Assembles the stale rows' views (batched) and puts each item at its place.
+    private mutating func spliceStale(
+        _ db: Database,
+        _ model: Model,
+        _ integrationID: String,
+        contiguous: Bool
+    ) throws {
+        let items = try SQLiteStore.assemble(
+            db,
+            model,
+            integrationID,
+            self.stale.map(\.record),
+            contiguous: contiguous && self.stale.count == self.count
+        )
+        var spliced: [UInt8] = []
+        spliced.reserveCapacity(self.wire.count + items.reduce(0) { $0 + $1.count + 4 })
+        var from = 0
+        for (entry, item) in zip(self.stale, items) {
+            spliced.append(contentsOf: self.wire[from..<entry.position])
+            ProtoWire.appendLengthDelimited(field: 1, item, to: &spliced)
+            from = entry.position
+        }
+        spliced.append(contentsOf: self.wire[from...])
+        self.wire = spliced
+        self.stale = []
+    }
+}
