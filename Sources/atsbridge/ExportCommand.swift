@@ -94,18 +94,14 @@ struct ExportCommand: AsyncParsableCommand {
             var buffer: [UInt8] = []
             switch self.command.format {
             case .protobuf:
-                let raw = MethodDescriptor<M.Request, RawPage>(
+                // Records pass through undecoded, delimited as each page is read.
+                let raw = MethodDescriptor<M.Request, DelimitedPage>(
                     service: M.list.service,
                     method: M.list.method,
                     kind: .serverStreaming
                 )
                 for try await page in self.client.serverStreaming(raw, request, options: self.options) {
-                    buffer.removeAll(keepingCapacity: true)
-                    for item in page.items {
-                        ProtoWire.appendVarint(UInt64(item.count), to: &buffer)
-                        buffer += item
-                    }
-                    try file.append(buffer, cursor: page.nextCursor, records: page.items.count)
+                    try file.append(page.delimited, cursor: page.nextCursor, records: page.count)
                     progress.update(file.records)
                 }
             case .ndjson, .csv:

@@ -39,17 +39,36 @@ public struct RawPage: ProtoMessage {
     /// - Throws: ``ProtoCodecError`` `tooLarge`, `malformed` (with the byte offset) or
     ///   `invalidUTF8` for the cursor.
     public init(decoding bytes: UnsafeRawBufferPointer, limits: DecodingLimits) throws(ProtoCodecError) {
+        self.init()
+        var items: [[UInt8]] = []
+        self.nextCursor = try PageWire.walk(bytes, limits: limits, type: Self.protoName) { item in
+            items.append(Array(item))
+        }
+        self.items = items
+    }
+}
+
+/// The wire structure every `…Page` message shares: field 1 items, field 2 the cursor.
+enum PageWire {
+    /// Checks a page's wire structure (tags, lengths, a UTF-8 cursor), calling `item` with each
+    /// item's bytes in order; returns the cursor.
+    static func walk(
+        _ bytes: UnsafeRawBufferPointer,
+        limits: DecodingLimits,
+        type: String,
+        item: (UnsafeRawBufferPointer) -> Void
+    ) throws(ProtoCodecError) -> String? {
         guard bytes.count <= limits.maxBytes else {
             throw ProtoCodecError(
                 code: .tooLarge,
                 message: "\(bytes.count) bytes exceed the limit of \(limits.maxBytes)",
-                messageType: Self.protoName
+                messageType: type
             )
         }
-        self.init()
+        var cursor: String?
         var position = 0
         func malformed(_ what: String) -> ProtoCodecError {
-            ProtoCodecError(code: .malformed, message: "\(what) at byte \(position)", messageType: Self.protoName)
+            ProtoCodecError(code: .malformed, message: "\(what) at byte \(position)", messageType: type)
         }
         func varint() throws(ProtoCodecError) -> UInt64 {
             var value: UInt64 = 0
@@ -75,25 +94,26 @@ public struct RawPage: ProtoMessage {
             case 2:
                 let length = try varint()
                 guard length <= UInt64(bytes.count - position) else { throw malformed("a length past the end") }
-                let value = Array(bytes[position..<position + Int(length)])
+                let value = UnsafeRawBufferPointer(rebasing: bytes[position..<position + Int(length)])
                 position += Int(length)
                 if field == 1 {
-                    self.items.append(value)
+                    item(value)
                 } else if field == 2 {
-                    guard let cursor = String(validating: value, as: UTF8.self) else {
+                    guard let text = String(validating: value, as: UTF8.self) else {
                         throw ProtoCodecError(
                             code: .invalidUTF8,
                             message: "next_cursor is not UTF-8",
-                            messageType: Self.protoName,
+                            messageType: type,
                             field: "next_cursor"
                         )
                     }
-                    self.nextCursor = cursor
+                    cursor = text
                 }
             default:
                 throw malformed("wire type \(wire)")
             }
         }
+        return cursor
     }
 }
 
