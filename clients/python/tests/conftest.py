@@ -132,6 +132,20 @@ def start_server(extra: list[str] | None = None, size: str = "small") -> Server:
     return Server(process, found["host"], int(found["port"]), found["metrics"], found["key"], data_dir, output)
 
 
+@pytest.fixture(autouse=True)
+def no_hang() -> Iterator[None]:
+    """Fails a test that runs over 120 s instead of letting it hang CI."""
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError("the test ran over 120 s")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(120)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.fixture(scope="session")
 def server() -> Iterator[Server]:
     """The session's demo server (small sandbox: 60 candidates, 90 applications)."""

@@ -188,6 +188,8 @@ class AsyncConnection:
         """Cancels every open call and closes the connection."""
         if self._closed:
             return
+        self._core.cancel_all()
+        self._flush()
         self._closed = True
         self._core.connection_lost("the client closed the connection")
         self._notify()

@@ -110,8 +110,38 @@ def _raw_json(data: bytes) -> Any:
         return None
 
 
-def _oneof_names(descriptor: Descriptor) -> set[str]:
-    return {f.name for oneof in descriptor.oneofs for f in oneof.fields}
+def is_repeated(field: FieldDescriptor) -> bool:
+    """Whether a field is repeated (protobuf 6 deprecates ``label``; 4.25 lacks the property)."""
+    value = getattr(field, "is_repeated", None)
+    return bool(value) if value is not None else field.label == FieldDescriptor.LABEL_REPEATED
+
+
+def _is_required(field: FieldDescriptor) -> bool:
+    value = getattr(field, "is_required", None)
+    return bool(value) if value is not None else field.label == FieldDescriptor.LABEL_REQUIRED
+
+
+_REPEATED, _ONEOF, _REQUIRED, _OPTIONAL = range(4)
+_plans: dict[str, list[tuple[str, int, FieldDescriptor]]] = {}
+
+
+def _plan(descriptor: Descriptor) -> list[tuple[str, int, FieldDescriptor]]:
+    plan = _plans.get(descriptor.full_name)
+    if plan is None:
+        in_oneof = {f.name for oneof in descriptor.oneofs for f in oneof.fields}
+        plan = []
+        for field in descriptor.fields:
+            if is_repeated(field):
+                mode = _REPEATED
+            elif field.name in in_oneof:
+                mode = _ONEOF
+            elif _is_required(field):
+                mode = _REQUIRED
+            else:
+                mode = _OPTIONAL
+            plan.append((field.name, mode, field))
+        _plans[descriptor.full_name] = plan
+    return plan
 
 
 def to_dict(message: Message) -> dict[str, Any]:
@@ -119,18 +149,12 @@ def to_dict(message: Message) -> dict[str, Any]:
     snake_case names, ``None`` for absent fields, enums by name (``"OPEN"``), ``*_at`` times as
     ISO-8601 UTC strings with milliseconds, ``remote_data`` as the JSON it holds, other bytes as
     base64. A oneof member appears only when set."""
-    descriptor = message.DESCRIPTOR
-    in_oneof = _oneof_names(descriptor) if descriptor.oneofs else set()
     out: dict[str, Any] = {}
-    for field in descriptor.fields:
-        name = field.name
-        if field.label == FieldDescriptor.LABEL_REPEATED:
+    for name, mode, field in _plan(message.DESCRIPTOR):
+        if mode == _REPEATED:
             out[name] = [_scalar(field, item) for item in getattr(message, name)]
-        elif name in in_oneof:
-            if message.HasField(name):
-                out[name] = _scalar(field, getattr(message, name))
-        elif field.label == FieldDescriptor.LABEL_REQUIRED or message.HasField(name):
+        elif mode == _REQUIRED or message.HasField(name):
             out[name] = _scalar(field, getattr(message, name))
-        else:
+        elif mode == _OPTIONAL:
             out[name] = None
     return out

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 
 from google.protobuf.message import Message
 
-from ._json import enum_value, to_millis
+from ._json import enum_value, is_repeated, to_millis
 from ._methods import METHODS, Method
 from .v1 import rpc_pb2, write_pb2
 
@@ -90,7 +90,7 @@ def list_request(
         if field is None or key == "page":
             allowed = ", ".join(f for f in fields if f != "page") or "none"
             raise TypeError(f"{model.name}: unknown filter {key!r} (filters: {allowed})")
-        if field.label == field.LABEL_REPEATED:
+        if is_repeated(field):
             values = [value] if isinstance(value, (str, int)) else list(value)
             if field.enum_type is not None:
                 values = [enum_value(field.enum_type, v) for v in values]

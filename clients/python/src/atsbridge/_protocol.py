@@ -206,6 +206,14 @@ class ProtocolCore:
             status.message = message
         self._out += encode_frame(FrameType.CANCEL, 0, stream_id, status.SerializeToString())
 
+    def cancel_all(self) -> None:
+        """Queues CANCEL for every open call and fails them with CANCELLED (the client is
+        closing)."""
+        streams = list(self._streams.items())
+        for stream_id, state in streams:
+            self.cancel(stream_id)
+            state.sink.on_close(make_error(StatusCode.CANCELLED, "the client was closed"))
+
     def forget(self, stream_id: int) -> None:
         """Drops a stream without telling the server (it already closed it)."""
         self._streams.pop(stream_id, None)

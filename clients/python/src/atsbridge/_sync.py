@@ -180,6 +180,8 @@ class SyncConnection:
         with self._condition:
             if self._closed:
                 return
+            self._core.cancel_all()
+            self._flush()
             self._core.connection_lost("the client closed the connection")
             self._closed = True
             self._condition.notify_all()
