@@ -123,3 +123,67 @@ def test_session(server: Server, session: dict) -> None:
             check(session["expect"], run_session(server, session))
         pytest.xfail(KNOWN_DEVIATIONS[session["name"]])
     check(session["expect"], run_session(server, session))
+
+
+def _handshake(server: Server) -> tuple[socket.socket, rpc_pb2.Settings, FrameDecoder]:
+    sock = socket.create_connection((server.host, server.port), timeout=10)
+    sock.sendall(PREFACE + CLIENT_SETTINGS)
+    decoder = FrameDecoder(max_frame_size=1 << 30)
+    received = b""
+    while len(received) < 8:
+        received += sock.recv(65536)
+    decoder.feed(received[8:])
+    while (frame := decoder.next_frame()) is None:
+        decoder.feed(sock.recv(65536))
+    assert frame.type == FrameType.SETTINGS
+    return sock, rpc_pb2.Settings.FromString(frame.payload), decoder
+
+
+def test_message_over_max_message_size_is_a_stream_error(server: Server) -> None:
+    """§4: a MESSAGE payload over the server's max_message_size, within its frame limit, is a
+    stream error RESOURCE_EXHAUSTED; the connection goes on."""
+    sock, settings, decoder = _handshake(server)
+    with sock:
+        assert settings.max_frame_size > settings.max_message_size
+        call = encode_frame(FrameType.CALL_OPEN, 0, 1, rpc_pb2.CallOpen(method="/atsbridge.v1.Health/Ping").SerializeToString())
+        big = encode_frame(FrameType.MESSAGE, 1, 1, bytes(settings.max_message_size + 1))
+        ping = encode_frame(FrameType.PING, 0, 0, b"stillok!")
+        sock.sendall(call + big + ping)
+        frames = []
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline and not any(f.type == FrameType.PING for f in frames):
+            chunk = sock.recv(65536)
+            assert chunk, f"the server closed the connection; frames {[(f.type_name, f.stream_id) for f in frames]}"
+            decoder.feed(chunk)
+            while (frame := decoder.next_frame()) is not None:
+                frames.append(frame)
+        ends = [f for f in frames if f.stream_id == 1 and f.type in (FrameType.STATUS, FrameType.CANCEL)]
+        assert ends and rpc_pb2.Status.FromString(ends[0].payload).code == rpc_pb2.STATUS_CODE_RESOURCE_EXHAUSTED
+        assert not [f for f in frames if f.type == FrameType.GOAWAY]
+
+
+def test_handshake_timeout_closes_a_silent_connection(server: Server) -> None:
+    """§1.2: the server closes a connection whose preface and SETTINGS have not both arrived
+    within its handshake timeout (default 10 s)."""
+    sock = socket.create_connection((server.host, server.port), timeout=30)
+    with sock:
+        sock.sendall(PREFACE)  # and no SETTINGS
+        started = time.monotonic()
+        data = b""
+        while True:
+            try:
+                chunk = sock.recv(65536)
+            except ConnectionResetError:
+                break
+            if not chunk:
+                break
+            data += chunk
+            assert time.monotonic() - started < 25, "the connection stayed open"
+        elapsed = time.monotonic() - started
+        assert 5 < elapsed < 25, elapsed
+        frames = []
+        decoder = FrameDecoder(max_frame_size=1 << 30)
+        decoder.feed(data[8:])
+        while (frame := decoder.next_frame()) is not None:
+            frames.append(frame)
+        assert not [f for f in frames if f.type in (FrameType.STATUS, FrameType.MESSAGE)]

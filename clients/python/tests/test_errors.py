@@ -116,3 +116,16 @@ def test_graceful_shutdown_ends_streams_with_a_typed_error(fresh_server: Server)
         fresh_server.process.wait(30)
         outcome = run_with_limit(client.ping, 20)
         assert isinstance(outcome.get("error"), UnavailableError), outcome
+
+
+def test_list_resumes_from_its_cursor_after_the_connection_dropped(server: Server) -> None:
+    with server.client(initial_credit=2) as client:
+        expected = [c.id for c in client.candidates.list(page_size=5)]
+        records = client.candidates.list(page_size=5)
+        seen = [next(records).id for _ in range(12)]
+        first = client._connection
+        assert first is not None
+        first._socket.shutdown(socket.SHUT_RDWR)
+        seen += [c.id for c in records]
+        assert seen == expected, "no record lost or repeated across the reconnect"
+        assert client._connection is not first

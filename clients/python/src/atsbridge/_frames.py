@@ -101,7 +101,7 @@ def decode_credit(frame: Frame) -> int:
     bytes, is a connection error INVALID_ARGUMENT (§2.8, §4)."""
     if len(frame.payload) != 4:
         raise ProtocolError(StatusCode.INVALID_ARGUMENT, "CREDIT payload is not 4 bytes")
-    (count,) = _U32.unpack(frame.payload)
+    count: int = _U32.unpack(frame.payload)[0]
     if count == 0 or count > MAX_CREDIT:
         raise ProtocolError(StatusCode.INVALID_ARGUMENT, "CREDIT grant of 0 or over 2^31-1")
     return count
@@ -147,7 +147,7 @@ class FrameDecoder:
         available = len(self._buffer) - self._offset
         if available < HEADER_SIZE:
             return HEADER_SIZE - available
-        (length,) = _U32.unpack_from(self._buffer, self._offset)
+        length: int = _U32.unpack_from(self._buffer, self._offset)[0]
         return max(1, HEADER_SIZE + length - available)
 
     def next_frame(self) -> Frame | None:

@@ -84,6 +84,7 @@ def _scalar(field: FieldDescriptor, value: Any) -> Any:
     if kind == FieldDescriptor.TYPE_MESSAGE:
         return to_dict(value)
     if kind == FieldDescriptor.TYPE_ENUM:
+        assert field.enum_type is not None
         return enum_names(field.enum_type).get(value, value)
     if kind == FieldDescriptor.TYPE_BYTES:
         if field.name == "remote_data":
@@ -113,12 +114,12 @@ def _raw_json(data: bytes) -> Any:
 def is_repeated(field: FieldDescriptor) -> bool:
     """Whether a field is repeated (protobuf 6 deprecates ``label``; 4.25 lacks the property)."""
     value = getattr(field, "is_repeated", None)
-    return bool(value) if value is not None else field.label == FieldDescriptor.LABEL_REPEATED
+    return bool(value) if value is not None else getattr(field, "label") == FieldDescriptor.LABEL_REPEATED
 
 
 def _is_required(field: FieldDescriptor) -> bool:
     value = getattr(field, "is_required", None)
-    return bool(value) if value is not None else field.label == FieldDescriptor.LABEL_REQUIRED
+    return bool(value) if value is not None else getattr(field, "label") == FieldDescriptor.LABEL_REQUIRED
 
 
 _REPEATED, _ONEOF, _REQUIRED, _OPTIONAL = range(4)
@@ -150,7 +151,8 @@ def to_dict(message: Message) -> dict[str, Any]:
     ISO-8601 UTC strings with milliseconds, ``remote_data`` as the JSON it holds, other bytes as
     base64. A oneof member appears only when set."""
     out: dict[str, Any] = {}
-    for name, mode, field in _plan(message.DESCRIPTOR):
+    descriptor: Descriptor = message.DESCRIPTOR  # type: ignore[assignment]
+    for name, mode, field in _plan(descriptor):
         if mode == _REPEATED:
             out[name] = [_scalar(field, item) for item in getattr(message, name)]
         elif mode == _REQUIRED or message.HasField(name):

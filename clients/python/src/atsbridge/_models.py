@@ -97,7 +97,7 @@ def list_request(
             getattr(request, key).extend(values)
         else:
             setattr(request, key, value)
-    return request
+    return request  # type: ignore[no-any-return]
 
 
 def with_cursor(request: Message, cursor: str) -> Message:
@@ -215,7 +215,7 @@ def watch_request(after_sequence: int | None, models: Iterable[str | int] | None
     }
     for model in models or ():
         name = singular.get(model, model) if isinstance(model, str) else model
-        request.models.append(enum_value(common_pb2.Model.DESCRIPTOR, name))
+        request.models.append(enum_value(common_pb2.Model.DESCRIPTOR, name))  # type: ignore[arg-type]
     return request
 
 

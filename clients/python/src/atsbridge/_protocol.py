@@ -8,7 +8,7 @@ spec through the same code.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from google.protobuf.message import DecodeError
 
@@ -64,6 +64,11 @@ class StreamSink(Protocol):
 
     def on_credit(self) -> None:
         """The server granted credit for sending (wakes a sender waiting for it)."""
+
+
+def _wire(code: StatusCode) -> Any:
+    """A status as the generated enum field takes it (an int; the stubs name their own type)."""
+    return int(code)
 
 
 def status_error(status: rpc_pb2.Status) -> ATSBridgeError:
@@ -201,7 +206,7 @@ class ProtocolCore:
         """Queues CANCEL and forgets the stream (later frames on it are ignored, §4)."""
         if self._streams.pop(stream_id, None) is None:
             return
-        status = rpc_pb2.Status(code=int(code))
+        status = rpc_pb2.Status(code=_wire(code))
         if message:
             status.message = message
         self._out += encode_frame(FrameType.CANCEL, 0, stream_id, status.SerializeToString())
@@ -265,7 +270,7 @@ class ProtocolCore:
         self.error = error
         if goaway is not None:
             message = rpc_pb2.GoAway(
-                last_stream_id=self._next_stream_id - 1, code=int(goaway.status), message=goaway.message
+                last_stream_id=self._next_stream_id - 1, code=_wire(goaway.status), message=goaway.message
             )
             self._out += encode_frame(FrameType.GOAWAY, 0, 0, message.SerializeToString())
         streams, self._streams = self._streams, {}
@@ -324,12 +329,13 @@ class ProtocolCore:
                 return
             del self._streams[frame.stream_id]
             error: ATSBridgeError
+            reason: rpc_pb2.Status | None
             try:
-                status = rpc_pb2.Status.FromString(frame.payload) if frame.payload else None
+                reason = rpc_pb2.Status.FromString(frame.payload) if frame.payload else None
             except DecodeError:
-                status = None
-            if status is not None and status.code != 0:
-                error = status_error(status)
+                reason = None
+            if reason is not None and reason.code != 0:
+                error = status_error(reason)
             else:
                 error = make_error(StatusCode.CANCELLED, "the server cancelled the call")
             state.sink.on_close(error)
@@ -355,7 +361,7 @@ class ProtocolCore:
 
     def _reset(self, stream_id: int, state: _StreamState, code: StatusCode, message: str) -> None:
         del self._streams[stream_id]
-        status = rpc_pb2.Status(code=int(code), message=message)
+        status = rpc_pb2.Status(code=_wire(code), message=message)
         self._out += encode_frame(FrameType.CANCEL, 0, stream_id, status.SerializeToString())
         state.sink.on_close(make_error(code, message))
 

@@ -238,7 +238,8 @@ class SyncCall:
     def decode(self, payload: bytes) -> Message:
         """Decodes a response; an undecodable one cancels the call and raises INTERNAL."""
         try:
-            return self.method.response_type.FromString(payload)
+            message: Message = self.method.response_type.FromString(payload)
+            return message
         except DecodeError:
             self.cancel(StatusCode.INTERNAL)
             raise make_error(StatusCode.INTERNAL, f"undecodable response of {self.method.name}") from None

@@ -7,6 +7,7 @@ import asyncio
 import os
 from datetime import datetime
 from pathlib import Path
+from types import EllipsisType
 from typing import Any, AsyncIterator, Generic, Iterable, TypeVar
 
 from google.protobuf.message import Message
@@ -110,7 +111,7 @@ class AsyncClient:
         method: str | Method,
         request: Message,
         *,
-        timeout: float | None = ...,  # type: ignore[assignment]
+        timeout: float | None | EllipsisType = ...,
         idempotency_key: str | None = None,
         metadata: dict[str, str] | None = None,
         request_id: str | None = None,
@@ -162,7 +163,7 @@ class AsyncClient:
             call = await self._start(spec, request, deadline, None, metadata, request_id, integration_id)
         return AsyncResponseStream(call)
 
-    async def ping(self, payload: bytes = b"", *, timeout: float | None = ...) -> rpc_pb2.PingResponse:  # type: ignore[assignment]
+    async def ping(self, payload: bytes = b"", *, timeout: float | None | EllipsisType = ...) -> rpc_pb2.PingResponse:
         """``Health/Ping``: needs no key."""
         request = rpc_pb2.PingRequest(payload=payload) if payload else rpc_pb2.PingRequest()
         return await self.call("/atsbridge.v1.Health/Ping", request, timeout=timeout)  # type: ignore[no-any-return]
@@ -185,7 +186,7 @@ class AsyncClient:
         source: str | None = None,
         gdpr_consent_until: datetime | int | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = ...,  # type: ignore[assignment]
+        timeout: float | None | EllipsisType = ...,
     ) -> write_pb2.CreateCandidateResponse:
         """Creates a candidate with one application (see :meth:`atsbridge.Client.create_candidate`)."""
         request = _models.create_candidate_request(
@@ -204,7 +205,7 @@ class AsyncClient:
         source: str | None = None,
         gdpr_consent_until: datetime | int | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = ...,  # type: ignore[assignment]
+        timeout: float | None | EllipsisType = ...,
     ) -> write_pb2.CreateApplicationResponse:
         """Applies a candidate to a job (see :meth:`atsbridge.Client.create_application`)."""
         request = _models.create_application_request(
@@ -215,7 +216,7 @@ class AsyncClient:
 
     async def add_candidate_tag(
         self, candidate_id: str, tag_name: str, *, idempotency_key: str | None = None,
-        timeout: float | None = ...,  # type: ignore[assignment]
+        timeout: float | None | EllipsisType = ...,
     ) -> write_pb2.AddCandidateTagResponse:
         """Assigns an existing RECRU tag to a candidate."""
         request = _models.add_candidate_tag_request(candidate_id, tag_name, idempotency_key=idempotency_key)
@@ -332,12 +333,12 @@ class AsyncResource:
         request = _models.list_request(self.model, **options)
         return AsyncRecordIterator(self._client, self.model, request, timeout)
 
-    async def page(self, *, timeout: float | None = ..., **options: Any) -> Any:  # type: ignore[assignment]
+    async def page(self, *, timeout: float | None | EllipsisType = ..., **options: Any) -> Any:
         """One page (``items`` and ``next_cursor``)."""
         request = _models.list_request(self.model, **options)
         return await self._client.call(self.model.page_method, request, timeout=timeout)
 
-    async def get(self, id: str, *, timeout: float | None = ...) -> Any:  # type: ignore[assignment]
+    async def get(self, id: str, *, timeout: float | None | EllipsisType = ...) -> Any:
         """One record by ATSBridge id; raises :class:`~atsbridge.NotFoundError` if absent."""
         return await self._client.call(self.model.get_method, read_pb2.GetRequest(id=id), timeout=timeout)
 

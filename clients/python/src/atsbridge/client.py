@@ -7,6 +7,7 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
+from types import EllipsisType
 from typing import Any, Generic, Iterable, Iterator, TypeVar
 
 from google.protobuf.message import Message
@@ -16,7 +17,7 @@ from ._export import ExportWriter
 from ._methods import METHODS, Method
 from ._protocol import ClientSettings, ConnectionLostError, NotProcessedError
 from ._status import ATSBridgeError, StatusCode, make_error
-from ._sync import ResponseStream, SyncConnection
+from ._sync import ResponseStream, SyncCall, SyncConnection
 from .v1 import admin_pb2, rpc_pb2, write_pb2
 
 T = TypeVar("T", bound=Message)
@@ -57,7 +58,7 @@ class ClientOptions:
             raise ValueError("initial_credit must be from 1 to 2^31-1")
         self.settings = ClientSettings(initial_credit=initial_credit)
 
-    def deadline(self, timeout: float | None | type[...]) -> float | None:  # type: ignore[valid-type]
+    def deadline(self, timeout: float | None | EllipsisType) -> float | None:
         """The monotonic deadline for a call's timeout (``...`` means the client's default)."""
         seconds = self.timeout if timeout is ... else timeout
         return None if seconds is None else time.monotonic() + seconds
@@ -154,7 +155,7 @@ class Client:
     def _start(
         self, method: Method, request: Message, deadline: float | None, idempotency_key: str | None,
         metadata: dict[str, str] | None, request_id: str | None, integration_id: str | None,
-    ):  # type: ignore[no-untyped-def]
+    ) -> SyncCall:
         call_open = _models.call_open(
             method, self.options.api_key, integration_id or self.options.integration_id, idempotency_key,
             metadata, request_id,
@@ -166,7 +167,7 @@ class Client:
         method: str | Method,
         request: Message,
         *,
-        timeout: float | None = ...,  # type: ignore[assignment]
+        timeout: float | None | EllipsisType = ...,
         idempotency_key: str | None = None,
         metadata: dict[str, str] | None = None,
         request_id: str | None = None,
@@ -222,7 +223,7 @@ class Client:
 
     # Conveniences
 
-    def ping(self, payload: bytes = b"", *, timeout: float | None = ...) -> rpc_pb2.PingResponse:  # type: ignore[assignment]
+    def ping(self, payload: bytes = b"", *, timeout: float | None | EllipsisType = ...) -> rpc_pb2.PingResponse:
         """``Health/Ping``: needs no key; returns the echoed payload, server time and version."""
         request = rpc_pb2.PingRequest(payload=payload) if payload else rpc_pb2.PingRequest()
         return self.call("/atsbridge.v1.Health/Ping", request, timeout=timeout)  # type: ignore[no-any-return]
@@ -246,7 +247,7 @@ class Client:
         source: str | None = None,
         gdpr_consent_until: datetime | int | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = ...,  # type: ignore[assignment]
+        timeout: float | None | EllipsisType = ...,
     ) -> write_pb2.CreateCandidateResponse:
         """Creates a candidate with one application to ``job_id`` (docs/writes.md). With an
         ``idempotency_key`` a retry returns the first result; without one it is never retried."""
@@ -266,7 +267,7 @@ class Client:
         source: str | None = None,
         gdpr_consent_until: datetime | int | None = None,
         idempotency_key: str | None = None,
-        timeout: float | None = ...,  # type: ignore[assignment]
+        timeout: float | None | EllipsisType = ...,
     ) -> write_pb2.CreateApplicationResponse:
         """Applies a (new or existing) candidate to a job: ``job_id`` is an ATSBridge id or
         ``remote:<RECRU project id>``; ``candidate`` needs first_name, last_name, email_address."""
@@ -278,7 +279,7 @@ class Client:
 
     def add_candidate_tag(
         self, candidate_id: str, tag_name: str, *, idempotency_key: str | None = None,
-        timeout: float | None = ...,  # type: ignore[assignment]
+        timeout: float | None | EllipsisType = ...,
     ) -> write_pb2.AddCandidateTagResponse:
         """Assigns an existing RECRU tag (by name) to a candidate; NOT_FOUND for an unknown tag."""
         request = _models.add_candidate_tag_request(candidate_id, tag_name, idempotency_key=idempotency_key)
@@ -417,7 +418,7 @@ class Resource:
         remote_ids: Iterable[str] | None = None,
         page_size: int | None = None,
         cursor: str | None = None,
-        timeout: float | None = ...,  # type: ignore[assignment]
+        timeout: float | None | EllipsisType = ...,
         **filters: Any,
     ) -> Any:
         """One page (``items`` and ``next_cursor``), with the same filters as :meth:`list`."""
@@ -427,7 +428,7 @@ class Resource:
         )
         return self._client.call(self.model.page_method, request, timeout=timeout)
 
-    def get(self, id: str, *, timeout: float | None = ...) -> Any:  # type: ignore[assignment]
+    def get(self, id: str, *, timeout: float | None | EllipsisType = ...) -> Any:
         """One record by ATSBridge id; raises :class:`~atsbridge.NotFoundError` if absent."""
         from .v1 import read_pb2
 
