@@ -95,6 +95,14 @@ def ok(peer: Peer, stream_id: int, response: bytes) -> None:
 PONG = rpc_pb2.PingResponse(server_version="fake").SerializeToString()
 
 
+def answer(peer: Peer, method: str, stream_id: int) -> None:
+    """A successful answer to a ping or a CreateApplication."""
+    if method.endswith("CreateApplication"):
+        ok(peer, stream_id, write_pb2.CreateApplicationResponse().SerializeToString())
+    else:
+        ok(peer, stream_id, PONG)
+
+
 def method_of(open_frame: Frame) -> str:
     return rpc_pb2.CallOpen.FromString(open_frame.payload).method
 
@@ -125,10 +133,7 @@ def test_calls_above_goaway_are_retried_on_a_new_connection() -> None:
             goaway = rpc_pb2.GoAway(last_stream_id=message.stream_id - 1)
             peer.send(FrameType.GOAWAY, 0, goaway.SerializeToString())
             return
-        if method.endswith("CreateApplication"):
-            ok(peer, message.stream_id, write_pb2.CreateApplicationResponse().SerializeToString())
-        else:
-            ok(peer, message.stream_id, PONG)
+        answer(peer, method, message.stream_id)
 
     server = FakeServer(handler)
     try:
@@ -152,10 +157,7 @@ def test_dropped_connection_retries_reads_and_keyed_writes_only() -> None:
         if len([c for c in calls if c[1] == method]) % 2 == 1:
             peer.sock.shutdown(socket.SHUT_RDWR)  # the first try of each method: drop mid-call
             raise OSError("dropped")
-        if method.endswith("CreateApplication"):
-            ok(peer, message.stream_id, write_pb2.CreateApplicationResponse().SerializeToString())
-        else:
-            ok(peer, message.stream_id, PONG)
+        answer(peer, method, message.stream_id)
 
     server = FakeServer(handler)
     try:
