@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,9 @@ VECTORS = json.loads((Path(__file__).resolve().parents[3] / "conformance/frames.
 
 
 def test_vectors_file_is_current() -> None:
+    script = Path(__file__).resolve().parents[3] / "conformance/tools/build_vectors.py"
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
     assert VECTORS["version"] == 1
     assert len(VECTORS["frames"]) >= 20 and len(VECTORS["invalid_frames"]) >= 8 and len(VECTORS["sessions"]) >= 15
 
