@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Regenerates the C codecs and Swift types from proto/ into a scratch folder and fails on any
-# difference from what is committed.
+# Regenerates the C codecs, Swift types and Python message classes from proto/ into a scratch
+# folder and fails on any difference from what is committed.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 "$repo/scripts/generate-proto.sh" "$scratch"
 status=0
-for dir in Sources/CATSBridgeProto Sources/ATSBridgeProto/Generated; do
+for dir in Sources/CATSBridgeProto Sources/ATSBridgeProto/Generated clients/python/src/atsbridge/v1; do
   if ! diff -r "$scratch/$dir" "$repo/$dir"; then
     status=1
   fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The only writer of the generated code: the protoc-c C codecs in Sources/CATSBridgeProto and
-# the Swift value types in Sources/ATSBridgeProto/Generated, both from proto/.
+# The only writer of the generated code: the protoc-c C codecs in Sources/CATSBridgeProto,
+# the Swift value types in Sources/ATSBridgeProto/Generated, and the Python message classes
+# (protoc --python_out/--pyi_out) in clients/python/src/atsbridge/v1, all from proto/.
 #
 #   scripts/generate-proto.sh [OUTPUT_ROOT]
 #
@@ -10,6 +11,12 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$repo}
 expected_protoc_c="protobuf-c 1.4.1"
+expected_protoc="libprotoc 3.21.12"
+actual_protoc=$(protoc --version)
+if [ "$actual_protoc" != "$expected_protoc" ]; then
+  echo "generate-proto: expected '$expected_protoc', found '$actual_protoc'" >&2
+  exit 1
+fi
 # No pipe into head: with pipefail, protoc-c could die of SIGPIPE.
 actual=$(protoc-c --version)
 actual=${actual%%$'\n'*}
@@ -19,6 +26,7 @@ if [ "$actual" != "$expected_protoc_c" ]; then
 fi
 
 c_root="$out/Sources/CATSBridgeProto"
+python_root="$out/clients/python/src/atsbridge/v1"
 swift_root="$out/Sources/ATSBridgeProto/Generated"
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
@@ -49,3 +57,11 @@ done
 python3 "$repo/scripts/protoswift/generate_swift.py" "$scratch/set.pb" "$swift_root"
 # Format the Swift output with the repository's style, so that it reads like the rest.
 swift format format --in-place --recursive --configuration "$repo/.swift-format" "$swift_root"
+
+# Python: message classes and .pyi stubs, importable as atsbridge.v1.<file>_pb2.
+rm -rf "$python_root"
+mkdir -p "$scratch/python" "$python_root"
+(cd proto && protoc -I . --python_out="$scratch/python" --pyi_out="$scratch/python" $protos)
+cp "$scratch"/python/atsbridge/v1/*_pb2.py "$scratch"/python/atsbridge/v1/*_pb2.pyi "$python_root/"
+echo '"""Message classes generated from proto/atsbridge/v1 by scripts/generate-proto.sh. Do not edit."""' \
+  > "$python_root/__init__.py"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing, builds, and runs every test.
+# Installs what is missing, builds, and runs every test: the Swift tests, then the Python
+# client's pytest suite against the debug build of `atsbridge`.
 #
 #   scripts/test.sh [extra swift test arguments]
 set -euo pipefail
@@ -8,3 +9,4 @@ cd "$repo"
 scripts/install-deps.sh
 swift build --build-tests
 swift test --skip-build "$@"
+ATSBRIDGE_BIN=.build/debug/atsbridge scripts/test-python.sh

@@ -1,0 +1,55 @@
+"""ATSBridge's Python client: the binary RPC protocol of docs/protocol.md, blocking
+(:class:`Client`) and asyncio (:class:`AsyncClient`), with the message classes generated from
+``proto/`` in :mod:`atsbridge.v1`.
+"""
+
+from ._json import from_millis, iso, time_of, to_dict, to_millis
+from ._protocol import ConnectionLostError, NotProcessedError
+from ._status import (
+    AlreadyExistsError,
+    ATSBridgeError,
+    CancelledError,
+    DeadlineExceededError,
+    ErrorDetail,
+    FailedPreconditionError,
+    InternalError,
+    InvalidArgumentError,
+    NotFoundError,
+    PermissionDeniedError,
+    ResourceExhaustedError,
+    StatusCode,
+    UnauthenticatedError,
+    UnavailableError,
+    UnimplementedError,
+)
+from .aio import AsyncClient
+from .client import Client
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AlreadyExistsError",
+    "AsyncClient",
+    "ATSBridgeError",
+    "CancelledError",
+    "Client",
+    "ConnectionLostError",
+    "DeadlineExceededError",
+    "ErrorDetail",
+    "FailedPreconditionError",
+    "InternalError",
+    "InvalidArgumentError",
+    "NotFoundError",
+    "NotProcessedError",
+    "PermissionDeniedError",
+    "ResourceExhaustedError",
+    "StatusCode",
+    "UnauthenticatedError",
+    "UnavailableError",
+    "UnimplementedError",
+    "from_millis",
+    "iso",
+    "time_of",
+    "to_dict",
+    "to_millis",
+]

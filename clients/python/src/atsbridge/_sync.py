@@ -1,0 +1,283 @@
+"""The blocking connection: one TCP socket, a reader thread that feeds :class:`ProtocolCore`, and
+a queue per call that the caller's thread drains."""
+
+from __future__ import annotations
+
+import queue
+import socket
+import threading
+import time
+from typing import Generic, Iterator, TypeVar
+
+from google.protobuf.message import DecodeError, Message
+
+from ._methods import Method
+from ._protocol import ClientSettings, ConnectionLostError, ProtocolCore
+from ._status import ATSBridgeError, StatusCode, make_error
+from .v1 import rpc_pb2
+
+T = TypeVar("T", bound=Message)
+
+
+class _End:
+    __slots__ = ("error",)
+
+    def __init__(self, error: ATSBridgeError | None) -> None:
+        self.error = error
+
+
+class _QueueSink:
+    __slots__ = ("queue", "condition")
+
+    def __init__(self, condition: threading.Condition) -> None:
+        self.queue: queue.SimpleQueue[bytes | _End] = queue.SimpleQueue()
+        self.condition = condition
+
+    def on_message(self, payload: bytes) -> None:
+        self.queue.put(payload)
+
+    def on_close(self, error: ATSBridgeError | None) -> None:
+        self.queue.put(_End(error))
+        self.condition.notify_all()
+
+    def on_credit(self) -> None:
+        self.condition.notify_all()
+
+
+def _remaining(deadline: float | None) -> float | None:
+    return None if deadline is None else deadline - time.monotonic()
+
+
+class SyncConnection:
+    """One connection to the server, shared by every call of a :class:`~atsbridge.Client`."""
+
+    def __init__(self, host: str, port: int, settings: ClientSettings, connect_timeout: float) -> None:
+        self._core = ProtocolCore(settings)
+        # Reentrant: a garbage-collected call may cancel itself while this thread holds it.
+        self._condition = threading.Condition(threading.RLock())
+        try:
+            self._socket = socket.create_connection((host, port), timeout=connect_timeout)
+        except OSError as error:
+            raise ConnectionLostError(f"cannot connect to {host}:{port}: {error.strerror or error}") from None
+        try:
+            self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            self._core.initiate()
+            self._socket.sendall(self._core.data_to_send())
+            deadline = time.monotonic() + connect_timeout
+            while not self._core.ready:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise ConnectionLostError("the server sent no preface and SETTINGS in time")
+                self._socket.settimeout(remaining)
+                data = self._socket.recv(65536)
+                if not data:
+                    raise ConnectionLostError("the server closed the connection during the handshake")
+                self._core.receive_data(data)
+                if self._core.error is not None:
+                    raise self._core.error
+            self._socket.settimeout(None)
+        except socket.timeout:
+            self._socket.close()
+            raise ConnectionLostError("the server sent no preface and SETTINGS in time") from None
+        except OSError as error:
+            self._socket.close()
+            raise ConnectionLostError(f"handshake failed: {error}") from None
+        except BaseException:
+            self._socket.close()
+            raise
+        self._closed = False
+        self._reader = threading.Thread(target=self._read_loop, name="atsbridge-reader", daemon=True)
+        self._reader.start()
+
+    @property
+    def accepts_calls(self) -> bool:
+        """False once the connection failed, closed, or the server sent GOAWAY."""
+        return not self._closed and self._core.accepts_calls
+
+    def _flush(self) -> None:
+        """Sends what the core queued. Called with the lock held, so frames keep their order."""
+        data = self._core.data_to_send()
+        if data and not self._closed:
+            try:
+                self._socket.sendall(data)
+            except OSError:
+                self._core.connection_lost("the connection broke while sending")
+                self._condition.notify_all()
+
+    def _read_loop(self) -> None:
+        buffer = bytearray(256 * 1024)
+        view = memoryview(buffer)
+        sock = self._socket
+        while True:
+            try:
+                count = sock.recv_into(buffer)
+            except OSError:
+                count = 0
+            with self._condition:
+                if count == 0:
+                    self._core.connection_lost("the server closed the connection")
+                else:
+                    self._core.receive_data(view[:count])
+                    self._flush()
+                if self._core.error is not None:
+                    self._closed = True
+                    self._condition.notify_all()
+                    break
+        try:
+            sock.close()
+        except OSError:
+            pass
+
+    def start_call(
+        self, method: Method, request: bytes, call_open: rpc_pb2.CallOpen, deadline: float | None
+    ) -> "SyncCall":
+        """Opens a stream and sends the request; waits for a free stream slot and send credit."""
+        sink = _QueueSink(self._condition)
+        with self._condition:
+            while not self._core.can_open_stream():
+                self._wait(deadline)
+            if deadline is not None:
+                call_open.timeout_ms = max(1, int(_remaining(deadline) * 1000))  # type: ignore[operator]
+            stream_id = self._core.open_stream(call_open, sink)
+            try:
+                while not self._core.has_send_credit(stream_id):
+                    self._wait(deadline)
+                self._core.send_message(stream_id, request, end_stream=True)
+            except ATSBridgeError as error:
+                self._core.cancel(stream_id, error.status)
+                self._flush()
+                raise
+            self._flush()
+        return SyncCall(self, stream_id, sink, method, deadline)
+
+    def _wait(self, deadline: float | None) -> None:
+        if self._core.error is not None:
+            raise self._core.error
+        remaining = _remaining(deadline)
+        if remaining is not None and remaining <= 0:
+            raise make_error(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before the call was sent")
+        self._condition.wait(remaining)
+
+    def consumed(self, stream_id: int) -> None:
+        """Grants credit as the caller takes messages."""
+        with self._condition:
+            self._core.consumed(stream_id)
+            self._flush()
+
+    def cancel(self, stream_id: int, code: StatusCode = StatusCode.CANCELLED, message: str = "") -> None:
+        """Sends CANCEL (if the stream is still open)."""
+        with self._condition:
+            self._core.cancel(stream_id, code, message)
+            self._flush()
+
+    def forget(self, stream_id: int) -> None:
+        """Forgets a stream the server closed."""
+        with self._condition:
+            self._core.forget(stream_id)
+
+    def close(self) -> None:
+        """Cancels every open call and closes the socket."""
+        with self._condition:
+            if self._closed:
+                return
+            self._core.cancel_all()
+            self._flush()
+            self._core.connection_lost("the client closed the connection")
+            self._closed = True
+            self._condition.notify_all()
+        try:
+            self._socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
+class SyncCall:
+    """One call's receiving side: messages in order, then the end."""
+
+    __slots__ = ("_connection", "stream_id", "_sink", "method", "_deadline", "done")
+
+    def __init__(
+        self, connection: SyncConnection, stream_id: int, sink: _QueueSink, method: Method, deadline: float | None
+    ) -> None:
+        self._connection = connection
+        self.stream_id = stream_id
+        self._sink = sink
+        self.method = method
+        self._deadline = deadline
+        self.done = False
+
+    def receive(self) -> bytes | None:
+        """The next message's bytes; None after STATUS OK. Raises the call's error."""
+        if self.done:
+            return None
+        deadline = self._deadline
+        try:
+            if deadline is None:
+                item = self._sink.queue.get()
+            else:
+                item = self._sink.queue.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            self.done = True
+            self._connection.cancel(self.stream_id, StatusCode.DEADLINE_EXCEEDED, "client deadline")
+            raise make_error(StatusCode.DEADLINE_EXCEEDED, "the call's deadline passed") from None
+        if type(item) is bytes:
+            self._connection.consumed(self.stream_id)
+            return item
+        self.done = True
+        assert isinstance(item, _End)
+        if item.error is not None:
+            raise item.error
+        return None
+
+    def cancel(self, code: StatusCode = StatusCode.CANCELLED) -> None:
+        """Sends CANCEL unless the call ended."""
+        if not self.done:
+            self.done = True
+            self._connection.cancel(self.stream_id, code)
+
+    def decode(self, payload: bytes) -> Message:
+        """Decodes a response; an undecodable one cancels the call and raises INTERNAL."""
+        try:
+            message: Message = self.method.response_type.FromString(payload)
+            return message
+        except DecodeError:
+            self.cancel(StatusCode.INTERNAL)
+            raise make_error(StatusCode.INTERNAL, f"undecodable response of {self.method.name}") from None
+
+
+class ResponseStream(Generic[T]):
+    """The responses of a server-streaming call, as an iterator.
+
+    Credit is granted as you iterate. Leaving a ``with`` block, calling :meth:`cancel`, or
+    dropping the iterator before its end sends CANCEL, so the server stops the handler.
+    """
+
+    def __init__(self, call: SyncCall) -> None:
+        self._call = call
+
+    def __iter__(self) -> Iterator[T]:
+        return self
+
+    def __next__(self) -> T:
+        payload = self._call.receive()
+        if payload is None:
+            raise StopIteration
+        return self._call.decode(payload)  # type: ignore[return-value]
+
+    def cancel(self) -> None:
+        """Stops the call on the server (no-op once it ended)."""
+        self._call.cancel()
+
+    close = cancel
+
+    def __enter__(self) -> "ResponseStream[T]":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+    def __del__(self) -> None:
+        try:
+            self._call.cancel()
+        except Exception:  # noqa: BLE001 - nothing to report to at collection time
+            pass

@@ -1,0 +1,243 @@
+from atsbridge.v1 import common_pb2 as _common_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
+
+CHANGE_KIND_CHANGED: ChangeKind
+CHANGE_KIND_CREATED: ChangeKind
+CHANGE_KIND_DELETED: ChangeKind
+CHANGE_KIND_UNSPECIFIED: ChangeKind
+COVERAGE_STATUS_SUPPORTED: CoverageStatus
+COVERAGE_STATUS_UNSPECIFIED: CoverageStatus
+COVERAGE_STATUS_UNSUPPORTED: CoverageStatus
+DESCRIPTOR: _descriptor.FileDescriptor
+INTEGRATION_STATUS_ACTIVE: IntegrationStatus
+INTEGRATION_STATUS_INACTIVE: IntegrationStatus
+INTEGRATION_STATUS_INVALID: IntegrationStatus
+INTEGRATION_STATUS_UNSPECIFIED: IntegrationStatus
+SETUP_STATUS_COMPLETED: SetupStatus
+SETUP_STATUS_SYNC_PENDING: SetupStatus
+SETUP_STATUS_UNSPECIFIED: SetupStatus
+SYNC_STATE_CANCELLED: SyncState
+SYNC_STATE_FAILED: SyncState
+SYNC_STATE_QUEUED: SyncState
+SYNC_STATE_RUNNING: SyncState
+SYNC_STATE_SUCCEEDED: SyncState
+SYNC_STATE_UNSPECIFIED: SyncState
+SYNC_TYPE_DELTA: SyncType
+SYNC_TYPE_FULL: SyncType
+SYNC_TYPE_UNSPECIFIED: SyncType
+
+class ChangeEvent(_message.Message):
+    __slots__ = ["committed_at", "ids", "kind", "model", "sequence"]
+    COMMITTED_AT_FIELD_NUMBER: _ClassVar[int]
+    IDS_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    committed_at: int
+    ids: _containers.RepeatedScalarFieldContainer[str]
+    kind: ChangeKind
+    model: _common_pb2.Model
+    sequence: int
+    def __init__(self, sequence: _Optional[int] = ..., model: _Optional[_Union[_common_pb2.Model, str]] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., ids: _Optional[_Iterable[str]] = ..., committed_at: _Optional[int] = ...) -> None: ...
+
+class ChangeEventBatch(_message.Message):
+    __slots__ = ["events"]
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[ChangeEvent]
+    def __init__(self, events: _Optional[_Iterable[_Union[ChangeEvent, _Mapping]]] = ...) -> None: ...
+
+class CreateIntegrationRequest(_message.Message):
+    __slots__ = ["login", "name", "password", "settings", "tenant_url"]
+    LOGIN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    TENANT_URL_FIELD_NUMBER: _ClassVar[int]
+    login: str
+    name: str
+    password: str
+    settings: IntegrationSettings
+    tenant_url: str
+    def __init__(self, name: _Optional[str] = ..., tenant_url: _Optional[str] = ..., login: _Optional[str] = ..., password: _Optional[str] = ..., settings: _Optional[_Union[IntegrationSettings, _Mapping]] = ...) -> None: ...
+
+class DeleteIntegrationResponse(_message.Message):
+    __slots__ = ["deleted_records"]
+    DELETED_RECORDS_FIELD_NUMBER: _ClassVar[int]
+    deleted_records: int
+    def __init__(self, deleted_records: _Optional[int] = ...) -> None: ...
+
+class FieldCoverage(_message.Message):
+    __slots__ = ["name", "status"]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    status: CoverageStatus
+    def __init__(self, name: _Optional[str] = ..., status: _Optional[_Union[CoverageStatus, str]] = ...) -> None: ...
+
+class Integration(_message.Message):
+    __slots__ = ["created_at", "id", "last_sync_finished_at", "last_sync_started_at", "login", "name", "settings", "setup_status", "status", "status_reason", "tenant_url"]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    LAST_SYNC_FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    LAST_SYNC_STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    LOGIN_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    SETUP_STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    STATUS_REASON_FIELD_NUMBER: _ClassVar[int]
+    TENANT_URL_FIELD_NUMBER: _ClassVar[int]
+    created_at: int
+    id: str
+    last_sync_finished_at: int
+    last_sync_started_at: int
+    login: str
+    name: str
+    settings: IntegrationSettings
+    setup_status: SetupStatus
+    status: IntegrationStatus
+    status_reason: str
+    tenant_url: str
+    def __init__(self, id: _Optional[str] = ..., name: _Optional[str] = ..., tenant_url: _Optional[str] = ..., login: _Optional[str] = ..., status: _Optional[_Union[IntegrationStatus, str]] = ..., setup_status: _Optional[_Union[SetupStatus, str]] = ..., status_reason: _Optional[str] = ..., settings: _Optional[_Union[IntegrationSettings, _Mapping]] = ..., created_at: _Optional[int] = ..., last_sync_started_at: _Optional[int] = ..., last_sync_finished_at: _Optional[int] = ...) -> None: ...
+
+class IntegrationCoverage(_message.Message):
+    __slots__ = ["models", "write_actions"]
+    MODELS_FIELD_NUMBER: _ClassVar[int]
+    WRITE_ACTIONS_FIELD_NUMBER: _ClassVar[int]
+    models: _containers.RepeatedCompositeFieldContainer[ModelCoverage]
+    write_actions: _containers.RepeatedCompositeFieldContainer[WriteActionCoverage]
+    def __init__(self, models: _Optional[_Iterable[_Union[ModelCoverage, _Mapping]]] = ..., write_actions: _Optional[_Iterable[_Union[WriteActionCoverage, _Mapping]]] = ...) -> None: ...
+
+class IntegrationList(_message.Message):
+    __slots__ = ["integrations"]
+    INTEGRATIONS_FIELD_NUMBER: _ClassVar[int]
+    integrations: _containers.RepeatedCompositeFieldContainer[Integration]
+    def __init__(self, integrations: _Optional[_Iterable[_Union[Integration, _Mapping]]] = ...) -> None: ...
+
+class IntegrationRequest(_message.Message):
+    __slots__ = ["integration_id"]
+    INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    integration_id: str
+    def __init__(self, integration_id: _Optional[str] = ...) -> None: ...
+
+class IntegrationSettings(_message.Message):
+    __slots__ = ["source_name", "source_writing_enabled", "sync_interval_ms", "sync_only_created_applications"]
+    SOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_WRITING_ENABLED_FIELD_NUMBER: _ClassVar[int]
+    SYNC_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
+    SYNC_ONLY_CREATED_APPLICATIONS_FIELD_NUMBER: _ClassVar[int]
+    source_name: str
+    source_writing_enabled: bool
+    sync_interval_ms: int
+    sync_only_created_applications: bool
+    def __init__(self, sync_only_created_applications: bool = ..., source_writing_enabled: bool = ..., source_name: _Optional[str] = ..., sync_interval_ms: _Optional[int] = ...) -> None: ...
+
+class ListIntegrationsRequest(_message.Message):
+    __slots__ = ["status"]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    status: IntegrationStatus
+    def __init__(self, status: _Optional[_Union[IntegrationStatus, str]] = ...) -> None: ...
+
+class ModelCoverage(_message.Message):
+    __slots__ = ["fields", "model", "name", "status"]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    MODEL_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    fields: _containers.RepeatedCompositeFieldContainer[FieldCoverage]
+    model: _common_pb2.Model
+    name: str
+    status: CoverageStatus
+    def __init__(self, model: _Optional[_Union[_common_pb2.Model, str]] = ..., name: _Optional[str] = ..., status: _Optional[_Union[CoverageStatus, str]] = ..., fields: _Optional[_Iterable[_Union[FieldCoverage, _Mapping]]] = ...) -> None: ...
+
+class SyncRun(_message.Message):
+    __slots__ = ["created", "deleted", "error_code", "error_message", "finished_at", "id", "integration_id", "queued_at", "started_at", "state", "type", "updated"]
+    CREATED_FIELD_NUMBER: _ClassVar[int]
+    DELETED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
+    ID_FIELD_NUMBER: _ClassVar[int]
+    INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    QUEUED_AT_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    STATE_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    UPDATED_FIELD_NUMBER: _ClassVar[int]
+    created: int
+    deleted: int
+    error_code: str
+    error_message: str
+    finished_at: int
+    id: str
+    integration_id: str
+    queued_at: int
+    started_at: int
+    state: SyncState
+    type: SyncType
+    updated: int
+    def __init__(self, id: _Optional[str] = ..., integration_id: _Optional[str] = ..., type: _Optional[_Union[SyncType, str]] = ..., state: _Optional[_Union[SyncState, str]] = ..., queued_at: _Optional[int] = ..., started_at: _Optional[int] = ..., finished_at: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., deleted: _Optional[int] = ..., error_code: _Optional[str] = ..., error_message: _Optional[str] = ...) -> None: ...
+
+class SyncStatus(_message.Message):
+    __slots__ = ["integration", "runs"]
+    INTEGRATION_FIELD_NUMBER: _ClassVar[int]
+    RUNS_FIELD_NUMBER: _ClassVar[int]
+    integration: Integration
+    runs: _containers.RepeatedCompositeFieldContainer[SyncRun]
+    def __init__(self, integration: _Optional[_Union[Integration, _Mapping]] = ..., runs: _Optional[_Iterable[_Union[SyncRun, _Mapping]]] = ...) -> None: ...
+
+class SyncStatusRequest(_message.Message):
+    __slots__ = ["integration_id", "limit"]
+    INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    integration_id: str
+    limit: int
+    def __init__(self, integration_id: _Optional[str] = ..., limit: _Optional[int] = ...) -> None: ...
+
+class TriggerSyncRequest(_message.Message):
+    __slots__ = ["integration_id", "type"]
+    INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    integration_id: str
+    type: SyncType
+    def __init__(self, integration_id: _Optional[str] = ..., type: _Optional[_Union[SyncType, str]] = ...) -> None: ...
+
+class WatchRequest(_message.Message):
+    __slots__ = ["after_sequence", "models"]
+    AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    MODELS_FIELD_NUMBER: _ClassVar[int]
+    after_sequence: int
+    models: _containers.RepeatedScalarFieldContainer[_common_pb2.Model]
+    def __init__(self, after_sequence: _Optional[int] = ..., models: _Optional[_Iterable[_Union[_common_pb2.Model, str]]] = ...) -> None: ...
+
+class WriteActionCoverage(_message.Message):
+    __slots__ = ["fields", "name", "status"]
+    FIELDS_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    fields: _containers.RepeatedCompositeFieldContainer[FieldCoverage]
+    name: str
+    status: CoverageStatus
+    def __init__(self, name: _Optional[str] = ..., status: _Optional[_Union[CoverageStatus, str]] = ..., fields: _Optional[_Iterable[_Union[FieldCoverage, _Mapping]]] = ...) -> None: ...
+
+class IntegrationStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SetupStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SyncType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class SyncState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class ChangeKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class CoverageStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
