@@ -75,28 +75,32 @@ print(
         + "\(unchanged) unchanged, change log ends at \(lastSequence ?? 0) (was \(changesBefore)+\(total - 1))"
 )
 
-// 3. Full keyset scan, streaming stored bytes with nested views.
-let start = clock.now
-var query = RecordQuery(integrationID: integration, model: .candidate, pageSize: 1000)
-var scanned = 0
-var bytes = 0
-while true {
-    let page = try await store.page(query)
-    scanned += page.records.count
-    bytes += page.records.reduce(0) { $0 + $1.count }
-    guard let next = page.nextCursor else { break }
-    query.cursor = next
-}
-let scanSeconds = seconds(clock.now - start)
-print(
-    String(
-        format: "full scan:         %.0f records/s (%.1f s, %d records, %.0f MB)",
-        Double(scanned) / scanSeconds,
-        scanSeconds,
-        scanned,
-        Double(bytes) / 1e6
+// 3. Full keyset scan, streaming stored bytes (candidates without applications or tags yet).
+func scan(_ model: Model, _ label: String) async throws {
+    let start = clock.now
+    var query = RecordQuery(integrationID: integration, model: model, pageSize: 1000)
+    var scanned = 0
+    var bytes = 0
+    while true {
+        let page = try await store.page(query)
+        scanned += page.count
+        bytes += page.itemsWire.count
+        guard let next = page.nextCursor else { break }
+        query.cursor = next
+    }
+    let scanSeconds = seconds(clock.now - start)
+    print(
+        String(
+            format: "%@ %.0f records/s (%.2f s, %d records, %.0f MB)",
+            label.padding(toLength: 38, withPad: " ", startingAt: 0),
+            Double(scanned) / scanSeconds,
+            scanSeconds,
+            scanned,
+            Double(bytes) / 1e6
+        )
     )
-)
+}
+try await scan(.candidate, "full scan, flat candidates:")
 
 // 4. Query by email (case-insensitive over all addresses).
 var latencies: [Double] = []
@@ -130,7 +134,100 @@ for _ in 0..<100 {
 latencies.sort()
 print(String(format: "updated_after 100: p50 %.3f ms, p99 %.3f ms", latencies[50], latencies[98]))
 
-// 6. Size.
+// 6. Nested data shaped like the demo's large preset: 2 applications per candidate (one of
+// 200 jobs, one of 8 stages) and 1.5 tags (of 12), then scans with views assembled on the fly
+// (stale) and kept (after the refresh the server runs in the background).
+let stageIDs = (0..<8).map { RecordID.make(integrationID: integration, model: .applicationStage, remoteID: "s\($0)") }
+let jobIDs = (0..<200).map { RecordID.make(integrationID: integration, model: .job, remoteID: "p\($0)") }
+let tagIDs = (0..<12).map { RecordID.make(integrationID: integration, model: .tag, remoteID: "t\($0)") }
+_ = try await store.upsert(
+    batches: [
+        .applicationStages(
+            stageIDs.enumerated().map { ApplicationStage(id: $1, remoteID: "s\($0)", name: "Stage \($0)") }
+        ),
+        .jobs(jobIDs.enumerated().map { Job(id: $1, remoteID: "p\($0)", name: "Job \($0)", status: .open) }),
+        .jobApplicationStages(
+            jobIDs.enumerated().flatMap { job, jobID in
+                stageIDs.enumerated().map { index, stageID in
+                    JobApplicationStage(
+                        id: RecordID.make(
+                            integrationID: integration,
+                            model: .jobApplicationStage,
+                            remoteID: "p\(job)-\(index)"
+                        ),
+                        index: Int32(index),
+                        jobID: jobID,
+                        stageID: stageID
+                    )
+                }
+            }
+        ),
+        .tags(tagIDs.enumerated().map { Tag(id: $1, remoteID: "t\($0)", name: "Tag \($0)") }),
+    ],
+    integrationID: integration,
+    at: 4_000
+)
+var nestedSeconds = 0.0
+var nestedRecords = 0
+for batchStart in stride(from: 0, to: total, by: batchSize) {
+    let range = batchStart..<min(total, batchStart + batchSize)
+    let applications = range.flatMap { index in
+        (0..<2).map { n in
+            Application(
+                id: RecordID.make(integrationID: integration, model: .application, remoteID: "a\(index)-\(n)"),
+                remoteID: "a\(index)-\(n)",
+                outcome: .pending,
+                currentStageID: stageIDs[(index + n) % stageIDs.count],
+                jobID: jobIDs[(index * 7 + n) % jobIDs.count],
+                candidateID: candidate(index).id
+            )
+        }
+    }
+    let tags = range.flatMap { index in
+        (0..<(1 + index % 2)).map { n in
+            CandidateTag(
+                id: RecordID.make(integrationID: integration, model: .candidateTag, remoteID: "c\(index)-\(n)"),
+                candidateID: candidate(index).id,
+                tagID: tagIDs[(index + n) % tagIDs.count]
+            )
+        }
+    }
+    let begin = clock.now
+    _ = try await store.upsert(.applications(applications), integrationID: integration, at: 5_000)
+    _ = try await store.upsert(.candidateTags(tags), integrationID: integration, at: 5_000)
+    nestedSeconds += seconds(clock.now - begin)
+    nestedRecords += applications.count + tags.count
+}
+print(
+    String(
+        format: "upsert applications and tags: %.0f records/s (%.1f s, %d records)",
+        Double(nestedRecords) / nestedSeconds,
+        nestedSeconds,
+        nestedRecords
+    )
+)
+try await scan(.candidate, "full scan, nested candidates (stale):")
+try await scan(.application, "full scan, applications (stale):")
+let refreshStart = clock.now
+var refreshed = 0
+while true {
+    let count = try await store.refreshStaleViews(limit: 1000)
+    refreshed += count
+    if count < 1000 { break }
+}
+let refreshSeconds = seconds(clock.now - refreshStart)
+print(
+    String(
+        format: "refresh kept views:                     %.0f records/s (%.1f s, %d records)",
+        Double(refreshed) / refreshSeconds,
+        refreshSeconds,
+        refreshed
+    )
+)
+try await scan(.candidate, "full scan, nested candidates (kept):")
+try await scan(.application, "full scan, applications (kept):")
+
+// 7. Size.
 let size =
     ((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
     + ((try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0)
