@@ -62,7 +62,7 @@ extension SQLiteStore {
         case .candidate:
             let ids = records.map(\.id)
             let applications = try lookup.applications(ofCandidates: ids)
-            let tags = try lookup.tags(ofCandidates: ids)
+            let tags = try lookup.tags(ofCandidates: ids, pageKeys: true)
             for (index, record) in records.enumerated() {
                 for application in applications[record.id] ?? [] {
                     ProtoWire.appendLengthDelimited(field: 14, try application.encode(), to: &out[index])
@@ -258,9 +258,19 @@ struct NestedLookup {
     }
 
     /// Each candidate's live tags.
-    func tags(ofCandidates ids: [String]) throws -> [String: [TagSummary]] {
+    ///
+    /// - Parameter pageKeys: `ids` are a page's own candidates (an id range the page covers
+    ///   whole); false for candidates referred to from elsewhere (applications' candidates are
+    ///   spread over all ids, and a range scan would read nearly every tag join).
+    func tags(ofCandidates ids: [String], pageKeys: Bool) throws -> [String: [TagSummary]] {
         var joins: [(String, String)] = []
-        try self.rows(.candidateTag, where: "candidate_id", in: ids, select: "candidate_id, tag_id", pageKeys: true) {
+        try self.rows(
+            .candidateTag,
+            where: "candidate_id",
+            in: ids,
+            select: "candidate_id, tag_id",
+            pageKeys: pageKeys
+        ) {
             row in
             if let tag = row[1] as String? { joins.append((row[0], tag)) }
         }
@@ -351,7 +361,7 @@ struct NestedLookup {
                 source: candidate.source
             )
         }
-        for (candidate, tags) in try self.tags(ofCandidates: Array(summaries.keys)) {
+        for (candidate, tags) in try self.tags(ofCandidates: Array(summaries.keys), pageKeys: false) {
             summaries[candidate]?.tags = tags
         }
         return summaries
