@@ -30,7 +30,16 @@ extension SQLiteStore: NestedViewCache {
             }
             let update = try db.cachedStatement(sql: "UPDATE records SET view = ? WHERE row = ?")
             for group in groups {
-                let views = try Self.nestedViews(db, group.model, group.integrationID, group.records)
+                // A full batch is most likely a dense run of stale ids (a first sync): read the
+                // children of its id range in one scan. A range scan stays correct for any keys
+                // (children outside them are skipped); it is only slower when they are sparse.
+                let views = try Self.nestedViews(
+                    db,
+                    group.model,
+                    group.integrationID,
+                    group.records,
+                    contiguous: rows.count == limit
+                )
                 for (view, row) in zip(views, group.rows) {
                     try update.execute(arguments: [Data(view), row])
                 }
