@@ -11,6 +11,8 @@ import Testing
         let sealed = try vault.seal(password: "s3cret", integrationID: "int-1")
         #expect(!String(decoding: sealed, as: UTF8.self).contains("s3cret"))
         #expect(try vault.open(sealed, integrationID: "int-1") == "s3cret")
+        let account = RemoteATSAccount(integrationID: "int-1", tenantURL: "https://t", login: "api", password: "s3cret")
+        #expect(!"\(account)".contains("s3cret"))
         #expect(throws: ATSBridgeError.self) { try vault.open(sealed, integrationID: "int-2") }
         let other = try CredentialVault(encodedKey: CredentialVault.generateKey())
         #expect {

@@ -1,14 +1,14 @@
 public import ATSBridgeProto
 
 /// A remote ATS the house mirrors and writes to, as the rest of ATSBridge sees it: the
-/// vendor-neutral port that an adapter target (today `ATSBridgeRECRU`) implements
+/// vendor-neutral port that an adapter target implements; the app wires one in
 /// (docs/architecture.md).
 ///
 /// Sync and the API services speak only this port; they never see the vendor's method names,
 /// JSON or paging. Errors are ``ATSBridgeError``s with dotted codes (`REMOTE.*`,
 /// `INTEGRATION.AUTHENTICATION_INVALID`, `ATS.*`, `PLATFORM.NOT_FOUND`).
 public protocol RemoteATS: Sendable {
-    /// The vendor's name as users know it (e.g. `RECRU`), for messages.
+    /// The vendor's name as users know it, for messages.
     var name: String { get }
 
     /// What the adapter reads and writes, field by field (the Admin API's coverage).
