@@ -89,6 +89,11 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
             let answer = harness.call(method.rawValue, token: token)
             #expect(errorCode(answer) != -32601, "\(method.rawValue)")
             #expect((result(answer)["items"] != nil) == method.isPaged, "\(method.rawValue)")
+            // Called without parameters: refused exactly when the catalogue requires some.
+            #expect(
+                (errorCode(answer) == -32602) == method.parameters.contains(where: \.required),
+                "\(method.rawValue)"
+            )
             let anonymous = harness.call(method.rawValue)
             #expect((errorCode(anonymous) == -32001) == method.needsToken, "\(method.rawValue)")
         }
