@@ -98,11 +98,16 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // API: the services (read, health; write and admin later) registered on the router.
+        // API: the services (read, health, write, admin, changes) registered on the router. It
+        // speaks to RECRU only through Core's remote-ATS port; the app wires the adapter in.
         .target(
             name: "ATSBridgeAPI",
             dependencies: [
-                "ATSBridgeRPC", "ATSBridgeSync", "ATSBridgeRECRU", .product(name: "Logging", package: "swift-log"),
+                "ATSBridgeRPC", "ATSBridgeSync",
+                // Downloading attachment URLs of write commands.
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -118,11 +123,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // RECRU: the sandbox, an emulator of RECRU's JSON-RPC API over HTTP (NIOHTTP1).
+        // RECRU: the sandbox, an emulator of RECRU's JSON-RPC API over HTTP (NIOHTTP1) or
+        // in-process; it codes against the adapter's method catalogue.
         .target(
             name: "ATSBridgeSandbox",
             dependencies: [
-                "ATSBridgeCore",
+                "ATSBridgeCore", "ATSBridgeRECRU",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -131,7 +137,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // RECRU: the JSON-RPC client of a RECRU tenant (AsyncHTTPClient).
+        // RECRU: the adapter behind Core's remote-ATS port: the JSON-RPC client (with a transport
+        // seam; HTTP through AsyncHTTPClient), paging, mapping, writes, coverage.
         .target(
             name: "ATSBridgeRECRU",
             dependencies: [
@@ -143,11 +150,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Sync: the sync engine and its schedule.
+        // Sync: the sync engine and its schedule, over Core's remote-ATS port.
         .target(
             name: "ATSBridgeSync",
             dependencies: [
-                "ATSBridgeCore", "ATSBridgeRECRU",
+                "ATSBridgeCore",
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -159,6 +166,7 @@ let package = Package(
             name: "ATSBridgeApp",
             dependencies: [
                 "ATSBridgeAPI", "ATSBridgeServer", "ATSBridgeStoreSQLite", "ATSBridgeSandbox", "ATSBridgeSync",
+                "ATSBridgeRECRU",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -222,7 +230,7 @@ let package = Package(
         .testTarget(
             name: "ATSBridgeSandboxTests",
             dependencies: [
-                "ATSBridgeSandbox", "ATSBridgeTestSupport",
+                "ATSBridgeSandbox", "ATSBridgeRECRU", "ATSBridgeTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -1,6 +1,7 @@
 import ATSBridgeAPI
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeRECRU
 import ATSBridgeRPC
 import ATSBridgeSandbox
 import ATSBridgeServer
@@ -52,7 +53,15 @@ public enum ServerApplication {
 
         var syncConfiguration = SyncConfiguration()
         syncConfiguration.defaultInterval = configuration.syncInterval
-        let engine = SyncEngine(store: store, vault: vault, configuration: syncConfiguration, logger: logger)
+        // The one place RECRU is wired in: everything else speaks Core's remote-ATS port.
+        let recru = RECRUAdapter(logger: logger)
+        let engine = SyncEngine(
+            store: store,
+            vault: vault,
+            remote: recru,
+            configuration: syncConfiguration,
+            logger: logger
+        )
         let gate = IntegrationReadGate(store: store)
         var requestLimits = DecodingLimits.default
         requestLimits.maxBytes = configuration.maxMessageBytes
@@ -60,18 +69,8 @@ public enum ServerApplication {
         HealthService().register(in: &router)
         ReadService(store: store, gate: gate).register(in: &router)
         ChangesService(store: store, gate: gate).register(in: &router)
-        var writeConfiguration = WriteConfiguration()
-        writeConfiguration.client = syncConfiguration.client
-        WriteService(store: store, vault: vault, configuration: writeConfiguration, logger: logger).register(
-            in: &router
-        )
-        AdminService(
-            store: store,
-            engine: engine,
-            vault: vault,
-            gate: gate,
-            validator: RECRULoginValidator(tuning: syncConfiguration.client, logger: logger)
-        ).register(in: &router)
+        WriteService(store: store, vault: vault, remote: recru).register(in: &router)
+        AdminService(store: store, engine: engine, vault: vault, gate: gate, remote: recru).register(in: &router)
 
         var serverConfiguration = RPCServerConfiguration()
         serverConfiguration.host = configuration.listen.host

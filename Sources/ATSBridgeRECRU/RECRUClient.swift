@@ -1,12 +1,10 @@
 import ATSBridgeCore
-import AsyncHTTPClient
 import Foundation
-public import Logging
-import NIOCore
-import NIOHTTP1
+package import Logging
 import Synchronization
 
-/// The JSON-RPC client of one RECRU tenant (docs/recru-jsonrpc.md).
+/// The JSON-RPC client of one RECRU tenant (docs/recru-jsonrpc.md), over a ``RECRUTransport``:
+/// HTTP in production, the sandbox in-process in unit tests.
 ///
 /// Logs in with login and password and reuses the bearer token; logs in again once when RECRU
 /// says the token is invalid or expired. Idempotent calls are retried on 429 (honouring
@@ -14,7 +12,7 @@ import Synchronization
 /// jitter; writes are never retried blindly. Responses are capped in size and time. A
 /// client-side rate limit spaces requests. Errors are ``ATSBridgeError``s with RECRU's dotted
 /// codes; messages never contain the password or the token.
-public final class RECRUClient: Sendable {
+package final class RECRUClient: Sendable {
     private struct State {
         var token: String?
         var nextSlot: ContinuousClock.Instant = .now
@@ -23,31 +21,43 @@ public final class RECRUClient: Sendable {
         var remoteTime: Duration = .zero
     }
 
-    private let configuration: RECRUClientConfiguration
-    private let http: HTTPClient
+    let configuration: RECRUClientConfiguration
+    private let transport: any RECRUTransport
     private let logger: Logger
     private let state = Mutex(State())
 
-    /// Creates a client. It logs in on the first call.
-    public init(configuration: RECRUClientConfiguration, logger: Logger) {
+    /// Creates a client over HTTP to the configuration's base URL. It logs in on the first call.
+    package convenience init(configuration: RECRUClientConfiguration, logger: Logger) {
+        self.init(
+            configuration: configuration,
+            transport: RECRUHTTPTransport(baseURL: configuration.baseURL),
+            logger: logger
+        )
+    }
+
+    /// Creates a client over `transport`. It logs in on the first call.
+    package init(configuration: RECRUClientConfiguration, transport: any RECRUTransport, logger: Logger) {
         self.configuration = configuration
-        self.http = HTTPClient.shared
+        self.transport = transport
         self.logger = logger
     }
 
     /// How many HTTP requests and logins the client made, for observability and tests.
-    public var counters: (requests: Int, logins: Int) { self.state.withLock { ($0.requests, $0.logins) } }
+    package var counters: (requests: Int, logins: Int) { self.state.withLock { ($0.requests, $0.logins) } }
 
     /// Time spent waiting for RECRU's answers (request sent to body received), summed over
     /// every request: what is RECRU's, not ATSBridge's, in a call's latency.
-    public var remoteTime: Duration { self.state.withLock { $0.remoteTime } }
+    package var remoteTime: Duration { self.state.withLock { $0.remoteTime } }
 
-    /// Calls `method`. Reads (`idempotent`) are retried on transient failures; writes are not.
+    /// Calls `method`. Idempotent methods (reads) are retried on transient failures; writes
+    /// are not.
     ///
     /// - Returns: The JSON-RPC `result`.
     /// - Throws: ``ATSBridgeError`` with `REMOTE.RATE_LIMIT_EXCEEDED`, `REMOTE.SERVICE_UNAVAILABLE`,
     ///   `INTEGRATION.AUTHENTICATION_INVALID`, `REMOTE.INPUT_INVALID` or `REMOTE.UNKNOWN_HTTP_ERROR`.
-    public func call(_ method: String, _ params: [String: Any] = [:], idempotent: Bool = true) async throws -> Any {
+    package func call(_ method: RECRUMethod, _ params: [String: Any] = [:]) async throws -> Any {
+        assert(method.accepts(params.keys), "\(method.rawValue) does not take \(params.keys.sorted())")
+        let idempotent = method.isIdempotent
         let token = try await self.token()
         do {
             return try await self.send(method, params, token: token, idempotent: idempotent)
@@ -65,31 +75,6 @@ public final class RECRUClient: Sendable {
         }
     }
 
-    /// Walks every page of a list method, `limit` records at a time, in order.
-    ///
-    /// - Parameter body: Called with each page's items; return to continue.
-    public func forEachPage(
-        _ method: String,
-        _ params: [String: Any] = [:],
-        limit: Int = 200,
-        _ body: ([[String: Any]]) async throws -> Void
-    ) async throws {
-        var page = 1
-        while true {
-            var pageParams = params
-            pageParams["page"] = page
-            pageParams["limit"] = limit
-            guard let result = try await self.call(method, pageParams) as? [String: Any],
-                let items = result["items"] as? [[String: Any]], let total = result["total"] as? Int
-            else {
-                throw ATSBridgeError(.remoteUnknown, "RECRU answered \(method) with an unexpected shape")
-            }
-            try await body(items)
-            if items.isEmpty || page * limit >= total { return }
-            page += 1
-        }
-    }
-
     // MARK: Internals
 
     private func token() async throws -> String {
@@ -97,7 +82,7 @@ public final class RECRUClient: Sendable {
         let result: Any
         do {
             result = try await self.send(
-                "AuthService.login",
+                .login,
                 ["login": self.configuration.login, "password": self.configuration.password],
                 token: nil,
                 idempotent: true
@@ -118,9 +103,11 @@ public final class RECRUClient: Sendable {
     }
 
     /// One JSON-RPC call with retries; throws ``RemoteFailure``.
-    private func send(_ method: String, _ params: [String: Any], token: String?, idempotent: Bool) async throws -> Any {
+    private func send(_ method: RECRUMethod, _ params: [String: Any], token: String?, idempotent: Bool) async throws
+        -> Any
+    {
         // Our writer: Foundation's is slow on Linux for large strings (a base64 CV).
-        let body = Data(JSONWriter.write(["jsonrpc": "2.0", "method": method, "params": params, "id": 1]))
+        let body = JSONWriter.write(["jsonrpc": "2.0", "method": method.rawValue, "params": params, "id": 1])
         var attempt = 1
         while true {
             let outcome: Result<Any, RemoteFailure>
@@ -142,7 +129,8 @@ public final class RECRUClient: Sendable {
                 self.logger.debug(
                     "RECRU call retried",
                     metadata: [
-                        "recru.method": "\(method)", "recru.attempt": "\(attempt)", "recru.failure": "\(failure.kind)",
+                        "recru.method": "\(method.rawValue)", "recru.attempt": "\(attempt)",
+                        "recru.failure": "\(failure.kind)",
                     ]
                 )
                 try await Task.sleep(for: delay)
@@ -151,51 +139,45 @@ public final class RECRUClient: Sendable {
         }
     }
 
-    private func attempt(_ body: Data, token: String?) async throws -> Any {
+    private func attempt(_ body: [UInt8], token: String?) async throws -> Any {
         try await self.waitForRateLimit()
-        var request = HTTPClientRequest(url: self.configuration.baseURL + "/api/json-rpc")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        request.body = .bytes(ByteBuffer(bytes: body))
         self.state.withLock { $0.requests += 1 }
-        let response: HTTPClientResponse
-        let bytes: ByteBuffer
+        let response: RECRUTransportResponse
         let sent = ContinuousClock.now
         defer { self.state.withLock { $0.remoteTime += ContinuousClock.now - sent } }
         do {
-            response = try await self.http.execute(
-                request,
-                timeout: self.configuration.tuning.requestTimeout.timeAmount
+            response = try await self.transport.post(
+                body,
+                bearer: token,
+                timeout: self.configuration.tuning.requestTimeout,
+                maxResponseBytes: self.configuration.tuning.maxResponseBytes
             )
-            bytes = try await response.body.collect(upTo: self.configuration.tuning.maxResponseBytes)
-        } catch is NIOTooManyBytesError {
+        } catch RECRUTransportFailure.tooLarge {
             throw RemoteFailure.tooLarge
-        } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
+        } catch RECRUTransportFailure.timeout {
             throw RemoteFailure.transport("timeout")
+        } catch RECRUTransportFailure.connection(let kind) {
+            throw RemoteFailure.transport(kind)
         } catch {
             throw RemoteFailure.transport("\(type(of: error))")
         }
-        switch response.status.code {
+        switch response.status {
         case 200:
             break
         case 429:
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init).map {
+            let retryAfter = response.retryAfter.flatMap(Double.init).map {
                 Duration.seconds($0)
             }
             throw RemoteFailure.rateLimited(retryAfter: retryAfter)
         case 500...599:
-            throw RemoteFailure.serverError(Int(response.status.code))
+            throw RemoteFailure.serverError(response.status)
         case 401, 403:
             throw RemoteFailure.authentication
         default:
-            throw RemoteFailure.http(Int(response.status.code))
+            throw RemoteFailure.http(response.status)
         }
         guard
-            let json = try? JSONSerialization.jsonObject(
-                with: Data(bytes.readableBytesView),
-                options: [.fragmentsAllowed]
-            ),
+            let json = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed]),
             let object = json as? [String: Any]
         else {
             // A cut-off or garbled body: transient, like a dropped connection.
@@ -227,11 +209,5 @@ public final class RECRUClient: Sendable {
         // `Retry-After` is a floor (a "0" must not turn into a hammering loop), capped.
         guard let retryAfter else { return backoff }
         return min(max(retryAfter, backoff), retry.maxRetryAfter)
-    }
-}
-
-extension Duration {
-    var timeAmount: TimeAmount {
-        .nanoseconds(Int64(self.components.seconds) * 1_000_000_000 + self.components.attoseconds / 1_000_000_000)
     }
 }

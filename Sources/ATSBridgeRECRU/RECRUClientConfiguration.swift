@@ -1,16 +1,16 @@
 /// Configuration of the client of one RECRU tenant (one integration).
-public struct RECRUClientConfiguration: Sendable {
+package struct RECRUClientConfiguration: Sendable {
     /// The tenant's base URL, e.g. `https://acme.recru.eu`; calls go to `<base>/api/json-rpc`.
-    public var baseURL: String
+    package var baseURL: String
     /// The API user's login.
-    public var login: String
+    package var login: String
     /// The API user's password. Never logged.
-    public var password: String
+    package var password: String
     /// Rate limit, retries, timeouts and size caps.
-    public var tuning: RECRUClientTuning
+    package var tuning: RECRUClientTuning
 
     /// Creates a configuration.
-    public init(baseURL: String, login: String, password: String, tuning: RECRUClientTuning = RECRUClientTuning()) {
+    package init(baseURL: String, login: String, password: String, tuning: RECRUClientTuning = RECRUClientTuning()) {
         self.baseURL = baseURL
         self.login = login
         self.password = password

@@ -1,26 +1,26 @@
 import ATSBridgeCore
-public import ATSBridgeProto
+package import ATSBridgeProto
 import Foundation
 
 /// Maps RECRU records (docs/recru-jsonrpc.md) to the unified model, field by field
 /// (docs/mapping.md). Fields RECRU lacks stay absent; unmappable enum values keep their raw
 /// string; `remote_data` carries the raw RECRU record; invalid emails are dropped.
-public struct RECRUMapper: Sendable {
+package struct RECRUMapper: Sendable {
     /// The integration the records belong to; part of every derived id.
-    public let integrationID: String
+    package let integrationID: String
 
     /// Creates a mapper for one integration.
-    public init(integrationID: String) {
+    package init(integrationID: String) {
         self.integrationID = integrationID
     }
 
     /// The ATSBridge id of a RECRU record.
-    public func id(_ model: Model, _ remoteID: String) -> String {
+    package func id(_ model: Model, _ remoteID: String) -> String {
         RecordID.make(integrationID: self.integrationID, model: model, remoteID: remoteID)
     }
 
     /// A user.
-    public func user(_ json: [String: Any]) throws -> User {
+    package func user(_ json: [String: Any]) throws -> User {
         let remoteID = try Self.remoteID(json, "user")
         return User(
             id: self.id(.user, remoteID),
@@ -33,7 +33,7 @@ public struct RECRUMapper: Sendable {
     }
 
     /// A job, from a project.
-    public func job(_ json: [String: Any]) throws -> Job {
+    package func job(_ json: [String: Any]) throws -> Job {
         let remoteID = try Self.remoteID(json, "project")
         let employment = json["employment_type"] as? String
         let status = json["status"] as? String
@@ -60,7 +60,7 @@ public struct RECRUMapper: Sendable {
     }
 
     /// The stages of a project, as application stages and job-specific stage joins.
-    public func stages(ofProject json: [String: Any]) throws -> (
+    package func stages(ofProject json: [String: Any]) throws -> (
         stages: [ApplicationStage], joins: [JobApplicationStage]
     ) {
         let projectID = try Self.remoteID(json, "project")
@@ -83,7 +83,7 @@ public struct RECRUMapper: Sendable {
     }
 
     /// An application stage (global or of a project).
-    public func stage(_ json: [String: Any]) throws -> ApplicationStage {
+    package func stage(_ json: [String: Any]) throws -> ApplicationStage {
         let remoteID = try Self.remoteID(json, "stage")
         return ApplicationStage(
             id: self.id(.applicationStage, remoteID),
@@ -94,7 +94,7 @@ public struct RECRUMapper: Sendable {
     }
 
     /// The hiring team of a project.
-    public func hiringTeam(ofProject json: [String: Any]) throws -> [JobHiringTeamMember] {
+    package func hiringTeam(ofProject json: [String: Any]) throws -> [JobHiringTeamMember] {
         let projectID = try Self.remoteID(json, "project")
         return (json["users"] as? [[String: Any]] ?? []).compactMap { member in
             guard let userID = member["user_id"].map({ "\($0)" }) else { return nil }
@@ -109,7 +109,7 @@ public struct RECRUMapper: Sendable {
     }
 
     /// A candidate, from a jobseeker, and its tag joins.
-    public func candidate(_ json: [String: Any]) throws -> (candidate: Candidate, tags: [CandidateTag]) {
+    package func candidate(_ json: [String: Any]) throws -> (candidate: Candidate, tags: [CandidateTag]) {
         let remoteID = try Self.remoteID(json, "jobseeker")
         var emails: [EmailAddress] = (json["emails"] as? [[String: Any]] ?? []).compactMap { entry in
             (entry["email"] as? String).flatMap(Self.validEmail).map {
@@ -155,7 +155,7 @@ public struct RECRUMapper: Sendable {
     }
 
     /// An application.
-    public func application(_ json: [String: Any]) throws -> Application {
+    package func application(_ json: [String: Any]) throws -> Application {
         let remoteID = try Self.remoteID(json, "application")
         let status = json["status"] as? String
         let outcome = status.flatMap { Self.outcomes[$0] }
@@ -172,7 +172,7 @@ public struct RECRUMapper: Sendable {
     }
 
     /// A tag.
-    public func tag(_ json: [String: Any]) throws -> Tag {
+    package func tag(_ json: [String: Any]) throws -> Tag {
         let remoteID = try Self.remoteID(json, "tag")
         return Tag(
             id: self.id(.tag, remoteID),
@@ -199,6 +199,9 @@ public struct RECRUMapper: Sendable {
 
     // MARK: Helpers
 
+    /// A RECRU id as RECRU sends it: integers as numbers, anything else as it is.
+    static func number(_ id: String) -> Any { Int(id) ?? id }
+
     private static func remoteID(_ json: [String: Any], _ what: String) throws -> String {
         guard let id = json["id"], !(id is NSNull) else {
             throw ATSBridgeError(.remoteUnknown, "RECRU sent a \(what) without an id")
@@ -207,7 +210,7 @@ public struct RECRUMapper: Sendable {
     }
 
     private static func raw(_ json: [String: Any]) -> [UInt8]? {
-        ATSBridgeCore.JSONWriter.write(json, sortedKeys: true)
+        JSONWriter.write(json, sortedKeys: true)
     }
 
     private static func double(_ value: Any?) -> Double? {

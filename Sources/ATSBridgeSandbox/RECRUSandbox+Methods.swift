@@ -1,26 +1,26 @@
 import ATSBridgeCore
+import ATSBridgeRECRU
 import Foundation
 import Synchronization
 
-/// The method catalogue (docs/recru-jsonrpc.md).
+/// RECRU's methods, from the adapter's catalogue (``RECRUMethod``, docs/recru-jsonrpc.md).
 extension RECRUSandbox {
-    func dispatch(_ method: String, _ params: RPCParams, _ context: CallContext) throws -> Any {
-        switch method {
-        case "AuthService.login":
-            return try self.login(params)
-        case "SystemService.ping":
-            return "pong"
-        case _ where method.hasPrefix("SandboxAdmin."):
-            return try self.admin(method, params, context)
-        default:
-            break
+    func dispatch(_ name: String, _ params: RPCParams, _ context: CallContext) throws -> Any {
+        guard let method = RECRUMethod(rawValue: name) else {
+            if name.hasPrefix("SandboxAdmin.") { return try self.admin(name, params, context) }
+            try self.authenticate(context)
+            throw JSONRPCError.methodNotFound(name)
         }
-        try self.authenticate(context)
+        if method.needsToken { try self.authenticate(context) }
         switch method {
-        case "AuthService.logout":
+        case .login:
+            return try self.login(params)
+        case .ping:
+            return "pong"
+        case .logout:
             _ = self.state.withLock { $0.tokens.removeValue(forKey: context.token ?? "") }
             return true
-        case "UserService.getList":
+        case .userList:
             let (page, limit) = try params.paging(
                 defaultLimit: self.configuration.defaultLimit,
                 maxLimit: self.configuration.maxLimit
@@ -29,7 +29,7 @@ extension RECRUSandbox {
                 let result = state.users.page(page, limit: limit)
                 return Self.page(result.items.map(Self.json), total: result.total, page: page, limit: limit)
             }
-        case "ProjectService.getList":
+        case .projectList:
             let (page, limit) = try params.paging(
                 defaultLimit: self.configuration.defaultLimit,
                 maxLimit: self.configuration.maxLimit
@@ -42,13 +42,13 @@ extension RECRUSandbox {
                 let slice = projects[start..<min(projects.count, start + limit)]
                 return Self.page(slice.map(Self.json), total: projects.count, page: page, limit: limit)
             }
-        case "ProjectService.get":
+        case .project:
             let id = try params.requiredInt("id")
             guard let project = self.state.withLock({ $0.projects[id] }) else { throw JSONRPCError.notFound("Project") }
             return Self.json(project)
-        case "ProjectService.getStages":
+        case .globalStages:
             return self.state.withLock { $0.globalStages.map(Self.json) }
-        case "JobseekerService.getList":
+        case .jobseekerList:
             let (page, limit) = try params.paging(
                 defaultLimit: self.configuration.defaultLimit,
                 maxLimit: self.configuration.maxLimit
@@ -62,13 +62,13 @@ extension RECRUSandbox {
                     limit: limit
                 )
             }
-        case "JobseekerService.get":
+        case .jobseeker:
             let id = try params.requiredInt("id")
             return try self.state.withLock { state in
                 guard let jobseeker = state.jobseekers[id] else { throw JSONRPCError.notFound("Jobseeker") }
                 return Self.json(jobseeker, state)
             }
-        case "ApplicationService.getList":
+        case .applicationList:
             let (page, limit) = try params.paging(
                 defaultLimit: self.configuration.defaultLimit,
                 maxLimit: self.configuration.maxLimit
@@ -77,22 +77,20 @@ extension RECRUSandbox {
                 let result = state.applications.page(page, limit: limit)
                 return Self.page(result.items.map(Self.json), total: result.total, page: page, limit: limit)
             }
-        case "TagService.getList":
+        case .tagList:
             return self.state.withLock {
                 $0.tags.all.map { ["id": $0.id, "name": $0.name, "color": "#3a7bd5"] as [String: Any] }
             }
-        case "CodebookService.getJobseekerSources":
+        case .jobseekerSources:
             return self.state.withLock { $0.sources.map(Self.json) }
-        case "CodebookService.getRejectionReasons":
+        case .rejectionReasons:
             return self.state.withLock { $0.rejectionReasons.map(Self.json) }
-        case "CodebookService.getProjectCloseReasons":
+        case .projectCloseReasons:
             return self.state.withLock { $0.closeReasons.map(Self.json) }
-        case "JobseekerService.addTags":
+        case .addTags:
             return try self.addTags(params)
-        case "JobseekerService.apply":
+        case .apply:
             return try self.apply(params)
-        default:
-            throw JSONRPCError.methodNotFound(method)
         }
     }
 

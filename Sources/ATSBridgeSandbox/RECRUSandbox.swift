@@ -1,4 +1,5 @@
 public import ATSBridgeCore
+import ATSBridgeRECRU
 import Foundation
 package import Synchronization
 

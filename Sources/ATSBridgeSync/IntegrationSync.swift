@@ -1,10 +1,10 @@
 import ATSBridgeCore
 import ATSBridgeProto
-import ATSBridgeRECRU
 import Logging
 
-/// One sync of one integration: lists RECRU's models, maps them, upserts them page by page,
-/// and after a full listing tombstones what disappeared.
+/// One sync of one integration: lists the remote's models through the remote-ATS port (records
+/// arrive mapped), upserts them page by page, and after a full listing tombstones what
+/// disappeared.
 ///
 /// Every page is its own transaction, so a run that fails or is killed leaves the store
 /// consistent (some records newer than others, none half-written), and the next run completes
@@ -14,8 +14,9 @@ struct IntegrationSync {
     struct Plan: Sendable {
         /// Re-list everything and tombstone what disappeared.
         var full: Bool
-        /// For a delta: projects changed since this time (ms); `nil` lists them all.
-        var projectsChangedSince: Int64?
+        /// For a delta: records changed since this time (ms), for the models whose listing the
+        /// remote can limit so; `nil` lists them all.
+        var changedSince: Int64?
         /// Mirror only candidates and applications created through ATSBridge.
         var onlyCreated: Bool
     }
@@ -25,13 +26,13 @@ struct IntegrationSync {
         var created = 0
         var updated = 0
         var deleted = 0
-        /// Records RECRU sent that could not be mapped (no id, wrong shape), skipped.
+        /// Records the remote sent that could not be mapped (no id, wrong shape), skipped.
         var skipped = 0
     }
 
     let integrationID: String
     let store: any Store
-    let client: RECRUClient
+    let connection: any RemoteATSConnection
     let configuration: SyncConfiguration
     let clock: any SyncClock
     let lease: SyncLease
@@ -55,54 +56,37 @@ struct IntegrationSync {
     }
 
     private func run(_ plan: Plan, _ writer: inout SyncWriter) async throws -> Outcome {
-        let mapper = RECRUMapper(integrationID: self.integrationID)
-        let walker = PageWalker(
-            client: self.client,
-            pageSize: min(200, max(1, self.configuration.pageSize)),
-            concurrency: max(1, self.configuration.fetchConcurrency)
-        )
         // Models whose listing was complete and stable: only those are tombstoned.
         var stable: Set<Model> = []
 
         // Users.
         var userSkips = 0
-        let usersStable = try await walker.walk(
-            "UserService.getList",
-            map: { items in
-                Mapped(items) { try mapper.user($0) }
-            }
-        ) { page in
+        let usersStable = try await self.list(.user, plan) { page in
             userSkips += page.skipped
-            try await writer.write(.users(page.records))
+            try await writer.write(page.batches)
         }
         if usersStable && userSkips == 0 { stable.insert(.user) }
         try await writer.flush()
 
         // Global stages and tags: small, unpaged lists.
-        let globalStages = try await self.list("ProjectService.getStages") { try mapper.stage($0) }
-        try await writer.write(.applicationStages(globalStages.records))
-        let tags = try await self.list("TagService.getList") { try mapper.tag($0) }
-        try await writer.write(.tags(tags.records))
-        if tags.skipped == 0 { stable.insert(.tag) }
-
-        // Projects: jobs with their stages and hiring teams.
-        var params: [String: String] = [:]
-        if let since = plan.projectsChangedSince { params["changed_since"] = ISODates.format(since) }
-        var projectSkips = globalStages.skipped
-        let projectsStable = try await walker.walk(
-            "ProjectService.getList",
-            params,
-            map: { items in
-                MappedProjects(items, mapper)
-            }
-        ) { page in
+        var projectSkips = 0
+        _ = try await self.list(.applicationStage, plan) { page in
             projectSkips += page.skipped
-            try await writer.write(.jobs(page.jobs))
-            try await writer.write(.applicationStages(page.stages))
-            try await writer.write(.jobApplicationStages(page.stageJoins))
-            try await writer.write(.jobHiringTeamMembers(page.hiringTeam))
+            try await writer.write(page.batches)
         }
-        if projectsStable && projectSkips == 0 {
+        var tagSkips = 0
+        _ = try await self.list(.tag, plan) { page in
+            tagSkips += page.skipped
+            try await writer.write(page.batches)
+        }
+        if tagSkips == 0 { stable.insert(.tag) }
+
+        // Jobs with their stages and hiring teams.
+        let jobsStable = try await self.list(.job, plan) { page in
+            projectSkips += page.skipped
+            try await writer.write(page.batches)
+        }
+        if jobsStable && projectSkips == 0 {
             stable.formUnion([.job, .applicationStage, .jobApplicationStage, .jobHiringTeamMember])
         }
         try await writer.flush()
@@ -112,39 +96,36 @@ struct IntegrationSync {
         let createdApplications =
             plan.onlyCreated
             ? try await self.store.createdHere(integrationID: self.integrationID, model: .application) : []
-        var createdCandidates =
+        var keptCandidates: Set<String> =
             plan.onlyCreated
-            ? try await self.store.createdHere(integrationID: self.integrationID, model: .candidate) : []
+            ? Set(
+                try await self.store.createdHere(integrationID: self.integrationID, model: .candidate).map {
+                    RecordID.make(integrationID: self.integrationID, model: .candidate, remoteID: $0)
+                }
+            ) : []
         var applicationSkips = 0
-        let applicationsStable = try await walker.walk(
-            "ApplicationService.getList",
-            map: { items in
-                MappedApplications(items, mapper, only: plan.onlyCreated ? createdApplications : nil)
-            }
-        ) { page in
+        let applicationsStable = try await self.list(.application, plan) { page in
             applicationSkips += page.skipped
-            createdCandidates.formUnion(page.candidateRemoteIDs)
-            try await writer.write(.applications(page.applications))
+            guard plan.onlyCreated else { return try await writer.write(page.batches) }
+            for case .applications(let applications) in page.batches {
+                let kept = applications.filter { createdApplications.contains($0.remoteID ?? "") }
+                keptCandidates.formUnion(kept.compactMap(\.candidateID))
+                try await writer.write([.applications(kept)])
+            }
         }
         if applicationsStable && applicationSkips == 0 { stable.insert(.application) }
         try await writer.flush()
 
-        let candidateFilter = plan.onlyCreated ? createdCandidates : nil
         var candidateSkips = 0
-        let candidatesStable = try await walker.walk(
-            "JobseekerService.getList",
-            map: { items in
-                MappedCandidates(items, mapper, only: candidateFilter)
-            }
-        ) { page in
+        let candidatesStable = try await self.list(.candidate, plan) { page in
             candidateSkips += page.skipped
-            try await writer.write(.candidates(page.candidates))
-            try await writer.write(.candidateTags(page.tags))
+            guard plan.onlyCreated else { return try await writer.write(page.batches) }
+            try await writer.write(page.batches.map { Self.only(keptCandidates, $0) })
         }
         if candidatesStable && candidateSkips == 0 { stable.formUnion([.candidate, .candidateTag]) }
 
         try await writer.flush()
-        let skipped = userSkips + projectSkips + applicationSkips + candidateSkips + tags.skipped
+        let skipped = userSkips + projectSkips + applicationSkips + candidateSkips + tagSkips
         if plan.full {
             for model in Model.synced where stable.contains(model) {
                 try await writer.tombstone(model)
@@ -152,7 +133,7 @@ struct IntegrationSync {
             let unstable = Model.synced.filter { !stable.contains($0) }
             if !unstable.isEmpty {
                 self.logger.warning(
-                    "Some RECRU lists changed during the sync or held unreadable records; their deletions wait for the next full sync",
+                    "Some remote lists changed during the sync or held unreadable records; their deletions wait for the next full sync",
                     metadata: ["integration": "\(self.integrationID)", "models": "\(unstable.compactMap(\.name))"]
                 )
             }
@@ -160,12 +141,27 @@ struct IntegrationSync {
         return Outcome(created: writer.created, updated: writer.updated, deleted: writer.deleted, skipped: skipped)
     }
 
-    /// An unpaged list (stages, tags).
-    private func list<T: Sendable>(_ method: String, _ map: ([String: Any]) throws -> T) async throws -> Mapped<T> {
-        guard let items = try await self.client.call(method) as? [[String: Any]] else {
-            throw ATSBridgeError(.remoteUnknown, "RECRU answered \(method) with an unexpected shape")
+    /// Lists a model through the port; a delta passes its time only where the remote filters.
+    private func list(
+        _ model: Model,
+        _ plan: Plan,
+        _ body: (RemotePage) async throws -> Void
+    ) async throws -> Bool {
+        let options = RemoteListingOptions(
+            changedSince: self.connection.changedSinceModels.contains(model) ? plan.changedSince : nil,
+            pageSize: self.configuration.pageSize,
+            concurrency: max(1, self.configuration.fetchConcurrency)
+        )
+        return try await self.connection.list(model, options, body)
+    }
+
+    /// A candidate page's batch, keeping only the given candidates and their tag joins.
+    private static func only(_ candidateIDs: Set<String>, _ batch: RecordBatch) -> RecordBatch {
+        switch batch {
+        case .candidates(let candidates): .candidates(candidates.filter { candidateIDs.contains($0.id) })
+        case .candidateTags(let joins): .candidateTags(joins.filter { candidateIDs.contains($0.candidateID ?? "") })
+        default: batch
         }
-        return Mapped(items, map)
     }
 }
 

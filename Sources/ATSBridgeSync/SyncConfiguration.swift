@@ -1,5 +1,3 @@
-public import ATSBridgeRECRU
-
 /// Configuration of the sync engine. Every value has a documented default
 /// (docs/configuration.md).
 public struct SyncConfiguration: Sendable {
@@ -16,16 +14,18 @@ public struct SyncConfiguration: Sendable {
     public var retryDelay: Duration = .seconds(300)
     /// Syncs running at once across integrations; more wait in a queue. Defaults to 2.
     public var maxConcurrentSyncs = 2
-    /// Records per RECRU list page (1–200). 200 minimises requests. Defaults to 200.
+    /// Records per remote list page (RECRU allows 1–200). 200 minimises requests. Defaults to
+    /// 200.
     public var pageSize = 200
     /// Records of one model written per store transaction. Larger transactions write each
     /// index page they touch once; a failed or killed sync loses at most one uncommitted
     /// batch, which the next sync rewrites. Defaults to 5,000.
     public var writeBatchSize = 5_000
-    /// RECRU list pages fetched at once within one list. Defaults to 4.
+    /// Remote list pages fetched at once within one list. Defaults to 4.
     public var fetchConcurrency = 4
-    /// A delta sync asks RECRU for projects changed since the last successful sync's start
-    /// minus this margin, against clock skew. Defaults to 5 minutes.
+    /// A delta sync asks the remote for records changed since the last successful sync's start
+    /// minus this margin, against clock skew (RECRU filters projects so). Defaults to 5
+    /// minutes.
     public var deltaOverlap: Duration = .seconds(300)
     /// Consecutive syncs failing with `INTEGRATION.AUTHENTICATION_INVALID` before the
     /// integration is marked INVALID and its scheduled syncs stop. Defaults to 3.
@@ -36,8 +36,6 @@ public struct SyncConfiguration: Sendable {
     /// The setting "sync only created applications" of integrations that do not set it.
     /// Defaults to false: every candidate and application is mirrored.
     public var syncOnlyCreatedApplications = false
-    /// The RECRU client's tuning: rate limit, retries, timeouts.
-    public var client = RECRUClientTuning()
     /// The name this server holds sync leases under. Defaults to a random id per process.
     public var instanceID = "sync-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
 

@@ -1,6 +1,5 @@
 import ATSBridgeCore
 import ATSBridgeProto
-import ATSBridgeRECRU
 import Logging
 import Synchronization
 
@@ -70,7 +69,7 @@ extension SyncEngine {
         if let next { self.startsContinuation.yield(next) }
     }
 
-    /// The sync itself: credentials, client, plan, run.
+    /// The sync itself: credentials, connection, plan, run.
     private func sync(_ run: inout SyncRun) async throws -> IntegrationSync.Outcome {
         let integrationID = run.integrationID ?? ""
         let startedAt = run.startedAt ?? 0
@@ -82,29 +81,29 @@ extension SyncEngine {
         }
         let integration = stored.integration
         let password = try self.vault.open(stored.encryptedCredentials, integrationID: integrationID)
-        let client = RECRUClient(
-            configuration: RECRUClientConfiguration(
-                baseURL: integration.tenantURL ?? "",
+        let connection = self.remote.connection(
+            to: RemoteATSAccount(
+                integrationID: integrationID,
+                tenantURL: integration.tenantURL ?? "",
                 login: integration.login ?? "",
-                password: password,
-                tuning: self.configuration.client
+                password: password
             ),
-            logger: self.logger
+            for: .sync
         )
         var plan = IntegrationSync.Plan(
             full: run.type != .delta,
-            projectsChangedSince: nil,
+            changedSince: nil,
             onlyCreated: integration.settings?.syncOnlyCreatedApplications
                 ?? self.configuration.syncOnlyCreatedApplications
         )
         if !plan.full {
-            plan.projectsChangedSince = try await self.lastSuccess(integrationID: integrationID, fullOnly: false)
+            plan.changedSince = try await self.lastSuccess(integrationID: integrationID, fullOnly: false)
                 .map { $0 - self.configuration.deltaOverlap.milliseconds }
         }
         return try await IntegrationSync(
             integrationID: integrationID,
             store: self.store,
-            client: client,
+            connection: connection,
             configuration: self.configuration,
             clock: self.clock,
             lease: SyncLease(
@@ -130,6 +129,7 @@ extension SyncEngine {
         let limit = max(1, self.configuration.authenticationFailureLimit)
         let store = self.store
         let logger = self.logger
+        let remoteName = self.remote.name
         await Task {
             do {
                 try await store.saveSyncRun(run)
@@ -150,7 +150,7 @@ extension SyncEngine {
                         if invalid {
                             integration.status = .invalid
                             integration.statusReason =
-                                "RECRU rejected the credentials in \(limit) consecutive syncs "
+                                "\(remoteName) rejected the credentials in \(limit) consecutive syncs "
                                 + "(INTEGRATION.AUTHENTICATION_INVALID); scheduled syncs stop until the "
                                 + "integration is re-created with working credentials or a sync succeeds"
                         } else {

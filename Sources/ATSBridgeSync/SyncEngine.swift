@@ -8,13 +8,14 @@ import Synchronization
 /// syncs (per integration, default every 3 hours) and manual ones, never two of one integration
 /// at once, and records every run.
 ///
-/// A sync lists RECRU's models through ``ATSBridgeRECRU/RECRUClient``, maps them with
-/// ``ATSBridgeRECRU/RECRUMapper`` and upserts them page by page; a full sync then tombstones
-/// what disappeared. On graceful shutdown running syncs are cancelled and recorded CANCELLED;
+/// A sync lists the remote ATS's models through Core's port (``RemoteATS``; RECRU's adapter is
+/// wired in by the app), receives them mapped, and upserts them page by page; a full sync then
+/// tombstones what disappeared. On graceful shutdown running syncs are cancelled and recorded CANCELLED;
 /// the store stays consistent and the next sync completes the work.
 public final class SyncEngine: Service, Sendable {
     let store: any Store
     let vault: CredentialVault
+    let remote: any RemoteATS
     let configuration: SyncConfiguration
     let clock: any SyncClock
     let logger: Logger
@@ -26,17 +27,20 @@ public final class SyncEngine: Service, Sendable {
     ///
     /// - Parameters:
     ///   - store: Where integrations live and records are mirrored.
-    ///   - vault: Opens the integrations' stored RECRU credentials.
+    ///   - vault: Opens the integrations' stored credentials.
+    ///   - remote: The remote ATS the integrations' accounts live in.
     ///   - clock: Times runs and drives the schedule; tests inject a manual one.
     public init(
         store: any Store,
         vault: CredentialVault,
+        remote: any RemoteATS,
         configuration: SyncConfiguration = SyncConfiguration(),
         clock: any SyncClock = SystemSyncClock(),
         logger: Logger
     ) {
         self.store = store
         self.vault = vault
+        self.remote = remote
         self.configuration = configuration
         self.clock = clock
         self.logger = logger

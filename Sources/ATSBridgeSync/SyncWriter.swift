@@ -31,6 +31,11 @@ struct SyncWriter {
         self.leaseRenewedAt = clock.nowMilliseconds()
     }
 
+    /// Queues a page's batches, in order.
+    mutating func write(_ batches: [RecordBatch]) async throws {
+        for batch in batches { try await self.write(batch) }
+    }
+
     /// Upserts a batch in one transaction; only real changes are written.
     mutating func write(_ batch: RecordBatch) async throws {
         guard batch.count > 0 else { return }

@@ -1,4 +1,5 @@
 import ATSBridgeCore
+import ATSBridgeRECRU
 import Foundation
 import Synchronization
 import Testing
@@ -78,6 +79,24 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
         )
         let object = try? JSONSerialization.jsonObject(with: Data(bad.body)) as? [String: Any]
         #expect(object.map(errorCode) == -32600)
+    }
+
+    @Test func everyMethodOfTheCatalogueIsServedAsDeclared() {
+        let harness = SandboxHarness()
+        let token = harness.login()
+        // Logout last: it ends the token.
+        for method in RECRUMethod.allCases.filter({ $0 != .logout }) + [.logout] {
+            let answer = harness.call(method.rawValue, token: token)
+            #expect(errorCode(answer) != -32601, "\(method.rawValue)")
+            #expect((result(answer)["items"] != nil) == method.isPaged, "\(method.rawValue)")
+            // Called without parameters: refused exactly when the catalogue requires some.
+            #expect(
+                (errorCode(answer) == -32602) == method.parameters.contains(where: \.required),
+                "\(method.rawValue)"
+            )
+            let anonymous = harness.call(method.rawValue)
+            #expect((errorCode(anonymous) == -32001) == method.needsToken, "\(method.rawValue)")
+        }
     }
 
     @Test func invalidOrMissingParamsNameTheField() {

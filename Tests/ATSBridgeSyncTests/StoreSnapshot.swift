@@ -1,6 +1,6 @@
 import ATSBridgeCore
 import ATSBridgeProto
-import ATSBridgeRECRU
+import Testing
 
 /// Every record of an integration as (hash of own fields, deleted, changed_at), per model: what
 /// the sync tests compare between runs, stores and the sandbox.
@@ -122,38 +122,17 @@ struct StoreSnapshot: Equatable {
         return entries
     }
 
-    /// What the sandbox holds, listed through the RECRU client and mapped: the expected
-    /// content of a store after a full sync.
-    static func expected(from client: RECRUClient, integrationID: String) async throws -> [Model: [String: [UInt8]]] {
-        let mapper = RECRUMapper(integrationID: integrationID)
-        var batches: [RecordBatch] = []
-        try await client.forEachPage("UserService.getList") { items in
-            batches.append(.users(try items.map(mapper.user)))
-        }
-        let globalStages = try await client.call("ProjectService.getStages") as? [[String: Any]] ?? []
-        batches.append(.applicationStages(try globalStages.map(mapper.stage)))
-        let tags = try await client.call("TagService.getList") as? [[String: Any]] ?? []
-        batches.append(.tags(try tags.map(mapper.tag)))
-        try await client.forEachPage("ProjectService.getList") { items in
-            batches.append(.jobs(try items.map(mapper.job)))
-            for item in items {
-                let stages = try mapper.stages(ofProject: item)
-                batches.append(.applicationStages(stages.stages))
-                batches.append(.jobApplicationStages(stages.joins))
-                batches.append(.jobHiringTeamMembers(try mapper.hiringTeam(ofProject: item)))
-            }
-        }
-        try await client.forEachPage("JobseekerService.getList") { items in
-            let mapped = try items.map(mapper.candidate)
-            batches.append(.candidates(mapped.map(\.candidate)))
-            batches.append(.candidateTags(mapped.flatMap(\.tags)))
-        }
-        try await client.forEachPage("ApplicationService.getList") { items in
-            batches.append(.applications(try items.map(mapper.application)))
-        }
+    /// What the remote holds, listed through the port and mapped: the expected content of a
+    /// store after a full sync.
+    static func expected(from connection: any RemoteATSConnection) async throws -> [Model: [String: [UInt8]]] {
         var expected: [Model: [String: [UInt8]]] = [:]
-        for batch in batches {
-            for row in try RecordRow.rows(of: batch) { expected[batch.model, default: [:]][row.id] = row.hash }
+        for model in [Model.user, .applicationStage, .tag, .job, .candidate, .application] {
+            _ = try await connection.list(model, RemoteListingOptions()) { page in
+                #expect(page.skipped == 0)
+                for batch in page.batches {
+                    for row in try RecordRow.rows(of: batch) { expected[batch.model, default: [:]][row.id] = row.hash }
+                }
+            }
         }
         return expected
     }

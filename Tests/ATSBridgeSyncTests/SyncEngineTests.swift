@@ -6,19 +6,19 @@ import Testing
 
 @testable import ATSBridgeSandbox
 
-/// The sync engine end to end: the sandbox over real HTTP, the real SQLite store.
+/// The sync engine end to end: the real SQLite store, RECRU's adapter and the sandbox (over
+/// real HTTP for the first test, in-process for the others).
 @Suite struct SyncEngineTests {
     @Test func fullSyncMirrorsEveryFieldOfEveryModel() async throws {
-        try await SyncHarness.with { harness in
+        var options = SyncHarness.Options()
+        options.http = true
+        try await SyncHarness.with(options) { harness in
             #expect(try await harness.integration()?.setupStatus == .syncPending)
             let run = try await harness.sync()
             #expect(run.state == .succeeded)
             #expect(run.type == .full)
             let snapshot = try await StoreSnapshot.take(harness.store, harness.integrationID)
-            let expected = try await StoreSnapshot.expected(
-                from: harness.recruClient(),
-                integrationID: harness.integrationID
-            )
+            let expected = try await StoreSnapshot.expected(from: harness.connection())
             #expect(StoreSnapshot.differences(snapshot.content, expected) == [])
             #expect(Set(expected.keys) == Set(Model.allSynced))
             let total = expected.values.reduce(0) { $0 + $1.count }

@@ -25,6 +25,8 @@ import Testing
     @Test func aSyncUnderA429StormErrorsAndDroppedConnectionsEqualsACleanOne() async throws {
         let clean = try await self.cleanContent()
         var options = SyncHarness.Options()
+        // Dropped connections and cut-off bodies on a real socket.
+        options.http = true
         options.sandbox = { configuration in
             configuration.faults.rateLimitPerSecond = 10
             configuration.faults.retryAfterSeconds = 1
@@ -33,10 +35,8 @@ import Testing
             configuration.faults.truncatedBodyRate = 0.1
             configuration.faults.seed = 11
         }
-        options.sync = {
-            $0.client.retry.maxRetryAfter = .seconds(1)
-            $0.pageSize = 10
-        }
+        options.recru = { $0.sync.retry.maxRetryAfter = .seconds(1) }
+        options.sync = { $0.pageSize = 10 }
         try await SyncHarness.with(options) { harness in
             let run = try await harness.sync()
             #expect(run.state == .succeeded, "\(run.errorCode ?? "") \(run.errorMessage ?? "")")

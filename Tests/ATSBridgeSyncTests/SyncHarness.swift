@@ -11,12 +11,14 @@ import Synchronization
 
 @testable import ATSBridgeSandbox
 
-/// A RECRU sandbox over real HTTP, a real SQLite store, a sync engine on a manual clock, and
-/// one integration connected to the sandbox.
+/// A RECRU sandbox (in-process, or over real HTTP with `http`), a real SQLite store, a sync
+/// engine on a manual clock behind the RECRU adapter, and one integration connected to the
+/// sandbox.
 struct SyncHarness {
     let sandbox: RECRUSandbox
     let sandboxURL: String
     let store: SQLiteStore
+    let remote: any RemoteATS
     let engine: SyncEngine
     let clock: ManualSyncClock
     let vault: CredentialVault
@@ -31,18 +33,39 @@ struct SyncHarness {
         var sandbox: (inout SandboxConfiguration) -> Void = { _ in }
         var sandboxClock: (@Sendable () -> Int64)?
         var sync: (inout SyncConfiguration) -> Void = { _ in }
+        var recru: (inout RECRUAdapterConfiguration) -> Void = { _ in }
+        /// Reach the sandbox over real HTTP instead of in-process.
+        var http = false
+    }
+
+    /// Small pages, so that every list has several.
+    static func testConfiguration() -> SyncConfiguration {
+        var configuration = SyncConfiguration()
+        configuration.pageSize = 25
+        return configuration
     }
 
     /// Fast retries and no client-side rate limit, so that fault tests finish quickly.
-    static func testConfiguration() -> SyncConfiguration {
-        var configuration = SyncConfiguration()
-        configuration.client.requestsPerSecond = 100_000
-        configuration.client.retry.baseDelay = .milliseconds(2)
-        configuration.client.retry.maxDelay = .milliseconds(40)
-        configuration.client.retry.maxRetryAfter = .milliseconds(50)
-        configuration.client.retry.maxAttempts = 30
-        configuration.pageSize = 25
+    static func recruConfiguration() -> RECRUAdapterConfiguration {
+        var configuration = RECRUAdapterConfiguration()
+        configuration.sync.requestsPerSecond = 100_000
+        configuration.sync.retry.baseDelay = .milliseconds(2)
+        configuration.sync.retry.maxDelay = .milliseconds(40)
+        configuration.sync.retry.maxRetryAfter = .milliseconds(50)
+        configuration.sync.retry.maxAttempts = 30
         return configuration
+    }
+
+    /// The RECRU adapter, reaching `sandbox` in-process or (with `url`) over HTTP.
+    static func adapter(
+        _ configuration: RECRUAdapterConfiguration,
+        sandbox: RECRUSandbox,
+        url: String?,
+        logger: Logger
+    ) -> RECRUAdapter {
+        if url != nil { return RECRUAdapter(configuration: configuration, logger: logger) }
+        let transport = SandboxTransport(sandbox)
+        return RECRUAdapter(configuration: configuration, logger: logger) { _ in transport }
     }
 
     /// Runs `body` with a started harness, then shuts everything down.
@@ -57,25 +80,39 @@ struct SyncHarness {
         )
         var logger = Logger(label: "test.sync")
         logger.logLevel = .warning
-        let server = SandboxHTTPServer(sandbox: sandbox, port: 0, logger: logger)
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: Self.temporaryPath()))
         let vault = try CredentialVault(encodedKey: CredentialVault.generateKey())
         var configuration = Self.testConfiguration()
         options.sync(&configuration)
+        var recruConfiguration = Self.recruConfiguration()
+        options.recru(&recruConfiguration)
         let clock = ManualSyncClock()
-        let engine = SyncEngine(store: store, vault: vault, configuration: configuration, clock: clock, logger: logger)
-        try await withRunningService(server, logger: logger) { server, _ in
-            let url = "http://127.0.0.1:\(try await server.listeningPort())"
+        func start(_ url: String?) async throws {
+            let remote = Self.adapter(recruConfiguration, sandbox: sandbox, url: url, logger: logger)
+            let engine = SyncEngine(
+                store: store,
+                vault: vault,
+                remote: remote,
+                configuration: configuration,
+                clock: clock,
+                logger: logger
+            )
             let harness = SyncHarness(
                 sandbox: sandbox,
-                sandboxURL: url,
+                sandboxURL: url ?? "http://sandbox.invalid",
                 store: store,
+                remote: remote,
                 engine: engine,
                 clock: clock,
                 vault: vault
             )
             try await harness.connect(password: options.password, settings: options.settings)
             try await withRunningService(engine, logger: logger) { _, _ in try await body(harness) }
+        }
+        guard options.http else { return try await start(nil) }
+        let server = SandboxHTTPServer(sandbox: sandbox, port: 0, logger: logger)
+        try await withRunningService(server, logger: logger) { server, _ in
+            try await start("http://127.0.0.1:\(try await server.listeningPort())")
         }
     }
 
@@ -132,23 +169,21 @@ struct SyncHarness {
 
     /// Where the store differs from the sandbox's data mapped (empty when the mirror is exact).
     func differencesFromSandbox() async throws -> [String] {
-        let expected = try await StoreSnapshot.expected(from: self.recruClient(), integrationID: self.integrationID)
+        let expected = try await StoreSnapshot.expected(from: self.connection())
         let actual = try await StoreSnapshot.take(self.store, self.integrationID).content
         return StoreSnapshot.differences(actual, expected)
     }
 
-    /// A RECRU client of the sandbox, to read what a sync should have mirrored.
-    func recruClient() -> RECRUClient {
-        var tuning = RECRUClientTuning()
-        tuning.requestsPerSecond = 100_000
-        return RECRUClient(
-            configuration: RECRUClientConfiguration(
-                baseURL: self.sandboxURL,
+    /// A connection to the sandbox's account, to read what a sync should have mirrored.
+    func connection() -> any RemoteATSConnection {
+        self.remote.connection(
+            to: RemoteATSAccount(
+                integrationID: self.integrationID,
+                tenantURL: self.sandboxURL,
                 login: "api@acme.example",
-                password: "sandbox",
-                tuning: tuning
+                password: "sandbox"
             ),
-            logger: Logger(label: "test.sync.client")
+            for: .sync
         )
     }
 }

@@ -56,6 +56,7 @@ import Testing
             let other = SyncEngine(
                 store: harness.store,
                 vault: harness.vault,
+                remote: harness.remote,
                 configuration: configuration,
                 clock: harness.clock,
                 logger: Logger(label: "test.sync.other")

@@ -1,18 +1,18 @@
 import ATSBridgeCore
 import ATSBridgeProto
-import ATSBridgeRECRU
-import Foundation
 import Testing
 
 @testable import ATSBridgeSync
 
-/// The parts of a sync that need no server: credentials, mapping of odd RECRU pages, state.
+/// The parts of a sync that need no server: credentials, state.
 @Suite struct SyncUnitTests {
     @Test func credentialsOpenOnlyWithTheirKeyAndIntegration() throws {
         let vault = try CredentialVault(encodedKey: CredentialVault.generateKey())
         let sealed = try vault.seal(password: "s3cret", integrationID: "int-1")
         #expect(!String(decoding: sealed, as: UTF8.self).contains("s3cret"))
         #expect(try vault.open(sealed, integrationID: "int-1") == "s3cret")
+        let account = RemoteATSAccount(integrationID: "int-1", tenantURL: "https://t", login: "api", password: "s3cret")
+        #expect(!"\(account)".contains("s3cret"))
         #expect(throws: ATSBridgeError.self) { try vault.open(sealed, integrationID: "int-2") }
         let other = try CredentialVault(encodedKey: CredentialVault.generateKey())
         #expect {
@@ -29,26 +29,6 @@ import Testing
         let base64 = try CredentialVault(encodedKey: "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=")
         let hex = try CredentialVault(encodedKey: "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f")
         #expect(try hex.open(try base64.seal(password: "p", integrationID: "i"), integrationID: "i") == "p")
-    }
-
-    @Test func recordsRECRUSendsInAnUnmappableShapeAreSkippedAndCounted() {
-        let mapper = RECRUMapper(integrationID: "int-1")
-        let page: [[String: Any]] = [
-            ["id": 1, "first_name": "A", "tags": [["id": 3]]],
-            ["first_name": "no id"],
-            ["id": NSNull()],
-            ["id": 2, "emails": "not a list", "tags": "nope"],
-        ]
-        let candidates = MappedCandidates(page, mapper, only: nil)
-        #expect(candidates.candidates.map(\.remoteID) == ["1", "2"])
-        #expect(candidates.tags.count == 1)
-        #expect(candidates.skipped == 2)
-        let onlyCreated = MappedCandidates(page, mapper, only: ["2"])
-        #expect(onlyCreated.candidates.map(\.remoteID) == ["2"])
-        #expect(onlyCreated.skipped == 2)
-        let projects = MappedProjects([["id": 5, "stages": [["name": "no id"]]], ["id": 6]], mapper)
-        #expect(projects.jobs.map(\.remoteID) == ["6"])
-        #expect(projects.skipped == 1)
     }
 
     @Test func theStateMachineQueuesBeyondTheLimitAndStartsTheNext() {

@@ -14,8 +14,9 @@ import ServiceLifecycle
 
 @testable import ATSBridgeSandbox
 
-/// The write API end to end: the sandbox over HTTP, a synced SQLite store, and the RPC server
-/// with the read and write services, called through the Swift client.
+/// The write API end to end: the sandbox (in-process, or over real HTTP with `http`) behind
+/// RECRU's adapter, a synced SQLite store, and the RPC server with the read and write
+/// services, called through the Swift client.
 struct WriteHarness {
     let sandbox: RECRUSandbox
     let store: SQLiteStore
@@ -28,6 +29,8 @@ struct WriteHarness {
         var sandbox: (inout SandboxConfiguration) -> Void = { _ in }
         var write: (inout WriteConfiguration) -> Void = { _ in }
         var settings: IntegrationSettings?
+        /// Reach the sandbox over real HTTP instead of in-process.
+        var http = false
     }
 
     static func with(
@@ -53,19 +56,33 @@ struct WriteHarness {
         tuning.retry.baseDelay = .milliseconds(2)
         tuning.retry.maxDelay = .milliseconds(20)
         tuning.retry.maxRetryAfter = .milliseconds(20)
-        var syncConfiguration = SyncConfiguration()
-        syncConfiguration.client = tuning
+        var recruConfiguration = RECRUAdapterConfiguration()
+        recruConfiguration.write = tuning
+        recruConfiguration.sync = tuning
         // The sync waits out rate limits (tests of writes under a rate limit need it done).
-        syncConfiguration.client.retry.maxAttempts = 40
-        syncConfiguration.client.retry.maxRetryAfter = .milliseconds(1100)
+        recruConfiguration.sync.retry.maxAttempts = 40
+        recruConfiguration.sync.retry.maxRetryAfter = .milliseconds(1100)
+        let remote: RECRUAdapter
+        if options.http {
+            remote = RECRUAdapter(configuration: recruConfiguration, logger: logger)
+        } else {
+            let transport = SandboxTransport(sandbox)
+            remote = RECRUAdapter(configuration: recruConfiguration, logger: logger) { _ in transport }
+        }
+        var syncConfiguration = SyncConfiguration()
         syncConfiguration.schedulerTick = .seconds(3600)
-        let engine = SyncEngine(store: store, vault: vault, configuration: syncConfiguration, logger: logger)
+        let engine = SyncEngine(
+            store: store,
+            vault: vault,
+            remote: remote,
+            configuration: syncConfiguration,
+            logger: logger
+        )
         var writeConfiguration = WriteConfiguration()
-        writeConfiguration.client = tuning
         options.write(&writeConfiguration)
         var router = RPCRouter()
         ReadService(store: store).register(in: &router)
-        WriteService(store: store, vault: vault, configuration: writeConfiguration, logger: logger).register(
+        WriteService(store: store, vault: vault, remote: remote, configuration: writeConfiguration).register(
             in: &router
         )
         var serverConfiguration = RPCServerConfiguration()
@@ -78,9 +95,7 @@ struct WriteHarness {
             ),
             logger: logger
         )
-        let sandboxServer = SandboxHTTPServer(sandbox: sandbox, port: 0, logger: logger)
-        try await withRunningService(sandboxServer, logger: logger) { sandboxServer, _ in
-            let url = "http://127.0.0.1:\(try await sandboxServer.listeningPort())"
+        func start(_ url: String) async throws {
             try await store.saveIntegration(
                 StoredIntegration(
                     integration: Integration(
@@ -119,6 +134,11 @@ struct WriteHarness {
                     await client.close()
                 }
             }
+        }
+        guard options.http else { return try await start("http://sandbox.invalid") }
+        let sandboxServer = SandboxHTTPServer(sandbox: sandbox, port: 0, logger: logger)
+        try await withRunningService(sandboxServer, logger: logger) { sandboxServer, _ in
+            try await start("http://127.0.0.1:\(try await sandboxServer.listeningPort())")
         }
     }
 

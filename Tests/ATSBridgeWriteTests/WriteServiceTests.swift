@@ -2,6 +2,7 @@ import ATSBridgeAPI
 import ATSBridgeClient
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeRECRU
 import ATSBridgeStoreSQLite
 import ATSBridgeSync
 import ATSBridgeTestSupport
@@ -13,15 +14,15 @@ import Testing
 
 @testable import ATSBridgeSandbox
 
-/// The three write commands through the Swift client, the RPC server, RECRU (the sandbox) and
-/// the store.
+/// The three write commands through the Swift client, the RPC server, RECRU's adapter, the
+/// sandbox (over real HTTP where the transport matters, in-process elsewhere) and the store.
 @Suite struct WriteServiceTests {
     private func code(_ error: any Error) -> String {
         (error as? ATSBridgeError).map { "\($0.code.status.name ?? "?") \($0.code.dotted)" } ?? "\(error)"
     }
 
     @Test func createApplicationWritesToRECRUAndTheStoreAtOnce() async throws {
-        try await WriteHarness.with { harness in
+        try await WriteHarness.with({ $0.http = true }) { harness in
             var request = harness.request()
             request.attachments.append(
                 AttachmentInput(
@@ -183,15 +184,20 @@ import Testing
     }
 
     @Test func recruDownOrRateLimitedIsTypedAndWritesNothing() async throws {
-        try await WriteHarness.with({ $0.sandbox = { $0.faults.failingMethods = ["JobseekerService.apply"] } }) {
-            harness in
+        try await WriteHarness.with({
+            $0.http = true
+            $0.sandbox = { $0.faults.failingMethods = [RECRUMethod.apply.rawValue] }
+        }) { harness in
             let before = try await harness.counts()
             await #expect {
                 _ = try await harness.client.unary(AtsWriteService.createApplication, harness.request())
             } throws: { self.code($0) == "UNAVAILABLE REMOTE.SERVICE_UNAVAILABLE" }
             #expect(try await harness.counts() == before)
         }
-        try await WriteHarness.with({ $0.sandbox = { $0.faults.rateLimitPerSecond = 2 } }) { harness in
+        try await WriteHarness.with({
+            $0.http = true
+            $0.sandbox = { $0.faults.rateLimitPerSecond = 2 }
+        }) { harness in
             // Over RECRU's limit a write is refused with 429; writes are not retried blindly.
             await #expect {
                 for index in 0..<4 {

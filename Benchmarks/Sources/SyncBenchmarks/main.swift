@@ -1,5 +1,6 @@
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeRECRU
 import ATSBridgeSandbox
 import ATSBridgeStoreSQLite
 import ATSBridgeSync
@@ -27,8 +28,10 @@ let store = try await SQLiteStore(
     configuration: SQLiteStoreConfiguration(path: directory.appendingPathComponent("store.sqlite").path)
 )
 let vault = try CredentialVault(encodedKey: CredentialVault.generateKey())
+var recruConfiguration = RECRUAdapterConfiguration()
+recruConfiguration.sync.requestsPerSecond = 1_000_000
+let recru = RECRUAdapter(configuration: recruConfiguration, logger: logger)
 var configuration = SyncConfiguration()
-configuration.client.requestsPerSecond = 1_000_000
 configuration.schedulerTick = .seconds(3600)
 if let value = ProcessInfo.processInfo.environment["SYNC_FETCH_CONCURRENCY"].flatMap(Int.init) {
     configuration.fetchConcurrency = value
@@ -39,7 +42,7 @@ if let value = ProcessInfo.processInfo.environment["SYNC_WRITE_BATCH"].flatMap(I
 print(
     "write batch \(configuration.writeBatchSize), fetch concurrency \(configuration.fetchConcurrency), page size \(configuration.pageSize)"
 )
-let engine = SyncEngine(store: store, vault: vault, configuration: configuration, logger: logger)
+let engine = SyncEngine(store: store, vault: vault, remote: recru, configuration: configuration, logger: logger)
 
 let group = ServiceGroup(services: [server, engine], logger: logger)
 try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -2,6 +2,7 @@ import ATSBridgeAPI
 import ATSBridgeClient
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeRECRU
 import ATSBridgeRPC
 import ATSBridgeSandbox
 import ATSBridgeServer
@@ -15,7 +16,7 @@ import ServiceLifecycle
 // CreateApplication with a 200 KB CV against the sandbox over HTTP, through the RPC server and
 // the Swift client over loopback, 1 and 16 in flight. Reports p50/p99 latency and writes/s, and
 // ATSBridge's own share: the latency minus the time spent waiting for RECRU's answers
-// (RECRUClient.remoteTime: sandbox work and its HTTP transport).
+// (RECRUAdapter.writeRemoteTime: sandbox work and its HTTP transport).
 //
 //   swift run -c release WriteBenchmarks
 
@@ -28,13 +29,14 @@ let store = try await SQLiteStore(
     configuration: SQLiteStoreConfiguration(path: directory.appendingPathComponent("s.sqlite").path)
 )
 let vault = try CredentialVault(encodedKey: CredentialVault.generateKey())
+var recruConfiguration = RECRUAdapterConfiguration()
+recruConfiguration.sync.requestsPerSecond = 1_000_000
+recruConfiguration.write.requestsPerSecond = 1_000_000
+let recru = RECRUAdapter(configuration: recruConfiguration, logger: logger)
 var syncConfiguration = SyncConfiguration()
-syncConfiguration.client.requestsPerSecond = 1_000_000
 syncConfiguration.schedulerTick = .seconds(3600)
-let engine = SyncEngine(store: store, vault: vault, configuration: syncConfiguration, logger: logger)
-var writeConfiguration = WriteConfiguration()
-writeConfiguration.client.requestsPerSecond = 1_000_000
-let writes = WriteService(store: store, vault: vault, configuration: writeConfiguration, logger: logger)
+let engine = SyncEngine(store: store, vault: vault, remote: recru, configuration: syncConfiguration, logger: logger)
+let writes = WriteService(store: store, vault: vault, remote: recru)
 var limits = DecodingLimits.default
 limits.maxBytes = 16 << 20
 var router = RPCRouter(requestLimits: limits)
@@ -98,7 +100,7 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
 
     for (concurrency, total) in [(1, 20), (1, 300), (16, 20), (16, 800)] {
         let requests = (0..<total).map { _ in request() }
-        let remoteBefore = writes.remoteTime
+        let remoteBefore = recru.writeRemoteTime
         let started = ContinuousClock.now
         var latencies: [Duration] = []
         try await withThrowingTaskGroup(of: Duration.self) { calls in
@@ -124,7 +126,7 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
         func ms(_ d: Duration) -> Double {
             Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15
         }
-        let remote = writes.remoteTime - remoteBefore
+        let remote = recru.writeRemoteTime - remoteBefore
         let sumLatency = latencies.reduce(Duration.zero, +)
         let own = (sumLatency - remote) / total
         print(

@@ -4,30 +4,31 @@ public import ATSBridgeRPC
 public import ATSBridgeSync
 import Foundation
 
-/// `atsbridge.v1.Admin`: connecting RECRU accounts, pausing, resuming and deleting them,
+/// `atsbridge.v1.Admin`: connecting remote ATS (RECRU) accounts, pausing, resuming and deleting them,
 /// syncs and their history, and coverage. Every method needs an admin key.
 public struct AdminService: Sendable {
     private let store: any Store
     private let engine: SyncEngine
     private let vault: CredentialVault
     private let gate: IntegrationReadGate
-    private let validator: any CredentialValidator
+    private let remote: any RemoteATS
 
     /// Creates the service.
     ///
-    /// - Parameter validator: Checks credentials by a login before they are stored.
+    /// - Parameter remote: The remote ATS: checks credentials before they are stored, and
+    ///   tells its coverage.
     public init(
         store: any Store,
         engine: SyncEngine,
         vault: CredentialVault,
         gate: IntegrationReadGate,
-        validator: any CredentialValidator
+        remote: any RemoteATS
     ) {
         self.store = store
         self.engine = engine
         self.vault = vault
         self.gate = gate
-        self.validator = validator
+        self.remote = remote
     }
 
     /// Registers every admin method.
@@ -79,7 +80,7 @@ public struct AdminService: Sendable {
         }
         router.unary(ATSBridgeProto.AdminService.getCoverage, access: .admin) { request, _ in
             _ = try await service.integration(request.integrationID)
-            return RECRUCoverage.coverage
+            return service.remote.coverage
         }
     }
 
@@ -110,8 +111,10 @@ public struct AdminService: Sendable {
         if let interval = request.settings?.syncIntervalMs, interval < 60_000 {
             throw ATSBridgeError(.inputInvalid, "settings.sync_interval_ms must be at least 60000")
         }
-        try await self.validator.validate(tenantURL: tenantURL, login: login, password: password)
         let id = "int_" + RecordID.random()
+        try await self.remote.validateCredentials(
+            RemoteATSAccount(integrationID: id, tenantURL: tenantURL, login: login, password: password)
+        )
         let integration = Integration(
             id: id,
             name: request.name ?? URL(string: tenantURL)?.host,

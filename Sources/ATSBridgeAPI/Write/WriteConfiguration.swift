@@ -1,5 +1,3 @@
-public import ATSBridgeRECRU
-
 /// Configuration of the write commands. Every value has a documented default (docs/writes.md).
 public struct WriteConfiguration: Sendable {
     /// The largest attachment, decoded. Defaults to 10 MB (RECRU's limit).
@@ -13,8 +11,6 @@ public struct WriteConfiguration: Sendable {
     public var defaultSourceName = "ATSBridge"
     /// Source writing for integrations that do not set it. Defaults to on.
     public var sourceWritingEnabled = true
-    /// The RECRU client's tuning for writes (writes themselves are never retried blindly).
-    public var client = RECRUClientTuning()
 
     /// Creates the defaults.
     public init() {}

@@ -1,38 +1,39 @@
 public import ATSBridgeCore
 import ATSBridgeProto
-import ATSBridgeRECRU
 public import ATSBridgeRPC
 import Foundation
-public import Logging
 
 /// `atsbridge.v1.AtsWrite`: CreateApplication, CreateCandidate and AddCandidateTag, executed
-/// against RECRU and mirrored into the store at once (docs/writes.md). Every command is
+/// against the remote ATS (RECRU) through Core's port and mirrored into the store at once
+/// (docs/writes.md). Every command is
 /// validated first, may carry an idempotency key (in the request or the call metadata), and
 /// fails with a gRPC status and a dotted code, with nothing half-written in the store.
 public struct WriteService: Sendable {
     private let store: any Store
+    private let vault: CredentialVault
+    private let remote: any RemoteATS
     private let configuration: WriteConfiguration
-    private let clients: RECRUClientPool
     private let executor: IdempotentExecutor
     private let loader: AttachmentLoader
 
     /// Creates the service.
+    ///
+    /// - Parameters:
+    ///   - vault: Opens the integrations' stored credentials.
+    ///   - remote: The remote ATS the commands are executed against.
     public init(
         store: any Store,
         vault: CredentialVault,
-        configuration: WriteConfiguration = WriteConfiguration(),
-        logger: Logger
+        remote: any RemoteATS,
+        configuration: WriteConfiguration = WriteConfiguration()
     ) {
         self.store = store
+        self.vault = vault
+        self.remote = remote
         self.configuration = configuration
-        self.clients = RECRUClientPool(vault: vault, tuning: configuration.client, logger: logger)
         self.executor = IdempotentExecutor(store: store)
         self.loader = AttachmentLoader(configuration: configuration)
     }
-
-    /// Time spent waiting for RECRU's answers so far, summed over every write: the part of the
-    /// writes' latency that is RECRU's, not ATSBridge's (for benchmarks and diagnostics).
-    public var remoteTime: Duration { self.clients.remoteTime }
 
     /// Registers the three write methods (write keys).
     public func register(in router: inout RPCRouter) {
@@ -115,17 +116,18 @@ public struct WriteService: Sendable {
         var body: [UInt8]
     }
 
-    /// Validates, resolves the job, applies once in RECRU (idempotently), mirrors the result,
+    /// Validates, resolves the job, applies once in the remote (idempotently), mirrors the result,
     /// and encodes the response `respond` builds from the created ids.
     private func create(
         _ input: CreateInput,
         _ context: ServerContext,
         respond: @escaping @Sendable ((application: String, candidate: String), [Warning]) async throws -> [UInt8]
     ) async throws -> [UInt8] {
-        let (stored, writer) = try await self.writer(context.integrationID)
-        let fields = try ApplyCommand.candidateFields(input.candidate)
+        let (stored, connection) = try await self.connection(context.integrationID)
+        let fields = try CandidateFields.validate(input.candidate)
         let job = try await self.resolveJob(input.jobID, field: input.jobField, context.integrationID)
-        // RECRU's default is the job's first stage; naming it saves RECRU a lookup and us one.
+        // The remote's default is the job's first stage; naming it saves the remote a lookup
+        // and us one.
         let stage = try await self.resolveStage(input.stageID, context.integrationID) ?? job.firstStage
         return try await self.executor.run(
             integrationID: context.integrationID,
@@ -133,27 +135,45 @@ public struct WriteService: Sendable {
             request: input.body
         ) { resume, checkpoint in
             var warnings: [Warning] = []
-            let applied = try await self.applyOnce(resume, checkpoint, writer) {
-                try await self.command(
-                    job: job.remote,
-                    stage: stage,
-                    fields: fields,
-                    candidate: input.candidate,
-                    attachments: input.attachments,
-                    source: input.source,
-                    gdpr: input.gdpr,
-                    settings: stored.integration.settings,
-                    warnings: &warnings
+            let created = try await connection.createApplication(
+                {
+                    try await self.command(
+                        job: job.remote,
+                        stage: stage,
+                        fields: fields,
+                        candidate: input.candidate,
+                        attachments: input.attachments,
+                        source: input.source,
+                        gdpr: input.gdpr,
+                        settings: stored.integration.settings,
+                        warnings: &warnings
+                    )
+                },
+                resumingFrom: resume
+            ) { receipt in
+                // Remembered as created here (for "sync only created applications") before
+                // the checkpoint, so that no resumed create misses it.
+                try await self.store.markCreatedHere(
+                    integrationID: context.integrationID,
+                    model: .candidate,
+                    remoteIDs: [receipt.candidateRemoteID]
                 )
+                try await self.store.markCreatedHere(
+                    integrationID: context.integrationID,
+                    model: .application,
+                    remoteIDs: [receipt.applicationRemoteID]
+                )
+                try await checkpoint(receipt.checkpoint)
             }
-            return try await respond(try await writer.mirror(applied), warnings)
+            let ids = try await self.mirror(created, context.integrationID)
+            return try await respond(ids, created.warnings.map { Warning(message: $0) } + warnings)
         }
     }
 
     private func addCandidateTag(_ request: AddCandidateTagRequest, _ context: ServerContext) async throws
         -> AddCandidateTagResponse
     {
-        let (_, writer) = try await self.writer(context.integrationID)
+        let (_, connection) = try await self.connection(context.integrationID)
         guard let candidateID = request.candidateID, !candidateID.isEmpty else {
             throw ATSBridgeError(.inputInvalid, "candidate_id is required")
         }
@@ -161,7 +181,7 @@ public struct WriteService: Sendable {
             throw ATSBridgeError(.inputInvalid, "tag_name is required")
         }
         let candidate = try await self.read(Candidate.self, .candidate, candidateID, context.integrationID)
-        guard let jobseeker = candidate.remoteID, candidate.remoteDeletedAt == nil else {
+        guard let remoteCandidate = candidate.remoteID, candidate.remoteDeletedAt == nil else {
             throw ATSBridgeError(.notFound, "no candidate with id \(candidateID)")
         }
         var unkeyed = request
@@ -173,26 +193,35 @@ public struct WriteService: Sendable {
         ) { _, _ in
             var tag = try await self.tag(named: name, context.integrationID)
             if tag == nil {
-                // Unknown here: RECRU may have it since the last sync.
-                tag = try await writer.refreshTags().first { Self.sameName($0.name, name) }
+                // Unknown here: the remote may have it since the last sync.
+                let tags = try await connection.tags()
+                _ = try await self.store.upsert(
+                    .tags(tags),
+                    integrationID: context.integrationID,
+                    at: WallClock.nowMilliseconds()
+                )
+                tag = tags.first { Self.sameName($0.name, name) }
             }
+            let remote = self.remote.name
             guard let tag else {
                 throw ATSBridgeError(
                     .notFound,
-                    "RECRU has no tag named '\(name)', and its API cannot create tags; create it in RECRU first"
+                    "\(remote) has no tag named '\(name)', and its API cannot create tags; create it in \(remote) first"
                 )
             }
             let summary = TagSummary(id: tag.id, remoteID: tag.remoteID, name: tag.name)
-            let joinID = RECRUMapper(integrationID: context.integrationID).id(
-                .candidateTag,
-                "\(jobseeker)-\(tag.remoteID ?? "")"
-            )
+            let joinID = connection.candidateTag(candidateRemoteID: remoteCandidate, tag: tag).id
             if let bytes = try await self.store.record(.candidateTag, id: joinID, integrationID: context.integrationID),
                 (try CandidateTag(decoding: bytes)).remoteDeletedAt == nil
             {
                 return try AddCandidateTagResponse(tag: summary, alreadyAssigned: true).encode()
             }
-            try await writer.addTag(jobseeker: jobseeker, tag: tag)
+            let join = try await connection.addCandidateTag(candidateRemoteID: remoteCandidate, tag: tag)
+            _ = try await self.store.upsert(
+                .candidateTags([join]),
+                integrationID: context.integrationID,
+                at: WallClock.nowMilliseconds()
+            )
             return try AddCandidateTagResponse(tag: summary, alreadyAssigned: false).encode()
         }
         return try AddCandidateTagResponse(decoding: bytes)
@@ -200,21 +229,20 @@ public struct WriteService: Sendable {
 
     // MARK: Steps
 
-    /// Applies once: from a checkpoint when an earlier attempt reached RECRU, otherwise by
-    /// building the command and calling RECRU, then saving the checkpoint before the store is
-    /// written.
-    private func applyOnce(
-        _ resume: [UInt8]?,
-        _ checkpoint: IdempotentExecutor.Checkpoint,
-        _ writer: RECRUWriter,
-        _ build: () async throws -> ApplyCommand
-    ) async throws -> RECRUWriter.Applied {
-        if let resume, let applied = try? JSONDecoder().decode(RECRUWriter.Applied.self, from: Data(resume)) {
-            return applied
-        }
-        let applied = try await writer.apply(try await build())
-        try await checkpoint(Array(try JSONEncoder().encode(applied)))
-        return applied
+    /// Writes what the remote created into the store in one transaction, so the next read sees
+    /// the candidate, its tags and the application together; returns their ids.
+    private func mirror(_ created: CreatedApplication, _ integrationID: String) async throws -> (
+        application: String, candidate: String
+    ) {
+        _ = try await self.store.upsert(
+            batches: [
+                .candidates([created.candidate]), .candidateTags(created.candidateTags),
+                .applications([created.application]),
+            ],
+            integrationID: integrationID,
+            at: WallClock.nowMilliseconds()
+        )
+        return (created.application.id, created.candidate.id)
     }
 
     private func command(
@@ -227,13 +255,8 @@ public struct WriteService: Sendable {
         gdpr: GdprConsent?,
         settings: IntegrationSettings?,
         warnings: inout [Warning]
-    ) async throws -> ApplyCommand {
+    ) async throws -> RemoteApplicationCommand {
         let loaded = try await self.loader.load(attachments)
-        if attachments.filter({ $0.type == .cv }).count > 1 {
-            warnings.append(
-                Warning(message: "RECRU keeps one CV: the first is the résumé, later CVs were attached as OTHER")
-            )
-        }
         if gdpr?.expiresAt != nil, gdpr?.given != true {
             warnings.append(Warning(message: "gdpr_consent.expires_at was sent without given=true"))
         }
@@ -241,9 +264,9 @@ public struct WriteService: Sendable {
         let sourceName =
             source?.name.flatMap { $0.isEmpty ? nil : $0 }
             ?? (writesSource ? (settings?.sourceName ?? self.configuration.defaultSourceName) : nil)
-        return ApplyCommand(
-            projectID: job,
-            stageID: stage,
+        return RemoteApplicationCommand(
+            jobRemoteID: job,
+            stageRemoteID: stage,
             firstName: fields.first,
             lastName: fields.last,
             email: fields.email,
@@ -259,8 +282,8 @@ public struct WriteService: Sendable {
         )
     }
 
-    /// The integration (which must be usable) and a writer with its RECRU client.
-    private func writer(_ integrationID: String) async throws -> (StoredIntegration, RECRUWriter) {
+    /// The integration (which must be usable) and its write connection to the remote.
+    private func connection(_ integrationID: String) async throws -> (StoredIntegration, any RemoteATSConnection) {
         guard let stored = try await self.store.integration(id: integrationID) else {
             throw ATSBridgeError(.notFound, "no integration with id \(integrationID)")
         }
@@ -270,13 +293,19 @@ public struct WriteService: Sendable {
         case .invalid?:
             throw ATSBridgeError(
                 .integrationAuthenticationInvalid,
-                "integration \(integrationID) is INVALID: RECRU rejected its credentials"
+                "integration \(integrationID) is INVALID: \(self.remote.name) rejected its credentials"
             )
         default:
             break
         }
-        let client = try self.clients.client(for: stored)
-        return (stored, RECRUWriter(store: self.store, client: client, integrationID: integrationID))
+        let integration = stored.integration
+        let account = RemoteATSAccount(
+            integrationID: integrationID,
+            tenantURL: integration.tenantURL ?? "",
+            login: integration.login ?? "",
+            password: try self.vault.open(stored.encryptedCredentials, integrationID: integrationID)
+        )
+        return (stored, self.remote.connection(to: account, for: .write))
     }
 
     /// A job's RECRU id (and its first stage's, when the store knows the job), from an
@@ -290,7 +319,9 @@ public struct WriteService: Sendable {
         }
         if id.hasPrefix("remote:") {
             let remote = String(id.dropFirst(7))
-            guard !remote.isEmpty else { throw ATSBridgeError(.inputInvalid, "\(field) remote: needs a RECRU id") }
+            guard !remote.isEmpty else {
+                throw ATSBridgeError(.inputInvalid, "\(field) remote: needs a \(self.remote.name) id")
+            }
             return (remote, nil)
         }
         let job = try await self.read(Job.self, .job, id, integrationID)

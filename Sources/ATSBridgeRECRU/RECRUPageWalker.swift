@@ -1,22 +1,30 @@
 import ATSBridgeCore
-import ATSBridgeRECRU
 
-/// Walks every page of a RECRU list, several pages at a time, mapping each page where it was
-/// fetched so that only `Sendable` values cross tasks.
+/// Walks every page of a RECRU list method, several pages at a time, mapping each page where it
+/// was fetched so that only `Sendable` values cross tasks.
 ///
 /// RECRU pages by offset, so a record added or removed upstream during the walk shifts the
 /// pages after it. The walk notices (the `total` changes, or the items do not add up to it)
 /// and reports itself unstable; the caller then does not tombstone from it.
-struct PageWalker {
+struct RECRUPageWalker {
     let client: RECRUClient
+    /// Records per page, 1–200.
     let pageSize: Int
+    /// Pages fetched at once; 1 walks them in order.
     let concurrency: Int
 
-    /// Walks `method`, calling `body` with each mapped page (not necessarily in page order).
+    init(client: RECRUClient, pageSize: Int, concurrency: Int) {
+        self.client = client
+        self.pageSize = min(200, max(1, pageSize))
+        self.concurrency = max(1, concurrency)
+    }
+
+    /// Walks `method`, calling `body` with each mapped page (in page order only when
+    /// `concurrency` is 1).
     ///
     /// - Returns: Whether the listing was stable, so that what it missed really is gone.
     func walk<T: Sendable>(
-        _ method: String,
+        _ method: RECRUMethod,
         _ params: [String: String] = [:],
         map: @escaping @Sendable ([[String: Any]]) throws -> T,
         _ body: (T) async throws -> Void
@@ -55,7 +63,7 @@ struct PageWalker {
     }
 
     private func page<T: Sendable>(
-        _ method: String,
+        _ method: RECRUMethod,
         _ params: [String: String],
         _ number: Int,
         _ map: @Sendable ([[String: Any]]) throws -> T
@@ -66,7 +74,7 @@ struct PageWalker {
         guard let result = try await self.client.call(method, request) as? [String: Any],
             let items = result["items"] as? [[String: Any]], let total = result["total"] as? Int
         else {
-            throw ATSBridgeError(.remoteUnknown, "RECRU answered \(method) with an unexpected shape")
+            throw ATSBridgeError(.remoteUnknown, "RECRU answered \(method.rawValue) with an unexpected shape")
         }
         return Fetched(value: try map(items), count: items.count, total: total)
     }

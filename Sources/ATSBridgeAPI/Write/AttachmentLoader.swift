@@ -5,15 +5,6 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 
-/// An attachment with its bytes, ready for RECRU.
-struct LoadedAttachment: Sendable {
-    var name: String
-    /// RECRU's type: `cv`, `cover_letter` or `other`.
-    var type: String
-    var contentType: String
-    var bytes: [UInt8]
-}
-
 /// Turns `AttachmentInput`s into bytes: inline `data`, `data:` URIs, or http(s) downloads with a
 /// size and time limit. Every problem is `PLATFORM.INPUT_INVALID` naming the attachment.
 struct AttachmentLoader: Sendable {
@@ -21,29 +12,21 @@ struct AttachmentLoader: Sendable {
 
     private static let contentTypePattern = #"^[\w.+-]+/[\w.+-]+$"#
 
-    func load(_ inputs: [AttachmentInput]) async throws -> [LoadedAttachment] {
+    func load(_ inputs: [AttachmentInput]) async throws -> [RemoteAttachment] {
         guard inputs.count <= self.configuration.maxAttachments else {
             throw ATSBridgeError(
                 .inputInvalid,
                 "attachments: at most \(self.configuration.maxAttachments) are accepted"
             )
         }
-        var loaded: [LoadedAttachment] = []
-        var sawCV = false
+        var loaded: [RemoteAttachment] = []
         for (index, input) in inputs.enumerated() {
             let field = "attachments[\(index)]"
             guard let name = input.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
                 throw ATSBridgeError(.inputInvalid, "\(field).name is required")
             }
-            let type: String
-            switch input.type {
-            case .cv?:
-                // The first CV is the résumé; RECRU keeps one, so later ones are "other".
-                type = sawCV ? "other" : "cv"
-                sawCV = true
-            case .coverLetter?: type = "cover_letter"
-            case .other?: type = "other"
-            default: throw ATSBridgeError(.inputInvalid, "\(field).type must be CV, COVER_LETTER or OTHER")
+            guard let type = input.type, type == .cv || type == .coverLetter || type == .other else {
+                throw ATSBridgeError(.inputInvalid, "\(field).type must be CV, COVER_LETTER or OTHER")
             }
             var contentType = input.contentType
             let bytes: [UInt8]
@@ -71,7 +54,7 @@ struct AttachmentLoader: Sendable {
                 )
             }
             guard !bytes.isEmpty else { throw ATSBridgeError(.inputInvalid, "\(field) is empty") }
-            loaded.append(LoadedAttachment(name: name, type: type, contentType: resolvedType, bytes: bytes))
+            loaded.append(RemoteAttachment(name: name, type: type, contentType: resolvedType, bytes: bytes))
         }
         return loaded
     }
@@ -88,7 +71,7 @@ struct AttachmentLoader: Sendable {
         do {
             let response = try await HTTPClient.shared.execute(
                 request,
-                timeout: self.configuration.downloadTimeout.timeAmount
+                timeout: TimeAmount(self.configuration.downloadTimeout)
             )
             guard response.status == .ok else {
                 throw ATSBridgeError(.inputInvalid, "\(field).data_url answered HTTP \(response.status.code)")
@@ -138,11 +121,5 @@ struct AttachmentLoader: Sendable {
             throw ATSBridgeError(.inputInvalid, "\(field).data_url holds invalid percent-encoding")
         }
         return (Array(decoded.utf8), type)
-    }
-}
-
-extension Duration {
-    var timeAmount: TimeAmount {
-        .nanoseconds(Int64(self.components.seconds) * 1_000_000_000 + self.components.attoseconds / 1_000_000_000)
     }
 }

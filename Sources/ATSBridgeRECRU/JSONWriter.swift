@@ -6,11 +6,11 @@ import Foundation
 /// Foundation's `JSONSerialization` on Linux is slow (≈15 ms for a 200-jobseeker page, most of
 /// it sorting keys through `AnyHashable`); this is a fraction of that. With `sortedKeys` the
 /// output is canonical, so equal values give equal bytes (and hashes).
-public enum JSONWriter {
+package enum JSONWriter {
     /// The JSON text of `value`.
     ///
     /// - Parameter sortedKeys: Write object keys in ascending order, for a canonical form.
-    public static func write(_ value: Any, sortedKeys: Bool = false) -> [UInt8] {
+    package static func write(_ value: Any, sortedKeys: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         self.append(value, sortedKeys, to: &out)

@@ -1,0 +1,81 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+public import Logging
+
+/// RECRU behind Core's remote-ATS port: the one place that knows RECRU's JSON-RPC methods,
+/// JSON shapes, paging and errors (docs/recru-jsonrpc.md, docs/mapping.md). The app wires it
+/// into the sync engine and the write and admin services.
+public final class RECRUAdapter: RemoteATS {
+    private let configuration: RECRUAdapterConfiguration
+    private let logger: Logger
+    private let transport: @Sendable (RemoteATSAccount) -> any RECRUTransport
+    private let writers: RECRUConnectionPool
+
+    /// An adapter reaching each integration's tenant over HTTP.
+    public convenience init(configuration: RECRUAdapterConfiguration = RECRUAdapterConfiguration(), logger: Logger) {
+        self.init(configuration: configuration, logger: logger) { RECRUHTTPTransport(baseURL: $0.tenantURL) }
+    }
+
+    /// An adapter reaching each integration's account through `transport` (tests pass the
+    /// sandbox in-process).
+    package init(
+        configuration: RECRUAdapterConfiguration,
+        logger: Logger,
+        transport: @escaping @Sendable (RemoteATSAccount) -> any RECRUTransport
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.transport = transport
+        self.writers = RECRUConnectionPool { account in
+            Self.client(account, configuration.write, transport(account), logger)
+        }
+    }
+
+    /// `RECRU`.
+    public var name: String { "RECRU" }
+
+    /// What ATSBridge reads and writes for RECRU (docs/mapping.md).
+    public var coverage: IntegrationCoverage { RECRUCoverage.coverage }
+
+    /// Time the write connections spent waiting for RECRU's answers, summed: the part of the
+    /// writes' latency that is RECRU's, not ATSBridge's (for benchmarks and diagnostics).
+    public var writeRemoteTime: Duration { self.writers.remoteTime }
+
+    /// Logs in and lists one user: the credentials work and the API user may read.
+    public func validateCredentials(_ account: RemoteATSAccount) async throws {
+        var tuning = self.configuration.sync
+        // A person is waiting for the answer: fail fast rather than retry for a minute.
+        tuning.retry.maxAttempts = min(tuning.retry.maxAttempts, 3)
+        tuning.requestTimeout = min(tuning.requestTimeout, .seconds(15))
+        let client = Self.client(account, tuning, self.transport(account), self.logger)
+        _ = try await client.call(.userList, ["page": 1, "limit": 1])
+    }
+
+    /// A fresh connection per sync; one shared connection per integration for writes.
+    public func connection(to account: RemoteATSAccount, for use: RemoteATSUse) -> any RemoteATSConnection {
+        let client =
+            switch use {
+            case .sync: Self.client(account, self.configuration.sync, self.transport(account), self.logger)
+            case .write: self.writers.client(for: account)
+            }
+        return RECRUConnection(client: client, mapper: RECRUMapper(integrationID: account.integrationID))
+    }
+
+    private static func client(
+        _ account: RemoteATSAccount,
+        _ tuning: RECRUClientTuning,
+        _ transport: any RECRUTransport,
+        _ logger: Logger
+    ) -> RECRUClient {
+        RECRUClient(
+            configuration: RECRUClientConfiguration(
+                baseURL: account.tenantURL,
+                login: account.login,
+                password: account.password,
+                tuning: tuning
+            ),
+            transport: transport,
+            logger: logger
+        )
+    }
+}

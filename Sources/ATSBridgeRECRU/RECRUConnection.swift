@@ -1,0 +1,160 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import Foundation
+
+/// One integration's RECRU account behind Core's port: lists mapped with ``RECRUMapper``,
+/// paged with ``RECRUPageWalker``, and the writes as `JobseekerService.apply` and `addTags`.
+struct RECRUConnection: RemoteATSConnection {
+    let client: RECRUClient
+    let mapper: RECRUMapper
+
+    /// What `apply` created in RECRU: the checkpoint of an idempotent create (its JSON keys
+    /// are stable, so checkpoints saved by earlier versions still resume).
+    struct Applied: Codable, Sendable {
+        var jobseeker: String
+        var application: String
+        var project: String
+        var stage: String?
+    }
+
+    /// Only projects can be listed by change (`changed_since`).
+    var changedSinceModels: Set<Model> { [.job] }
+
+    var remoteTime: Duration { self.client.remoteTime }
+
+    func list(
+        _ model: Model,
+        _ options: RemoteListingOptions,
+        _ body: (RemotePage) async throws -> Void
+    ) async throws -> Bool {
+        let mapper = self.mapper
+        let walker = RECRUPageWalker(client: self.client, pageSize: options.pageSize, concurrency: options.concurrency)
+        switch model {
+        case .user:
+            return try await walker.walk(.userList, map: { mapper.users($0) }, body)
+        case .applicationStage:
+            try await body(mapper.stages(try await self.unpaged(.globalStages)))
+            return true
+        case .tag:
+            try await body(mapper.tags(try await self.unpaged(.tagList)))
+            return true
+        case .job:
+            var params: [String: String] = [:]
+            if let since = options.changedSince { params["changed_since"] = ISODates.format(since) }
+            return try await walker.walk(.projectList, params, map: { mapper.projects($0) }, body)
+        case .application:
+            return try await walker.walk(.applicationList, map: { mapper.applications($0) }, body)
+        case .candidate:
+            return try await walker.walk(.jobseekerList, map: { mapper.candidates($0) }, body)
+        default:
+            // Joins come with their parents' pages.
+            throw ATSBridgeError(.internalError, "RECRU lists no \(model.name ?? "such records") of their own")
+        }
+    }
+
+    func createApplication(
+        _ command: () async throws -> RemoteApplicationCommand,
+        resumingFrom saved: [UInt8]?,
+        checkpoint: (RemoteWriteReceipt) async throws -> Void
+    ) async throws -> CreatedApplication {
+        var warnings: [String] = []
+        let applied: Applied
+        if let saved, let resumed = try? JSONDecoder().decode(Applied.self, from: Data(saved)) {
+            applied = resumed
+        } else {
+            let command = try await command()
+            warnings = command.recruWarnings
+            applied = try await self.apply(command)
+            try await checkpoint(
+                RemoteWriteReceipt(
+                    candidateRemoteID: applied.jobseeker,
+                    applicationRemoteID: applied.application,
+                    checkpoint: Array(try JSONEncoder().encode(applied))
+                )
+            )
+        }
+        return try await self.readBack(applied, warnings: warnings)
+    }
+
+    func tags() async throws -> [Tag] {
+        try await self.unpaged(.tagList).compactMap { try? self.mapper.tag($0) }
+    }
+
+    func candidateTag(candidateRemoteID: String, tag: Tag) -> CandidateTag {
+        CandidateTag(
+            id: self.mapper.id(.candidateTag, "\(candidateRemoteID)-\(tag.remoteID ?? "")"),
+            candidateID: self.mapper.id(.candidate, candidateRemoteID),
+            tagID: tag.id
+        )
+    }
+
+    func addCandidateTag(candidateRemoteID: String, tag: Tag) async throws -> CandidateTag {
+        _ = try await self.client.call(
+            .addTags,
+            [
+                "jobseeker_id": RECRUMapper.number(candidateRemoteID),
+                "tag_ids": [RECRUMapper.number(tag.remoteID ?? "")],
+            ]
+        )
+        return self.candidateTag(candidateRemoteID: candidateRemoteID, tag: tag)
+    }
+
+    // MARK: Steps
+
+    /// Calls RECRU's apply, once (never retried blindly).
+    private func apply(_ command: RemoteApplicationCommand) async throws -> Applied {
+        guard let result = try await self.client.call(.apply, command.recruParameters) as? [String: Any],
+            let jobseeker = result["jobseeker_id"], let application = result["application_id"]
+        else {
+            throw ATSBridgeError(.remoteUnknown, "RECRU's apply answer has no jobseeker_id or application_id")
+        }
+        return Applied(
+            jobseeker: "\(jobseeker)",
+            application: "\(application)",
+            project: command.jobRemoteID,
+            stage: command.stageRemoteID
+        )
+    }
+
+    /// Reads the new jobseeker back and maps it, its tags and the application as a sync would.
+    private func readBack(_ applied: Applied, warnings: [String]) async throws -> CreatedApplication {
+        guard
+            let jobseeker = try await self.client.call(.jobseeker, ["id": RECRUMapper.number(applied.jobseeker)])
+                as? [String: Any]
+        else {
+            throw ATSBridgeError(.remoteUnknown, "RECRU answered JobseekerService.get with an unexpected shape")
+        }
+        let mapped = try self.mapper.candidate(jobseeker)
+        var stage = applied.stage
+        if stage == nil {
+            // RECRU put the application in the project's first stage.
+            let project =
+                try await self.client.call(.project, ["id": RECRUMapper.number(applied.project)]) as? [String: Any]
+            let stages = (project?["stages"] as? [[String: Any]] ?? []).sorted {
+                ($0["position"] as? Int ?? 0) < ($1["position"] as? Int ?? 0)
+            }
+            stage = stages.first?["id"].map { "\($0)" }
+        }
+        // The same keys RECRU lists applications with, so the next sync sees no change.
+        let application = try self.mapper.application([
+            "id": RECRUMapper.number(applied.application), "project_id": RECRUMapper.number(applied.project),
+            "jobseeker_id": RECRUMapper.number(applied.jobseeker),
+            "stage_id": stage.map(RECRUMapper.number) ?? NSNull(),
+            "status": "active", "rejection_reason_id": NSNull(),
+        ])
+        return CreatedApplication(
+            candidate: mapped.candidate,
+            candidateTags: mapped.tags,
+            application: application,
+            warnings: warnings
+        )
+    }
+
+    /// An unpaged list (global stages, tags).
+    private func unpaged(_ method: RECRUMethod) async throws -> [[String: Any]] {
+        guard let items = try await self.client.call(method) as? [[String: Any]] else {
+            throw ATSBridgeError(.remoteUnknown, "RECRU answered \(method.rawValue) with an unexpected shape")
+        }
+        return items
+    }
+}
