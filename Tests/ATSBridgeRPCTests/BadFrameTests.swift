@@ -228,7 +228,8 @@ import Testing
         ) {
             port in
             let connection = try await RawConnection.connect(port: port)
-            try await connection.send(Array(ConnectionPreface.bytes.prefix(3)))
+            // On a busy machine the server may have timed the handshake out already.
+            try? await connection.send(Array(ConnectionPreface.bytes.prefix(3)))
             try await connection.waitForClose(timeout: .seconds(3))
             try await self.expectServerStillWorks(port)
         }

@@ -12,6 +12,7 @@ public struct ProtoCodecError: Error, Hashable, Sendable, CustomStringConvertibl
             case missingRequiredField = "missing required field"
             case invalidUTF8 = "invalid UTF-8"
             case unencodable = "unencodable"
+            case embeddedNUL = "string holds NUL"
         }
 
         private let value: Value
@@ -33,6 +34,9 @@ public struct ProtoCodecError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let invalidUTF8 = Self(.invalidUTF8)
         /// The value cannot be encoded, e.g. a string holds a NUL character.
         public static let unencodable = Self(.unencodable)
+        /// A decoded string field holds a NUL character, which the C codec cannot represent;
+        /// the input is refused rather than the string cut short.
+        public static let embeddedNUL = Self(.embeddedNUL)
 
         /// A short human name of the code.
         public var description: String { self.value.rawValue }
