@@ -52,14 +52,14 @@ enum EmbeddedNULCheck {
                 }
                 let value = UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + Int(length)])
                 offset += Int(length)
-                guard key >> 3 <= UInt64(UInt32.max),
+                // Most values hold no zero byte: skip them without looking up the field.
+                guard let start = value.baseAddress, memchr(start, 0, value.count) != nil,
+                    key >> 3 <= UInt64(UInt32.max),
                     let field = protobuf_c_message_descriptor_get_field(descriptor, UInt32(key >> 3))
                 else { continue }
                 switch field.pointee.type {
                 case PROTOBUF_C_TYPE_STRING:
-                    if let base = value.baseAddress, memchr(base, 0, value.count) != nil {
-                        return String(cString: field.pointee.name)
-                    }
+                    return String(cString: field.pointee.name)
                 case PROTOBUF_C_TYPE_MESSAGE:
                     guard
                         let nested = field.pointee.descriptor?.assumingMemoryBound(to: ProtobufCMessageDescriptor.self)
