@@ -365,6 +365,18 @@ import Testing
         #expect(step7 == nil)
     }
 
+    @Test func aConnectionGoingAwayClosesWithTheCallsItKept() throws {
+        var machine = try Self.active()
+        let kept = try #require(Self.opened(&machine))
+        _ = machine.receivedFrame(ServerFrames.frame(.goAway, 0, try GoAway(lastStreamID: kept).encode()))
+        let teardown = machine.closed(ATSBridgeError(.unavailable, "gone"))
+        #expect(teardown.streams == [kept])
+        guard case .closed = machine.state else {
+            Issue.record("expected closed")
+            return
+        }
+    }
+
     @Test func closingFailsEveryCallAndWaiter() throws {
         var machine = try Self.active(Settings(maxConcurrentStreams: 1))
         let id = try #require(Self.opened(&machine))

@@ -434,6 +434,29 @@ import Testing
         #expect(Self.isClosed(handshaking))
     }
 
+    @Test func aConnectionNeverStartedClosesOnShutdownAndIgnoresTimers() {
+        var machine = Self.machine()
+        guard case .closeConnection(goAway: nil) = machine.beginGracefulShutdown() else {
+            Issue.record("expected a close without GOAWAY")
+            return
+        }
+        #expect(Self.isClosed(machine))
+        let settings = machine.start()
+        #expect(settings == nil)
+        guard case .none = machine.handshakeTimedOut() else {
+            Issue.record("a closed connection ignores its handshake timer")
+            return
+        }
+    }
+
+    @Test func aViolationWhileDrainingCloses() throws {
+        var machine = try Self.active()
+        _ = machine.receivedFrame(try Self.callOpen(1))
+        _ = machine.beginGracefulShutdown()
+        #expect(Self.goAway(machine.receivedFrame(Self.frame(.message, 9)))?.code == .invalidArgument)
+        #expect(Self.isClosed(machine))
+    }
+
     @Test func violationsCloseOnceAndSilentOnesWithoutGoAway() throws {
         var machine = try Self.active()
         guard case .closeConnection(goAway: nil) = machine.violated(ProtocolViolation(.unavailable, "x", silent: true))

@@ -1,5 +1,5 @@
-package import ATSBridgeCore
-package import ATSBridgeProto
+import ATSBridgeCore
+import ATSBridgeProto
 import Logging
 
 /// Runs the calls of one connection as child tasks, each racing its interceptors and handler

@@ -1,4 +1,4 @@
-package import ATSBridgeCore
+import ATSBridgeCore
 package import ATSBridgeProto
 import NIOCore
 import Synchronization
