@@ -21,7 +21,8 @@ import Synchronization
 public final class RPCClient: Sendable {
     private enum ConnectionState {
         case idle
-        case connecting([CheckedContinuation<ClientConnection, any Error>])
+        /// A connection attempt is under way; other callers wait for its outcome.
+        case connecting(AsyncOneShot<ClientConnection>)
         case ready(ClientConnection)
         case closed
     }
@@ -87,8 +88,8 @@ public final class RPCClient: Sendable {
         switch previous {
         case .ready(let connection):
             await connection.close()
-        case .connecting(let waiters):
-            for waiter in waiters { waiter.resume(throwing: ATSBridgeError(.unavailable, "the client is closed")) }
+        case .connecting(let attempt):
+            attempt.fail(ATSBridgeError(.unavailable, "the client is closed"))
         case .idle, .closed:
             break
         }
@@ -156,8 +157,8 @@ public final class RPCClient: Sendable {
     private func connection() async throws -> ClientConnection {
         enum Next {
             case use(ClientConnection)
-            case connect
-            case wait
+            case connect(AsyncOneShot<ClientConnection>)
+            case wait(AsyncOneShot<ClientConnection>)
             case closed
         }
         let next: Next = self.state.withLock { state in
@@ -165,10 +166,11 @@ public final class RPCClient: Sendable {
             case .ready(let connection) where connection.isActive:
                 return .use(connection)
             case .ready, .idle:
-                state = .connecting([])
-                return .connect
-            case .connecting:
-                return .wait
+                let attempt = AsyncOneShot<ClientConnection>()
+                state = .connecting(attempt)
+                return .connect(attempt)
+            case .connecting(let attempt):
+                return .wait(attempt)
             case .closed:
                 return .closed
             }
@@ -178,38 +180,29 @@ public final class RPCClient: Sendable {
             return connection
         case .closed:
             throw ATSBridgeError(.unavailable, "the client is closed")
-        case .wait:
-            return try await withCheckedThrowingContinuation { continuation in
-                let immediate: Result<ClientConnection, any Error>? = self.state.withLock { state in
-                    switch state {
-                    case .connecting(var waiters):
-                        waiters.append(continuation)
-                        state = .connecting(waiters)
-                        return nil
-                    case .ready(let connection):
-                        return .success(connection)
-                    case .idle, .closed:
-                        return .failure(ATSBridgeError(.unavailable, "the connection attempt failed"))
-                    }
-                }
-                if let immediate { continuation.resume(with: immediate) }
-            }
-        case .connect:
-            let result: Result<ClientConnection, any Error>
+        case .wait(let attempt):
+            return try await attempt.value()
+        case .connect(let attempt):
+            var result: Result<ClientConnection, any Error>
             do {
                 result = .success(try await self.connectWithBackoff())
             } catch {
                 result = .failure(error)
             }
-            let waiters = self.state.withLock { state -> [CheckedContinuation<ClientConnection, any Error>] in
-                guard case .connecting(let waiters) = state else { return [] }
+            let closed = self.state.withLock { state -> Bool in
+                guard case .connecting(let current) = state, current === attempt else { return true }
                 switch result {
                 case .success(let connection): state = .ready(connection)
                 case .failure: state = .idle
                 }
-                return waiters
+                return false
             }
-            for waiter in waiters { waiter.resume(with: result) }
+            if closed, case .success(let connection) = result {
+                // The client was closed while connecting: do not leak the new connection.
+                await connection.close()
+                result = .failure(ATSBridgeError(.unavailable, "the client is closed"))
+            }
+            attempt.complete(result)
             return try result.get()
         }
     }

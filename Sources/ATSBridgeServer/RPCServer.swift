@@ -13,6 +13,9 @@ import Synchronization
 public final class RPCServer: Service, Sendable {
     private struct State {
         var connections: [ObjectIdentifier: ConnectionHandle] = [:]
+        /// Connections admitted and not yet closed, counted when accepted (before they are
+        /// served), so that a burst cannot exceed `maxConnections`.
+        var admitted = 0
         var shuttingDown = false
     }
 
@@ -24,11 +27,11 @@ public final class RPCServer: Service, Sendable {
 
     private let configuration: RPCServerConfiguration
     private let router: RPCRouter
-    private let authenticator: any Authenticator
     private let logger: Logger
     private let group: any EventLoopGroup
     private let state = Mutex(State())
-    private let boundPort = ListeningPort()
+    private let boundPort = AsyncOneShot<Int>()
+    private let runner: ServerCallRunner
 
     /// Creates a server.
     ///
@@ -47,9 +50,9 @@ public final class RPCServer: Service, Sendable {
     ) {
         self.configuration = configuration
         self.router = router
-        self.authenticator = authenticator
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup.singleton
+        self.runner = ServerCallRunner(interceptors: [AuthorizationInterceptor(authenticator: authenticator)])
     }
 
     /// The port the server listens on, once it does.
@@ -57,11 +60,12 @@ public final class RPCServer: Service, Sendable {
         try await self.boundPort.value()
     }
 
-    /// A connection as accepted: its channel, handler, and the calls the handler hands over.
+    /// A connection as accepted: its channel, handler, and the calls the handler hands over;
+    /// `nil` handler and calls for a connection refused over the limit.
     private struct AcceptedConnection: Sendable {
         let channel: any Channel
-        let handle: ConnectionHandle
-        let calls: AsyncStream<ServerCall>
+        let handle: ConnectionHandle?
+        let calls: AsyncStream<ServerCall>?
     }
 
     /// Runs the server until graceful shutdown or cancellation.
@@ -79,11 +83,11 @@ public final class RPCServer: Service, Sendable {
                     }
                 }
         } catch {
-            self.boundPort.announce(.failure(error))
+            self.boundPort.fail(error)
             throw error
         }
         let port = channel.channel.localAddress?.port ?? self.configuration.port
-        self.boundPort.announce(.success(port))
+        self.boundPort.succeed(port)
         self.logger.info("rpc server listening", metadata: ["rpc.port": "\(port)"])
 
         try await withGracefulShutdownHandler {
@@ -95,17 +99,28 @@ public final class RPCServer: Service, Sendable {
         }
     }
 
-    /// Installs the frame decoder and the connection handler; runs on the child's event loop.
+    /// Installs the frame decoder and the connection handler, or, over the connection limit,
+    /// a handler that refuses the connection; runs on the child's event loop.
     private func setUp(_ child: any Channel) throws -> AcceptedConnection {
+        let limits = self.configuration.connection
+        let admitted = self.state.withLock { state in
+            guard state.admitted < self.configuration.maxConnections else { return false }
+            state.admitted += 1
+            return true
+        }
+        guard admitted else {
+            self.logger.warning("connection refused: too many connections")
+            try child.pipeline.syncOperations.addHandler(ConnectionRefusalHandler(limits: limits))
+            return AcceptedConnection(channel: child, handle: nil, calls: nil)
+        }
+        child.closeFuture.whenComplete { _ in self.state.withLock { $0.admitted -= 1 } }
         let (calls, continuation) = AsyncStream.makeStream(of: ServerCall.self)
         let handler = ServerConnectionHandler(
-            limits: self.configuration.connection,
+            limits: limits,
             router: self.router,
-            authenticator: self.authenticator,
             calls: continuation,
             logger: self.logger
         )
-        let limits = self.configuration.connection
         try child.pipeline.syncOperations.addHandler(
             ByteToMessageHandler(FrameDecoder(maxFrameSize: limits.maxFrameSize, maxMessageSize: limits.maxMessageSize))
         )
@@ -121,31 +136,25 @@ public final class RPCServer: Service, Sendable {
         try await withThrowingDiscardingTaskGroup { group in
             try await channel.executeThenClose { inbound in
                 for try await connection in inbound {
-                    let open = self.state.withLock { $0.connections.count }
-                    guard open < self.configuration.maxConnections else {
-                        self.logger.warning("connection refused: too many connections")
-                        connection.channel.close(promise: nil)
-                        continue
-                    }
-                    group.addTask { await self.serve(connection) }
+                    guard let handle = connection.handle, let calls = connection.calls else { continue }
+                    group.addTask { await self.serve(connection.channel, handle, calls) }
                 }
             }
         }
     }
 
-    private func serve(_ connection: AcceptedConnection) async {
-        let key = ObjectIdentifier(connection.handle.handler)
+    private func serve(_ channel: any Channel, _ handle: ConnectionHandle, _ calls: AsyncStream<ServerCall>) async {
+        let key = ObjectIdentifier(handle.handler)
         let shuttingDown = self.state.withLock { state in
-            state.connections[key] = connection.handle
+            state.connections[key] = handle
             return state.shuttingDown
         }
         if shuttingDown {
-            let handle = connection.handle
             handle.eventLoop.execute { handle.handler.beginGracefulShutdown() }
         }
         // Frames are processed on the event loop; the connection's calls run in this task.
-        await ServerCallRunner.run(connection.calls)
-        try? await connection.channel.closeFuture.get()
+        await self.runner.run(calls)
+        try? await channel.closeFuture.get()
         self.state.withLock { _ = $0.connections.removeValue(forKey: key) }
     }
 
@@ -157,7 +166,7 @@ public final class RPCServer: Service, Sendable {
         for handle in handles {
             handle.eventLoop.execute { handle.handler.beginGracefulShutdown() }
         }
-        let grace = self.configuration.shutdownGracePeriod.timeAmount
+        let grace = TimeAmount(self.configuration.shutdownGracePeriod)
         for handle in handles {
             handle.eventLoop.scheduleTask(in: grace) { handle.handler.cancelRunningCalls() }
         }

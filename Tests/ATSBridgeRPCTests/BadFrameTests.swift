@@ -75,7 +75,12 @@ import Testing
 
             try await connection.send(try RawConnection.callOpen(1, method: self.echo))
             try await connection.send(RawConnection.frame(FrameType(rawValue: 0x42), streamID: 1, payload: []))
-            #expect(try await connection.status(of: 1).code == .invalidArgument)
+            // The stream is reset with CANCEL carrying the status (§2.7), not answered with STATUS.
+            let reset = try await connection.waitForFrame("CANCEL on stream 1") {
+                $0.type == .cancel && $0.streamID == 1
+            }
+            #expect(try Status(decoding: Array(reset.payload.readableBytesView)).code == .invalidArgument)
+            #expect(!connection.frames().contains { $0.type == .status && $0.streamID == 1 })
             #expect(!connection.isClosed)
             await connection.close()
             try await self.expectServerStillWorks(port)
@@ -223,7 +228,8 @@ import Testing
         ) {
             port in
             let connection = try await RawConnection.connect(port: port)
-            try await connection.send(Array(ConnectionPreface.bytes.prefix(3)))
+            // On a busy machine the server may have timed the handshake out already.
+            try? await connection.send(Array(ConnectionPreface.bytes.prefix(3)))
             try await connection.waitForClose(timeout: .seconds(3))
             try await self.expectServerStillWorks(port)
         }

@@ -55,9 +55,14 @@ final class RawConnection: Sendable {
 
     /// Sends the preface and empty SETTINGS.
     static func handshaken(port: Int, initialCredit: UInt32? = nil) async throws -> RawConnection {
+        try await self.handshaken(port: port, settings: Settings(initialCredit: initialCredit))
+    }
+
+    /// Sends the preface and `settings`.
+    static func handshaken(port: Int, settings: Settings) async throws -> RawConnection {
         let connection = try await self.connect(port: port)
         var bytes = ConnectionPreface.bytes
-        bytes += Self.frame(.settings, streamID: 0, payload: try Settings(initialCredit: initialCredit).encode())
+        bytes += Self.frame(.settings, streamID: 0, payload: try settings.encode())
         try await connection.send(bytes)
         return connection
     }
@@ -78,15 +83,23 @@ final class RawConnection: Sendable {
         _ streamID: UInt32,
         method: String,
         apiKey: String? = TestKeys.reader,
-        integration: String? = "int-1"
+        integration: String? = "int-1",
+        timeoutMs: UInt64? = nil
     )
         throws -> [UInt8]
     {
         self.frame(
             .callOpen,
             streamID: streamID,
-            payload: try CallOpen(method: method, apiKey: apiKey, integrationID: integration).encode()
+            payload: try CallOpen(method: method, timeoutMs: timeoutMs, apiKey: apiKey, integrationID: integration)
+                .encode()
         )
+    }
+
+    static func credit(_ streamID: UInt32, _ count: UInt32) -> [UInt8] {
+        var buffer = ByteBuffer()
+        buffer.writeCreditFrame(streamID: streamID, count: count)
+        return Array(buffer.readableBytesView)
     }
 
     func send(_ bytes: [UInt8]) async throws {

@@ -112,6 +112,7 @@ enum ProtoCodec {
                 throw WireDiagnosis.diagnose(bytes, as: M.self)
             }
             do throws(ProtoCodecError) {
+                try EmbeddedNULCheck.check(bytes, unpacked: UnsafeRawPointer(unpacked), messageType: M.protoName)
                 return try M(c: unpacked)
             } catch {
                 throw self.attributed(error, to: M.self)

@@ -13,6 +13,7 @@ public struct ProtoCodecError: Error, Hashable, Sendable, CustomStringConvertibl
             case invalidUTF8 = "invalid UTF-8"
             case unencodable = "unencodable"
             case invalidJSON = "invalid JSON"
+            case embeddedNUL = "string holds NUL"
         }
 
         private let value: Value
@@ -36,6 +37,9 @@ public struct ProtoCodecError: Error, Hashable, Sendable, CustomStringConvertibl
         public static let unencodable = Self(.unencodable)
         /// JSON input does not match the message's schema (``JSONReadable``).
         public static let invalidJSON = Self(.invalidJSON)
+        /// A decoded string field holds a NUL character, which the C codec cannot represent;
+        /// the input is refused rather than the string cut short.
+        public static let embeddedNUL = Self(.embeddedNUL)
 
         /// A short human name of the code.
         public var description: String { self.value.rawValue }

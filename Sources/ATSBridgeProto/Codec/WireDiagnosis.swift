@@ -40,7 +40,8 @@ enum WireDiagnosis {
         )
     }
 
-    private static func varint(_ bytes: UnsafeRawBufferPointer, _ offset: inout Int) -> UInt64? {
+    /// Reads a varint at `offset`, moving past it; nil when truncated.
+    static func varint(_ bytes: UnsafeRawBufferPointer, _ offset: inout Int) -> UInt64? {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while offset < bytes.count, shift < 64 {

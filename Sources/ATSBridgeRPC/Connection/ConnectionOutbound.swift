@@ -1,12 +1,11 @@
 package import NIOCore
 
-/// Receives frames written by calls' tasks; implemented by the connection handlers, and only
-/// ever called on their event loop.
+/// Receives frames written by calls' tasks; implemented by the server connection handler, and
+/// only ever called on its event loop.
 package protocol FrameSink: AnyObject {
-    /// Writes `buffer` (whole frames); flushes are coalesced per event-loop tick.
-    func enqueue(_ buffer: ByteBuffer)
-    /// The stream wrote its last frame.
-    func streamFinished(_ streamID: UInt32)
+    /// Writes `buffer` (whole frames of stream `streamID`, `messages` of them MESSAGE frames);
+    /// with `finishing`, the stream wrote its last frame. Flushes are coalesced per tick.
+    func enqueue(_ buffer: ByteBuffer, streamID: UInt32, messages: Int, finishing: Bool)
 }
 
 /// The write side of a connection, shared by the tasks of its calls.
@@ -25,18 +24,15 @@ package final class ConnectionOutbound: Sendable {
         self.sink = NIOLoopBound(sink, eventLoop: eventLoop)
     }
 
-    /// Writes `buffer` on the event loop; if `finishing` is set, that stream is then done.
-    package func send(_ buffer: ByteBuffer, finishing streamID: UInt32? = nil) {
+    /// Writes `buffer`, holding `messages` MESSAGE frames of `streamID`, on the event loop; with
+    /// `finishing`, that stream is then done.
+    package func send(_ buffer: ByteBuffer, streamID: UInt32, messages: Int = 0, finishing: Bool = false) {
         if self.eventLoop.inEventLoop {
-            self.deliver(buffer, finishing: streamID)
+            self.sink.value.enqueue(buffer, streamID: streamID, messages: messages, finishing: finishing)
         } else {
-            self.eventLoop.execute { self.deliver(buffer, finishing: streamID) }
+            self.eventLoop.execute {
+                self.sink.value.enqueue(buffer, streamID: streamID, messages: messages, finishing: finishing)
+            }
         }
-    }
-
-    private func deliver(_ buffer: ByteBuffer, finishing streamID: UInt32?) {
-        let sink = self.sink.value
-        sink.enqueue(buffer)
-        if let streamID { sink.streamFinished(streamID) }
     }
 }

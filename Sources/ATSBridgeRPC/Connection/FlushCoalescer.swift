@@ -14,7 +14,7 @@ package final class FlushCoalescer {
         context.write(NIOAny(buffer), promise: nil)
         guard !self.flushScheduled else { return }
         self.flushScheduled = true
-        context.eventLoop.execute {
+        context.eventLoop.assumeIsolated().execute {
             self.flushScheduled = false
             context.flush()
         }

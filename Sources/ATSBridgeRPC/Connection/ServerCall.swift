@@ -3,5 +3,22 @@ package struct ServerCall: Sendable {
     package var stream: ServerStream
     package var method: RegisteredMethod
     package var request: [UInt8]
+    /// The call's context; its principal is anonymous until an interceptor authorizes it.
     package var context: ServerContext
+    /// The API key of the CALL_OPEN, for the authorization step; never logged.
+    package var apiKey: String?
+
+    package init(
+        stream: ServerStream,
+        method: RegisteredMethod,
+        request: [UInt8],
+        context: ServerContext,
+        apiKey: String?
+    ) {
+        self.stream = stream
+        self.method = method
+        self.request = request
+        self.context = context
+        self.apiKey = apiKey
+    }
 }

@@ -1,12 +1,20 @@
-package import ATSBridgeCore
-package import ATSBridgeProto
+import ATSBridgeCore
+import ATSBridgeProto
 import Logging
 
-/// Runs the calls of one connection as child tasks, each racing its handler against outside
-/// cancellation (client cancel, deadline, disconnect, shutdown).
-package enum ServerCallRunner {
+/// Runs the calls of one connection as child tasks, each racing its interceptors and handler
+/// against outside cancellation (client cancel, deadline, disconnect, shutdown).
+package struct ServerCallRunner: Sendable {
+    /// The steps run before every handler, in order (authorization first).
+    package var interceptors: [any ServerInterceptor]
+
+    /// A runner with these interceptors.
+    package init(interceptors: [any ServerInterceptor]) {
+        self.interceptors = interceptors
+    }
+
     /// Runs every call yielded on `calls` until the stream ends and all calls have finished.
-    package static func run(_ calls: AsyncStream<ServerCall>) async {
+    package func run(_ calls: AsyncStream<ServerCall>) async {
         await withDiscardingTaskGroup { group in
             for await call in calls {
                 group.addTask { await self.run(call) }
@@ -15,7 +23,7 @@ package enum ServerCallRunner {
     }
 
     /// Runs one call until its handler finishes or it is cancelled from outside.
-    package static func run(_ call: ServerCall) async {
+    package func run(_ call: ServerCall) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.execute(call) }
             group.addTask { _ = await call.stream.waitForCancellation() }
@@ -24,7 +32,7 @@ package enum ServerCallRunner {
         }
     }
 
-    private static func execute(_ call: ServerCall) async {
+    private func execute(_ call: ServerCall) async {
         let started = ContinuousClock.now
         var code = "OK"
         defer {
@@ -35,18 +43,18 @@ package enum ServerCallRunner {
             )
         }
         do {
+            var call = call
+            for interceptor in self.interceptors { try await interceptor.intercept(&call) }
             try await call.method.run(call.request, call.stream, call.context)
             call.stream.finish(Status(code: .ok))
         } catch let error as ATSBridgeError {
             code = error.code.status.name ?? "UNKNOWN"
             call.stream.finish(error.status)
         } catch is CancellationError {
-            code = "CANCELLED"
-            self.finishCancelled(call.stream)
+            code = Self.finishCancelled(call.stream)
         } catch {
             if Task.isCancelled || call.stream.cancelReason != nil {
-                code = "CANCELLED"
-                self.finishCancelled(call.stream)
+                code = Self.finishCancelled(call.stream)
                 return
             }
             code = "INTERNAL"
@@ -59,16 +67,21 @@ package enum ServerCallRunner {
         }
     }
 
-    private static func finishCancelled(_ stream: ServerStream) {
+    /// Ends a cancelled call's stream; returns its status name for the metrics.
+    private static func finishCancelled(_ stream: ServerStream) -> String {
         switch stream.cancelReason {
         case .deadlineExceeded:
             stream.finish(ATSBridgeError(.deadlineExceeded, "the call's deadline passed").status)
+            return "DEADLINE_EXCEEDED"
         case .shutdown:
             stream.finish(ATSBridgeError(.unavailable, "the server is shutting down").status)
+            return "UNAVAILABLE"
         case .clientCancelled, .connectionClosed:
             stream.finishSilently()
+            return "CANCELLED"
         case nil:
             stream.finish(ATSBridgeError(.cancelled, "the call was cancelled").status)
+            return "CANCELLED"
         }
     }
 }

@@ -1,11 +1,11 @@
-package import ATSBridgeCore
+import ATSBridgeCore
 package import ATSBridgeProto
 import NIOCore
 import Synchronization
 
 /// One call on a server connection, shared by the event loop and the call's task.
 ///
-/// Exactly one STATUS is sent per stream: ``finish(_:)`` is first-wins, so a deadline, a
+/// Exactly one STATUS is sent per stream: ``finish(_:as:)`` is first-wins, so a deadline, a
 /// client cancel and the handler's own completion can race safely.
 package final class ServerStream: Sendable {
     /// Why a call was cancelled from outside its handler.
@@ -16,39 +16,41 @@ package final class ServerStream: Sendable {
         case shutdown
     }
 
-    private struct State {
-        var finished = false
-        var cancelReason: CancelReason?
-        var cancelWaiter: CheckedContinuation<CancelReason?, Never>?
-        var waiterCancelled = false
-    }
-
     package let id: UInt32
+    /// The largest response message the client accepts (its SETTINGS).
+    package let maxMessageSize: Int
     private let outbound: ConnectionOutbound
     private let credit: CreditGate
-    private let state = Mutex(State())
+    private let finished = Atomic<Bool>(false)
+    private let cancelled = AsyncOneShot<CancelReason>()
 
-    package init(id: UInt32, outbound: ConnectionOutbound, initialCredit: Int) {
+    package init(id: UInt32, outbound: ConnectionOutbound, initialCredit: Int, maxMessageSize: Int) {
         self.id = id
         self.outbound = outbound
         self.credit = CreditGate(initial: initialCredit)
+        self.maxMessageSize = maxMessageSize
     }
 
     /// Whether the stream has sent its STATUS or was closed without one.
-    package var isFinished: Bool { self.state.withLock { $0.finished } }
+    package var isFinished: Bool { self.finished.load(ordering: .acquiring) }
 
     /// Sends one MESSAGE, waiting for credit and for the socket to accept writes.
+    ///
+    /// - Throws: RESOURCE_EXHAUSTED when the message exceeds the client's limit; the closing
+    ///   error once the stream is cancelled.
     package func sendMessage(_ bytes: [UInt8]) async throws {
+        try self.checkSize(bytes.count)
         try await self.credit.acquire()
         try await self.outbound.writability.waitUntilWritable()
         var buffer = self.outbound.allocator.buffer(capacity: Frame.headerSize + bytes.count)
         buffer.writeFrame(type: .message, streamID: self.id, payload: bytes)
         guard !self.isFinished else { throw CancellationError() }
-        self.outbound.send(buffer)
+        self.outbound.send(buffer, streamID: self.id, messages: 1)
     }
 
     /// Sends the single response of a unary call and its STATUS OK, in one write.
     package func sendUnaryResponse(_ bytes: [UInt8]) async throws {
+        try self.checkSize(bytes.count)
         try await self.credit.acquire()
         try await self.outbound.writability.waitUntilWritable()
         let status = try Status(code: .ok).encode()
@@ -56,27 +58,37 @@ package final class ServerStream: Sendable {
         buffer.writeFrame(type: .message, flags: .endStream, streamID: self.id, payload: bytes)
         buffer.writeFrame(type: .status, streamID: self.id, payload: status)
         guard self.markFinished() else { throw CancellationError() }
-        self.outbound.send(buffer, finishing: self.id)
+        self.outbound.send(buffer, streamID: self.id, messages: 1, finishing: true)
     }
 
-    /// Sends the final STATUS, unless the stream already finished.
-    package func finish(_ status: Status) {
+    private func checkSize(_ count: Int) throws(ATSBridgeError) {
+        guard count <= self.maxMessageSize else {
+            throw ATSBridgeError(
+                .resourceExhausted,
+                "response message of \(count) bytes exceeds the client's limit of \(self.maxMessageSize)"
+            )
+        }
+    }
+
+    /// Sends the final `status` in a STATUS frame (or a CANCEL, to reset the stream), unless
+    /// the stream already finished.
+    package func finish(_ status: Status, as frameType: FrameType = .status) {
         guard self.markFinished() else { return }
         var buffer = self.outbound.allocator.buffer(capacity: 64)
         do {
-            try buffer.writeFrame(type: .status, streamID: self.id, message: status)
+            try buffer.writeFrame(type: frameType, streamID: self.id, message: status)
         } catch {
             // A status message holding NUL cannot be encoded; send the code alone.
             buffer.clear()
-            try? buffer.writeFrame(type: .status, streamID: self.id, message: Status(code: status.code))
+            try? buffer.writeFrame(type: frameType, streamID: self.id, message: Status(code: status.code))
         }
-        self.outbound.send(buffer, finishing: self.id)
+        self.outbound.send(buffer, streamID: self.id, finishing: true)
     }
 
     /// Closes the stream without a STATUS (the client cancelled, or the connection is gone).
     package func finishSilently() {
         guard self.markFinished() else { return }
-        self.outbound.send(ByteBuffer(), finishing: self.id)
+        self.outbound.send(ByteBuffer(), streamID: self.id, finishing: true)
     }
 
     /// Adds credit granted by the client.
@@ -85,47 +97,22 @@ package final class ServerStream: Sendable {
     }
 
     /// Cancels the handler from outside: its writes fail and ``waitForCancellation()`` returns.
+    /// The first reason wins.
     package func cancel(_ reason: CancelReason) {
-        let waiter = self.state.withLock { state -> CheckedContinuation<CancelReason?, Never>? in
-            if state.cancelReason == nil { state.cancelReason = reason }
-            defer { state.cancelWaiter = nil }
-            return state.cancelWaiter
-        }
+        self.cancelled.succeed(reason)
         self.credit.close(CancellationError())
-        waiter?.resume(returning: reason)
     }
 
     /// Returns the reason once the stream is cancelled from outside, or `nil` when the waiting
     /// task itself is cancelled (the handler finished first).
     package func waitForCancellation() async -> CancelReason? {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<CancelReason?, Never>) in
-                let immediate: CancelReason?? = self.state.withLock { state in
-                    if let reason = state.cancelReason { return .some(reason) }
-                    if state.waiterCancelled { return .some(nil) }
-                    state.cancelWaiter = continuation
-                    return .none
-                }
-                if let immediate { continuation.resume(returning: immediate) }
-            }
-        } onCancel: {
-            let waiter = self.state.withLock { state -> CheckedContinuation<CancelReason?, Never>? in
-                state.waiterCancelled = true
-                defer { state.cancelWaiter = nil }
-                return state.cancelWaiter
-            }
-            waiter?.resume(returning: nil)
-        }
+        try? await self.cancelled.value()
     }
 
     /// Why the stream was cancelled from outside, if it was.
-    package var cancelReason: CancelReason? { self.state.withLock { $0.cancelReason } }
+    package var cancelReason: CancelReason? { try? self.cancelled.result?.get() }
 
     private func markFinished() -> Bool {
-        self.state.withLock { state in
-            if state.finished { return false }
-            state.finished = true
-            return true
-        }
+        !self.finished.exchange(true, ordering: .acquiringAndReleasing)
     }
 }

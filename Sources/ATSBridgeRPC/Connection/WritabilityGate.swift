@@ -5,9 +5,9 @@ import Synchronization
 package final class WritabilityGate: Sendable {
     private struct State {
         var writable = true
+        /// Completed when the socket becomes writable again; set while it is not.
+        var becameWritable: AsyncOneShot<Void>?
         var closedError: (any Error)?
-        var nextID: UInt64 = 0
-        var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
     }
 
     private let state = Mutex(State())
@@ -18,50 +18,38 @@ package final class WritabilityGate: Sendable {
     ///
     /// - Throws: The closing error, or `CancellationError` when the task is cancelled.
     package func waitUntilWritable() async throws {
-        let ready: Result<Bool, any Error> = self.state.withLock { state in
-            if let error = state.closedError { return .failure(error) }
-            return .success(state.writable)
-        }
-        if try ready.get() { return }
-        let id = self.state.withLock { state -> UInt64 in
-            state.nextID += 1
-            return state.nextID
-        }
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let outcome: Result<Void, any Error>? = self.state.withLock { state in
-                    if let error = state.closedError { return .failure(error) }
-                    if Task.isCancelled { return .failure(CancellationError()) }
-                    if state.writable { return .success(()) }
-                    state.waiters[id] = continuation
-                    return nil
-                }
-                if let outcome { continuation.resume(with: outcome) }
+        while true {
+            let next: Result<AsyncOneShot<Void>?, any Error> = self.state.withLock { state in
+                if let error = state.closedError { return .failure(error) }
+                if state.writable { return .success(nil) }
+                if let signal = state.becameWritable { return .success(signal) }
+                let signal = AsyncOneShot<Void>()
+                state.becameWritable = signal
+                return .success(signal)
             }
-        } onCancel: {
-            let waiter = self.state.withLock { $0.waiters.removeValue(forKey: id) }
-            waiter?.resume(throwing: CancellationError())
+            guard let signal = try next.get() else { return }
+            try await signal.value()
         }
     }
 
     /// Records the socket's writability, waking every waiter when it becomes writable.
     package func setWritable(_ writable: Bool) {
-        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+        let signal = self.state.withLock { state -> AsyncOneShot<Void>? in
             state.writable = writable
-            guard writable else { return [] }
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            guard writable else { return nil }
+            defer { state.becameWritable = nil }
+            return state.becameWritable
         }
-        for waiter in waiters { waiter.resume() }
+        signal?.succeed(())
     }
 
     /// Fails every current and later wait with `error`.
     package func close(_ error: any Error) {
-        let waiters = self.state.withLock { state -> [CheckedContinuation<Void, any Error>] in
+        let signal = self.state.withLock { state -> AsyncOneShot<Void>? in
             if state.closedError == nil { state.closedError = error }
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            defer { state.becameWritable = nil }
+            return state.becameWritable
         }
-        for waiter in waiters { waiter.resume(throwing: error) }
+        signal?.fail(error)
     }
 }

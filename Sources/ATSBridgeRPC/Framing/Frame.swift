@@ -1,7 +1,7 @@
 package import NIOCore
 
 /// One frame: a 10-byte header and its payload (docs/protocol.md §2).
-package struct Frame: Sendable {
+package struct Frame: Sendable, Equatable {
     /// Bytes in a frame header: length (4), type (1), flags (1), stream id (4).
     package static let headerSize = 10
 

@@ -8,7 +8,7 @@ package import NIOCore
 /// its bytes are skipped as they arrive and an ``Event/oversizedMessage(streamID:length:)``
 /// lets the connection reset that one stream.
 package struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
-    package enum Event: Sendable {
+    package enum Event: Sendable, Equatable {
         case preface
         case frame(Frame)
         case oversizedMessage(streamID: UInt32, length: Int)

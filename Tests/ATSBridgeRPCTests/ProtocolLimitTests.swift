@@ -1,0 +1,163 @@
+import ATSBridgeClient
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeRPC
+import ATSBridgeServer
+import ATSBridgeTestSupport
+import NIOCore
+import Testing
+
+/// The limits of docs/protocol.md that each side enforces exactly, over real sockets.
+@Suite struct ProtocolLimitTests {
+    let probe = Probe()
+    var router: RPCRouter { TestMethods.router(probe: self.probe, store: InMemoryRecordStore()) }
+    let echo = TestMethods.echo.fullName
+
+    private func request(_ streamID: UInt32, _ message: some ProtoMessage) throws -> [UInt8] {
+        RawConnection.frame(.message, flags: 1, streamID: streamID, payload: try message.encode())
+    }
+
+    private func goAway(_ connection: RawConnection) async throws -> GoAway {
+        let frame = try await connection.waitForFrame("GOAWAY") { $0.type == .goAway }
+        return try GoAway(decoding: Array(frame.payload.readableBytesView))
+    }
+
+    @Test func theServerHonoursTheClientsMessageAndFrameLimits() async throws {
+        try await withTestServer(router: self.router) { port in
+            for settings in [Settings(maxMessageSize: 64), Settings(maxFrameSize: 64)] {
+                let connection = try await RawConnection.handshaken(port: port, settings: settings)
+                try await connection.send(try RawConnection.callOpen(1, method: self.echo))
+                try await connection.send(try self.request(1, PingRequest(payload: [UInt8](repeating: 1, count: 100))))
+                let status = try await connection.status(of: 1)
+                #expect(status.code == .resourceExhausted)
+                #expect(!connection.frames().contains { $0.type == .message })
+                // A response within the limits is sent on the same connection.
+                try await connection.send(try RawConnection.callOpen(3, method: self.echo))
+                try await connection.send(try self.request(3, PingRequest(payload: [3])))
+                #expect(try await connection.status(of: 3).code == .ok)
+                #expect(connection.frames().contains { $0.type == .message && $0.streamID == 3 })
+                await connection.close()
+            }
+        }
+    }
+
+    @Test func aRequestOverTheServersLimitFailsOnTheClientWithoutBeingSent() async throws {
+        try await withTestServer(router: self.router, configure: { $0.connection.maxMessageSize = 64 }) { port in
+            let client = testClient(port: port)
+            await #expect {
+                _ = try await client.unary(TestMethods.echo, PingRequest(payload: [UInt8](repeating: 1, count: 100)))
+            } throws: {
+                ($0 as? ATSBridgeError)?.code.status == .resourceExhausted
+            }
+            let small = try await client.unary(TestMethods.echo, PingRequest(payload: [2]))
+            #expect(small.payload == [2])
+            await client.close()
+        }
+    }
+
+    @Test func oneGrantOfTheMaximumIsAcceptedButCreditPastItIsAConnectionError() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port, initialCredit: 0)
+            // A call that stays open for a while without sending.
+            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.sleep.fullName))
+            try await connection.send(try self.request(1, PingRequest(payload: [100])))
+            try await connection.send(RawConnection.credit(1, UInt32(Int32.max)))
+            try await connection.send(RawConnection.frame(.ping, streamID: 0, payload: [UInt8](repeating: 0, count: 8)))
+            _ = try await connection.waitForFrame("PING ACK") { $0.type == .ping }
+            #expect(!connection.frames().contains { $0.type == .goAway })
+            try await connection.send(RawConnection.credit(1, 1))
+            #expect(try await self.goAway(connection).code == .invalidArgument)
+            try await connection.waitForClose()
+        }
+    }
+
+    @Test func cumulativeCreditPastTheMaximumIsAConnectionError() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.sleep.fullName))
+            try await connection.send(try self.request(1, PingRequest(payload: [100])))
+            try await connection.send(RawConnection.credit(1, 1 << 30) + RawConnection.credit(1, 1 << 30))
+            #expect(try await self.goAway(connection).code == .invalidArgument)
+            try await connection.waitForClose()
+        }
+    }
+
+    @Test func aBurstOfConnectionsNeverExceedsTheLimitAndRefusedPeersGetGoAway() async throws {
+        try await withTestServer(router: self.router, configure: { $0.maxConnections = 2 }) { port in
+            let connections = try await withThrowingTaskGroup(of: RawConnection.self) { group in
+                for _ in 0..<12 { group.addTask { try await RawConnection.connect(port: port) } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            try await eventually(timeout: .seconds(10), "ten connections to be refused") {
+                connections.filter(\.isClosed).count == 10
+            }
+            for refused in connections where refused.isClosed {
+                let goAway = try await self.goAway(refused)
+                #expect(goAway.code == .resourceExhausted)
+            }
+            // The two admitted connections are served.
+            for (index, admitted) in connections.filter({ !$0.isClosed }).enumerated() {
+                var bytes = ConnectionPreface.bytes
+                bytes += RawConnection.frame(.settings, streamID: 0, payload: try Settings().encode())
+                try await admitted.send(bytes + (try RawConnection.callOpen(1, method: self.echo)))
+                try await admitted.send(try self.request(1, PingRequest(payload: [UInt8(index)])))
+                #expect(try await admitted.status(of: 1).code == .ok)
+            }
+            #expect(connections.filter(\.isClosed).count == 10)
+            for connection in connections { await connection.close() }
+            // Closed connections free their places.
+            try await eventually("a new connection to be served") {
+                let client = testClient(port: port)
+                let response = try? await client.unary(TestMethods.echo, PingRequest(payload: [9]))
+                await client.close()
+                return response?.payload == [9]
+            }
+        }
+    }
+
+    @Test func theHandshakeTimeoutClosesWithGoAwayDeadlineExceeded() async throws {
+        try await withTestServer(
+            router: self.router,
+            configure: { $0.connection.handshakeTimeout = .milliseconds(200) }
+        ) { port in
+            let connection = try await RawConnection.connect(port: port)
+            // Sent or not in time on a busy machine: both handshake states time out alike.
+            try? await connection.send(ConnectionPreface.bytes)
+            #expect(try await self.goAway(connection).code == .deadlineExceeded)
+            try await connection.waitForClose(timeout: .seconds(3))
+        }
+    }
+
+    @Test func refusedCallsAndExpiredDeadlinesEndWithTheirOwnStatus() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            // Authorization runs before the handler, on the call's task.
+            try await connection.send(try RawConnection.callOpen(1, method: self.echo, apiKey: "wrong"))
+            try await connection.send(try self.request(1, PingRequest(payload: [1])))
+            #expect(try await connection.status(of: 1).code == .unauthenticated)
+            // One write, so that the request is there long before the deadline even on a busy machine.
+            try await connection.send(
+                try RawConnection.callOpen(3, method: TestMethods.sleep.fullName, timeoutMs: 300)
+                    + self.request(3, PingRequest(payload: [200]))
+            )
+            #expect(try await connection.status(of: 3).code == .deadlineExceeded)
+            try await eventually("the handler to be cancelled") { self.probe.cancelled == 1 }
+            await connection.close()
+        }
+    }
+
+    @Test func anAPIKeyWithANULIsRefusedNotCutShort() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            var open = try CallOpen(method: self.echo, apiKey: TestKeys.reader + "~junk", integrationID: "int-1")
+                .encode()
+            open = open.map { $0 == UInt8(ascii: "~") ? 0 : $0 }
+            try await connection.send(RawConnection.frame(.callOpen, streamID: 1, payload: open))
+            try await connection.send(try self.request(1, PingRequest(payload: [1])))
+            #expect(try await connection.status(of: 1).code == .invalidArgument)
+            #expect(!connection.frames().contains { $0.type == .message })
+            #expect(!connection.isClosed)
+            await connection.close()
+        }
+    }
+}
