@@ -61,7 +61,6 @@ let package = Package(
             dependencies: [
                 "ATSBridgeProto",
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -73,6 +72,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
+                "ATSBridgeProto",
             ],
             swiftSettings: swiftSettings
         ),
@@ -84,6 +84,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -94,7 +97,9 @@ let package = Package(
                 "ATSBridgeRPC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -108,6 +113,9 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -120,6 +128,20 @@ let package = Package(
                 // The page scan reads columns with SQLite's C API, straight into the page.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                "ATSBridgeProto",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Listener: the small server-side home shared by the sandbox and the metrics endpoint:
+        // the listening-port promise and the HTTP/1 accept loop.
+        .target(
+            name: "ATSBridgeListener",
+            dependencies: [
+                "ATSBridgeCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -128,7 +150,7 @@ let package = Package(
         .target(
             name: "ATSBridgeSandbox",
             dependencies: [
-                "ATSBridgeCore", "ATSBridgeRECRU",
+                "ATSBridgeCore", "ATSBridgeRECRU", "ATSBridgeListener",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -147,6 +169,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                "ATSBridgeProto",
             ],
             swiftSettings: swiftSettings
         ),
@@ -158,6 +181,7 @@ let package = Package(
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
+                "ATSBridgeProto",
             ],
             swiftSettings: swiftSettings
         ),
@@ -166,15 +190,17 @@ let package = Package(
             name: "ATSBridgeApp",
             dependencies: [
                 "ATSBridgeAPI", "ATSBridgeServer", "ATSBridgeStoreSQLite", "ATSBridgeSandbox", "ATSBridgeSync",
-                "ATSBridgeRECRU",
+                "ATSBridgeRECRU", "ATSBridgeListener",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                "ATSBridgeRPC",
             ],
             swiftSettings: swiftSettings
         ),
@@ -196,10 +222,28 @@ let package = Package(
                 "ATSBridgeStoreSQLite",
                 "ATSBridgeSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                "ATSBridgeProto",
             ],
+            swiftSettings: swiftSettings
+        ),
+        // A test-only tool (not shipped): writes batches into a SQLite store until the store's
+        // crash test kills it.
+        .executableTarget(
+            name: "StoreCrashLoad",
+            dependencies: [
+                "ATSBridgeCore", "ATSBridgeProto", "ATSBridgeStoreSQLite",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Tests/Tools/StoreCrashLoad",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ATSBridgeCoreTests",
+            dependencies: ["ATSBridgeCore", "ATSBridgeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -217,14 +261,19 @@ let package = Package(
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ATSBridgeStoreTests",
             dependencies: [
-                "ATSBridgeStoreSQLite", "ATSBridgeTestSupport",
+                "ATSBridgeStoreSQLite", "ATSBridgeTestSupport", "StoreCrashLoad",
                 .product(name: "Crypto", package: "swift-crypto"),
+                "ATSBridgeCore",
+                "ATSBridgeProto",
             ],
             swiftSettings: swiftSettings
         ),
@@ -235,6 +284,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                "ATSBridgeCore",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -243,6 +294,9 @@ let package = Package(
             dependencies: [
                 "ATSBridgeRECRU", "ATSBridgeSandbox", "ATSBridgeTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -251,6 +305,9 @@ let package = Package(
             dependencies: [
                 "ATSBridgeSync", "ATSBridgeRECRU", "ATSBridgeSandbox", "ATSBridgeStoreSQLite", "ATSBridgeTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -258,13 +315,16 @@ let package = Package(
             name: "ATSBridgeWriteTests",
             dependencies: [
                 "ATSBridgeAPI", "ATSBridgeServer", "ATSBridgeClient", "ATSBridgeSync", "ATSBridgeRECRU",
-                "ATSBridgeSandbox",
+                "ATSBridgeSandbox", "ATSBridgeListener",
                 "ATSBridgeStoreSQLite", "ATSBridgeTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                "ATSBridgeRPC",
             ],
             swiftSettings: swiftSettings
         ),
@@ -275,6 +335,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),

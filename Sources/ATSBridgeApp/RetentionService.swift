@@ -25,11 +25,14 @@ final class RetentionService: Service, Sendable {
                     if result.blanked + result.keysPurged > 0 {
                         self.logger.info(
                             "Retention applied",
-                            metadata: ["records.blanked": "\(result.blanked)", "keys.purged": "\(result.keysPurged)"]
+                            metadata: [
+                                LogKey.retentionRecordsBlanked: "\(result.blanked)",
+                                LogKey.retentionKeysPurged: "\(result.keysPurged)",
+                            ]
                         )
                     }
                 } catch {
-                    self.logger.error("Retention failed", metadata: ["error": "\(error)"])
+                    self.logger.error("Retention failed", metadata: [LogKey.errorDescription: "\(error)"])
                 }
                 try? await Task.sleep(for: self.interval)
             }

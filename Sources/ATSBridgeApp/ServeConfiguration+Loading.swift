@@ -1,4 +1,7 @@
 import ATSBridgeCore
+import ATSBridgeRPC
+import ATSBridgeServer
+import ATSBridgeSync
 import Foundation
 import Logging
 
@@ -58,17 +61,21 @@ extension ServeConfiguration {
             case "sync_interval":
                 let interval = try Self.duration(value, field: "sync_interval")
                 guard interval >= .seconds(60) else { throw invalid("sync_interval must be at least 1m") }
-                self.syncInterval = interval
-            case "max_connections": self.maxConnections = try Self.positive(value, field: "max_connections")
+                self.sync.defaultInterval = interval
+            case "max_connections": self.server.maxConnections = try Self.positive(value, field: "max_connections")
             case "max_streams_per_connection":
-                self.maxStreamsPerConnection = try Self.positive(value, field: "max_streams_per_connection")
+                self.server.connection.maxConcurrentStreams = try Self.positive(
+                    value,
+                    field: "max_streams_per_connection"
+                )
             case "max_message_bytes":
-                self.maxMessageBytes = try Self.positive(value, field: "max_message_bytes")
-                guard self.maxMessageBytes >= 64 << 10 else {
+                let bytes = try Self.positive(value, field: "max_message_bytes")
+                guard bytes >= 64 << 10 else {
                     throw invalid("max_message_bytes must be at least 65536")
                 }
+                self.maxMessageBytes = bytes
             case "metrics_listen":
-                self.metricsListen = value == "off" ? nil : try HostPort(parsing: value, field: "metrics_listen")
+                self.metrics.listen = value == "off" ? nil : try HostPort(parsing: value, field: "metrics_listen")
             case "log_level":
                 guard let level = Logger.Level(rawValue: value.lowercased()) else {
                     throw invalid("log_level must be one of trace, debug, info, notice, warning, error, critical")

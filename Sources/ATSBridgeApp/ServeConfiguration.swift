@@ -1,32 +1,66 @@
+public import ATSBridgeAPI
 public import ATSBridgeCore
+import ATSBridgeRPC
+public import ATSBridgeServer
+public import ATSBridgeSync
 public import Logging
 
-/// Configuration of `atsbridge serve`. Every value has a documented default
+/// Configuration of `atsbridge serve`: the components' own configurations, nested, so that the
+/// application hands each component its part. Every setting has a documented default
 /// (docs/configuration.md); sources, later ones winning: defaults, the config file, `ATSBRIDGE_*`
-/// environment variables, flags.
+/// environment variables, flags (``load(file:environment:flags:)``).
 public struct ServeConfiguration: Sendable {
-    /// Where the RPC server listens. Defaults to `127.0.0.1:7420`.
-    public var listen = HostPort(host: "127.0.0.1", port: 7420)
+    /// The RPC server. Settings: `listen` (default `127.0.0.1:7420`), `max_connections`
+    /// (1024), `max_streams_per_connection` (100) and `max_message_bytes` (16 MiB: room for a
+    /// 10 MB attachment).
+    public var server: RPCServerConfiguration
+    /// The sync engine. Setting: `sync_interval`, its default interval (3 hours).
+    public var sync = SyncConfiguration()
+    /// The write commands (attachment limits); no setting of their own yet.
+    public var write = WriteConfiguration()
     /// The store: `sqlite:PATH`. Defaults to `sqlite:./data/atsbridge.sqlite`.
     public var store = StoreLocation.sqlite(path: "./data/atsbridge.sqlite")
+    /// The Prometheus `/metrics` endpoint.
+    public var metrics = MetricsConfiguration()
     /// API keys to install at start-up (stored hashed). Defaults to none.
     public var apiKeys: [APIKey] = []
     /// The AES-256 key that seals RECRU credentials: 64 hex digits or base64 of 32 bytes.
     /// Required, except with `--demo` (which keeps one in its data directory).
     public var credentialKey: String?
-    /// Interval between scheduled syncs of integrations that set none. Defaults to 3 hours.
-    public var syncInterval: Duration = .seconds(3 * 3600)
-    /// Most concurrent client connections. Defaults to 1024.
-    public var maxConnections = 1024
-    /// Most concurrent calls per connection. Defaults to 100.
-    public var maxStreamsPerConnection = 100
-    /// Largest RPC message, in bytes. Defaults to 16 MiB: room for a 10 MB attachment.
-    public var maxMessageBytes = 16 << 20
-    /// Where the Prometheus `/metrics` endpoint listens, or `nil` for none. Defaults to
-    /// `127.0.0.1:9464`.
-    public var metricsListen: HostPort? = HostPort(host: "127.0.0.1", port: 9464)
     /// The log level. Defaults to `info`.
     public var logLevel: Logger.Level = .info
+
+    /// Creates the defaults.
+    public init() {
+        self.server = RPCServerConfiguration()
+        self.maxMessageBytes = 16 << 20
+    }
+
+    /// Where the RPC server listens.
+    public var listen: HostPort {
+        get { HostPort(host: self.server.host, port: self.server.port) }
+        set {
+            self.server.host = newValue.host
+            self.server.port = newValue.port
+        }
+    }
+
+    /// The largest RPC message, in bytes; frames may be 64 KiB larger, so that a message
+    /// slightly over the limit costs its stream, not the connection.
+    public var maxMessageBytes: Int {
+        get { self.server.connection.maxMessageSize }
+        set {
+            self.server.connection.maxMessageSize = newValue
+            self.server.connection.maxFrameSize = newValue + (64 << 10)
+        }
+    }
+}
+
+/// Configuration of the Prometheus `/metrics` endpoint.
+public struct MetricsConfiguration: Sendable, Hashable {
+    /// Where it listens, or `nil` for none. Setting: `metrics_listen` (`off` for none).
+    /// Defaults to `127.0.0.1:9464`.
+    public var listen: HostPort? = HostPort(host: "127.0.0.1", port: 9464)
 
     /// Creates the defaults.
     public init() {}

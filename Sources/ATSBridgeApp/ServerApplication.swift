@@ -17,13 +17,17 @@ import UnixSignals
 public enum ServerApplication {
     /// Runs until SIGINT/SIGTERM (or cancellation), then shuts everything down gracefully.
     ///
-    /// - Parameter ready: Called once the server listens (and, with a demo, the first sync
-    ///   finished), with what the banner shows.
+    /// - Parameters:
+    ///   - metrics: What the `/metrics` endpoint (when configured) serves; the caller's `main`
+    ///     bootstraps swift-metrics with its factory.
+    ///   - ready: Called once the server listens (and, with a demo, the first sync finished),
+    ///     with what the banner shows.
     /// - Throws: ``ATSBridgeError`` for bad configuration, a store that cannot be opened, or a
     ///   credential key that does not open the stored credentials (nothing is changed then).
     public static func run(
         _ configuration: ServeConfiguration,
         demo: DemoOptions?,
+        metrics registry: MetricsRegistry = MetricsRegistry(),
         logger: Logger,
         ready: @escaping @Sendable (ServerReady) -> Void
     ) async throws {
@@ -51,43 +55,41 @@ public enum ServerApplication {
         for apiKey in configuration.apiKeys { try await store.saveAPIKey(apiKey) }
         let authenticator = APIKeyAuthenticator(keys: try await store.apiKeys())
 
-        var syncConfiguration = SyncConfiguration()
-        syncConfiguration.defaultInterval = configuration.syncInterval
         // The one place RECRU is wired in: everything else speaks Core's remote-ATS port.
         let recru = RECRUAdapter(logger: logger)
+        // One clock for the sync engine and the services, so tests can inject a manual one.
+        let clock = SystemSyncClock()
         let engine = SyncEngine(
             store: store,
             vault: vault,
             remote: recru,
-            configuration: syncConfiguration,
+            configuration: configuration.sync,
+            clock: clock,
             logger: logger
         )
         let gate = IntegrationReadGate(store: store)
         var requestLimits = DecodingLimits.default
-        requestLimits.maxBytes = configuration.maxMessageBytes
+        requestLimits.maxBytes = configuration.server.connection.maxMessageSize
         var router = RPCRouter(requestLimits: requestLimits)
-        HealthService().register(in: &router)
+        HealthService(clock: clock).register(in: &router)
         ReadService(store: store, gate: gate).register(in: &router)
         ChangesService(store: store, gate: gate).register(in: &router)
-        WriteService(store: store, vault: vault, remote: recru).register(in: &router)
-        AdminService(store: store, engine: engine, vault: vault, gate: gate, remote: recru).register(in: &router)
+        WriteService(store: store, vault: vault, remote: recru, configuration: configuration.write, clock: clock)
+            .register(in: &router)
+        AdminService(store: store, engine: engine, vault: vault, gate: gate, remote: recru, clock: clock)
+            .register(in: &router)
 
-        var serverConfiguration = RPCServerConfiguration()
-        serverConfiguration.host = configuration.listen.host
-        serverConfiguration.port = configuration.listen.port
-        serverConfiguration.maxConnections = configuration.maxConnections
-        serverConfiguration.connection.maxConcurrentStreams = configuration.maxStreamsPerConnection
-        serverConfiguration.connection.maxMessageSize = configuration.maxMessageBytes
-        serverConfiguration.connection.maxFrameSize = configuration.maxMessageBytes + (64 << 10)
         let server = RPCServer(
-            configuration: serverConfiguration,
+            configuration: configuration.server,
             router: router,
             authenticator: authenticator,
             logger: logger
         )
         var services: [any Service] = [engine, server, RetentionService(store: store, logger: logger)]
         services.append(ViewRefreshService(cache: store, logger: logger))
-        let metrics = configuration.metricsListen.map { MetricsHTTPServer(listen: $0, logger: logger) }
+        let metrics = configuration.metrics.listen.map {
+            MetricsHTTPServer(listen: $0, registry: registry, logger: logger)
+        }
         if let metrics { services.append(metrics) }
         var sandbox: SandboxHTTPServer?
         if let demo {

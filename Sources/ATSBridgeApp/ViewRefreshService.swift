@@ -34,7 +34,7 @@ final class ViewRefreshService: Service, Sendable {
                     let refreshed = try await self.cache.refreshStaleViews(limit: self.configuration.batchSize)
                     pause = refreshed < self.configuration.batchSize ? self.configuration.idleInterval : .zero
                 } catch {
-                    self.logger.error("Nested view refresh failed", metadata: ["error": "\(error)"])
+                    self.logger.error("Nested view refresh failed", metadata: [LogKey.errorDescription: "\(error)"])
                     pause = self.configuration.failureInterval
                 }
                 if pause > .zero { try? await Task.sleep(for: pause) }

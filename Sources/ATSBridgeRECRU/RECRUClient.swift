@@ -129,8 +129,8 @@ package final class RECRUClient: Sendable {
                 self.logger.debug(
                     "RECRU call retried",
                     metadata: [
-                        "recru.method": "\(method.rawValue)", "recru.attempt": "\(attempt)",
-                        "recru.failure": "\(failure.kind)",
+                        LogKey.recruMethod: "\(method.rawValue)", LogKey.recruAttempt: "\(attempt)",
+                        LogKey.recruFailure: "\(failure.kind)",
                     ]
                 )
                 try await Task.sleep(for: delay)

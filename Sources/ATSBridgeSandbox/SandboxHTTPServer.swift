@@ -1,4 +1,5 @@
 import ATSBridgeCore
+import ATSBridgeListener
 public import Logging
 import NIOCore
 import NIOHTTP1
@@ -13,53 +14,39 @@ import Synchronization
 /// dropped connections, truncated bodies) happen here, on the transport.
 public final class SandboxHTTPServer: Service, Sendable {
     private let sandbox: RECRUSandbox
-    private let host: String
-    private let port: Int
     private let logger: Logger
-    private let boundPort = ListeningPort()
+    private let listener: HTTP1Listener
     /// Open connections, closed on shutdown (HTTP clients keep idle connections alive).
     private let connections = Mutex<[ObjectIdentifier: any Channel]>([:])
 
     /// Creates a server for `sandbox` on `host:port` (`0` picks a free port).
     public init(sandbox: RECRUSandbox, host: String = "127.0.0.1", port: Int = 8480, logger: Logger) {
         self.sandbox = sandbox
-        self.host = host
-        self.port = port
         self.logger = logger
+        self.listener = HTTP1Listener(name: "the RECRU sandbox", host: host, port: port)
     }
 
     /// The port the server listens on, once it does.
     public func listeningPort() async throws -> Int {
-        try await self.boundPort.value()
+        try await self.listener.port.value()
     }
 
     /// Serves until graceful shutdown.
     public func run() async throws {
-        let server: NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
-        do {
-            server = try await HTTP1Listener.bind(host: self.host, port: self.port)
-        } catch {
-            self.boundPort.announce(.failure(error))
-            throw error
-        }
-        let port = server.channel.localAddress?.port ?? self.port
-        self.boundPort.announce(.success(port))
-        self.logger.info("RECRU sandbox listening", metadata: ["sandbox.port": "\(port)"])
-        try await withGracefulShutdownHandler {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await server.executeThenClose { inbound in
-                    for try await connection in inbound {
-                        group.addTask { await self.serve(connection) }
-                    }
+        try await withThrowingDiscardingTaskGroup { group in
+            group.addTask {
+                try await self.listener.run { connection in
+                    await self.serve(connection)
+                } onShutdown: {
+                    for channel in self.connections.withLock({ Array($0.values) }) { channel.close(promise: nil) }
                 }
             }
-        } onGracefulShutdown: {
-            server.channel.close(promise: nil)
-            for channel in self.connections.withLock({ Array($0.values) }) { channel.close(promise: nil) }
+            let port = try await self.listener.port.value()
+            self.logger.info("RECRU sandbox listening", metadata: [LogKey.sandboxPort: "\(port)"])
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    private func serve(_ connection: HTTP1Connection) async {
         let key = ObjectIdentifier(connection.channel)
         self.connections.withLock { $0[key] = connection.channel }
         defer { _ = self.connections.withLock { $0.removeValue(forKey: key) } }
@@ -87,7 +74,7 @@ public final class SandboxHTTPServer: Service, Sendable {
                 }
             }
         } catch {
-            self.logger.debug("sandbox connection error", metadata: ["error.type": "\(type(of: error))"])
+            self.logger.debug("sandbox connection error", metadata: [LogKey.errorType: "\(type(of: error))"])
         }
     }
 
@@ -131,10 +118,10 @@ public final class SandboxHTTPServer: Service, Sendable {
         self.logger.info(
             "sandbox call",
             metadata: [
-                "sandbox.methods": "\(response.methods.joined(separator: ","))",
-                "sandbox.status": "\(response.status)",
-                "sandbox.fault": "\(response.fault)",
-                "sandbox.bytes": "\(body.count)",
+                LogKey.sandboxMethods: "\(response.methods.joined(separator: ","))",
+                LogKey.sandboxStatus: "\(response.status)",
+                LogKey.sandboxFault: "\(response.fault)",
+                LogKey.sandboxBytes: "\(body.count)",
             ]
         )
         switch response.fault {

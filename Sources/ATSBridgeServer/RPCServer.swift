@@ -88,7 +88,7 @@ public final class RPCServer: Service, Sendable {
         }
         let port = channel.channel.localAddress?.port ?? self.configuration.port
         self.boundPort.succeed(port)
-        self.logger.info("rpc server listening", metadata: ["rpc.port": "\(port)"])
+        self.logger.info("rpc server listening", metadata: [LogKey.rpcPort: "\(port)"])
 
         try await withGracefulShutdownHandler {
             try await self.acceptLoop(channel)

@@ -61,28 +61,12 @@ extension SQLiteStore {
         switch model {
         case .candidate:
             let ids = records.map(\.id)
-            let applications = try lookup.applications(ofCandidates: ids)
-            let tags = try lookup.tags(ofCandidates: ids, pageKeys: true)
-            for (index, record) in records.enumerated() {
-                for application in applications[record.id] ?? [] {
-                    ProtoWire.appendLengthDelimited(field: 14, try application.encode(), to: &out[index])
-                }
-                for tag in tags[record.id] ?? [] {
-                    ProtoWire.appendLengthDelimited(field: 15, try tag.encode(), to: &out[index])
-                }
-            }
+            try append(lookup.applications(ofCandidates: ids), field: 14, of: records, to: &out)
+            try append(lookup.tags(ofCandidates: ids, pageKeys: true), field: 15, of: records, to: &out)
         case .job:
             let ids = records.map(\.id)
-            let stages = try lookup.stages(ofJobs: ids)
-            let team = try lookup.hiringTeams(ofJobs: ids)
-            for (index, record) in records.enumerated() {
-                for stage in stages[record.id] ?? [] {
-                    ProtoWire.appendLengthDelimited(field: 20, try stage.encode(), to: &out[index])
-                }
-                for member in team[record.id] ?? [] {
-                    ProtoWire.appendLengthDelimited(field: 21, try member.encode(), to: &out[index])
-                }
-            }
+            try append(lookup.stages(ofJobs: ids), field: 20, of: records, to: &out)
+            try append(lookup.hiringTeams(ofJobs: ids), field: 21, of: records, to: &out)
         case .application:
             let candidates = try lookup.candidateSummaries(records.compactMap(\.candidateID))
             let jobs = try lookup.jobSummaries(records.compactMap(\.jobID))
@@ -102,6 +86,21 @@ extension SQLiteStore {
             break
         }
         return out
+    }
+
+    /// Appends each record's children (looked up by record id) to its extra fields, as the
+    /// repeated field `field`.
+    private static func append<Child: ProtoMessage>(
+        _ children: [String: [Child]],
+        field: UInt32,
+        of records: [FetchedRecord],
+        to out: inout [[UInt8]]
+    ) throws {
+        for (index, record) in records.enumerated() {
+            for child in children[record.id] ?? [] {
+                ProtoWire.appendLengthDelimited(field: field, try child.encode(), to: &out[index])
+            }
+        }
     }
 }
 

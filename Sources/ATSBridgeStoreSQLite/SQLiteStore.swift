@@ -23,7 +23,7 @@ public final class SQLiteStore: Store {
     public init(configuration: SQLiteStoreConfiguration) async throws {
         self.configuration = configuration
         var config = Configuration()
-        config.busyMode = .timeout(configuration.busyTimeout.timeInterval)
+        config.busyMode = .timeout(configuration.busyTimeout.fractionalSeconds)
         config.maximumReaderCount = configuration.maxReaders
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
@@ -117,11 +117,5 @@ extension SQLiteStore {
     /// Statement arguments from heterogeneous values.
     static func arguments(_ values: [any DatabaseValueConvertible]) -> StatementArguments {
         StatementArguments(values.map { $0 as (any DatabaseValueConvertible)? })
-    }
-}
-
-extension Duration {
-    var timeInterval: TimeInterval {
-        Double(self.components.seconds) + Double(self.components.attoseconds) / 1e18
     }
 }

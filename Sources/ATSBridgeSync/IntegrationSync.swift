@@ -134,7 +134,10 @@ struct IntegrationSync {
             if !unstable.isEmpty {
                 self.logger.warning(
                     "Some remote lists changed during the sync or held unreadable records; their deletions wait for the next full sync",
-                    metadata: ["integration": "\(self.integrationID)", "models": "\(unstable.compactMap(\.name))"]
+                    metadata: [
+                        LogKey.integrationID: "\(self.integrationID)",
+                        LogKey.syncModels: "\(unstable.compactMap(\.name))",
+                    ]
                 )
             }
         }

@@ -8,6 +8,9 @@ extension SyncEngine {
     /// records it, releases the lease and starts the next queued run.
     func execute(_ queued: SyncRun) async {
         let integrationID = queued.integrationID ?? ""
+        // Not fire-and-forget: the engine's task group child that calls `execute` owns this task,
+        // waits for it and forwards its cancellation; the handle in the state exists only so that
+        // one integration's run can be cancelled alone (a group child cannot be).
         let task = Task { await self.perform(queued) }
         self.state.withLock { $0.attach(task, integrationID: integrationID) }
         await withTaskCancellationHandler {
@@ -26,7 +29,7 @@ extension SyncEngine {
             owner: self.configuration.instanceID,
             duration: self.configuration.leaseDuration
         )
-        var metadata: Logger.Metadata = ["integration": "\(integrationID)", "sync.run": "\(run.id)"]
+        var metadata: Logger.Metadata = [LogKey.integrationID: "\(integrationID)", LogKey.syncRun: "\(run.id)"]
         var leased = false
         do {
             leased = try await lease.acquire(at: self.clock.nowMilliseconds())
@@ -34,16 +37,19 @@ extension SyncEngine {
             run.state = .running
             run.startedAt = self.clock.nowMilliseconds()
             try await self.record(run)
-            self.logger.info("Sync started", metadata: metadata.merging(["sync.type": "\(run.type ?? .full)"]) { $1 })
+            self.logger.info(
+                "Sync started",
+                metadata: metadata.merging([LogKey.syncType: "\(run.type ?? .full)"]) { $1 }
+            )
             let outcome = try await self.sync(&run)
             run.state = .succeeded
             run.created = UInt64(outcome.created)
             run.updated = UInt64(outcome.updated)
             run.deleted = UInt64(outcome.deleted)
-            metadata["sync.created"] = "\(outcome.created)"
-            metadata["sync.updated"] = "\(outcome.updated)"
-            metadata["sync.deleted"] = "\(outcome.deleted)"
-            metadata["sync.skipped"] = "\(outcome.skipped)"
+            metadata[LogKey.syncCreated] = "\(outcome.created)"
+            metadata[LogKey.syncUpdated] = "\(outcome.updated)"
+            metadata[LogKey.syncDeleted] = "\(outcome.deleted)"
+            metadata[LogKey.syncSkipped] = "\(outcome.skipped)"
         } catch is LeaseHeldElsewhere {
             // Not a failure: the server holding the lease is running this sync.
             run.state = .cancelled
@@ -56,7 +62,7 @@ extension SyncEngine {
                 run.state = .failed
                 run.errorCode = failure.code.dotted
                 run.errorMessage = failure.message
-                metadata["error"] = "\(failure)"
+                metadata[LogKey.errorDescription] = "\(failure)"
             }
         }
         run.finishedAt = self.clock.nowMilliseconds()
@@ -123,14 +129,14 @@ extension SyncEngine {
     }
 
     /// Records a finished run and updates the integration: setup status, times, and INVALID
-    /// after repeated authentication failures. Runs in a fresh task, so that a cancelled sync
-    /// is still recorded.
+    /// after repeated authentication failures. Shielded from cancellation, so that a cancelled
+    /// sync is still recorded.
     private func finish(_ run: SyncRun, metadata: Logger.Metadata) async {
         let limit = max(1, self.configuration.authenticationFailureLimit)
         let store = self.store
         let logger = self.logger
         let remoteName = self.remote.name
-        await Task {
+        await withCancellationShield {
             do {
                 try await store.saveSyncRun(run)
                 let integrationID = run.integrationID ?? ""
@@ -173,9 +179,9 @@ extension SyncEngine {
                     )
                 }
             } catch {
-                logger.error("A sync's result could not be recorded", metadata: ["error": "\(error)"])
+                logger.error("A sync's result could not be recorded", metadata: [LogKey.errorDescription: "\(error)"])
             }
-        }.value
+        }
     }
 }
 

@@ -23,7 +23,10 @@ extension SyncEngine {
         do {
             integrations = try await self.store.integrations()
         } catch {
-            self.logger.error("The scheduler cannot read the integrations", metadata: ["error": "\(error)"])
+            self.logger.error(
+                "The scheduler cannot read the integrations",
+                metadata: [LogKey.errorDescription: "\(error)"]
+            )
             return
         }
         let now = self.clock.nowMilliseconds()
@@ -42,7 +45,7 @@ extension SyncEngine {
             } catch {
                 self.logger.warning(
                     "A scheduled sync did not start",
-                    metadata: ["integration": "\(integration.id)", "error": "\(error)"]
+                    metadata: [LogKey.integrationID: "\(integration.id)", LogKey.errorDescription: "\(error)"]
                 )
             }
         }
@@ -92,7 +95,10 @@ extension SyncEngine {
                 await lease.release()
             }
         } catch {
-            self.logger.error("Interrupted syncs could not be recovered", metadata: ["error": "\(error)"])
+            self.logger.error(
+                "Interrupted syncs could not be recovered",
+                metadata: [LogKey.errorDescription: "\(error)"]
+            )
         }
     }
 }

@@ -29,7 +29,7 @@ struct SyncLease: Sendable {
         let store = self.store
         let integrationID = self.integrationID
         let owner = self.owner
-        // A fresh task: the run's own may be cancelled, and the release must still happen.
-        await Task { try? await store.releaseSyncLease(integrationID: integrationID, owner: owner) }.value
+        // The run's task may be cancelled, and the release must still happen.
+        await withCancellationShield { try? await store.releaseSyncLease(integrationID: integrationID, owner: owner) }
     }
 }

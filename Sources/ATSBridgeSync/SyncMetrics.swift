@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import ATSBridgeProto
 import CoreMetrics
 
@@ -10,17 +11,17 @@ enum SyncMetrics {
     static func runFinished(_ run: SyncRun) {
         let type = run.type?.name ?? "UNSPECIFIED"
         Counter(
-            label: "atsbridge_sync_runs_total",
-            dimensions: [("type", type), ("state", run.state?.name ?? "UNKNOWN")]
+            label: MetricName.syncRuns,
+            dimensions: [(MetricName.Label.type, type), (MetricName.Label.state, run.state?.name ?? "UNKNOWN")]
         )
         .increment()
         if let started = run.startedAt, let finished = run.finishedAt {
-            Timer(label: "atsbridge_sync_duration_seconds", dimensions: [("type", type)])
+            Timer(label: MetricName.syncDuration, dimensions: [(MetricName.Label.type, type)])
                 .recordMilliseconds(finished - started)
         }
         for (change, count) in [("created", run.created), ("updated", run.updated), ("deleted", run.deleted)] {
             if let count, count > 0 {
-                Counter(label: "atsbridge_sync_records_total", dimensions: [("change", change)])
+                Counter(label: MetricName.syncRecords, dimensions: [(MetricName.Label.change, change)])
                     .increment(by: Int(clamping: count))
             }
         }

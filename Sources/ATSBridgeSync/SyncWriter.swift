@@ -19,7 +19,9 @@ struct SyncWriter {
     private var pending: [Model: RecordBatch] = [:]
     private let batchSize: Int
     /// The transaction being written while the next pages are fetched and mapped: at most one,
-    /// so memory stays bounded and the store sees one writer.
+    /// so memory stays bounded and the store sees one writer. Not fire-and-forget: every path
+    /// awaits it through ``settle()`` (the next flush, the end of the run, and the run's error
+    /// path in `IntegrationSync.run`), so it never outlives the run.
     private var inFlight: Task<UpsertResult, any Error>?
 
     init(store: any Store, integrationID: String, clock: any SyncClock, lease: SyncLease, batchSize: Int) {

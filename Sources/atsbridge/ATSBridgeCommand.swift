@@ -29,7 +29,6 @@ struct ATSBridgeCommand: AsyncParsableCommand {
             ExportCommand.self, WatchCommand.self, CallCommand.self, ApplyCommand.self, TagCommand.self,
             KeygenCommand.self,
             SandboxCommand.self, VersionCommand.self,
-            DebugStoreLoadCommand.self,
         ]
     )
 }

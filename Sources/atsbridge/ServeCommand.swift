@@ -2,6 +2,7 @@ import ATSBridgeApp
 import ATSBridgeCore
 import ATSBridgeSandbox
 import ArgumentParser
+import CoreMetrics
 import Foundation
 import Logging
 
@@ -110,8 +111,11 @@ struct ServeCommand: AsyncParsableCommand {
                 handler.logLevel = level
                 return handler
             }
+            // Both backends are chosen here, in the command's main, never in library code.
+            let metrics = MetricsRegistry()
+            if configuration.metrics.listen != nil { MetricsSystem.bootstrap(metrics.factory) }
             let logger = Logger(label: "atsbridge")
-            try await ServerApplication.run(configuration, demo: demo, logger: logger) { ready in
+            try await ServerApplication.run(configuration, demo: demo, metrics: metrics, logger: logger) { ready in
                 Terminal.line(Banner.text(ready))
             }
         }

@@ -5,9 +5,10 @@ import Foundation
 import Testing
 
 @Suite struct StoreFaultTests {
-    /// The `atsbridge` executable built beside the tests.
+    /// The test-only `StoreCrashLoad` tool, built beside the tests.
     static var executable: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("atsbridge")
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            .appendingPathComponent("StoreCrashLoad")
     }
 
     @Test func killedMidBatchTheStoreReopensWithWholeBatchesOnly() async throws {
@@ -15,7 +16,7 @@ import Testing
         let batchSize = 2_000
         let process = Process()
         process.executableURL = Self.executable
-        process.arguments = ["debug-store-load", "--db", path, "--batch-size", String(batchSize)]
+        process.arguments = ["--db", path, "--batch-size", String(batchSize)]
         let output = Pipe()
         process.standardOutput = output
         try process.run()

@@ -12,18 +12,23 @@ public struct AdminService: Sendable {
     private let vault: CredentialVault
     private let gate: IntegrationReadGate
     private let remote: any RemoteATS
+    private let clock: any SyncClock
 
     /// Creates the service.
     ///
-    /// - Parameter remote: The remote ATS: checks credentials before they are stored, and
-    ///   tells its coverage.
+    /// - Parameters:
+    ///   - remote: The remote ATS: checks credentials before they are stored, and tells its
+    ///     coverage.
+    ///   - clock: Stamps created integrations (the system clock by default).
     public init(
         store: any Store,
         engine: SyncEngine,
         vault: CredentialVault,
         gate: IntegrationReadGate,
-        remote: any RemoteATS
+        remote: any RemoteATS,
+        clock: any SyncClock = SystemSyncClock()
     ) {
+        self.clock = clock
         self.store = store
         self.engine = engine
         self.vault = vault
@@ -123,7 +128,7 @@ public struct AdminService: Sendable {
             status: .active,
             setupStatus: .syncPending,
             settings: request.settings,
-            createdAt: WallClock.nowMilliseconds()
+            createdAt: self.clock.nowMilliseconds()
         )
         try await self.store.saveIntegration(
             StoredIntegration(

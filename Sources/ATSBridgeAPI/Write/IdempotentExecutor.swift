@@ -1,5 +1,6 @@
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeSync
 import Crypto
 import Synchronization
 
@@ -26,6 +27,7 @@ final class IdempotentExecutor: Sendable {
     typealias Command = @Sendable (_ resumeFrom: [UInt8]?, _ checkpoint: @escaping Checkpoint) async throws -> [UInt8]
 
     private let store: any Store
+    private let clock: any SyncClock
     private let inFlight = Mutex<[String: Task<[UInt8], any Error>]>([:])
 
     private enum Tag: UInt8 {
@@ -34,8 +36,9 @@ final class IdempotentExecutor: Sendable {
         case failure = 3
     }
 
-    init(store: any Store) {
+    init(store: any Store, clock: any SyncClock) {
         self.store = store
+        self.clock = clock
     }
 
     func run(integrationID: String, key: String?, request: [UInt8], _ command: @escaping Command) async throws
@@ -57,7 +60,7 @@ final class IdempotentExecutor: Sendable {
             key: key,
             requestHash: hash,
             response: nil,
-            createdAt: WallClock.nowMilliseconds()
+            createdAt: self.clock.nowMilliseconds()
         )
         var resume: [UInt8]?
         if let existing = try await self.store.claimIdempotencyKey(record) {
@@ -108,27 +111,29 @@ final class IdempotentExecutor: Sendable {
         }
     }
 
-    /// Runs `body` in its own task that a cancelled call does not cancel, and waits for it.
+    /// Runs `body` shielded from the call's cancellation (the command goes on and records its
+    /// outcome), and waits for it. Under a `slot`, the running command is published so that a
+    /// retry with the same key joins it instead of running it twice.
     private func detached(_ slot: String?, _ body: @escaping @Sendable () async throws -> [UInt8]) async throws
         -> [UInt8]
     {
-        let task = Task { try await body() }
-        if let slot {
-            self.inFlight.withLock { $0[slot] = task }
-            Task {
-                _ = try? await task.value
-                self.inFlight.withLock { _ = $0.removeValue(forKey: slot) }
+        guard let slot else { return try await withCancellationShield(body) }
+        // Not fire-and-forget: the caller awaits the task, and the task leaves the table itself
+        // when it ends (the lock, taken before it can run, makes its removal follow its insertion).
+        let task = self.inFlight.withLock { inFlight in
+            let task = Task {
+                defer { _ = self.inFlight.withLock { $0.removeValue(forKey: slot) } }
+                return try await body()
             }
+            inFlight[slot] = task
+            return task
         }
         return try await self.await(task)
     }
 
+    /// Waits for a running command; the command is never cancelled by a cancelled wait.
     private func await(_ task: Task<[UInt8], any Error>) async throws -> [UInt8] {
-        try await withTaskCancellationHandler {
-            try await task.value
-        } onCancel: {
-            // The command goes on and records its outcome; only this wait ends.
-        }
+        try await task.value
     }
 
     /// Errors a retry would meet again, so they are the recorded outcome.

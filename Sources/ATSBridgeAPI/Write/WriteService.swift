@@ -1,6 +1,7 @@
 public import ATSBridgeCore
 import ATSBridgeProto
 public import ATSBridgeRPC
+public import ATSBridgeSync
 import Foundation
 
 /// `atsbridge.v1.AtsWrite`: CreateApplication, CreateCandidate and AddCandidateTag, executed
@@ -15,23 +16,27 @@ public struct WriteService: Sendable {
     private let configuration: WriteConfiguration
     private let executor: IdempotentExecutor
     private let loader: AttachmentLoader
+    private let clock: any SyncClock
 
     /// Creates the service.
     ///
     /// - Parameters:
     ///   - vault: Opens the integrations' stored credentials.
     ///   - remote: The remote ATS the commands are executed against.
+    ///   - clock: Stamps the written records and idempotency keys (the system clock by default).
     public init(
         store: any Store,
         vault: CredentialVault,
         remote: any RemoteATS,
-        configuration: WriteConfiguration = WriteConfiguration()
+        configuration: WriteConfiguration = WriteConfiguration(),
+        clock: any SyncClock = SystemSyncClock()
     ) {
         self.store = store
         self.vault = vault
         self.remote = remote
         self.configuration = configuration
-        self.executor = IdempotentExecutor(store: store)
+        self.clock = clock
+        self.executor = IdempotentExecutor(store: store, clock: clock)
         self.loader = AttachmentLoader(configuration: configuration)
     }
 
@@ -198,7 +203,7 @@ public struct WriteService: Sendable {
                 _ = try await self.store.upsert(
                     .tags(tags),
                     integrationID: context.integrationID,
-                    at: WallClock.nowMilliseconds()
+                    at: self.clock.nowMilliseconds()
                 )
                 tag = tags.first { Self.sameName($0.name, name) }
             }
@@ -220,7 +225,7 @@ public struct WriteService: Sendable {
             _ = try await self.store.upsert(
                 .candidateTags([join]),
                 integrationID: context.integrationID,
-                at: WallClock.nowMilliseconds()
+                at: self.clock.nowMilliseconds()
             )
             return try AddCandidateTagResponse(tag: summary, alreadyAssigned: false).encode()
         }
@@ -240,7 +245,7 @@ public struct WriteService: Sendable {
                 .applications([created.application]),
             ],
             integrationID: integrationID,
-            at: WallClock.nowMilliseconds()
+            at: self.clock.nowMilliseconds()
         )
         return (created.application.id, created.candidate.id)
     }

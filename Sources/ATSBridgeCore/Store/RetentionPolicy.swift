@@ -25,10 +25,3 @@ extension Store {
         return (blanked, purged)
     }
 }
-
-extension Duration {
-    /// The duration in whole milliseconds.
-    public var milliseconds: Int64 {
-        self.components.seconds * 1000 + self.components.attoseconds / 1_000_000_000_000_000
-    }
-}

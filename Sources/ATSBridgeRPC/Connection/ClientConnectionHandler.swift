@@ -70,8 +70,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     private func start(context: ChannelHandlerContext) {
         guard let settings = self.machine.start() else { return }
         var buffer = context.channel.allocator.buffer(capacity: 64)
-        buffer.writeBytes(ConnectionPreface.bytes)
-        try? buffer.writeFrame(type: .settings, streamID: 0, message: settings)
+        buffer.writeOpening(settings: settings)
         context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
     }
 

@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import Synchronization
 
 /// A per-stream message credit (docs/protocol.md §3.3) as the call's task sees it:

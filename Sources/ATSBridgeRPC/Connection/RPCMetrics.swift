@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import CoreMetrics
 
 /// The RPC server's metrics, through swift-metrics (a no-op until the process bootstraps a
@@ -9,17 +10,18 @@ import CoreMetrics
 ///   response messages and their bytes, the stream throughput.
 enum RPCMetrics {
     static func callFinished(method: String, code: StatusCodeName, duration: Duration) {
-        Counter(label: "atsbridge_rpc_calls_total", dimensions: [("method", method), ("code", code.rawValue)])
-            .increment()
-        Timer(label: "atsbridge_rpc_call_duration_seconds", dimensions: [("method", method)])
-            .recordNanoseconds(
-                duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
-            )
+        Counter(
+            label: MetricName.rpcCalls,
+            dimensions: [(MetricName.Label.method, method), (MetricName.Label.code, code.rawValue)]
+        )
+        .increment()
+        Timer(label: MetricName.rpcCallDuration, dimensions: [(MetricName.Label.method, method)])
+            .recordNanoseconds(duration.nanoseconds)
     }
 
     static func messageSent(method: String, bytes: Int) {
-        Counter(label: "atsbridge_rpc_messages_sent_total", dimensions: [("method", method)]).increment()
-        Counter(label: "atsbridge_rpc_bytes_sent_total", dimensions: [("method", method)]).increment(by: bytes)
+        Counter(label: MetricName.rpcMessagesSent, dimensions: [(MetricName.Label.method, method)]).increment()
+        Counter(label: MetricName.rpcBytesSent, dimensions: [(MetricName.Label.method, method)]).increment(by: bytes)
     }
 
     /// A status code as a metric label.

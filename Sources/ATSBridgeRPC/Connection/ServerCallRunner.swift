@@ -61,7 +61,7 @@ package struct ServerCallRunner: Sendable {
             // Log the error's type only: descriptions of arbitrary errors may hold personal data.
             call.context.logger.error(
                 "handler failed",
-                metadata: ["rpc.method": "\(call.context.method)", "error.type": "\(type(of: error))"]
+                metadata: [LogKey.rpcMethod: "\(call.context.method)", LogKey.errorType: "\(type(of: error))"]
             )
             call.stream.finish(ATSBridgeError(.internalError, "internal error").status)
         }

@@ -70,8 +70,7 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     private func start(context: ChannelHandlerContext) {
         guard let settings = self.machine.start() else { return }
         var buffer = context.channel.allocator.buffer(capacity: 64)
-        buffer.writeBytes(ConnectionPreface.bytes)
-        try? buffer.writeFrame(type: .settings, streamID: 0, message: settings)
+        buffer.writeOpening(settings: settings)
         context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)
         self.handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: self.handshakeTimeout) {
             [weak self] in
@@ -104,10 +103,10 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
 
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let violation = error as? ProtocolViolation {
-            self.logger.debug("protocol violation", metadata: ["rpc.violation": "\(violation.message)"])
+            self.logger.debug("protocol violation", metadata: [LogKey.rpcViolation: "\(violation.message)"])
             self.perform(self.machine.violated(violation))
         } else {
-            self.logger.debug("connection error", metadata: ["error.type": "\(type(of: error))"])
+            self.logger.debug("connection error", metadata: [LogKey.errorType: "\(type(of: error))"])
             self.perform(self.machine.violated(ProtocolViolation(.unavailable, "connection error", silent: true)))
         }
     }

@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import Synchronization
 
 /// Whether a connection's socket accepts more writes. Writers wait while it does not, so a

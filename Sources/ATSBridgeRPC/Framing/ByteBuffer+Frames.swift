@@ -29,6 +29,13 @@ extension ByteBuffer {
         self.writeFrame(type: type, flags: flags, streamID: streamID, payload: bytes)
     }
 
+    /// Writes what each side sends first: the preface and its SETTINGS frame (docs/protocol.md
+    /// §1.1).
+    package mutating func writeOpening(settings: Settings) {
+        self.writeBytes(ConnectionPreface.bytes)
+        try? self.writeFrame(type: .settings, streamID: 0, message: settings)
+    }
+
     /// Writes a CREDIT frame granting `count` messages.
     package mutating func writeCreditFrame(streamID: UInt32, count: UInt32) {
         self.writeFrameHeader(type: .credit, streamID: streamID, length: 4)

@@ -4,13 +4,14 @@ import ATSBridgeStoreSQLite
 import ArgumentParser
 import Foundation
 
-/// `atsbridge debug-store-load`: upserts batches of generated candidates into a SQLite store,
-/// printing `committed N` after each batch. Hidden: the store's crash test kills it mid-batch.
-struct DebugStoreLoadCommand: AsyncParsableCommand {
+/// `StoreCrashLoad`: upserts batches of generated candidates into a SQLite store, printing
+/// `committed N` after each batch. A test-only tool, not shipped: the store's crash test
+/// (`StoreFaultTests`) kills it mid-batch.
+@main
+struct StoreCrashLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "debug-store-load",
-        abstract: "Upsert generated candidates in batches (for crash tests).",
-        shouldDisplay: false
+        commandName: "StoreCrashLoad",
+        abstract: "Upsert generated candidates in batches (for crash tests)."
     )
 
     @Option(help: "The SQLite database file.")

@@ -1,0 +1,34 @@
+/// The metric names and their labels, one stable list for operators (docs/operations.md). The
+/// names are Prometheus-style (`atsbridge_<area>_<what>`), as the `/metrics` endpoint serves
+/// them; they are documented user-facing names and do not change.
+public enum MetricName {
+    /// Finished RPC calls, by `method` and `code` (the gRPC status name). Counter.
+    public static let rpcCalls = "atsbridge_rpc_calls_total"
+    /// RPC call durations, by `method`. Timer (seconds).
+    public static let rpcCallDuration = "atsbridge_rpc_call_duration_seconds"
+    /// Response messages sent, by `method`. Counter.
+    public static let rpcMessagesSent = "atsbridge_rpc_messages_sent_total"
+    /// Response bytes sent, by `method`. Counter.
+    public static let rpcBytesSent = "atsbridge_rpc_bytes_sent_total"
+
+    /// Finished sync runs, by `type` and `state`. Counter.
+    public static let syncRuns = "atsbridge_sync_runs_total"
+    /// Durations of sync runs that started, by `type`. Timer (seconds).
+    public static let syncDuration = "atsbridge_sync_duration_seconds"
+    /// Records synced, by `change` (`created`, `updated`, `deleted`). Counter.
+    public static let syncRecords = "atsbridge_sync_records_total"
+
+    /// The labels.
+    public enum Label {
+        /// An RPC method.
+        public static let method = "method"
+        /// A gRPC status name.
+        public static let code = "code"
+        /// A sync type.
+        public static let type = "type"
+        /// A sync run's final state.
+        public static let state = "state"
+        /// A kind of record change.
+        public static let change = "change"
+    }
+}
