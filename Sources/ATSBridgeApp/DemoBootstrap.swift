@@ -8,6 +8,7 @@ struct DemoBootstrap {
     let vault: CredentialVault
     let engine: SyncEngine
     let options: DemoOptions
+    let clock: any SyncClock
 
     func run(sandboxURL: String) async throws -> DemoReady {
         let id = DemoOptions.integrationID
@@ -20,7 +21,7 @@ struct DemoBootstrap {
                 login: "api@acme.example",
                 status: .active,
                 setupStatus: .syncPending,
-                createdAt: WallClock.nowMilliseconds()
+                createdAt: self.clock.nowMilliseconds()
             )
             try await self.store.saveIntegration(
                 StoredIntegration(

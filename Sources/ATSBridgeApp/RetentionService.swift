@@ -1,4 +1,5 @@
 import ATSBridgeCore
+import ATSBridgeSync
 import Logging
 import ServiceLifecycle
 
@@ -8,12 +9,20 @@ final class RetentionService: Service, Sendable {
     private let store: any Store
     private let policy: RetentionPolicy
     private let interval: Duration
+    private let clock: any SyncClock
     private let logger: Logger
 
-    init(store: any Store, policy: RetentionPolicy = .defaults, interval: Duration = .seconds(3600), logger: Logger) {
+    init(
+        store: any Store,
+        policy: RetentionPolicy = .defaults,
+        interval: Duration = .seconds(3600),
+        clock: any SyncClock,
+        logger: Logger
+    ) {
         self.store = store
         self.policy = policy
         self.interval = interval
+        self.clock = clock
         self.logger = logger
     }
 
@@ -21,7 +30,7 @@ final class RetentionService: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    let result = try await self.store.applyRetention(self.policy, now: WallClock.nowMilliseconds())
+                    let result = try await self.store.applyRetention(self.policy, now: self.clock.nowMilliseconds())
                     if result.blanked + result.keysPurged > 0 {
                         self.logger.info(
                             "Retention applied",
@@ -34,7 +43,7 @@ final class RetentionService: Service, Sendable {
                 } catch {
                     self.logger.error("Retention failed", metadata: [LogKey.errorDescription: "\(error)"])
                 }
-                try? await Task.sleep(for: self.interval)
+                try? await self.clock.sleep(for: self.interval)
             }
         }
     }

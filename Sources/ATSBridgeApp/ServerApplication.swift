@@ -85,7 +85,7 @@ public enum ServerApplication {
             authenticator: authenticator,
             logger: logger
         )
-        var services: [any Service] = [engine, server, RetentionService(store: store, logger: logger)]
+        var services: [any Service] = [engine, server, RetentionService(store: store, clock: clock, logger: logger)]
         services.append(ViewRefreshService(cache: store, logger: logger))
         let metrics = configuration.metrics.listen.map {
             MetricsHTTPServer(listen: $0, registry: registry, logger: logger)
@@ -109,8 +109,14 @@ public enum ServerApplication {
                 info.metrics = HostPort(host: metrics.listen.host, port: try await metrics.listeningPort())
             }
             if let demo, let sandbox = demoSandbox {
-                info.demo = try await DemoBootstrap(store: store, vault: vault, engine: engine, options: demo)
-                    .run(sandboxURL: "http://127.0.0.1:\(try await sandbox.listeningPort())")
+                info.demo = try await DemoBootstrap(
+                    store: store,
+                    vault: vault,
+                    engine: engine,
+                    options: demo,
+                    clock: clock
+                )
+                .run(sandboxURL: "http://127.0.0.1:\(try await sandbox.listeningPort())")
             }
             ready(info)
         }

@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import ATSBridgeSync
 import Synchronization
 
@@ -16,11 +17,5 @@ final class ManualSyncClock: SyncClock {
         while self.nowMilliseconds() < deadline {
             try await Task.sleep(for: .milliseconds(2))
         }
-    }
-}
-
-extension Duration {
-    var milliseconds: Int64 {
-        self.components.seconds * 1000 + self.components.attoseconds / 1_000_000_000_000_000
     }
 }

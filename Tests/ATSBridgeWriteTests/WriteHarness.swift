@@ -31,6 +31,8 @@ struct WriteHarness {
         var settings: IntegrationSettings?
         /// Reach the sandbox over real HTTP instead of in-process.
         var http = false
+        /// The write service's clock.
+        var clock: any SyncClock = SystemSyncClock()
     }
 
     static func with(
@@ -82,9 +84,14 @@ struct WriteHarness {
         options.write(&writeConfiguration)
         var router = RPCRouter()
         ReadService(store: store).register(in: &router)
-        WriteService(store: store, vault: vault, remote: remote, configuration: writeConfiguration).register(
-            in: &router
+        WriteService(
+            store: store,
+            vault: vault,
+            remote: remote,
+            configuration: writeConfiguration,
+            clock: options.clock
         )
+        .register(in: &router)
         var serverConfiguration = RPCServerConfiguration()
         serverConfiguration.port = 0
         serverConfiguration.shutdownGracePeriod = .seconds(2)

@@ -63,6 +63,21 @@ import Testing
         }
     }
 
+    @Test func writtenRecordsAreStampedByTheInjectedClock() async throws {
+        let now: Int64 = 4_102_444_800_000
+        try await WriteHarness.with({ $0.clock = FixedClock(now: now) }) { harness in
+            let job = harness.openJob()
+            let request = CreateCandidateRequest(
+                candidate: CandidateInput(firstName: "Ada", lastName: "Clock", emailAddress: "ada@example.org"),
+                application: ApplicationInput(jobID: "remote:\(job.remote)")
+            )
+            let response = try await harness.client.unary(AtsWriteService.createCandidate, request)
+            let candidate = try #require(response.candidate)
+            #expect(candidate.changedAt == now)
+            #expect(candidate.applications.count == 1)
+        }
+    }
+
     @Test func createCandidateWithARemoteJobIdAndAnExplicitSource() async throws {
         try await WriteHarness.with { harness in
             let job = harness.openJob()
@@ -270,4 +285,13 @@ import Testing
             }
         }
     }
+}
+
+/// A clock that always reads `now`.
+private struct FixedClock: SyncClock {
+    let now: Int64
+
+    func nowMilliseconds() -> Int64 { self.now }
+
+    func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
 }
