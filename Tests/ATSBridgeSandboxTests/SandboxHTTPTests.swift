@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import ATSBridgeTestSupport
 import Foundation
 import Logging
@@ -56,6 +57,17 @@ import Testing
                     "items"
                 ] as? [Any]
             #expect(items?.count == 5)
+        }
+    }
+
+    @Test func aTakenPortIsATypedErrorForTheServerAndItsPortWaiters() async throws {
+        try await self.withServer { url in
+            let logger = Logger(label: "test.sandbox")
+            let second = SandboxHTTPServer(sandbox: RECRUSandbox(), port: url.port!, logger: logger)
+            let error = await #expect(throws: ATSBridgeError.self) { try await second.run() }
+            #expect(error?.code == .unavailable)
+            #expect(error?.message == "the RECRU sandbox cannot listen on 127.0.0.1:\(url.port!)")
+            await #expect(throws: ATSBridgeError.self) { _ = try await second.listeningPort() }
         }
     }
 
