@@ -59,19 +59,21 @@ enum CLIProcess {
             self.process.standardInput = inPipe
             let out = self.out
             let err = self.err
-            outPipe.fileHandleForReading.readabilityHandler = { handle in out.receive(handle) }
-            errPipe.fileHandleForReading.readabilityHandler = { handle in err.receive(handle) }
             try self.process.run()
+            // One thread per pipe reads until its end: blocking reads see every byte, where a
+            // readability handler can miss the last ones of a process that exits under load.
+            out.read(outPipe.fileHandleForReading)
+            err.read(errPipe.fileHandleForReading)
             if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)) }
             try? inPipe.fileHandleForWriting.close()
         }
 
         var isRunning: Bool { self.process.isRunning }
 
-        /// Waits (at most 2 s) until both pipes were read to their end: the last bytes of a
+        /// Waits (at most 10 s) until both pipes were read to their end: the last bytes of a
         /// process that just exited may still be in them.
         func drain() async throws {
-            let deadline = ContinuousClock.now + .seconds(2)
+            let deadline = ContinuousClock.now + .seconds(10)
             while !(self.out.ended && self.err.ended), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(2))
             }
@@ -111,14 +113,19 @@ enum CLIProcess {
 final class OutputBuffer: Sendable {
     private let data = Mutex((bytes: Data(), ended: false))
 
-    /// Reads what is available; an empty read is the end of the pipe.
-    func receive(_ handle: FileHandle) {
-        let more = handle.availableData
-        if more.isEmpty { handle.readabilityHandler = nil }
-        self.data.withLock {
-            $0.bytes.append(more)
-            if more.isEmpty { $0.ended = true }
+    /// Reads the pipe on a thread of its own until its end (an empty read).
+    func read(_ handle: FileHandle) {
+        let thread = Thread {
+            while true {
+                let more = handle.availableData
+                self.data.withLock {
+                    $0.bytes.append(more)
+                    if more.isEmpty { $0.ended = true }
+                }
+                if more.isEmpty { return }
+            }
         }
+        thread.start()
     }
 
     var ended: Bool { self.data.withLock { $0.ended } }
