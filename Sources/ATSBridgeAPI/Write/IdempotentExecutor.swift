@@ -53,7 +53,8 @@ final class IdempotentExecutor: Sendable {
         let hash = Array(SHA256.hash(data: request))
         let slot = integrationID + "\u{0}" + key
         if let running = self.inFlight.withLock({ $0[slot] }) {
-            return try await self.await(running)
+            // The running command is never cancelled by this call's cancellation.
+            return try await running.value
         }
         let record = IdempotencyRecord(
             integrationID: integrationID,
@@ -128,12 +129,7 @@ final class IdempotentExecutor: Sendable {
             inFlight[slot] = task
             return task
         }
-        return try await self.await(task)
-    }
-
-    /// Waits for a running command; the command is never cancelled by a cancelled wait.
-    private func await(_ task: Task<[UInt8], any Error>) async throws -> [UInt8] {
-        try await task.value
+        return try await task.value
     }
 
     /// Errors a retry would meet again, so they are the recorded outcome.
