@@ -35,25 +35,12 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
         }
     }
 
-    /// What the decoding task hands the consumer.
-    enum Decoded: Sendable {
-        case message(Response)
-        case status(Status)
-    }
-
     /// The call behind an iterator; cancels the call when the consumer drops it unfinished.
-    ///
-    /// Messages are decoded by a task of their own as they arrive, so the next page is decoded
-    /// on another core while the consumer works on this one (order kept). Credit is still
-    /// granted only as the consumer takes messages, so the decoded ones waiting never exceed the
-    /// credit window: memory stays bounded by the same window as before.
     final class IteratorState: @unchecked Sendable {
         // Used by one consumer at a time, as AsyncIteratorProtocol requires.
         private let stream: ResponseStream
         private var call: RPCClient.OpenCall?
-        private var decoded: AsyncThrowingStream<Decoded, any Error>.AsyncIterator?
-        /// The decoding task, owned here: cancelled when the consumer finishes or drops us.
-        private var decoder: Task<Void, Never>?
+        private var events: AsyncThrowingStream<ClientStreamEvent, any Error>.AsyncIterator?
         private var finished = false
         private var consumedSinceGrant = 0
 
@@ -62,7 +49,6 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
         }
 
         deinit {
-            self.decoder?.cancel()
             if !self.finished, let call = self.call { call.connection.cancel(call.streamID) }
         }
 
@@ -76,20 +62,24 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
                     isUnary: false
                 )
                 self.call = call
-                self.startDecoding(call)
+                self.events = call.events.makeAsyncIterator()
             }
             do {
-                guard let event = try await self.decoded!.next() else {
+                guard let event = try await self.events!.next() else {
                     self.finish(cancelCall: true)
                     throw Task.isCancelled
                         ? ATSBridgeError(.cancelled, "the call was cancelled")
                         : ATSBridgeError(.unavailable, "the call ended without a status")
                 }
                 switch event {
-                case .message(let response):
+                case .message(let buffer):
                     self.topUpCredit()
-                    return response
-                case .status(let status):
+                    return try RPCClient.decode(
+                        Response.self,
+                        buffer,
+                        limits: self.stream.client.configuration.connection
+                    )
+                case .status(let status), .unaryResult(_, let status):
                     self.finish(cancelCall: false)
                     guard status.code == .ok else { throw ATSBridgeError(status: status) }
                     return nil
@@ -97,29 +87,6 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
             } catch {
                 self.finish(cancelCall: true)
                 throw error
-            }
-        }
-
-        private func startDecoding(_ call: RPCClient.OpenCall) {
-            let (decoded, continuation) = AsyncThrowingStream<Decoded, any Error>.makeStream()
-            let limits = self.stream.client.configuration.connection
-            self.decoded = decoded.makeAsyncIterator()
-            self.decoder = Task {
-                do {
-                    for try await event in call.events {
-                        switch event {
-                        case .message(let buffer):
-                            continuation.yield(.message(try RPCClient.decode(Response.self, buffer, limits: limits)))
-                        case .status(let status), .unaryResult(_, let status):
-                            continuation.yield(.status(status))
-                            continuation.finish()
-                            return
-                        }
-                    }
-                    continuation.finish()
-                } catch {
-                    continuation.finish(throwing: error)
-                }
             }
         }
 
@@ -135,7 +102,6 @@ public struct ResponseStream<Response: ProtoMessage>: AsyncSequence, Sendable {
         private func finish(cancelCall: Bool) {
             guard !self.finished else { return }
             self.finished = true
-            self.decoder?.cancel()
             if cancelCall, let call = self.call { call.connection.cancel(call.streamID) }
         }
     }
