@@ -91,35 +91,22 @@ struct ExportCommand: AsyncParsableCommand {
                 includeDeleted: self.command.includeDeleted ? true : nil
             )
             let progress = Progress(enabled: Terminal.stderrIsTerminal, initial: file.records)
-            var buffer: [UInt8] = []
-            switch self.command.format {
-            case .protobuf:
-                // Records pass through undecoded, delimited as each page is read.
-                let raw = MethodDescriptor<M.Request, DelimitedPage>(
-                    service: M.list.service,
-                    method: M.list.method,
-                    kind: .serverStreaming
-                )
-                for try await page in self.client.serverStreaming(raw, request, options: self.options) {
-                    try file.append(page.delimited, cursor: page.nextCursor, records: page.count)
-                    progress.update(file.records)
+            // Records pass through undecoded, delimited as each page is read; NDJSON and CSV
+            // are written straight from their wire bytes.
+            let raw = MethodDescriptor<M.Request, DelimitedPage>(
+                service: M.list.service,
+                method: M.list.method,
+                kind: .serverStreaming
+            )
+            for try await page in self.client.serverStreaming(raw, request, options: self.options) {
+                let bytes: [UInt8]
+                switch self.command.format {
+                case .protobuf: bytes = page.delimited
+                case .ndjson: bytes = try await PageConversion.ndjson(page, as: M.Page.Item.self)
+                case .csv: bytes = try PageConversion.csv(page, as: M.Page.Item.self)
                 }
-            case .ndjson, .csv:
-                for try await page in self.client.serverStreaming(M.list, request, options: self.options) {
-                    buffer.removeAll(keepingCapacity: true)
-                    for item in page.items {
-                        if self.command.format == .ndjson {
-                            buffer += item.jsonBytes()
-                            buffer.append(0x0A)
-                        } else {
-                            buffer += Array(
-                                (CSV.row(item.jsonBytes(), columns: M.Page.Item.jsonFieldNames) + "\n").utf8
-                            )
-                        }
-                    }
-                    try file.append(buffer, cursor: page.nextCursor, records: page.items.count)
-                    progress.update(file.records)
-                }
+                try file.append(bytes, cursor: page.nextCursor, records: page.count)
+                progress.update(file.records)
             }
             progress.finish()
             try file.complete()
