@@ -36,6 +36,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Records per page (1–1000).") var pageSize = 1000
     @Option(help: "Only records changed after this ISO-8601 time.") var updatedAfter: String?
     @Flag(help: "Include records deleted in RECRU.") var includeDeleted = false
+    @Option(help: .hidden) var conversionTasks = 2
 
     func validate() throws {
         guard (1...1000).contains(self.pageSize) else { throw ValidationError("--page-size must be 1 to 1000") }
@@ -98,14 +99,19 @@ struct ExportCommand: AsyncParsableCommand {
                 method: M.list.method,
                 kind: .serverStreaming
             )
+            var converter = PageConverter()
             for try await page in self.client.serverStreaming(raw, request, options: self.options) {
-                let bytes: [UInt8]
                 switch self.command.format {
-                case .protobuf: bytes = page.delimited
-                case .ndjson: bytes = try await PageConversion.ndjson(page, as: M.Page.Item.self)
-                case .csv: bytes = try PageConversion.csv(page, as: M.Page.Item.self)
+                case .protobuf:
+                    try file.append(page.delimited, cursor: page.nextCursor, records: page.count)
+                case .ndjson:
+                    let parallel = self.command.conversionTasks > 1
+                    try await converter.ndjson(page, as: M.Page.Item.self, parallel: parallel)
+                    try file.append(converter.output, cursor: page.nextCursor, records: page.count)
+                case .csv:
+                    try converter.csv(page, as: M.Page.Item.self)
+                    try file.append(converter.output, cursor: page.nextCursor, records: page.count)
                 }
-                try file.append(bytes, cursor: page.nextCursor, records: page.count)
                 progress.update(file.records)
             }
             progress.finish()

@@ -565,7 +565,7 @@ class Generator:
             out.append("        _ = limit\n")
         out.append("        json.beginObject()\n")
         for f in plain:
-            out.append('        json.key("%s")\n' % f.name)
+            out.append('        json.key(quoted: #""%s":"#)\n' % f.name)
             if f.label == LABEL_REPEATED:
                 out.append(self.wire_repeated(f))
             elif f.label == LABEL_OPTIONAL:
@@ -576,7 +576,7 @@ class Generator:
         for oneof, fields in oneof_fields.items():
             out.append("        switch %sCase {\n" % camel(oneof))
             for f in fields:
-                out.append('        case %d:\n            json.key("%s")\n            %s\n' % (
+                out.append('        case %d:\n            json.key(quoted: #""%s":"#)\n            %s\n' % (
                     f.number, f.name, self.wire_value(f, "f%d" % f.number)))
             out.append("        default:\n            break\n        }\n")
         out.append("        json.endObject()\n    }\n}\n")

@@ -159,11 +159,11 @@ extension AddCandidateTagRequest: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("candidate_id")
+        json.key(quoted: #""candidate_id":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "candidate_id") } else { json.null() }
-        json.key("tag_name")
+        json.key(quoted: #""tag_name":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "tag_name") } else { json.null() }
-        json.key("idempotency_key")
+        json.key(quoted: #""idempotency_key":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "idempotency_key") } else { json.null() }
         json.endObject()
     }

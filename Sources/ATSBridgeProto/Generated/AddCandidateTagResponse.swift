@@ -162,7 +162,7 @@ extension AddCandidateTagResponse: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("tag")
+        json.key(quoted: #""tag":"#)
         if f1.count > 0 {
             try TagSummary.transcode(
                 try WireSegments.field(1, slot: f1, in: segments, type: type),
@@ -172,9 +172,9 @@ extension AddCandidateTagResponse: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("already_assigned")
+        json.key(quoted: #""already_assigned":"#)
         if f2.count > 0 { json.value((f2.value != 0)) } else { json.null() }
-        json.key("warnings")
+        json.key(quoted: #""warnings":"#)
         json.beginArray()
         if f3.count > 0 {
             var scan = WireScan(segments, field: 3, type: type)

@@ -306,31 +306,31 @@ extension Application: WireJSONWritable {
             guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.Application") }
         }
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("remote_id")
+        json.key(quoted: #""remote_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
-        json.key("changed_at")
+        json.key(quoted: #""changed_at":"#)
         if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
-        json.key("remote_deleted_at")
+        json.key(quoted: #""remote_deleted_at":"#)
         if f4.count > 0 { json.timestamp(Int64(bitPattern: f4.value)) } else { json.null() }
-        json.key("outcome")
+        json.key(quoted: #""outcome":"#)
         if f5.count > 0 {
             json.value(ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: f5.value)))
         } else {
             json.null()
         }
-        json.key("outcome_raw")
+        json.key(quoted: #""outcome_raw":"#)
         if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "outcome_raw") } else { json.null() }
-        json.key("current_stage_id")
+        json.key(quoted: #""current_stage_id":"#)
         if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "current_stage_id") } else { json.null() }
-        json.key("job_id")
+        json.key(quoted: #""job_id":"#)
         if f8.count > 0 { try json.wireString(f8.bytes, type: type, field: "job_id") } else { json.null() }
-        json.key("candidate_id")
+        json.key(quoted: #""candidate_id":"#)
         if f9.count > 0 { try json.wireString(f9.bytes, type: type, field: "candidate_id") } else { json.null() }
-        json.key("remote_data")
+        json.key(quoted: #""remote_data":"#)
         if f10.count > 0 { json.wireRawJSON(f10.bytes) } else { json.null() }
-        json.key("candidate")
+        json.key(quoted: #""candidate":"#)
         if f11.count > 0 {
             try ApplicationCandidate.transcode(
                 try WireSegments.field(11, slot: f11, in: segments, type: type),
@@ -340,7 +340,7 @@ extension Application: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("current_stage")
+        json.key(quoted: #""current_stage":"#)
         if f12.count > 0 {
             try StageSummary.transcode(
                 try WireSegments.field(12, slot: f12, in: segments, type: type),
@@ -350,7 +350,7 @@ extension Application: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("job")
+        json.key(quoted: #""job":"#)
         if f13.count > 0 {
             try JobSummary.transcode(
                 try WireSegments.field(13, slot: f13, in: segments, type: type),

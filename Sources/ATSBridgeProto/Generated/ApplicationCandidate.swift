@@ -246,15 +246,15 @@ extension ApplicationCandidate: WireJSONWritable {
             guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.ApplicationCandidate") }
         }
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("remote_id")
+        json.key(quoted: #""remote_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
-        json.key("first_name")
+        json.key(quoted: #""first_name":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "first_name") } else { json.null() }
-        json.key("last_name")
+        json.key(quoted: #""last_name":"#)
         if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "last_name") } else { json.null() }
-        json.key("email_addresses")
+        json.key(quoted: #""email_addresses":"#)
         json.beginArray()
         if f5.count > 0 {
             var scan = WireScan(segments, field: 5, type: type)
@@ -265,7 +265,7 @@ extension ApplicationCandidate: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("phone_numbers")
+        json.key(quoted: #""phone_numbers":"#)
         json.beginArray()
         if f6.count > 0 {
             var scan = WireScan(segments, field: 6, type: type)
@@ -276,9 +276,9 @@ extension ApplicationCandidate: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("source")
+        json.key(quoted: #""source":"#)
         if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "source") } else { json.null() }
-        json.key("tags")
+        json.key(quoted: #""tags":"#)
         json.beginArray()
         if f8.count > 0 {
             var scan = WireScan(segments, field: 8, type: type)

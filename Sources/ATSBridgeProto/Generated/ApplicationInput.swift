@@ -143,9 +143,9 @@ extension ApplicationInput: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("job_id")
+        json.key(quoted: #""job_id":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "job_id") } else { json.null() }
-        json.key("stage_id")
+        json.key(quoted: #""stage_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "stage_id") } else { json.null() }
         json.endObject()
     }

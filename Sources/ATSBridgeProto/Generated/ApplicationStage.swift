@@ -205,17 +205,17 @@ extension ApplicationStage: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("remote_id")
+        json.key(quoted: #""remote_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
-        json.key("changed_at")
+        json.key(quoted: #""changed_at":"#)
         if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
-        json.key("remote_deleted_at")
+        json.key(quoted: #""remote_deleted_at":"#)
         if f4.count > 0 { json.timestamp(Int64(bitPattern: f4.value)) } else { json.null() }
-        json.key("name")
+        json.key(quoted: #""name":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "name") } else { json.null() }
-        json.key("remote_data")
+        json.key(quoted: #""remote_data":"#)
         if f6.count > 0 { json.wireRawJSON(f6.bytes) } else { json.null() }
         json.endObject()
     }

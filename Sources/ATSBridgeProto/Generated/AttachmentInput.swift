@@ -225,22 +225,22 @@ extension AttachmentInput: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("name")
+        json.key(quoted: #""name":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "name") } else { json.null() }
-        json.key("type")
+        json.key(quoted: #""type":"#)
         if f2.count > 0 {
             json.value(AttachmentType(rawValue: Int32(truncatingIfNeeded: f2.value)))
         } else {
             json.null()
         }
-        json.key("content_type")
+        json.key(quoted: #""content_type":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "content_type") } else { json.null() }
         switch contentCase {
         case 3:
-            json.key("data")
+            json.key(quoted: #""data":"#)
             json.wireBase64(f3.bytes)
         case 4:
-            json.key("data_url")
+            json.key(quoted: #""data_url":"#)
             try json.wireString(f4.bytes, type: type, field: "data_url")
         default:
             break

@@ -219,19 +219,19 @@ extension CallOpen: WireJSONWritable {
             guard seen1 else { throw ProtoCodecError.missingField("method", in: "atsbridge.v1.CallOpen") }
         }
         json.beginObject()
-        json.key("method")
+        json.key(quoted: #""method":"#)
         try json.wireString(f1.bytes, type: type, field: "method")
-        json.key("timeout_ms")
+        json.key(quoted: #""timeout_ms":"#)
         if f2.count > 0 { json.value(f2.value) } else { json.null() }
-        json.key("api_key")
+        json.key(quoted: #""api_key":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "api_key") } else { json.null() }
-        json.key("integration_id")
+        json.key(quoted: #""integration_id":"#)
         if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "integration_id") } else { json.null() }
-        json.key("idempotency_key")
+        json.key(quoted: #""idempotency_key":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "idempotency_key") } else { json.null() }
-        json.key("request_id")
+        json.key(quoted: #""request_id":"#)
         if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "request_id") } else { json.null() }
-        json.key("metadata")
+        json.key(quoted: #""metadata":"#)
         json.beginArray()
         if f7.count > 0 {
             var scan = WireScan(segments, field: 7, type: type)

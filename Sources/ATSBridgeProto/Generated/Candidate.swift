@@ -353,25 +353,25 @@ extension Candidate: WireJSONWritable {
             guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.Candidate") }
         }
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("remote_id")
+        json.key(quoted: #""remote_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
-        json.key("changed_at")
+        json.key(quoted: #""changed_at":"#)
         if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
-        json.key("remote_deleted_at")
+        json.key(quoted: #""remote_deleted_at":"#)
         if f4.count > 0 { json.timestamp(Int64(bitPattern: f4.value)) } else { json.null() }
-        json.key("first_name")
+        json.key(quoted: #""first_name":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "first_name") } else { json.null() }
-        json.key("last_name")
+        json.key(quoted: #""last_name":"#)
         if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "last_name") } else { json.null() }
-        json.key("company")
+        json.key(quoted: #""company":"#)
         if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "company") } else { json.null() }
-        json.key("title")
+        json.key(quoted: #""title":"#)
         if f8.count > 0 { try json.wireString(f8.bytes, type: type, field: "title") } else { json.null() }
-        json.key("source")
+        json.key(quoted: #""source":"#)
         if f9.count > 0 { try json.wireString(f9.bytes, type: type, field: "source") } else { json.null() }
-        json.key("phone_numbers")
+        json.key(quoted: #""phone_numbers":"#)
         json.beginArray()
         if f10.count > 0 {
             var scan = WireScan(segments, field: 10, type: type)
@@ -382,7 +382,7 @@ extension Candidate: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("email_addresses")
+        json.key(quoted: #""email_addresses":"#)
         json.beginArray()
         if f11.count > 0 {
             var scan = WireScan(segments, field: 11, type: type)
@@ -393,7 +393,7 @@ extension Candidate: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("location")
+        json.key(quoted: #""location":"#)
         if f12.count > 0 {
             try Location.transcode(
                 try WireSegments.field(12, slot: f12, in: segments, type: type),
@@ -403,9 +403,9 @@ extension Candidate: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("remote_data")
+        json.key(quoted: #""remote_data":"#)
         if f13.count > 0 { json.wireRawJSON(f13.bytes) } else { json.null() }
-        json.key("applications")
+        json.key(quoted: #""applications":"#)
         json.beginArray()
         if f14.count > 0 {
             var scan = WireScan(segments, field: 14, type: type)
@@ -416,7 +416,7 @@ extension Candidate: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("tags")
+        json.key(quoted: #""tags":"#)
         json.beginArray()
         if f15.count > 0 {
             var scan = WireScan(segments, field: 15, type: type)

@@ -221,21 +221,21 @@ extension CandidateApplication: WireJSONWritable {
             guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.CandidateApplication") }
         }
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("remote_id")
+        json.key(quoted: #""remote_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
-        json.key("changed_at")
+        json.key(quoted: #""changed_at":"#)
         if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
-        json.key("outcome")
+        json.key(quoted: #""outcome":"#)
         if f4.count > 0 {
             json.value(ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: f4.value)))
         } else {
             json.null()
         }
-        json.key("outcome_raw")
+        json.key(quoted: #""outcome_raw":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "outcome_raw") } else { json.null() }
-        json.key("current_stage")
+        json.key(quoted: #""current_stage":"#)
         if f6.count > 0 {
             try StageSummary.transcode(
                 try WireSegments.field(6, slot: f6, in: segments, type: type),
@@ -245,7 +245,7 @@ extension CandidateApplication: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("job")
+        json.key(quoted: #""job":"#)
         if f7.count > 0 {
             try JobSummary.transcode(
                 try WireSegments.field(7, slot: f7, in: segments, type: type),

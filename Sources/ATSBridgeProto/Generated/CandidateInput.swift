@@ -214,15 +214,15 @@ extension CandidateInput: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("first_name")
+        json.key(quoted: #""first_name":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "first_name") } else { json.null() }
-        json.key("last_name")
+        json.key(quoted: #""last_name":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "last_name") } else { json.null() }
-        json.key("email_address")
+        json.key(quoted: #""email_address":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "email_address") } else { json.null() }
-        json.key("phone_number")
+        json.key(quoted: #""phone_number":"#)
         if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "phone_number") } else { json.null() }
-        json.key("location")
+        json.key(quoted: #""location":"#)
         if f5.count > 0 {
             try Location.transcode(
                 try WireSegments.field(5, slot: f5, in: segments, type: type),
@@ -232,9 +232,9 @@ extension CandidateInput: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("company")
+        json.key(quoted: #""company":"#)
         if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "company") } else { json.null() }
-        json.key("title")
+        json.key(quoted: #""title":"#)
         if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "title") } else { json.null() }
         json.endObject()
     }

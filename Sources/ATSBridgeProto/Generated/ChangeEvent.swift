@@ -190,13 +190,13 @@ extension ChangeEvent: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("sequence")
+        json.key(quoted: #""sequence":"#)
         json.value(f1.value)
-        json.key("model")
+        json.key(quoted: #""model":"#)
         if f2.count > 0 { json.value(Model(rawValue: Int32(truncatingIfNeeded: f2.value))) } else { json.null() }
-        json.key("kind")
+        json.key(quoted: #""kind":"#)
         if f3.count > 0 { json.value(ChangeKind(rawValue: Int32(truncatingIfNeeded: f3.value))) } else { json.null() }
-        json.key("ids")
+        json.key(quoted: #""ids":"#)
         json.beginArray()
         if f4.count > 0 {
             var scan = WireScan(segments, field: 4, type: type)
@@ -205,7 +205,7 @@ extension ChangeEvent: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("committed_at")
+        json.key(quoted: #""committed_at":"#)
         if f5.count > 0 { json.timestamp(Int64(bitPattern: f5.value)) } else { json.null() }
         json.endObject()
     }

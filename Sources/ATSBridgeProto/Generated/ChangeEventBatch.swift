@@ -131,7 +131,7 @@ extension ChangeEventBatch: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("events")
+        json.key(quoted: #""events":"#)
         json.beginArray()
         if f1.count > 0 {
             var scan = WireScan(segments, field: 1, type: type)

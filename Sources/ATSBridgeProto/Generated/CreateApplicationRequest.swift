@@ -219,11 +219,11 @@ extension CreateApplicationRequest: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("job_id")
+        json.key(quoted: #""job_id":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "job_id") } else { json.null() }
-        json.key("stage_id")
+        json.key(quoted: #""stage_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "stage_id") } else { json.null() }
-        json.key("candidate")
+        json.key(quoted: #""candidate":"#)
         if f3.count > 0 {
             try CandidateInput.transcode(
                 try WireSegments.field(3, slot: f3, in: segments, type: type),
@@ -233,7 +233,7 @@ extension CreateApplicationRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("attachments")
+        json.key(quoted: #""attachments":"#)
         json.beginArray()
         if f4.count > 0 {
             var scan = WireScan(segments, field: 4, type: type)
@@ -244,7 +244,7 @@ extension CreateApplicationRequest: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("source")
+        json.key(quoted: #""source":"#)
         if f5.count > 0 {
             try SourceInput.transcode(
                 try WireSegments.field(5, slot: f5, in: segments, type: type),
@@ -254,7 +254,7 @@ extension CreateApplicationRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("gdpr_consent")
+        json.key(quoted: #""gdpr_consent":"#)
         if f6.count > 0 {
             try GdprConsent.transcode(
                 try WireSegments.field(6, slot: f6, in: segments, type: type),
@@ -264,7 +264,7 @@ extension CreateApplicationRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("idempotency_key")
+        json.key(quoted: #""idempotency_key":"#)
         if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "idempotency_key") } else { json.null() }
         json.endObject()
     }

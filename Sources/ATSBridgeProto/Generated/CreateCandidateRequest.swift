@@ -205,7 +205,7 @@ extension CreateCandidateRequest: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("candidate")
+        json.key(quoted: #""candidate":"#)
         if f1.count > 0 {
             try CandidateInput.transcode(
                 try WireSegments.field(1, slot: f1, in: segments, type: type),
@@ -215,7 +215,7 @@ extension CreateCandidateRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("application")
+        json.key(quoted: #""application":"#)
         if f2.count > 0 {
             try ApplicationInput.transcode(
                 try WireSegments.field(2, slot: f2, in: segments, type: type),
@@ -225,7 +225,7 @@ extension CreateCandidateRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("attachments")
+        json.key(quoted: #""attachments":"#)
         json.beginArray()
         if f3.count > 0 {
             var scan = WireScan(segments, field: 3, type: type)
@@ -236,7 +236,7 @@ extension CreateCandidateRequest: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("source")
+        json.key(quoted: #""source":"#)
         if f4.count > 0 {
             try SourceInput.transcode(
                 try WireSegments.field(4, slot: f4, in: segments, type: type),
@@ -246,7 +246,7 @@ extension CreateCandidateRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("gdpr_consent")
+        json.key(quoted: #""gdpr_consent":"#)
         if f5.count > 0 {
             try GdprConsent.transcode(
                 try WireSegments.field(5, slot: f5, in: segments, type: type),
@@ -256,7 +256,7 @@ extension CreateCandidateRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("idempotency_key")
+        json.key(quoted: #""idempotency_key":"#)
         if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "idempotency_key") } else { json.null() }
         json.endObject()
     }

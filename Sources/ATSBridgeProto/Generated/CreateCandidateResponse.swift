@@ -147,7 +147,7 @@ extension CreateCandidateResponse: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("candidate")
+        json.key(quoted: #""candidate":"#)
         if f1.count > 0 {
             try Candidate.transcode(
                 try WireSegments.field(1, slot: f1, in: segments, type: type),
@@ -157,7 +157,7 @@ extension CreateCandidateResponse: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("warnings")
+        json.key(quoted: #""warnings":"#)
         json.beginArray()
         if f2.count > 0 {
             var scan = WireScan(segments, field: 2, type: type)

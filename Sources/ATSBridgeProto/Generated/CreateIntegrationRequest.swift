@@ -186,15 +186,15 @@ extension CreateIntegrationRequest: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("name")
+        json.key(quoted: #""name":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "name") } else { json.null() }
-        json.key("tenant_url")
+        json.key(quoted: #""tenant_url":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "tenant_url") } else { json.null() }
-        json.key("login")
+        json.key(quoted: #""login":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "login") } else { json.null() }
-        json.key("password")
+        json.key(quoted: #""password":"#)
         if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "password") } else { json.null() }
-        json.key("settings")
+        json.key(quoted: #""settings":"#)
         if f5.count > 0 {
             try IntegrationSettings.transcode(
                 try WireSegments.field(5, slot: f5, in: segments, type: type),

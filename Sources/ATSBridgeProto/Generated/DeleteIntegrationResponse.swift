@@ -132,7 +132,7 @@ extension DeleteIntegrationResponse: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("deleted_records")
+        json.key(quoted: #""deleted_records":"#)
         if f1.count > 0 { json.value(f1.value) } else { json.null() }
         json.endObject()
     }

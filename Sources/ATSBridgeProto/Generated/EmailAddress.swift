@@ -143,9 +143,9 @@ extension EmailAddress: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("email_address")
+        json.key(quoted: #""email_address":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "email_address") } else { json.null() }
-        json.key("type")
+        json.key(quoted: #""type":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "type") } else { json.null() }
         json.endObject()
     }

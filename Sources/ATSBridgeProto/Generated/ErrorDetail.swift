@@ -143,9 +143,9 @@ extension ErrorDetail: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("field")
+        json.key(quoted: #""field":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "field") } else { json.null() }
-        json.key("reason")
+        json.key(quoted: #""reason":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "reason") } else { json.null() }
         json.endObject()
     }

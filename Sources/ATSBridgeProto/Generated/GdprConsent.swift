@@ -145,9 +145,9 @@ extension GdprConsent: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("given")
+        json.key(quoted: #""given":"#)
         if f1.count > 0 { json.value((f1.value != 0)) } else { json.null() }
-        json.key("expires_at")
+        json.key(quoted: #""expires_at":"#)
         if f2.count > 0 { json.timestamp(Int64(bitPattern: f2.value)) } else { json.null() }
         json.endObject()
     }

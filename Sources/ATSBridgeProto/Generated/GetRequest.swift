@@ -130,7 +130,7 @@ extension GetRequest: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
         json.endObject()
     }

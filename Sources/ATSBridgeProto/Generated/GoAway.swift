@@ -159,11 +159,11 @@ extension GoAway: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("last_stream_id")
+        json.key(quoted: #""last_stream_id":"#)
         json.value(UInt32(truncatingIfNeeded: f1.value))
-        json.key("code")
+        json.key(quoted: #""code":"#)
         if f2.count > 0 { json.value(StatusCode(rawValue: Int32(truncatingIfNeeded: f2.value))) } else { json.null() }
-        json.key("message")
+        json.key(quoted: #""message":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "message") } else { json.null() }
         json.endObject()
     }

@@ -202,17 +202,17 @@ extension HiringTeamMember: WireJSONWritable {
             guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.HiringTeamMember") }
         }
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("remote_id")
+        json.key(quoted: #""remote_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
-        json.key("first_name")
+        json.key(quoted: #""first_name":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "first_name") } else { json.null() }
-        json.key("last_name")
+        json.key(quoted: #""last_name":"#)
         if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "last_name") } else { json.null() }
-        json.key("email")
+        json.key(quoted: #""email":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "email") } else { json.null() }
-        json.key("roles")
+        json.key(quoted: #""roles":"#)
         json.beginArray()
         if f6.count > 0 {
             var scan = WireScan(segments, field: 6, type: type)

@@ -279,25 +279,25 @@ extension Integration: WireJSONWritable {
             guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.Integration") }
         }
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("name")
+        json.key(quoted: #""name":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "name") } else { json.null() }
-        json.key("tenant_url")
+        json.key(quoted: #""tenant_url":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "tenant_url") } else { json.null() }
-        json.key("login")
+        json.key(quoted: #""login":"#)
         if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "login") } else { json.null() }
-        json.key("status")
+        json.key(quoted: #""status":"#)
         if f5.count > 0 {
             json.value(IntegrationStatus(rawValue: Int32(truncatingIfNeeded: f5.value)))
         } else {
             json.null()
         }
-        json.key("setup_status")
+        json.key(quoted: #""setup_status":"#)
         if f6.count > 0 { json.value(SetupStatus(rawValue: Int32(truncatingIfNeeded: f6.value))) } else { json.null() }
-        json.key("status_reason")
+        json.key(quoted: #""status_reason":"#)
         if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "status_reason") } else { json.null() }
-        json.key("settings")
+        json.key(quoted: #""settings":"#)
         if f8.count > 0 {
             try IntegrationSettings.transcode(
                 try WireSegments.field(8, slot: f8, in: segments, type: type),
@@ -307,11 +307,11 @@ extension Integration: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("created_at")
+        json.key(quoted: #""created_at":"#)
         if f9.count > 0 { json.timestamp(Int64(bitPattern: f9.value)) } else { json.null() }
-        json.key("last_sync_started_at")
+        json.key(quoted: #""last_sync_started_at":"#)
         if f10.count > 0 { json.timestamp(Int64(bitPattern: f10.value)) } else { json.null() }
-        json.key("last_sync_finished_at")
+        json.key(quoted: #""last_sync_finished_at":"#)
         if f11.count > 0 { json.timestamp(Int64(bitPattern: f11.value)) } else { json.null() }
         json.endObject()
     }

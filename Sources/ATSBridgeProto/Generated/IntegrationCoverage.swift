@@ -154,7 +154,7 @@ extension IntegrationCoverage: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("models")
+        json.key(quoted: #""models":"#)
         json.beginArray()
         if f1.count > 0 {
             var scan = WireScan(segments, field: 1, type: type)
@@ -165,7 +165,7 @@ extension IntegrationCoverage: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("write_actions")
+        json.key(quoted: #""write_actions":"#)
         json.beginArray()
         if f2.count > 0 {
             var scan = WireScan(segments, field: 2, type: type)

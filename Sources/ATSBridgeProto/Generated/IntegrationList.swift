@@ -131,7 +131,7 @@ extension IntegrationList: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("integrations")
+        json.key(quoted: #""integrations":"#)
         json.beginArray()
         if f1.count > 0 {
             var scan = WireScan(segments, field: 1, type: type)

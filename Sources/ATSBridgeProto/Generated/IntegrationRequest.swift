@@ -134,7 +134,7 @@ extension IntegrationRequest: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("integration_id")
+        json.key(quoted: #""integration_id":"#)
         try json.wireString(f1.bytes, type: type, field: "integration_id")
         json.endObject()
     }

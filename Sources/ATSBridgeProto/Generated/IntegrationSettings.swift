@@ -180,13 +180,13 @@ extension IntegrationSettings: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("sync_only_created_applications")
+        json.key(quoted: #""sync_only_created_applications":"#)
         if f1.count > 0 { json.value((f1.value != 0)) } else { json.null() }
-        json.key("source_writing_enabled")
+        json.key(quoted: #""source_writing_enabled":"#)
         if f2.count > 0 { json.value((f2.value != 0)) } else { json.null() }
-        json.key("source_name")
+        json.key(quoted: #""source_name":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "source_name") } else { json.null() }
-        json.key("sync_interval_ms")
+        json.key(quoted: #""sync_interval_ms":"#)
         if f4.count > 0 { json.value(Int64(bitPattern: f4.value)) } else { json.null() }
         json.endObject()
     }

@@ -433,49 +433,49 @@ extension Job: WireJSONWritable {
             guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.Job") }
         }
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("remote_id")
+        json.key(quoted: #""remote_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
-        json.key("changed_at")
+        json.key(quoted: #""changed_at":"#)
         if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
-        json.key("remote_deleted_at")
+        json.key(quoted: #""remote_deleted_at":"#)
         if f4.count > 0 { json.timestamp(Int64(bitPattern: f4.value)) } else { json.null() }
-        json.key("name")
+        json.key(quoted: #""name":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "name") } else { json.null() }
-        json.key("description")
+        json.key(quoted: #""description":"#)
         if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "description") } else { json.null() }
-        json.key("employment_type")
+        json.key(quoted: #""employment_type":"#)
         if f7.count > 0 {
             json.value(EmploymentType(rawValue: Int32(truncatingIfNeeded: f7.value)))
         } else {
             json.null()
         }
-        json.key("employment_type_raw")
+        json.key(quoted: #""employment_type_raw":"#)
         if f8.count > 0 { try json.wireString(f8.bytes, type: type, field: "employment_type_raw") } else { json.null() }
-        json.key("status")
+        json.key(quoted: #""status":"#)
         if f9.count > 0 { json.value(JobStatus(rawValue: Int32(truncatingIfNeeded: f9.value))) } else { json.null() }
-        json.key("status_raw")
+        json.key(quoted: #""status_raw":"#)
         if f10.count > 0 { try json.wireString(f10.bytes, type: type, field: "status_raw") } else { json.null() }
-        json.key("visibility")
+        json.key(quoted: #""visibility":"#)
         if f11.count > 0 { json.value(Visibility(rawValue: Int32(truncatingIfNeeded: f11.value))) } else { json.null() }
-        json.key("visibility_raw")
+        json.key(quoted: #""visibility_raw":"#)
         if f12.count > 0 { try json.wireString(f12.bytes, type: type, field: "visibility_raw") } else { json.null() }
-        json.key("department")
+        json.key(quoted: #""department":"#)
         if f13.count > 0 { try json.wireString(f13.bytes, type: type, field: "department") } else { json.null() }
-        json.key("experience_level")
+        json.key(quoted: #""experience_level":"#)
         if f14.count > 0 { try json.wireString(f14.bytes, type: type, field: "experience_level") } else { json.null() }
-        json.key("salary_amount")
+        json.key(quoted: #""salary_amount":"#)
         if f15.count > 0 { json.value(Double(bitPattern: f15.value)) } else { json.null() }
-        json.key("opened_at")
+        json.key(quoted: #""opened_at":"#)
         if f16.count > 0 { json.timestamp(Int64(bitPattern: f16.value)) } else { json.null() }
-        json.key("closed_at")
+        json.key(quoted: #""closed_at":"#)
         if f17.count > 0 { json.timestamp(Int64(bitPattern: f17.value)) } else { json.null() }
-        json.key("remote_updated_at")
+        json.key(quoted: #""remote_updated_at":"#)
         if f18.count > 0 { json.timestamp(Int64(bitPattern: f18.value)) } else { json.null() }
-        json.key("remote_data")
+        json.key(quoted: #""remote_data":"#)
         if f19.count > 0 { json.wireRawJSON(f19.bytes) } else { json.null() }
-        json.key("stages")
+        json.key(quoted: #""stages":"#)
         json.beginArray()
         if f20.count > 0 {
             var scan = WireScan(segments, field: 20, type: type)
@@ -486,7 +486,7 @@ extension Job: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("hiring_team")
+        json.key(quoted: #""hiring_team":"#)
         json.beginArray()
         if f21.count > 0 {
             var scan = WireScan(segments, field: 21, type: type)

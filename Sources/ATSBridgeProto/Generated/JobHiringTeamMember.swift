@@ -220,19 +220,19 @@ extension JobHiringTeamMember: WireJSONWritable {
             guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.JobHiringTeamMember") }
         }
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("remote_id")
+        json.key(quoted: #""remote_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
-        json.key("changed_at")
+        json.key(quoted: #""changed_at":"#)
         if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
-        json.key("remote_deleted_at")
+        json.key(quoted: #""remote_deleted_at":"#)
         if f4.count > 0 { json.timestamp(Int64(bitPattern: f4.value)) } else { json.null() }
-        json.key("job_id")
+        json.key(quoted: #""job_id":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "job_id") } else { json.null() }
-        json.key("user_id")
+        json.key(quoted: #""user_id":"#)
         if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "user_id") } else { json.null() }
-        json.key("roles")
+        json.key(quoted: #""roles":"#)
         json.beginArray()
         if f7.count > 0 {
             var scan = WireScan(segments, field: 7, type: type)

@@ -160,11 +160,11 @@ extension JobRole: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("remote_id")
+        json.key(quoted: #""remote_id":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "remote_id") } else { json.null() }
-        json.key("remote_label")
+        json.key(quoted: #""remote_label":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_label") } else { json.null() }
-        json.key("unified_type")
+        json.key(quoted: #""unified_type":"#)
         if f3.count > 0 {
             json.value(HiringTeamRole(rawValue: Int32(truncatingIfNeeded: f3.value)))
         } else {

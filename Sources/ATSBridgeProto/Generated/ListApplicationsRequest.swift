@@ -206,7 +206,7 @@ extension ListApplicationsRequest: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("page")
+        json.key(quoted: #""page":"#)
         if f1.count > 0 {
             try PageRequest.transcode(
                 try WireSegments.field(1, slot: f1, in: segments, type: type),
@@ -216,7 +216,7 @@ extension ListApplicationsRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("outcomes")
+        json.key(quoted: #""outcomes":"#)
         json.beginArray()
         if f2.count > 0 {
             var scan = WireScan(segments, field: 2, type: type)
@@ -225,7 +225,7 @@ extension ListApplicationsRequest: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("job_ids")
+        json.key(quoted: #""job_ids":"#)
         json.beginArray()
         if f3.count > 0 {
             var scan = WireScan(segments, field: 3, type: type)
@@ -234,7 +234,7 @@ extension ListApplicationsRequest: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("job_remote_ids")
+        json.key(quoted: #""job_remote_ids":"#)
         json.beginArray()
         if f4.count > 0 {
             var scan = WireScan(segments, field: 4, type: type)
@@ -243,7 +243,7 @@ extension ListApplicationsRequest: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("current_stage_ids")
+        json.key(quoted: #""current_stage_ids":"#)
         json.beginArray()
         if f5.count > 0 {
             var scan = WireScan(segments, field: 5, type: type)

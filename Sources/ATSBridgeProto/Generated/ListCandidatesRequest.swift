@@ -187,7 +187,7 @@ extension ListCandidatesRequest: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("page")
+        json.key(quoted: #""page":"#)
         if f1.count > 0 {
             try PageRequest.transcode(
                 try WireSegments.field(1, slot: f1, in: segments, type: type),
@@ -197,9 +197,9 @@ extension ListCandidatesRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("email")
+        json.key(quoted: #""email":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "email") } else { json.null() }
-        json.key("job_ids")
+        json.key(quoted: #""job_ids":"#)
         json.beginArray()
         if f3.count > 0 {
             var scan = WireScan(segments, field: 3, type: type)
@@ -208,9 +208,9 @@ extension ListCandidatesRequest: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("first_name")
+        json.key(quoted: #""first_name":"#)
         if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "first_name") } else { json.null() }
-        json.key("last_name")
+        json.key(quoted: #""last_name":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "last_name") } else { json.null() }
         json.endObject()
     }

@@ -132,7 +132,7 @@ extension ListIntegrationsRequest: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("status")
+        json.key(quoted: #""status":"#)
         if f1.count > 0 {
             json.value(IntegrationStatus(rawValue: Int32(truncatingIfNeeded: f1.value)))
         } else {

@@ -132,7 +132,7 @@ extension ListJobHiringTeamMembersRequest: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("page")
+        json.key(quoted: #""page":"#)
         if f1.count > 0 {
             try PageRequest.transcode(
                 try WireSegments.field(1, slot: f1, in: segments, type: type),

@@ -205,7 +205,7 @@ extension ListJobsRequest: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("page")
+        json.key(quoted: #""page":"#)
         if f1.count > 0 {
             try PageRequest.transcode(
                 try WireSegments.field(1, slot: f1, in: segments, type: type),
@@ -215,7 +215,7 @@ extension ListJobsRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("statuses")
+        json.key(quoted: #""statuses":"#)
         json.beginArray()
         if f2.count > 0 {
             var scan = WireScan(segments, field: 2, type: type)
@@ -224,7 +224,7 @@ extension ListJobsRequest: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("employment_types")
+        json.key(quoted: #""employment_types":"#)
         json.beginArray()
         if f3.count > 0 {
             var scan = WireScan(segments, field: 3, type: type)
@@ -233,7 +233,7 @@ extension ListJobsRequest: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("visibilities")
+        json.key(quoted: #""visibilities":"#)
         json.beginArray()
         if f4.count > 0 {
             var scan = WireScan(segments, field: 4, type: type)
@@ -242,7 +242,7 @@ extension ListJobsRequest: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("name_contains")
+        json.key(quoted: #""name_contains":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "name_contains") } else { json.null() }
         json.endObject()
     }

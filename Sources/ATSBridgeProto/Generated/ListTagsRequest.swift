@@ -128,7 +128,7 @@ extension ListTagsRequest: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("page")
+        json.key(quoted: #""page":"#)
         if f1.count > 0 {
             try PageRequest.transcode(
                 try WireSegments.field(1, slot: f1, in: segments, type: type),

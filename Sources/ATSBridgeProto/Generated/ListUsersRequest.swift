@@ -145,7 +145,7 @@ extension ListUsersRequest: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("page")
+        json.key(quoted: #""page":"#)
         if f1.count > 0 {
             try PageRequest.transcode(
                 try WireSegments.field(1, slot: f1, in: segments, type: type),
@@ -155,7 +155,7 @@ extension ListUsersRequest: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("emails")
+        json.key(quoted: #""emails":"#)
         json.beginArray()
         if f2.count > 0 {
             var scan = WireScan(segments, field: 2, type: type)

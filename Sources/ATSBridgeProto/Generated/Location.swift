@@ -215,19 +215,19 @@ extension Location: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("city")
+        json.key(quoted: #""city":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "city") } else { json.null() }
-        json.key("country")
+        json.key(quoted: #""country":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "country") } else { json.null() }
-        json.key("raw")
+        json.key(quoted: #""raw":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "raw") } else { json.null() }
-        json.key("state")
+        json.key(quoted: #""state":"#)
         if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "state") } else { json.null() }
-        json.key("street_1")
+        json.key(quoted: #""street_1":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "street_1") } else { json.null() }
-        json.key("street_2")
+        json.key(quoted: #""street_2":"#)
         if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "street_2") } else { json.null() }
-        json.key("zip_code")
+        json.key(quoted: #""zip_code":"#)
         if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "zip_code") } else { json.null() }
         json.endObject()
     }

@@ -144,9 +144,9 @@ extension MetadataEntry: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("key")
+        json.key(quoted: #""key":"#)
         try json.wireString(f1.bytes, type: type, field: "key")
-        json.key("value")
+        json.key(quoted: #""value":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "value") } else { json.null() }
         json.endObject()
     }

@@ -175,17 +175,17 @@ extension ModelCoverage: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("model")
+        json.key(quoted: #""model":"#)
         if f1.count > 0 { json.value(Model(rawValue: Int32(truncatingIfNeeded: f1.value))) } else { json.null() }
-        json.key("name")
+        json.key(quoted: #""name":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "name") } else { json.null() }
-        json.key("status")
+        json.key(quoted: #""status":"#)
         if f3.count > 0 {
             json.value(CoverageStatus(rawValue: Int32(truncatingIfNeeded: f3.value)))
         } else {
             json.null()
         }
-        json.key("fields")
+        json.key(quoted: #""fields":"#)
         json.beginArray()
         if f4.count > 0 {
             var scan = WireScan(segments, field: 4, type: type)

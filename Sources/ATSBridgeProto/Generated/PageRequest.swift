@@ -208,15 +208,15 @@ extension PageRequest: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("page_size")
+        json.key(quoted: #""page_size":"#)
         if f1.count > 0 { json.value(UInt32(truncatingIfNeeded: f1.value)) } else { json.null() }
-        json.key("cursor")
+        json.key(quoted: #""cursor":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "cursor") } else { json.null() }
-        json.key("updated_after")
+        json.key(quoted: #""updated_after":"#)
         if f3.count > 0 { json.value(Int64(bitPattern: f3.value)) } else { json.null() }
-        json.key("include_deleted")
+        json.key(quoted: #""include_deleted":"#)
         if f4.count > 0 { json.value((f4.value != 0)) } else { json.null() }
-        json.key("ids")
+        json.key(quoted: #""ids":"#)
         json.beginArray()
         if f5.count > 0 {
             var scan = WireScan(segments, field: 5, type: type)
@@ -225,7 +225,7 @@ extension PageRequest: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("remote_ids")
+        json.key(quoted: #""remote_ids":"#)
         json.beginArray()
         if f6.count > 0 {
             var scan = WireScan(segments, field: 6, type: type)

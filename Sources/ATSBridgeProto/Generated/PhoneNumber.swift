@@ -143,9 +143,9 @@ extension PhoneNumber: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("phone_number")
+        json.key(quoted: #""phone_number":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "phone_number") } else { json.null() }
-        json.key("type")
+        json.key(quoted: #""type":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "type") } else { json.null() }
         json.endObject()
     }

@@ -130,7 +130,7 @@ extension PingRequest: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("payload")
+        json.key(quoted: #""payload":"#)
         if f1.count > 0 { json.wireBase64(f1.bytes) } else { json.null() }
         json.endObject()
     }

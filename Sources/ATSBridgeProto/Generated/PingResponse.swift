@@ -159,11 +159,11 @@ extension PingResponse: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("payload")
+        json.key(quoted: #""payload":"#)
         if f1.count > 0 { json.wireBase64(f1.bytes) } else { json.null() }
-        json.key("server_time")
+        json.key(quoted: #""server_time":"#)
         if f2.count > 0 { json.value(Int64(bitPattern: f2.value)) } else { json.null() }
-        json.key("server_version")
+        json.key(quoted: #""server_version":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "server_version") } else { json.null() }
         json.endObject()
     }

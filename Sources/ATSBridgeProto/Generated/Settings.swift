@@ -177,13 +177,13 @@ extension Settings: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("max_frame_size")
+        json.key(quoted: #""max_frame_size":"#)
         if f1.count > 0 { json.value(UInt32(truncatingIfNeeded: f1.value)) } else { json.null() }
-        json.key("max_concurrent_streams")
+        json.key(quoted: #""max_concurrent_streams":"#)
         if f2.count > 0 { json.value(UInt32(truncatingIfNeeded: f2.value)) } else { json.null() }
-        json.key("initial_credit")
+        json.key(quoted: #""initial_credit":"#)
         if f3.count > 0 { json.value(UInt32(truncatingIfNeeded: f3.value)) } else { json.null() }
-        json.key("max_message_size")
+        json.key(quoted: #""max_message_size":"#)
         if f4.count > 0 { json.value(UInt32(truncatingIfNeeded: f4.value)) } else { json.null() }
         json.endObject()
     }

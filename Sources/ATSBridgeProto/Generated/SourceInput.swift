@@ -129,7 +129,7 @@ extension SourceInput: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("name")
+        json.key(quoted: #""name":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "name") } else { json.null() }
         json.endObject()
     }

@@ -174,13 +174,13 @@ extension Status: WireJSONWritable {
             guard seen1 else { throw ProtoCodecError.missingField("code", in: "atsbridge.v1.Status") }
         }
         json.beginObject()
-        json.key("code")
+        json.key(quoted: #""code":"#)
         json.value(StatusCode(rawValue: Int32(truncatingIfNeeded: f1.value)))
-        json.key("error_code")
+        json.key(quoted: #""error_code":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "error_code") } else { json.null() }
-        json.key("message")
+        json.key(quoted: #""message":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "message") } else { json.null() }
-        json.key("details")
+        json.key(quoted: #""details":"#)
         json.beginArray()
         if f4.count > 0 {
             var scan = WireScan(segments, field: 4, type: type)

@@ -295,29 +295,29 @@ extension SyncRun: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("integration_id")
+        json.key(quoted: #""integration_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "integration_id") } else { json.null() }
-        json.key("type")
+        json.key(quoted: #""type":"#)
         if f3.count > 0 { json.value(SyncType(rawValue: Int32(truncatingIfNeeded: f3.value))) } else { json.null() }
-        json.key("state")
+        json.key(quoted: #""state":"#)
         if f4.count > 0 { json.value(SyncState(rawValue: Int32(truncatingIfNeeded: f4.value))) } else { json.null() }
-        json.key("queued_at")
+        json.key(quoted: #""queued_at":"#)
         if f5.count > 0 { json.timestamp(Int64(bitPattern: f5.value)) } else { json.null() }
-        json.key("started_at")
+        json.key(quoted: #""started_at":"#)
         if f6.count > 0 { json.timestamp(Int64(bitPattern: f6.value)) } else { json.null() }
-        json.key("finished_at")
+        json.key(quoted: #""finished_at":"#)
         if f7.count > 0 { json.timestamp(Int64(bitPattern: f7.value)) } else { json.null() }
-        json.key("created")
+        json.key(quoted: #""created":"#)
         if f8.count > 0 { json.value(f8.value) } else { json.null() }
-        json.key("updated")
+        json.key(quoted: #""updated":"#)
         if f9.count > 0 { json.value(f9.value) } else { json.null() }
-        json.key("deleted")
+        json.key(quoted: #""deleted":"#)
         if f10.count > 0 { json.value(f10.value) } else { json.null() }
-        json.key("error_code")
+        json.key(quoted: #""error_code":"#)
         if f11.count > 0 { try json.wireString(f11.bytes, type: type, field: "error_code") } else { json.null() }
-        json.key("error_message")
+        json.key(quoted: #""error_message":"#)
         if f12.count > 0 { try json.wireString(f12.bytes, type: type, field: "error_message") } else { json.null() }
         json.endObject()
     }

@@ -143,7 +143,7 @@ extension SyncStatus: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("integration")
+        json.key(quoted: #""integration":"#)
         if f1.count > 0 {
             try Integration.transcode(
                 try WireSegments.field(1, slot: f1, in: segments, type: type),
@@ -153,7 +153,7 @@ extension SyncStatus: WireJSONWritable {
         } else {
             json.null()
         }
-        json.key("runs")
+        json.key(quoted: #""runs":"#)
         json.beginArray()
         if f2.count > 0 {
             var scan = WireScan(segments, field: 2, type: type)

@@ -149,9 +149,9 @@ extension SyncStatusRequest: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("integration_id")
+        json.key(quoted: #""integration_id":"#)
         try json.wireString(f1.bytes, type: type, field: "integration_id")
-        json.key("limit")
+        json.key(quoted: #""limit":"#)
         if f2.count > 0 { json.value(UInt32(truncatingIfNeeded: f2.value)) } else { json.null() }
         json.endObject()
     }

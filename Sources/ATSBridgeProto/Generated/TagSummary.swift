@@ -158,11 +158,11 @@ extension TagSummary: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("id")
+        json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
-        json.key("remote_id")
+        json.key(quoted: #""remote_id":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
-        json.key("name")
+        json.key(quoted: #""name":"#)
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "name") } else { json.null() }
         json.endObject()
     }

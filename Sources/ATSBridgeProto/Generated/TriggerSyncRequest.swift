@@ -149,9 +149,9 @@ extension TriggerSyncRequest: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("integration_id")
+        json.key(quoted: #""integration_id":"#)
         try json.wireString(f1.bytes, type: type, field: "integration_id")
-        json.key("type")
+        json.key(quoted: #""type":"#)
         if f2.count > 0 { json.value(SyncType(rawValue: Int32(truncatingIfNeeded: f2.value))) } else { json.null() }
         json.endObject()
     }

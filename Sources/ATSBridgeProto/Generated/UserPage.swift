@@ -143,7 +143,7 @@ extension UserPage: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("items")
+        json.key(quoted: #""items":"#)
         json.beginArray()
         if f1.count > 0 {
             var scan = WireScan(segments, field: 1, type: type)
@@ -154,7 +154,7 @@ extension UserPage: WireJSONWritable {
             }
         }
         json.endArray()
-        json.key("next_cursor")
+        json.key(quoted: #""next_cursor":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "next_cursor") } else { json.null() }
         json.endObject()
     }

@@ -129,7 +129,7 @@ extension Warning: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("message")
+        json.key(quoted: #""message":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "message") } else { json.null() }
         json.endObject()
     }

@@ -149,9 +149,9 @@ extension WatchRequest: WireJSONWritable {
         }
         _ = limit
         json.beginObject()
-        json.key("after_sequence")
+        json.key(quoted: #""after_sequence":"#)
         if f1.count > 0 { json.value(f1.value) } else { json.null() }
-        json.key("models")
+        json.key(quoted: #""models":"#)
         json.beginArray()
         if f2.count > 0 {
             var scan = WireScan(segments, field: 2, type: type)

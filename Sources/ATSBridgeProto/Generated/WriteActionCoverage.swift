@@ -162,15 +162,15 @@ extension WriteActionCoverage: WireJSONWritable {
             }
         }
         json.beginObject()
-        json.key("name")
+        json.key(quoted: #""name":"#)
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "name") } else { json.null() }
-        json.key("status")
+        json.key(quoted: #""status":"#)
         if f2.count > 0 {
             json.value(CoverageStatus(rawValue: Int32(truncatingIfNeeded: f2.value)))
         } else {
             json.null()
         }
-        json.key("fields")
+        json.key(quoted: #""fields":"#)
         json.beginArray()
         if f3.count > 0 {
             var scan = WireScan(segments, field: 3, type: type)

@@ -1,6 +1,13 @@
 /// The writer's entry points for the wire-to-JSON transcoders: values taken straight from
 /// protobuf wire bytes, checked as the typed decode checks them.
 extension ProtoJSONWriter {
+    /// Writes a key given with its quotes and colon (`"id":`), in one append.
+    mutating func key(quoted: StaticString) {
+        if self.needsComma { self.bytes.append(UInt8(ascii: ",")) }
+        quoted.withUTF8Buffer { self.bytes.append(contentsOf: $0) }
+        self.needsComma = false
+    }
+
     /// Starts an array.
     mutating func beginArray() {
         if self.needsComma { self.bytes.append(UInt8(ascii: ",")) }

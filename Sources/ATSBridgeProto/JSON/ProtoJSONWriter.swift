@@ -33,14 +33,22 @@ public struct ProtoJSONWriter: Sendable {
         self.separate()
         self.bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { self.bytes.append(contentsOf: $0) }
-        self.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        self.bytes.append(UInt8(ascii: "\""))
+        self.bytes.append(UInt8(ascii: ":"))
         self.needsComma = false
     }
 
     // MARK: Values
 
     /// `null`.
-    public mutating func null() { self.raw("null") }
+    public mutating func null() {
+        self.separate()
+        self.bytes.append(UInt8(ascii: "n"))
+        self.bytes.append(UInt8(ascii: "u"))
+        self.bytes.append(UInt8(ascii: "l"))
+        self.bytes.append(UInt8(ascii: "l"))
+        self.needsComma = true
+    }
 
     /// A string.
     public mutating func value(_ string: String) {

@@ -8,7 +8,6 @@ enum RawJSON {
     /// Appends `json` compacted and returns true when it is one JSON object or array; otherwise
     /// appends nothing and returns false.
     static func appendCompact(_ json: UnsafeRawBufferPointer, to out: inout [UInt8]) -> Bool {
-        guard UTF8Scan.scan(json) != .invalid else { return false }
         let mark = out.count
         var parser = Parser(bytes: json)
         parser.skipSpace()
@@ -84,40 +83,56 @@ enum RawJSON {
             return true
         }
 
-        /// A string, already known to be UTF-8: no raw control characters, valid escapes.
+        /// A string: UTF-8, no raw control characters, valid escapes.
         mutating func string(to out: inout [UInt8]) -> Bool {
+            guard let base = self.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
             let start = self.index
-            self.index += 1
-            while let byte = self.peek {
-                self.index += 1
+            let count = self.bytes.count
+            var index = start + 1
+            while index < count {
+                let byte = base[index]
                 if byte == UInt8(ascii: "\"") {
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]))
+                    index += 1
+                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: self.bytes[start..<index]))
+                    self.index = index
                     return true
                 }
                 if byte < 0x20 { return false }
-                if byte == UInt8(ascii: "\\") {
-                    guard let escaped = self.peek else { return false }
-                    self.index += 1
-                    switch escaped {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
-                        UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                        continue
-                    case UInt8(ascii: "u"):
-                        // Surrogates only in pairs: parsers reject a lone one.
-                        guard let unit = self.hex4(), !(0xDC00...0xDFFF).contains(unit) else { return false }
-                        if (0xD800...0xDBFF).contains(unit) {
-                            guard self.peek == UInt8(ascii: "\\") else { return false }
-                            self.index += 1
-                            guard self.peek == UInt8(ascii: "u") else { return false }
-                            self.index += 1
-                            guard let low = self.hex4(), (0xDC00...0xDFFF).contains(low) else { return false }
-                        }
-                    default:
-                        return false
-                    }
+                if byte >= 0x80 {
+                    guard let length = UTF8Scan.sequenceLength(base, at: index, count: count) else { return false }
+                    index += length
+                } else if byte == UInt8(ascii: "\\") {
+                    self.index = index + 1
+                    guard self.escape() else { return false }
+                    index = self.index
+                } else {
+                    index += 1
                 }
             }
             return false
+        }
+
+        /// The rest of an escape after its backslash.
+        mutating func escape() -> Bool {
+            guard let escaped = self.peek else { return false }
+            self.index += 1
+            switch escaped {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"),
+                UInt8(ascii: "f"), UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+                return true
+            case UInt8(ascii: "u"):
+                // Surrogates only in pairs: parsers reject a lone one.
+                guard let unit = self.hex4(), !(0xDC00...0xDFFF).contains(unit) else { return false }
+                guard (0xD800...0xDBFF).contains(unit) else { return true }
+                guard self.peek == UInt8(ascii: "\\") else { return false }
+                self.index += 1
+                guard self.peek == UInt8(ascii: "u") else { return false }
+                self.index += 1
+                guard let low = self.hex4(), (0xDC00...0xDFFF).contains(low) else { return false }
+                return true
+            default:
+                return false
+            }
         }
 
         /// `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`
