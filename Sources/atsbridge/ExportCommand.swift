@@ -36,6 +36,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Records per page (1–1000).") var pageSize = 1000
     @Option(help: "Only records changed after this ISO-8601 time.") var updatedAfter: String?
     @Flag(help: "Include records deleted in RECRU.") var includeDeleted = false
+    @Option(help: .hidden) var conversionTasks = 2
 
     func validate() throws {
         guard (1...1000).contains(self.pageSize) else { throw ValidationError("--page-size must be 1 to 1000") }
@@ -91,35 +92,27 @@ struct ExportCommand: AsyncParsableCommand {
                 includeDeleted: self.command.includeDeleted ? true : nil
             )
             let progress = Progress(enabled: Terminal.stderrIsTerminal, initial: file.records)
-            var buffer: [UInt8] = []
-            switch self.command.format {
-            case .protobuf:
-                // Records pass through undecoded, delimited as each page is read.
-                let raw = MethodDescriptor<M.Request, DelimitedPage>(
-                    service: M.list.service,
-                    method: M.list.method,
-                    kind: .serverStreaming
-                )
-                for try await page in self.client.serverStreaming(raw, request, options: self.options) {
+            // Records pass through undecoded, delimited as each page is read; NDJSON and CSV
+            // are written straight from their wire bytes.
+            let raw = MethodDescriptor<M.Request, DelimitedPage>(
+                service: M.list.service,
+                method: M.list.method,
+                kind: .serverStreaming
+            )
+            var converter = PageConverter()
+            for try await page in self.client.serverStreaming(raw, request, options: self.options) {
+                switch self.command.format {
+                case .protobuf:
                     try file.append(page.delimited, cursor: page.nextCursor, records: page.count)
-                    progress.update(file.records)
+                case .ndjson:
+                    let parallel = self.command.conversionTasks > 1
+                    try await converter.ndjson(page, as: M.Page.Item.self, parallel: parallel)
+                    try file.append(converter.output, cursor: page.nextCursor, records: page.count)
+                case .csv:
+                    try converter.csv(page, as: M.Page.Item.self)
+                    try file.append(converter.output, cursor: page.nextCursor, records: page.count)
                 }
-            case .ndjson, .csv:
-                for try await page in self.client.serverStreaming(M.list, request, options: self.options) {
-                    buffer.removeAll(keepingCapacity: true)
-                    for item in page.items {
-                        if self.command.format == .ndjson {
-                            buffer += item.jsonBytes()
-                            buffer.append(0x0A)
-                        } else {
-                            buffer += Array(
-                                (CSV.row(item.jsonBytes(), columns: M.Page.Item.jsonFieldNames) + "\n").utf8
-                            )
-                        }
-                    }
-                    try file.append(buffer, cursor: page.nextCursor, records: page.items.count)
-                    progress.update(file.records)
-                }
+                progress.update(file.records)
             }
             progress.finish()
             try file.complete()

@@ -8,32 +8,6 @@ import Testing
 @Suite struct FuzzPropertyTests {
     private static let inputs = 100_000
 
-    private func mutate(_ seed: [UInt8], _ random: inout SeededGenerator) -> [UInt8] {
-        var bytes = seed
-        for _ in 0..<Int.random(in: 1...4, using: &random) {
-            switch Int.random(in: 0..<5, using: &random) {
-            case 0 where !bytes.isEmpty:
-                bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
-            case 1 where !bytes.isEmpty:
-                bytes.removeLast(Int.random(in: 1...min(8, bytes.count), using: &random))
-            case 2:
-                let at = Int.random(in: 0...bytes.count, using: &random)
-                bytes.insert(
-                    contentsOf: (0..<Int.random(in: 1...6, using: &random)).map { _ in
-                        UInt8.random(in: 0...255, using: &random)
-                    },
-                    at: at
-                )
-            case 3 where bytes.count > 4:
-                let start = Int.random(in: 0..<bytes.count - 2, using: &random)
-                bytes.append(contentsOf: bytes[start..<min(bytes.count, start + 16)])
-            default:
-                if !bytes.isEmpty { bytes[Int.random(in: 0..<bytes.count, using: &random)] ^= 0x80 }
-            }
-        }
-        return bytes
-    }
-
     private func exercise<M: ProtoMessage>(_ type: M.Type, _ bytes: [UInt8]) -> Bool {
         do {
             let value = try M(decoding: bytes)
@@ -62,7 +36,7 @@ import Testing
                     UInt8.random(in: 0...255, using: &random)
                 }
             } else {
-                bytes = self.mutate(seeds[round % seeds.count], &random)
+                bytes = WireMutator.mutate(seeds[round % seeds.count], &random)
             }
             let ok: Bool
             switch round % 4 {

@@ -434,6 +434,152 @@ class Generator:
         out.append("    public init(decoding bytes: UnsafeRawBufferPointer, limits: DecodingLimits = .default) throws(ProtoCodecError) {\n"
                    "        self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)\n    }\n}\n")
         out.append(self.json_extension(msg, plain, oneof_fields))
+        out.append(self.wire_json(msg, plain, oneof_fields))
+        return "".join(out)
+
+    # JSON straight from wire bytes: the same output as writeJSON(to:) of the decoded message
+    def wire_type(self, f):
+        if f.type in (T_STRING, T_BYTES, T_MESSAGE):
+            return 2
+        if f.type in (T_DOUBLE, T_FIXED64, T_SFIXED64):
+            return 1
+        if f.type in (T_FLOAT, T_FIXED32, T_SFIXED32):
+            return 5
+        return 0
+
+    def wire_scalar(self, f, v):
+        """The Swift value of a scalar field from its raw wire value `v` (a UInt64)."""
+        t = f.type
+        if t in (T_INT64, T_SFIXED64):
+            return "Int64(bitPattern: %s)" % v
+        if t == T_SINT64:
+            return "WireReader.zigzag64(%s)" % v
+        if t == T_SINT32:
+            return "WireReader.zigzag32(%s)" % v
+        if t == T_INT32:
+            return "Int32(truncatingIfNeeded: %s)" % v
+        if t == T_SFIXED32:
+            return "Int32(bitPattern: UInt32(truncatingIfNeeded: %s))" % v
+        if t in (T_UINT32, T_FIXED32):
+            return "UInt32(truncatingIfNeeded: %s)" % v
+        if t in (T_UINT64, T_FIXED64):
+            return v
+        if t == T_DOUBLE:
+            return "Double(bitPattern: %s)" % v
+        if t == T_FLOAT:
+            return "Float(bitPattern: UInt32(truncatingIfNeeded: %s))" % v
+        if t == T_BOOL:
+            return "(%s != 0)" % v
+        if t == T_ENUM:
+            return "%s(rawValue: Int32(truncatingIfNeeded: %s))" % (self.swift_type(f), v)
+        raise SystemExit("unsupported scalar %s" % f.name)
+
+    def wire_value(self, f, slot):
+        """Writes one value of a non-repeated field from its first-pass slot."""
+        if f.type == T_STRING:
+            return 'try json.wireString(%s.bytes, type: type, field: "%s")' % (slot, f.name)
+        if f.type == T_BYTES:
+            return ("json.wireRawJSON(%s.bytes)" if f.name == "remote_data" else "json.wireBase64(%s.bytes)") % slot
+        if f.type == T_MESSAGE:
+            return ("try %s.transcode(try WireSegments.field(%d, slot: %s, in: segments, type: type), "
+                    "to: &json, limit: limit)") % (self.swift_type(f), f.number, slot)
+        return self.json_value(f, self.wire_scalar(f, "%s.value" % slot))
+
+    def wire_repeated(self, f):
+        out = "        json.beginArray()\n"
+        out += "        if f%d.count > 0 {\n" % f.number
+        out += "            var scan = WireScan(segments, field: %d, type: type)\n" % f.number
+        if f.type == T_MESSAGE:
+            out += "            while try scan.next() != nil {\n"
+            out += "                let element = WireSegments(try scan.reader.lengthDelimited())\n"
+            out += "                try %s.transcode(element, to: &json, limit: limit)\n" % self.swift_type(f)
+            out += "                try json.check(limit: limit, type: type)\n"
+            out += "            }\n"
+        elif f.type == T_STRING:
+            out += "            while try scan.next() != nil {\n"
+            out += '                try json.wireString(try scan.reader.lengthDelimited(), type: type, field: "%s")\n' % f.name
+            out += "            }\n"
+        elif f.type == T_BYTES:
+            out += "            while try scan.next() != nil { json.wireBase64(try scan.reader.lengthDelimited()) }\n"
+        else:
+            out += "            try scan.forEachScalar(wireType: %d%s) { value in %s }\n" % (
+                self.wire_type(f), ", bool: true" if f.type == T_BOOL else "",
+                self.json_value(f, self.wire_scalar(f, "value")))
+        out += "        }\n        json.endArray()\n"
+        return out
+
+    def wire_record(self, f):
+        flags = ""
+        if f.label == LABEL_REPEATED and self.wire_type(f) != 2:
+            flags += ", packed: true"
+        if f.type == T_BOOL:
+            flags += ", bool: true"
+        ind = "                "
+        out = "%scase %d:\n" % (ind, f.number)
+        out += '%s    try reader.record(key, into: &f%d, wireType: %d%s, field: "%s")\n' % (
+            ind, f.number, self.wire_type(f), flags, f.name)
+        if f.label == LABEL_REQUIRED:
+            out += "%s    seen%d = true\n" % (ind, f.number)
+        if f.oneof is not None:
+            out += "%s    %sCase = %d\n" % (ind, camel(f.oneof), f.number)
+        return out
+
+    def wire_json(self, msg, plain, oneof_fields):
+        out = ["\nextension %s: WireJSONWritable {\n" % msg.name]
+        out.append("    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same\n"
+                   "    /// bytes as ``writeJSON(to:)`` of the decoded message.\n")
+        out.append("    ///\n    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.\n")
+        out.append("    public static func writeJSON(\n        wire: UnsafeRawBufferPointer,\n"
+                   "        to json: inout ProtoJSONWriter,\n        limits: DecodingLimits = .default\n"
+                   "    ) throws(ProtoCodecError) {\n")
+        out.append('        try json.transcode(wire, limits: limits, type: "%s", Self.transcode)\n    }\n\n' % msg.full_name)
+        out.append("    /// Reads the message's fields from `segments` (one pass), then writes them in order.\n")
+        out.append("    static func transcode(\n        _ segments: WireSegments,\n        to json: inout ProtoJSONWriter,\n"
+                   "        limit: Int\n    ) throws(ProtoCodecError) {\n")
+        out.append('        let type: StaticString = "%s"\n' % msg.full_name)
+        for f in msg.fields:
+            if f.oneof is not None and f.type == T_MESSAGE:
+                raise SystemExit("message fields in a oneof are not supported: %s" % f.name)
+            out.append("        var f%d = WireSlot()\n" % f.number)
+        for oneof in oneof_fields:
+            out.append("        var %sCase: UInt32 = 0\n" % camel(oneof))
+        out.append("        for part in 0..<segments.count {\n")
+        out.append("            var reader = WireReader(segments[part], type: type)\n")
+        required = [f for f in msg.fields if f.label == LABEL_REQUIRED]
+        for f in required:
+            out.append("            var seen%d = false\n" % f.number)
+        out.append("            while let key = try reader.nextKey() {\n")
+        if msg.fields:
+            out.append("                switch key.number {\n")
+            for f in msg.fields:
+                out.append(self.wire_record(f))
+            out.append("                default: try reader.skip(key)\n                }\n")
+        else:
+            out.append("                try reader.skip(key)\n")
+        out.append("            }\n")
+        for f in required:
+            out.append('            guard seen%d else { throw ProtoCodecError.missingField("%s", in: "%s") }\n' % (
+                f.number, f.name, msg.full_name))
+        out.append("        }\n")
+        if not any(f.type == T_MESSAGE for f in msg.fields):
+            out.append("        _ = limit\n")
+        out.append("        json.beginObject()\n")
+        for f in plain:
+            out.append('        json.key(quoted: #""%s":"#)\n' % f.name)
+            if f.label == LABEL_REPEATED:
+                out.append(self.wire_repeated(f))
+            elif f.label == LABEL_OPTIONAL:
+                out.append("        if f%d.count > 0 { %s } else { json.null() }\n" % (
+                    f.number, self.wire_value(f, "f%d" % f.number)))
+            else:
+                out.append("        %s\n" % self.wire_value(f, "f%d" % f.number))
+        for oneof, fields in oneof_fields.items():
+            out.append("        switch %sCase {\n" % camel(oneof))
+            for f in fields:
+                out.append('        case %d:\n            json.key(quoted: #""%s":"#)\n            %s\n' % (
+                    f.number, f.name, self.wire_value(f, "f%d" % f.number)))
+            out.append("        default:\n            break\n        }\n")
+        out.append("        json.endObject()\n    }\n}\n")
         return "".join(out)
 
     # JSON, in the unified API's shape

@@ -119,3 +119,52 @@ extension AddCandidateTagRequest: JSONReadable {
         self.idempotencyKey = try object.optional("idempotency_key") { try $0.string() }
     }
 }
+
+extension AddCandidateTagRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.AddCandidateTagRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.AddCandidateTagRequest"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "candidate_id")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "tag_name")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "idempotency_key")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""candidate_id":"#)
+        if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "candidate_id") } else { json.null() }
+        json.key(quoted: #""tag_name":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "tag_name") } else { json.null() }
+        json.key(quoted: #""idempotency_key":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "idempotency_key") } else { json.null() }
+        json.endObject()
+    }
+}

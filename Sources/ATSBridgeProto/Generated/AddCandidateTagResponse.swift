@@ -123,3 +123,68 @@ extension AddCandidateTagResponse: JSONReadable {
         self.warnings = try object.repeated("warnings") { try $0.message() }
     }
 }
+
+extension AddCandidateTagResponse: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.AddCandidateTagResponse", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.AddCandidateTagResponse"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "tag")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, bool: true, field: "already_assigned")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "warnings")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        json.beginObject()
+        json.key(quoted: #""tag":"#)
+        if f1.count > 0 {
+            try TagSummary.transcode(
+                try WireSegments.field(1, slot: f1, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""already_assigned":"#)
+        if f2.count > 0 { json.value((f2.value != 0)) } else { json.null() }
+        json.key(quoted: #""warnings":"#)
+        json.beginArray()
+        if f3.count > 0 {
+            var scan = WireScan(segments, field: 3, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try Warning.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.endObject()
+    }
+}

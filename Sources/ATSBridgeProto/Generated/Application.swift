@@ -234,3 +234,132 @@ extension Application: JSONReadable {
         self.job = try object.optional("job") { try $0.message() }
     }
 }
+
+extension Application: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.Application", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.Application"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
+        var f8 = WireSlot()
+        var f9 = WireSlot()
+        var f10 = WireSlot()
+        var f11 = WireSlot()
+        var f12 = WireSlot()
+        var f13 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "id")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "remote_id")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, field: "changed_at")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 0, field: "remote_deleted_at")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 0, field: "outcome")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "outcome_raw")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 2, field: "current_stage_id")
+                case 8:
+                    try reader.record(key, into: &f8, wireType: 2, field: "job_id")
+                case 9:
+                    try reader.record(key, into: &f9, wireType: 2, field: "candidate_id")
+                case 10:
+                    try reader.record(key, into: &f10, wireType: 2, field: "remote_data")
+                case 11:
+                    try reader.record(key, into: &f11, wireType: 2, field: "candidate")
+                case 12:
+                    try reader.record(key, into: &f12, wireType: 2, field: "current_stage")
+                case 13:
+                    try reader.record(key, into: &f13, wireType: 2, field: "job")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.Application") }
+        }
+        json.beginObject()
+        json.key(quoted: #""id":"#)
+        try json.wireString(f1.bytes, type: type, field: "id")
+        json.key(quoted: #""remote_id":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
+        json.key(quoted: #""changed_at":"#)
+        if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
+        json.key(quoted: #""remote_deleted_at":"#)
+        if f4.count > 0 { json.timestamp(Int64(bitPattern: f4.value)) } else { json.null() }
+        json.key(quoted: #""outcome":"#)
+        if f5.count > 0 {
+            json.value(ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: f5.value)))
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""outcome_raw":"#)
+        if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "outcome_raw") } else { json.null() }
+        json.key(quoted: #""current_stage_id":"#)
+        if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "current_stage_id") } else { json.null() }
+        json.key(quoted: #""job_id":"#)
+        if f8.count > 0 { try json.wireString(f8.bytes, type: type, field: "job_id") } else { json.null() }
+        json.key(quoted: #""candidate_id":"#)
+        if f9.count > 0 { try json.wireString(f9.bytes, type: type, field: "candidate_id") } else { json.null() }
+        json.key(quoted: #""remote_data":"#)
+        if f10.count > 0 { json.wireRawJSON(f10.bytes) } else { json.null() }
+        json.key(quoted: #""candidate":"#)
+        if f11.count > 0 {
+            try ApplicationCandidate.transcode(
+                try WireSegments.field(11, slot: f11, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""current_stage":"#)
+        if f12.count > 0 {
+            try StageSummary.transcode(
+                try WireSegments.field(12, slot: f12, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""job":"#)
+        if f13.count > 0 {
+            try JobSummary.transcode(
+                try WireSegments.field(13, slot: f13, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.endObject()
+    }
+}

@@ -106,3 +106,47 @@ extension ApplicationInput: JSONReadable {
         self.stageID = try object.optional("stage_id") { try $0.string() }
     }
 }
+
+extension ApplicationInput: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.ApplicationInput", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.ApplicationInput"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "job_id")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "stage_id")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""job_id":"#)
+        if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "job_id") } else { json.null() }
+        json.key(quoted: #""stage_id":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "stage_id") } else { json.null() }
+        json.endObject()
+    }
+}

@@ -176,3 +176,75 @@ extension AttachmentInput: JSONReadable {
         }
     }
 }
+
+extension AttachmentInput: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.AttachmentInput", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.AttachmentInput"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var contentCase: UInt32 = 0
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "name")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, field: "type")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "data")
+                    contentCase = 3
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "data_url")
+                    contentCase = 4
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "content_type")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""name":"#)
+        if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "name") } else { json.null() }
+        json.key(quoted: #""type":"#)
+        if f2.count > 0 {
+            json.value(AttachmentType(rawValue: Int32(truncatingIfNeeded: f2.value)))
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""content_type":"#)
+        if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "content_type") } else { json.null() }
+        switch contentCase {
+        case 3:
+            json.key(quoted: #""data":"#)
+            json.wireBase64(f3.bytes)
+        case 4:
+            json.key(quoted: #""data_url":"#)
+            try json.wireString(f4.bytes, type: type, field: "data_url")
+        default:
+            break
+        }
+        json.endObject()
+    }
+}

@@ -165,3 +165,83 @@ extension CallOpen: JSONReadable {
         self.metadata = try object.repeated("metadata") { try $0.message() }
     }
 }
+
+extension CallOpen: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.CallOpen", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.CallOpen"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "method")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, field: "timeout_ms")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "api_key")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "integration_id")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "idempotency_key")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "request_id")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 2, field: "metadata")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("method", in: "atsbridge.v1.CallOpen") }
+        }
+        json.beginObject()
+        json.key(quoted: #""method":"#)
+        try json.wireString(f1.bytes, type: type, field: "method")
+        json.key(quoted: #""timeout_ms":"#)
+        if f2.count > 0 { json.value(f2.value) } else { json.null() }
+        json.key(quoted: #""api_key":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "api_key") } else { json.null() }
+        json.key(quoted: #""integration_id":"#)
+        if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "integration_id") } else { json.null() }
+        json.key(quoted: #""idempotency_key":"#)
+        if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "idempotency_key") } else { json.null() }
+        json.key(quoted: #""request_id":"#)
+        if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "request_id") } else { json.null() }
+        json.key(quoted: #""metadata":"#)
+        json.beginArray()
+        if f7.count > 0 {
+            var scan = WireScan(segments, field: 7, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try MetadataEntry.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.endObject()
+    }
+}

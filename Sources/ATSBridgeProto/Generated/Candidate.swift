@@ -275,3 +275,158 @@ extension Candidate: JSONReadable {
         self.tags = try object.repeated("tags") { try $0.message() }
     }
 }
+
+extension Candidate: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.Candidate", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.Candidate"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
+        var f8 = WireSlot()
+        var f9 = WireSlot()
+        var f10 = WireSlot()
+        var f11 = WireSlot()
+        var f12 = WireSlot()
+        var f13 = WireSlot()
+        var f14 = WireSlot()
+        var f15 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "id")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "remote_id")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, field: "changed_at")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 0, field: "remote_deleted_at")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "first_name")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "last_name")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 2, field: "company")
+                case 8:
+                    try reader.record(key, into: &f8, wireType: 2, field: "title")
+                case 9:
+                    try reader.record(key, into: &f9, wireType: 2, field: "source")
+                case 10:
+                    try reader.record(key, into: &f10, wireType: 2, field: "phone_numbers")
+                case 11:
+                    try reader.record(key, into: &f11, wireType: 2, field: "email_addresses")
+                case 12:
+                    try reader.record(key, into: &f12, wireType: 2, field: "location")
+                case 13:
+                    try reader.record(key, into: &f13, wireType: 2, field: "remote_data")
+                case 14:
+                    try reader.record(key, into: &f14, wireType: 2, field: "applications")
+                case 15:
+                    try reader.record(key, into: &f15, wireType: 2, field: "tags")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.Candidate") }
+        }
+        json.beginObject()
+        json.key(quoted: #""id":"#)
+        try json.wireString(f1.bytes, type: type, field: "id")
+        json.key(quoted: #""remote_id":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
+        json.key(quoted: #""changed_at":"#)
+        if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
+        json.key(quoted: #""remote_deleted_at":"#)
+        if f4.count > 0 { json.timestamp(Int64(bitPattern: f4.value)) } else { json.null() }
+        json.key(quoted: #""first_name":"#)
+        if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "first_name") } else { json.null() }
+        json.key(quoted: #""last_name":"#)
+        if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "last_name") } else { json.null() }
+        json.key(quoted: #""company":"#)
+        if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "company") } else { json.null() }
+        json.key(quoted: #""title":"#)
+        if f8.count > 0 { try json.wireString(f8.bytes, type: type, field: "title") } else { json.null() }
+        json.key(quoted: #""source":"#)
+        if f9.count > 0 { try json.wireString(f9.bytes, type: type, field: "source") } else { json.null() }
+        json.key(quoted: #""phone_numbers":"#)
+        json.beginArray()
+        if f10.count > 0 {
+            var scan = WireScan(segments, field: 10, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try PhoneNumber.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""email_addresses":"#)
+        json.beginArray()
+        if f11.count > 0 {
+            var scan = WireScan(segments, field: 11, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try EmailAddress.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""location":"#)
+        if f12.count > 0 {
+            try Location.transcode(
+                try WireSegments.field(12, slot: f12, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""remote_data":"#)
+        if f13.count > 0 { json.wireRawJSON(f13.bytes) } else { json.null() }
+        json.key(quoted: #""applications":"#)
+        json.beginArray()
+        if f14.count > 0 {
+            var scan = WireScan(segments, field: 14, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try CandidateApplication.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""tags":"#)
+        json.beginArray()
+        if f15.count > 0 {
+            var scan = WireScan(segments, field: 15, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try TagSummary.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.endObject()
+    }
+}

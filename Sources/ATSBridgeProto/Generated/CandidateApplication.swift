@@ -167,3 +167,94 @@ extension CandidateApplication: JSONReadable {
         self.job = try object.optional("job") { try $0.message() }
     }
 }
+
+extension CandidateApplication: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.CandidateApplication", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.CandidateApplication"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "id")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "remote_id")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, field: "changed_at")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 0, field: "outcome")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "outcome_raw")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "current_stage")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 2, field: "job")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.CandidateApplication") }
+        }
+        json.beginObject()
+        json.key(quoted: #""id":"#)
+        try json.wireString(f1.bytes, type: type, field: "id")
+        json.key(quoted: #""remote_id":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
+        json.key(quoted: #""changed_at":"#)
+        if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
+        json.key(quoted: #""outcome":"#)
+        if f4.count > 0 {
+            json.value(ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: f4.value)))
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""outcome_raw":"#)
+        if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "outcome_raw") } else { json.null() }
+        json.key(quoted: #""current_stage":"#)
+        if f6.count > 0 {
+            try StageSummary.transcode(
+                try WireSegments.field(6, slot: f6, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""job":"#)
+        if f7.count > 0 {
+            try JobSummary.transcode(
+                try WireSegments.field(7, slot: f7, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.endObject()
+    }
+}

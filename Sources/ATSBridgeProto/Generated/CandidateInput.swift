@@ -163,3 +163,79 @@ extension CandidateInput: JSONReadable {
         self.title = try object.optional("title") { try $0.string() }
     }
 }
+
+extension CandidateInput: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.CandidateInput", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.CandidateInput"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "first_name")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "last_name")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "email_address")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "phone_number")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "location")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "company")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 2, field: "title")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        json.beginObject()
+        json.key(quoted: #""first_name":"#)
+        if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "first_name") } else { json.null() }
+        json.key(quoted: #""last_name":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "last_name") } else { json.null() }
+        json.key(quoted: #""email_address":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "email_address") } else { json.null() }
+        json.key(quoted: #""phone_number":"#)
+        if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "phone_number") } else { json.null() }
+        json.key(quoted: #""location":"#)
+        if f5.count > 0 {
+            try Location.transcode(
+                try WireSegments.field(5, slot: f5, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""company":"#)
+        if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "company") } else { json.null() }
+        json.key(quoted: #""title":"#)
+        if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "title") } else { json.null() }
+        json.endObject()
+    }
+}

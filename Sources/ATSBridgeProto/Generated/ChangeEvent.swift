@@ -141,3 +141,72 @@ extension ChangeEvent: JSONReadable {
         self.committedAt = try object.optional("committed_at") { try $0.timestamp() }
     }
 }
+
+extension ChangeEvent: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.ChangeEvent", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.ChangeEvent"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 0, field: "sequence")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, field: "model")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, field: "kind")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "ids")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 0, field: "committed_at")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("sequence", in: "atsbridge.v1.ChangeEvent") }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""sequence":"#)
+        json.value(f1.value)
+        json.key(quoted: #""model":"#)
+        if f2.count > 0 { json.value(Model(rawValue: Int32(truncatingIfNeeded: f2.value))) } else { json.null() }
+        json.key(quoted: #""kind":"#)
+        if f3.count > 0 { json.value(ChangeKind(rawValue: Int32(truncatingIfNeeded: f3.value))) } else { json.null() }
+        json.key(quoted: #""ids":"#)
+        json.beginArray()
+        if f4.count > 0 {
+            var scan = WireScan(segments, field: 4, type: type)
+            while try scan.next() != nil {
+                try json.wireString(try scan.reader.lengthDelimited(), type: type, field: "ids")
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""committed_at":"#)
+        if f5.count > 0 { json.timestamp(Int64(bitPattern: f5.value)) } else { json.null() }
+        json.endObject()
+    }
+}

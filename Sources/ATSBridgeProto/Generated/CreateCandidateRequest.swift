@@ -157,3 +157,107 @@ extension CreateCandidateRequest: JSONReadable {
         self.idempotencyKey = try object.optional("idempotency_key") { try $0.string() }
     }
 }
+
+extension CreateCandidateRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.CreateCandidateRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.CreateCandidateRequest"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "candidate")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "application")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "attachments")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "source")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "gdpr_consent")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "idempotency_key")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        json.beginObject()
+        json.key(quoted: #""candidate":"#)
+        if f1.count > 0 {
+            try CandidateInput.transcode(
+                try WireSegments.field(1, slot: f1, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""application":"#)
+        if f2.count > 0 {
+            try ApplicationInput.transcode(
+                try WireSegments.field(2, slot: f2, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""attachments":"#)
+        json.beginArray()
+        if f3.count > 0 {
+            var scan = WireScan(segments, field: 3, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try AttachmentInput.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""source":"#)
+        if f4.count > 0 {
+            try SourceInput.transcode(
+                try WireSegments.field(4, slot: f4, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""gdpr_consent":"#)
+        if f5.count > 0 {
+            try GdprConsent.transcode(
+                try WireSegments.field(5, slot: f5, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""idempotency_key":"#)
+        if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "idempotency_key") } else { json.null() }
+        json.endObject()
+    }
+}

@@ -141,3 +141,69 @@ extension CreateIntegrationRequest: JSONReadable {
         self.settings = try object.optional("settings") { try $0.message() }
     }
 }
+
+extension CreateIntegrationRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.CreateIntegrationRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.CreateIntegrationRequest"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "name")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "tenant_url")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "login")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "password")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "settings")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        json.beginObject()
+        json.key(quoted: #""name":"#)
+        if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "name") } else { json.null() }
+        json.key(quoted: #""tenant_url":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "tenant_url") } else { json.null() }
+        json.key(quoted: #""login":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "login") } else { json.null() }
+        json.key(quoted: #""password":"#)
+        if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "password") } else { json.null() }
+        json.key(quoted: #""settings":"#)
+        if f5.count > 0 {
+            try IntegrationSettings.transcode(
+                try WireSegments.field(5, slot: f5, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.endObject()
+    }
+}

@@ -107,3 +107,51 @@ extension FieldCoverage: JSONReadable {
         self.status = try object.optional("status") { try $0.enumeration() }
     }
 }
+
+extension FieldCoverage: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.FieldCoverage", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.FieldCoverage"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "name")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, field: "status")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""name":"#)
+        if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "name") } else { json.null() }
+        json.key(quoted: #""status":"#)
+        if f2.count > 0 {
+            json.value(CoverageStatus(rawValue: Int32(truncatingIfNeeded: f2.value)))
+        } else {
+            json.null()
+        }
+        json.endObject()
+    }
+}

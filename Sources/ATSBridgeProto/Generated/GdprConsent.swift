@@ -108,3 +108,47 @@ extension GdprConsent: JSONReadable {
         self.expiresAt = try object.optional("expires_at") { try $0.timestamp() }
     }
 }
+
+extension GdprConsent: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.GdprConsent", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.GdprConsent"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 0, bool: true, field: "given")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, field: "expires_at")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""given":"#)
+        if f1.count > 0 { json.value((f1.value != 0)) } else { json.null() }
+        json.key(quoted: #""expires_at":"#)
+        if f2.count > 0 { json.timestamp(Int64(bitPattern: f2.value)) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -116,3 +116,55 @@ extension GoAway: JSONReadable {
         self.message = try object.optional("message") { try $0.string() }
     }
 }
+
+extension GoAway: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.GoAway", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.GoAway"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 0, field: "last_stream_id")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, field: "code")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "message")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("last_stream_id", in: "atsbridge.v1.GoAway") }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""last_stream_id":"#)
+        json.value(UInt32(truncatingIfNeeded: f1.value))
+        json.key(quoted: #""code":"#)
+        if f2.count > 0 { json.value(StatusCode(rawValue: Int32(truncatingIfNeeded: f2.value))) } else { json.null() }
+        json.key(quoted: #""message":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "message") } else { json.null() }
+        json.endObject()
+    }
+}

@@ -213,3 +213,106 @@ extension Integration: JSONReadable {
         self.lastSyncFinishedAt = try object.optional("last_sync_finished_at") { try $0.timestamp() }
     }
 }
+
+extension Integration: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.Integration", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.Integration"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
+        var f8 = WireSlot()
+        var f9 = WireSlot()
+        var f10 = WireSlot()
+        var f11 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "id")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "name")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "tenant_url")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "login")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 0, field: "status")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 0, field: "setup_status")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 2, field: "status_reason")
+                case 8:
+                    try reader.record(key, into: &f8, wireType: 2, field: "settings")
+                case 9:
+                    try reader.record(key, into: &f9, wireType: 0, field: "created_at")
+                case 10:
+                    try reader.record(key, into: &f10, wireType: 0, field: "last_sync_started_at")
+                case 11:
+                    try reader.record(key, into: &f11, wireType: 0, field: "last_sync_finished_at")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.Integration") }
+        }
+        json.beginObject()
+        json.key(quoted: #""id":"#)
+        try json.wireString(f1.bytes, type: type, field: "id")
+        json.key(quoted: #""name":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "name") } else { json.null() }
+        json.key(quoted: #""tenant_url":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "tenant_url") } else { json.null() }
+        json.key(quoted: #""login":"#)
+        if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "login") } else { json.null() }
+        json.key(quoted: #""status":"#)
+        if f5.count > 0 {
+            json.value(IntegrationStatus(rawValue: Int32(truncatingIfNeeded: f5.value)))
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""setup_status":"#)
+        if f6.count > 0 { json.value(SetupStatus(rawValue: Int32(truncatingIfNeeded: f6.value))) } else { json.null() }
+        json.key(quoted: #""status_reason":"#)
+        if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "status_reason") } else { json.null() }
+        json.key(quoted: #""settings":"#)
+        if f8.count > 0 {
+            try IntegrationSettings.transcode(
+                try WireSegments.field(8, slot: f8, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""created_at":"#)
+        if f9.count > 0 { json.timestamp(Int64(bitPattern: f9.value)) } else { json.null() }
+        json.key(quoted: #""last_sync_started_at":"#)
+        if f10.count > 0 { json.timestamp(Int64(bitPattern: f10.value)) } else { json.null() }
+        json.key(quoted: #""last_sync_finished_at":"#)
+        if f11.count > 0 { json.timestamp(Int64(bitPattern: f11.value)) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -95,3 +95,47 @@ extension IntegrationRequest: JSONReadable {
         self.integrationID = try object.required("integration_id") { try $0.string() }
     }
 }
+
+extension IntegrationRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.IntegrationRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.IntegrationRequest"
+        var f1 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "integration_id")
+                    seen1 = true
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else {
+                throw ProtoCodecError.missingField("integration_id", in: "atsbridge.v1.IntegrationRequest")
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""integration_id":"#)
+        try json.wireString(f1.bytes, type: type, field: "integration_id")
+        json.endObject()
+    }
+}

@@ -137,3 +137,57 @@ extension IntegrationSettings: JSONReadable {
         self.syncIntervalMs = try object.optional("sync_interval_ms") { try $0.integer() }
     }
 }
+
+extension IntegrationSettings: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.IntegrationSettings", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.IntegrationSettings"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 0, bool: true, field: "sync_only_created_applications")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, bool: true, field: "source_writing_enabled")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "source_name")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 0, field: "sync_interval_ms")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""sync_only_created_applications":"#)
+        if f1.count > 0 { json.value((f1.value != 0)) } else { json.null() }
+        json.key(quoted: #""source_writing_enabled":"#)
+        if f2.count > 0 { json.value((f2.value != 0)) } else { json.null() }
+        json.key(quoted: #""source_name":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "source_name") } else { json.null() }
+        json.key(quoted: #""sync_interval_ms":"#)
+        if f4.count > 0 { json.value(Int64(bitPattern: f4.value)) } else { json.null() }
+        json.endObject()
+    }
+}

@@ -337,3 +337,166 @@ extension Job: JSONReadable {
         self.hiringTeam = try object.repeated("hiring_team") { try $0.message() }
     }
 }
+
+extension Job: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.Job", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.Job"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
+        var f8 = WireSlot()
+        var f9 = WireSlot()
+        var f10 = WireSlot()
+        var f11 = WireSlot()
+        var f12 = WireSlot()
+        var f13 = WireSlot()
+        var f14 = WireSlot()
+        var f15 = WireSlot()
+        var f16 = WireSlot()
+        var f17 = WireSlot()
+        var f18 = WireSlot()
+        var f19 = WireSlot()
+        var f20 = WireSlot()
+        var f21 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "id")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "remote_id")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, field: "changed_at")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 0, field: "remote_deleted_at")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "name")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "description")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 0, field: "employment_type")
+                case 8:
+                    try reader.record(key, into: &f8, wireType: 2, field: "employment_type_raw")
+                case 9:
+                    try reader.record(key, into: &f9, wireType: 0, field: "status")
+                case 10:
+                    try reader.record(key, into: &f10, wireType: 2, field: "status_raw")
+                case 11:
+                    try reader.record(key, into: &f11, wireType: 0, field: "visibility")
+                case 12:
+                    try reader.record(key, into: &f12, wireType: 2, field: "visibility_raw")
+                case 13:
+                    try reader.record(key, into: &f13, wireType: 2, field: "department")
+                case 14:
+                    try reader.record(key, into: &f14, wireType: 2, field: "experience_level")
+                case 15:
+                    try reader.record(key, into: &f15, wireType: 1, field: "salary_amount")
+                case 16:
+                    try reader.record(key, into: &f16, wireType: 0, field: "opened_at")
+                case 17:
+                    try reader.record(key, into: &f17, wireType: 0, field: "closed_at")
+                case 18:
+                    try reader.record(key, into: &f18, wireType: 0, field: "remote_updated_at")
+                case 19:
+                    try reader.record(key, into: &f19, wireType: 2, field: "remote_data")
+                case 20:
+                    try reader.record(key, into: &f20, wireType: 2, field: "stages")
+                case 21:
+                    try reader.record(key, into: &f21, wireType: 2, field: "hiring_team")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.Job") }
+        }
+        json.beginObject()
+        json.key(quoted: #""id":"#)
+        try json.wireString(f1.bytes, type: type, field: "id")
+        json.key(quoted: #""remote_id":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
+        json.key(quoted: #""changed_at":"#)
+        if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
+        json.key(quoted: #""remote_deleted_at":"#)
+        if f4.count > 0 { json.timestamp(Int64(bitPattern: f4.value)) } else { json.null() }
+        json.key(quoted: #""name":"#)
+        if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "name") } else { json.null() }
+        json.key(quoted: #""description":"#)
+        if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "description") } else { json.null() }
+        json.key(quoted: #""employment_type":"#)
+        if f7.count > 0 {
+            json.value(EmploymentType(rawValue: Int32(truncatingIfNeeded: f7.value)))
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""employment_type_raw":"#)
+        if f8.count > 0 { try json.wireString(f8.bytes, type: type, field: "employment_type_raw") } else { json.null() }
+        json.key(quoted: #""status":"#)
+        if f9.count > 0 { json.value(JobStatus(rawValue: Int32(truncatingIfNeeded: f9.value))) } else { json.null() }
+        json.key(quoted: #""status_raw":"#)
+        if f10.count > 0 { try json.wireString(f10.bytes, type: type, field: "status_raw") } else { json.null() }
+        json.key(quoted: #""visibility":"#)
+        if f11.count > 0 { json.value(Visibility(rawValue: Int32(truncatingIfNeeded: f11.value))) } else { json.null() }
+        json.key(quoted: #""visibility_raw":"#)
+        if f12.count > 0 { try json.wireString(f12.bytes, type: type, field: "visibility_raw") } else { json.null() }
+        json.key(quoted: #""department":"#)
+        if f13.count > 0 { try json.wireString(f13.bytes, type: type, field: "department") } else { json.null() }
+        json.key(quoted: #""experience_level":"#)
+        if f14.count > 0 { try json.wireString(f14.bytes, type: type, field: "experience_level") } else { json.null() }
+        json.key(quoted: #""salary_amount":"#)
+        if f15.count > 0 { json.value(Double(bitPattern: f15.value)) } else { json.null() }
+        json.key(quoted: #""opened_at":"#)
+        if f16.count > 0 { json.timestamp(Int64(bitPattern: f16.value)) } else { json.null() }
+        json.key(quoted: #""closed_at":"#)
+        if f17.count > 0 { json.timestamp(Int64(bitPattern: f17.value)) } else { json.null() }
+        json.key(quoted: #""remote_updated_at":"#)
+        if f18.count > 0 { json.timestamp(Int64(bitPattern: f18.value)) } else { json.null() }
+        json.key(quoted: #""remote_data":"#)
+        if f19.count > 0 { json.wireRawJSON(f19.bytes) } else { json.null() }
+        json.key(quoted: #""stages":"#)
+        json.beginArray()
+        if f20.count > 0 {
+            var scan = WireScan(segments, field: 20, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try JobStage.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""hiring_team":"#)
+        json.beginArray()
+        if f21.count > 0 {
+            var scan = WireScan(segments, field: 21, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try HiringTeamMember.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.endObject()
+    }
+}

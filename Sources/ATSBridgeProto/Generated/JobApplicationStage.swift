@@ -166,3 +166,75 @@ extension JobApplicationStage: JSONReadable {
         self.stageID = try object.optional("stage_id") { try $0.string() }
     }
 }
+
+extension JobApplicationStage: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.JobApplicationStage", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.JobApplicationStage"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "id")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "remote_id")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, field: "changed_at")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 0, field: "remote_deleted_at")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 0, field: "index")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "job_id")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 2, field: "stage_id")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.JobApplicationStage") }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""id":"#)
+        try json.wireString(f1.bytes, type: type, field: "id")
+        json.key(quoted: #""remote_id":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
+        json.key(quoted: #""changed_at":"#)
+        if f3.count > 0 { json.timestamp(Int64(bitPattern: f3.value)) } else { json.null() }
+        json.key(quoted: #""remote_deleted_at":"#)
+        if f4.count > 0 { json.timestamp(Int64(bitPattern: f4.value)) } else { json.null() }
+        json.key(quoted: #""index":"#)
+        if f5.count > 0 { json.value(Int32(truncatingIfNeeded: f5.value)) } else { json.null() }
+        json.key(quoted: #""job_id":"#)
+        if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "job_id") } else { json.null() }
+        json.key(quoted: #""stage_id":"#)
+        if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "stage_id") } else { json.null() }
+        json.endObject()
+    }
+}

@@ -111,3 +111,55 @@ extension JobHiringTeamMemberPage: JSONReadable {
         self.nextCursor = try object.optional("next_cursor") { try $0.string() }
     }
 }
+
+extension JobHiringTeamMemberPage: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.JobHiringTeamMemberPage", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.JobHiringTeamMemberPage"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "items")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "next_cursor")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        json.beginObject()
+        json.key(quoted: #""items":"#)
+        json.beginArray()
+        if f1.count > 0 {
+            var scan = WireScan(segments, field: 1, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try JobHiringTeamMember.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""next_cursor":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "next_cursor") } else { json.null() }
+        json.endObject()
+    }
+}

@@ -115,3 +115,55 @@ extension JobSummary: JSONReadable {
         self.name = try object.optional("name") { try $0.string() }
     }
 }
+
+extension JobSummary: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.JobSummary", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.JobSummary"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "id")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "remote_id")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "name")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.JobSummary") }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""id":"#)
+        try json.wireString(f1.bytes, type: type, field: "id")
+        json.key(quoted: #""remote_id":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "remote_id") } else { json.null() }
+        json.key(quoted: #""name":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "name") } else { json.null() }
+        json.endObject()
+    }
+}

@@ -142,3 +142,76 @@ extension ListCandidatesRequest: JSONReadable {
         self.lastName = try object.optional("last_name") { try $0.string() }
     }
 }
+
+extension ListCandidatesRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.ListCandidatesRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.ListCandidatesRequest"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "page")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "email")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "job_ids")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "first_name")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "last_name")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        json.beginObject()
+        json.key(quoted: #""page":"#)
+        if f1.count > 0 {
+            try PageRequest.transcode(
+                try WireSegments.field(1, slot: f1, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""email":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "email") } else { json.null() }
+        json.key(quoted: #""job_ids":"#)
+        json.beginArray()
+        if f3.count > 0 {
+            var scan = WireScan(segments, field: 3, type: type)
+            while try scan.next() != nil {
+                try json.wireString(try scan.reader.lengthDelimited(), type: type, field: "job_ids")
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""first_name":"#)
+        if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "first_name") } else { json.null() }
+        json.key(quoted: #""last_name":"#)
+        if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "last_name") } else { json.null() }
+        json.endObject()
+    }
+}

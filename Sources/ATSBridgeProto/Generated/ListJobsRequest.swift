@@ -160,3 +160,90 @@ extension ListJobsRequest: JSONReadable {
         self.nameContains = try object.optional("name_contains") { try $0.string() }
     }
 }
+
+extension ListJobsRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.ListJobsRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.ListJobsRequest"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "page")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, packed: true, field: "statuses")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, packed: true, field: "employment_types")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 0, packed: true, field: "visibilities")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "name_contains")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        json.beginObject()
+        json.key(quoted: #""page":"#)
+        if f1.count > 0 {
+            try PageRequest.transcode(
+                try WireSegments.field(1, slot: f1, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""statuses":"#)
+        json.beginArray()
+        if f2.count > 0 {
+            var scan = WireScan(segments, field: 2, type: type)
+            try scan.forEachScalar(wireType: 0) { value in
+                json.value(JobStatus(rawValue: Int32(truncatingIfNeeded: value)))
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""employment_types":"#)
+        json.beginArray()
+        if f3.count > 0 {
+            var scan = WireScan(segments, field: 3, type: type)
+            try scan.forEachScalar(wireType: 0) { value in
+                json.value(EmploymentType(rawValue: Int32(truncatingIfNeeded: value)))
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""visibilities":"#)
+        json.beginArray()
+        if f4.count > 0 {
+            var scan = WireScan(segments, field: 4, type: type)
+            try scan.forEachScalar(wireType: 0) { value in
+                json.value(Visibility(rawValue: Int32(truncatingIfNeeded: value)))
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""name_contains":"#)
+        if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "name_contains") } else { json.null() }
+        json.endObject()
+    }
+}

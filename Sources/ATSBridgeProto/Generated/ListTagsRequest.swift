@@ -95,3 +95,49 @@ extension ListTagsRequest: JSONReadable {
         self.page = try object.optional("page") { try $0.message() }
     }
 }
+
+extension ListTagsRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.ListTagsRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.ListTagsRequest"
+        var f1 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "page")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        json.beginObject()
+        json.key(quoted: #""page":"#)
+        if f1.count > 0 {
+            try PageRequest.transcode(
+                try WireSegments.field(1, slot: f1, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.endObject()
+    }
+}

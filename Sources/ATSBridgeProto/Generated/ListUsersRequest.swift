@@ -109,3 +109,61 @@ extension ListUsersRequest: JSONReadable {
         self.emails = try object.repeated("emails") { try $0.string() }
     }
 }
+
+extension ListUsersRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.ListUsersRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.ListUsersRequest"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "page")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "emails")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        json.beginObject()
+        json.key(quoted: #""page":"#)
+        if f1.count > 0 {
+            try PageRequest.transcode(
+                try WireSegments.field(1, slot: f1, in: segments, type: type),
+                to: &json,
+                limit: limit
+            )
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""emails":"#)
+        json.beginArray()
+        if f2.count > 0 {
+            var scan = WireScan(segments, field: 2, type: type)
+            while try scan.next() != nil {
+                try json.wireString(try scan.reader.lengthDelimited(), type: type, field: "emails")
+            }
+        }
+        json.endArray()
+        json.endObject()
+    }
+}

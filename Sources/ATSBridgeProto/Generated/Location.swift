@@ -163,3 +163,72 @@ extension Location: JSONReadable {
         self.zipCode = try object.optional("zip_code") { try $0.string() }
     }
 }
+
+extension Location: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.Location", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.Location"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "city")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "country")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "raw")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "state")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "street_1")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "street_2")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 2, field: "zip_code")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""city":"#)
+        if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "city") } else { json.null() }
+        json.key(quoted: #""country":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "country") } else { json.null() }
+        json.key(quoted: #""raw":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "raw") } else { json.null() }
+        json.key(quoted: #""state":"#)
+        if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "state") } else { json.null() }
+        json.key(quoted: #""street_1":"#)
+        if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "street_1") } else { json.null() }
+        json.key(quoted: #""street_2":"#)
+        if f6.count > 0 { try json.wireString(f6.bytes, type: type, field: "street_2") } else { json.null() }
+        json.key(quoted: #""zip_code":"#)
+        if f7.count > 0 { try json.wireString(f7.bytes, type: type, field: "zip_code") } else { json.null() }
+        json.endObject()
+    }
+}

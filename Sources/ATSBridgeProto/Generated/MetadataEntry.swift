@@ -104,3 +104,50 @@ extension MetadataEntry: JSONReadable {
         self.value = try object.optional("value") { try $0.string() }
     }
 }
+
+extension MetadataEntry: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.MetadataEntry", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.MetadataEntry"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "key")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "value")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("key", in: "atsbridge.v1.MetadataEntry") }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""key":"#)
+        try json.wireString(f1.bytes, type: type, field: "key")
+        json.key(quoted: #""value":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "value") } else { json.null() }
+        json.endObject()
+    }
+}

@@ -133,3 +133,69 @@ extension ModelCoverage: JSONReadable {
         self.fields = try object.repeated("fields") { try $0.message() }
     }
 }
+
+extension ModelCoverage: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.ModelCoverage", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.ModelCoverage"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 0, field: "model")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "name")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, field: "status")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "fields")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        json.beginObject()
+        json.key(quoted: #""model":"#)
+        if f1.count > 0 { json.value(Model(rawValue: Int32(truncatingIfNeeded: f1.value))) } else { json.null() }
+        json.key(quoted: #""name":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "name") } else { json.null() }
+        json.key(quoted: #""status":"#)
+        if f3.count > 0 {
+            json.value(CoverageStatus(rawValue: Int32(truncatingIfNeeded: f3.value)))
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""fields":"#)
+        json.beginArray()
+        if f4.count > 0 {
+            var scan = WireScan(segments, field: 4, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try FieldCoverage.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.endObject()
+    }
+}

@@ -159,3 +159,81 @@ extension PageRequest: JSONReadable {
         self.remoteIDs = try object.repeated("remote_ids") { try $0.string() }
     }
 }
+
+extension PageRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.PageRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.PageRequest"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 0, field: "page_size")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "cursor")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, field: "updated_after")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 0, bool: true, field: "include_deleted")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 2, field: "ids")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "remote_ids")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""page_size":"#)
+        if f1.count > 0 { json.value(UInt32(truncatingIfNeeded: f1.value)) } else { json.null() }
+        json.key(quoted: #""cursor":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "cursor") } else { json.null() }
+        json.key(quoted: #""updated_after":"#)
+        if f3.count > 0 { json.value(Int64(bitPattern: f3.value)) } else { json.null() }
+        json.key(quoted: #""include_deleted":"#)
+        if f4.count > 0 { json.value((f4.value != 0)) } else { json.null() }
+        json.key(quoted: #""ids":"#)
+        json.beginArray()
+        if f5.count > 0 {
+            var scan = WireScan(segments, field: 5, type: type)
+            while try scan.next() != nil {
+                try json.wireString(try scan.reader.lengthDelimited(), type: type, field: "ids")
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""remote_ids":"#)
+        json.beginArray()
+        if f6.count > 0 {
+            var scan = WireScan(segments, field: 6, type: type)
+            while try scan.next() != nil {
+                try json.wireString(try scan.reader.lengthDelimited(), type: type, field: "remote_ids")
+            }
+        }
+        json.endArray()
+        json.endObject()
+    }
+}

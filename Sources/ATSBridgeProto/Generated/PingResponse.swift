@@ -119,3 +119,52 @@ extension PingResponse: JSONReadable {
         self.serverVersion = try object.optional("server_version") { try $0.string() }
     }
 }
+
+extension PingResponse: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.PingResponse", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.PingResponse"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "payload")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, field: "server_time")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "server_version")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""payload":"#)
+        if f1.count > 0 { json.wireBase64(f1.bytes) } else { json.null() }
+        json.key(quoted: #""server_time":"#)
+        if f2.count > 0 { json.value(Int64(bitPattern: f2.value)) } else { json.null() }
+        json.key(quoted: #""server_version":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "server_version") } else { json.null() }
+        json.endObject()
+    }
+}

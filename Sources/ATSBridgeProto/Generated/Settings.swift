@@ -134,3 +134,57 @@ extension Settings: JSONReadable {
         self.maxMessageSize = try object.optional("max_message_size") { try $0.integer() }
     }
 }
+
+extension Settings: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.Settings", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.Settings"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 0, field: "max_frame_size")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, field: "max_concurrent_streams")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, field: "initial_credit")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 0, field: "max_message_size")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""max_frame_size":"#)
+        if f1.count > 0 { json.value(UInt32(truncatingIfNeeded: f1.value)) } else { json.null() }
+        json.key(quoted: #""max_concurrent_streams":"#)
+        if f2.count > 0 { json.value(UInt32(truncatingIfNeeded: f2.value)) } else { json.null() }
+        json.key(quoted: #""initial_credit":"#)
+        if f3.count > 0 { json.value(UInt32(truncatingIfNeeded: f3.value)) } else { json.null() }
+        json.key(quoted: #""max_message_size":"#)
+        if f4.count > 0 { json.value(UInt32(truncatingIfNeeded: f4.value)) } else { json.null() }
+        json.endObject()
+    }
+}

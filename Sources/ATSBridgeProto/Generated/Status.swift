@@ -129,3 +129,68 @@ extension Status: JSONReadable {
         self.details = try object.repeated("details") { try $0.message() }
     }
 }
+
+extension Status: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.Status", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.Status"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 0, field: "code")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "error_code")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "message")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 2, field: "details")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("code", in: "atsbridge.v1.Status") }
+        }
+        json.beginObject()
+        json.key(quoted: #""code":"#)
+        json.value(StatusCode(rawValue: Int32(truncatingIfNeeded: f1.value)))
+        json.key(quoted: #""error_code":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "error_code") } else { json.null() }
+        json.key(quoted: #""message":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "message") } else { json.null() }
+        json.key(quoted: #""details":"#)
+        json.beginArray()
+        if f4.count > 0 {
+            var scan = WireScan(segments, field: 4, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try ErrorDetail.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.endObject()
+    }
+}

@@ -225,3 +225,100 @@ extension SyncRun: JSONReadable {
         self.errorMessage = try object.optional("error_message") { try $0.string() }
     }
 }
+
+extension SyncRun: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.SyncRun", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.SyncRun"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        var f3 = WireSlot()
+        var f4 = WireSlot()
+        var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
+        var f8 = WireSlot()
+        var f9 = WireSlot()
+        var f10 = WireSlot()
+        var f11 = WireSlot()
+        var f12 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "id")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 2, field: "integration_id")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, field: "type")
+                case 4:
+                    try reader.record(key, into: &f4, wireType: 0, field: "state")
+                case 5:
+                    try reader.record(key, into: &f5, wireType: 0, field: "queued_at")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 0, field: "started_at")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 0, field: "finished_at")
+                case 8:
+                    try reader.record(key, into: &f8, wireType: 0, field: "created")
+                case 9:
+                    try reader.record(key, into: &f9, wireType: 0, field: "updated")
+                case 10:
+                    try reader.record(key, into: &f10, wireType: 0, field: "deleted")
+                case 11:
+                    try reader.record(key, into: &f11, wireType: 2, field: "error_code")
+                case 12:
+                    try reader.record(key, into: &f12, wireType: 2, field: "error_message")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else { throw ProtoCodecError.missingField("id", in: "atsbridge.v1.SyncRun") }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""id":"#)
+        try json.wireString(f1.bytes, type: type, field: "id")
+        json.key(quoted: #""integration_id":"#)
+        if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "integration_id") } else { json.null() }
+        json.key(quoted: #""type":"#)
+        if f3.count > 0 { json.value(SyncType(rawValue: Int32(truncatingIfNeeded: f3.value))) } else { json.null() }
+        json.key(quoted: #""state":"#)
+        if f4.count > 0 { json.value(SyncState(rawValue: Int32(truncatingIfNeeded: f4.value))) } else { json.null() }
+        json.key(quoted: #""queued_at":"#)
+        if f5.count > 0 { json.timestamp(Int64(bitPattern: f5.value)) } else { json.null() }
+        json.key(quoted: #""started_at":"#)
+        if f6.count > 0 { json.timestamp(Int64(bitPattern: f6.value)) } else { json.null() }
+        json.key(quoted: #""finished_at":"#)
+        if f7.count > 0 { json.timestamp(Int64(bitPattern: f7.value)) } else { json.null() }
+        json.key(quoted: #""created":"#)
+        if f8.count > 0 { json.value(f8.value) } else { json.null() }
+        json.key(quoted: #""updated":"#)
+        if f9.count > 0 { json.value(f9.value) } else { json.null() }
+        json.key(quoted: #""deleted":"#)
+        if f10.count > 0 { json.value(f10.value) } else { json.null() }
+        json.key(quoted: #""error_code":"#)
+        if f11.count > 0 { try json.wireString(f11.bytes, type: type, field: "error_code") } else { json.null() }
+        json.key(quoted: #""error_message":"#)
+        if f12.count > 0 { try json.wireString(f12.bytes, type: type, field: "error_message") } else { json.null() }
+        json.endObject()
+    }
+}

@@ -107,3 +107,52 @@ extension SyncStatusRequest: JSONReadable {
         self.limit = try object.optional("limit") { try $0.integer() }
     }
 }
+
+extension SyncStatusRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.SyncStatusRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.SyncStatusRequest"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            var seen1 = false
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 2, field: "integration_id")
+                    seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, field: "limit")
+                default: try reader.skip(key)
+                }
+            }
+            guard seen1 else {
+                throw ProtoCodecError.missingField("integration_id", in: "atsbridge.v1.SyncStatusRequest")
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""integration_id":"#)
+        try json.wireString(f1.bytes, type: type, field: "integration_id")
+        json.key(quoted: #""limit":"#)
+        if f2.count > 0 { json.value(UInt32(truncatingIfNeeded: f2.value)) } else { json.null() }
+        json.endObject()
+    }
+}

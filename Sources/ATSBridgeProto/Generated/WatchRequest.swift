@@ -112,3 +112,53 @@ extension WatchRequest: JSONReadable {
         self.models = try object.repeated("models") { try $0.enumeration() }
     }
 }
+
+extension WatchRequest: WireJSONWritable {
+    /// Writes the JSON of the message encoded in `wire`, without decoding it: the same
+    /// bytes as ``writeJSON(to:)`` of the decoded message.
+    ///
+    /// - Throws: ``ProtoCodecError`` for bytes the typed decode rejects; nothing is appended then.
+    public static func writeJSON(
+        wire: UnsafeRawBufferPointer,
+        to json: inout ProtoJSONWriter,
+        limits: DecodingLimits = .default
+    ) throws(ProtoCodecError) {
+        try json.transcode(wire, limits: limits, type: "atsbridge.v1.WatchRequest", Self.transcode)
+    }
+
+    /// Reads the message's fields from `segments` (one pass), then writes them in order.
+    static func transcode(
+        _ segments: WireSegments,
+        to json: inout ProtoJSONWriter,
+        limit: Int
+    ) throws(ProtoCodecError) {
+        let type: StaticString = "atsbridge.v1.WatchRequest"
+        var f1 = WireSlot()
+        var f2 = WireSlot()
+        for part in 0..<segments.count {
+            var reader = WireReader(segments[part], type: type)
+            while let key = try reader.nextKey() {
+                switch key.number {
+                case 1:
+                    try reader.record(key, into: &f1, wireType: 0, field: "after_sequence")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, packed: true, field: "models")
+                default: try reader.skip(key)
+                }
+            }
+        }
+        _ = limit
+        json.beginObject()
+        json.key(quoted: #""after_sequence":"#)
+        if f1.count > 0 { json.value(f1.value) } else { json.null() }
+        json.key(quoted: #""models":"#)
+        json.beginArray()
+        if f2.count > 0 {
+            var scan = WireScan(segments, field: 2, type: type)
+            try scan.forEachScalar(wireType: 0) { value in json.value(Model(rawValue: Int32(truncatingIfNeeded: value)))
+            }
+        }
+        json.endArray()
+        json.endObject()
+    }
+}

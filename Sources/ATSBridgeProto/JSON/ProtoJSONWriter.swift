@@ -1,8 +1,8 @@
 /// Appends JSON for generated messages straight into bytes (the NDJSON export's hot path).
 public struct ProtoJSONWriter: Sendable {
     /// The JSON written so far.
-    public private(set) var bytes: [UInt8] = []
-    private var needsComma = false
+    public internal(set) var bytes: [UInt8] = []
+    var needsComma = false
 
     /// Creates an empty writer.
     public init() {
@@ -33,14 +33,22 @@ public struct ProtoJSONWriter: Sendable {
         self.separate()
         self.bytes.append(UInt8(ascii: "\""))
         name.withUTF8Buffer { self.bytes.append(contentsOf: $0) }
-        self.bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        self.bytes.append(UInt8(ascii: "\""))
+        self.bytes.append(UInt8(ascii: ":"))
         self.needsComma = false
     }
 
     // MARK: Values
 
     /// `null`.
-    public mutating func null() { self.raw("null") }
+    public mutating func null() {
+        self.separate()
+        self.bytes.append(UInt8(ascii: "n"))
+        self.bytes.append(UInt8(ascii: "u"))
+        self.bytes.append(UInt8(ascii: "l"))
+        self.bytes.append(UInt8(ascii: "l"))
+        self.needsComma = true
+    }
 
     /// A string.
     public mutating func value(_ string: String) {
@@ -84,14 +92,10 @@ public struct ProtoJSONWriter: Sendable {
         self.needsComma = true
     }
 
-    /// Bytes holding JSON (`remote_data`), written verbatim; `null` when they are not an
-    /// object or array, so the output stays valid JSON.
+    /// Bytes holding JSON (`remote_data`), written without whitespace between tokens; `null`
+    /// when they are not one valid JSON object or array, so the output stays valid JSON.
     public mutating func rawJSON(_ json: [UInt8]) {
-        let first = json.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }
-        guard first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return self.null() }
-        self.separate()
-        self.bytes.append(contentsOf: json)
-        self.needsComma = true
+        json.withUnsafeBytes { self.wireRawJSON($0) }
     }
 
     /// Other bytes, as base64.
@@ -126,29 +130,11 @@ public struct ProtoJSONWriter: Sendable {
     }
 
     private mutating func appendString(_ string: String) {
-        self.bytes.append(UInt8(ascii: "\""))
-        // Most strings need no escaping: copy them whole.
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            self.bytes.append(contentsOf: string.utf8)
-            self.bytes.append(UInt8(ascii: "\""))
-            return
+        var string = string
+        string.withUTF8 { utf8 in
+            let raw = UnsafeRawBufferPointer(utf8)
+            self.appendQuoted(raw, escaping: raw.contains { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C })
         }
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: self.bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                self.bytes.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
-                ])
-            default: self.bytes.append(byte)
-            }
-        }
-        self.bytes.append(UInt8(ascii: "\""))
     }
 }
 
@@ -157,17 +143,29 @@ public struct ProtoJSONWriter: Sendable {
 public enum ISOTimestamp {
     /// Appends the time; `fractionalSeconds` adds `.mmm`.
     public static func append(_ milliseconds: Int64, fractionalSeconds: Bool = true, to out: inout [UInt8]) {
-        let seconds = milliseconds >= 0 ? milliseconds / 1000 : (milliseconds - 999) / 1000
-        let millis = milliseconds - seconds * 1000
-        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
-        let second = seconds - days * 86_400
+        // Floor division without overflow, also for Int64.min.
+        let seconds = milliseconds / 1000 - (milliseconds % 1000 < 0 ? 1 : 0)
+        let millis = (milliseconds % 1000 + 1000) % 1000
+        let days = seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0)
+        let second = (seconds % 86_400 + 86_400) % 86_400
         let (y, m, d) = self.civil(fromDays: days)
         func digits(_ value: Int64, _ count: Int) {
-            let text = Array(String(value).utf8)
-            if text.count < count {
-                out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count - text.count))
+            guard value >= 0, value < 10_000 else {
+                // Rare (years before 0 or after 9999): the general path.
+                let text = Array(String(value).utf8)
+                if text.count < count {
+                    out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count - text.count))
+                }
+                out.append(contentsOf: text)
+                return
             }
-            out.append(contentsOf: text)
+            // Zero-padded to `count` digits, without a String per group.
+            var divisor: Int64 = 1
+            for _ in 1..<max(count, value >= 1000 ? 4 : value >= 100 ? 3 : value >= 10 ? 2 : 1) { divisor *= 10 }
+            while divisor > 0 {
+                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                divisor /= 10
+            }
         }
         digits(y, 4)
         out.append(UInt8(ascii: "-"))
@@ -206,6 +204,10 @@ enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
 
     static func append(_ data: [UInt8], to out: inout [UInt8]) {
+        data.withUnsafeBytes { self.append($0, to: &out) }
+    }
+
+    static func append(_ data: UnsafeRawBufferPointer, to out: inout [UInt8]) {
         var index = 0
         while index + 3 <= data.count {
             let n = Int(data[index]) << 16 | Int(data[index + 1]) << 8 | Int(data[index + 2])

@@ -8,7 +8,7 @@ protocol ModelListRequest: ProtoMessage {
 
 /// A page of any model.
 protocol ModelPage: ProtoMessage {
-    associatedtype Item: ProtoMessage & JSONWritable
+    associatedtype Item: ProtoMessage & WireJSONWritable
     var items: [Item] { get }
     var nextCursor: String? { get }
 }
