@@ -7,8 +7,9 @@ import asyncio
 import time
 from typing import Any, Generic, TypeVar
 
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import Message
 
+from ._call import CallBase, End
 from ._methods import Method
 from ._protocol import ClientSettings, ConnectionLostError, ProtocolCore
 from ._status import ATSBridgeError, StatusCode, make_error
@@ -17,25 +18,18 @@ from .v1 import rpc_pb2
 T = TypeVar("T", bound=Message)
 
 
-class _End:
-    __slots__ = ("error",)
-
-    def __init__(self, error: ATSBridgeError | None) -> None:
-        self.error = error
-
-
 class _AsyncSink:
     __slots__ = ("queue", "connection")
 
     def __init__(self, connection: "AsyncConnection") -> None:
-        self.queue: asyncio.Queue[bytes | _End] = asyncio.Queue()
+        self.queue: asyncio.Queue[bytes | End] = asyncio.Queue()
         self.connection = connection
 
     def on_message(self, payload: bytes) -> None:
         self.queue.put_nowait(payload)
 
     def on_close(self, error: ATSBridgeError | None) -> None:
-        self.queue.put_nowait(_End(error))
+        self.queue.put_nowait(End(error))
         self.connection._notify()  # noqa: SLF001
 
     def on_credit(self) -> None:
@@ -202,20 +196,10 @@ class AsyncConnection:
                 pass
 
 
-class AsyncCall:
+class AsyncCall(CallBase):
     """One call's receiving side."""
 
-    __slots__ = ("_connection", "stream_id", "_sink", "method", "_deadline", "done")
-
-    def __init__(
-        self, connection: AsyncConnection, stream_id: int, sink: _AsyncSink, method: Method, deadline: float | None
-    ) -> None:
-        self._connection = connection
-        self.stream_id = stream_id
-        self._sink = sink
-        self.method = method
-        self._deadline = deadline
-        self.done = False
+    __slots__ = ()
 
     async def receive(self) -> bytes | None:
         """The next message's bytes; None after STATUS OK. Raises the call's error. A task
@@ -236,28 +220,7 @@ class AsyncCall:
         except asyncio.CancelledError:
             self.cancel()
             raise
-        if type(item) is bytes:
-            self._connection.consumed(self.stream_id)
-            return item
-        self.done = True
-        assert isinstance(item, _End)
-        if item.error is not None:
-            raise item.error
-        return None
-
-    def cancel(self, code: StatusCode = StatusCode.CANCELLED) -> None:
-        """Sends CANCEL unless the call ended."""
-        if not self.done:
-            self.done = True
-            self._connection.cancel(self.stream_id, code)
-
-    def decode(self, payload: bytes) -> Any:
-        """Decodes a response; an undecodable one cancels the call and raises INTERNAL."""
-        try:
-            return self.method.response_type.FromString(payload)
-        except DecodeError:
-            self.cancel(StatusCode.INTERNAL)
-            raise make_error(StatusCode.INTERNAL, f"undecodable response of {self.method.name}") from None
+        return self._take(item)
 
 
 class AsyncResponseStream(Generic[T]):
@@ -275,7 +238,7 @@ class AsyncResponseStream(Generic[T]):
         payload = await self._call.receive()
         if payload is None:
             raise StopAsyncIteration
-        return self._call.decode(payload)  # type: ignore[no-any-return]
+        return self._call.decode(payload)  # type: ignore[return-value]
 
     def cancel(self) -> None:
         """Stops the call on the server (no-op once it ended)."""

@@ -9,8 +9,9 @@ import threading
 import time
 from typing import Generic, Iterator, TypeVar
 
-from google.protobuf.message import DecodeError, Message
+from google.protobuf.message import Message
 
+from ._call import CallBase, End
 from ._methods import Method
 from ._protocol import ClientSettings, ConnectionLostError, ProtocolCore
 from ._status import ATSBridgeError, StatusCode, make_error
@@ -19,25 +20,18 @@ from .v1 import rpc_pb2
 T = TypeVar("T", bound=Message)
 
 
-class _End:
-    __slots__ = ("error",)
-
-    def __init__(self, error: ATSBridgeError | None) -> None:
-        self.error = error
-
-
 class _QueueSink:
     __slots__ = ("queue", "condition")
 
     def __init__(self, condition: threading.Condition) -> None:
-        self.queue: queue.SimpleQueue[bytes | _End] = queue.SimpleQueue()
+        self.queue: queue.SimpleQueue[bytes | End] = queue.SimpleQueue()
         self.condition = condition
 
     def on_message(self, payload: bytes) -> None:
         self.queue.put(payload)
 
     def on_close(self, error: ATSBridgeError | None) -> None:
-        self.queue.put(_End(error))
+        self.queue.put(End(error))
         self.condition.notify_all()
 
     def on_credit(self) -> None:
@@ -191,20 +185,10 @@ class SyncConnection:
             pass
 
 
-class SyncCall:
+class SyncCall(CallBase):
     """One call's receiving side: messages in order, then the end."""
 
-    __slots__ = ("_connection", "stream_id", "_sink", "method", "_deadline", "done")
-
-    def __init__(
-        self, connection: SyncConnection, stream_id: int, sink: _QueueSink, method: Method, deadline: float | None
-    ) -> None:
-        self._connection = connection
-        self.stream_id = stream_id
-        self._sink = sink
-        self.method = method
-        self._deadline = deadline
-        self.done = False
+    __slots__ = ()
 
     def receive(self) -> bytes | None:
         """The next message's bytes; None after STATUS OK. Raises the call's error."""
@@ -220,29 +204,7 @@ class SyncCall:
             self.done = True
             self._connection.cancel(self.stream_id, StatusCode.DEADLINE_EXCEEDED, "client deadline")
             raise make_error(StatusCode.DEADLINE_EXCEEDED, "the call's deadline passed") from None
-        if type(item) is bytes:
-            self._connection.consumed(self.stream_id)
-            return item
-        self.done = True
-        assert isinstance(item, _End)
-        if item.error is not None:
-            raise item.error
-        return None
-
-    def cancel(self, code: StatusCode = StatusCode.CANCELLED) -> None:
-        """Sends CANCEL unless the call ended."""
-        if not self.done:
-            self.done = True
-            self._connection.cancel(self.stream_id, code)
-
-    def decode(self, payload: bytes) -> Message:
-        """Decodes a response; an undecodable one cancels the call and raises INTERNAL."""
-        try:
-            message: Message = self.method.response_type.FromString(payload)
-            return message
-        except DecodeError:
-            self.cancel(StatusCode.INTERNAL)
-            raise make_error(StatusCode.INTERNAL, f"undecodable response of {self.method.name}") from None
+        return self._take(item)
 
 
 class ResponseStream(Generic[T]):
