@@ -6,7 +6,7 @@ import GRDB
 extension SQLiteStore: NestedViewCache {
     /// Assembles and keeps the views of up to `limit` stale records; see ``NestedViewCache``.
     public func refreshStaleViews(limit: Int) async throws -> Int {
-        precondition(limit > 0, "limit must be positive")
+        guard limit > 0 else { throw ATSBridgeError(.inputInvalid, "limit must be positive, got \(limit)") }
         return try await self.write { db in
             // The partial index holds exactly the stale rows, in (integration, model, id) order.
             let rows = try Row.fetchAll(

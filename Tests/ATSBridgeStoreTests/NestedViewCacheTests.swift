@@ -70,6 +70,7 @@ import Testing
         // 2 jobs, 3 candidates, 2 applications.
         #expect(try await self.refreshAll(store) == 7)
         #expect(try await store.refreshStaleViews(limit: 100) == 0)
+        await #expect(throws: ATSBridgeError.self) { try await store.refreshStaleViews(limit: 0) }
         #expect(try await self.snapshot(store) == assembled)
         // Identical data written again leaves the kept views alone.
         try await self.fixture.load(into: store, at: 2_000)
