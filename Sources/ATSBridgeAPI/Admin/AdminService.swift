@@ -39,8 +39,8 @@ public struct AdminService: Sendable {
     /// Registers every admin method.
     public func register(in router: inout RPCRouter) {
         let service = self
-        router.unary(ATSBridgeProto.AdminService.createIntegration, access: .admin) { request, _ in
-            try await service.create(request)
+        router.unary(ATSBridgeProto.AdminService.createIntegration, access: .admin) { request, context in
+            try await service.create(request, deadline: context.deadline)
         }
         router.unary(ATSBridgeProto.AdminService.listIntegrations, access: .admin) { request, _ in
             let all = try await service.store.integrations().map(\.integration)
@@ -105,7 +105,9 @@ public struct AdminService: Sendable {
         return updated
     }
 
-    private func create(_ request: CreateIntegrationRequest) async throws -> Integration {
+    private func create(_ request: CreateIntegrationRequest, deadline: ContinuousClock.Instant?) async throws
+        -> Integration
+    {
         let tenantURL = try Self.tenantURL(request.tenantURL)
         guard let login = request.login?.trimmingCharacters(in: .whitespaces), !login.isEmpty else {
             throw ATSBridgeError(.inputInvalid, "login is required")
@@ -117,8 +119,9 @@ public struct AdminService: Sendable {
             throw ATSBridgeError(.inputInvalid, "settings.sync_interval_ms must be at least 60000")
         }
         let id = "int_" + RecordID.random()
-        try await self.remote.validateCredentials(
-            RemoteATSAccount(integrationID: id, tenantURL: tenantURL, login: login, password: password)
+        try await self.validate(
+            RemoteATSAccount(integrationID: id, tenantURL: tenantURL, login: login, password: password),
+            deadline: deadline
         )
         let integration = Integration(
             id: id,
@@ -138,6 +141,41 @@ public struct AdminService: Sendable {
         )
         try await self.engine.trigger(integrationID: id, type: .full)
         return integration
+    }
+
+    /// The longest the credential check may take; less when the call's deadline is nearer.
+    static let validationTimeout: Duration = .seconds(10)
+
+    /// Checks the credentials with a login, within a budget shorter than the call's deadline,
+    /// so that an unreachable tenant is answered as such rather than by the call's deadline.
+    private func validate(_ account: RemoteATSAccount, deadline: ContinuousClock.Instant?) async throws {
+        // A second is left to answer before the client's deadline passes.
+        let budget =
+            deadline.map {
+                min(Self.validationTimeout, max(.milliseconds(200), ContinuousClock.now.duration(to: $0) - .seconds(1)))
+            } ?? Self.validationTimeout
+        let remote = self.remote
+        let unreachable = ATSBridgeError(
+            .remoteUnavailable,
+            "\(remote.name) cannot be reached at \(account.tenantURL)"
+        )
+        do {
+            let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await remote.validateCredentials(account)
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: budget)
+                    return false
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+            guard answered else { throw unreachable }
+        } catch let error as ATSBridgeError where error.code == .remoteUnavailable {
+            throw ATSBridgeError(unreachable.code, unreachable.message, cause: error)
+        }
     }
 
     /// The tenant URL without a trailing slash; http(s) with a host.

@@ -1,4 +1,6 @@
 package import ATSBridgeCore
+import ATSBridgeProto
+import Logging
 
 /// Checks a call's API key against the method's access rule (docs/protocol.md §3.5) and puts
 /// the authenticated principal into its context.
@@ -11,11 +13,33 @@ package struct AuthorizationInterceptor: ServerInterceptor {
     }
 
     package func intercept(_ call: inout ServerCall) async throws {
-        call.context.principal = try self.authorize(
-            apiKey: call.apiKey,
-            integrationID: call.context.metadata.integrationID,
-            access: call.method.access
-        )
+        if call.method.access.needsIntegration, (call.context.metadata.integrationID ?? "").isEmpty,
+            let only = self.authenticator.authenticate(apiKey: call.apiKey)?.integrations, only.count == 1
+        {
+            // A key limited to one integration needs not name it.
+            call.context.metadata.integrationID = only.first
+        }
+        do throws(ATSBridgeError) {
+            call.context.principal = try self.authorize(
+                apiKey: call.apiKey,
+                integrationID: call.context.metadata.integrationID,
+                access: call.method.access
+            )
+        } catch {
+            // Operators see who was refused: the key's name (never the key), the method and why.
+            let keyName = self.authenticator.authenticate(apiKey: call.apiKey)?.keyName ?? "unknown"
+            var metadata: Logger.Metadata = [
+                LogKey.rpcMethod: "\(call.context.method)",
+                LogKey.rpcKey: "\(keyName)",
+                LogKey.rpcStatus: "\(error.code.status.name ?? "UNKNOWN")",
+                LogKey.rpcErrorCode: "\(error.code.dotted)",
+            ]
+            if let integrationID = call.context.metadata.integrationID {
+                metadata[LogKey.integrationID] = "\(integrationID)"
+            }
+            call.context.logger.notice("call refused", metadata: metadata)
+            throw error
+        }
     }
 
     /// The principal allowed to make a call with `access`.
