@@ -36,7 +36,7 @@ public final class RECRUSandbox: Sendable {
     /// exists, else generated from `seed` at `size`; saved to it after every write. A restarted
     /// sandbox thus keeps what was written to it and never reuses a RECRU id.
     ///
-    /// - Throws: ``ATSBridgeError`` when the file exists but cannot be read, or cannot be written.
+    /// - Throws: ``ATSBridgeError`` when the file exists but cannot be read.
     public convenience init(
         dataFile: String,
         configuration: SandboxConfiguration = SandboxConfiguration(),
@@ -45,8 +45,8 @@ public final class RECRUSandbox: Sendable {
     ) throws {
         let clock: @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
         let state = try SandboxSnapshot.load(dataFile)?.state ?? SandboxSeed.make(seed: seed, size: size, now: clock())
+        // Seeded data is not saved until the first write: the same seed gives it again.
         self.init(configuration: configuration, state: state, dataFile: dataFile, clock: clock)
-        try self.persist()
     }
 
     private init(

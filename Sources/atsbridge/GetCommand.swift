@@ -114,6 +114,13 @@ struct GetCommand: AsyncParsableCommand {
             if more {
                 Terminal.error("\(records.count) of more; use --all or export")
             }
+            if records.isEmpty, self.filters.onOptionalFields, !self.command.ignoreUnsupportedFilters {
+                // Not silent: an empty answer may come from a filter the integration cannot answer.
+                Terminal.error(
+                    "no records; a filter on a field the integration does not provide matches nothing "
+                        + "(`atsbridge integrations coverage` lists them; --ignore-unsupported-filters ignores it)"
+                )
+            }
         }
     }
 }

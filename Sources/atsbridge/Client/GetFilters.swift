@@ -44,6 +44,10 @@ struct GetFilters {
             keep("--remote-created-after") ? command.remoteCreatedAfter.flatMap(ISODates.parse) : nil
     }
 
+    /// Whether a filter is set on a field some ATS do not provide (RECRU has no job codes and
+    /// no creation times): such a filter matches nothing unless unsupported filters are ignored.
+    var onOptionalFields: Bool { !self.jobCodes.isEmpty || self.remoteCreatedAfter != nil }
+
     /// The request with the model's filters set.
     func apply<Request: ModelListRequest>(to request: Request) -> Request {
         if var users = request as? ListUsersRequest {
