@@ -27,7 +27,7 @@ struct ATSBridgeCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, PingCommand.self, IntegrationsCommand.self, SyncCommand.self, GetCommand.self,
             ExportCommand.self, WatchCommand.self, CallCommand.self, ApplyCommand.self, TagCommand.self,
-            KeygenCommand.self,
+            KeysCommand.self, AuditCommand.self, KeygenCommand.self, CredentialKeyCommand.self,
             SandboxCommand.self, VersionCommand.self,
         ]
     )
