@@ -23,7 +23,8 @@ public struct StoredKeyAuthenticator: Authenticator {
         }
         let now = self.now()
         if (key.lastUsedAt ?? Int64.min) <= now - APIKey.lastUseResolution {
-            try await self.keys.recordAPIKeyUse(name: key.name, at: now)
+            // Best effort: a busy store must not refuse a valid key for want of a timestamp.
+            try? await self.keys.recordAPIKeyUse(name: key.name, at: now)
         }
         return Principal(key)
     }
