@@ -13,6 +13,19 @@ import Testing
     @Test func writesAndAdminActionsAreAuditedWithoutPersonalData() async throws {
         try await AccessHarness.with { harness in
             let id = try await harness.connect()
+            // Refused before any handler: a known key outside its scope is recorded, an unknown key not.
+            let refusedWrite = await status {
+                _ = try await harness.withClient("writer-a", integration: "int-b") { client in
+                    try await client.unary(AtsWriteService.createCandidate, CreateCandidateRequest())
+                }
+            }
+            #expect(refusedWrite == .permissionDenied)
+            let unknown = harness.client(key: "unknown-key-0123456789")
+            let anonymous = await status {
+                _ = try await unknown.unary(AdminService.pauseIntegration, IntegrationRequest(integrationID: "int-a"))
+            }
+            await unknown.close()
+            #expect(anonymous == .unauthenticated)
             let candidate = CandidateInput(
                 firstName: "Zuzana",
                 lastName: "Kováčiková",
@@ -89,7 +102,9 @@ import Testing
             let onlyB = try await harness.withClient("admin") { client in
                 try await client.unary(AdminService.listAuditEntries, ListAuditEntriesRequest(integrationID: "int-b"))
             }
-            #expect(onlyB.entries.map(\.method) == [refused.method])
+            #expect(onlyB.entries.map(\.method) == [refused.method, "/atsbridge.v1.AtsWrite/CreateCandidate"])
+            #expect(onlyB.entries.last?.keyName == "writer-a" && onlyB.entries.last?.status == .permissionDenied)
+            #expect(!entries.contains { $0.keyName == "anonymous" || $0.integrationID == "int-a" })
         }
     }
 

@@ -71,15 +71,17 @@ import Testing
         #expect(audit.status == 0)
         let entries = self.lines(audit.stdout)
         let methods = entries.compactMap { $0["method"] as? String }
-        // Newest first; the read key's refused pause was refused for its role, before any handler.
+        // Newest first; the read key's refused pause is recorded under its name.
         #expect(
             methods == [
                 "/atsbridge.v1.Admin/UpdateIntegration", "/atsbridge.v1.Admin/UpdateIntegration",
-                "/atsbridge.v1.Admin/RevokeApiKey", "/atsbridge.v1.Admin/CreateApiKey",
+                "/atsbridge.v1.Admin/RevokeApiKey", "/atsbridge.v1.Admin/PauseIntegration",
+                "/atsbridge.v1.Admin/CreateApiKey",
             ]
         )
         #expect(entries.first?["status"] as? String == "INVALID_ARGUMENT")
-        #expect(entries.allSatisfy { $0["key_name"] as? String == "demo" })
+        #expect(entries.compactMap { $0["key_name"] as? String } == ["demo", "demo", "demo", "jobboard", "demo"])
+        #expect(entries[3]["status"] as? String == "PERMISSION_DENIED")
     }
 
     @Test func theCredentialKeyRotatesOfflineAndTheServerStartsOnlyWithTheNewKey() async throws {

@@ -17,11 +17,22 @@ package struct AuthorizationInterceptor: ServerInterceptor {
             return
         }
         let principal = try await self.authenticator.authenticate(apiKey: call.apiKey)
-        call.context.principal = try Self.authorize(
-            principal,
-            integrationID: call.context.metadata.integrationID,
-            access: access
-        )
+        do {
+            call.context.principal = try Self.authorize(
+                principal,
+                integrationID: call.context.metadata.integrationID,
+                access: access
+            )
+        } catch {
+            // A known key refused for its role or scope is worth an audit entry; unknown keys
+            // are not recorded (anyone could fill the log with them).
+            if let principal, let trail = call.method.auditTrail {
+                var context = call.context
+                context.principal = principal
+                await trail.record(context, integrationID: context.metadata.integrationID, targets: [], error: error)
+            }
+            throw error
+        }
     }
 
     /// The principal allowed to make a call with `access`. A method with

@@ -33,8 +33,9 @@ public struct RPCRouter: Sendable {
     ///   - integration: For methods with ``MethodAccess/Scope/requestIntegration`` (and only
     ///     them): the integration the request names. The router refuses the call with
     ///     PERMISSION_DENIED unless the key may access it, before the handler runs.
-    ///   - audit: Makes the method audited: each call that passed authentication appends an
-    ///     entry (key name, method, integration, target ids, outcome) to ``auditTrail``.
+    ///   - audit: Makes the method audited: each call with a known key appends an entry (key
+    ///     name, method, integration, target ids, outcome) to ``auditTrail``, also when its role
+    ///     or scope refuses it.
     public mutating func unary<Request, Response>(
         _ method: MethodDescriptor<Request, Response>,
         access: MethodAccess,
@@ -53,7 +54,8 @@ public struct RPCRouter: Sendable {
             name: method.fullName,
             kind: .unary,
             access: access,
-            audited: audit != nil
+            audited: audit != nil,
+            auditTrail: trail
         ) { bytes, stream, context in
             let request = try Self.decode(Request.self, bytes, limits)
             let integrationID = integration.map { $0(request) } ?? context.metadata.integrationID
