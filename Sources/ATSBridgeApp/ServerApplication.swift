@@ -54,7 +54,13 @@ public enum ServerApplication {
         try await self.checkCredentials(store, vault)
         // The configuration's keys replace the stored config keys: one removed from the file stops
         // working now. Managed keys (created through the admin service) are kept.
-        try await store.installConfiguredAPIKeys(configuration.apiKeys, at: WallClock.nowMilliseconds())
+        let removed = try await store.installConfiguredAPIKeys(configuration.apiKeys, at: WallClock.nowMilliseconds())
+        if !removed.isEmpty {
+            logger.notice(
+                "API keys no longer configured were deleted",
+                metadata: [LogKey.apiKeyNames: "\(removed.joined(separator: ","))"]
+            )
+        }
         // Every call looks its key up in the store, so a revocation through any server sharing
         // it holds for the next call everywhere.
         let authenticator = StoredKeyAuthenticator(keys: store)

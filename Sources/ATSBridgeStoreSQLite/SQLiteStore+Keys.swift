@@ -53,7 +53,8 @@ extension SQLiteStore {
     }
 
     /// Installs the configuration's keys in one transaction; see ``APIKeyStore``.
-    public func installConfiguredAPIKeys(_ keys: [APIKey], at now: Int64) async throws {
+    @discardableResult
+    public func installConfiguredAPIKeys(_ keys: [APIKey], at now: Int64) async throws -> [String] {
         try await self.write { db in
             var names = Set<String>()
             for var key in keys {
@@ -93,6 +94,7 @@ extension SQLiteStore {
             for name in stale {
                 try db.execute(sql: "DELETE FROM api_keys WHERE name = ?", arguments: [name])
             }
+            return stale
         }
     }
 

@@ -14,9 +14,11 @@ public protocol APIKeyStore: Sendable {
     func recordAPIKeyUse(name: String, at now: Int64) async throws
     /// Makes the configuration's keys the stored ``APIKey/Origin/config`` keys, in one
     /// transaction: new ones are added, changed ones updated (keeping their creation time), and
-    /// config keys no longer in `keys` deleted. Managed keys are untouched.
+    /// config keys no longer in `keys` deleted. Managed keys are untouched. Returns the names
+    /// of the deleted keys.
     ///
     /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` when a configured key's name is
     ///   taken by a managed key, or two keys share a secret.
-    func installConfiguredAPIKeys(_ keys: [APIKey], at now: Int64) async throws
+    @discardableResult
+    func installConfiguredAPIKeys(_ keys: [APIKey], at now: Int64) async throws -> [String]
 }
