@@ -20,6 +20,8 @@ struct ATSBridgeCommand: AsyncParsableCommand {
               atsbridge apply --job remote:12 --first-name Jana \\
                 --last-name Nováková --email jana@example.sk --cv cv.pdf
               atsbridge tag add 3NP1SPRaNVZfrV43g5FstSKJ Senior
+              atsbridge keys create jobboard --role write --integration-scope demo
+              atsbridge audit --limit 20
               atsbridge sandbox --port 8480 --seed 7 --size medium
 
             Client commands read ATSBRIDGE_SERVER, ATSBRIDGE_API_KEY and \
@@ -33,7 +35,7 @@ struct ATSBridgeCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, PingCommand.self, IntegrationsCommand.self, SyncCommand.self, GetCommand.self,
             ExportCommand.self, WatchCommand.self, CallCommand.self, ApplyCommand.self, TagCommand.self,
-            KeygenCommand.self,
+            KeysCommand.self, AuditCommand.self, KeygenCommand.self, CredentialKeyCommand.self,
             SandboxCommand.self, VersionCommand.self,
         ]
     )

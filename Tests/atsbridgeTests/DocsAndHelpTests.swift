@@ -101,6 +101,11 @@ import Testing
             let examples = type.configuration.discussion.split(separator: "\n").map {
                 $0.trimmingCharacters(in: .whitespaces)
             }.filter { $0.hasPrefix("atsbridge ") || $0.hasPrefix("--") || $0.hasSuffix("\\") }
+            // A `\\` continuation in the source whose next line was joined into it leaves a run of spaces.
+            for line in type.configuration.discussion.split(separator: "\n") {
+                let text = line.drop { $0 == " " }
+                #expect(!text.contains("   "), "no joined continuation in `\(path.joined(separator: " "))`: \(text)")
+            }
             for line in examples {
                 #expect(shown.contains(line), "`atsbridge \(path.joined(separator: " ")) --help` shows `\(line)` whole")
             }
