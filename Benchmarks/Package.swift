@@ -14,6 +14,13 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Peers of PeerBenchmarks only.
+        .package(url: "https://github.com/grpc/grpc-swift-2", exact: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", exact: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", exact: "2.4.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", exact: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Generated once with protoc-gen-swift 1.39.0 from ../proto (see docs/benchmarks.md).
@@ -103,6 +110,31 @@ let package = Package(
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Peers in the same run: ATSBridge's streaming export and Ping against grpc-swift-2 and a
+        // JSON/HTTP paging API, alternated round by round, servers in child processes.
+        //   swift build -c release --product atsbridge && swift run -c release PeerBenchmarks
+        .executableTarget(
+            name: "PeerBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                "SwiftProtobufModels",
+                .product(name: "ATSBridgeClient", package: "ATSBridge"),
+                .product(name: "ATSBridgeCore", package: "ATSBridge"),
+                .product(name: "ATSBridgeProto", package: "ATSBridge"),
+                .product(name: "ATSBridgeStoreSQLite", package: "ATSBridge"),
+                .product(name: "ATSBridgeTestSupport", package: "ATSBridge"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOFoundationCompat", package: "swift-nio"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
         .executableTarget(

@@ -1,0 +1,54 @@
+import Foundation
+
+/// Prints `PORT <n>` for the driver that spawned this server.
+func announce(port: Int) {
+    FileHandle.standardOutput.write(Data("PORT \(port)\n".utf8))
+    FileHandle.standardOutput.synchronizeFile()
+}
+
+/// A failure of the benchmark itself.
+struct PeerError: Error, CustomStringConvertible {
+    var description: String
+
+    init(_ description: String) { self.description = description }
+}
+
+/// A server in a child process, with the port it announced. `Process` is used from one task.
+final class Child: @unchecked Sendable {
+    let process: Process
+    let port: Int
+
+    /// Starts `executable` and waits for a line that `portIn` finds a port in.
+    init(_ executable: String, _ arguments: [String], portIn: @Sendable (Substring) -> Int?) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        var buffered = ""
+        var port: Int?
+        while port == nil {
+            let data = output.fileHandleForReading.availableData
+            guard !data.isEmpty else { throw PeerError("\(executable) \(arguments.first ?? "") exited early") }
+            buffered += String(decoding: data, as: UTF8.self)
+            port = buffered.split(separator: "\n").lazy.compactMap(portIn).first
+        }
+        self.process = process
+        self.port = port!
+    }
+
+    /// The child's peak resident set size (VmHWM), read before it is stopped.
+    var peakResident: Int {
+        let status =
+            (try? String(contentsOfFile: "/proc/\(self.process.processIdentifier)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (line.split(separator: " ").compactMap { Int($0) }.first ?? 0) * 1024
+    }
+
+    /// Stops the child and waits for it.
+    func stop() {
+        self.process.terminate()
+        self.process.waitUntilExit()
+    }
+}

@@ -1,0 +1,174 @@
+import ATSBridgeClient
+import ATSBridgeProto
+import AsyncHTTPClient
+import BenchmarkSupport
+import Foundation
+import GRPCCore
+import GRPCNIOTransportHTTP2
+
+/// Starts the three servers, runs the rounds and prints the table.
+struct Driver: Sendable {
+    let options: Options
+    let apiKey = "peer-bench-key-0123456789"
+
+    func run() async throws {
+        let options = self.options
+        let dataset = try await Dataset.prepare(count: options.candidates)
+        let records = try Dataset.load(recordsPath: dataset.recordsPath)
+        let meanBytes = Double(records.reduce(0) { $0 + $1.count }) / Double(records.count)
+        let sample = try Candidate(decoding: records[records.count / 2])
+        let jsonBytes = try JSONEncoder().encode(UnifiedCandidate(sample)).count
+        print(
+            "\(records.count) candidates, \(String(format: "%.0f", meanBytes)) bytes each in protobuf "
+                + "(\(sample.applications.count) applications, \(sample.tags.count) tags), \(jsonBytes) bytes in JSON"
+        )
+
+        let here = URL(fileURLWithPath: CommandLine.arguments[0])
+        let binary = here.deletingLastPathComponent().appendingPathComponent("atsbridge").path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw PeerError("build the server first: swift build -c release --product atsbridge")
+        }
+        let atsbridge = try Child(
+            binary,
+            [
+                "serve", "--store", "sqlite:\(dataset.storePath)", "--listen", "127.0.0.1:0", "--metrics-listen", "off",
+                "--api-key", "bench:read:\(self.apiKey)", "--credential-key", Dataset.credentialKey,
+                "--log-level", "error",
+            ]
+        ) { line in
+            guard let range = line.range(of: "listening on ") else { return nil }
+            return line[range.upperBound...].split(separator: " ").first?.split(separator: ":").last.flatMap { Int($0) }
+        }
+        let grpcServer = try Child(here.path, ["serve-grpc", dataset.recordsPath]) { line in
+            line.hasPrefix("PORT ") ? Int(line.dropFirst(5)) : nil
+        }
+        let jsonServer = try Child(here.path, ["serve-json", dataset.recordsPath]) { line in
+            line.hasPrefix("PORT ") ? Int(line.dropFirst(5)) : nil
+        }
+        defer { for child in [atsbridge, grpcServer, jsonServer] { child.stop() } }
+
+        let client = RPCClient(
+            configuration: RPCClientConfiguration(
+                port: atsbridge.port,
+                apiKey: self.apiKey,
+                integrationID: Dataset.integrationID
+            )
+        )
+        let http = HTTPClient(eventLoopGroupProvider: .singleton)
+        let rounds = try await GRPCPeer.withClient(port: grpcServer.port) { grpc in
+            try await Self.rounds(options: options, client: client, grpc: grpc, http: http, jsonPort: jsonServer.port)
+        }
+        await client.close()
+        try await http.shutdown()
+        Self.report(options: options, rounds: rounds)
+        print(
+            "peak RSS: ATSBridge server \(megabytes(atsbridge.peakResident)), grpc-swift-2 server "
+                + "\(megabytes(grpcServer.peakResident)), JSON server \(megabytes(jsonServer.peakResident)), "
+                + "client (all three) \(megabytes(peakResidentBytes()))"
+        )
+    }
+
+    private static func atsbridgeStream(client: RPCClient, pageSize: Int) async throws -> Int {
+        var count = 0
+        var applications = 0
+        let request = ListCandidatesRequest(page: PageRequest(pageSize: UInt32(pageSize)))
+        for try await page in client.serverStreaming(AtsReadService.listCandidates, request) {
+            count += page.items.count
+            applications += page.items.last?.applications.count ?? 0
+        }
+        precondition(applications > 0, "the pages carry nested applications")
+        return count
+    }
+
+    private static func rounds(
+        options: Options,
+        client: RPCClient,
+        grpc: GRPCClient<HTTP2ClientTransport.Posix>,
+        http: HTTPClient,
+        jsonPort: Int
+    ) async throws -> [Round] {
+        let count = options.candidates
+        let concurrentCalls = options.pings * 10
+        // Warm-up: a full pass and a few pings each, not reported.
+        _ = try await atsbridgeStream(client: client, pageSize: options.streamPage)
+        _ = try await GRPCPeer.stream(client: grpc, pageSize: options.streamPage)
+        _ = try await JSONPeer.stream(client: http, port: jsonPort, pageSize: options.jsonPage)
+        _ = try await Latency.measure(calls: 1_000, inFlight: 1) {
+            _ = try await client.unary(HealthService.ping, PingRequest())
+        }
+        _ = try await Latency.measure(calls: 1_000, inFlight: 1) { try await GRPCPeer.ping(client: grpc) }
+
+        var rounds: [Round] = []
+        for number in 1...options.rounds {
+            var round = Round()
+            // A: ATSBridge.
+            round.atsbridgeStream = try await timeStream(expect: count) {
+                try await atsbridgeStream(client: client, pageSize: options.streamPage)
+            }
+            round.atsbridgeSequential = try await Latency.measure(calls: options.pings, inFlight: 1) {
+                _ = try await client.unary(HealthService.ping, PingRequest())
+            }
+            round.atsbridgeConcurrent = try await Latency.measure(calls: concurrentCalls, inFlight: 64) {
+                _ = try await client.unary(HealthService.ping, PingRequest())
+            }
+            // B: grpc-swift-2.
+            round.grpcStream = try await timeStream(expect: count) {
+                try await GRPCPeer.stream(client: grpc, pageSize: options.streamPage)
+            }
+            round.grpcSequential = try await Latency.measure(calls: options.pings, inFlight: 1) {
+                try await GRPCPeer.ping(client: grpc)
+            }
+            round.grpcConcurrent = try await Latency.measure(calls: concurrentCalls, inFlight: 64) {
+                try await GRPCPeer.ping(client: grpc)
+            }
+            // C: JSON paging.
+            round.jsonStream = try await timeStream(expect: count) {
+                try await JSONPeer.stream(client: http, port: jsonPort, pageSize: options.jsonPage)
+            }
+            round.load = loadAverage()
+            print("round \(number) done, load average \(round.load)")
+            rounds.append(round)
+        }
+        return rounds
+    }
+
+    private static func report(options: Options, rounds: [Round]) {
+        func rate(_ value: Double) -> String { formatRate(value) }
+        func micros(_ latency: Latency) -> String { String(format: "%.0f / %.0f µs", latency.p50, latency.p99) }
+        func ratio(_ value: Double) -> String { String(format: "%.2f×", value) }
+        print(
+            "\n\(options.candidates) candidates per export; streams in pages of \(options.streamPage), JSON in pages of "
+                + "\(options.jsonPage); \(options.pings) sequential pings and \(options.pings * 10) with 64 in flight per round\n"
+        )
+        print(
+            "| round | ATSBridge stream | grpc-swift-2 stream | JSON paging | ATSBridge Ping p50 / p99 | grpc-swift-2 Ping p50 / p99 "
+                + "| ATSBridge 64 in flight | grpc-swift-2 64 in flight | load average |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for (index, round) in rounds.enumerated() {
+            print(
+                "| \(index + 1) | \(rate(round.atsbridgeStream)) | \(rate(round.grpcStream)) | \(rate(round.jsonStream)) "
+                    + "| \(micros(round.atsbridgeSequential)) | \(micros(round.grpcSequential)) "
+                    + "| \(String(format: "%.0f", round.atsbridgeConcurrent.callsPerSecond)) calls/s "
+                    + "| \(String(format: "%.0f", round.grpcConcurrent.callsPerSecond)) calls/s | \(round.load) |"
+            )
+        }
+        let streamVsGRPC = rounds.map { $0.atsbridgeStream / $0.grpcStream }
+        let streamVsJSON = rounds.map { $0.atsbridgeStream / $0.jsonStream }
+        let sequentialP50 = rounds.map { $0.grpcSequential.p50 / $0.atsbridgeSequential.p50 }
+        let sequentialRate = rounds.map { $0.atsbridgeSequential.callsPerSecond / $0.grpcSequential.callsPerSecond }
+        let concurrentRate = rounds.map { $0.atsbridgeConcurrent.callsPerSecond / $0.grpcConcurrent.callsPerSecond }
+        func line(_ name: String, _ values: [Double], target: Double?) {
+            let range = "\(ratio(values.min() ?? 0))–\(ratio(values.max() ?? 0))"
+            let verdict = target.map { median(values) >= $0 ? "≥ \(ratio($0)): met" : "≥ \(ratio($0)): not met" } ?? "—"
+            print("| \(name) | \(ratio(median(values))) | \(range) | \(verdict) |")
+        }
+        print("\n| ratio (ATSBridge / peer) | median | per round | target |")
+        print("| --- | --- | --- | --- |")
+        line("typed streaming / grpc-swift-2", streamVsGRPC, target: 3)
+        line("typed streaming / JSON paging", streamVsJSON, target: 20)
+        line("unary sequential, p50 latency (grpc / ATSBridge)", sequentialP50, target: 5)
+        line("unary sequential, calls/s", sequentialRate, target: nil)
+        line("unary 64 in flight, calls/s", concurrentRate, target: nil)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import Histogram
+
+/// A streamed export: candidates per second.
+func timeStream(expect count: Int, _ body: () async throws -> Int) async throws -> Double {
+    let clock = ContinuousClock()
+    let start = clock.now
+    let received = try await body()
+    let elapsed = seconds(clock.now - start)
+    guard received == count else { throw PeerError("received \(received) of \(count) candidates") }
+    return Double(count) / elapsed
+}
+
+/// Unary latency and throughput of `calls` calls, `inFlight` at a time.
+struct Latency: Sendable {
+    var p50: Double
+    var p99: Double
+    var callsPerSecond: Double
+
+    static func measure(
+        calls: Int,
+        inFlight: Int,
+        _ call: @escaping @Sendable () async throws -> Void
+    ) async throws -> Latency {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let histogram = try await withThrowingTaskGroup(of: Histogram<UInt64>.self) { group in
+            for _ in 0..<inFlight {
+                group.addTask {
+                    var histogram = Histogram<UInt64>(highestTrackableValue: 10_000_000_000)
+                    for _ in 0..<calls / inFlight {
+                        let begin = clock.now
+                        try await call()
+                        _ = histogram.record(nanoseconds(clock.now - begin))
+                    }
+                    return histogram
+                }
+            }
+            var merged = Histogram<UInt64>(highestTrackableValue: 10_000_000_000)
+            for try await partial in group { merged.add(partial) }
+            return merged
+        }
+        let elapsed = seconds(clock.now - start)
+        return Latency(
+            p50: Double(histogram.valueAtPercentile(50)) / 1000,
+            p99: Double(histogram.valueAtPercentile(99)) / 1000,
+            callsPerSecond: Double(calls / inFlight * inFlight) / elapsed
+        )
+    }
+}
+
+/// One round of A (ATSBridge), B (grpc-swift-2), C (JSON paging).
+struct Round: Sendable {
+    var atsbridgeStream = 0.0
+    var atsbridgeSequential = Latency(p50: 0, p99: 0, callsPerSecond: 0)
+    var atsbridgeConcurrent = Latency(p50: 0, p99: 0, callsPerSecond: 0)
+    var grpcStream = 0.0
+    var grpcSequential = Latency(p50: 0, p99: 0, callsPerSecond: 0)
+    var grpcConcurrent = Latency(p50: 0, p99: 0, callsPerSecond: 0)
+    var jsonStream = 0.0
+    /// The 1-minute load average after the round.
+    var load = ""
+}
+
+/// The 1-, 5- and 15-minute load averages.
+func loadAverage() -> String {
+    let text = (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8)) ?? ""
+    return text.split(separator: " ").prefix(3).joined(separator: " ")
+}
+
+/// The median of `values`.
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted.count % 2 == 1
+        ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+}
