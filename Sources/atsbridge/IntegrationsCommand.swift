@@ -15,6 +15,7 @@ struct IntegrationsCommand: AsyncParsableCommand {
               atsbridge integrations add --tenant-url https://acme.recru.eu --login api@acme.eu --password-stdin
               atsbridge integrations list --format table
               atsbridge integrations show int_7Yc… --format json
+              atsbridge integrations show int_7Yc… --runs 50 --all
               atsbridge integrations pause int_7Yc…
               atsbridge integrations rm int_7Yc… --yes
               atsbridge integrations coverage demo
@@ -42,6 +43,9 @@ struct IntegrationsCommand: AsyncParsableCommand {
         @Option(help: "Interval between syncs, e.g. 3h.") var syncInterval: String?
         @Flag(help: "Mirror only candidates and applications created through ATSBridge.")
         var syncOnlyCreatedApplications = false
+        @Option(help: "Most requests per second its syncs send to RECRU (default the server's).")
+        var maxRequestsPerSecond: Double?
+        @Option(help: "RECRU list pages its syncs fetch at once (default the server's).") var fetchConcurrency: UInt32?
         @Option(help: "table, json or ndjson.") var format = OutputFormat.table
 
         func run() async throws {
@@ -57,6 +61,8 @@ struct IntegrationsCommand: AsyncParsableCommand {
                 }
                 var settings = IntegrationSettings()
                 if self.syncOnlyCreatedApplications { settings.syncOnlyCreatedApplications = true }
+                settings.maxRequestsPerSecond = self.maxRequestsPerSecond
+                settings.fetchConcurrency = self.fetchConcurrency
                 if let interval = self.syncInterval {
                     do {
                         settings.syncIntervalMs = try ServeConfiguration.duration(interval, field: "--sync-interval")
@@ -96,27 +102,61 @@ struct IntegrationsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an integration and its latest syncs.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show an integration and its sync history, newest first, a page at a time.",
+            discussion: """
+                A page that has more after it ends with the --cursor of the next one (on stderr).
+
+                Examples:
+                  atsbridge integrations show demo
+                  atsbridge integrations show demo --runs 50 --cursor r1:1764473786889:run_4Zq…
+                  atsbridge integrations show demo --all --format ndjson
+                """
+        )
+        /// The run columns of the table: the sync's, and how it paced its requests.
+        static let runColumns = SyncCommand.columns + ["remote_requests", "effective_requests_per_second"]
+
         @OptionGroup var client: ClientOptions
         @Argument(help: "The integration id.") var id: String
+        @Option(help: "Runs per page, 1 to 200.") var runs = 10
+        @Option(help: "Show the page after this one (the cursor a previous page printed).") var cursor: String?
+        @Flag(help: "Show every run, paging through the whole history.") var all = false
         @Option(help: "table, json or ndjson.") var format = OutputFormat.table
+
+        func validate() throws {
+            guard (1...200).contains(self.runs) else { throw ValidationError("--runs must be from 1 to 200") }
+        }
 
         func run() async throws {
             try await CLIFailure.run {
-                let status = try await self.client.withClient { client, options in
-                    try await client.unary(
+                let (status, next) = try await self.client.withClient { client, options in
+                    var status = try await client.unary(
                         AdminService.getSyncStatus,
-                        SyncStatusRequest(integrationID: self.id, limit: 10),
+                        SyncStatusRequest(integrationID: self.id, limit: 1),
                         options: options
                     )
+                    var runs: [SyncRun] = []
+                    var cursor = self.cursor
+                    repeat {
+                        let page = try await client.unary(
+                            AdminService.listSyncRuns,
+                            ListSyncRunsRequest(integrationID: self.id, pageSize: UInt32(self.runs), cursor: cursor),
+                            options: options
+                        )
+                        runs += page.runs
+                        cursor = page.nextCursor
+                    } while self.all && cursor != nil
+                    status.runs = runs
+                    return (status, cursor)
                 }
                 if self.format == .table {
                     self.format.print(status.integration.map { [$0] } ?? [], columns: IntegrationsCommand.columns)
                     Terminal.line("")
-                    self.format.print(status.runs, columns: SyncCommand.columns)
+                    self.format.print(status.runs, columns: Self.runColumns)
                 } else {
                     self.format.print([status], columns: [])
                 }
+                if let next { Terminal.error("more runs: --cursor \(next)") }
             }
         }
     }

@@ -5,7 +5,7 @@ public import ATSBridgeSync
 import Foundation
 
 /// `atsbridge.v1.Admin`: connecting remote ATS (RECRU) accounts, pausing, resuming and deleting them,
-/// syncs and their history, and coverage. Every method needs an admin key.
+/// syncs and their (paged) history, and coverage. Every method needs an admin key.
 public struct AdminService: Sendable {
     private let store: any Store
     private let engine: SyncEngine
@@ -83,6 +83,22 @@ public struct AdminService: Sendable {
             let runs = try await service.store.syncRuns(integrationID: request.integrationID, limit: limit)
             return SyncStatus(integration: integration, runs: runs)
         }
+        router.unary(ATSBridgeProto.AdminService.listSyncRuns, access: .admin) { request, _ in
+            _ = try await service.integration(request.integrationID)
+            let size = Int(min(200, max(1, request.pageSize ?? 20)))
+            let cursor = try request.cursor.map(SyncRunCursor.init(parsing:))
+            // One more than asked tells whether another page follows.
+            let runs = try await service.store.syncRuns(
+                integrationID: request.integrationID,
+                after: cursor,
+                limit: size + 1
+            )
+            let page = Array(runs.prefix(size))
+            return SyncRunPage(
+                runs: page,
+                nextCursor: runs.count > size ? page.last.map { SyncRunCursor(after: $0).text } : nil
+            )
+        }
         router.unary(ATSBridgeProto.AdminService.getCoverage, access: .admin) { request, _ in
             _ = try await service.integration(request.integrationID)
             return service.remote.coverage
@@ -116,6 +132,7 @@ public struct AdminService: Sendable {
         if let interval = request.settings?.syncIntervalMs, interval < 60_000 {
             throw ATSBridgeError(.inputInvalid, "settings.sync_interval_ms must be at least 60000")
         }
+        try request.settings?.checkPacing()
         let id = "int_" + RecordID.random()
         try await self.remote.validateCredentials(
             RemoteATSAccount(integrationID: id, tenantURL: tenantURL, login: login, password: password)

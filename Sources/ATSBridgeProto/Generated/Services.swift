@@ -59,11 +59,17 @@ public enum AdminService {
         method: "GetCoverage",
         kind: .unary
     )
+    /// Pages through an integration's sync runs, newest first.
+    public static let listSyncRuns = MethodDescriptor<ListSyncRunsRequest, SyncRunPage>(
+        service: name,
+        method: "ListSyncRuns",
+        kind: .unary
+    )
 
     /// Every method of the service.
     public static let methods: [any MethodDescribing] = [
         createIntegration, listIntegrations, getIntegration, pauseIntegration, resumeIntegration, deleteIntegration,
-        triggerSync, getSyncStatus, getCoverage,
+        triggerSync, getSyncStatus, getCoverage, listSyncRuns,
     ]
 }
 
@@ -326,6 +332,7 @@ public enum ServiceCatalog {
         AdminService.triggerSync,
         AdminService.getSyncStatus,
         AdminService.getCoverage,
+        AdminService.listSyncRuns,
         ChangesService.watch,
         AtsReadService.listUsers,
         AtsReadService.getUserPage,
