@@ -6,7 +6,7 @@ extension IntegrationSettings {
     /// per second and a concurrency from 1 to 32.
     ///
     /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` naming the field.
-    func checkPacing() throws {
+    func checkPacing() throws(ATSBridgeError) {
         if let rate = self.maxRequestsPerSecond, !(rate.isFinite && (0.1...1_000).contains(rate)) {
             throw ATSBridgeError(.inputInvalid, "settings.max_requests_per_second must be from 0.1 to 1000")
         }
