@@ -1,10 +1,8 @@
-import ATSBridgeCore
-
 /// The adaptive request rate of one RECRU client: additive increase, multiplicative decrease
 /// (AIMD), as TCP does with its window.
 ///
 /// Requests are spaced at the current rate, which starts at the ceiling (the integration's
-/// `max_requests_per_second`). A 429 halves it (at most once per second, so that the several
+/// `max_requests_per_second`). A 429 halves it (at most once per 250 ms, so that the several
 /// requests in flight when RECRU starts refusing count as one signal) and pauses every request
 /// until `Retry-After` has passed. Each answered request adds `increase / rate`, so the rate
 /// grows back by `increase` requests per second every second without a 429, up to the ceiling.
@@ -47,7 +45,7 @@ struct RequestPacer {
     /// RECRU answered 429: slow down, and send nothing before `retryAfter` has passed.
     mutating func rateLimited(retryAfter: Duration?, now: ContinuousClock.Instant) {
         self.rateLimited += 1
-        if let last = self.lastDecrease, now - last < .seconds(1) {
+        if let last = self.lastDecrease, now - last < .milliseconds(250) {
             // The same congestion, seen by another request in flight.
         } else {
             self.rate = max(self.floor, self.rate / 2)

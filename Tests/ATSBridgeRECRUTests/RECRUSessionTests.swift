@@ -38,17 +38,23 @@ import Testing
 
     @Test func tokensExpiringUnderA429StormAreRenewedAsOftenAsNeeded() async throws {
         var configuration = SandboxConfiguration()
-        configuration.tokenLifetime = .milliseconds(300)
-        configuration.faults.rateLimitPerSecond = 4
+        // Longer than a request waits for its slot (at least 5/s, three callers), shorter than
+        // the walk.
+        configuration.tokenLifetime = .milliseconds(1_200)
+        // Two requests per token per second: every burst is refused, whatever the machine's load.
+        configuration.faults.rateLimitPerSecond = 2
         configuration.faults.retryAfterSeconds = 0
         let sandbox = RECRUSandbox(configuration: configuration, seed: 3, size: .small)
-        let client = self.client(sandbox) { $0.requestsPerSecond = 200 }
+        let client = self.client(sandbox) {
+            $0.requestsPerSecond = 50
+            $0.minRequestsPerSecond = 5
+        }
         let ids = try await self.walk(client)
         #expect(ids == sandbox.snapshot.jobseekers.all.map(\.id).sorted())
         #expect(client.counters.logins >= 2, "the token expired during the walk and was renewed")
         let pacing = client.pacing
         #expect(pacing.rateLimited > 0, "RECRU rate-limited the client")
-        #expect((pacing.requestsPerSecond ?? 200) < 200, "and it slowed down")
+        #expect((pacing.requestsPerSecond ?? 50) < 50, "and it slowed down")
     }
 
     @Test func aRejectedLoginIsTheOnlyInvalidCredentials() async throws {

@@ -14,7 +14,7 @@ import Testing
         #expect(pacer.reserve(now: self.start) == self.start + .milliseconds(500))
     }
 
-    @Test func a429HalvesTheRateOncePerSecondAndHonoursRetryAfter() {
+    @Test func a429HalvesTheRateOncePer250MillisecondsAndHonoursRetryAfter() {
         var pacer = RequestPacer(ceiling: 8, now: self.start)
         pacer.rateLimited(retryAfter: .seconds(2), now: self.start)
         #expect(pacer.rate == 4)
@@ -23,7 +23,7 @@ import Testing
         #expect(pacer.rate == 4)
         #expect(pacer.rateLimited == 2)
         #expect(pacer.reserve(now: self.start + .milliseconds(200)) == self.start + .seconds(2), "Retry-After")
-        pacer.rateLimited(retryAfter: nil, now: self.start + .milliseconds(1_500))
+        pacer.rateLimited(retryAfter: nil, now: self.start + .milliseconds(300))
         #expect(pacer.rate == 2)
     }
 

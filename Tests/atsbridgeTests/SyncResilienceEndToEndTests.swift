@@ -149,7 +149,10 @@ import Testing
         let slowRun = try #require(history.first)
         #expect(slowRun["state"] as? String == "SUCCEEDED")
         let slowRate = try #require(slowRun["effective_requests_per_second"] as? Double)
-        #expect(slowRate < fastRate && slowRate <= 2.5, "\(slowRate) requests/s against a limit of 2")
+        #expect(
+            slowRate < fastRate && slowRate <= 3,
+            "\(slowRate) requests/s (logins and 429s included) against a limit of 2"
+        )
         #expect(
             try self.seconds(slowRun, "started_at", "finished_at") > self.seconds(fast, "started_at", "finished_at")
         )
