@@ -11,16 +11,22 @@ struct IntegrationsCommand: AsyncParsableCommand {
         commandName: "integrations",
         abstract: "Connect, list, show, update, pause, resume and remove RECRU integrations (admin key).",
         discussion: """
+            show and coverage act on the integration given as argument, else --integration or \
+            ATSBRIDGE_INTEGRATION, else the only one there is.
+
             Examples:
-              atsbridge integrations add --tenant-url https://acme.recru.eu --login api@acme.eu --password-stdin
+              atsbridge integrations add --tenant-url https://acme.recru.eu \\
+                --login api@acme.eu --password-stdin
               atsbridge integrations list --format table
               atsbridge integrations show int_7Yc… --format json
               atsbridge integrations show int_7Yc… --runs 50 --all
-              atsbridge integrations update int_7Yc… --sync-interval 1h --source-name "Job board"
-              printf '%s' "$PW" | atsbridge integrations rotate-credentials int_7Yc… --password-stdin
+              atsbridge integrations update int_7Yc… --sync-interval 1h \\
+                --source-name "Job board"
+              printf '%s' "$PW" | atsbridge integrations rotate-credentials \\
+                int_7Yc… --password-stdin
               atsbridge integrations pause int_7Yc…
               atsbridge integrations rm int_7Yc… --yes
-              atsbridge integrations coverage demo
+              atsbridge integrations coverage --integration demo
             """,
         subcommands: [
             Add.self, List.self, Show.self, Update.self, RotateCredentials.self, Pause.self, Resume.self, Remove.self,
@@ -37,7 +43,8 @@ struct IntegrationsCommand: AsyncParsableCommand {
                 The password is read from --password-stdin or $ATSBRIDGE_RECRU_PASSWORD, never from a flag.
 
                 Examples:
-                  printf '%s' "$PW" | atsbridge integrations add --tenant-url https://acme.recru.eu --login api@acme.eu --password-stdin
+                  printf '%s' "$PW" | atsbridge integrations add \\
+                    --tenant-url https://acme.recru.eu --login api@acme.eu --password-stdin
                 """
         )
         @OptionGroup var client: ClientOptions
@@ -73,7 +80,7 @@ struct IntegrationsCommand: AsyncParsableCommand {
                 let created = try await self.client.withClient { client, options in
                     try await client.unary(AdminService.createIntegration, request, options: options)
                 }
-                self.format.print([created], columns: IntegrationsCommand.columns)
+                self.format.printOne(created, columns: IntegrationsCommand.columns)
             }
         }
     }
@@ -109,7 +116,7 @@ struct IntegrationsCommand: AsyncParsableCommand {
         static let runColumns = SyncCommand.columns + ["remote_requests", "effective_requests_per_second"]
 
         @OptionGroup var client: ClientOptions
-        @Argument(help: "The integration id.") var id: String
+        @Argument(help: "The integration id (default: --integration, or the only one).") var id: String?
         @Option(help: "Runs per page, 1 to 200.") var runs = 10
         @Option(help: "Show the page after this one (the cursor a previous page printed).") var cursor: String?
         @Flag(help: "Show every run, paging through the whole history.") var all = false
@@ -122,9 +129,10 @@ struct IntegrationsCommand: AsyncParsableCommand {
         func run() async throws {
             try await CLIFailure.run {
                 let (status, next) = try await self.client.withClient { client, options in
+                    let integrationID = try await self.client.adminIntegrationID(self.id, client, options)
                     var status = try await client.unary(
                         AdminService.getSyncStatus,
-                        SyncStatusRequest(integrationID: self.id, limit: 1),
+                        SyncStatusRequest(integrationID: integrationID, limit: 1),
                         options: options
                     )
                     var runs: [SyncRun] = []
@@ -132,7 +140,11 @@ struct IntegrationsCommand: AsyncParsableCommand {
                     repeat {
                         let page = try await client.unary(
                             AdminService.listSyncRuns,
-                            ListSyncRunsRequest(integrationID: self.id, pageSize: UInt32(self.runs), cursor: cursor),
+                            ListSyncRunsRequest(
+                                integrationID: integrationID,
+                                pageSize: UInt32(self.runs),
+                                cursor: cursor
+                            ),
                             options: options
                         )
                         runs += page.runs
@@ -146,7 +158,7 @@ struct IntegrationsCommand: AsyncParsableCommand {
                     Terminal.line("")
                     self.format.print(status.runs, columns: Self.runColumns)
                 } else {
-                    self.format.print([status], columns: [])
+                    self.format.printOne(status, columns: [])
                 }
                 if let next { Terminal.error("more runs: --cursor \(next)") }
             }
@@ -202,18 +214,20 @@ struct IntegrationsCommand: AsyncParsableCommand {
             abstract: "Show what ATSBridge reads and writes for the integration, field by field."
         )
         @OptionGroup var client: ClientOptions
-        @Argument(help: "The integration id.") var id: String
+        @Argument(help: "The integration id (default: --integration, or the only one).") var id: String?
 
         func run() async throws {
             try await CLIFailure.run {
                 let coverage = try await self.client.withClient { client, options in
                     try await client.unary(
                         AdminService.getCoverage,
-                        IntegrationRequest(integrationID: self.id),
+                        IntegrationRequest(
+                            integrationID: try await self.client.adminIntegrationID(self.id, client, options)
+                        ),
                         options: options
                     )
                 }
-                OutputFormat.json.print([coverage], columns: [])
+                OutputFormat.json.printOne(coverage, columns: [])
             }
         }
     }

@@ -109,7 +109,7 @@ import Testing
             )
             #expect(page.status == 0, "\(page.stderr)")
             let status = try #require(
-                (try JSONSerialization.jsonObject(with: Data(page.stdout.utf8)) as? [[String: Any]])?.first
+                try JSONSerialization.jsonObject(with: Data(page.stdout.utf8)) as? [String: Any]
             )
             let runs = status["runs"] as? [[String: Any]] ?? []
             #expect(runs.count == 1)

@@ -19,7 +19,7 @@ import Testing
             environment: server.environment()
         )
         #expect(show.status == 0, "\(show.stderr)")
-        let status = try #require((try self.json(show.stdout) as? [[String: Any]])?.first)
+        let status = try #require(try self.json(show.stdout) as? [String: Any])
         return status["runs"] as? [[String: Any]] ?? []
     }
 
