@@ -4,7 +4,9 @@ import ATSBridgeCore
 /// The short text `serve` prints once it is ready.
 enum Banner {
     static func text(_ ready: ServerReady) -> String {
-        var lines = ["ATSBridge \(ATSBridgeVersion.current) listening on \(ready.listen)"]
+        var lines = [
+            "ATSBridge \(ATSBridgeVersion.current) listening on \(ready.listen)" + (ready.tls.map { " (\($0))" } ?? "")
+        ]
         if let metrics = ready.metrics { lines.append("metrics: http://\(metrics)/metrics") }
         guard let demo = ready.demo else { return lines.joined(separator: "\n") }
         let counts = demo.counts.map { "\($0.count) \($0.model)s" }.joined(separator: ", ")

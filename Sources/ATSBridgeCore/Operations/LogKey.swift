@@ -30,6 +30,8 @@ public enum LogKey {
     public static let rpcMethod = "rpc.method"
     /// The port the RPC server listens on.
     public static let rpcPort = "rpc.port"
+    /// The address the RPC server listens on.
+    public static let rpcHost = "rpc.host"
     /// Why a connection broke the protocol.
     public static let rpcViolation = "rpc.violation"
 

@@ -1,0 +1,59 @@
+import Foundation
+
+/// Throw-away TLS certificates for tests and benchmarks, made by `scripts/make-test-certs.sh`
+/// (the openssl CLI) in a new temporary folder. Never for production.
+public struct TestCertificates: Sendable {
+    /// The folder holding the PEM files.
+    public let directory: String
+
+    /// The path of a file in ``directory``, such as `ca.pem` or `server.key`.
+    public func path(_ name: String) -> String { self.directory + "/" + name }
+
+    /// The test CA and its server and client certificates.
+    public var ca: String { self.path("ca.pem") }
+    /// A CA nothing trusts.
+    public var otherCA: String { self.path("other-ca.pem") }
+    /// The server certificate (localhost, 127.0.0.1, ::1) signed by ``ca``.
+    public var serverCertificate: String { self.path("server.pem") }
+    /// The server certificate's key.
+    public var serverKey: String { self.path("server.key") }
+    /// A client certificate signed by ``ca``.
+    public var clientCertificate: String { self.path("client.pem") }
+    /// The client certificate's key.
+    public var clientKey: String { self.path("client.key") }
+
+    /// Makes a new set.
+    ///
+    /// - Throws: When the script fails (is openssl installed? `scripts/install-deps.sh`).
+    public static func make() async throws -> TestCertificates {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("atsbridge-certs-\(UUID())").path
+        // This file is Sources/ATSBridgeTestSupport/TestCertificates.swift in the repository.
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("scripts/make-test-certs.sh").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [script, directory]
+        // Waits through the termination handler, not by blocking a thread of the pool.
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        guard status == 0 else { throw CertificateScriptFailed(status: status) }
+        return TestCertificates(directory: directory)
+    }
+
+    /// `scripts/make-test-certs.sh` failed.
+    public struct CertificateScriptFailed: Error, CustomStringConvertible {
+        /// The script's exit status.
+        public var status: Int32
+        /// What failed.
+        public var description: String {
+            "scripts/make-test-certs.sh exited with \(self.status) (is openssl installed?)"
+        }
+    }
+}
