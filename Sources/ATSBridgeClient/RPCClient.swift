@@ -207,6 +207,11 @@ public final class RPCClient: Sendable {
         }
     }
 
+    /// The last connection error in a few words: ATSBridge's message, or the error's type.
+    private static func describe(_ error: any Error) -> String {
+        (error as? ATSBridgeError)?.message ?? "\(type(of: error))"
+    }
+
     private func connectWithBackoff() async throws -> ClientConnection {
         let backoff = self.configuration.backoff
         let giveUp = ContinuousClock.now + backoff.giveUpAfter
@@ -231,7 +236,7 @@ public final class RPCClient: Sendable {
                 guard ContinuousClock.now + delay < giveUp else {
                     throw ATSBridgeError(
                         .unavailable,
-                        "cannot connect to \(self.configuration.host):\(self.configuration.port)",
+                        "cannot connect to \(self.configuration.host):\(self.configuration.port) (\(Self.describe(error)))",
                         cause: error
                     )
                 }

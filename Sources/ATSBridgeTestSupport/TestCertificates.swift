@@ -1,7 +1,15 @@
 import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Throw-away TLS certificates for tests and benchmarks, made by `scripts/make-test-certs.sh`
-/// (the openssl CLI) in a new temporary folder. Never for production.
+/// (the openssl CLI) in a temporary folder, once per process. Never for production. The files
+/// are read-only to their users: a test that changes a file copies it first.
 public struct TestCertificates: Sendable {
     /// The folder holding the PEM files.
     public let directory: String
@@ -22,34 +30,54 @@ public struct TestCertificates: Sendable {
     /// The client certificate's key.
     public var clientKey: String { self.path("client.key") }
 
-    /// Makes a new set.
+    private static let made = Mutex<Task<TestCertificates, any Error>?>(nil)
+
+    /// The process's set, made on first use.
     ///
     /// - Throws: When the script fails (is openssl installed? `scripts/install-deps.sh`).
     public static func make() async throws -> TestCertificates {
+        let task = self.made.withLock { made in
+            if let made { return made }
+            let task = Task { try await self.run() }
+            made = task
+            return task
+        }
+        return try await task.value
+    }
+
+    private static func run() async throws -> TestCertificates {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("atsbridge-certs-\(UUID())").path
         // This file is Sources/ATSBridgeTestSupport/TestCertificates.swift in the repository.
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/make-test-certs.sh").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, directory]
-        // Waits through the termination handler, not by blocking a thread of the pool.
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
+        let status = try await self.spawnAndWait(["/bin/bash", script, directory])
         guard status == 0 else { throw CertificateScriptFailed(status: status) }
         return TestCertificates(directory: directory)
     }
 
+    /// posix_spawn, then waitpid on a thread of its own (not the pool's, and not Foundation's
+    /// Process, whose exit notification can be lost when tests spawn concurrently).
+    private static func spawnAndWait(_ arguments: [String]) async throws -> Int32 {
+        var pid: pid_t = 0
+        let argv = arguments.map { strdup($0) } + [nil]
+        defer { for argument in argv { free(argument) } }
+        let spawned = posix_spawn(&pid, arguments[0], nil, nil, argv, environ)
+        guard spawned == 0 else { throw CertificateScriptFailed(status: -spawned) }
+        let child = pid
+        return await withCheckedContinuation { continuation in
+            let waiter = Thread {
+                var status: Int32 = 0
+                while waitpid(child, &status, 0) == -1 && errno == EINTR {}
+                // WIFEXITED / WEXITSTATUS, spelled out (they are C macros).
+                continuation.resume(returning: status & 0x7F == 0 ? (status >> 8) & 0xFF : -1)
+            }
+            waiter.start()
+        }
+    }
+
     /// `scripts/make-test-certs.sh` failed.
     public struct CertificateScriptFailed: Error, CustomStringConvertible {
-        /// The script's exit status.
+        /// The script's exit status (negative: it could not be started).
         public var status: Int32
         /// What failed.
         public var description: String {
