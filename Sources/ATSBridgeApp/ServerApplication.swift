@@ -57,11 +57,21 @@ public enum ServerApplication {
             logger: logger
         )
         try await self.checkCredentials(store, vault)
-        for apiKey in configuration.apiKeys { try await store.saveAPIKey(apiKey) }
-        let authenticator = APIKeyAuthenticator(keys: try await store.apiKeys())
+        // The configuration's keys replace the stored config keys: one removed from the file stops
+        // working now. Managed keys (created through the admin service) are kept.
+        let removed = try await store.installConfiguredAPIKeys(configuration.apiKeys, at: WallClock.nowMilliseconds())
+        if !removed.isEmpty {
+            logger.notice(
+                "API keys no longer configured were deleted",
+                metadata: [LogKey.apiKeyNames: "\(removed.joined(separator: ","))"]
+            )
+        }
+        // Every call looks its key up in the store, so a revocation through any server sharing
+        // it holds for the next call everywhere.
+        let authenticator = StoredKeyAuthenticator(keys: store)
 
         // The one place RECRU is wired in: everything else speaks Core's remote-ATS port.
-        let recru = RECRUAdapter(logger: logger)
+        let recru = RECRUAdapter(configuration: configuration.recru, logger: logger)
         // One clock for the sync engine and the services, so tests can inject a manual one.
         let clock = SystemSyncClock()
         let engine = SyncEngine(
@@ -75,9 +85,12 @@ public enum ServerApplication {
         let gate = IntegrationReadGate(store: store)
         var requestLimits = DecodingLimits.default
         requestLimits.maxBytes = configuration.server.connection.maxMessageSize
-        var router = RPCRouter(requestLimits: requestLimits)
+        var router = RPCRouter(
+            requestLimits: requestLimits,
+            auditTrail: AuditTrail(log: store, now: { clock.nowMilliseconds() })
+        )
         HealthService(clock: clock).register(in: &router)
-        ReadService(store: store, gate: gate).register(in: &router)
+        ReadService(store: store, gate: gate, coverage: recru.coverage).register(in: &router)
         ChangesService(store: store, gate: gate).register(in: &router)
         WriteService(store: store, vault: vault, remote: recru, configuration: configuration.write, clock: clock)
             .register(in: &router)
@@ -101,7 +114,15 @@ public enum ServerApplication {
         if let demo {
             var sandboxConfiguration = SandboxConfiguration()
             sandboxConfiguration.adminSecret = demo.sandboxAdminSecret
-            let emulator = RECRUSandbox(configuration: sandboxConfiguration, seed: demo.seed, size: demo.size)
+            // The sandbox's records live beside the store, so a restarted demo keeps what was
+            // written to it and RECRU ids are never handed out twice.
+            try? FileManager.default.createDirectory(atPath: demo.dataDirectory, withIntermediateDirectories: true)
+            let emulator = try RECRUSandbox(
+                dataFile: demo.dataDirectory + "/sandbox.json",
+                configuration: sandboxConfiguration,
+                seed: demo.seed,
+                size: demo.size
+            )
             let server = SandboxHTTPServer(sandbox: emulator, port: 0, logger: logger)
             sandbox = server
             services.append(server)

@@ -54,13 +54,15 @@ final class ClientConnection: Sendable {
             }
             .connect(host: host, port: port)
             .get()
-        let (connection, handshake) = try await channel.eventLoop.submit {
-            let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
-            return (ClientConnection(channel: channel, handler: handler), handler.handshakeDone)
-        }.get()
         do {
+            let (connection, handshake) = try await channel.eventLoop.submit {
+                let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
+                return (ClientConnection(channel: channel, handler: handler), handler.handshakeDone)
+            }.get()
             try await handshake.get()
+            return connection
         } catch {
+            // A refused TLS handshake may close the channel before its handler is even looked up.
             try? await channel.close()
             guard tls != nil, let tlsFailure = recorder.failure else { throw error }
             throw ATSBridgeError(
@@ -70,7 +72,6 @@ final class ClientConnection: Sendable {
                 cause: error
             )
         }
-        return connection
     }
 
     /// Whether the connection is open (it may still refuse calls after a GOAWAY).

@@ -232,6 +232,12 @@ public final class RPCClient: Sendable {
             } catch let error as ATSBridgeError where error.code == .tlsHandshakeFailed {
                 // Certificates do not fix themselves: retrying would only delay the answer.
                 throw error
+            } catch let error as ATSBridgeError where error.code == .notATSBridgeServer {
+                throw ATSBridgeError(
+                    .notATSBridgeServer,
+                    "\(self.configuration.host):\(self.configuration.port) is not an ATSBridge server",
+                    cause: error
+                )
             } catch {
                 guard ContinuousClock.now + delay < giveUp else {
                     throw ATSBridgeError(

@@ -85,7 +85,7 @@ public final class SandboxHTTPServer: Service, Sendable {
         tooLarge: Bool,
         _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws -> Bool {
-        let latency = self.sandbox.configuration.faults.addedLatency
+        let latency = self.sandbox.faults.addedLatency
         if latency > .zero { try await Task.sleep(for: latency) }
         guard request.uri.split(separator: "?").first == "/api/json-rpc" else {
             try await self.write(
@@ -114,7 +114,24 @@ public final class SandboxHTTPServer: Service, Sendable {
             authorization: request.headers.first(name: "authorization"),
             adminSecret: request.headers.first(name: "x-sandbox-admin-secret")
         )
-        if response.fault == .none, self.sandbox.shouldTruncate() { response.fault = .truncate }
+        if self.sandbox.keepsData, RECRUSandbox.changesRecords(response.methods) {
+            let sandbox = self.sandbox
+            do {
+                // File I/O runs on the thread pool, never on the cooperative pool.
+                try await NIOThreadPool.singleton.runIfActive { try sandbox.persist() }
+            } catch {
+                // RECRU answered, but the write would be lost on a restart: fail the call instead.
+                self.logger.error("sandbox data not saved", metadata: [LogKey.errorType: "\(type(of: error))"])
+                response = RECRUSandbox.Response(
+                    status: 500,
+                    headers: [],
+                    body: Array("Internal Server Error".utf8),
+                    fault: .none,
+                    methods: response.methods
+                )
+            }
+        }
+        if response.fault == .none, !response.isAdmin, self.sandbox.shouldTruncate() { response.fault = .truncate }
         self.logger.info(
             "sandbox call",
             metadata: [

@@ -1,7 +1,8 @@
 public import Logging
 import Synchronization
 
-/// Keeps the messages logged through its loggers, for tests that check what was logged.
+/// Keeps what is logged through its loggers (messages and metadata), for tests that check what
+/// is, or is never, logged.
 public final class LogCapture: Sendable {
     /// One logged message.
     public struct Entry: Sendable {
@@ -9,6 +10,8 @@ public final class LogCapture: Sendable {
         public var level: Logger.Level
         /// Its message.
         public var message: String
+        /// The logger's metadata merged with the message's.
+        public var metadata: Logger.Metadata
     }
 
     private let captured = Mutex<[Entry]>([])
@@ -19,9 +22,16 @@ public final class LogCapture: Sendable {
     /// Everything logged so far.
     public var entries: [Entry] { self.captured.withLock { $0 } }
 
-    /// A logger (level `trace`) whose messages this capture keeps.
-    public func logger(label: String = "test.capture") -> Logger {
-        Logger(label: label) { _ in Handler(capture: self) }
+    /// Everything logged so far, one line per message: level, message and metadata.
+    public var text: String {
+        self.entries.map { "\($0.level) \($0.message) \($0.metadata)" }.joined(separator: "\n")
+    }
+
+    /// A logger whose messages this capture keeps.
+    public func logger(label: String = "test.capture", level: Logger.Level = .trace) -> Logger {
+        var logger = Logger(label: label) { _ in Handler(capture: self) }
+        logger.logLevel = level
+        return logger
     }
 
     private func append(_ entry: Entry) {
@@ -39,7 +49,8 @@ public final class LogCapture: Sendable {
         }
 
         func log(event: LogEvent) {
-            self.capture.append(Entry(level: event.level, message: event.message.description))
+            let merged = self.metadata.merging(event.metadata ?? [:]) { _, new in new }
+            self.capture.append(Entry(level: event.level, message: event.message.description, metadata: merged))
         }
     }
 }

@@ -15,9 +15,11 @@ struct ApplyCommand: AsyncParsableCommand {
             without writing to RECRU again.
 
             Examples:
-              atsbridge apply --job 3NP1SPRaNVZfrV43g5FstSKJ --first-name Jana --last-name Nováková \\
-                --email jana@example.sk --cv cv.pdf --source "Job board" --gdpr-consent-until 2027-06-30
-              atsbridge apply --job remote:12 --first-name Uwe --last-name Wagner --email uwe@example.de \\
+              atsbridge apply --job 3NP1SPRaNVZfrV43g5FstSKJ \\
+                --first-name Jana --last-name Nováková --email jana@example.sk \\
+                --cv cv.pdf --source "Job board" --gdpr-consent-until 2027-06-30
+              atsbridge apply --job remote:12 \\
+                --first-name Uwe --last-name Wagner --email uwe@example.de \\
                 --idempotency-key board-7731 --format json
             """
     )
@@ -33,13 +35,13 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Country, ISO 3166-1 alpha-2 (e.g. SK).") var country: String?
     @Option(help: "A CV file (PDF, DOCX, …).") var cv: String?
     @Option(help: "The source; default the integration's source-writing name.") var source: String?
-    @Option(help: "GDPR consent given until this date (YYYY-MM-DD or ISO-8601).") var gdprConsentUntil: String?
+    @Option(help: "GDPR consent given until this date (YYYY-MM-DD or an RFC 3339 time).") var gdprConsentUntil: String?
     @Option(help: "A key making retries safe.") var idempotencyKey: String?
     @Option(help: "table, json or ndjson.") var format = OutputFormat.table
 
     func validate() throws {
         if let until = self.gdprConsentUntil, ISODates.parse(until) == nil {
-            throw ValidationError("--gdpr-consent-until must be a date such as 2027-06-30")
+            throw ValidationError("--gdpr-consent-until must be \(ISODates.acceptedFormat)")
         }
     }
 
@@ -71,7 +73,9 @@ struct ApplyCommand: AsyncParsableCommand {
                 try await client.unary(AtsWriteService.createApplication, request, options: options)
             }
             for warning in response.warnings { Terminal.error("warning: \(warning.message ?? "")") }
-            self.format.print(response.application.map { [$0] } ?? [], columns: ApplicationModel.columns)
+            if let application = response.application {
+                self.format.printOne(application, columns: ApplicationModel.columns)
+            }
         }
     }
 

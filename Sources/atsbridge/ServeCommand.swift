@@ -17,11 +17,14 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               atsbridge serve --demo
-              atsbridge serve --demo --listen 127.0.0.1:0 --data-dir /tmp/demo --demo-api-key my-demo-key-0001
+              atsbridge serve --demo --listen 127.0.0.1:0 --data-dir /tmp/demo \\
+                --demo-api-key my-demo-key-0001
               atsbridge serve --config /etc/atsbridge.json
-              atsbridge serve --listen 0.0.0.0:7420 --tls-cert server.pem --tls-key server.key --tls-client-ca clients-ca.pem
+              atsbridge serve --listen 0.0.0.0:7420 --tls-cert server.pem \\
+                --tls-key server.key --tls-client-ca clients-ca.pem
               ATSBRIDGE_CREDENTIAL_KEY=$(atsbridge keygen) atsbridge serve \\
-                --api-key admin:admin:$ADMIN_KEY --api-key jobboard:write:$JOBBOARD_KEY
+                --api-key admin:admin:$ADMIN_KEY \\
+                --api-key jobboard:write:$JOBBOARD_KEY
             """
     )
 

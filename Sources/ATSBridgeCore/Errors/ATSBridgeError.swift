@@ -25,6 +25,8 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
         public static let internalError = Self("PLATFORM.INTERNAL_ERROR", status: .internal)
         /// The record does not exist.
         public static let notFound = Self("PLATFORM.NOT_FOUND", status: .notFound)
+        /// Something with that name exists already (an API key).
+        public static let alreadyExists = Self("PLATFORM.ALREADY_EXISTS", status: .alreadyExists)
         /// The API key is missing or unknown.
         public static let authenticationInvalid = Self("PLATFORM.AUTHENTICATION_INVALID", status: .unauthenticated)
         /// The API key may not do this, or not for this integration.
@@ -87,6 +89,10 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
         public static let atsApplicationAlreadyExists = Self("ATS.APPLICATION_ALREADY_EXISTS", status: .alreadyExists)
         /// The store's file is not a database, or is damaged.
         public static let storeCorrupt = Self("PLATFORM.STORE_CORRUPT", status: .dataLoss)
+        /// The server is shutting down: long-lived streams end at once with this code.
+        public static let serverShuttingDown = Self("PLATFORM.SERVER_SHUTTING_DOWN", status: .unavailable)
+        /// The address answers, but not with the ATSBridge protocol (another service's port).
+        public static let notATSBridgeServer = Self("PLATFORM.NOT_ATSBRIDGE_SERVER", status: .unavailable)
 
         /// The dotted code.
         public var description: String { self.dotted }

@@ -18,6 +18,10 @@ public enum LogKey {
     public static let syncDeleted = "sync.deleted"
     /// Remote records a finished sync skipped as unreadable.
     public static let syncSkipped = "sync.skipped"
+    /// Requests a sync sent to the remote ATS.
+    public static let syncRequests = "sync.requests"
+    /// Of those, how many the remote rate-limited (429).
+    public static let syncRateLimited = "sync.rate_limited"
     /// Models whose remote lists were unstable during a sync.
     public static let syncModels = "sync.models"
 
@@ -25,6 +29,9 @@ public enum LogKey {
     public static let errorDescription = "error.description"
     /// The type of an arbitrary error, logged instead of its description.
     public static let errorType = "error.type"
+
+    /// Names of API keys (never their secrets).
+    public static let apiKeyNames = "api_key.names"
 
     /// The RPC method of a call (`/atsbridge.v1.Service/Method`).
     public static let rpcMethod = "rpc.method"
@@ -34,6 +41,13 @@ public enum LogKey {
     public static let rpcHost = "rpc.host"
     /// Why a connection broke the protocol.
     public static let rpcViolation = "rpc.violation"
+    /// The name of the API key a call used (never the key itself); `unknown` for a key the
+    /// server does not know.
+    public static let rpcKey = "rpc.key"
+    /// The final status of a call (`OK`, `PERMISSION_DENIED`, …).
+    public static let rpcStatus = "rpc.status"
+    /// The dotted error code a call failed with.
+    public static let rpcErrorCode = "rpc.error_code"
 
     /// The remote ATS method of a retried call.
     public static let recruMethod = "recru.method"

@@ -1,4 +1,6 @@
 package import ATSBridgeCore
+import ATSBridgeProto
+import Logging
 
 /// Checks a call's API key against the method's access rule (docs/protocol.md §3.5) and puts
 /// the authenticated principal into its context.
@@ -11,25 +13,65 @@ package struct AuthorizationInterceptor: ServerInterceptor {
     }
 
     package func intercept(_ call: inout ServerCall) async throws {
-        call.context.principal = try self.authorize(
-            apiKey: call.apiKey,
-            integrationID: call.context.metadata.integrationID,
-            access: call.method.access
-        )
+        let access = call.method.access
+        guard access.level > .none else {
+            call.context.principal = .anonymous
+            return
+        }
+        let principal = try await self.authenticator.authenticate(apiKey: call.apiKey)
+        if access.needsIntegration, (call.context.metadata.integrationID ?? "").isEmpty,
+            let only = principal?.integrations, only.count == 1
+        {
+            // A key limited to one integration needs not name it.
+            call.context.metadata.integrationID = only.first
+        }
+        do throws(ATSBridgeError) {
+            call.context.principal = try Self.authorize(
+                principal,
+                integrationID: call.context.metadata.integrationID,
+                access: access
+            )
+        } catch {
+            Self.logRefusal(call, keyName: principal?.keyName, error)
+            // A known key refused for its role or scope is worth an audit entry; unknown keys
+            // are not recorded (anyone could fill the log with them).
+            if let principal, let trail = call.method.auditTrail {
+                var context = call.context
+                context.principal = principal
+                await trail.record(context, integrationID: context.metadata.integrationID, targets: [], error: error)
+            }
+            throw error
+        }
     }
 
-    /// The principal allowed to make a call with `access`.
+    /// Operators see who was refused: the key's name (never the key), the method and why.
+    private static func logRefusal(_ call: ServerCall, keyName: String?, _ error: ATSBridgeError) {
+        var metadata: Logger.Metadata = [
+            LogKey.rpcMethod: "\(call.context.method)",
+            LogKey.rpcKey: "\(keyName ?? "unknown")",
+            LogKey.rpcStatus: "\(error.code.status.name ?? "UNKNOWN")",
+            LogKey.rpcErrorCode: "\(error.code.dotted)",
+        ]
+        if let integrationID = call.context.metadata.integrationID {
+            metadata[LogKey.integrationID] = "\(integrationID)"
+        }
+        call.context.logger.notice("call refused", metadata: metadata)
+    }
+
+    /// The principal allowed to make a call with `access`. A method with
+    /// ``MethodAccess/Scope/requestIntegration`` is checked again by the router once its request
+    /// is decoded.
     ///
     /// - Throws: UNAUTHENTICATED for a missing or unknown key; PERMISSION_DENIED for a key whose
     ///   role or integrations do not cover the call; INVALID_ARGUMENT for a call that needs an
     ///   integration and names none.
-    package func authorize(
-        apiKey: String?,
+    package static func authorize(
+        _ principal: Principal?,
         integrationID: String?,
         access: MethodAccess
     ) throws(ATSBridgeError) -> Principal {
         guard access.level > .none else { return .anonymous }
-        guard let principal = self.authenticator.authenticate(apiKey: apiKey) else {
+        guard let principal else {
             throw ATSBridgeError(.authenticationInvalid, "missing or unknown API key")
         }
         guard principal.access >= access.level else {
@@ -39,9 +81,10 @@ package struct AuthorizationInterceptor: ServerInterceptor {
             guard let integrationID, !integrationID.isEmpty else {
                 throw ATSBridgeError(.inputInvalid, "the call needs an integration_id")
             }
-            guard principal.mayAccess(integration: integrationID) else {
-                throw ATSBridgeError(.permissionDenied, "the key may not access this integration")
-            }
+            try principal.requireAccess(integration: integrationID)
+        }
+        if access.scope == .unscopedKey, !principal.isUnscoped {
+            throw ATSBridgeError(.permissionDenied, "the method needs a key not limited to integrations")
         }
         return principal
     }

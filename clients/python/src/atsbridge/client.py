@@ -427,9 +427,12 @@ class Resource:
         """Every matching record, across pages. ``updated_after`` is a ``datetime`` (naive means
         UTC) or ms; ``filters`` are the model's own (candidates: ``email``, ``job_ids``,
         ``first_name``, ``last_name``; jobs: ``statuses``, ``employment_types``,
-        ``visibilities``, ``name_contains``; applications: ``outcomes``, ``job_ids``,
-        ``job_remote_ids``, ``current_stage_ids``; users: ``emails``). Enum filters take names
-        such as ``"OPEN"``."""
+        ``visibilities``, ``name_contains``, ``job_codes``; applications: ``outcomes``,
+        ``job_ids``, ``job_remote_ids``, ``current_stage_ids``; users: ``emails``; jobs,
+        candidates and applications: ``remote_created_after``). Enum filters take names such as
+        ``"OPEN"``. A filter on a field the integration does not provide (``job_codes``,
+        ``remote_created_after`` for RECRU) matches nothing unless
+        ``ignore_unsupported_filters=True``, which ignores it."""
         request = _models.list_request(
             self.model, updated_after=updated_after, include_deleted=include_deleted, ids=ids,
             remote_ids=remote_ids, page_size=page_size, cursor=cursor, **filters,
@@ -455,11 +458,15 @@ class Resource:
         )
         return self._client.call(self.model.page_method, request, timeout=timeout)
 
-    def get(self, id: str, *, timeout: float | None | EllipsisType = ...) -> Any:
-        """One record by ATSBridge id; raises :class:`~atsbridge.NotFoundError` if absent."""
+    def get(
+        self, id: str, *, include_deleted: bool = False, timeout: float | None | EllipsisType = ...
+    ) -> Any:
+        """One record by ATSBridge id; raises :class:`~atsbridge.NotFoundError` if absent, or if it
+        was deleted in RECRU and ``include_deleted`` is false (as lists hide it)."""
         from .v1 import read_pb2
 
-        return self._client.call(self.model.get_method, read_pb2.GetRequest(id=id), timeout=timeout)
+        request = read_pb2.GetRequest(id=id, include_deleted=True) if include_deleted else read_pb2.GetRequest(id=id)
+        return self._client.call(self.model.get_method, request, timeout=timeout)
 
     def export_to(self, path: str | os.PathLike[str], format: str = "ndjson", **list_options: Any) -> int:
         """Writes every matching record to ``path`` and returns the count. ``format`` is
