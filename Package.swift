@@ -38,6 +38,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        // TLS on the RPC port (already in the graph through async-http-client).
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // C: libprotobuf-c through pkg-config, and the committed protoc-c output.
@@ -83,6 +85,7 @@ let package = Package(
                 "ATSBridgeRPC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "ATSBridgeCore",
                 "ATSBridgeProto",
@@ -97,6 +100,7 @@ let package = Package(
                 "ATSBridgeRPC",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 "ATSBridgeCore",
                 "ATSBridgeProto",
                 .product(name: "Logging", package: "swift-log"),
@@ -112,6 +116,7 @@ let package = Package(
                 // Downloading attachment URLs of write commands.
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 "ATSBridgeCore",
                 "ATSBridgeProto",
@@ -347,7 +352,7 @@ let package = Package(
         .testTarget(
             name: "atsbridgeTests",
             dependencies: [
-                "atsbridge", "ATSBridgeProto",
+                "atsbridge", "ATSBridgeProto", "ATSBridgeTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

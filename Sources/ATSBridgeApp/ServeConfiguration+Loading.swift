@@ -1,3 +1,4 @@
+import ATSBridgeAPI
 import ATSBridgeCore
 import ATSBridgeRECRU
 import ATSBridgeRPC
@@ -14,6 +15,7 @@ extension ServeConfiguration {
         "max_streams_per_connection", "max_message_bytes", "metrics_listen", "log_level", "sync_instance_id",
         "sync_lease_duration", "sync_lease_renewal", "sync_fetch_concurrency", "recru_requests_per_second",
         "recru_unavailability_budget", "integration_pacing",
+        "tls_cert", "tls_key", "tls_client_ca", "attachment_allow", "attachment_max_downloads", "strict_file_modes",
     ]
 
     /// The configuration from a config file, the environment and flags, over the defaults.
@@ -42,6 +44,7 @@ extension ServeConfiguration {
         for (key, value) in flags.sorted(by: { $0.key < $1.key }) {
             try configuration.set(key, value, source: "--\(key.replacingOccurrences(of: "_", with: "-"))")
         }
+        try configuration.checkTLS()
         let lease = configuration.sync
         guard lease.leaseRenewalInterval * 2 <= lease.leaseDuration else {
             throw ATSBridgeError(
@@ -51,6 +54,24 @@ extension ServeConfiguration {
             )
         }
         return configuration
+    }
+
+    /// tls_cert and tls_key go together; tls_client_ca needs them.
+    private func checkTLS() throws {
+        guard let tls = self.server.tls else { return }
+        guard !tls.certificatePath.isEmpty, !tls.privateKeyPath.isEmpty else {
+            throw ATSBridgeError(
+                .inputInvalid,
+                "TLS needs both tls_cert and tls_key (tls_client_ca adds client certificates to them)"
+            )
+        }
+    }
+
+    /// Sets one of the TLS files, creating the TLS configuration on the first.
+    private mutating func setTLS(_ update: (inout RPCServerTLS) -> Void) {
+        var tls = self.server.tls ?? RPCServerTLS(certificatePath: "", privateKeyPath: "")
+        update(&tls)
+        self.server.tls = tls
     }
 
     /// Applies one setting given as text.
@@ -87,6 +108,20 @@ extension ServeConfiguration {
                 self.maxMessageBytes = bytes
             case "metrics_listen":
                 self.metrics.listen = value == "off" ? nil : try HostPort(parsing: value, field: "metrics_listen")
+            case "tls_cert": self.setTLS { $0.certificatePath = value }
+            case "tls_key": self.setTLS { $0.privateKeyPath = value }
+            case "tls_client_ca": self.setTLS { $0.clientCAPath = value }
+            case "attachment_allow":
+                self.write.attachmentAllowList = try AttachmentAllowList(
+                    parsing: value.split(separator: ",").map(String.init)
+                )
+            case "attachment_max_downloads":
+                self.write.maxConcurrentDownloads = try Self.positive(value, field: "attachment_max_downloads")
+            case "strict_file_modes":
+                guard let strict = ["true": true, "1": true, "false": false, "0": false][value.lowercased()] else {
+                    throw invalid("strict_file_modes must be true or false")
+                }
+                self.strictFileModes = strict
             case "sync_instance_id":
                 let id = value.trimmingCharacters(in: .whitespaces)
                 guard !id.isEmpty, id.count <= 200 else {

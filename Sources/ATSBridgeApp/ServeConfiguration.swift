@@ -13,8 +13,8 @@ public import Logging
 /// environment variables, flags (``load(file:environment:flags:)``).
 public struct ServeConfiguration: Sendable {
     /// The RPC server. Settings: `listen` (default `127.0.0.1:7420`), `max_connections`
-    /// (1024), `max_streams_per_connection` (100) and `max_message_bytes` (16 MiB: room for a
-    /// 10 MB attachment).
+    /// (1024), `max_streams_per_connection` (100), `max_message_bytes` (16 MiB: room for a
+    /// 10 MB attachment), and TLS: `tls_cert`, `tls_key`, `tls_client_ca` (default none).
     public var server: RPCServerConfiguration
     /// The sync engine. Settings: `sync_interval`, its default interval (3 hours);
     /// `sync_instance_id` (the host name), `sync_lease_duration` (60 s), `sync_lease_renewal`
@@ -23,7 +23,9 @@ public struct ServeConfiguration: Sendable {
     /// The RECRU adapter's clients. Settings: `recru_requests_per_second` (10, the ceiling of
     /// the adaptive rate) and `recru_unavailability_budget` (5 minutes).
     public var recru = RECRUAdapterConfiguration()
-    /// The write commands (attachment limits); no setting of their own yet.
+    /// The write commands' attachment downloads. Settings: `attachment_allow` (hosts and
+    /// networks reachable although internal, and over http; default none) and
+    /// `attachment_max_downloads` (8).
     public var write = WriteConfiguration()
     /// The store: `sqlite:PATH`. Defaults to `sqlite:./data/atsbridge.sqlite`.
     public var store = StoreLocation.sqlite(path: "./data/atsbridge.sqlite")
@@ -34,6 +36,9 @@ public struct ServeConfiguration: Sendable {
     /// The AES-256 key that seals RECRU credentials: 64 hex digits or base64 of 32 bytes.
     /// Required, except with `--demo` (which keeps one in its data directory).
     public var credentialKey: String?
+    /// Refuse to start when the store, its directory or key files are readable by others,
+    /// instead of warning. Setting: `strict_file_modes`. Defaults to `false`.
+    public var strictFileModes = false
     /// The log level. Defaults to `info`.
     public var logLevel: Logger.Level = .info
 

@@ -51,6 +51,11 @@ public enum ServerApplication {
         switch configuration.store {
         case .sqlite(let path): store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         }
+        try FileModeCheck.check(
+            self.protectedFiles(configuration, demo: demo),
+            strict: configuration.strictFileModes,
+            logger: logger
+        )
         try await self.checkCredentials(store, vault)
         // The configuration's keys replace the stored config keys: one removed from the file stops
         // working now. Managed keys (created through the admin service) are kept.
@@ -100,6 +105,7 @@ public enum ServerApplication {
         )
         var services: [any Service] = [engine, server, RetentionService(store: store, clock: clock, logger: logger)]
         services.append(ViewRefreshService(cache: store, logger: logger))
+        if configuration.server.tls != nil { services.append(TLSReloadOnSignal(server: server, logger: logger)) }
         let metrics = configuration.metrics.listen.map {
             MetricsHTTPServer(listen: $0, registry: registry, logger: logger)
         }
@@ -122,10 +128,12 @@ public enum ServerApplication {
             services.append(server)
         }
         let listenHost = configuration.listen.host
+        let tlsMode = configuration.server.tls.map { $0.clientCAPath == nil ? "TLS" : "mutual TLS" }
         let demoSandbox = sandbox
         let startup = StartupService(logger: logger) {
             let port = try await server.listeningPort()
             var info = ServerReady(listen: HostPort(host: listenHost, port: port))
+            info.tls = tlsMode
             if let metrics {
                 info.metrics = HostPort(host: metrics.listen.host, port: try await metrics.listeningPort())
             }
@@ -152,6 +160,19 @@ public enum ServerApplication {
         try await group.run()
     }
 
+    /// The files and folders that hold personal data or keys, for ``FileModeCheck``.
+    static func protectedFiles(_ configuration: ServeConfiguration, demo: DemoOptions?) -> [String] {
+        var paths: [String] = []
+        switch configuration.store {
+        case .sqlite(let path):
+            paths.append(URL(fileURLWithPath: path).deletingLastPathComponent().path)
+            paths += SQLiteStore.files(of: path)
+        }
+        if let demo { paths += [demo.dataDirectory, DemoKeyFile.path(in: demo.dataDirectory)] }
+        if let tls = configuration.server.tls { paths.append(tls.privateKeyPath) }
+        return paths
+    }
+
     /// Opens every stored credential with the configured key before anything else runs, so a
     /// wrong key is a clear start-up error and nothing stored is touched.
     static func checkCredentials(_ store: any Store, _ vault: CredentialVault) async throws {
@@ -173,6 +194,8 @@ public enum ServerApplication {
 public struct ServerReady: Sendable {
     /// Where the RPC server listens.
     public var listen: HostPort
+    /// `TLS` or `mutual TLS` when the RPC port has TLS; `nil` for plain TCP.
+    public var tls: String?
     /// Where `/metrics` is served, if anywhere.
     public var metrics: HostPort?
     /// The demo's integration and first sync, with `--demo`.

@@ -4,8 +4,9 @@ import ATSBridgeRPC
 import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 
-/// One TCP connection of the client, and the handler that multiplexes calls on it.
+/// One TCP (or TLS) connection of the client, and the handler that multiplexes calls on it.
 final class ClientConnection: Sendable {
     let channel: any Channel
     private let handler: NIOLoopBound<ClientConnectionHandler>
@@ -15,13 +16,19 @@ final class ClientConnection: Sendable {
         self.handler = NIOLoopBound(handler, eventLoop: channel.eventLoop)
     }
 
-    /// Connects, and returns once the server's preface and SETTINGS have arrived.
+    /// Connects, and returns once the TLS handshake (with `tls`) and the server's preface and
+    /// SETTINGS are done.
+    ///
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.TLS_HANDSHAKE_FAILED` when TLS refused the server
+    ///   or the server refused the client; otherwise the connection's error.
     static func connect(
         host: String,
         port: Int,
+        tls: ClientTLSContext?,
         limits: ConnectionLimits,
         logger: Logger
     ) async throws -> ClientConnection {
+        let recorder = TLSFailureRecorder()
         // The handlers are installed before the socket connects, so the server's preface
         // cannot arrive before the decoder is there to read it.
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -29,6 +36,12 @@ final class ClientConnection: Sendable {
             .connectTimeout(.seconds(5))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(
+                            NIOSSLClientHandler(context: tls.context, serverHostname: tls.serverHostname)
+                        )
+                        try channel.pipeline.syncOperations.addHandler(recorder)
+                    }
                     try channel.pipeline.syncOperations.addHandler(
                         ByteToMessageHandler(
                             FrameDecoder(maxFrameSize: limits.maxFrameSize, maxMessageSize: limits.maxMessageSize)
@@ -41,17 +54,24 @@ final class ClientConnection: Sendable {
             }
             .connect(host: host, port: port)
             .get()
-        let (connection, handshake) = try await channel.eventLoop.submit {
-            let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
-            return (ClientConnection(channel: channel, handler: handler), handler.handshakeDone)
-        }.get()
         do {
+            let (connection, handshake) = try await channel.eventLoop.submit {
+                let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
+                return (ClientConnection(channel: channel, handler: handler), handler.handshakeDone)
+            }.get()
             try await handshake.get()
+            return connection
         } catch {
+            // A refused TLS handshake may close the channel before its handler is even looked up.
             try? await channel.close()
-            throw error
+            guard tls != nil, let tlsFailure = recorder.failure else { throw error }
+            throw ATSBridgeError(
+                .tlsHandshakeFailed,
+                "TLS with \(host):\(port) failed: \(tlsFailure) (is the CA right, and does the server need a client "
+                    + "certificate?)",
+                cause: error
+            )
         }
-        return connection
     }
 
     /// Whether the connection is open (it may still refuse calls after a GOAWAY).

@@ -7,7 +7,7 @@ import Synchronization
 
 /// The typed client of an ATSBridge server.
 ///
-/// Calls are multiplexed on one TCP connection, opened on first use and reopened with
+/// Calls are multiplexed on one TCP connection (TLS with ``RPCClientConfiguration/tls``), opened on first use and reopened with
 /// exponential backoff when it drops.
 ///
 /// ```swift
@@ -207,18 +207,31 @@ public final class RPCClient: Sendable {
         }
     }
 
+    /// The last connection error in a few words: ATSBridge's message, or the error's type.
+    private static func describe(_ error: any Error) -> String {
+        (error as? ATSBridgeError)?.message ?? "\(type(of: error))"
+    }
+
     private func connectWithBackoff() async throws -> ClientConnection {
         let backoff = self.configuration.backoff
         let giveUp = ContinuousClock.now + backoff.giveUpAfter
         var delay = backoff.initial
+        var tls: ClientTLSContext?
+        if let settings = self.configuration.tls {
+            tls = try await ClientTLSContext.make(settings, host: self.configuration.host)
+        }
         while true {
             do {
                 return try await ClientConnection.connect(
                     host: self.configuration.host,
                     port: self.configuration.port,
+                    tls: tls,
                     limits: self.configuration.connection,
                     logger: self.logger
                 )
+            } catch let error as ATSBridgeError where error.code == .tlsHandshakeFailed {
+                // Certificates do not fix themselves: retrying would only delay the answer.
+                throw error
             } catch let error as ATSBridgeError where error.code == .notATSBridgeServer {
                 throw ATSBridgeError(
                     .notATSBridgeServer,
@@ -229,7 +242,7 @@ public final class RPCClient: Sendable {
                 guard ContinuousClock.now + delay < giveUp else {
                     throw ATSBridgeError(
                         .unavailable,
-                        "cannot connect to \(self.configuration.host):\(self.configuration.port)",
+                        "cannot connect to \(self.configuration.host):\(self.configuration.port) (\(Self.describe(error)))",
                         cause: error
                     )
                 }

@@ -6,6 +6,8 @@ public struct RPCClientConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     /// The server's port. Defaults to `7420`.
     public var port: Int = 7420
+    /// TLS to the server, or `nil` for plain TCP. Defaults to `nil`.
+    public var tls: RPCClientTLS?
     /// The API key sent with every call, if any.
     public var apiKey: String?
     /// The integration used when a call's options name none.
@@ -33,9 +35,16 @@ public struct RPCClientConfiguration: Sendable {
     }
 
     /// Creates a configuration.
-    public init(host: String = "127.0.0.1", port: Int = 7420, apiKey: String? = nil, integrationID: String? = nil) {
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 7420,
+        apiKey: String? = nil,
+        integrationID: String? = nil,
+        tls: RPCClientTLS? = nil
+    ) {
         self.host = host
         self.port = port
+        self.tls = tls
         self.apiKey = apiKey
         self.integrationID = integrationID
     }

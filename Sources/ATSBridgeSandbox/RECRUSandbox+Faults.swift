@@ -43,7 +43,7 @@ extension RECRUSandbox {
         }
         let rates: [(String, WritableKeyPath<SandboxFaults, Double>)] = [
             ("server_error_rate", \.serverErrorRate), ("drop_connection_rate", \.dropConnectionRate),
-            ("truncated_body_rate", \.truncatedBodyRate),
+            ("truncated_body_rate", \.truncatedBodyRate), ("rate_limited_rate", \.rateLimitedRate),
         ]
         for (key, path) in rates {
             guard let rate = try params.double(key) else { continue }
@@ -71,6 +71,7 @@ extension RECRUSandbox {
             "server_error_rate": faults.serverErrorRate,
             "drop_connection_rate": faults.dropConnectionRate,
             "truncated_body_rate": faults.truncatedBodyRate,
+            "rate_limited_rate": faults.rateLimitedRate,
             "added_latency_ms": faults.addedLatency.milliseconds,
             "failing_methods": faults.failingMethods.sorted(),
             "seed": Int(clamping: faults.seed),

@@ -145,7 +145,7 @@ public final class RECRUSandbox: Sendable {
             return self.json(self.errorResponse(.parse, id: NSNull()))
         }
         let token = authorization.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
-        if let limit = faults.rateLimitPerSecond, let token, self.overRateLimit(token, limit: limit) {
+        if let token, self.rateLimited(token, faults) {
             self.injectedFaults.withLock { $0["429", default: 0] += 1 }
             var response = self.json(self.errorResponse(.rateLimited, id: NSNull()))
             response.status = 429
@@ -229,6 +229,14 @@ public final class RECRUSandbox: Sendable {
     }
 
     func now() -> Int64 { self.clock() }
+
+    /// Whether this request of `token` gets a 429: over the per-second limit, or by the dice.
+    private func rateLimited(_ token: String, _ faults: SandboxFaults) -> Bool {
+        if let limit = faults.rateLimitPerSecond, self.overRateLimit(token, limit: limit) { return true }
+        guard faults.rateLimitedRate > 0 else { return false }
+        // A separate roll, only when the fault is on, so that other faults replay as before.
+        return self.injector.withLock { Double.random(in: 0..<1, using: &$0.dice) } < faults.rateLimitedRate
+    }
 
     private func overRateLimit(_ token: String, limit: Int) -> Bool {
         let now = self.clock()

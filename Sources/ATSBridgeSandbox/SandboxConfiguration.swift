@@ -34,6 +34,11 @@ public struct SandboxFaults: Sendable, Hashable {
     public var retryAfterSeconds = 1
     /// Probability (0–1) that a request gets HTTP 503 instead of an answer.
     public var serverErrorRate = 0.0
+    /// Probability (0–1) that a request with a token gets HTTP 429 (with `Retry-After` and
+    /// -32029) whatever its rate, as when a limiter RECRU shares across tenants is exhausted.
+    /// Unlike ``rateLimitPerSecond`` it does not depend on how fast the client is, so a test
+    /// sees 429s on a slow machine too.
+    public var rateLimitedRate = 0.0
     /// Latency added before every answer.
     public var addedLatency: Duration = .zero
     /// Probability (0–1) that the connection is closed without an answer.

@@ -3,10 +3,12 @@ public import ATSBridgeRPC
 public import Logging
 import NIOCore
 import NIOPosix
+import NIOSSL
 public import ServiceLifecycle
 import Synchronization
 
-/// The RPC server: accepts TCP connections and serves the router's methods on them.
+/// The RPC server: accepts TCP connections (TLS ones with ``RPCServerConfiguration/tls``) and
+/// serves the router's methods on them.
 ///
 /// A ServiceLifecycle `Service`: on graceful shutdown it stops accepting, sends GOAWAY on every
 /// connection, lets running calls finish within the grace period, then cancels what remains.
@@ -17,6 +19,8 @@ public final class RPCServer: Service, Sendable {
         /// served), so that a burst cannot exceed `maxConnections`.
         var admitted = 0
         var shuttingDown = false
+        /// The TLS contexts, once `run` has read the files; `nil` without TLS.
+        var tls: TLSContextStore?
     }
 
     private struct ConnectionHandle: @unchecked Sendable {
@@ -68,10 +72,36 @@ public final class RPCServer: Service, Sendable {
         let calls: AsyncStream<ServerCall>?
     }
 
+    /// Re-reads the TLS certificate, key and client CA. Connections accepted afterwards use
+    /// the new files; open ones keep the context they were accepted with.
+    ///
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` when a file is unreadable or the key
+    ///   does not match (the previous files stay in use), `PLATFORM.UNAVAILABLE` when the server
+    ///   has no TLS or is not running yet.
+    public func reloadTLS() async throws {
+        guard let tls = self.state.withLock({ $0.tls }) else {
+            throw ATSBridgeError(.unavailable, "the server has no TLS to reload (not configured, or not started)")
+        }
+        try await tls.reload(onlyIfChanged: false)
+        self.logger.info("tls certificates reloaded")
+    }
+
     /// Runs the server until graceful shutdown or cancellation.
+    ///
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` when the TLS files cannot be read;
+    ///   the bind's error when the address cannot be bound.
     public func run() async throws {
         let channel: NIOAsyncChannel<AcceptedConnection, Never>
         do {
+            if let tls = self.configuration.tls {
+                let store = try await TLSContextStore.load(tls)
+                self.state.withLock { $0.tls = store }
+            } else if !Self.isLoopback(self.configuration.host) {
+                self.logger.warning(
+                    "rpc server listens on a non-loopback address without TLS; set tls_cert and tls_key",
+                    metadata: [LogKey.rpcHost: "\(self.configuration.host)"]
+                )
+            }
             channel = try await ServerBootstrap(group: self.group)
                 .serverChannelOption(.backlog, value: 256)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -91,7 +121,15 @@ public final class RPCServer: Service, Sendable {
         self.logger.info("rpc server listening", metadata: [LogKey.rpcPort: "\(port)"])
 
         try await withGracefulShutdownHandler {
-            try await self.acceptLoop(channel)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await self.acceptLoop(channel) }
+                if let tls = self.state.withLock({ $0.tls }), let interval = tls.configuration.changeCheckInterval {
+                    group.addTask { await self.watchFiles(tls, every: interval) }
+                }
+                // The accept loop ends the server; the watcher only ever ends with it.
+                try await group.next()
+                group.cancelAll()
+            }
         } onGracefulShutdown: {
             self.logger.info("rpc server shutting down")
             channel.channel.close(promise: nil)
@@ -99,10 +137,14 @@ public final class RPCServer: Service, Sendable {
         }
     }
 
-    /// Installs the frame decoder and the connection handler, or, over the connection limit,
-    /// a handler that refuses the connection; runs on the child's event loop.
+    /// Installs TLS (when configured), the frame decoder and the connection handler, or, over
+    /// the connection limit, a handler that refuses the connection; runs on the child's event loop.
     private func setUp(_ child: any Channel) throws -> AcceptedConnection {
         let limits = self.configuration.connection
+        if let tls = self.state.withLock({ $0.tls }) {
+            // The context current now: a later reload does not touch this connection.
+            try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
+        }
         let admitted = self.state.withLock { state in
             guard state.admitted < self.configuration.maxConnections else { return false }
             state.admitted += 1
@@ -130,6 +172,31 @@ public final class RPCServer: Service, Sendable {
             handle: ConnectionHandle(handler: handler, eventLoop: child.eventLoop),
             calls: calls
         )
+    }
+
+    /// Re-reads the TLS files when they change; a failed reload is logged and retried at the
+    /// next change, with the previous files still in use.
+    private func watchFiles(_ tls: TLSContextStore, every interval: Duration) async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+                if try await tls.reload(onlyIfChanged: true) {
+                    self.logger.info("tls certificates changed and were reloaded")
+                }
+            } catch is CancellationError {
+                return
+            } catch {
+                self.logger.error(
+                    "tls certificates changed but cannot be loaded; the previous ones stay in use",
+                    metadata: [LogKey.errorDescription: "\(error)"]
+                )
+            }
+        }
+    }
+
+    /// Whether `host` is a loopback name or address (`localhost`, `127.0.0.0/8`, `::1`).
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.") || host == "0:0:0:0:0:0:0:1"
     }
 
     private func acceptLoop(_ channel: NIOAsyncChannel<AcceptedConnection, Never>) async throws {

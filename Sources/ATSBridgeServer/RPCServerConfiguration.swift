@@ -10,6 +10,9 @@ public struct RPCServerConfiguration: Sendable {
     public var maxConnections: Int = 1024
     /// Per-connection limits and timeouts.
     public var connection: ConnectionLimits = .defaults
+    /// TLS (optionally mutual) on the port, or `nil` for plain TCP. Defaults to `nil`; binding a
+    /// non-loopback address without TLS logs a warning.
+    public var tls: RPCServerTLS?
     /// How long running calls may take to finish after a shutdown starts. Defaults to 10 s.
     public var shutdownGracePeriod: Duration = .seconds(10)
 

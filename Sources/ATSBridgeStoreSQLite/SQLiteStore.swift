@@ -16,7 +16,8 @@ public final class SQLiteStore: Store {
     /// The configuration the store was opened with.
     public let configuration: SQLiteStoreConfiguration
 
-    /// Opens (creating if needed) and migrates the database at `configuration.path`.
+    /// Opens (creating if needed, owner-only: folder 0700, files 0600) and migrates the database
+    /// at `configuration.path`.
     ///
     /// - Throws: ``ATSBridgeError`` `PLATFORM.STORE_UNAVAILABLE` when the file or its folder
     ///   cannot be written or is full, `PLATFORM.STORE_CORRUPT` when it is not a database.
@@ -40,8 +41,7 @@ public final class SQLiteStore: Store {
             }
         }
         do {
-            let directory = URL(fileURLWithPath: configuration.path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try Self.createOwnerOnly(configuration.path)
             let pool = try DatabasePool(path: configuration.path, configuration: config)
             // Migrations run on GRDB's writer queue; this task only waits for them.
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in

@@ -7,7 +7,9 @@ enum Banner {
     /// - Parameter binary: The running executable's absolute path, so the "Try:" lines run as
     ///   printed, without `atsbridge` on the PATH.
     static func text(_ ready: ServerReady, binary: String = Banner.executablePath) -> String {
-        var lines = ["ATSBridge \(ATSBridgeVersion.current) listening on \(ready.listen)"]
+        var lines = [
+            "ATSBridge \(ATSBridgeVersion.current) listening on \(ready.listen)" + (ready.tls.map { " (\($0))" } ?? "")
+        ]
         if let metrics = ready.metrics { lines.append("metrics: http://\(metrics)/metrics") }
         guard let demo = ready.demo else { return lines.joined(separator: "\n") }
         let counts = demo.counts.map { "\($0.count) \($0.model)s" }.joined(separator: ", ")

@@ -60,6 +60,9 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Probability of HTTP 503 per request, 0 to 1 (fault injection).")
     var errorRate = 0.0
 
+    @Option(help: "Probability of HTTP 429 per request whatever its rate, 0 to 1 (fault injection).")
+    var rateLimitedRate = 0.0
+
     @Option(help: "Latency added to every answer, in milliseconds (fault injection).")
     var latencyMs = 0
 
@@ -84,6 +87,7 @@ struct SandboxCommand: AsyncParsableCommand {
         }
         for (name, value) in [
             ("--error-rate", self.errorRate), ("--drop-rate", self.dropRate), ("--truncate-rate", self.truncateRate),
+            ("--rate-limited-rate", self.rateLimitedRate),
         ]
         where !(0...1).contains(value) {
             throw ValidationError("\(name) must be from 0 to 1")
@@ -115,6 +119,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.tokenLifetime = .seconds(self.tokenLifetime)
         configuration.faults.rateLimitPerSecond = self.rateLimit
         configuration.faults.serverErrorRate = self.errorRate
+        configuration.faults.rateLimitedRate = self.rateLimitedRate
         configuration.faults.addedLatency = .milliseconds(self.latencyMs)
         configuration.faults.dropConnectionRate = self.dropRate
         configuration.faults.truncatedBodyRate = self.truncateRate

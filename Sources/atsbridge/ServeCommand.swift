@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
               atsbridge serve --demo --listen 127.0.0.1:0 --data-dir /tmp/demo \\
                 --demo-api-key my-demo-key-0001
               atsbridge serve --config /etc/atsbridge.json
+              atsbridge serve --listen 0.0.0.0:7420 --tls-cert server.pem \\
+                --tls-key server.key --tls-client-ca clients-ca.pem
               ATSBRIDGE_CREDENTIAL_KEY=$(atsbridge keygen) atsbridge serve \\
                 --api-key admin:admin:$ADMIN_KEY \\
                 --api-key jobboard:write:$JOBBOARD_KEY
@@ -62,6 +64,27 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String?
 
+    @Option(help: "TLS on the RPC port: the server's certificate chain (PEM). Needs --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "TLS: the server's private key (PEM, owner-only).")
+    var tlsKey: String?
+
+    @Option(help: "Mutual TLS: CA certificates (PEM) that client certificates must chain to.")
+    var tlsClientCa: String?
+
+    @Option(
+        help:
+            "A host, address or network (10.0.0.0/8) attachment downloads may reach although internal, and over http. Repeatable."
+    )
+    var attachmentAllow: [String] = []
+
+    @Option(help: "Most attachment downloads at once, server-wide (default 8).")
+    var attachmentMaxDownloads: String?
+
+    @Flag(help: "Refuse to start when the store, its folder or key files are open to other users (default: warn).")
+    var strictFileModes = false
+
     @Option(help: "With --demo: where the demo keeps its store and credential key (default ./data/demo).")
     var dataDir: String?
 
@@ -91,6 +114,10 @@ struct ServeCommand: AsyncParsableCommand {
             ("max_streams_per_connection", self.maxStreamsPerConnection), ("max_message_bytes", self.maxMessageBytes),
             ("metrics_listen", self.metricsListen), ("log_level", self.logLevel),
             ("api_keys", self.apiKey.isEmpty ? nil : self.apiKey.joined(separator: ",")),
+            ("tls_cert", self.tlsCert), ("tls_key", self.tlsKey), ("tls_client_ca", self.tlsClientCa),
+            ("attachment_allow", self.attachmentAllow.isEmpty ? nil : self.attachmentAllow.joined(separator: ",")),
+            ("attachment_max_downloads", self.attachmentMaxDownloads),
+            ("strict_file_modes", self.strictFileModes ? "true" : nil),
         ]
         for case (let key, let value?) in values { flags[key] = value }
         try await CLIFailure.run {

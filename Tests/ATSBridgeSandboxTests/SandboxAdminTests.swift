@@ -54,6 +54,23 @@ import Testing
         #expect(self.raw(harness, "ProjectService.getList", token: token).status == 200)
     }
 
+    @Test func aRateLimitedShareAnswers429sWhateverTheRate() {
+        let harness = SandboxHarness()
+        let token = harness.login()
+        _ = harness.call(
+            "SandboxAdmin.setFaults",
+            ["rate_limited_rate": 1.0, "retry_after_seconds": 2],
+            admin: self.admin
+        )
+        let limited = self.raw(harness, "UserService.getList", token: token)
+        #expect(limited.status == 429)
+        #expect(limited.headers.contains { $0.0 == "Retry-After" && $0.1 == "2" })
+        _ = harness.call("SandboxAdmin.changeFaults", ["rate_limited_rate": 0.0], admin: self.admin)
+        #expect(self.raw(harness, "UserService.getList", token: token).status == 200)
+        let bad = harness.call("SandboxAdmin.changeFaults", ["rate_limited_rate": 1.5], admin: self.admin)
+        #expect(errorCode(bad) == -32602 && errorField(bad) == "rate_limited_rate")
+    }
+
     @Test func badFaultsAreNamedAndChangeNothing() {
         let harness = SandboxHarness()
         for (params, field) in [

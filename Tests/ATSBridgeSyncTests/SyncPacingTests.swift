@@ -36,6 +36,8 @@ import Testing
         var options = SyncHarness.Options()
         options.sandbox = {
             $0.faults.rateLimitPerSecond = 5
+            // 429s however slowly a loaded machine runs the sync.
+            $0.faults.rateLimitedRate = 0.1
             $0.faults.retryAfterSeconds = 0
         }
         options.settings = IntegrationSettings(maxRequestsPerSecond: 200)

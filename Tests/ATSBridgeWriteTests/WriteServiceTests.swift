@@ -248,12 +248,13 @@ import Testing
     @Test func attachmentsAreDownloadedWithinTheLimits() async throws {
         let files = FileServer(bigSize: 5000)
         try await withRunningService(files, logger: Logger(label: "test.files")) { files, _ in
-            let base = "http://127.0.0.1:\(try await files.listeningPort())"
+            let base = try await files.baseURL()
             let limits: (inout WriteHarness.Options) -> Void = {
                 $0.write = {
                     $0.maxAttachmentBytes = 4000
-                    // A refused connection is retried until the download's deadline.
                     $0.downloadTimeout = .seconds(2)
+                    // The file server is on loopback, which downloads reach only when allowed.
+                    $0.attachmentAllowList.networks = [.init(address: IPAddress("127.0.0.1")!, prefixLength: 32)]
                 }
             }
             try await WriteHarness.with(limits) { harness in
@@ -266,13 +267,18 @@ import Testing
                 #expect(jobseeker.attachments.first?.size == files.small.count)
                 #expect(jobseeker.attachments.first?.mimeType == "application/pdf", "taken from the download")
 
-                for (path, mention) in [("/big.pdf", "over 4000 bytes"), ("/missing.pdf", "HTTP 404")] {
+                let failures = [
+                    ("/big.pdf", "INVALID_ARGUMENT PLATFORM.INPUT_INVALID", "over 4000 bytes"),
+                    ("/missing.pdf", "FAILED_PRECONDITION PLATFORM.ATTACHMENT_DOWNLOAD_FAILED", "HTTP 404"),
+                ]
+                for (path, code, mention) in failures {
                     var failing = harness.request(email: "dl\(path.count)@example.sk")
                     failing.attachments = [AttachmentInput(name: "cv.pdf", type: .cv, content: .dataURL(base + path))]
                     await #expect {
                         _ = try await harness.client.unary(AtsWriteService.createApplication, failing)
                     } throws: { error in
-                        self.code(error) == "INVALID_ARGUMENT PLATFORM.INPUT_INVALID" && "\(error)".contains(mention)
+                        self.code(error) == code && "\(error)".contains(mention)
+                            && !"\(error)".contains(FileServer.secret)
                     }
                 }
                 var refused = harness.request(email: "refused@example.sk")
@@ -281,7 +287,10 @@ import Testing
                 ]
                 await #expect {
                     _ = try await harness.client.unary(AtsWriteService.createApplication, refused)
-                } throws: { "\($0)".contains("could not be downloaded") }
+                } throws: {
+                    // Refused connections are retried until the deadline: timed out or failed.
+                    self.code($0) == "FAILED_PRECONDITION PLATFORM.ATTACHMENT_DOWNLOAD_FAILED"
+                }
             }
         }
     }

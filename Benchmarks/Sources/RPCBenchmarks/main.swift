@@ -15,7 +15,9 @@ import ServiceLifecycle
 // each side's peak memory is its own:
 //
 //   swift run -c release RPCBenchmarks               run everything (spawns the server)
-//   RPCBenchmarks serve                              the server alone; prints "PORT <n>"
+//   swift run -c release RPCBenchmarks tls           streaming export over TLS vs plain TCP
+//   RPCBenchmarks serve [CERT KEY]                   the server alone (TLS with CERT and KEY);
+//                                                    prints "PORT <n>"
 //
 //   BENCH_CANDIDATES=1000000  candidates streamed
 //   BENCH_PAGE=500            candidates per page message
@@ -27,8 +29,9 @@ let pageSize = Int(environment["BENCH_PAGE"] ?? "") ?? 500
 let pings = Int(environment["BENCH_PINGS"] ?? "") ?? 20_000
 let apiKey = "bench-key"
 
-/// The server: health, and ListCandidates streaming one pre-encoded page over and over.
-func serve() async throws {
+/// The server: health, and ListCandidates streaming one pre-encoded page over and over; TLS when
+/// `tls` names a certificate and key.
+func serve(tls: RPCServerTLS? = nil) async throws {
     LoggingSystem.bootstrap { _ in SwiftLogNoOpLogHandler() }
     let page = CandidatePage(items: (0..<pageSize).map { SampleRecords.candidate(index: $0) }, nextCursor: "c")
     let pageBytes = try page.encode()
@@ -44,6 +47,7 @@ func serve() async throws {
     }
     var configuration = RPCServerConfiguration()
     configuration.port = 0
+    configuration.tls = tls
     let server = RPCServer(
         configuration: configuration,
         router: router,
@@ -128,10 +132,12 @@ func pingLatency(client: RPCClient, calls: Int, inFlight: Int) async throws -> (
     return (histogram, Double(calls) / seconds)
 }
 
-func runAll() async throws {
+/// Starts `RPCBenchmarks serve <arguments>` as a child process and reads its port.
+func spawnServer(_ arguments: [String] = []) throws -> (process: Process, port: Int, reader: FileHandle, output: String)
+{
     let server = Process()
     server.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-    server.arguments = ["serve"]
+    server.arguments = ["serve"] + arguments
     let output = Pipe()
     server.standardOutput = output
     try server.run()
@@ -146,6 +152,11 @@ func runAll() async throws {
             port = Int(line.dropFirst(5))!
         }
     }
+    return (server, port, reader, buffered)
+}
+
+func runAll() async throws {
+    let (server, port, reader, buffered) = try spawnServer()
 
     let client = RPCClient(configuration: RPCClientConfiguration(port: port, apiKey: apiKey, integrationID: "bench"))
     _ = try await client.unary(HealthService.ping, PingRequest())
@@ -198,8 +209,14 @@ func runAll() async throws {
     print("  p50 \(micros(concurrent.valueAtPercentile(50))), p99 \(micros(concurrent.valueAtPercentile(99)))")
 }
 
-if CommandLine.arguments.dropFirst().first == "serve" {
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "serve" where arguments.count == 3:
+    try await serve(tls: RPCServerTLS(certificatePath: arguments[1], privateKeyPath: arguments[2]))
+case "serve":
     try await serve()
-} else {
+case "tls":
+    try await compareTLS()
+default:
     try await runAll()
 }

@@ -1,14 +1,18 @@
 import ATSBridgeCore
 import ATSBridgeProto
-import AsyncHTTPClient
 import Foundation
-import NIOCore
-import NIOHTTP1
 
-/// Turns `AttachmentInput`s into bytes: inline `data`, `data:` URIs, or http(s) downloads with a
-/// size and time limit. Every problem is `PLATFORM.INPUT_INVALID` naming the attachment.
+/// Turns `AttachmentInput`s into bytes: inline `data`, `data:` URIs, or http(s) downloads
+/// through ``AttachmentDownloader`` (size, time, address and redirect limits). Every problem is
+/// a typed error naming the attachment.
 struct AttachmentLoader: Sendable {
     let configuration: WriteConfiguration
+    private let downloader: AttachmentDownloader
+
+    init(configuration: WriteConfiguration) {
+        self.configuration = configuration
+        self.downloader = AttachmentDownloader(configuration: configuration)
+    }
 
     private static let contentTypePattern = #"^[\w.+-]+/[\w.+-]+$"#
 
@@ -66,39 +70,8 @@ struct AttachmentLoader: Sendable {
         else {
             throw ATSBridgeError(.inputInvalid, "\(field).data_url must be a data: URI or an http(s) URL")
         }
-        var request = HTTPClientRequest(url: text)
-        request.method = .GET
-        do {
-            let response = try await HTTPClient.shared.execute(
-                request,
-                timeout: TimeAmount(self.configuration.downloadTimeout)
-            )
-            guard response.status == .ok else {
-                throw ATSBridgeError(.inputInvalid, "\(field).data_url answered HTTP \(response.status.code)")
-            }
-            if let length = response.headers.first(name: "content-length").flatMap(Int.init),
-                length > self.configuration.maxAttachmentBytes
-            {
-                throw ATSBridgeError(
-                    .inputInvalid,
-                    "\(field).data_url is over \(self.configuration.maxAttachmentBytes) bytes"
-                )
-            }
-            let body = try await response.body.collect(upTo: self.configuration.maxAttachmentBytes)
-            let type = response.headers.first(name: "content-type").map {
-                String($0.split(separator: ";")[0]).trimmingCharacters(in: .whitespaces)
-            }
-            return (Array(body.readableBytesView), type)
-        } catch let error as ATSBridgeError {
-            throw error
-        } catch is NIOTooManyBytesError {
-            throw ATSBridgeError(
-                .inputInvalid,
-                "\(field).data_url is over \(self.configuration.maxAttachmentBytes) bytes"
-            )
-        } catch {
-            throw ATSBridgeError(.inputInvalid, "\(field).data_url could not be downloaded (\(type(of: error)))")
-        }
+        let download = try await self.downloader.download(text, field: field)
+        return (download.bytes, download.contentType)
     }
 
     /// `data:[<type>][;base64],<data>`.

@@ -39,6 +39,21 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
         public static let resourceExhausted = Self("PLATFORM.RESOURCE_EXHAUSTED", status: .resourceExhausted)
         /// The server is shutting down or unreachable.
         public static let unavailable = Self("PLATFORM.UNAVAILABLE", status: .unavailable)
+        /// TLS with the server failed: its certificate is not trusted or not for this host, or
+        /// it refused the client's certificate (or the lack of one).
+        public static let tlsHandshakeFailed = Self("PLATFORM.TLS_HANDSHAKE_FAILED", status: .unavailable)
+        /// An attachment's `data_url` may not be fetched: not https, an internal address (also
+        /// after DNS or a redirect), or too many redirects.
+        public static let attachmentURLRefused = Self("PLATFORM.ATTACHMENT_URL_REFUSED", status: .invalidArgument)
+        /// An attachment's `data_url` could not be downloaded: unreachable, not HTTP 200, or too
+        /// slow. The message never repeats what the remote answered.
+        public static let attachmentDownloadFailed = Self(
+            "PLATFORM.ATTACHMENT_DOWNLOAD_FAILED",
+            status: .failedPrecondition
+        )
+        /// Files holding personal data or keys are open to other users, and strict file modes
+        /// were asked for.
+        public static let filePermissionsUnsafe = Self("PLATFORM.FILE_PERMISSIONS_UNSAFE", status: .failedPrecondition)
         /// The call's deadline passed.
         public static let deadlineExceeded = Self("PLATFORM.DEADLINE_EXCEEDED", status: .deadlineExceeded)
         /// The call was cancelled.

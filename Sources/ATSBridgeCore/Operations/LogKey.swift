@@ -37,6 +37,8 @@ public enum LogKey {
     public static let rpcMethod = "rpc.method"
     /// The port the RPC server listens on.
     public static let rpcPort = "rpc.port"
+    /// The address the RPC server listens on.
+    public static let rpcHost = "rpc.host"
     /// Why a connection broke the protocol.
     public static let rpcViolation = "rpc.violation"
     /// The name of the API key a call used (never the key itself); `unknown` for a key the

@@ -6,7 +6,8 @@ import ArgumentParser
 import Foundation
 
 /// Where the server is and who is calling: flags, else `ATSBRIDGE_SERVER`,
-/// `ATSBRIDGE_API_KEY` and `ATSBRIDGE_INTEGRATION`.
+/// `ATSBRIDGE_API_KEY`, `ATSBRIDGE_INTEGRATION`, and for TLS `ATSBRIDGE_TLS`, `ATSBRIDGE_CA`,
+/// `ATSBRIDGE_CLIENT_CERT` and `ATSBRIDGE_CLIENT_KEY`.
 struct ClientOptions: ParsableArguments {
     @Option(help: "The server, HOST:PORT (default: $ATSBRIDGE_SERVER or 127.0.0.1:7420).")
     var server: String?
@@ -22,6 +23,21 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "Deadline of each call, e.g. 30s or 2m.")
     var timeout = "30s"
 
+    @Flag(help: "Connect with TLS (default: $ATSBRIDGE_TLS=1; implied by --ca, --client-cert).")
+    var tls = false
+
+    @Option(help: "CA certificates (PEM) to trust for the server (default: $ATSBRIDGE_CA, else the system's).")
+    var ca: String?
+
+    @Option(help: "Client certificate (PEM) for servers that require one (default: $ATSBRIDGE_CLIENT_CERT).")
+    var clientCert: String?
+
+    @Option(help: "The client certificate's key (PEM) (default: $ATSBRIDGE_CLIENT_KEY).")
+    var clientKey: String?
+
+    @Option(help: "The name the server's certificate must carry, when not the --server host.")
+    var tlsServerName: String?
+
     private var environment: [String: String] { ProcessInfo.processInfo.environment }
 
     /// The server address.
@@ -32,6 +48,26 @@ struct ClientOptions: ParsableArguments {
         } catch let error as ATSBridgeError {
             throw CLIFailure.usage(error.message)
         }
+    }
+
+    /// TLS settings, or `nil` for plain TCP.
+    func tlsSettings() throws -> RPCClientTLS? {
+        let ca = self.ca ?? self.environment["ATSBRIDGE_CA"]
+        let certificate = self.clientCert ?? self.environment["ATSBRIDGE_CLIENT_CERT"]
+        let key = self.clientKey ?? self.environment["ATSBRIDGE_CLIENT_KEY"]
+        let wanted = ["1", "true", "yes"].contains((self.environment["ATSBRIDGE_TLS"] ?? "").lowercased())
+        guard self.tls || wanted || ca != nil || certificate != nil || key != nil || self.tlsServerName != nil else {
+            return nil
+        }
+        guard (certificate == nil) == (key == nil) else {
+            throw CLIFailure.usage("--client-cert and --client-key go together")
+        }
+        return RPCClientTLS(
+            caPath: ca,
+            certificatePath: certificate,
+            privateKeyPath: key,
+            serverName: self.tlsServerName
+        )
     }
 
     /// The integration named by `--integration` or `ATSBRIDGE_INTEGRATION`, if any.
@@ -104,7 +140,8 @@ struct ClientOptions: ParsableArguments {
             host: address.host,
             port: address.port,
             apiKey: self.apiKey ?? self.environment["ATSBRIDGE_API_KEY"],
-            integrationID: integration
+            integrationID: integration,
+            tls: try self.tlsSettings()
         )
         let client = RPCClient(configuration: configuration)
         do {

@@ -22,6 +22,7 @@ from ._status import (
     UnavailableError,
     UnimplementedError,
 )
+from ._tls import TLSHandshakeError
 from .aio import AsyncClient
 from .client import Client
 
@@ -44,6 +45,7 @@ __all__ = [
     "PermissionDeniedError",
     "ResourceExhaustedError",
     "StatusCode",
+    "TLSHandshakeError",
     "UnauthenticatedError",
     "UnavailableError",
     "UnimplementedError",

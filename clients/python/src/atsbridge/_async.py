@@ -4,6 +4,7 @@ an asyncio queue per call."""
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from typing import Any, Generic, TypeVar
 
@@ -13,6 +14,7 @@ from ._call import CallBase, End
 from ._methods import Method
 from ._protocol import ClientSettings, ConnectionLostError, ProtocolCore
 from ._status import ATSBridgeError, StatusCode, make_error
+from ._tls import TLSHandshakeError, describe
 from .v1 import rpc_pb2
 
 T = TypeVar("T", bound=Message)
@@ -51,15 +53,27 @@ class AsyncConnection:
 
     @classmethod
     async def open(
-        cls, host: str, port: int, settings: ClientSettings, connect_timeout: float
+        cls,
+        host: str,
+        port: int,
+        settings: ClientSettings,
+        connect_timeout: float,
+        ssl_context: ssl.SSLContext | None = None,
+        server_hostname: str | None = None,
     ) -> "AsyncConnection":
-        """Connects, exchanges preface and SETTINGS, and starts the reader task."""
+        """Connects (with TLS when ``ssl_context`` is given), exchanges preface and SETTINGS, and
+        starts the reader task."""
         self = cls()
         self._core = ProtocolCore(settings)
+        tls: dict[str, object] = {}
+        if ssl_context is not None:
+            tls = {"ssl": ssl_context, "server_hostname": server_hostname or host}
         try:
             self._reader, self._writer = await asyncio.wait_for(
-                asyncio.open_connection(host, port, limit=1 << 20), connect_timeout
+                asyncio.open_connection(host, port, limit=1 << 20, **tls), connect_timeout  # type: ignore[arg-type]
             )
+        except ssl.SSLError as error:
+            raise TLSHandshakeError(describe(error)) from None
         except (OSError, asyncio.TimeoutError) as error:
             raise ConnectionLostError(f"cannot connect to {host}:{port}: {error}") from None
         try:
@@ -76,6 +90,10 @@ class AsyncConnection:
         except asyncio.TimeoutError:
             self._writer.close()
             raise ConnectionLostError("the server sent no preface and SETTINGS in time") from None
+        except ssl.SSLError as error:
+            # Under TLS 1.3 a refused client certificate arrives as an alert after the handshake.
+            self._writer.close()
+            raise TLSHandshakeError(describe(error)) from None
         except OSError as error:
             self._writer.close()
             raise ConnectionLostError(f"handshake failed: {error}") from None

@@ -1,10 +1,11 @@
-"""The blocking connection: one TCP socket, a reader thread that feeds :class:`ProtocolCore`, and
-a queue per call that the caller's thread drains."""
+"""The blocking connection: one TCP socket (TLS over memory BIOs when asked for), a reader thread
+that feeds :class:`ProtocolCore`, and a queue per call that the caller's thread drains."""
 
 from __future__ import annotations
 
 import queue
 import socket
+import ssl
 import threading
 import time
 from typing import Generic, Iterator, TypeVar
@@ -15,6 +16,7 @@ from ._call import CallBase, End
 from ._methods import Method
 from ._protocol import ClientSettings, ConnectionLostError, ProtocolCore
 from ._status import ATSBridgeError, StatusCode, make_error
+from ._tls import TLSChannel, TLSHandshakeError
 from .v1 import rpc_pb2
 
 T = TypeVar("T", bound=Message)
@@ -45,8 +47,17 @@ def _remaining(deadline: float | None) -> float | None:
 class SyncConnection:
     """One connection to the server, shared by every call of a :class:`~atsbridge.Client`."""
 
-    def __init__(self, host: str, port: int, settings: ClientSettings, connect_timeout: float) -> None:
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        settings: ClientSettings,
+        connect_timeout: float,
+        ssl_context: ssl.SSLContext | None = None,
+        server_hostname: str | None = None,
+    ) -> None:
         self._core = ProtocolCore(settings)
+        self._tls: TLSChannel | None = None
         # Reentrant: a garbage-collected call may cancel itself while this thread holds it.
         self._condition = threading.Condition(threading.RLock())
         try:
@@ -55,9 +66,13 @@ class SyncConnection:
             raise ConnectionLostError(f"cannot connect to {host}:{port}: {error.strerror or error}") from None
         try:
             self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            self._core.initiate()
-            self._socket.sendall(self._core.data_to_send())
             deadline = time.monotonic() + connect_timeout
+            if ssl_context is not None:
+                # The same preface and frames follow, inside TLS.
+                self._tls = TLSChannel(ssl_context, server_hostname or host)
+                self._tls.handshake(self._socket, deadline)
+            self._core.initiate()
+            self._socket.sendall(self._seal(self._core.data_to_send()))
             while not self._core.ready:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -66,6 +81,10 @@ class SyncConnection:
                 data = self._socket.recv(65536)
                 if not data:
                     raise ConnectionLostError("the server closed the connection during the handshake")
+                if self._tls is not None:
+                    data, reply = self._tls.decrypt(data)
+                    if reply:
+                        self._socket.sendall(reply)
                 self._core.receive_data(data)
                 if self._core.error is not None:
                     raise self._core.error
@@ -73,6 +92,9 @@ class SyncConnection:
         except socket.timeout:
             self._socket.close()
             raise ConnectionLostError("the server sent no preface and SETTINGS in time") from None
+        except EOFError:
+            self._socket.close()
+            raise ConnectionLostError("the server closed the connection during the handshake") from None
         except OSError as error:
             self._socket.close()
             raise ConnectionLostError(f"handshake failed: {error}") from None
@@ -88,12 +110,17 @@ class SyncConnection:
         """False once the connection failed, closed, or the server sent GOAWAY."""
         return not self._closed and self._core.accepts_calls
 
+    def _seal(self, data: bytes) -> bytes:
+        """``data`` as it goes on the wire: TLS records, or as is."""
+        return self._tls.encrypt(data) if self._tls is not None and data else data
+
     def _flush(self) -> None:
-        """Sends what the core queued. Called with the lock held, so frames keep their order."""
+        """Sends what the core queued. Called with the lock held, so frames keep their order (and
+        TLS state is touched by one thread at a time)."""
         data = self._core.data_to_send()
         if data and not self._closed:
             try:
-                self._socket.sendall(data)
+                self._socket.sendall(self._seal(data))
             except OSError:
                 self._core.connection_lost("the connection broke while sending")
                 self._condition.notify_all()
@@ -110,9 +137,11 @@ class SyncConnection:
             with self._condition:
                 if count == 0:
                     self._core.connection_lost("the server closed the connection")
-                else:
+                elif self._tls is None:
                     self._core.receive_data(view[:count])
                     self._flush()
+                else:
+                    self._receive_tls(view[:count])
                 if self._core.error is not None:
                     self._closed = True
                     self._condition.notify_all()
@@ -121,6 +150,19 @@ class SyncConnection:
             sock.close()
         except OSError:
             pass
+
+    def _receive_tls(self, data: memoryview) -> None:
+        """Decrypts received bytes into the core. Called with the lock held."""
+        try:
+            plain, reply = self._tls.decrypt(data)  # type: ignore[union-attr]
+            if reply:
+                self._socket.sendall(reply)
+        except (TLSHandshakeError, EOFError, OSError) as error:
+            self._core.connection_lost(f"the connection closed: {error}")
+            return
+        if plain:
+            self._core.receive_data(plain)
+        self._flush()
 
     def start_call(
         self, method: Method, request: bytes, call_open: rpc_pb2.CallOpen, deadline: float | None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import ssl
 from datetime import datetime
 from pathlib import Path
 from types import EllipsisType
@@ -43,8 +44,17 @@ class AsyncClient:
         timeout: float | None = 30.0,
         connect_timeout: float = 10.0,
         initial_credit: int = 32,
+        tls: bool | None = None,
+        ca: str | None = None,
+        client_cert: str | None = None,
+        client_key: str | None = None,
+        server_hostname: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        self.options = ClientOptions(address, api_key, integration_id, timeout, connect_timeout, initial_credit)
+        self.options = ClientOptions(
+            address, api_key, integration_id, timeout, connect_timeout, initial_credit,
+            tls, ca, client_cert, client_key, server_hostname, ssl_context,
+        )
         self._connection: AsyncConnection | None = None
         self._old: list[AsyncConnection] = []
         self._connecting: asyncio.Lock | None = None
@@ -76,7 +86,8 @@ class AsyncClient:
                 if connection is not None:
                     self._old.append(connection)
                 connection = await AsyncConnection.open(
-                    self.options.host, self.options.port, self.options.settings, self.options.connect_timeout
+                    self.options.host, self.options.port, self.options.settings, self.options.connect_timeout,
+                    self.options.ssl_context, self.options.server_hostname,
                 )
                 self._connection = connection
             return connection

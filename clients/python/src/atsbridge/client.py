@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import ssl
 import threading
 import time
 from datetime import datetime
@@ -18,6 +19,7 @@ from ._methods import METHODS, Method
 from ._protocol import ClientSettings, ConnectionLostError, NotProcessedError
 from ._status import ATSBridgeError, StatusCode, make_error
 from ._sync import ResponseStream, SyncCall, SyncConnection
+from ._tls import make_context
 from .v1 import admin_pb2, rpc_pb2, write_pb2
 
 T = TypeVar("T", bound=Message)
@@ -45,7 +47,15 @@ class ClientOptions:
         timeout: float | None,
         connect_timeout: float,
         initial_credit: int,
+        tls: bool | None = None,
+        ca: str | None = None,
+        client_cert: str | None = None,
+        client_key: str | None = None,
+        server_hostname: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
+        self.ssl_context = make_context(tls, ca, client_cert, client_key, ssl_context)
+        self.server_hostname = server_hostname
         self.address = address or os.environ.get("ATSBRIDGE_SERVER") or DEFAULT_ADDRESS
         self.host, self.port = parse_address(self.address)
         self.api_key = api_key if api_key is not None else os.environ.get("ATSBRIDGE_API_KEY")
@@ -89,6 +99,13 @@ class Client:
     ``address``, ``api_key`` and ``integration_id`` default to ``$ATSBRIDGE_SERVER``,
     ``$ATSBRIDGE_API_KEY`` and ``$ATSBRIDGE_INTEGRATION``. ``timeout`` (seconds, default 30) is
     each unary call's deadline; streams have none unless given one.
+
+    TLS: ``tls=True`` (or ``$ATSBRIDGE_TLS=1``) connects with TLS, trusting the system's CAs or
+    ``ca`` (a PEM file, ``$ATSBRIDGE_CA``); ``client_cert`` and ``client_key`` (``$ATSBRIDGE_CLIENT_CERT``,
+    ``$ATSBRIDGE_CLIENT_KEY``) answer servers that require a client certificate. A CA or a
+    client certificate implies TLS. ``server_hostname`` is the name to verify when it is not the
+    address's host; ``ssl_context`` replaces all of these with a context of your own. A refused
+    handshake raises :class:`~atsbridge.TLSHandshakeError` and is not retried.
     """
 
     def __init__(
@@ -100,8 +117,17 @@ class Client:
         timeout: float | None = 30.0,
         connect_timeout: float = 10.0,
         initial_credit: int = 32,
+        tls: bool | None = None,
+        ca: str | None = None,
+        client_cert: str | None = None,
+        client_key: str | None = None,
+        server_hostname: str | None = None,
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        self.options = ClientOptions(address, api_key, integration_id, timeout, connect_timeout, initial_credit)
+        self.options = ClientOptions(
+            address, api_key, integration_id, timeout, connect_timeout, initial_credit,
+            tls, ca, client_cert, client_key, server_hostname, ssl_context,
+        )
         self._lock = threading.Lock()
         self._connection: SyncConnection | None = None
         self._old: list[SyncConnection] = []
@@ -130,7 +156,8 @@ class Client:
                 if connection is not None:
                     self._old.append(connection)  # its running calls finish on it
                 connection = SyncConnection(
-                    self.options.host, self.options.port, self.options.settings, self.options.connect_timeout
+                    self.options.host, self.options.port, self.options.settings, self.options.connect_timeout,
+                    self.options.ssl_context, self.options.server_hostname,
                 )
                 self._connection = connection
             return connection
