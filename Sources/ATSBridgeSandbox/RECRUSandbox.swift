@@ -13,6 +13,11 @@ public final class RECRUSandbox: Sendable {
     private let faultDice: Mutex<SplitMix64>
     /// Faults injected so far, by kind (`drop`, `503`, `429`, `truncate`), for tests.
     package let injectedFaults = Mutex<[String: Int]>([:])
+    /// Calls answered so far, by JSON-RPC method, for tests that count remote calls.
+    package let methodCalls = Mutex<[String: Int]>([:])
+    /// Methods answered with HTTP 503 for now (an outage tests start and end), beside the
+    /// configured `failingMethods`.
+    package let outage = Mutex<Set<String>>([])
     private let clock: @Sendable () -> Int64
 
     /// Creates a sandbox with data generated from `seed` at `size`.
@@ -77,7 +82,8 @@ public final class RECRUSandbox: Sendable {
         let context = CallContext(token: token, adminSecret: adminSecret)
         let requests = (json as? [Any]) ?? [json]
         let methods = requests.map { (($0 as? [String: Any])?["method"] as? String) ?? "?" }
-        if !faults.failingMethods.isDisjoint(with: methods) {
+        let down = self.outage.withLock { $0 }
+        if !faults.failingMethods.isDisjoint(with: methods) || !down.isDisjoint(with: methods) {
             return Response(
                 status: 503,
                 headers: [],
@@ -85,6 +91,9 @@ public final class RECRUSandbox: Sendable {
                 fault: .none,
                 methods: methods
             )
+        }
+        self.methodCalls.withLock { calls in
+            for method in methods { calls[method, default: 0] += 1 }
         }
         var response: Response
         if let batch = json as? [Any] {

@@ -392,6 +392,10 @@ import Testing
             (#"{"lisen": "127.0.0.1:1"}"#, "unknown setting 'lisen'"),
             (#"{"max_connections": -4}"#, "max_connections"),
             (#"{"listen": {"host": "x"}}"#, "must be a string or number"),
+            (#"{"credit_stall_timeout": "0s"}"#, "credit_stall_timeout must be above 0"),
+            (#"{"max_pings_per_second": 0}"#, "max_pings_per_second must be a positive integer"),
+            (#"{"key_requests_per_second": -1}"#, "key_requests_per_second must be 0"),
+            (#"{"max_buffered_request_bytes": "lots"}"#, "max_buffered_request_bytes"),
         ]
         for (index, (text, mention)) in cases.enumerated() {
             let path = directory.appendingPathComponent("c\(index).json").path

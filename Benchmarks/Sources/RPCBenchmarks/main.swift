@@ -44,6 +44,8 @@ func serve() async throws {
     }
     var configuration = RPCServerConfiguration()
     configuration.port = 0
+    // Measures the protocol, not the per-key rate limit.
+    configuration.keyRequestsPerSecond = 0
     let server = RPCServer(
         configuration: configuration,
         router: router,

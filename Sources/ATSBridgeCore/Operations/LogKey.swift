@@ -32,6 +32,8 @@ public enum LogKey {
     public static let rpcPort = "rpc.port"
     /// Why a connection broke the protocol.
     public static let rpcViolation = "rpc.violation"
+    /// The abuse limit that refused a connection or call.
+    public static let rpcLimit = "rpc.limit"
 
     /// The remote ATS method of a retried call.
     public static let recruMethod = "recru.method"

@@ -7,10 +7,13 @@ import Logging
 package struct ServerCallRunner: Sendable {
     /// The steps run before every handler, in order (authorization first).
     package var interceptors: [any ServerInterceptor]
+    /// The rate and write limits, checked after the interceptors; `nil` for none.
+    package var admission: CallAdmission?
 
-    /// A runner with these interceptors.
-    package init(interceptors: [any ServerInterceptor]) {
+    /// A runner with these interceptors and limits.
+    package init(interceptors: [any ServerInterceptor], admission: CallAdmission? = nil) {
         self.interceptors = interceptors
+        self.admission = admission
     }
 
     /// Runs every call yielded on `calls` until the stream ends and all calls have finished.
@@ -45,6 +48,9 @@ package struct ServerCallRunner: Sendable {
         do {
             var call = call
             for interceptor in self.interceptors { try await interceptor.intercept(&call) }
+            let admission = self.admission
+            let holdsWrite = try admission?.admit(call.context.principal, access: call.method.access.level) ?? false
+            defer { if holdsWrite { admission?.writeFinished() } }
             try await call.method.run(call.request, call.stream, call.context)
             call.stream.finish(Status(code: .ok))
         } catch let error as ATSBridgeError {
@@ -76,6 +82,9 @@ package struct ServerCallRunner: Sendable {
         case .shutdown:
             stream.finish(ATSBridgeError(.unavailable, "the server is shutting down").status)
             return "UNAVAILABLE"
+        case .creditStalled:
+            // The stream already ended with RESOURCE_EXHAUSTED.
+            return "RESOURCE_EXHAUSTED"
         case .clientCancelled, .connectionClosed:
             stream.finishSilently()
             return "CANCELLED"
