@@ -80,22 +80,28 @@ import Testing
     }
 
     @Test func aStreamWhoseClientGrantsNoCreditIsCancelledAfterTheStallTimeout() async throws {
-        try await withTestServer(
+        try await withTestServerObject(
             router: self.router,
             configure: {
                 $0.connection.creditStallTimeout = .milliseconds(300)
                 $0.connection.maxConcurrentStreams = 1
             }
-        ) { port in
+        ) { server, port in
             let hits = LimitMetrics.hits(.creditStall)
             let connection = try await RawConnection.handshaken(port: port, initialCredit: 2)
             try await connection.send(
                 try RawConnection.callOpen(1, method: TestMethods.infinite.fullName) + self.request(1, [1])
             )
+            try await eventually("the stream to use its credit") {
+                connection.frames().filter { $0.type == .message && $0.streamID == 1 }.count == 2
+            }
+            // The stalled call holds its request until the stall timeout ends it.
+            #expect(server.bufferedRequestBytes.now > 0 || connection.frames().contains { $0.type == .status })
             let status = try await connection.status(of: 1)
             #expect(status.code == .resourceExhausted)
             #expect(connection.frames().filter { $0.type == .message && $0.streamID == 1 }.count == 2)
             try await eventually("the handler to be cancelled") { self.probe.cancelled == 1 }
+            try await eventually("its request memory to be freed") { server.bufferedRequestBytes.now == 0 }
             #expect(LimitMetrics.hits(.creditStall) > hits)
             // The stream's place is free again (one stream per connection here).
             try await connection.send(try RawConnection.callOpen(3, method: self.echo) + self.request(3, [3]))

@@ -2,6 +2,7 @@ import ATSBridgeProto
 import Foundation
 import NIOCore
 import NIOPosix
+import Synchronization
 import Testing
 
 /// `atsbridge serve` as a real process, flooded with maximal requests over raw sockets: its
@@ -50,6 +51,32 @@ import Testing
         try await demo.stop()
     }
 
+    @Test func theServerAnnouncesTheSettingsTheProtocolDocumentLists() async throws {
+        let demo = DemoServer()
+        try await demo.start()
+        defer { demo.process.signal(SIGTERM) }
+        let port = try #require(Int(demo.server.split(separator: ":").last ?? ""))
+        let connection = try await Flooder(port: port, apiKey: demo.key)
+        var settings: Settings?
+        let deadline = ContinuousClock.now + .seconds(10)
+        while settings == nil, ContinuousClock.now < deadline {
+            // The preface (8 bytes), then the SETTINGS frame: 10-byte header and its payload.
+            let bytes = connection.received
+            if bytes.count >= 18 {
+                let length = bytes[8..<12].reduce(0) { $0 << 8 | Int($1) }
+                if bytes.count >= 18 + length { settings = try Settings(decoding: Array(bytes[18..<18 + length])) }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        // docs/protocol.md §1.2, the column of `atsbridge serve` with its defaults.
+        #expect(settings?.maxMessageSize == 16 << 20)
+        #expect(settings?.maxFrameSize == (16 << 20) + (64 << 10))
+        #expect(settings?.maxConcurrentStreams == 100)
+        #expect(settings?.initialCredit == 1)
+        await connection.close()
+        try await demo.stop()
+    }
+
     /// A `/proc/PID/status` field in bytes.
     static func memory(of pid: Int32, _ field: String) throws -> Int {
         let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
@@ -59,17 +86,28 @@ import Testing
     }
 }
 
-/// A raw client that opens calls and sends their request without reading the answers.
+/// A raw client that opens calls and sends their request, keeping only the first bytes the
+/// server sends.
 private final class Flooder: Sendable {
     private let channel: any Channel
     private let apiKey: String
+    private let first = Received()
+
+    /// The first bytes received (at most 4 KiB).
+    var received: [UInt8] { self.first.bytes.withLock { $0 } }
+
+    /// Bytes received, shared with the channel's handler.
+    private final class Received: Sendable {
+        let bytes = Mutex<[UInt8]>([])
+    }
 
     init(port: Int, apiKey: String) async throws {
         self.apiKey = apiKey
+        let first = self.first
         self.channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(Discard())
+                    try channel.pipeline.syncOperations.addHandler(Keep(first: first))
                 }
             }
             .connect(host: "127.0.0.1", port: port)
@@ -115,9 +153,21 @@ private final class Flooder: Sendable {
         buffer.writeBytes(payload)
     }
 
-    /// Drops what the server sends.
-    private final class Discard: ChannelInboundHandler, Sendable {
+    /// Keeps the first 4 KiB the server sends, drops the rest.
+    private final class Keep: ChannelInboundHandler, Sendable {
         typealias InboundIn = ByteBuffer
-        func channelRead(context: ChannelHandlerContext, data: NIOAny) {}
+        let first: Received
+
+        init(first: Received) {
+            self.first = first
+        }
+
+        func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+            let buffer = self.unwrapInboundIn(data)
+            self.first.bytes.withLock { bytes in
+                guard bytes.count < 4096 else { return }
+                bytes += buffer.readableBytesView.prefix(4096 - bytes.count)
+            }
+        }
     }
 }
