@@ -348,6 +348,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Keys, roles and scopes, integration lifecycle and the audit log, end to end: every
+        // service over a real socket, a real SQLite store, the sandbox over real HTTP.
+        .testTarget(
+            name: "ATSBridgeAccessTests",
+            dependencies: [
+                "ATSBridgeAPI", "ATSBridgeServer", "ATSBridgeClient", "ATSBridgeSync", "ATSBridgeRECRU",
+                "ATSBridgeSandbox", "ATSBridgeStoreSQLite", "ATSBridgeTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                "ATSBridgeRPC",
+            ],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "atsbridgeTests",
             dependencies: [

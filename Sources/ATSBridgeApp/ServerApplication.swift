@@ -52,8 +52,18 @@ public enum ServerApplication {
         case .sqlite(let path): store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         }
         try await self.checkCredentials(store, vault)
-        for apiKey in configuration.apiKeys { try await store.saveAPIKey(apiKey) }
-        let authenticator = APIKeyAuthenticator(keys: try await store.apiKeys())
+        // The configuration's keys replace the stored config keys: one removed from the file stops
+        // working now. Managed keys (created through the admin service) are kept.
+        let removed = try await store.installConfiguredAPIKeys(configuration.apiKeys, at: WallClock.nowMilliseconds())
+        if !removed.isEmpty {
+            logger.notice(
+                "API keys no longer configured were deleted",
+                metadata: [LogKey.apiKeyNames: "\(removed.joined(separator: ","))"]
+            )
+        }
+        // Every call looks its key up in the store, so a revocation through any server sharing
+        // it holds for the next call everywhere.
+        let authenticator = StoredKeyAuthenticator(keys: store)
 
         // The one place RECRU is wired in: everything else speaks Core's remote-ATS port.
         let recru = RECRUAdapter(logger: logger)
@@ -70,7 +80,10 @@ public enum ServerApplication {
         let gate = IntegrationReadGate(store: store)
         var requestLimits = DecodingLimits.default
         requestLimits.maxBytes = configuration.server.connection.maxMessageSize
-        var router = RPCRouter(requestLimits: requestLimits)
+        var router = RPCRouter(
+            requestLimits: requestLimits,
+            auditTrail: AuditTrail(log: store, now: { clock.nowMilliseconds() })
+        )
         HealthService(clock: clock).register(in: &router)
         ReadService(store: store, gate: gate).register(in: &router)
         ChangesService(store: store, gate: gate).register(in: &router)

@@ -3,7 +3,7 @@ public import ATSBridgeProto
 import Foundation
 import GRDB
 
-/// Integrations, sync runs, API keys, idempotency records and the change log.
+/// Integrations, sync runs, idempotency records and the change log.
 extension SQLiteStore {
     /// Change events after `sequence`, in order; see ``Store``.
     public func changes(integrationID: String, after sequence: UInt64, limit: Int) async throws -> [ChangeEvent] {
@@ -116,37 +116,6 @@ extension SQLiteStore {
                 sql: "SELECT data FROM sync_runs WHERE integration_id = ? ORDER BY queued_at DESC, id DESC LIMIT ?",
                 arguments: [integrationID, max(1, min(limit, 1000))]
             ).map { data in try data.withUnsafeBytes { try SyncRun(decoding: $0, limits: .default) } }
-        }
-    }
-
-    /// Creates or replaces an API key by name; only its hash is stored.
-    public func saveAPIKey(_ key: APIKey) async throws {
-        let integrations = key.integrations.map { $0.sorted().joined(separator: "\n") }
-        try await self.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO api_keys (name, sha256, access, integrations) VALUES (?, ?, ?, ?)
-                    ON CONFLICT (name) DO UPDATE SET sha256 = excluded.sha256, access = excluded.access,
-                        integrations = excluded.integrations
-                    """,
-                arguments: [key.name, key.sha256, key.access.rawValue, integrations]
-            )
-        }
-    }
-
-    /// Every stored API key.
-    public func apiKeys() async throws -> [APIKey] {
-        try await self.read { db in
-            try Row.fetchAll(db, sql: "SELECT name, sha256, access, integrations FROM api_keys ORDER BY name").map {
-                row in
-                let integrations: String? = row[3]
-                return APIKey(
-                    name: row[0],
-                    sha256: row[1],
-                    access: AccessLevel(rawValue: row[2]) ?? .read,
-                    integrations: integrations.map { Set($0.split(separator: "\n").map(String.init)) }
-                )
-            }
         }
     }
 

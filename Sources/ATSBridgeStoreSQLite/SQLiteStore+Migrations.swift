@@ -151,6 +151,34 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v6-keys-audit") { db in
+            // Keys become managed data (docs/security.md, "API keys"): where each comes from, when
+            // it was created and last used. Keys stored before came from the configuration.
+            // The audit log is append-only: triggers refuse updates and deletes.
+            try db.execute(
+                sql: """
+                    ALTER TABLE api_keys ADD COLUMN origin INTEGER NOT NULL DEFAULT 1;
+                    ALTER TABLE api_keys ADD COLUMN created_at INTEGER;
+                    ALTER TABLE api_keys ADD COLUMN last_used_at INTEGER;
+
+                    CREATE TABLE audit_log (
+                        sequence INTEGER PRIMARY KEY AUTOINCREMENT,
+                        at INTEGER NOT NULL,
+                        key_name TEXT NOT NULL,
+                        method TEXT NOT NULL,
+                        integration_id TEXT,
+                        target_ids TEXT NOT NULL,
+                        status INTEGER NOT NULL,
+                        error_code TEXT
+                    );
+                    CREATE INDEX audit_log_integration ON audit_log (integration_id, sequence);
+                    CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+                        BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -9,18 +9,7 @@ extension SQLiteStore {
     public func updateIntegration(id: String, _ update: @Sendable @escaping (inout Integration) -> Void) async throws
         -> Integration?
     {
-        try await self.write { db in
-            guard let data = try Data.fetchOne(db, sql: "SELECT data FROM integrations WHERE id = ?", arguments: [id])
-            else { return nil }
-            var integration = try data.withUnsafeBytes { try Integration(decoding: $0, limits: .default) }
-            update(&integration)
-            integration.id = id
-            try db.execute(
-                sql: "UPDATE integrations SET data = ? WHERE id = ?",
-                arguments: [Data(try integration.encode()), id]
-            )
-            return integration
-        }
+        try await self.write { db in try Self.updateIntegration(db, id: id, credentials: nil, update) }
     }
 
     /// Takes or renews a sync lease; see ``Store``.

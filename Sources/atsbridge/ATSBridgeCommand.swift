@@ -19,6 +19,8 @@ struct ATSBridgeCommand: AsyncParsableCommand {
               atsbridge call /atsbridge.v1.AtsRead/GetCandidatePage '{"page":{"page_size":2}}'
               atsbridge apply --job remote:12 --first-name Jana --last-name Nováková --email jana@example.sk --cv cv.pdf
               atsbridge tag add 3NP1SPRaNVZfrV43g5FstSKJ Senior
+              atsbridge keys create jobboard --role write --integration-scope demo
+              atsbridge audit --limit 20
               atsbridge sandbox --port 8480 --seed 7 --size medium
 
             Client commands read ATSBRIDGE_SERVER, ATSBRIDGE_API_KEY and ATSBRIDGE_INTEGRATION.             Exit codes: 0 ok, 64 usage, 65 invalid input, 66 not found, 69 unavailable,             74 local I/O, 75 failed precondition or rate limit, 77 not allowed, 1 other.
@@ -27,7 +29,7 @@ struct ATSBridgeCommand: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, PingCommand.self, IntegrationsCommand.self, SyncCommand.self, GetCommand.self,
             ExportCommand.self, WatchCommand.self, CallCommand.self, ApplyCommand.self, TagCommand.self,
-            KeygenCommand.self,
+            KeysCommand.self, AuditCommand.self, KeygenCommand.self, CredentialKeyCommand.self,
             SandboxCommand.self, VersionCommand.self,
         ]
     )

@@ -9,17 +9,22 @@ import Foundation
 struct IntegrationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "integrations",
-        abstract: "Connect, list, show, pause, resume and remove RECRU integrations (admin key).",
+        abstract: "Connect, list, show, update, pause, resume and remove RECRU integrations (admin key).",
         discussion: """
             Examples:
               atsbridge integrations add --tenant-url https://acme.recru.eu --login api@acme.eu --password-stdin
               atsbridge integrations list --format table
               atsbridge integrations show int_7Yc… --format json
+              atsbridge integrations update int_7Yc… --sync-interval 1h --source-name "Job board"
+              printf '%s' "$PW" | atsbridge integrations rotate-credentials int_7Yc… --password-stdin
               atsbridge integrations pause int_7Yc…
               atsbridge integrations rm int_7Yc… --yes
               atsbridge integrations coverage demo
             """,
-        subcommands: [Add.self, List.self, Show.self, Pause.self, Resume.self, Remove.self, Coverage.self]
+        subcommands: [
+            Add.self, List.self, Show.self, Update.self, RotateCredentials.self, Pause.self, Resume.self, Remove.self,
+            Coverage.self,
+        ]
     )
 
     static let columns = ["id", "name", "status", "setup_status", "tenant_url", "last_sync_finished_at"]
@@ -46,24 +51,11 @@ struct IntegrationsCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await CLIFailure.run {
-                let password: String
-                if self.passwordStdin {
-                    let data = FileHandle.standardInput.readDataToEndOfFile().prefix(4096)
-                    password = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
-                } else if let fromEnvironment = ProcessInfo.processInfo.environment["ATSBRIDGE_RECRU_PASSWORD"] {
-                    password = fromEnvironment
-                } else {
-                    throw CLIFailure.usage("give the password with --password-stdin or ATSBRIDGE_RECRU_PASSWORD")
-                }
+                let password = try IntegrationsCommand.password(fromStdin: self.passwordStdin)
                 var settings = IntegrationSettings()
                 if self.syncOnlyCreatedApplications { settings.syncOnlyCreatedApplications = true }
                 if let interval = self.syncInterval {
-                    do {
-                        settings.syncIntervalMs = try ServeConfiguration.duration(interval, field: "--sync-interval")
-                            .milliseconds
-                    } catch let error as ATSBridgeError {
-                        throw CLIFailure.usage(error.message)
-                    }
+                    settings.syncIntervalMs = try IntegrationsCommand.milliseconds(interval)
                 }
                 let request = CreateIntegrationRequest(
                     name: self.name,
@@ -183,6 +175,27 @@ struct IntegrationsCommand: AsyncParsableCommand {
                 }
                 OutputFormat.json.print([coverage], columns: [])
             }
+        }
+    }
+
+    /// The RECRU password from standard input or `ATSBRIDGE_RECRU_PASSWORD`, never from a flag.
+    static func password(fromStdin: Bool) throws -> String {
+        if fromStdin {
+            let data = FileHandle.standardInput.readDataToEndOfFile().prefix(4096)
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+        }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["ATSBRIDGE_RECRU_PASSWORD"] {
+            return fromEnvironment
+        }
+        throw CLIFailure.usage("give the password with --password-stdin or ATSBRIDGE_RECRU_PASSWORD")
+    }
+
+    /// A duration flag (`3h`, `90m`) in milliseconds.
+    static func milliseconds(_ text: String) throws -> Int64 {
+        do {
+            return try ServeConfiguration.duration(text, field: "--sync-interval").milliseconds
+        } catch let error as ATSBridgeError {
+            throw CLIFailure.usage(error.message)
         }
     }
 

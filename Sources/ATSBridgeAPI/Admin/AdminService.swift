@@ -5,14 +5,15 @@ public import ATSBridgeSync
 import Foundation
 
 /// `atsbridge.v1.Admin`: connecting remote ATS (RECRU) accounts, pausing, resuming and deleting them,
-/// syncs and their history, and coverage. Every method needs an admin key.
+/// syncs and their history, coverage, API keys and the audit log. Every method needs an admin
+/// key; a key limited to integrations manages only those (docs/security.md, "Roles and scopes").
 public struct AdminService: Sendable {
-    private let store: any Store
-    private let engine: SyncEngine
-    private let vault: CredentialVault
-    private let gate: IntegrationReadGate
-    private let remote: any RemoteATS
-    private let clock: any SyncClock
+    let store: any Store
+    let engine: SyncEngine
+    let vault: CredentialVault
+    let gate: IntegrationReadGate
+    let remote: any RemoteATS
+    let clock: any SyncClock
 
     /// Creates the service.
     ///
@@ -36,20 +37,39 @@ public struct AdminService: Sendable {
         self.remote = remote
     }
 
-    /// Registers every admin method.
+    /// Registers every admin method with its access rule (docs/security.md, "Roles and scopes").
+    /// Methods that change something are audited.
     public func register(in router: inout RPCRouter) {
         let service = self
-        router.unary(ATSBridgeProto.AdminService.createIntegration, access: .admin) { request, _ in
+        let byID: @Sendable (IntegrationRequest) -> String = { $0.integrationID }
+        let audited = RPCAudit<IntegrationRequest, Integration>.integrationOnly
+        router.unary(
+            ATSBridgeProto.AdminService.createIntegration,
+            access: .admin,
+            audit: RPCAudit { _, created in created.map { [$0.id] } ?? [] }
+        ) { request, _ in
             try await service.create(request)
         }
-        router.unary(ATSBridgeProto.AdminService.listIntegrations, access: .admin) { request, _ in
+        router.unary(ATSBridgeProto.AdminService.listIntegrations, access: .adminFiltered) { request, context in
             let all = try await service.store.integrations().map(\.integration)
-            return IntegrationList(integrations: all.filter { request.status == nil || $0.status == request.status })
+            return IntegrationList(
+                integrations: all.filter {
+                    context.principal.mayAccess(integration: $0.id)
+                        && (request.status == nil || $0.status == request.status)
+                }
+            )
         }
-        router.unary(ATSBridgeProto.AdminService.getIntegration, access: .admin) { request, _ in
+        router.unary(ATSBridgeProto.AdminService.getIntegration, access: .adminIntegration, integration: byID) {
+            request,
+            _ in
             try await service.integration(request.integrationID)
         }
-        router.unary(ATSBridgeProto.AdminService.pauseIntegration, access: .admin) { request, _ in
+        router.unary(
+            ATSBridgeProto.AdminService.pauseIntegration,
+            access: .adminIntegration,
+            integration: byID,
+            audit: audited
+        ) { request, _ in
             // Inactive first, so no new sync starts; then the running one stops.
             let paused = try await service.update(request.integrationID) {
                 $0.status = .inactive
@@ -58,13 +78,23 @@ public struct AdminService: Sendable {
             await service.engine.cancel(integrationID: request.integrationID)
             return paused
         }
-        router.unary(ATSBridgeProto.AdminService.resumeIntegration, access: .admin) { request, _ in
+        router.unary(
+            ATSBridgeProto.AdminService.resumeIntegration,
+            access: .adminIntegration,
+            integration: byID,
+            audit: audited
+        ) { request, _ in
             try await service.update(request.integrationID) {
                 $0.status = .active
                 $0.statusReason = nil
             }
         }
-        router.unary(ATSBridgeProto.AdminService.deleteIntegration, access: .admin) { request, _ in
+        router.unary(
+            ATSBridgeProto.AdminService.deleteIntegration,
+            access: .adminIntegration,
+            integration: byID,
+            audit: .integrationOnly
+        ) { request, _ in
             // No new sync may start, and a running one would write records back after the
             // delete: make it inactive, stop the running sync, then delete.
             _ = try await service.update(request.integrationID) { $0.status = .inactive }
@@ -73,30 +103,43 @@ public struct AdminService: Sendable {
             service.gate.forget(request.integrationID)
             return DeleteIntegrationResponse(deletedRecords: UInt64(removed))
         }
-        router.unary(ATSBridgeProto.AdminService.triggerSync, access: .admin) { request, _ in
+        router.unary(
+            ATSBridgeProto.AdminService.triggerSync,
+            access: .adminIntegration,
+            integration: { $0.integrationID },
+            audit: RPCAudit { _, run in run.map { [$0.id] } ?? [] }
+        ) { request, _ in
             let type = request.type == .full || request.type == .delta ? request.type : nil
             return try await service.engine.trigger(integrationID: request.integrationID, type: type)
         }
-        router.unary(ATSBridgeProto.AdminService.getSyncStatus, access: .admin) { request, _ in
+        router.unary(
+            ATSBridgeProto.AdminService.getSyncStatus,
+            access: .adminIntegration,
+            integration: { $0.integrationID }
+        ) { request, _ in
             let integration = try await service.integration(request.integrationID)
             let limit = Int(min(200, max(1, request.limit ?? 20)))
             let runs = try await service.store.syncRuns(integrationID: request.integrationID, limit: limit)
             return SyncStatus(integration: integration, runs: runs)
         }
-        router.unary(ATSBridgeProto.AdminService.getCoverage, access: .admin) { request, _ in
+        router.unary(ATSBridgeProto.AdminService.getCoverage, access: .adminIntegration, integration: byID) {
+            request,
+            _ in
             _ = try await service.integration(request.integrationID)
             return service.remote.coverage
         }
+        self.registerLifecycle(in: &router)
+        self.registerKeys(in: &router)
     }
 
-    private func integration(_ id: String) async throws -> Integration {
+    func integration(_ id: String) async throws -> Integration {
         guard let stored = try await self.store.integration(id: id) else {
             throw ATSBridgeError(.notFound, "no integration with id \(id)")
         }
         return stored.integration
     }
 
-    private func update(_ id: String, _ change: @Sendable @escaping (inout Integration) -> Void) async throws
+    func update(_ id: String, _ change: @Sendable @escaping (inout Integration) -> Void) async throws
         -> Integration
     {
         guard let updated = try await self.store.updateIntegration(id: id, change) else {
@@ -113,9 +156,7 @@ public struct AdminService: Sendable {
         guard let password = request.password, !password.isEmpty else {
             throw ATSBridgeError(.inputInvalid, "password is required")
         }
-        if let interval = request.settings?.syncIntervalMs, interval < 60_000 {
-            throw ATSBridgeError(.inputInvalid, "settings.sync_interval_ms must be at least 60000")
-        }
+        if let settings = request.settings { try Self.validate(settings) }
         let id = "int_" + RecordID.random()
         try await self.remote.validateCredentials(
             RemoteATSAccount(integrationID: id, tenantURL: tenantURL, login: login, password: password)

@@ -40,16 +40,33 @@ public struct WriteService: Sendable {
         self.loader = AttachmentLoader(configuration: configuration)
     }
 
-    /// Registers the three write methods (write keys).
+    /// Registers the three write methods (write keys). Each call is audited with the ids it
+    /// named and created, never the candidate's data.
     public func register(in router: inout RPCRouter) {
         let service = self
-        router.unary(AtsWriteService.createApplication, access: .writeIntegration) { request, context in
+        router.unary(
+            AtsWriteService.createApplication,
+            access: .writeIntegration,
+            audit: RPCAudit { request, response in
+                [request.jobID, response?.application?.id, response?.application?.candidateID].compactMap { $0 }
+            }
+        ) { request, context in
             try await service.createApplication(request, context)
         }
-        router.unary(AtsWriteService.createCandidate, access: .writeIntegration) { request, context in
+        router.unary(
+            AtsWriteService.createCandidate,
+            access: .writeIntegration,
+            audit: RPCAudit { request, response in
+                [request.application?.jobID, response?.candidate?.id].compactMap { $0 }
+            }
+        ) { request, context in
             try await service.createCandidate(request, context)
         }
-        router.unary(AtsWriteService.addCandidateTag, access: .writeIntegration) { request, context in
+        router.unary(
+            AtsWriteService.addCandidateTag,
+            access: .writeIntegration,
+            audit: RPCAudit { request, response in [request.candidateID, response?.tag?.id].compactMap { $0 } }
+        ) { request, context in
             try await service.addCandidateTag(request, context)
         }
     }

@@ -25,6 +25,8 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
         public static let internalError = Self("PLATFORM.INTERNAL_ERROR", status: .internal)
         /// The record does not exist.
         public static let notFound = Self("PLATFORM.NOT_FOUND", status: .notFound)
+        /// Something with that name exists already (an API key).
+        public static let alreadyExists = Self("PLATFORM.ALREADY_EXISTS", status: .alreadyExists)
         /// The API key is missing or unknown.
         public static let authenticationInvalid = Self("PLATFORM.AUTHENTICATION_INVALID", status: .unauthenticated)
         /// The API key may not do this, or not for this integration.

@@ -26,6 +26,9 @@ public enum LogKey {
     /// The type of an arbitrary error, logged instead of its description.
     public static let errorType = "error.type"
 
+    /// Names of API keys (never their secrets).
+    public static let apiKeyNames = "api_key.names"
+
     /// The RPC method of a call (`/atsbridge.v1.Service/Method`).
     public static let rpcMethod = "rpc.method"
     /// The port the RPC server listens on.

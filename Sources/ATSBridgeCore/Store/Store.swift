@@ -1,11 +1,12 @@
 public import ATSBridgeProto
 
 /// Everything ATSBridge persists: the mirrored records with their change semantics, and the
-/// integrations, sync runs, API keys, idempotency records and change log.
+/// integrations, sync runs, API keys (``APIKeyStore``), the audit log (``AuditStore``),
+/// idempotency records and change log.
 ///
 /// Backends: SQLite (the embedded default) and PostgreSQL. Both pass the same contract tests.
 /// Times are milliseconds since the Unix epoch and are passed in, so tests control the clock.
-public protocol Store: RecordReading {
+public protocol Store: RecordReading, APIKeyStore, AuditStore {
     /// Upserts a batch in one transaction: new records are created, records whose own fields
     /// changed are updated and their `changed_at` moves, identical records are not written.
     /// Parents whose nested data changed get a new touched time (see ARCHITECTURE.md), and
@@ -51,6 +52,18 @@ public protocol Store: RecordReading {
     /// updated integration, or `nil` when it does not exist.
     func updateIntegration(id: String, _ update: @Sendable @escaping (inout Integration) -> Void) async throws
         -> Integration?
+    /// Replaces an integration's sealed credentials and changes it in one transaction (a
+    /// credential rotation). Returns the updated integration, or `nil` when it does not exist.
+    func updateIntegration(
+        id: String,
+        credentials: [UInt8],
+        _ update: @Sendable @escaping (inout Integration) -> Void
+    ) async throws -> Integration?
+    /// Re-seals every integration's credentials in one transaction: `reseal` returns the new
+    /// sealed bytes of each; if it throws for any, nothing is changed. Returns the ids of the
+    /// re-sealed integrations.
+    func resealCredentials(_ reseal: @Sendable @escaping (StoredIntegration) throws -> [UInt8]) async throws
+        -> [String]
     /// Deletes an integration and all its data; returns how many records were removed.
     func deleteIntegration(id: String) async throws -> Int
 
@@ -70,11 +83,6 @@ public protocol Store: RecordReading {
     func markCreatedHere(integrationID: String, model: Model, remoteIDs: [String]) async throws
     /// Remote ids of the records of `model` created through ATSBridge.
     func createdHere(integrationID: String, model: Model) async throws -> Set<String>
-
-    /// Creates or replaces an API key (by name).
-    func saveAPIKey(_ key: APIKey) async throws
-    /// Every stored API key.
-    func apiKeys() async throws -> [APIKey]
 
     /// Stores an idempotency record unless one exists for its key; returns the existing one.
     func claimIdempotencyKey(_ record: IdempotencyRecord) async throws -> IdempotencyRecord?

@@ -11,25 +11,44 @@ package struct AuthorizationInterceptor: ServerInterceptor {
     }
 
     package func intercept(_ call: inout ServerCall) async throws {
-        call.context.principal = try self.authorize(
-            apiKey: call.apiKey,
-            integrationID: call.context.metadata.integrationID,
-            access: call.method.access
-        )
+        let access = call.method.access
+        guard access.level > .none else {
+            call.context.principal = .anonymous
+            return
+        }
+        let principal = try await self.authenticator.authenticate(apiKey: call.apiKey)
+        do {
+            call.context.principal = try Self.authorize(
+                principal,
+                integrationID: call.context.metadata.integrationID,
+                access: access
+            )
+        } catch {
+            // A known key refused for its role or scope is worth an audit entry; unknown keys
+            // are not recorded (anyone could fill the log with them).
+            if let principal, let trail = call.method.auditTrail {
+                var context = call.context
+                context.principal = principal
+                await trail.record(context, integrationID: context.metadata.integrationID, targets: [], error: error)
+            }
+            throw error
+        }
     }
 
-    /// The principal allowed to make a call with `access`.
+    /// The principal allowed to make a call with `access`. A method with
+    /// ``MethodAccess/Scope/requestIntegration`` is checked again by the router once its request
+    /// is decoded.
     ///
     /// - Throws: UNAUTHENTICATED for a missing or unknown key; PERMISSION_DENIED for a key whose
     ///   role or integrations do not cover the call; INVALID_ARGUMENT for a call that needs an
     ///   integration and names none.
-    package func authorize(
-        apiKey: String?,
+    package static func authorize(
+        _ principal: Principal?,
         integrationID: String?,
         access: MethodAccess
     ) throws(ATSBridgeError) -> Principal {
         guard access.level > .none else { return .anonymous }
-        guard let principal = self.authenticator.authenticate(apiKey: apiKey) else {
+        guard let principal else {
             throw ATSBridgeError(.authenticationInvalid, "missing or unknown API key")
         }
         guard principal.access >= access.level else {
@@ -39,9 +58,10 @@ package struct AuthorizationInterceptor: ServerInterceptor {
             guard let integrationID, !integrationID.isEmpty else {
                 throw ATSBridgeError(.inputInvalid, "the call needs an integration_id")
             }
-            guard principal.mayAccess(integration: integrationID) else {
-                throw ATSBridgeError(.permissionDenied, "the key may not access this integration")
-            }
+            try principal.requireAccess(integration: integrationID)
+        }
+        if access.scope == .unscopedKey, !principal.isUnscoped {
+            throw ATSBridgeError(.permissionDenied, "the method needs a key not limited to integrations")
         }
         return principal
     }

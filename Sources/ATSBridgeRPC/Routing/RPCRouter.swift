@@ -18,19 +18,59 @@ public struct RPCRouter: Sendable {
     /// The largest request message a handler accepts; larger ones fail with INVALID_ARGUMENT.
     public var requestLimits: DecodingLimits
 
+    /// Where audited methods record their calls; `nil` records nothing.
+    public let auditTrail: AuditTrail?
+
     /// Creates an empty router.
-    public init(requestLimits: DecodingLimits = .default) {
+    public init(requestLimits: DecodingLimits = .default, auditTrail: AuditTrail? = nil) {
         self.requestLimits = requestLimits
+        self.auditTrail = auditTrail
     }
 
     /// Registers a unary method.
+    ///
+    /// - Parameters:
+    ///   - integration: For methods with ``MethodAccess/Scope/requestIntegration`` (and only
+    ///     them): the integration the request names. The router refuses the call with
+    ///     PERMISSION_DENIED unless the key may access it, before the handler runs.
+    ///   - audit: Makes the method audited: each call with a known key appends an entry (key
+    ///     name, method, integration, target ids, outcome) to ``auditTrail``, also when its role
+    ///     or scope refuses it.
     public mutating func unary<Request, Response>(
         _ method: MethodDescriptor<Request, Response>,
         access: MethodAccess,
+        integration: (@Sendable (Request) -> String)? = nil,
+        audit: RPCAudit<Request, Response>? = nil,
         handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
-        self.unaryEncoded(method, access: access) { request, context in
-            try await handler(request, context).encode()
+        precondition(method.kind == .unary, "\(method.fullName) is not unary")
+        precondition(
+            (access.scope == .requestIntegration) == (integration != nil),
+            "\(method.fullName): give `integration` exactly for request-integration methods"
+        )
+        let limits = self.requestLimits
+        let trail = audit == nil ? nil : self.auditTrail
+        self.methods[method.fullName] = RegisteredMethod(
+            name: method.fullName,
+            kind: .unary,
+            access: access,
+            audited: audit != nil,
+            auditTrail: trail
+        ) { bytes, stream, context in
+            let request = try Self.decode(Request.self, bytes, limits)
+            let integrationID = integration.map { $0(request) } ?? context.metadata.integrationID
+            let response: Response
+            do {
+                if integration != nil { try context.principal.requireAccess(integration: integrationID ?? "") }
+                response = try await handler(request, context)
+            } catch {
+                let targets = audit?.targets(request, nil) ?? []
+                await trail?.record(context, integrationID: integrationID, targets: targets, error: error)
+                throw error
+            }
+            let targets = audit?.targets(request, response) ?? []
+            await trail?.record(context, integrationID: integrationID, targets: targets, error: nil)
+            try await stream.sendUnaryResponse(try response.encode())
         }
     }
 
@@ -41,6 +81,7 @@ public struct RPCRouter: Sendable {
         handler: @escaping @Sendable (Request, ServerContext) async throws -> [UInt8]
     ) {
         precondition(method.kind == .unary, "\(method.fullName) is not unary")
+        precondition(access.scope != .requestIntegration, "\(method.fullName): register it with `unary(integration:)`")
         let limits = self.requestLimits
         self.methods[method.fullName] = RegisteredMethod(name: method.fullName, kind: .unary, access: access) {
             bytes,
@@ -58,6 +99,10 @@ public struct RPCRouter: Sendable {
         handler: @escaping @Sendable (Request, ResponseWriter<Response>, ServerContext) async throws -> Void
     ) {
         precondition(method.kind == .serverStreaming, "\(method.fullName) is not server-streaming")
+        precondition(
+            access.scope != .requestIntegration,
+            "\(method.fullName): streams name their integration in metadata"
+        )
         let limits = self.requestLimits
         self.methods[method.fullName] = RegisteredMethod(
             name: method.fullName,

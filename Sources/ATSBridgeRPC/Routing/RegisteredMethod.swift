@@ -5,6 +5,10 @@ package struct RegisteredMethod: Sendable {
     package var name: String
     package var kind: MethodKind
     package var access: MethodAccess
+    /// Whether calls append an entry to the router's audit trail.
+    package var audited = false
+    /// Where an audited method's calls are recorded, also when refused before the handler.
+    package var auditTrail: AuditTrail?
     /// Decodes the request, runs the handler and sends its responses; throws to fail the call.
     package var run:
         @Sendable (_ request: [UInt8], _ stream: ServerStream, _ context: ServerContext) async throws -> Void
@@ -15,6 +19,8 @@ package struct RegisteredMethod: Sendable {
         name: String,
         kind: MethodKind,
         access: MethodAccess,
+        audited: Bool = false,
+        auditTrail: AuditTrail? = nil,
         run:
             @escaping @Sendable (_ request: [UInt8], _ stream: ServerStream, _ context: ServerContext) async throws
             -> Void
@@ -22,6 +28,8 @@ package struct RegisteredMethod: Sendable {
         self.name = name
         self.kind = kind
         self.access = access
+        self.audited = audited
+        self.auditTrail = auditTrail
         self.run = run
     }
 }

@@ -817,6 +817,546 @@ void   atsbridge__v1__change_event_batch__free_unpacked
   assert(message->base.descriptor == &atsbridge__v1__change_event_batch__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   atsbridge__v1__update_integration_request__init
+                     (Atsbridge__V1__UpdateIntegrationRequest         *message)
+{
+  static const Atsbridge__V1__UpdateIntegrationRequest init_value = ATSBRIDGE__V1__UPDATE_INTEGRATION_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__update_integration_request__get_packed_size
+                     (const Atsbridge__V1__UpdateIntegrationRequest *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__update_integration_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__update_integration_request__pack
+                     (const Atsbridge__V1__UpdateIntegrationRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__update_integration_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__update_integration_request__pack_to_buffer
+                     (const Atsbridge__V1__UpdateIntegrationRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__update_integration_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__UpdateIntegrationRequest *
+       atsbridge__v1__update_integration_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__UpdateIntegrationRequest *)
+     protobuf_c_message_unpack (&atsbridge__v1__update_integration_request__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__update_integration_request__free_unpacked
+                     (Atsbridge__V1__UpdateIntegrationRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__update_integration_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__rotate_integration_credentials_request__init
+                     (Atsbridge__V1__RotateIntegrationCredentialsRequest         *message)
+{
+  static const Atsbridge__V1__RotateIntegrationCredentialsRequest init_value = ATSBRIDGE__V1__ROTATE_INTEGRATION_CREDENTIALS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__rotate_integration_credentials_request__get_packed_size
+                     (const Atsbridge__V1__RotateIntegrationCredentialsRequest *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__rotate_integration_credentials_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__rotate_integration_credentials_request__pack
+                     (const Atsbridge__V1__RotateIntegrationCredentialsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__rotate_integration_credentials_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__rotate_integration_credentials_request__pack_to_buffer
+                     (const Atsbridge__V1__RotateIntegrationCredentialsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__rotate_integration_credentials_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__RotateIntegrationCredentialsRequest *
+       atsbridge__v1__rotate_integration_credentials_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__RotateIntegrationCredentialsRequest *)
+     protobuf_c_message_unpack (&atsbridge__v1__rotate_integration_credentials_request__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__rotate_integration_credentials_request__free_unpacked
+                     (Atsbridge__V1__RotateIntegrationCredentialsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__rotate_integration_credentials_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__api_key__init
+                     (Atsbridge__V1__ApiKey         *message)
+{
+  static const Atsbridge__V1__ApiKey init_value = ATSBRIDGE__V1__API_KEY__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__api_key__get_packed_size
+                     (const Atsbridge__V1__ApiKey *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__api_key__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__api_key__pack
+                     (const Atsbridge__V1__ApiKey *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__api_key__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__api_key__pack_to_buffer
+                     (const Atsbridge__V1__ApiKey *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__api_key__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__ApiKey *
+       atsbridge__v1__api_key__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__ApiKey *)
+     protobuf_c_message_unpack (&atsbridge__v1__api_key__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__api_key__free_unpacked
+                     (Atsbridge__V1__ApiKey *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__api_key__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__create_api_key_request__init
+                     (Atsbridge__V1__CreateApiKeyRequest         *message)
+{
+  static const Atsbridge__V1__CreateApiKeyRequest init_value = ATSBRIDGE__V1__CREATE_API_KEY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__create_api_key_request__get_packed_size
+                     (const Atsbridge__V1__CreateApiKeyRequest *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__create_api_key_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__create_api_key_request__pack
+                     (const Atsbridge__V1__CreateApiKeyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__create_api_key_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__create_api_key_request__pack_to_buffer
+                     (const Atsbridge__V1__CreateApiKeyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__create_api_key_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__CreateApiKeyRequest *
+       atsbridge__v1__create_api_key_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__CreateApiKeyRequest *)
+     protobuf_c_message_unpack (&atsbridge__v1__create_api_key_request__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__create_api_key_request__free_unpacked
+                     (Atsbridge__V1__CreateApiKeyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__create_api_key_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__created_api_key__init
+                     (Atsbridge__V1__CreatedApiKey         *message)
+{
+  static const Atsbridge__V1__CreatedApiKey init_value = ATSBRIDGE__V1__CREATED_API_KEY__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__created_api_key__get_packed_size
+                     (const Atsbridge__V1__CreatedApiKey *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__created_api_key__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__created_api_key__pack
+                     (const Atsbridge__V1__CreatedApiKey *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__created_api_key__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__created_api_key__pack_to_buffer
+                     (const Atsbridge__V1__CreatedApiKey *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__created_api_key__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__CreatedApiKey *
+       atsbridge__v1__created_api_key__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__CreatedApiKey *)
+     protobuf_c_message_unpack (&atsbridge__v1__created_api_key__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__created_api_key__free_unpacked
+                     (Atsbridge__V1__CreatedApiKey *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__created_api_key__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__list_api_keys_request__init
+                     (Atsbridge__V1__ListApiKeysRequest         *message)
+{
+  static const Atsbridge__V1__ListApiKeysRequest init_value = ATSBRIDGE__V1__LIST_API_KEYS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__list_api_keys_request__get_packed_size
+                     (const Atsbridge__V1__ListApiKeysRequest *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__list_api_keys_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__list_api_keys_request__pack
+                     (const Atsbridge__V1__ListApiKeysRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__list_api_keys_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__list_api_keys_request__pack_to_buffer
+                     (const Atsbridge__V1__ListApiKeysRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__list_api_keys_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__ListApiKeysRequest *
+       atsbridge__v1__list_api_keys_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__ListApiKeysRequest *)
+     protobuf_c_message_unpack (&atsbridge__v1__list_api_keys_request__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__list_api_keys_request__free_unpacked
+                     (Atsbridge__V1__ListApiKeysRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__list_api_keys_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__api_key_list__init
+                     (Atsbridge__V1__ApiKeyList         *message)
+{
+  static const Atsbridge__V1__ApiKeyList init_value = ATSBRIDGE__V1__API_KEY_LIST__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__api_key_list__get_packed_size
+                     (const Atsbridge__V1__ApiKeyList *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__api_key_list__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__api_key_list__pack
+                     (const Atsbridge__V1__ApiKeyList *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__api_key_list__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__api_key_list__pack_to_buffer
+                     (const Atsbridge__V1__ApiKeyList *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__api_key_list__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__ApiKeyList *
+       atsbridge__v1__api_key_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__ApiKeyList *)
+     protobuf_c_message_unpack (&atsbridge__v1__api_key_list__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__api_key_list__free_unpacked
+                     (Atsbridge__V1__ApiKeyList *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__api_key_list__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__revoke_api_key_request__init
+                     (Atsbridge__V1__RevokeApiKeyRequest         *message)
+{
+  static const Atsbridge__V1__RevokeApiKeyRequest init_value = ATSBRIDGE__V1__REVOKE_API_KEY_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__revoke_api_key_request__get_packed_size
+                     (const Atsbridge__V1__RevokeApiKeyRequest *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__revoke_api_key_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__revoke_api_key_request__pack
+                     (const Atsbridge__V1__RevokeApiKeyRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__revoke_api_key_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__revoke_api_key_request__pack_to_buffer
+                     (const Atsbridge__V1__RevokeApiKeyRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__revoke_api_key_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__RevokeApiKeyRequest *
+       atsbridge__v1__revoke_api_key_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__RevokeApiKeyRequest *)
+     protobuf_c_message_unpack (&atsbridge__v1__revoke_api_key_request__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__revoke_api_key_request__free_unpacked
+                     (Atsbridge__V1__RevokeApiKeyRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__revoke_api_key_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__revoke_api_key_response__init
+                     (Atsbridge__V1__RevokeApiKeyResponse         *message)
+{
+  static const Atsbridge__V1__RevokeApiKeyResponse init_value = ATSBRIDGE__V1__REVOKE_API_KEY_RESPONSE__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__revoke_api_key_response__get_packed_size
+                     (const Atsbridge__V1__RevokeApiKeyResponse *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__revoke_api_key_response__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__revoke_api_key_response__pack
+                     (const Atsbridge__V1__RevokeApiKeyResponse *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__revoke_api_key_response__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__revoke_api_key_response__pack_to_buffer
+                     (const Atsbridge__V1__RevokeApiKeyResponse *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__revoke_api_key_response__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__RevokeApiKeyResponse *
+       atsbridge__v1__revoke_api_key_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__RevokeApiKeyResponse *)
+     protobuf_c_message_unpack (&atsbridge__v1__revoke_api_key_response__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__revoke_api_key_response__free_unpacked
+                     (Atsbridge__V1__RevokeApiKeyResponse *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__revoke_api_key_response__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__audit_entry__init
+                     (Atsbridge__V1__AuditEntry         *message)
+{
+  static const Atsbridge__V1__AuditEntry init_value = ATSBRIDGE__V1__AUDIT_ENTRY__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__audit_entry__get_packed_size
+                     (const Atsbridge__V1__AuditEntry *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__audit_entry__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__audit_entry__pack
+                     (const Atsbridge__V1__AuditEntry *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__audit_entry__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__audit_entry__pack_to_buffer
+                     (const Atsbridge__V1__AuditEntry *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__audit_entry__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__AuditEntry *
+       atsbridge__v1__audit_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__AuditEntry *)
+     protobuf_c_message_unpack (&atsbridge__v1__audit_entry__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__audit_entry__free_unpacked
+                     (Atsbridge__V1__AuditEntry *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__audit_entry__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__list_audit_entries_request__init
+                     (Atsbridge__V1__ListAuditEntriesRequest         *message)
+{
+  static const Atsbridge__V1__ListAuditEntriesRequest init_value = ATSBRIDGE__V1__LIST_AUDIT_ENTRIES_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__list_audit_entries_request__get_packed_size
+                     (const Atsbridge__V1__ListAuditEntriesRequest *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__list_audit_entries_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__list_audit_entries_request__pack
+                     (const Atsbridge__V1__ListAuditEntriesRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__list_audit_entries_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__list_audit_entries_request__pack_to_buffer
+                     (const Atsbridge__V1__ListAuditEntriesRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__list_audit_entries_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__ListAuditEntriesRequest *
+       atsbridge__v1__list_audit_entries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__ListAuditEntriesRequest *)
+     protobuf_c_message_unpack (&atsbridge__v1__list_audit_entries_request__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__list_audit_entries_request__free_unpacked
+                     (Atsbridge__V1__ListAuditEntriesRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__list_audit_entries_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__audit_entry_page__init
+                     (Atsbridge__V1__AuditEntryPage         *message)
+{
+  static const Atsbridge__V1__AuditEntryPage init_value = ATSBRIDGE__V1__AUDIT_ENTRY_PAGE__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__audit_entry_page__get_packed_size
+                     (const Atsbridge__V1__AuditEntryPage *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__audit_entry_page__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__audit_entry_page__pack
+                     (const Atsbridge__V1__AuditEntryPage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__audit_entry_page__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__audit_entry_page__pack_to_buffer
+                     (const Atsbridge__V1__AuditEntryPage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__audit_entry_page__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__AuditEntryPage *
+       atsbridge__v1__audit_entry_page__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__AuditEntryPage *)
+     protobuf_c_message_unpack (&atsbridge__v1__audit_entry_page__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__audit_entry_page__free_unpacked
+                     (Atsbridge__V1__AuditEntryPage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__audit_entry_page__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 static const ProtobufCFieldDescriptor atsbridge__v1__integration_settings__field_descriptors[4] =
 {
   {
@@ -2060,6 +2600,728 @@ const ProtobufCMessageDescriptor atsbridge__v1__change_event_batch__descriptor =
   (ProtobufCMessageInit) atsbridge__v1__change_event_batch__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
+static const ProtobufCFieldDescriptor atsbridge__v1__update_integration_request__field_descriptors[3] =
+{
+  {
+    "integration_id",
+    1,
+    PROTOBUF_C_LABEL_REQUIRED,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__UpdateIntegrationRequest, integration_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "settings",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__UpdateIntegrationRequest, settings),
+    &atsbridge__v1__integration_settings__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "name",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__UpdateIntegrationRequest, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__update_integration_request__field_indices_by_name[] = {
+  0,   /* field[0] = integration_id */
+  2,   /* field[2] = name */
+  1,   /* field[1] = settings */
+};
+static const ProtobufCIntRange atsbridge__v1__update_integration_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__update_integration_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.UpdateIntegrationRequest",
+  "UpdateIntegrationRequest",
+  "Atsbridge__V1__UpdateIntegrationRequest",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__UpdateIntegrationRequest),
+  3,
+  atsbridge__v1__update_integration_request__field_descriptors,
+  atsbridge__v1__update_integration_request__field_indices_by_name,
+  1,  atsbridge__v1__update_integration_request__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__update_integration_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__rotate_integration_credentials_request__field_descriptors[3] =
+{
+  {
+    "integration_id",
+    1,
+    PROTOBUF_C_LABEL_REQUIRED,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__RotateIntegrationCredentialsRequest, integration_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "login",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__RotateIntegrationCredentialsRequest, login),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "password",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__RotateIntegrationCredentialsRequest, password),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__rotate_integration_credentials_request__field_indices_by_name[] = {
+  0,   /* field[0] = integration_id */
+  1,   /* field[1] = login */
+  2,   /* field[2] = password */
+};
+static const ProtobufCIntRange atsbridge__v1__rotate_integration_credentials_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__rotate_integration_credentials_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.RotateIntegrationCredentialsRequest",
+  "RotateIntegrationCredentialsRequest",
+  "Atsbridge__V1__RotateIntegrationCredentialsRequest",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__RotateIntegrationCredentialsRequest),
+  3,
+  atsbridge__v1__rotate_integration_credentials_request__field_descriptors,
+  atsbridge__v1__rotate_integration_credentials_request__field_indices_by_name,
+  1,  atsbridge__v1__rotate_integration_credentials_request__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__rotate_integration_credentials_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__api_key__field_descriptors[6] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_REQUIRED,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__ApiKey, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "role",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Atsbridge__V1__ApiKey, has_role),
+    offsetof(Atsbridge__V1__ApiKey, role),
+    &atsbridge__v1__key_role__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "integration_ids",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Atsbridge__V1__ApiKey, n_integration_ids),
+    offsetof(Atsbridge__V1__ApiKey, integration_ids),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "origin",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Atsbridge__V1__ApiKey, has_origin),
+    offsetof(Atsbridge__V1__ApiKey, origin),
+    &atsbridge__v1__key_origin__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "created_at",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__ApiKey, has_created_at),
+    offsetof(Atsbridge__V1__ApiKey, created_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "last_used_at",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__ApiKey, has_last_used_at),
+    offsetof(Atsbridge__V1__ApiKey, last_used_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__api_key__field_indices_by_name[] = {
+  4,   /* field[4] = created_at */
+  2,   /* field[2] = integration_ids */
+  5,   /* field[5] = last_used_at */
+  0,   /* field[0] = name */
+  3,   /* field[3] = origin */
+  1,   /* field[1] = role */
+};
+static const ProtobufCIntRange atsbridge__v1__api_key__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 6 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__api_key__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.ApiKey",
+  "ApiKey",
+  "Atsbridge__V1__ApiKey",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__ApiKey),
+  6,
+  atsbridge__v1__api_key__field_descriptors,
+  atsbridge__v1__api_key__field_indices_by_name,
+  1,  atsbridge__v1__api_key__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__api_key__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__create_api_key_request__field_descriptors[3] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__CreateApiKeyRequest, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "role",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Atsbridge__V1__CreateApiKeyRequest, has_role),
+    offsetof(Atsbridge__V1__CreateApiKeyRequest, role),
+    &atsbridge__v1__key_role__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "integration_ids",
+    3,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Atsbridge__V1__CreateApiKeyRequest, n_integration_ids),
+    offsetof(Atsbridge__V1__CreateApiKeyRequest, integration_ids),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__create_api_key_request__field_indices_by_name[] = {
+  2,   /* field[2] = integration_ids */
+  0,   /* field[0] = name */
+  1,   /* field[1] = role */
+};
+static const ProtobufCIntRange atsbridge__v1__create_api_key_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__create_api_key_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.CreateApiKeyRequest",
+  "CreateApiKeyRequest",
+  "Atsbridge__V1__CreateApiKeyRequest",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__CreateApiKeyRequest),
+  3,
+  atsbridge__v1__create_api_key_request__field_descriptors,
+  atsbridge__v1__create_api_key_request__field_indices_by_name,
+  1,  atsbridge__v1__create_api_key_request__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__create_api_key_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__created_api_key__field_descriptors[2] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__CreatedApiKey, key),
+    &atsbridge__v1__api_key__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "secret",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__CreatedApiKey, secret),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__created_api_key__field_indices_by_name[] = {
+  0,   /* field[0] = key */
+  1,   /* field[1] = secret */
+};
+static const ProtobufCIntRange atsbridge__v1__created_api_key__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__created_api_key__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.CreatedApiKey",
+  "CreatedApiKey",
+  "Atsbridge__V1__CreatedApiKey",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__CreatedApiKey),
+  2,
+  atsbridge__v1__created_api_key__field_descriptors,
+  atsbridge__v1__created_api_key__field_indices_by_name,
+  1,  atsbridge__v1__created_api_key__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__created_api_key__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+#define atsbridge__v1__list_api_keys_request__field_descriptors NULL
+#define atsbridge__v1__list_api_keys_request__field_indices_by_name NULL
+#define atsbridge__v1__list_api_keys_request__number_ranges NULL
+const ProtobufCMessageDescriptor atsbridge__v1__list_api_keys_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.ListApiKeysRequest",
+  "ListApiKeysRequest",
+  "Atsbridge__V1__ListApiKeysRequest",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__ListApiKeysRequest),
+  0,
+  atsbridge__v1__list_api_keys_request__field_descriptors,
+  atsbridge__v1__list_api_keys_request__field_indices_by_name,
+  0,  atsbridge__v1__list_api_keys_request__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__list_api_keys_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__api_key_list__field_descriptors[1] =
+{
+  {
+    "keys",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atsbridge__V1__ApiKeyList, n_keys),
+    offsetof(Atsbridge__V1__ApiKeyList, keys),
+    &atsbridge__v1__api_key__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__api_key_list__field_indices_by_name[] = {
+  0,   /* field[0] = keys */
+};
+static const ProtobufCIntRange atsbridge__v1__api_key_list__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__api_key_list__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.ApiKeyList",
+  "ApiKeyList",
+  "Atsbridge__V1__ApiKeyList",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__ApiKeyList),
+  1,
+  atsbridge__v1__api_key_list__field_descriptors,
+  atsbridge__v1__api_key_list__field_indices_by_name,
+  1,  atsbridge__v1__api_key_list__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__api_key_list__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__revoke_api_key_request__field_descriptors[1] =
+{
+  {
+    "name",
+    1,
+    PROTOBUF_C_LABEL_REQUIRED,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__RevokeApiKeyRequest, name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__revoke_api_key_request__field_indices_by_name[] = {
+  0,   /* field[0] = name */
+};
+static const ProtobufCIntRange atsbridge__v1__revoke_api_key_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__revoke_api_key_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.RevokeApiKeyRequest",
+  "RevokeApiKeyRequest",
+  "Atsbridge__V1__RevokeApiKeyRequest",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__RevokeApiKeyRequest),
+  1,
+  atsbridge__v1__revoke_api_key_request__field_descriptors,
+  atsbridge__v1__revoke_api_key_request__field_indices_by_name,
+  1,  atsbridge__v1__revoke_api_key_request__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__revoke_api_key_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__revoke_api_key_response__field_descriptors[1] =
+{
+  {
+    "key",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_MESSAGE,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__RevokeApiKeyResponse, key),
+    &atsbridge__v1__api_key__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__revoke_api_key_response__field_indices_by_name[] = {
+  0,   /* field[0] = key */
+};
+static const ProtobufCIntRange atsbridge__v1__revoke_api_key_response__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 1 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__revoke_api_key_response__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.RevokeApiKeyResponse",
+  "RevokeApiKeyResponse",
+  "Atsbridge__V1__RevokeApiKeyResponse",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__RevokeApiKeyResponse),
+  1,
+  atsbridge__v1__revoke_api_key_response__field_descriptors,
+  atsbridge__v1__revoke_api_key_response__field_indices_by_name,
+  1,  atsbridge__v1__revoke_api_key_response__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__revoke_api_key_response__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__audit_entry__field_descriptors[8] =
+{
+  {
+    "sequence",
+    1,
+    PROTOBUF_C_LABEL_REQUIRED,
+    PROTOBUF_C_TYPE_UINT64,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__AuditEntry, sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "at",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__AuditEntry, has_at),
+    offsetof(Atsbridge__V1__AuditEntry, at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "key_name",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__AuditEntry, key_name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "method",
+    4,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__AuditEntry, method),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "integration_id",
+    5,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__AuditEntry, integration_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "target_ids",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Atsbridge__V1__AuditEntry, n_target_ids),
+    offsetof(Atsbridge__V1__AuditEntry, target_ids),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "status",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Atsbridge__V1__AuditEntry, has_status),
+    offsetof(Atsbridge__V1__AuditEntry, status),
+    &atsbridge__v1__status_code__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "error_code",
+    8,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__AuditEntry, error_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__audit_entry__field_indices_by_name[] = {
+  1,   /* field[1] = at */
+  7,   /* field[7] = error_code */
+  4,   /* field[4] = integration_id */
+  2,   /* field[2] = key_name */
+  3,   /* field[3] = method */
+  0,   /* field[0] = sequence */
+  6,   /* field[6] = status */
+  5,   /* field[5] = target_ids */
+};
+static const ProtobufCIntRange atsbridge__v1__audit_entry__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 8 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__audit_entry__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.AuditEntry",
+  "AuditEntry",
+  "Atsbridge__V1__AuditEntry",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__AuditEntry),
+  8,
+  atsbridge__v1__audit_entry__field_descriptors,
+  atsbridge__v1__audit_entry__field_indices_by_name,
+  1,  atsbridge__v1__audit_entry__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__audit_entry__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__list_audit_entries_request__field_descriptors[3] =
+{
+  {
+    "before_sequence",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Atsbridge__V1__ListAuditEntriesRequest, has_before_sequence),
+    offsetof(Atsbridge__V1__ListAuditEntriesRequest, before_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "limit",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Atsbridge__V1__ListAuditEntriesRequest, has_limit),
+    offsetof(Atsbridge__V1__ListAuditEntriesRequest, limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "integration_id",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__ListAuditEntriesRequest, integration_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__list_audit_entries_request__field_indices_by_name[] = {
+  0,   /* field[0] = before_sequence */
+  2,   /* field[2] = integration_id */
+  1,   /* field[1] = limit */
+};
+static const ProtobufCIntRange atsbridge__v1__list_audit_entries_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__list_audit_entries_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.ListAuditEntriesRequest",
+  "ListAuditEntriesRequest",
+  "Atsbridge__V1__ListAuditEntriesRequest",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__ListAuditEntriesRequest),
+  3,
+  atsbridge__v1__list_audit_entries_request__field_descriptors,
+  atsbridge__v1__list_audit_entries_request__field_indices_by_name,
+  1,  atsbridge__v1__list_audit_entries_request__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__list_audit_entries_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__audit_entry_page__field_descriptors[2] =
+{
+  {
+    "entries",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atsbridge__V1__AuditEntryPage, n_entries),
+    offsetof(Atsbridge__V1__AuditEntryPage, entries),
+    &atsbridge__v1__audit_entry__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_before_sequence",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Atsbridge__V1__AuditEntryPage, has_next_before_sequence),
+    offsetof(Atsbridge__V1__AuditEntryPage, next_before_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__audit_entry_page__field_indices_by_name[] = {
+  0,   /* field[0] = entries */
+  1,   /* field[1] = next_before_sequence */
+};
+static const ProtobufCIntRange atsbridge__v1__audit_entry_page__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__audit_entry_page__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.AuditEntryPage",
+  "AuditEntryPage",
+  "Atsbridge__V1__AuditEntryPage",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__AuditEntryPage),
+  2,
+  atsbridge__v1__audit_entry_page__field_descriptors,
+  atsbridge__v1__audit_entry_page__field_indices_by_name,
+  1,  atsbridge__v1__audit_entry_page__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__audit_entry_page__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
 static const ProtobufCEnumValue atsbridge__v1__integration_status__enum_values_by_number[4] =
 {
   { "INTEGRATION_STATUS_UNSPECIFIED", "ATSBRIDGE__V1__INTEGRATION_STATUS__INTEGRATION_STATUS_UNSPECIFIED", 0 },
@@ -2250,7 +3512,69 @@ const ProtobufCEnumDescriptor atsbridge__v1__coverage_status__descriptor =
   atsbridge__v1__coverage_status__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor atsbridge__v1__admin__method_descriptors[9] =
+static const ProtobufCEnumValue atsbridge__v1__key_role__enum_values_by_number[4] =
+{
+  { "KEY_ROLE_UNSPECIFIED", "ATSBRIDGE__V1__KEY_ROLE__KEY_ROLE_UNSPECIFIED", 0 },
+  { "KEY_ROLE_READ", "ATSBRIDGE__V1__KEY_ROLE__KEY_ROLE_READ", 1 },
+  { "KEY_ROLE_WRITE", "ATSBRIDGE__V1__KEY_ROLE__KEY_ROLE_WRITE", 2 },
+  { "KEY_ROLE_ADMIN", "ATSBRIDGE__V1__KEY_ROLE__KEY_ROLE_ADMIN", 3 },
+};
+static const ProtobufCIntRange atsbridge__v1__key_role__value_ranges[] = {
+{0, 0},{0, 4}
+};
+static const ProtobufCEnumValueIndex atsbridge__v1__key_role__enum_values_by_name[4] =
+{
+  { "KEY_ROLE_ADMIN", 3 },
+  { "KEY_ROLE_READ", 1 },
+  { "KEY_ROLE_UNSPECIFIED", 0 },
+  { "KEY_ROLE_WRITE", 2 },
+};
+const ProtobufCEnumDescriptor atsbridge__v1__key_role__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.KeyRole",
+  "KeyRole",
+  "Atsbridge__V1__KeyRole",
+  "atsbridge.v1",
+  4,
+  atsbridge__v1__key_role__enum_values_by_number,
+  4,
+  atsbridge__v1__key_role__enum_values_by_name,
+  1,
+  atsbridge__v1__key_role__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCEnumValue atsbridge__v1__key_origin__enum_values_by_number[3] =
+{
+  { "KEY_ORIGIN_UNSPECIFIED", "ATSBRIDGE__V1__KEY_ORIGIN__KEY_ORIGIN_UNSPECIFIED", 0 },
+  { "KEY_ORIGIN_CONFIG", "ATSBRIDGE__V1__KEY_ORIGIN__KEY_ORIGIN_CONFIG", 1 },
+  { "KEY_ORIGIN_MANAGED", "ATSBRIDGE__V1__KEY_ORIGIN__KEY_ORIGIN_MANAGED", 2 },
+};
+static const ProtobufCIntRange atsbridge__v1__key_origin__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex atsbridge__v1__key_origin__enum_values_by_name[3] =
+{
+  { "KEY_ORIGIN_CONFIG", 1 },
+  { "KEY_ORIGIN_MANAGED", 2 },
+  { "KEY_ORIGIN_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor atsbridge__v1__key_origin__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.KeyOrigin",
+  "KeyOrigin",
+  "Atsbridge__V1__KeyOrigin",
+  "atsbridge.v1",
+  3,
+  atsbridge__v1__key_origin__enum_values_by_number,
+  3,
+  atsbridge__v1__key_origin__enum_values_by_name,
+  1,
+  atsbridge__v1__key_origin__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
+};
+static const ProtobufCMethodDescriptor atsbridge__v1__admin__method_descriptors[15] =
 {
   { "CreateIntegration", &atsbridge__v1__create_integration_request__descriptor, &atsbridge__v1__integration__descriptor },
   { "ListIntegrations", &atsbridge__v1__list_integrations_request__descriptor, &atsbridge__v1__integration_list__descriptor },
@@ -2261,17 +3585,29 @@ static const ProtobufCMethodDescriptor atsbridge__v1__admin__method_descriptors[
   { "TriggerSync", &atsbridge__v1__trigger_sync_request__descriptor, &atsbridge__v1__sync_run__descriptor },
   { "GetSyncStatus", &atsbridge__v1__sync_status_request__descriptor, &atsbridge__v1__sync_status__descriptor },
   { "GetCoverage", &atsbridge__v1__integration_request__descriptor, &atsbridge__v1__integration_coverage__descriptor },
+  { "UpdateIntegration", &atsbridge__v1__update_integration_request__descriptor, &atsbridge__v1__integration__descriptor },
+  { "RotateIntegrationCredentials", &atsbridge__v1__rotate_integration_credentials_request__descriptor, &atsbridge__v1__integration__descriptor },
+  { "CreateApiKey", &atsbridge__v1__create_api_key_request__descriptor, &atsbridge__v1__created_api_key__descriptor },
+  { "ListApiKeys", &atsbridge__v1__list_api_keys_request__descriptor, &atsbridge__v1__api_key_list__descriptor },
+  { "RevokeApiKey", &atsbridge__v1__revoke_api_key_request__descriptor, &atsbridge__v1__revoke_api_key_response__descriptor },
+  { "ListAuditEntries", &atsbridge__v1__list_audit_entries_request__descriptor, &atsbridge__v1__audit_entry_page__descriptor },
 };
 const unsigned atsbridge__v1__admin__method_indices_by_name[] = {
+  11,        /* CreateApiKey */
   0,        /* CreateIntegration */
   5,        /* DeleteIntegration */
   8,        /* GetCoverage */
   2,        /* GetIntegration */
   7,        /* GetSyncStatus */
+  12,        /* ListApiKeys */
+  14,        /* ListAuditEntries */
   1,        /* ListIntegrations */
   3,        /* PauseIntegration */
   4,        /* ResumeIntegration */
-  6         /* TriggerSync */
+  13,        /* RevokeApiKey */
+  10,        /* RotateIntegrationCredentials */
+  6,        /* TriggerSync */
+  9         /* UpdateIntegration */
 };
 const ProtobufCServiceDescriptor atsbridge__v1__admin__descriptor =
 {
@@ -2280,7 +3616,7 @@ const ProtobufCServiceDescriptor atsbridge__v1__admin__descriptor =
   "Admin",
   "Atsbridge__V1__Admin",
   "atsbridge.v1",
-  9,
+  15,
   atsbridge__v1__admin__method_descriptors,
   atsbridge__v1__admin__method_indices_by_name
 };
@@ -2355,6 +3691,54 @@ void atsbridge__v1__admin__get_coverage(ProtobufCService *service,
 {
   assert(service->descriptor == &atsbridge__v1__admin__descriptor);
   service->invoke(service, 8, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atsbridge__v1__admin__update_integration(ProtobufCService *service,
+                                              const Atsbridge__V1__UpdateIntegrationRequest *input,
+                                              Atsbridge__V1__Integration_Closure closure,
+                                              void *closure_data)
+{
+  assert(service->descriptor == &atsbridge__v1__admin__descriptor);
+  service->invoke(service, 9, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atsbridge__v1__admin__rotate_integration_credentials(ProtobufCService *service,
+                                                          const Atsbridge__V1__RotateIntegrationCredentialsRequest *input,
+                                                          Atsbridge__V1__Integration_Closure closure,
+                                                          void *closure_data)
+{
+  assert(service->descriptor == &atsbridge__v1__admin__descriptor);
+  service->invoke(service, 10, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atsbridge__v1__admin__create_api_key(ProtobufCService *service,
+                                          const Atsbridge__V1__CreateApiKeyRequest *input,
+                                          Atsbridge__V1__CreatedApiKey_Closure closure,
+                                          void *closure_data)
+{
+  assert(service->descriptor == &atsbridge__v1__admin__descriptor);
+  service->invoke(service, 11, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atsbridge__v1__admin__list_api_keys(ProtobufCService *service,
+                                         const Atsbridge__V1__ListApiKeysRequest *input,
+                                         Atsbridge__V1__ApiKeyList_Closure closure,
+                                         void *closure_data)
+{
+  assert(service->descriptor == &atsbridge__v1__admin__descriptor);
+  service->invoke(service, 12, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atsbridge__v1__admin__revoke_api_key(ProtobufCService *service,
+                                          const Atsbridge__V1__RevokeApiKeyRequest *input,
+                                          Atsbridge__V1__RevokeApiKeyResponse_Closure closure,
+                                          void *closure_data)
+{
+  assert(service->descriptor == &atsbridge__v1__admin__descriptor);
+  service->invoke(service, 13, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atsbridge__v1__admin__list_audit_entries(ProtobufCService *service,
+                                              const Atsbridge__V1__ListAuditEntriesRequest *input,
+                                              Atsbridge__V1__AuditEntryPage_Closure closure,
+                                              void *closure_data)
+{
+  assert(service->descriptor == &atsbridge__v1__admin__descriptor);
+  service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atsbridge__v1__admin__init (Atsbridge__V1__Admin_Service *service,
                                  Atsbridge__V1__Admin_ServiceDestroy destroy)

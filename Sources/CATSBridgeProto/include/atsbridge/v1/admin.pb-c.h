@@ -15,6 +15,7 @@ PROTOBUF_C__BEGIN_DECLS
 #endif
 
 #include "atsbridge/v1/common.pb-c.h"
+#include "atsbridge/v1/rpc.pb-c.h"
 
 typedef struct Atsbridge__V1__IntegrationSettings Atsbridge__V1__IntegrationSettings;
 typedef struct Atsbridge__V1__Integration Atsbridge__V1__Integration;
@@ -34,6 +35,18 @@ typedef struct Atsbridge__V1__IntegrationCoverage Atsbridge__V1__IntegrationCove
 typedef struct Atsbridge__V1__WatchRequest Atsbridge__V1__WatchRequest;
 typedef struct Atsbridge__V1__ChangeEvent Atsbridge__V1__ChangeEvent;
 typedef struct Atsbridge__V1__ChangeEventBatch Atsbridge__V1__ChangeEventBatch;
+typedef struct Atsbridge__V1__UpdateIntegrationRequest Atsbridge__V1__UpdateIntegrationRequest;
+typedef struct Atsbridge__V1__RotateIntegrationCredentialsRequest Atsbridge__V1__RotateIntegrationCredentialsRequest;
+typedef struct Atsbridge__V1__ApiKey Atsbridge__V1__ApiKey;
+typedef struct Atsbridge__V1__CreateApiKeyRequest Atsbridge__V1__CreateApiKeyRequest;
+typedef struct Atsbridge__V1__CreatedApiKey Atsbridge__V1__CreatedApiKey;
+typedef struct Atsbridge__V1__ListApiKeysRequest Atsbridge__V1__ListApiKeysRequest;
+typedef struct Atsbridge__V1__ApiKeyList Atsbridge__V1__ApiKeyList;
+typedef struct Atsbridge__V1__RevokeApiKeyRequest Atsbridge__V1__RevokeApiKeyRequest;
+typedef struct Atsbridge__V1__RevokeApiKeyResponse Atsbridge__V1__RevokeApiKeyResponse;
+typedef struct Atsbridge__V1__AuditEntry Atsbridge__V1__AuditEntry;
+typedef struct Atsbridge__V1__ListAuditEntriesRequest Atsbridge__V1__ListAuditEntriesRequest;
+typedef struct Atsbridge__V1__AuditEntryPage Atsbridge__V1__AuditEntryPage;
 
 
 /* --- enums --- */
@@ -109,6 +122,31 @@ typedef enum _Atsbridge__V1__CoverageStatus {
   ATSBRIDGE__V1__COVERAGE_STATUS__COVERAGE_STATUS_UNSUPPORTED = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATSBRIDGE__V1__COVERAGE_STATUS)
 } Atsbridge__V1__CoverageStatus;
+/*
+ * What an API key may do. Each role includes the ones below it.
+ */
+typedef enum _Atsbridge__V1__KeyRole {
+  ATSBRIDGE__V1__KEY_ROLE__KEY_ROLE_UNSPECIFIED = 0,
+  ATSBRIDGE__V1__KEY_ROLE__KEY_ROLE_READ = 1,
+  ATSBRIDGE__V1__KEY_ROLE__KEY_ROLE_WRITE = 2,
+  ATSBRIDGE__V1__KEY_ROLE__KEY_ROLE_ADMIN = 3
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATSBRIDGE__V1__KEY_ROLE)
+} Atsbridge__V1__KeyRole;
+/*
+ * Where a key comes from.
+ */
+typedef enum _Atsbridge__V1__KeyOrigin {
+  ATSBRIDGE__V1__KEY_ORIGIN__KEY_ORIGIN_UNSPECIFIED = 0,
+  /*
+   * The server's configuration (`api_keys`); removed from it, it stops working at the next start.
+   */
+  ATSBRIDGE__V1__KEY_ORIGIN__KEY_ORIGIN_CONFIG = 1,
+  /*
+   * Created through the admin service.
+   */
+  ATSBRIDGE__V1__KEY_ORIGIN__KEY_ORIGIN_MANAGED = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATSBRIDGE__V1__KEY_ORIGIN)
+} Atsbridge__V1__KeyOrigin;
 
 /* --- messages --- */
 
@@ -459,6 +497,247 @@ struct  Atsbridge__V1__ChangeEventBatch
     , 0,NULL }
 
 
+/*
+ * Changes an integration's settings in place, keeping its id and every record id.
+ */
+struct  Atsbridge__V1__UpdateIntegrationRequest
+{
+  ProtobufCMessage base;
+  char *integration_id;
+  /*
+   * Merged into the stored settings: every field present here replaces the stored one, absent
+   * fields keep their stored value.
+   */
+  Atsbridge__V1__IntegrationSettings *settings;
+  /*
+   * A new display name.
+   */
+  char *name;
+};
+#define ATSBRIDGE__V1__UPDATE_INTEGRATION_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__update_integration_request__descriptor) \
+    , NULL, NULL, NULL }
+
+
+/*
+ * Replaces an integration's RECRU credentials in place. They are checked by a login first and
+ * stored sealed; the integration keeps its id and every record id.
+ */
+struct  Atsbridge__V1__RotateIntegrationCredentialsRequest
+{
+  ProtobufCMessage base;
+  char *integration_id;
+  /*
+   * A new login; absent keeps the stored one.
+   */
+  char *login;
+  char *password;
+};
+#define ATSBRIDGE__V1__ROTATE_INTEGRATION_CREDENTIALS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__rotate_integration_credentials_request__descriptor) \
+    , NULL, NULL, NULL }
+
+
+/*
+ * An API key as listed: never its secret or the secret's hash.
+ */
+struct  Atsbridge__V1__ApiKey
+{
+  ProtobufCMessage base;
+  char *name;
+  protobuf_c_boolean has_role;
+  Atsbridge__V1__KeyRole role;
+  /*
+   * The integrations the key is limited to; empty means all.
+   */
+  size_t n_integration_ids;
+  char **integration_ids;
+  protobuf_c_boolean has_origin;
+  Atsbridge__V1__KeyOrigin origin;
+  protobuf_c_boolean has_created_at;
+  int64_t created_at;
+  /*
+   * When the key last authenticated a call (to within a minute); absent when never.
+   */
+  protobuf_c_boolean has_last_used_at;
+  int64_t last_used_at;
+};
+#define ATSBRIDGE__V1__API_KEY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__api_key__descriptor) \
+    , NULL, 0, ATSBRIDGE__V1__KEY_ROLE__KEY_ROLE_UNSPECIFIED, 0,NULL, 0, ATSBRIDGE__V1__KEY_ORIGIN__KEY_ORIGIN_UNSPECIFIED, 0, 0, 0, 0 }
+
+
+/*
+ * Creates an API key. The secret is generated by the server and returned once.
+ */
+struct  Atsbridge__V1__CreateApiKeyRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Letters, digits, '.', '_' and '-', at most 64; unique among keys.
+   */
+  char *name;
+  protobuf_c_boolean has_role;
+  Atsbridge__V1__KeyRole role;
+  /*
+   * Limits the key to these integrations; empty means all.
+   */
+  size_t n_integration_ids;
+  char **integration_ids;
+};
+#define ATSBRIDGE__V1__CREATE_API_KEY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__create_api_key_request__descriptor) \
+    , NULL, 0, ATSBRIDGE__V1__KEY_ROLE__KEY_ROLE_UNSPECIFIED, 0,NULL }
+
+
+/*
+ * A created key with its secret, which is shown only here.
+ */
+struct  Atsbridge__V1__CreatedApiKey
+{
+  ProtobufCMessage base;
+  Atsbridge__V1__ApiKey *key;
+  char *secret;
+};
+#define ATSBRIDGE__V1__CREATED_API_KEY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__created_api_key__descriptor) \
+    , NULL, NULL }
+
+
+/*
+ * Lists API keys.
+ */
+struct  Atsbridge__V1__ListApiKeysRequest
+{
+  ProtobufCMessage base;
+};
+#define ATSBRIDGE__V1__LIST_API_KEYS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__list_api_keys_request__descriptor) \
+     }
+
+
+/*
+ * Every API key.
+ */
+struct  Atsbridge__V1__ApiKeyList
+{
+  ProtobufCMessage base;
+  size_t n_keys;
+  Atsbridge__V1__ApiKey **keys;
+};
+#define ATSBRIDGE__V1__API_KEY_LIST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__api_key_list__descriptor) \
+    , 0,NULL }
+
+
+/*
+ * Revokes an API key by name: new calls with it are refused at once, on every server sharing
+ * the store.
+ */
+struct  Atsbridge__V1__RevokeApiKeyRequest
+{
+  ProtobufCMessage base;
+  char *name;
+};
+#define ATSBRIDGE__V1__REVOKE_API_KEY_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__revoke_api_key_request__descriptor) \
+    , NULL }
+
+
+/*
+ * The revoked key.
+ */
+struct  Atsbridge__V1__RevokeApiKeyResponse
+{
+  ProtobufCMessage base;
+  Atsbridge__V1__ApiKey *key;
+};
+#define ATSBRIDGE__V1__REVOKE_API_KEY_RESPONSE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__revoke_api_key_response__descriptor) \
+    , NULL }
+
+
+/*
+ * One audited call: who (the key's name), what (method and target ids), when and the outcome.
+ * It holds no personal data.
+ */
+struct  Atsbridge__V1__AuditEntry
+{
+  ProtobufCMessage base;
+  uint64_t sequence;
+  protobuf_c_boolean has_at;
+  int64_t at;
+  char *key_name;
+  /*
+   * Full method name, e.g. /atsbridge.v1.Admin/PauseIntegration.
+   */
+  char *method;
+  char *integration_id;
+  /*
+   * Other ids the call acted on (a key name, a candidate id, a job id).
+   */
+  size_t n_target_ids;
+  char **target_ids;
+  /*
+   * gRPC status code of the outcome; 0 is success.
+   */
+  protobuf_c_boolean has_status;
+  Atsbridge__V1__StatusCode status;
+  /*
+   * Dotted error code of a failure, e.g. PLATFORM.PERMISSION_DENIED.
+   */
+  char *error_code;
+};
+#define ATSBRIDGE__V1__AUDIT_ENTRY__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__audit_entry__descriptor) \
+    , 0, 0, 0, NULL, NULL, NULL, 0,NULL, 0, ATSBRIDGE__V1__STATUS_CODE__STATUS_CODE_OK, NULL }
+
+
+/*
+ * Reads the audit log, newest first.
+ */
+struct  Atsbridge__V1__ListAuditEntriesRequest
+{
+  ProtobufCMessage base;
+  /*
+   * Entries older than this sequence; absent starts at the newest.
+   */
+  protobuf_c_boolean has_before_sequence;
+  uint64_t before_sequence;
+  /*
+   * Page size. Default 100, at most 1000.
+   */
+  protobuf_c_boolean has_limit;
+  uint32_t limit;
+  /*
+   * Only entries of this integration.
+   */
+  char *integration_id;
+};
+#define ATSBRIDGE__V1__LIST_AUDIT_ENTRIES_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__list_audit_entries_request__descriptor) \
+    , 0, 0, 0, 0, NULL }
+
+
+/*
+ * A page of audit entries, newest first.
+ */
+struct  Atsbridge__V1__AuditEntryPage
+{
+  ProtobufCMessage base;
+  size_t n_entries;
+  Atsbridge__V1__AuditEntry **entries;
+  /*
+   * Pass as before_sequence for the next page; absent on the last page.
+   */
+  protobuf_c_boolean has_next_before_sequence;
+  uint64_t next_before_sequence;
+};
+#define ATSBRIDGE__V1__AUDIT_ENTRY_PAGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__audit_entry_page__descriptor) \
+    , 0,NULL, 0, 0 }
+
+
 /* Atsbridge__V1__IntegrationSettings methods */
 void   atsbridge__v1__integration_settings__init
                      (Atsbridge__V1__IntegrationSettings         *message);
@@ -801,6 +1080,234 @@ Atsbridge__V1__ChangeEventBatch *
 void   atsbridge__v1__change_event_batch__free_unpacked
                      (Atsbridge__V1__ChangeEventBatch *message,
                       ProtobufCAllocator *allocator);
+/* Atsbridge__V1__UpdateIntegrationRequest methods */
+void   atsbridge__v1__update_integration_request__init
+                     (Atsbridge__V1__UpdateIntegrationRequest         *message);
+size_t atsbridge__v1__update_integration_request__get_packed_size
+                     (const Atsbridge__V1__UpdateIntegrationRequest   *message);
+size_t atsbridge__v1__update_integration_request__pack
+                     (const Atsbridge__V1__UpdateIntegrationRequest   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__update_integration_request__pack_to_buffer
+                     (const Atsbridge__V1__UpdateIntegrationRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__UpdateIntegrationRequest *
+       atsbridge__v1__update_integration_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__update_integration_request__free_unpacked
+                     (Atsbridge__V1__UpdateIntegrationRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__RotateIntegrationCredentialsRequest methods */
+void   atsbridge__v1__rotate_integration_credentials_request__init
+                     (Atsbridge__V1__RotateIntegrationCredentialsRequest         *message);
+size_t atsbridge__v1__rotate_integration_credentials_request__get_packed_size
+                     (const Atsbridge__V1__RotateIntegrationCredentialsRequest   *message);
+size_t atsbridge__v1__rotate_integration_credentials_request__pack
+                     (const Atsbridge__V1__RotateIntegrationCredentialsRequest   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__rotate_integration_credentials_request__pack_to_buffer
+                     (const Atsbridge__V1__RotateIntegrationCredentialsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__RotateIntegrationCredentialsRequest *
+       atsbridge__v1__rotate_integration_credentials_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__rotate_integration_credentials_request__free_unpacked
+                     (Atsbridge__V1__RotateIntegrationCredentialsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__ApiKey methods */
+void   atsbridge__v1__api_key__init
+                     (Atsbridge__V1__ApiKey         *message);
+size_t atsbridge__v1__api_key__get_packed_size
+                     (const Atsbridge__V1__ApiKey   *message);
+size_t atsbridge__v1__api_key__pack
+                     (const Atsbridge__V1__ApiKey   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__api_key__pack_to_buffer
+                     (const Atsbridge__V1__ApiKey   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__ApiKey *
+       atsbridge__v1__api_key__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__api_key__free_unpacked
+                     (Atsbridge__V1__ApiKey *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__CreateApiKeyRequest methods */
+void   atsbridge__v1__create_api_key_request__init
+                     (Atsbridge__V1__CreateApiKeyRequest         *message);
+size_t atsbridge__v1__create_api_key_request__get_packed_size
+                     (const Atsbridge__V1__CreateApiKeyRequest   *message);
+size_t atsbridge__v1__create_api_key_request__pack
+                     (const Atsbridge__V1__CreateApiKeyRequest   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__create_api_key_request__pack_to_buffer
+                     (const Atsbridge__V1__CreateApiKeyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__CreateApiKeyRequest *
+       atsbridge__v1__create_api_key_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__create_api_key_request__free_unpacked
+                     (Atsbridge__V1__CreateApiKeyRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__CreatedApiKey methods */
+void   atsbridge__v1__created_api_key__init
+                     (Atsbridge__V1__CreatedApiKey         *message);
+size_t atsbridge__v1__created_api_key__get_packed_size
+                     (const Atsbridge__V1__CreatedApiKey   *message);
+size_t atsbridge__v1__created_api_key__pack
+                     (const Atsbridge__V1__CreatedApiKey   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__created_api_key__pack_to_buffer
+                     (const Atsbridge__V1__CreatedApiKey   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__CreatedApiKey *
+       atsbridge__v1__created_api_key__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__created_api_key__free_unpacked
+                     (Atsbridge__V1__CreatedApiKey *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__ListApiKeysRequest methods */
+void   atsbridge__v1__list_api_keys_request__init
+                     (Atsbridge__V1__ListApiKeysRequest         *message);
+size_t atsbridge__v1__list_api_keys_request__get_packed_size
+                     (const Atsbridge__V1__ListApiKeysRequest   *message);
+size_t atsbridge__v1__list_api_keys_request__pack
+                     (const Atsbridge__V1__ListApiKeysRequest   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__list_api_keys_request__pack_to_buffer
+                     (const Atsbridge__V1__ListApiKeysRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__ListApiKeysRequest *
+       atsbridge__v1__list_api_keys_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__list_api_keys_request__free_unpacked
+                     (Atsbridge__V1__ListApiKeysRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__ApiKeyList methods */
+void   atsbridge__v1__api_key_list__init
+                     (Atsbridge__V1__ApiKeyList         *message);
+size_t atsbridge__v1__api_key_list__get_packed_size
+                     (const Atsbridge__V1__ApiKeyList   *message);
+size_t atsbridge__v1__api_key_list__pack
+                     (const Atsbridge__V1__ApiKeyList   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__api_key_list__pack_to_buffer
+                     (const Atsbridge__V1__ApiKeyList   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__ApiKeyList *
+       atsbridge__v1__api_key_list__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__api_key_list__free_unpacked
+                     (Atsbridge__V1__ApiKeyList *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__RevokeApiKeyRequest methods */
+void   atsbridge__v1__revoke_api_key_request__init
+                     (Atsbridge__V1__RevokeApiKeyRequest         *message);
+size_t atsbridge__v1__revoke_api_key_request__get_packed_size
+                     (const Atsbridge__V1__RevokeApiKeyRequest   *message);
+size_t atsbridge__v1__revoke_api_key_request__pack
+                     (const Atsbridge__V1__RevokeApiKeyRequest   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__revoke_api_key_request__pack_to_buffer
+                     (const Atsbridge__V1__RevokeApiKeyRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__RevokeApiKeyRequest *
+       atsbridge__v1__revoke_api_key_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__revoke_api_key_request__free_unpacked
+                     (Atsbridge__V1__RevokeApiKeyRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__RevokeApiKeyResponse methods */
+void   atsbridge__v1__revoke_api_key_response__init
+                     (Atsbridge__V1__RevokeApiKeyResponse         *message);
+size_t atsbridge__v1__revoke_api_key_response__get_packed_size
+                     (const Atsbridge__V1__RevokeApiKeyResponse   *message);
+size_t atsbridge__v1__revoke_api_key_response__pack
+                     (const Atsbridge__V1__RevokeApiKeyResponse   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__revoke_api_key_response__pack_to_buffer
+                     (const Atsbridge__V1__RevokeApiKeyResponse   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__RevokeApiKeyResponse *
+       atsbridge__v1__revoke_api_key_response__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__revoke_api_key_response__free_unpacked
+                     (Atsbridge__V1__RevokeApiKeyResponse *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__AuditEntry methods */
+void   atsbridge__v1__audit_entry__init
+                     (Atsbridge__V1__AuditEntry         *message);
+size_t atsbridge__v1__audit_entry__get_packed_size
+                     (const Atsbridge__V1__AuditEntry   *message);
+size_t atsbridge__v1__audit_entry__pack
+                     (const Atsbridge__V1__AuditEntry   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__audit_entry__pack_to_buffer
+                     (const Atsbridge__V1__AuditEntry   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__AuditEntry *
+       atsbridge__v1__audit_entry__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__audit_entry__free_unpacked
+                     (Atsbridge__V1__AuditEntry *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__ListAuditEntriesRequest methods */
+void   atsbridge__v1__list_audit_entries_request__init
+                     (Atsbridge__V1__ListAuditEntriesRequest         *message);
+size_t atsbridge__v1__list_audit_entries_request__get_packed_size
+                     (const Atsbridge__V1__ListAuditEntriesRequest   *message);
+size_t atsbridge__v1__list_audit_entries_request__pack
+                     (const Atsbridge__V1__ListAuditEntriesRequest   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__list_audit_entries_request__pack_to_buffer
+                     (const Atsbridge__V1__ListAuditEntriesRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__ListAuditEntriesRequest *
+       atsbridge__v1__list_audit_entries_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__list_audit_entries_request__free_unpacked
+                     (Atsbridge__V1__ListAuditEntriesRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__AuditEntryPage methods */
+void   atsbridge__v1__audit_entry_page__init
+                     (Atsbridge__V1__AuditEntryPage         *message);
+size_t atsbridge__v1__audit_entry_page__get_packed_size
+                     (const Atsbridge__V1__AuditEntryPage   *message);
+size_t atsbridge__v1__audit_entry_page__pack
+                     (const Atsbridge__V1__AuditEntryPage   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__audit_entry_page__pack_to_buffer
+                     (const Atsbridge__V1__AuditEntryPage   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__AuditEntryPage *
+       atsbridge__v1__audit_entry_page__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__audit_entry_page__free_unpacked
+                     (Atsbridge__V1__AuditEntryPage *message,
+                      ProtobufCAllocator *allocator);
 /* --- per-message closures --- */
 
 typedef void (*Atsbridge__V1__IntegrationSettings_Closure)
@@ -857,6 +1364,42 @@ typedef void (*Atsbridge__V1__ChangeEvent_Closure)
 typedef void (*Atsbridge__V1__ChangeEventBatch_Closure)
                  (const Atsbridge__V1__ChangeEventBatch *message,
                   void *closure_data);
+typedef void (*Atsbridge__V1__UpdateIntegrationRequest_Closure)
+                 (const Atsbridge__V1__UpdateIntegrationRequest *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__RotateIntegrationCredentialsRequest_Closure)
+                 (const Atsbridge__V1__RotateIntegrationCredentialsRequest *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__ApiKey_Closure)
+                 (const Atsbridge__V1__ApiKey *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__CreateApiKeyRequest_Closure)
+                 (const Atsbridge__V1__CreateApiKeyRequest *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__CreatedApiKey_Closure)
+                 (const Atsbridge__V1__CreatedApiKey *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__ListApiKeysRequest_Closure)
+                 (const Atsbridge__V1__ListApiKeysRequest *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__ApiKeyList_Closure)
+                 (const Atsbridge__V1__ApiKeyList *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__RevokeApiKeyRequest_Closure)
+                 (const Atsbridge__V1__RevokeApiKeyRequest *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__RevokeApiKeyResponse_Closure)
+                 (const Atsbridge__V1__RevokeApiKeyResponse *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__AuditEntry_Closure)
+                 (const Atsbridge__V1__AuditEntry *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__ListAuditEntriesRequest_Closure)
+                 (const Atsbridge__V1__ListAuditEntriesRequest *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__AuditEntryPage_Closure)
+                 (const Atsbridge__V1__AuditEntryPage *message,
+                  void *closure_data);
 
 /* --- services --- */
 
@@ -900,6 +1443,30 @@ struct Atsbridge__V1__Admin_Service
                        const Atsbridge__V1__IntegrationRequest *input,
                        Atsbridge__V1__IntegrationCoverage_Closure closure,
                        void *closure_data);
+  void (*update_integration)(Atsbridge__V1__Admin_Service *service,
+                             const Atsbridge__V1__UpdateIntegrationRequest *input,
+                             Atsbridge__V1__Integration_Closure closure,
+                             void *closure_data);
+  void (*rotate_integration_credentials)(Atsbridge__V1__Admin_Service *service,
+                                         const Atsbridge__V1__RotateIntegrationCredentialsRequest *input,
+                                         Atsbridge__V1__Integration_Closure closure,
+                                         void *closure_data);
+  void (*create_api_key)(Atsbridge__V1__Admin_Service *service,
+                         const Atsbridge__V1__CreateApiKeyRequest *input,
+                         Atsbridge__V1__CreatedApiKey_Closure closure,
+                         void *closure_data);
+  void (*list_api_keys)(Atsbridge__V1__Admin_Service *service,
+                        const Atsbridge__V1__ListApiKeysRequest *input,
+                        Atsbridge__V1__ApiKeyList_Closure closure,
+                        void *closure_data);
+  void (*revoke_api_key)(Atsbridge__V1__Admin_Service *service,
+                         const Atsbridge__V1__RevokeApiKeyRequest *input,
+                         Atsbridge__V1__RevokeApiKeyResponse_Closure closure,
+                         void *closure_data);
+  void (*list_audit_entries)(Atsbridge__V1__Admin_Service *service,
+                             const Atsbridge__V1__ListAuditEntriesRequest *input,
+                             Atsbridge__V1__AuditEntryPage_Closure closure,
+                             void *closure_data);
 };
 typedef void (*Atsbridge__V1__Admin_ServiceDestroy)(Atsbridge__V1__Admin_Service *);
 void atsbridge__v1__admin__init (Atsbridge__V1__Admin_Service *service,
@@ -916,7 +1483,13 @@ void atsbridge__v1__admin__init (Atsbridge__V1__Admin_Service *service,
       function_prefix__ ## delete_integration,\
       function_prefix__ ## trigger_sync,\
       function_prefix__ ## get_sync_status,\
-      function_prefix__ ## get_coverage  }
+      function_prefix__ ## get_coverage,\
+      function_prefix__ ## update_integration,\
+      function_prefix__ ## rotate_integration_credentials,\
+      function_prefix__ ## create_api_key,\
+      function_prefix__ ## list_api_keys,\
+      function_prefix__ ## revoke_api_key,\
+      function_prefix__ ## list_audit_entries  }
 void atsbridge__v1__admin__create_integration(ProtobufCService *service,
                                               const Atsbridge__V1__CreateIntegrationRequest *input,
                                               Atsbridge__V1__Integration_Closure closure,
@@ -953,6 +1526,30 @@ void atsbridge__v1__admin__get_coverage(ProtobufCService *service,
                                         const Atsbridge__V1__IntegrationRequest *input,
                                         Atsbridge__V1__IntegrationCoverage_Closure closure,
                                         void *closure_data);
+void atsbridge__v1__admin__update_integration(ProtobufCService *service,
+                                              const Atsbridge__V1__UpdateIntegrationRequest *input,
+                                              Atsbridge__V1__Integration_Closure closure,
+                                              void *closure_data);
+void atsbridge__v1__admin__rotate_integration_credentials(ProtobufCService *service,
+                                                          const Atsbridge__V1__RotateIntegrationCredentialsRequest *input,
+                                                          Atsbridge__V1__Integration_Closure closure,
+                                                          void *closure_data);
+void atsbridge__v1__admin__create_api_key(ProtobufCService *service,
+                                          const Atsbridge__V1__CreateApiKeyRequest *input,
+                                          Atsbridge__V1__CreatedApiKey_Closure closure,
+                                          void *closure_data);
+void atsbridge__v1__admin__list_api_keys(ProtobufCService *service,
+                                         const Atsbridge__V1__ListApiKeysRequest *input,
+                                         Atsbridge__V1__ApiKeyList_Closure closure,
+                                         void *closure_data);
+void atsbridge__v1__admin__revoke_api_key(ProtobufCService *service,
+                                          const Atsbridge__V1__RevokeApiKeyRequest *input,
+                                          Atsbridge__V1__RevokeApiKeyResponse_Closure closure,
+                                          void *closure_data);
+void atsbridge__v1__admin__list_audit_entries(ProtobufCService *service,
+                                              const Atsbridge__V1__ListAuditEntriesRequest *input,
+                                              Atsbridge__V1__AuditEntryPage_Closure closure,
+                                              void *closure_data);
 typedef struct Atsbridge__V1__Changes_Service Atsbridge__V1__Changes_Service;
 struct Atsbridge__V1__Changes_Service
 {
@@ -983,6 +1580,8 @@ extern const ProtobufCEnumDescriptor    atsbridge__v1__sync_type__descriptor;
 extern const ProtobufCEnumDescriptor    atsbridge__v1__sync_state__descriptor;
 extern const ProtobufCEnumDescriptor    atsbridge__v1__change_kind__descriptor;
 extern const ProtobufCEnumDescriptor    atsbridge__v1__coverage_status__descriptor;
+extern const ProtobufCEnumDescriptor    atsbridge__v1__key_role__descriptor;
+extern const ProtobufCEnumDescriptor    atsbridge__v1__key_origin__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__integration_settings__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__integration__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__create_integration_request__descriptor;
@@ -1001,6 +1600,18 @@ extern const ProtobufCMessageDescriptor atsbridge__v1__integration_coverage__des
 extern const ProtobufCMessageDescriptor atsbridge__v1__watch_request__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__change_event__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__change_event_batch__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__update_integration_request__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__rotate_integration_credentials_request__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__api_key__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__create_api_key_request__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__created_api_key__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__list_api_keys_request__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__api_key_list__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__revoke_api_key_request__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__revoke_api_key_response__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__audit_entry__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__list_audit_entries_request__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__audit_entry_page__descriptor;
 extern const ProtobufCServiceDescriptor atsbridge__v1__admin__descriptor;
 extern const ProtobufCServiceDescriptor atsbridge__v1__changes__descriptor;
 

@@ -1,4 +1,5 @@
 from atsbridge.v1 import common_pb2 as _common_pb2
+from atsbridge.v1 import rpc_pb2 as _rpc_pb2
 from google.protobuf.internal import containers as _containers
 from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
@@ -17,6 +18,13 @@ INTEGRATION_STATUS_ACTIVE: IntegrationStatus
 INTEGRATION_STATUS_INACTIVE: IntegrationStatus
 INTEGRATION_STATUS_INVALID: IntegrationStatus
 INTEGRATION_STATUS_UNSPECIFIED: IntegrationStatus
+KEY_ORIGIN_CONFIG: KeyOrigin
+KEY_ORIGIN_MANAGED: KeyOrigin
+KEY_ORIGIN_UNSPECIFIED: KeyOrigin
+KEY_ROLE_ADMIN: KeyRole
+KEY_ROLE_READ: KeyRole
+KEY_ROLE_UNSPECIFIED: KeyRole
+KEY_ROLE_WRITE: KeyRole
 SETUP_STATUS_COMPLETED: SetupStatus
 SETUP_STATUS_SYNC_PENDING: SetupStatus
 SETUP_STATUS_UNSPECIFIED: SetupStatus
@@ -29,6 +37,56 @@ SYNC_STATE_UNSPECIFIED: SyncState
 SYNC_TYPE_DELTA: SyncType
 SYNC_TYPE_FULL: SyncType
 SYNC_TYPE_UNSPECIFIED: SyncType
+
+class ApiKey(_message.Message):
+    __slots__ = ["created_at", "integration_ids", "last_used_at", "name", "origin", "role"]
+    CREATED_AT_FIELD_NUMBER: _ClassVar[int]
+    INTEGRATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    LAST_USED_AT_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ORIGIN_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    created_at: int
+    integration_ids: _containers.RepeatedScalarFieldContainer[str]
+    last_used_at: int
+    name: str
+    origin: KeyOrigin
+    role: KeyRole
+    def __init__(self, name: _Optional[str] = ..., role: _Optional[_Union[KeyRole, str]] = ..., integration_ids: _Optional[_Iterable[str]] = ..., origin: _Optional[_Union[KeyOrigin, str]] = ..., created_at: _Optional[int] = ..., last_used_at: _Optional[int] = ...) -> None: ...
+
+class ApiKeyList(_message.Message):
+    __slots__ = ["keys"]
+    KEYS_FIELD_NUMBER: _ClassVar[int]
+    keys: _containers.RepeatedCompositeFieldContainer[ApiKey]
+    def __init__(self, keys: _Optional[_Iterable[_Union[ApiKey, _Mapping]]] = ...) -> None: ...
+
+class AuditEntry(_message.Message):
+    __slots__ = ["at", "error_code", "integration_id", "key_name", "method", "sequence", "status", "target_ids"]
+    AT_FIELD_NUMBER: _ClassVar[int]
+    ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
+    INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    KEY_NAME_FIELD_NUMBER: _ClassVar[int]
+    METHOD_FIELD_NUMBER: _ClassVar[int]
+    SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    TARGET_IDS_FIELD_NUMBER: _ClassVar[int]
+    at: int
+    error_code: str
+    integration_id: str
+    key_name: str
+    method: str
+    sequence: int
+    status: _rpc_pb2.StatusCode
+    target_ids: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, sequence: _Optional[int] = ..., at: _Optional[int] = ..., key_name: _Optional[str] = ..., method: _Optional[str] = ..., integration_id: _Optional[str] = ..., target_ids: _Optional[_Iterable[str]] = ..., status: _Optional[_Union[_rpc_pb2.StatusCode, str]] = ..., error_code: _Optional[str] = ...) -> None: ...
+
+class AuditEntryPage(_message.Message):
+    __slots__ = ["entries", "next_before_sequence"]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    NEXT_BEFORE_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[AuditEntry]
+    next_before_sequence: int
+    def __init__(self, entries: _Optional[_Iterable[_Union[AuditEntry, _Mapping]]] = ..., next_before_sequence: _Optional[int] = ...) -> None: ...
 
 class ChangeEvent(_message.Message):
     __slots__ = ["committed_at", "ids", "kind", "model", "sequence"]
@@ -50,6 +108,16 @@ class ChangeEventBatch(_message.Message):
     events: _containers.RepeatedCompositeFieldContainer[ChangeEvent]
     def __init__(self, events: _Optional[_Iterable[_Union[ChangeEvent, _Mapping]]] = ...) -> None: ...
 
+class CreateApiKeyRequest(_message.Message):
+    __slots__ = ["integration_ids", "name", "role"]
+    INTEGRATION_IDS_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    integration_ids: _containers.RepeatedScalarFieldContainer[str]
+    name: str
+    role: KeyRole
+    def __init__(self, name: _Optional[str] = ..., role: _Optional[_Union[KeyRole, str]] = ..., integration_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+
 class CreateIntegrationRequest(_message.Message):
     __slots__ = ["login", "name", "password", "settings", "tenant_url"]
     LOGIN_FIELD_NUMBER: _ClassVar[int]
@@ -63,6 +131,14 @@ class CreateIntegrationRequest(_message.Message):
     settings: IntegrationSettings
     tenant_url: str
     def __init__(self, name: _Optional[str] = ..., tenant_url: _Optional[str] = ..., login: _Optional[str] = ..., password: _Optional[str] = ..., settings: _Optional[_Union[IntegrationSettings, _Mapping]] = ...) -> None: ...
+
+class CreatedApiKey(_message.Message):
+    __slots__ = ["key", "secret"]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    SECRET_FIELD_NUMBER: _ClassVar[int]
+    key: ApiKey
+    secret: str
+    def __init__(self, key: _Optional[_Union[ApiKey, _Mapping]] = ..., secret: _Optional[str] = ...) -> None: ...
 
 class DeleteIntegrationResponse(_message.Message):
     __slots__ = ["deleted_records"]
@@ -136,6 +212,20 @@ class IntegrationSettings(_message.Message):
     sync_only_created_applications: bool
     def __init__(self, sync_only_created_applications: bool = ..., source_writing_enabled: bool = ..., source_name: _Optional[str] = ..., sync_interval_ms: _Optional[int] = ...) -> None: ...
 
+class ListApiKeysRequest(_message.Message):
+    __slots__ = []
+    def __init__(self) -> None: ...
+
+class ListAuditEntriesRequest(_message.Message):
+    __slots__ = ["before_sequence", "integration_id", "limit"]
+    BEFORE_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    before_sequence: int
+    integration_id: str
+    limit: int
+    def __init__(self, before_sequence: _Optional[int] = ..., limit: _Optional[int] = ..., integration_id: _Optional[str] = ...) -> None: ...
+
 class ListIntegrationsRequest(_message.Message):
     __slots__ = ["status"]
     STATUS_FIELD_NUMBER: _ClassVar[int]
@@ -153,6 +243,28 @@ class ModelCoverage(_message.Message):
     name: str
     status: CoverageStatus
     def __init__(self, model: _Optional[_Union[_common_pb2.Model, str]] = ..., name: _Optional[str] = ..., status: _Optional[_Union[CoverageStatus, str]] = ..., fields: _Optional[_Iterable[_Union[FieldCoverage, _Mapping]]] = ...) -> None: ...
+
+class RevokeApiKeyRequest(_message.Message):
+    __slots__ = ["name"]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    def __init__(self, name: _Optional[str] = ...) -> None: ...
+
+class RevokeApiKeyResponse(_message.Message):
+    __slots__ = ["key"]
+    KEY_FIELD_NUMBER: _ClassVar[int]
+    key: ApiKey
+    def __init__(self, key: _Optional[_Union[ApiKey, _Mapping]] = ...) -> None: ...
+
+class RotateIntegrationCredentialsRequest(_message.Message):
+    __slots__ = ["integration_id", "login", "password"]
+    INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    LOGIN_FIELD_NUMBER: _ClassVar[int]
+    PASSWORD_FIELD_NUMBER: _ClassVar[int]
+    integration_id: str
+    login: str
+    password: str
+    def __init__(self, integration_id: _Optional[str] = ..., login: _Optional[str] = ..., password: _Optional[str] = ...) -> None: ...
 
 class SyncRun(_message.Message):
     __slots__ = ["created", "deleted", "error_code", "error_message", "finished_at", "id", "integration_id", "queued_at", "started_at", "state", "type", "updated"]
@@ -206,6 +318,16 @@ class TriggerSyncRequest(_message.Message):
     type: SyncType
     def __init__(self, integration_id: _Optional[str] = ..., type: _Optional[_Union[SyncType, str]] = ...) -> None: ...
 
+class UpdateIntegrationRequest(_message.Message):
+    __slots__ = ["integration_id", "name", "settings"]
+    INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    SETTINGS_FIELD_NUMBER: _ClassVar[int]
+    integration_id: str
+    name: str
+    settings: IntegrationSettings
+    def __init__(self, integration_id: _Optional[str] = ..., settings: _Optional[_Union[IntegrationSettings, _Mapping]] = ..., name: _Optional[str] = ...) -> None: ...
+
 class WatchRequest(_message.Message):
     __slots__ = ["after_sequence", "models"]
     AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
@@ -240,4 +362,10 @@ class ChangeKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
 
 class CoverageStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class KeyRole(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []
+
+class KeyOrigin(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = []
