@@ -14,20 +14,38 @@ import NIOCore
 //   .build/release/WireFuzz --seconds 600 --seed 1
 //
 // Invariants: decoding never crashes and fails only with its typed error; a message that
-// decodes re-encodes and decodes to itself; no decoded string holds a NUL byte (re-encoding
-// would refuse it).
+// decodes re-encodes and decodes to itself (or, for a packed input whose unpacked re-encoding is
+// over the allocation budget, is refused with `allocationBudgetExceeded`: counted, see
+// docs/schema.md); no decoded string holds a NUL byte (re-encoding would refuse it).
+
+/// What became of one input decoded as one method's request.
+enum Outcome {
+    /// Not a valid request: refused with the codec's typed error.
+    case undecodable
+    /// Decoded, re-encoded and decoded again to the same request.
+    case roundTripped
+    /// Decoded, but its re-encoding (proto2 repeated fields unpacked, one occurrence each) needs
+    /// more than the allocation budget: protobuf-c's per-occurrence scan records (docs/schema.md).
+    case reencodingOverBudget
+    /// Broken invariant: the re-encoded request decodes to another one.
+    case differs
+}
 
 /// Decodes a method's request, type-erased.
 protocol RequestDecoding {
     var fullName: String { get }
-    func roundTrip(_ bytes: [UInt8]) throws(ProtoCodecError) -> Bool?
+    func roundTrip(_ bytes: [UInt8]) throws(ProtoCodecError) -> Outcome
 }
 
 extension MethodDescriptor: RequestDecoding {
-    /// `nil` when the bytes do not decode; whether re-encoding gives the same message.
-    func roundTrip(_ bytes: [UInt8]) throws(ProtoCodecError) -> Bool? {
-        guard let request = try? Request(decoding: bytes) else { return nil }
-        return try Request(decoding: try request.encode()) == request
+    func roundTrip(_ bytes: [UInt8]) throws(ProtoCodecError) -> Outcome {
+        guard let request = try? Request(decoding: bytes) else { return .undecodable }
+        let encoded = try request.encode()
+        do {
+            return try Request(decoding: encoded) == request ? .roundTripped : .differs
+        } catch  where error.code == .allocationBudgetExceeded {
+            return .reencodingOverBudget
+        }
     }
 }
 
@@ -144,6 +162,11 @@ func fuzzFrames(_ bytes: [UInt8], _ random: inout SeededGenerator, methods: [Str
     }
 }
 
+/// Writes a failing input to `WireFuzz-failure.bin` in the working folder, to reproduce it.
+func keep(_ input: [UInt8]) {
+    FileManager.default.createFile(atPath: "WireFuzz-failure.bin", contents: Data(input))
+}
+
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("WireFuzz: \(message)\n".utf8))
     exit(1)
@@ -193,6 +216,7 @@ let deadline = ContinuousClock.now + .milliseconds(Int64(seconds * 1000))
 var frameInputs = 0
 var requestInputs = 0
 var decoded = 0
+var overBudget = 0
 while ContinuousClock.now < deadline {
     for _ in 0..<200 {
         // Frames: random bytes after a valid handshake, or a mutated valid sequence.
@@ -214,11 +238,19 @@ while ContinuousClock.now < deadline {
         for decoder in decoders {
             do {
                 switch try decoder.roundTrip(input) {
-                case nil: break
-                case true?: decoded += 1
-                case false?: fail("\(decoder.fullName): a decoded request does not survive re-encoding")
+                case .undecodable: break
+                case .roundTripped: decoded += 1
+                case .reencodingOverBudget:
+                    if overBudget == 0 {
+                        FileManager.default.createFile(atPath: "WireFuzz-over-budget.bin", contents: Data(input))
+                    }
+                    overBudget += 1
+                case .differs:
+                    keep(input)
+                    fail("\(decoder.fullName): a decoded request does not survive re-encoding")
                 }
             } catch {
+                keep(input)
                 fail("\(decoder.fullName): a decoded request does not re-encode: \(error)")
             }
             requestInputs += 1
@@ -226,5 +258,5 @@ while ContinuousClock.now < deadline {
     }
 }
 print(
-    "WireFuzz: seed \(seed), \(Int(seconds)) s: \(frameInputs) frame sequences, \(requestInputs) request decodes (\(decoded) decoded and round-tripped), no crash, no broken invariant"
+    "WireFuzz: seed \(seed), \(Int(seconds)) s: \(frameInputs) frame sequences, \(requestInputs) request decodes (\(decoded) decoded and round-tripped, \(overBudget) whose unpacked re-encoding exceeds the allocation budget), no crash, no broken invariant"
 )
