@@ -33,7 +33,8 @@ public struct ChangesService: Sendable {
     /// Registers `Watch`.
     public func register(in router: inout RPCRouter) {
         let service = self
-        router.serverStreaming(ATSBridgeProto.ChangesService.watch, access: .readIntegration) {
+        // A watch never ends by itself: it ends at once when the server shuts down.
+        router.serverStreaming(ATSBridgeProto.ChangesService.watch, access: .readIntegration, endsOnShutdown: true) {
             request,
             writer,
             context in
@@ -53,6 +54,7 @@ public struct ChangesService: Sendable {
         } else {
             after = try await self.store.lastChangeSequence(integrationID: integrationID)
         }
+        if request.announceStart == true { try await send(ChangeEventBatch(startSequence: after)) }
         let models = Set(request.models)
         while true {
             try Task.checkCancellation()

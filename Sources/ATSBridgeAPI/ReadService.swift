@@ -1,5 +1,5 @@
 public import ATSBridgeCore
-import ATSBridgeProto
+public import ATSBridgeProto
 public import ATSBridgeRPC
 
 /// `atsbridge.v1.AtsRead`: paged and streamed lists of every model, and gets by id, answered
@@ -7,14 +7,19 @@ public import ATSBridgeRPC
 public struct ReadService: Sendable {
     private let store: any RecordReading
     private let gate: IntegrationReadGate?
+    private let unsupportedFilters: UnsupportedFilters
 
     /// Creates the service over a store.
     ///
-    /// - Parameter gate: Refuses reads of unknown integrations and of those whose first sync
-    ///   has not finished; `nil` serves every integration id (tests of the read path).
-    public init(store: any RecordReading, gate: IntegrationReadGate? = nil) {
+    /// - Parameters:
+    ///   - gate: Refuses reads of unknown integrations and of those whose first sync has not
+    ///     finished; `nil` serves every integration id (tests of the read path).
+    ///   - coverage: The remote ATS's coverage: filters on the fields it lists as unsupported
+    ///     match nothing unless the caller ignores unsupported filters.
+    public init(store: any RecordReading, gate: IntegrationReadGate? = nil, coverage: IntegrationCoverage? = nil) {
         self.store = store
         self.gate = gate
+        self.unsupportedFilters = UnsupportedFilters(coverage: coverage)
     }
 
     /// Registers every read method.
@@ -31,7 +36,11 @@ public struct ReadService: Sendable {
             model: .job,
             list: AtsReadService.listJobs,
             page: AtsReadService.getJobPage,
-            get: AtsReadService.getJob
+            get: AtsReadService.getJob,
+            remoteFields: { request in
+                (request.jobCodes.isEmpty ? [] : ["job_code"])
+                    + (request.remoteCreatedAfter == nil ? [] : ["remote_created_at"])
+            }
         ) { request in
             (
                 request.page,
@@ -48,7 +57,8 @@ public struct ReadService: Sendable {
             model: .candidate,
             list: AtsReadService.listCandidates,
             page: AtsReadService.getCandidatePage,
-            get: AtsReadService.getCandidate
+            get: AtsReadService.getCandidate,
+            remoteFields: { request in request.remoteCreatedAfter == nil ? [] : ["remote_created_at"] }
         ) { request in
             (
                 request.page,
@@ -72,7 +82,8 @@ public struct ReadService: Sendable {
             model: .application,
             list: AtsReadService.listApplications,
             page: AtsReadService.getApplicationPage,
-            get: AtsReadService.getApplication
+            get: AtsReadService.getApplication,
+            remoteFields: { request in request.remoteCreatedAfter == nil ? [] : ["remote_created_at"] }
         ) { request in
             (
                 request.page,
@@ -120,13 +131,18 @@ public struct ReadService: Sendable {
         list: MethodDescriptor<Request, Page>,
         page: MethodDescriptor<Request, Page>,
         get: MethodDescriptor<GetRequest, Record>,
+        remoteFields: @escaping @Sendable (Request) -> [String] = { _ in [] },
         query: @escaping @Sendable (Request) -> (PageRequest?, ModelFilter)
     ) {
         let store = self.store
         let gate = self.gate
-        let makeQuery: @Sendable (Request, ServerContext) async throws -> RecordQuery = { request, context in
+        let unsupported = self.unsupportedFilters
+        // nil: the list matches nothing (a filter on a field the remote ATS does not provide).
+        let makeQuery: @Sendable (Request, ServerContext) async throws -> RecordQuery? = { request, context in
             try await gate?.check(context.integrationID)
             let (pageRequest, filter) = query(request)
+            let ignore = pageRequest?.ignoreUnsupportedFilters == true
+            if try unsupported.matchesNothing(model, fields: remoteFields(request), ignore: ignore) { return nil }
             return try RecordQuery(
                 integrationID: context.integrationID,
                 model: model,
@@ -135,7 +151,9 @@ public struct ReadService: Sendable {
             )
         }
         router.serverStreaming(list, access: .readIntegration) { request, writer, context in
-            var recordQuery = try await makeQuery(request, context)
+            guard var recordQuery = try await makeQuery(request, context) else {
+                return try await writer.writeEncoded([])
+            }
             var result = try await store.page(recordQuery)
             while true {
                 try Task.checkCancellation()
@@ -151,8 +169,8 @@ public struct ReadService: Sendable {
             }
         }
         router.unaryEncoded(page, access: .readIntegration) { request, context in
-            let result = try await store.page(try await makeQuery(request, context))
-            return result.encoded()
+            guard let recordQuery = try await makeQuery(request, context) else { return [] }
+            return try await store.page(recordQuery).encoded()
         }
         router.unaryEncoded(get, access: .readIntegration) { request, context in
             try await gate?.check(context.integrationID)

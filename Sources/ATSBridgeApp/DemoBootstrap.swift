@@ -12,7 +12,7 @@ struct DemoBootstrap {
 
     func run(sandboxURL: String) async throws -> DemoReady {
         let id = DemoOptions.integrationID
-        // The sandbox listens on a new port each start; its seeded data is the same.
+        // The sandbox listens on a new port each start; its data is kept in the data directory.
         if try await self.store.updateIntegration(id: id, { $0.tenantURL = sandboxURL }) == nil {
             let integration = Integration(
                 id: id,

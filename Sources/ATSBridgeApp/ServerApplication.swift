@@ -85,7 +85,7 @@ public enum ServerApplication {
             auditTrail: AuditTrail(log: store, now: { clock.nowMilliseconds() })
         )
         HealthService(clock: clock).register(in: &router)
-        ReadService(store: store, gate: gate).register(in: &router)
+        ReadService(store: store, gate: gate, coverage: recru.coverage).register(in: &router)
         ChangesService(store: store, gate: gate).register(in: &router)
         WriteService(store: store, vault: vault, remote: recru, configuration: configuration.write, clock: clock)
             .register(in: &router)
@@ -108,7 +108,15 @@ public enum ServerApplication {
         if let demo {
             var sandboxConfiguration = SandboxConfiguration()
             sandboxConfiguration.adminSecret = demo.sandboxAdminSecret
-            let emulator = RECRUSandbox(configuration: sandboxConfiguration, seed: demo.seed, size: demo.size)
+            // The sandbox's records live beside the store, so a restarted demo keeps what was
+            // written to it and RECRU ids are never handed out twice.
+            try? FileManager.default.createDirectory(atPath: demo.dataDirectory, withIntermediateDirectories: true)
+            let emulator = try RECRUSandbox(
+                dataFile: demo.dataDirectory + "/sandbox.json",
+                configuration: sandboxConfiguration,
+                seed: demo.seed,
+                size: demo.size
+            )
             let server = SandboxHTTPServer(sandbox: emulator, port: 0, logger: logger)
             sandbox = server
             services.append(server)

@@ -219,6 +219,12 @@ public final class RPCClient: Sendable {
                     limits: self.configuration.connection,
                     logger: self.logger
                 )
+            } catch let error as ATSBridgeError where error.code == .notATSBridgeServer {
+                throw ATSBridgeError(
+                    .notATSBridgeServer,
+                    "\(self.configuration.host):\(self.configuration.port) is not an ATSBridge server",
+                    cause: error
+                )
             } catch {
                 guard ContinuousClock.now + delay < giveUp else {
                     throw ATSBridgeError(

@@ -16,6 +16,7 @@ enum RECRUCoverage {
                 ],
                 unsupported: [
                     "job_code", "confidential", "weekly_hours", "salary_currency", "salary_period", "remote_created_at",
+                    "custom_fields", "remote_url",
                 ]
             ),
             model(
@@ -25,14 +26,20 @@ enum RECRUCoverage {
                     "id", "remote_id", "first_name", "last_name", "company", "title", "source", "phone_numbers",
                     "email_addresses", "location", "remote_data", "applications", "tags",
                 ],
-                unsupported: ["social_media", "remote_created_at", "remote_updated_at", "custom_fields"]
+                unsupported: [
+                    "social_media", "remote_created_at", "remote_updated_at", "custom_fields", "remote_url",
+                    "confidential",
+                ]
             ),
             model(.applicationStage, "ApplicationStage", supported: ["id", "remote_id", "name"]),
             model(
                 .application,
                 "Application",
                 supported: ["id", "remote_id", "outcome", "current_stage_id", "job_id", "candidate_id", "remote_data"],
-                unsupported: ["rejection_reason_name", "rejected_at", "remote_created_at", "remote_updated_at"]
+                unsupported: [
+                    "rejection_reason_name", "rejected_at", "remote_created_at", "remote_updated_at", "custom_fields",
+                    "remote_url",
+                ]
             ),
             model(.tag, "Tag", supported: ["id", "remote_id", "name"]),
             model(.candidateTag, "CandidateTag", supported: ["candidate_id", "tag_id"]),

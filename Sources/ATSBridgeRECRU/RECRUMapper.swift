@@ -113,7 +113,11 @@ package struct RECRUMapper: Sendable {
         let remoteID = try Self.remoteID(json, "jobseeker")
         var emails: [EmailAddress] = (json["emails"] as? [[String: Any]] ?? []).compactMap { entry in
             (entry["email"] as? String).flatMap(Self.validEmail).map {
-                EmailAddress(emailAddress: $0, type: (entry["type"] as? String)?.uppercased())
+                EmailAddress(
+                    emailAddress: $0,
+                    type: Self.contactType(entry["type"] as? String),
+                    typeRaw: entry["type"] as? String
+                )
             }
         }
         if emails.isEmpty, let email = (json["email"] as? String).flatMap(Self.validEmail) {
@@ -121,7 +125,11 @@ package struct RECRUMapper: Sendable {
         }
         var phones: [PhoneNumber] = (json["phones"] as? [[String: Any]] ?? []).compactMap { entry in
             (entry["phone"] as? String).map {
-                PhoneNumber(phoneNumber: $0, type: (entry["type"] as? String)?.uppercased())
+                PhoneNumber(
+                    phoneNumber: $0,
+                    type: Self.contactType(entry["type"] as? String),
+                    typeRaw: entry["type"] as? String
+                )
             }
         }
         if phones.isEmpty, let phone = json["phone"] as? String { phones = [PhoneNumber(phoneNumber: phone)] }

@@ -23,16 +23,77 @@ public final class RECRUSandbox: Sendable {
     /// Creates a sandbox with data generated from `seed` at `size`.
     ///
     /// - Parameter clock: Milliseconds since epoch; tests inject one to expire tokens.
-    public init(
+    public convenience init(
         configuration: SandboxConfiguration = SandboxConfiguration(),
         seed: UInt64 = 1,
         size: SandboxSize = .small,
         clock: @escaping @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
     ) {
+        self.init(
+            configuration: configuration,
+            state: SandboxSeed.make(seed: seed, size: size, now: clock()),
+            dataFile: nil,
+            clock: clock
+        )
+    }
+
+    /// Creates a sandbox that keeps its records in `dataFile` (JSON): loaded from it when it
+    /// exists, else generated from `seed` at `size`; saved to it after every write. A restarted
+    /// sandbox thus keeps what was written to it and never reuses a RECRU id.
+    ///
+    /// - Throws: ``ATSBridgeError`` when the file exists but cannot be read.
+    public convenience init(
+        dataFile: String,
+        configuration: SandboxConfiguration = SandboxConfiguration(),
+        seed: UInt64 = 1,
+        size: SandboxSize = .small
+    ) throws {
+        let clock: @Sendable () -> Int64 = { WallClock.nowMilliseconds() }
+        let state = try SandboxSnapshot.load(dataFile)?.state ?? SandboxSeed.make(seed: seed, size: size, now: clock())
+        // Seeded data is not saved until the first write: the same seed gives it again.
+        self.init(configuration: configuration, state: state, dataFile: dataFile, clock: clock)
+    }
+
+    private init(
+        configuration: SandboxConfiguration,
+        state: SandboxState,
+        dataFile: String?,
+        clock: @escaping @Sendable () -> Int64
+    ) {
         self.configuration = configuration
         self.clock = clock
-        self.state = Mutex(SandboxSeed.make(seed: seed, size: size, now: clock()))
+        self.state = Mutex(state)
+        self.dataFile = dataFile
         self.faultDice = Mutex(SplitMix64(seed: configuration.faults.seed))
+    }
+
+    /// Where the records are kept between runs, if anywhere.
+    private let dataFile: String?
+    /// Serialises saves, so an older snapshot never overwrites a newer one.
+    private let saving = Mutex(())
+
+    /// Saves the records to the data file, if there is one. It blocks on file I/O: call it
+    /// from a thread pool, not from the cooperative pool or an event loop.
+    package func persist() throws {
+        guard let dataFile = self.dataFile else { return }
+        try self.saving.withLock { _ in
+            let snapshot = SandboxSnapshot(self.state.withLock { $0 })
+            do {
+                try snapshot.save(dataFile)
+            } catch {
+                throw ATSBridgeError(.internalError, "the sandbox's data file \(dataFile) cannot be written")
+            }
+        }
+    }
+
+    /// Whether the sandbox keeps its records in a data file.
+    package var keepsData: Bool { self.dataFile != nil }
+
+    /// Whether a call of `methods` may have changed records.
+    package static func changesRecords(_ methods: [String]) -> Bool {
+        methods.contains {
+            $0 == RECRUMethod.apply.rawValue || $0 == RECRUMethod.addTags.rawValue || $0.hasPrefix("SandboxAdmin.")
+        }
     }
 
     /// An HTTP answer: status, headers, body, and what to do to the connection.

@@ -114,6 +114,23 @@ public final class SandboxHTTPServer: Service, Sendable {
             authorization: request.headers.first(name: "authorization"),
             adminSecret: request.headers.first(name: "x-sandbox-admin-secret")
         )
+        if self.sandbox.keepsData, RECRUSandbox.changesRecords(response.methods) {
+            let sandbox = self.sandbox
+            do {
+                // File I/O runs on the thread pool, never on the cooperative pool.
+                try await NIOThreadPool.singleton.runIfActive { try sandbox.persist() }
+            } catch {
+                // RECRU answered, but the write would be lost on a restart: fail the call instead.
+                self.logger.error("sandbox data not saved", metadata: [LogKey.errorType: "\(type(of: error))"])
+                response = RECRUSandbox.Response(
+                    status: 500,
+                    headers: [],
+                    body: Array("Internal Server Error".utf8),
+                    fault: .none,
+                    methods: response.methods
+                )
+            }
+        }
         if response.fault == .none, self.sandbox.shouldTruncate() { response.fault = .truncate }
         self.logger.info(
             "sandbox call",

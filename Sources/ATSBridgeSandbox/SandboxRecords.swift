@@ -1,7 +1,7 @@
 /// The RECRU records the sandbox holds, in RECRU's vocabulary (project = job, jobseeker =
 /// candidate). Field names follow docs/recru-jsonrpc.md; they are our model of RECRU, not
 /// known facts (see that document).
-package struct SandboxUser: Sendable, Hashable {
+package struct SandboxUser: Sendable, Hashable, Codable {
     package var id: Int
     package var firstName: String
     package var lastName: String
@@ -10,7 +10,7 @@ package struct SandboxUser: Sendable, Hashable {
 }
 
 /// A stage of a project's pipeline, or a global stage.
-package struct SandboxStage: Sendable, Hashable {
+package struct SandboxStage: Sendable, Hashable, Codable {
     package var id: Int
     package var name: String
     package var position: Int
@@ -19,14 +19,14 @@ package struct SandboxStage: Sendable, Hashable {
 }
 
 /// A hiring-team member of a project.
-package struct SandboxProjectUser: Sendable, Hashable {
+package struct SandboxProjectUser: Sendable, Hashable, Codable {
     package var userID: Int
     /// `recruiter`, `hiring_manager`, or another RECRU role.
     package var role: String
 }
 
 /// A project (job).
-package struct SandboxProject: Sendable, Hashable {
+package struct SandboxProject: Sendable, Hashable, Codable {
     package var id: Int
     package var name: String
     package var description: String
@@ -49,7 +49,7 @@ package struct SandboxProject: Sendable, Hashable {
 }
 
 /// Metadata of a file attached to a jobseeker; the content is kept only as its size.
-package struct SandboxAttachment: Sendable, Hashable {
+package struct SandboxAttachment: Sendable, Hashable, Codable {
     package var id: Int
     package var name: String
     package var mimeType: String
@@ -59,7 +59,7 @@ package struct SandboxAttachment: Sendable, Hashable {
 }
 
 /// A jobseeker (candidate).
-package struct SandboxJobseeker: Sendable, Hashable {
+package struct SandboxJobseeker: Sendable, Hashable, Codable {
     package var id: Int
     package var firstName: String
     package var lastName: String
@@ -79,7 +79,7 @@ package struct SandboxJobseeker: Sendable, Hashable {
 }
 
 /// An application: a jobseeker in a project's pipeline.
-package struct SandboxApplication: Sendable, Hashable {
+package struct SandboxApplication: Sendable, Hashable, Codable {
     package var id: Int
     package var projectID: Int
     package var jobseekerID: Int
@@ -90,7 +90,7 @@ package struct SandboxApplication: Sendable, Hashable {
 }
 
 /// A tag, a source, a rejection or close reason: an id and a name.
-package struct SandboxNamed: Sendable, Hashable {
+package struct SandboxNamed: Sendable, Hashable, Codable {
     package var id: Int
     package var name: String
 }

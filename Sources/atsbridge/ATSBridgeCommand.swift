@@ -14,16 +14,22 @@ struct ATSBridgeCommand: AsyncParsableCommand {
             Examples:
               atsbridge serve --demo
               atsbridge ping --server 127.0.0.1:7420
-              atsbridge get candidates --integration demo --api-key $KEY --format table
+              atsbridge get candidates --integration demo --format table
               atsbridge export candidates --out candidates.ndjson
-              atsbridge call /atsbridge.v1.AtsRead/GetCandidatePage '{"page":{"page_size":2}}'
-              atsbridge apply --job remote:12 --first-name Jana --last-name Nováková --email jana@example.sk --cv cv.pdf
+              atsbridge call AtsRead/GetCandidatePage '{"page":{"page_size":2}}'
+              atsbridge apply --job remote:12 --first-name Jana \\
+                --last-name Nováková --email jana@example.sk --cv cv.pdf
               atsbridge tag add 3NP1SPRaNVZfrV43g5FstSKJ Senior
               atsbridge keys create jobboard --role write --integration-scope demo
               atsbridge audit --limit 20
               atsbridge sandbox --port 8480 --seed 7 --size medium
 
-            Client commands read ATSBRIDGE_SERVER, ATSBRIDGE_API_KEY and ATSBRIDGE_INTEGRATION.             Exit codes: 0 ok, 64 usage, 65 invalid input, 66 not found, 69 unavailable,             74 local I/O, 75 failed precondition or rate limit, 77 not allowed, 1 other.
+            Client commands read ATSBRIDGE_SERVER, ATSBRIDGE_API_KEY and \
+            ATSBRIDGE_INTEGRATION. Errors print one line, error: STATUS DOTTED.CODE: \
+            message. Exit codes: 0 ok, 64 usage, 65 invalid input, 66 not found, 69 \
+            unavailable, 70 server error, 73 already exists, 74 local I/O, 75 failed \
+            precondition or rate limit, 76 unimplemented or unknown remote answer, 77 not \
+            allowed, 1 a crash.
             """,
         version: ATSBridgeVersion.current,
         subcommands: [
@@ -33,4 +39,27 @@ struct ATSBridgeCommand: AsyncParsableCommand {
             SandboxCommand.self, VersionCommand.self,
         ]
     )
+
+    /// Parses and runs the command; usage errors print in the same one-line shape as every
+    /// other error (`error: INVALID_ARGUMENT CLI.USAGE: …`), followed by the usage.
+    static func main() async {
+        do {
+            var command = try self.parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            // An ExitCode was thrown after the command printed its error line already.
+            guard !(error is ExitCode), self.exitCode(for: error) == .validationFailure else {
+                self.exit(withError: error)
+            }
+            Terminal.error(CLIFailure.line(CLIFailure.usageCode, self.message(for: error)))
+            let usage = self.fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+                .drop { !$0.hasPrefix("Usage:") }
+            if !usage.isEmpty { Terminal.error(usage.joined(separator: "\n")) }
+            self.exit(withError: ExitCode.validationFailure)
+        }
+    }
 }

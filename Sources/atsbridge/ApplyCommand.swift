@@ -15,9 +15,11 @@ struct ApplyCommand: AsyncParsableCommand {
             without writing to RECRU again.
 
             Examples:
-              atsbridge apply --job 3NP1SPRaNVZfrV43g5FstSKJ --first-name Jana --last-name Nováková \\
-                --email jana@example.sk --cv cv.pdf --source "Job board" --gdpr-consent-until 2027-06-30
-              atsbridge apply --job remote:12 --first-name Uwe --last-name Wagner --email uwe@example.de \\
+              atsbridge apply --job 3NP1SPRaNVZfrV43g5FstSKJ \\
+                --first-name Jana --last-name Nováková --email jana@example.sk \\
+                --cv cv.pdf --source "Job board" --gdpr-consent-until 2027-06-30
+              atsbridge apply --job remote:12 \\
+                --first-name Uwe --last-name Wagner --email uwe@example.de \\
                 --idempotency-key board-7731 --format json
             """
     )
@@ -71,7 +73,9 @@ struct ApplyCommand: AsyncParsableCommand {
                 try await client.unary(AtsWriteService.createApplication, request, options: options)
             }
             for warning in response.warnings { Terminal.error("warning: \(warning.message ?? "")") }
-            self.format.print(response.application.map { [$0] } ?? [], columns: ApplicationModel.columns)
+            if let application = response.application {
+                self.format.printOne(application, columns: ApplicationModel.columns)
+            }
         }
     }
 

@@ -19,7 +19,7 @@ struct CallCommand: AsyncParsableCommand {
             Examples:
               atsbridge call --list
               atsbridge call /atsbridge.v1.Health/Ping
-              atsbridge call /atsbridge.v1.AtsRead/GetCandidatePage '{"page":{"page_size":2}}'
+              atsbridge call AtsRead/GetCandidatePage '{"page":{"page_size":2}}'
               atsbridge call AtsRead/ListCandidates '{"email":"jan@example.sk"}'
               echo '{"integration_id":"demo"}' | atsbridge call Admin/GetSyncStatus -
             """

@@ -24,7 +24,8 @@ struct CredentialKeyCommand: AsyncParsableCommand {
 
                 Examples:
                   export ATSBRIDGE_NEW_CREDENTIAL_KEY=$(atsbridge keygen)
-                  atsbridge credential-key rotate --store sqlite:/var/lib/atsbridge/atsbridge.sqlite
+                  atsbridge credential-key rotate \\
+                    --store sqlite:/var/lib/atsbridge/atsbridge.sqlite
                 """
         )
         @Option(help: "The store, sqlite:PATH (default: $ATSBRIDGE_STORE or sqlite:./data/atsbridge.sqlite).")

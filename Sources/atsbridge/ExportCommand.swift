@@ -19,7 +19,8 @@ struct ExportCommand: AsyncParsableCommand {
             Examples:
               atsbridge export candidates --out candidates.ndjson
               atsbridge export candidates --out candidates.pb --format protobuf
-              atsbridge export applications --out applications.csv --format csv --updated-after 2026-11-01T00:00:00Z
+              atsbridge export applications --out applications.csv --format csv \\
+                --updated-after 2026-11-01T00:00:00Z
               atsbridge export candidates --out candidates.ndjson --resume
             """
     )

@@ -12,7 +12,8 @@ extension IntegrationsCommand {
                 Examples:
                   atsbridge integrations update int_7Yc… --sync-interval 1h
                   atsbridge integrations update int_7Yc… --sync-only-created-applications false
-                  atsbridge integrations update int_7Yc… --source-writing true --source-name "Job board"
+                  atsbridge integrations update int_7Yc… --source-writing true \\
+                    --source-name "Job board"
                 """
         )
         @OptionGroup var client: ClientOptions
@@ -53,8 +54,10 @@ extension IntegrationsCommand {
                 The password is read from --password-stdin or $ATSBRIDGE_RECRU_PASSWORD, never from a flag.
 
                 Examples:
-                  printf '%s' "$PW" | atsbridge integrations rotate-credentials int_7Yc… --password-stdin
-                  printf '%s' "$PW" | atsbridge integrations rotate-credentials int_7Yc… --login new@acme.eu --password-stdin
+                  printf '%s' "$PW" | atsbridge integrations rotate-credentials \\
+                    int_7Yc… --password-stdin
+                  printf '%s' "$PW" | atsbridge integrations rotate-credentials \\
+                    int_7Yc… --login new@acme.eu --password-stdin
                 """
         )
         @OptionGroup var client: ClientOptions

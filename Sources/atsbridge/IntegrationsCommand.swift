@@ -11,15 +11,21 @@ struct IntegrationsCommand: AsyncParsableCommand {
         commandName: "integrations",
         abstract: "Connect, list, show, update, pause, resume and remove RECRU integrations (admin key).",
         discussion: """
+            show and coverage act on the integration given as argument, else --integration or \
+            ATSBRIDGE_INTEGRATION, else the only one there is.
+
             Examples:
-              atsbridge integrations add --tenant-url https://acme.recru.eu --login api@acme.eu --password-stdin
+              atsbridge integrations add --tenant-url https://acme.recru.eu \\
+                --login api@acme.eu --password-stdin
               atsbridge integrations list --format table
               atsbridge integrations show int_7Yc… --format json
-              atsbridge integrations update int_7Yc… --sync-interval 1h --source-name "Job board"
-              printf '%s' "$PW" | atsbridge integrations rotate-credentials int_7Yc… --password-stdin
+              atsbridge integrations update int_7Yc… --sync-interval 1h \\
+                --source-name "Job board"
+              printf '%s' "$PW" | atsbridge integrations rotate-credentials \\
+                int_7Yc… --password-stdin
               atsbridge integrations pause int_7Yc…
               atsbridge integrations rm int_7Yc… --yes
-              atsbridge integrations coverage demo
+              atsbridge integrations coverage --integration demo
             """,
         subcommands: [
             Add.self, List.self, Show.self, Update.self, RotateCredentials.self, Pause.self, Resume.self, Remove.self,
@@ -36,7 +42,8 @@ struct IntegrationsCommand: AsyncParsableCommand {
                 The password is read from --password-stdin or $ATSBRIDGE_RECRU_PASSWORD, never from a flag.
 
                 Examples:
-                  printf '%s' "$PW" | atsbridge integrations add --tenant-url https://acme.recru.eu --login api@acme.eu --password-stdin
+                  printf '%s' "$PW" | atsbridge integrations add \\
+                    --tenant-url https://acme.recru.eu --login api@acme.eu --password-stdin
                 """
         )
         @OptionGroup var client: ClientOptions
@@ -67,7 +74,7 @@ struct IntegrationsCommand: AsyncParsableCommand {
                 let created = try await self.client.withClient { client, options in
                     try await client.unary(AdminService.createIntegration, request, options: options)
                 }
-                self.format.print([created], columns: IntegrationsCommand.columns)
+                self.format.printOne(created, columns: IntegrationsCommand.columns)
             }
         }
     }
@@ -90,7 +97,7 @@ struct IntegrationsCommand: AsyncParsableCommand {
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show an integration and its latest syncs.")
         @OptionGroup var client: ClientOptions
-        @Argument(help: "The integration id.") var id: String
+        @Argument(help: "The integration id (default: --integration, or the only one).") var id: String?
         @Option(help: "table, json or ndjson.") var format = OutputFormat.table
 
         func run() async throws {
@@ -98,7 +105,10 @@ struct IntegrationsCommand: AsyncParsableCommand {
                 let status = try await self.client.withClient { client, options in
                     try await client.unary(
                         AdminService.getSyncStatus,
-                        SyncStatusRequest(integrationID: self.id, limit: 10),
+                        SyncStatusRequest(
+                            integrationID: try await self.client.adminIntegrationID(self.id, client, options),
+                            limit: 10
+                        ),
                         options: options
                     )
                 }
@@ -107,7 +117,7 @@ struct IntegrationsCommand: AsyncParsableCommand {
                     Terminal.line("")
                     self.format.print(status.runs, columns: SyncCommand.columns)
                 } else {
-                    self.format.print([status], columns: [])
+                    self.format.printOne(status, columns: [])
                 }
             }
         }
@@ -162,18 +172,20 @@ struct IntegrationsCommand: AsyncParsableCommand {
             abstract: "Show what ATSBridge reads and writes for the integration, field by field."
         )
         @OptionGroup var client: ClientOptions
-        @Argument(help: "The integration id.") var id: String
+        @Argument(help: "The integration id (default: --integration, or the only one).") var id: String?
 
         func run() async throws {
             try await CLIFailure.run {
                 let coverage = try await self.client.withClient { client, options in
                     try await client.unary(
                         AdminService.getCoverage,
-                        IntegrationRequest(integrationID: self.id),
+                        IntegrationRequest(
+                            integrationID: try await self.client.adminIntegrationID(self.id, client, options)
+                        ),
                         options: options
                     )
                 }
-                OutputFormat.json.print([coverage], columns: [])
+                OutputFormat.json.printOne(coverage, columns: [])
             }
         }
     }

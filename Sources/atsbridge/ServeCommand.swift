@@ -17,10 +17,12 @@ struct ServeCommand: AsyncParsableCommand {
 
             Examples:
               atsbridge serve --demo
-              atsbridge serve --demo --listen 127.0.0.1:0 --data-dir /tmp/demo --demo-api-key my-demo-key-0001
+              atsbridge serve --demo --listen 127.0.0.1:0 --data-dir /tmp/demo \\
+                --demo-api-key my-demo-key-0001
               atsbridge serve --config /etc/atsbridge.json
               ATSBRIDGE_CREDENTIAL_KEY=$(atsbridge keygen) atsbridge serve \\
-                --api-key admin:admin:$ADMIN_KEY --api-key jobboard:write:$JOBBOARD_KEY
+                --api-key admin:admin:$ADMIN_KEY \\
+                --api-key jobboard:write:$JOBBOARD_KEY
             """
     )
 

@@ -8,8 +8,9 @@ struct SyncCommand: AsyncParsableCommand {
         commandName: "sync",
         abstract: "Start a sync of the integration (admin key); a running one is shown instead.",
         discussion: """
-            Without --full the server chooses (DELTA unless a full sync is due). With --wait the \
-            command waits and exits non-zero when the sync fails.
+            Without --full the server chooses (DELTA unless a full sync is due). With --wait \
+            the command waits and exits non-zero when the sync fails. The integration is \
+            --integration or ATSBRIDGE_INTEGRATION, else the only one there is.
 
             Examples:
               atsbridge sync --integration demo --wait
@@ -28,8 +29,8 @@ struct SyncCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIFailure.run {
-            let integrationID = try self.client.integrationID()
             let run = try await self.client.withClient { client, options in
+                let integrationID = try await self.client.adminIntegrationID(nil, client, options)
                 var run = try await client.unary(
                     AdminService.triggerSync,
                     TriggerSyncRequest(integrationID: integrationID, type: self.full ? .full : nil),
@@ -46,7 +47,7 @@ struct SyncCommand: AsyncParsableCommand {
                 }
                 return run
             }
-            self.format.print([run], columns: Self.columns)
+            self.format.printOne(run, columns: Self.columns)
             if self.wait, run.state != .succeeded { throw ExitCode(75) }
         }
     }

@@ -8,8 +8,11 @@ struct WatchCommand: AsyncParsableCommand {
         commandName: "watch",
         abstract: "Stream the integration's change events as NDJSON: sequence, model, kind, ids.",
         discussion: """
-            Resume with --from and the last sequence you processed: nothing is missed and \
-            nothing comes twice.
+            Without --from the stream starts at the latest change, so nothing prints until \
+            something changes; --from 0 replays every change from the start. Resume with \
+            --from and the last sequence you processed: nothing is missed and nothing comes \
+            twice. On a terminal, stderr says where the stream starts. When the server shuts \
+            down the command ends with UNAVAILABLE PLATFORM.SERVER_SHUTTING_DOWN (exit 69).
 
             Examples:
               atsbridge watch
@@ -19,7 +22,8 @@ struct WatchCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var client: ClientOptions
-    @Option(help: "Resume after this sequence number (default: from now on).") var from: UInt64?
+    @Option(help: "Resume after this sequence number; 0 replays every change (default: from now on).")
+    var from: UInt64?
     @Option(help: "Only this model (repeatable), e.g. candidates.") var model: [String] = []
     @Option(help: "Exit after this many events.") var count: Int?
 
@@ -43,8 +47,17 @@ struct WatchCommand: AsyncParsableCommand {
                 var streaming = options
                 streaming.timeout = nil
                 var seen = 0
-                let request = WatchRequest(afterSequence: self.from, models: models)
+                // On a terminal the server first tells where the stream starts, for the hint.
+                let announce = Terminal.stderrIsTerminal
+                let request = WatchRequest(
+                    afterSequence: self.from,
+                    models: models,
+                    announceStart: announce ? true : nil
+                )
                 for try await batch in client.serverStreaming(ChangesService.watch, request, options: streaming) {
+                    if let start = batch.startSequence {
+                        Terminal.error("watching from sequence \(start); Ctrl-C to stop (--from 0 replays everything)")
+                    }
                     for event in batch.events {
                         Terminal.out(event.jsonBytes() + [0x0A])
                         seen += 1

@@ -119,7 +119,7 @@ struct RandomRecords {
     }
 
     mutating func job() throws -> [UInt8] {
-        let salaries: [Double] = [55_000.5, 3, -0.0, 1e20, 0.1, .nan, .infinity, 123_456_789_012_345_678]
+        let salaries: [Double] = [55_000.5, 3, -0.0, 1e20, 0.1, .nan, .infinity, 123_456_789_012_345_680]
         let own = Job(
             id: self.id(),
             remoteID: self.text(),

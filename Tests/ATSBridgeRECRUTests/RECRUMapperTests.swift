@@ -49,8 +49,13 @@ import Testing
             "tags": [["id": 1, "name": "VIP"], ["id": 3, "name": "Swift"]],
         ]
         let (candidate, tags) = try self.mapper.candidate(json)
-        #expect(candidate.emailAddresses == [EmailAddress(emailAddress: "jan@example.sk", type: "PRIVATE")])
-        #expect(candidate.phoneNumbers == [PhoneNumber(phoneNumber: "+421 900 1", type: "MOBILE")])
+        // Types are the unified API's enums, with RECRU's own value beside them.
+        #expect(
+            candidate.emailAddresses == [
+                EmailAddress(emailAddress: "jan@example.sk", type: "PERSONAL", typeRaw: "private")
+            ]
+        )
+        #expect(candidate.phoneNumbers == [PhoneNumber(phoneNumber: "+421 900 1", type: "PERSONAL", typeRaw: "mobile")])
         #expect(candidate.company == "Kofola" && candidate.title == "Tester" && candidate.source == "Profesia.sk")
         #expect(candidate.location == Location(city: "Brno", country: "CZ"))
         #expect(tags.map(\.tagID) == [self.mapper.id(.tag, "1"), self.mapper.id(.tag, "3")])

@@ -63,7 +63,7 @@ import Testing
             unkeyed.idempotencyKey = nil
             // A server applied in RECRU, saved its checkpoint, and died before the store update.
             let project = harness.openJob().remote
-            let created = try harness.sandbox.mutate { state -> (Int, Int) in
+            let created = harness.sandbox.mutate { state -> (Int, Int) in
                 let jobseeker = SandboxJobseeker(
                     id: state.nextID("jobseeker") + 10_000,
                     firstName: "Nováková",

@@ -12,14 +12,33 @@ enum CLIProcess {
         var stderr: String
     }
 
+    /// Runs the CLI on a pseudo-terminal (util-linux `script`), so its stdout and stderr are
+    /// terminals; the output of both comes back as `stdout`, with CRLF line ends.
+    static func runOnTerminal(
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        timeout: Duration = .seconds(60)
+    ) async throws -> Result {
+        let quoted = ([self.executable.path] + arguments).map {
+            "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+        return try await self.run(
+            ["-qec", quoted.joined(separator: " "), "/dev/null"],
+            environment: environment,
+            timeout: timeout,
+            executable: URL(fileURLWithPath: "/usr/bin/script")
+        )
+    }
+
     /// Runs the CLI to completion (with a deadline) and collects its output.
     static func run(
         _ arguments: [String],
         environment: [String: String] = [:],
         stdin: String? = nil,
-        timeout: Duration = .seconds(60)
+        timeout: Duration = .seconds(60),
+        executable: URL = CLIProcess.executable
     ) async throws -> Result {
-        let process = Running(arguments, environment: environment, stdin: stdin)
+        let process = Running(arguments, environment: environment, stdin: stdin, executable: executable)
         try process.start()
         let deadline = ContinuousClock.now + timeout
         while process.isRunning {
@@ -40,9 +59,14 @@ enum CLIProcess {
         private let err = OutputBuffer()
         private let input: String?
 
-        init(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) {
+        init(
+            _ arguments: [String],
+            environment: [String: String] = [:],
+            stdin: String? = nil,
+            executable: URL = CLIProcess.executable
+        ) {
             self.process = Process()
-            self.process.executableURL = CLIProcess.executable
+            self.process.executableURL = executable
             self.process.arguments = arguments
             var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ATSBRIDGE_") }
             env.merge(environment) { $1 }

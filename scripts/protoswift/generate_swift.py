@@ -98,6 +98,9 @@ SWIFT_KEYWORDS = {
     "Self", "throw", "throws", "true", "try", "Any", "Type", "some", "any",
 }
 
+# Bytes fields that hold JSON (an object or array) and are written as that JSON, not base64.
+RAW_JSON_FIELDS = {"remote_data", "custom_fields"}
+
 ACRONYMS = {"id": "ID", "ids": "IDs", "url": "URL", "urls": "URLs", "cv": "CV"}
 
 
@@ -479,7 +482,7 @@ class Generator:
         if f.type == T_STRING:
             return 'try json.wireString(%s.bytes, type: type, field: "%s")' % (slot, f.name)
         if f.type == T_BYTES:
-            return ("json.wireRawJSON(%s.bytes)" if f.name == "remote_data" else "json.wireBase64(%s.bytes)") % slot
+            return ("json.wireRawJSON(%s.bytes)" if f.name in RAW_JSON_FIELDS else "json.wireBase64(%s.bytes)") % slot
         if f.type == T_MESSAGE:
             return ("try %s.transcode(try WireSegments.field(%d, slot: %s, in: segments, type: type), "
                     "to: &json, limit: limit)") % (self.swift_type(f), f.number, slot)
@@ -585,7 +588,7 @@ class Generator:
     # JSON, in the unified API's shape
     def json_value(self, f, v):
         if f.type == T_BYTES:
-            return "json.rawJSON(%s)" % v if f.name == "remote_data" else "json.base64(%s)" % v
+            return "json.rawJSON(%s)" % v if f.name in RAW_JSON_FIELDS else "json.base64(%s)" % v
         if f.type in (T_INT64, T_SINT64, T_SFIXED64) and f.name.endswith("_at"):
             return "json.timestamp(%s)" % v
         return "json.value(%s)" % v
@@ -627,7 +630,7 @@ class Generator:
         if f.type == T_ENUM:
             return "enumeration"
         if f.type == T_BYTES:
-            return "rawJSON" if f.name == "remote_data" else "bytes"
+            return "rawJSON" if f.name in RAW_JSON_FIELDS else "bytes"
         # Times read as ISO-8601 or milliseconds; also the time filters (`updated_after`).
         if f.type in (T_INT64, T_SINT64, T_SFIXED64) and f.name.endswith(("_at", "_after", "_before", "_since")):
             return "timestamp"

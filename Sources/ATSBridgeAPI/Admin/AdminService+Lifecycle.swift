@@ -21,8 +21,8 @@ extension AdminService {
             access: .adminIntegration,
             integration: { $0.integrationID },
             audit: .integrationOnly
-        ) { request, _ in
-            try await service.rotateCredentials(request)
+        ) { request, context in
+            try await service.rotateCredentials(request, deadline: context.deadline)
         }
     }
 
@@ -40,7 +40,10 @@ extension AdminService {
         }
     }
 
-    private func rotateCredentials(_ request: RotateIntegrationCredentialsRequest) async throws -> Integration {
+    private func rotateCredentials(
+        _ request: RotateIntegrationCredentialsRequest,
+        deadline: ContinuousClock.Instant?
+    ) async throws -> Integration {
         guard let password = request.password, !password.isEmpty else {
             throw ATSBridgeError(.inputInvalid, "password is required")
         }
@@ -48,13 +51,14 @@ extension AdminService {
         let login = request.login?.trimmingCharacters(in: .whitespaces) ?? current.login ?? ""
         guard !login.isEmpty else { throw ATSBridgeError(.inputInvalid, "login is required") }
         // The new credentials must log in before they replace working ones.
-        try await self.remote.validateCredentials(
+        try await self.checkCredentials(
             RemoteATSAccount(
                 integrationID: current.id,
                 tenantURL: current.tenantURL ?? "",
                 login: login,
                 password: password
-            )
+            ),
+            deadline: deadline
         )
         let sealed = try self.vault.seal(password: password, integrationID: current.id)
         let updated = try await self.store.updateIntegration(id: current.id, credentials: sealed) { integration in

@@ -47,8 +47,8 @@ public struct AdminService: Sendable {
             ATSBridgeProto.AdminService.createIntegration,
             access: .admin,
             audit: RPCAudit { _, created in created.map { [$0.id] } ?? [] }
-        ) { request, _ in
-            try await service.create(request)
+        ) { request, context in
+            try await service.create(request, deadline: context.deadline)
         }
         router.unary(ATSBridgeProto.AdminService.listIntegrations, access: .adminFiltered) { request, context in
             let all = try await service.store.integrations().map(\.integration)
@@ -148,7 +148,9 @@ public struct AdminService: Sendable {
         return updated
     }
 
-    private func create(_ request: CreateIntegrationRequest) async throws -> Integration {
+    private func create(_ request: CreateIntegrationRequest, deadline: ContinuousClock.Instant?) async throws
+        -> Integration
+    {
         let tenantURL = try Self.tenantURL(request.tenantURL)
         guard let login = request.login?.trimmingCharacters(in: .whitespaces), !login.isEmpty else {
             throw ATSBridgeError(.inputInvalid, "login is required")
@@ -158,8 +160,9 @@ public struct AdminService: Sendable {
         }
         if let settings = request.settings { try Self.validate(settings) }
         let id = "int_" + RecordID.random()
-        try await self.remote.validateCredentials(
-            RemoteATSAccount(integrationID: id, tenantURL: tenantURL, login: login, password: password)
+        try await self.checkCredentials(
+            RemoteATSAccount(integrationID: id, tenantURL: tenantURL, login: login, password: password),
+            deadline: deadline
         )
         let integration = Integration(
             id: id,
@@ -179,6 +182,41 @@ public struct AdminService: Sendable {
         )
         try await self.engine.trigger(integrationID: id, type: .full)
         return integration
+    }
+
+    /// The longest the credential check may take; less when the call's deadline is nearer.
+    static let validationTimeout: Duration = .seconds(10)
+
+    /// Checks the credentials with a login, within a budget shorter than the call's deadline,
+    /// so that an unreachable tenant is answered as such rather than by the call's deadline.
+    func checkCredentials(_ account: RemoteATSAccount, deadline: ContinuousClock.Instant?) async throws {
+        // A second is left to answer before the client's deadline passes.
+        let budget =
+            deadline.map {
+                min(Self.validationTimeout, max(.milliseconds(200), ContinuousClock.now.duration(to: $0) - .seconds(1)))
+            } ?? Self.validationTimeout
+        let remote = self.remote
+        let unreachable = ATSBridgeError(
+            .remoteUnavailable,
+            "\(remote.name) cannot be reached at \(account.tenantURL)"
+        )
+        do {
+            let answered = try await withThrowingTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    try await remote.validateCredentials(account)
+                    return true
+                }
+                group.addTask {
+                    try await Task.sleep(for: budget)
+                    return false
+                }
+                defer { group.cancelAll() }
+                return try await group.next() ?? false
+            }
+            guard answered else { throw unreachable }
+        } catch let error as ATSBridgeError where error.code == .remoteUnavailable {
+            throw ATSBridgeError(unreachable.code, unreachable.message, cause: error)
+        }
     }
 
     /// The tenant URL without a trailing slash; http(s) with a host.

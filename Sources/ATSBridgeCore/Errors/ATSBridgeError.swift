@@ -76,6 +76,10 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
         public static let atsApplicationAlreadyExists = Self("ATS.APPLICATION_ALREADY_EXISTS", status: .alreadyExists)
         /// The store's file is not a database, or is damaged.
         public static let storeCorrupt = Self("PLATFORM.STORE_CORRUPT", status: .dataLoss)
+        /// The server is shutting down: long-lived streams end at once with this code.
+        public static let serverShuttingDown = Self("PLATFORM.SERVER_SHUTTING_DOWN", status: .unavailable)
+        /// The address answers, but not with the ATSBridge protocol (another service's port).
+        public static let notATSBridgeServer = Self("PLATFORM.NOT_ATSBRIDGE_SERVER", status: .unavailable)
 
         /// The dotted code.
         public var description: String { self.dotted }

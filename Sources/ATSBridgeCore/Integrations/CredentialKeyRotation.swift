@@ -1,4 +1,4 @@
-public import ATSBridgeProto
+import ATSBridgeProto
 
 /// Re-seals every integration's RECRU credentials under a new credential key, in one
 /// transaction: either all open with the old key and are sealed with the new one, or nothing

@@ -37,6 +37,13 @@ public enum LogKey {
     public static let rpcViolation = "rpc.violation"
     /// The abuse limit that refused a connection or call.
     public static let rpcLimit = "rpc.limit"
+    /// The name of the API key a call used (never the key itself); `unknown` for a key the
+    /// server does not know.
+    public static let rpcKey = "rpc.key"
+    /// The final status of a call (`OK`, `PERMISSION_DENIED`, …).
+    public static let rpcStatus = "rpc.status"
+    /// The dotted error code a call failed with.
+    public static let rpcErrorCode = "rpc.error_code"
 
     /// The remote ATS method of a retried call.
     public static let recruMethod = "recru.method"

@@ -1,4 +1,4 @@
-public import ATSBridgeProto
+import ATSBridgeProto
 
 /// One page of records, kept in the wire form of a `…Page` message's items, so that a
 /// streaming read sends it with one copy: each record is field 1 (tag, length, the record's

@@ -30,6 +30,19 @@ public struct Application: ProtoMessage {
     public var currentStage: StageSummary?
     /// `job` (field 13).
     public var job: JobSummary?
+    /// Fields of the unified model that RECRU does not provide: always absent (null in JSON). The
+    /// coverage lists them.
+    public var remoteCreatedAt: Int64?
+    /// `remote_updated_at` (field 15).
+    public var remoteUpdatedAt: Int64?
+    /// A JSON object of mapped custom fields.
+    public var customFields: [UInt8]?
+    /// `rejection_reason_name` (field 17).
+    public var rejectionReasonName: String?
+    /// `rejected_at` (field 18).
+    public var rejectedAt: Int64?
+    /// `remote_url` (field 19).
+    public var remoteURL: String?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
@@ -45,7 +58,13 @@ public struct Application: ProtoMessage {
         remoteData: [UInt8]? = nil,
         candidate: ApplicationCandidate? = nil,
         currentStage: StageSummary? = nil,
-        job: JobSummary? = nil
+        job: JobSummary? = nil,
+        remoteCreatedAt: Int64? = nil,
+        remoteUpdatedAt: Int64? = nil,
+        customFields: [UInt8]? = nil,
+        rejectionReasonName: String? = nil,
+        rejectedAt: Int64? = nil,
+        remoteURL: String? = nil
     ) {
         self.id = id
         self.remoteID = remoteID
@@ -60,6 +79,12 @@ public struct Application: ProtoMessage {
         self.candidate = candidate
         self.currentStage = currentStage
         self.job = job
+        self.remoteCreatedAt = remoteCreatedAt
+        self.remoteUpdatedAt = remoteUpdatedAt
+        self.customFields = customFields
+        self.rejectionReasonName = rejectionReasonName
+        self.rejectedAt = rejectedAt
+        self.remoteURL = remoteURL
     }
 
     /// Creates a message with every field absent or empty.
@@ -134,6 +159,28 @@ extension Application: CBridgedMessage {
         if let value = self.job {
             c.pointee.job = try arena.message(value)
         }
+        if let value = self.remoteCreatedAt {
+            c.pointee.has_remote_created_at = 1
+            c.pointee.remote_created_at = value
+        }
+        if let value = self.remoteUpdatedAt {
+            c.pointee.has_remote_updated_at = 1
+            c.pointee.remote_updated_at = value
+        }
+        if let value = self.customFields {
+            c.pointee.has_custom_fields = 1
+            c.pointee.custom_fields = arena.binary(value)
+        }
+        if let value = self.rejectionReasonName {
+            c.pointee.rejection_reason_name = try arena.cString(value, field: "rejection_reason_name")
+        }
+        if let value = self.rejectedAt {
+            c.pointee.has_rejected_at = 1
+            c.pointee.rejected_at = value
+        }
+        if let value = self.remoteURL {
+            c.pointee.remote_url = try arena.cString(value, field: "remote_url")
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -154,6 +201,14 @@ extension Application: CBridgedMessage {
         if let p = m.candidate { self.candidate = try ApplicationCandidate(c: p) }
         if let p = m.current_stage { self.currentStage = try StageSummary(c: p) }
         if let p = m.job { self.job = try JobSummary(c: p) }
+        if m.has_remote_created_at != 0 { self.remoteCreatedAt = m.remote_created_at }
+        if m.has_remote_updated_at != 0 { self.remoteUpdatedAt = m.remote_updated_at }
+        if m.has_custom_fields != 0 { self.customFields = ProtoBridge.bytes(m.custom_fields) }
+        if let p = m.rejection_reason_name {
+            self.rejectionReasonName = try ProtoBridge.string(p, field: "rejection_reason_name")
+        }
+        if m.has_rejected_at != 0 { self.rejectedAt = m.rejected_at }
+        if let p = m.remote_url { self.remoteURL = try ProtoBridge.string(p, field: "remote_url") }
     }
 }
 
@@ -178,7 +233,8 @@ extension Application: JSONWritable {
     /// The JSON field names, in field order.
     public static let jsonFieldNames: [String] = [
         "id", "remote_id", "changed_at", "remote_deleted_at", "outcome", "outcome_raw", "current_stage_id", "job_id",
-        "candidate_id", "remote_data", "candidate", "current_stage", "job",
+        "candidate_id", "remote_data", "candidate", "current_stage", "job", "remote_created_at", "remote_updated_at",
+        "custom_fields", "rejection_reason_name", "rejected_at", "remote_url",
     ]
 
     /// Writes the message as one JSON object in the unified API's shape.
@@ -210,6 +266,18 @@ extension Application: JSONWritable {
         if let value = self.currentStage { json.value(value) } else { json.null() }
         json.key("job")
         if let value = self.job { json.value(value) } else { json.null() }
+        json.key("remote_created_at")
+        if let value = self.remoteCreatedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_updated_at")
+        if let value = self.remoteUpdatedAt { json.timestamp(value) } else { json.null() }
+        json.key("custom_fields")
+        if let value = self.customFields { json.rawJSON(value) } else { json.null() }
+        json.key("rejection_reason_name")
+        if let value = self.rejectionReasonName { json.value(value) } else { json.null() }
+        json.key("rejected_at")
+        if let value = self.rejectedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_url")
+        if let value = self.remoteURL { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -232,6 +300,12 @@ extension Application: JSONReadable {
         self.candidate = try object.optional("candidate") { try $0.message() }
         self.currentStage = try object.optional("current_stage") { try $0.message() }
         self.job = try object.optional("job") { try $0.message() }
+        self.remoteCreatedAt = try object.optional("remote_created_at") { try $0.timestamp() }
+        self.remoteUpdatedAt = try object.optional("remote_updated_at") { try $0.timestamp() }
+        self.customFields = try object.optional("custom_fields") { try $0.rawJSON() }
+        self.rejectionReasonName = try object.optional("rejection_reason_name") { try $0.string() }
+        self.rejectedAt = try object.optional("rejected_at") { try $0.timestamp() }
+        self.remoteURL = try object.optional("remote_url") { try $0.string() }
     }
 }
 
@@ -268,6 +342,12 @@ extension Application: WireJSONWritable {
         var f11 = WireSlot()
         var f12 = WireSlot()
         var f13 = WireSlot()
+        var f14 = WireSlot()
+        var f15 = WireSlot()
+        var f16 = WireSlot()
+        var f17 = WireSlot()
+        var f18 = WireSlot()
+        var f19 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             var seen1 = false
@@ -300,6 +380,18 @@ extension Application: WireJSONWritable {
                     try reader.record(key, into: &f12, wireType: 2, field: "current_stage")
                 case 13:
                     try reader.record(key, into: &f13, wireType: 2, field: "job")
+                case 14:
+                    try reader.record(key, into: &f14, wireType: 0, field: "remote_created_at")
+                case 15:
+                    try reader.record(key, into: &f15, wireType: 0, field: "remote_updated_at")
+                case 16:
+                    try reader.record(key, into: &f16, wireType: 2, field: "custom_fields")
+                case 17:
+                    try reader.record(key, into: &f17, wireType: 2, field: "rejection_reason_name")
+                case 18:
+                    try reader.record(key, into: &f18, wireType: 0, field: "rejected_at")
+                case 19:
+                    try reader.record(key, into: &f19, wireType: 2, field: "remote_url")
                 default: try reader.skip(key)
                 }
             }
@@ -360,6 +452,22 @@ extension Application: WireJSONWritable {
         } else {
             json.null()
         }
+        json.key(quoted: #""remote_created_at":"#)
+        if f14.count > 0 { json.timestamp(Int64(bitPattern: f14.value)) } else { json.null() }
+        json.key(quoted: #""remote_updated_at":"#)
+        if f15.count > 0 { json.timestamp(Int64(bitPattern: f15.value)) } else { json.null() }
+        json.key(quoted: #""custom_fields":"#)
+        if f16.count > 0 { json.wireRawJSON(f16.bytes) } else { json.null() }
+        json.key(quoted: #""rejection_reason_name":"#)
+        if f17.count > 0 {
+            try json.wireString(f17.bytes, type: type, field: "rejection_reason_name")
+        } else {
+            json.null()
+        }
+        json.key(quoted: #""rejected_at":"#)
+        if f18.count > 0 { json.timestamp(Int64(bitPattern: f18.value)) } else { json.null() }
+        json.key(quoted: #""remote_url":"#)
+        if f19.count > 0 { try json.wireString(f19.bytes, type: type, field: "remote_url") } else { json.null() }
         json.endObject()
     }
 }

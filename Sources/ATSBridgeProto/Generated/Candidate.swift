@@ -34,6 +34,19 @@ public struct Candidate: ProtoMessage {
     public var applications: [CandidateApplication]
     /// `tags` (field 15).
     public var tags: [TagSummary]
+    /// Fields of the unified model that RECRU does not provide: always absent (null in JSON, an
+    /// empty list for social_media). The coverage lists them.
+    public var remoteCreatedAt: Int64?
+    /// `remote_updated_at` (field 17).
+    public var remoteUpdatedAt: Int64?
+    /// A JSON object of mapped custom fields.
+    public var customFields: [UInt8]?
+    /// `social_media` (field 19).
+    public var socialMedia: [SocialMedia]
+    /// `remote_url` (field 20).
+    public var remoteURL: String?
+    /// `confidential` (field 21).
+    public var confidential: Bool?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
@@ -51,7 +64,13 @@ public struct Candidate: ProtoMessage {
         location: Location? = nil,
         remoteData: [UInt8]? = nil,
         applications: [CandidateApplication] = [],
-        tags: [TagSummary] = []
+        tags: [TagSummary] = [],
+        remoteCreatedAt: Int64? = nil,
+        remoteUpdatedAt: Int64? = nil,
+        customFields: [UInt8]? = nil,
+        socialMedia: [SocialMedia] = [],
+        remoteURL: String? = nil,
+        confidential: Bool? = nil
     ) {
         self.id = id
         self.remoteID = remoteID
@@ -68,6 +87,12 @@ public struct Candidate: ProtoMessage {
         self.remoteData = remoteData
         self.applications = applications
         self.tags = tags
+        self.remoteCreatedAt = remoteCreatedAt
+        self.remoteUpdatedAt = remoteUpdatedAt
+        self.customFields = customFields
+        self.socialMedia = socialMedia
+        self.remoteURL = remoteURL
+        self.confidential = confidential
     }
 
     /// Creates a message with every field absent or empty.
@@ -151,6 +176,29 @@ extension Candidate: CBridgedMessage {
             c.pointee.n_tags = self.tags.count
             c.pointee.tags = try arena.messages(self.tags)
         }
+        if let value = self.remoteCreatedAt {
+            c.pointee.has_remote_created_at = 1
+            c.pointee.remote_created_at = value
+        }
+        if let value = self.remoteUpdatedAt {
+            c.pointee.has_remote_updated_at = 1
+            c.pointee.remote_updated_at = value
+        }
+        if let value = self.customFields {
+            c.pointee.has_custom_fields = 1
+            c.pointee.custom_fields = arena.binary(value)
+        }
+        if !self.socialMedia.isEmpty {
+            c.pointee.n_social_media = self.socialMedia.count
+            c.pointee.social_media = try arena.messages(self.socialMedia)
+        }
+        if let value = self.remoteURL {
+            c.pointee.remote_url = try arena.cString(value, field: "remote_url")
+        }
+        if let value = self.confidential {
+            c.pointee.has_confidential = 1
+            c.pointee.confidential = (value ? 1 : 0)
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -189,6 +237,14 @@ extension Candidate: CBridgedMessage {
             )
         }
         if m.n_tags > 0 { self.tags = try ProtoBridge.messages(m.tags, count: m.n_tags, as: TagSummary.self) }
+        if m.has_remote_created_at != 0 { self.remoteCreatedAt = m.remote_created_at }
+        if m.has_remote_updated_at != 0 { self.remoteUpdatedAt = m.remote_updated_at }
+        if m.has_custom_fields != 0 { self.customFields = ProtoBridge.bytes(m.custom_fields) }
+        if m.n_social_media > 0 {
+            self.socialMedia = try ProtoBridge.messages(m.social_media, count: m.n_social_media, as: SocialMedia.self)
+        }
+        if let p = m.remote_url { self.remoteURL = try ProtoBridge.string(p, field: "remote_url") }
+        if m.has_confidential != 0 { self.confidential = (m.confidential != 0) }
     }
 }
 
@@ -213,7 +269,8 @@ extension Candidate: JSONWritable {
     /// The JSON field names, in field order.
     public static let jsonFieldNames: [String] = [
         "id", "remote_id", "changed_at", "remote_deleted_at", "first_name", "last_name", "company", "title", "source",
-        "phone_numbers", "email_addresses", "location", "remote_data", "applications", "tags",
+        "phone_numbers", "email_addresses", "location", "remote_data", "applications", "tags", "remote_created_at",
+        "remote_updated_at", "custom_fields", "social_media", "remote_url", "confidential",
     ]
 
     /// Writes the message as one JSON object in the unified API's shape.
@@ -249,6 +306,18 @@ extension Candidate: JSONWritable {
         json.array(self.applications) { json, value in json.value(value) }
         json.key("tags")
         json.array(self.tags) { json, value in json.value(value) }
+        json.key("remote_created_at")
+        if let value = self.remoteCreatedAt { json.timestamp(value) } else { json.null() }
+        json.key("remote_updated_at")
+        if let value = self.remoteUpdatedAt { json.timestamp(value) } else { json.null() }
+        json.key("custom_fields")
+        if let value = self.customFields { json.rawJSON(value) } else { json.null() }
+        json.key("social_media")
+        json.array(self.socialMedia) { json, value in json.value(value) }
+        json.key("remote_url")
+        if let value = self.remoteURL { json.value(value) } else { json.null() }
+        json.key("confidential")
+        if let value = self.confidential { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -273,6 +342,12 @@ extension Candidate: JSONReadable {
         self.remoteData = try object.optional("remote_data") { try $0.rawJSON() }
         self.applications = try object.repeated("applications") { try $0.message() }
         self.tags = try object.repeated("tags") { try $0.message() }
+        self.remoteCreatedAt = try object.optional("remote_created_at") { try $0.timestamp() }
+        self.remoteUpdatedAt = try object.optional("remote_updated_at") { try $0.timestamp() }
+        self.customFields = try object.optional("custom_fields") { try $0.rawJSON() }
+        self.socialMedia = try object.repeated("social_media") { try $0.message() }
+        self.remoteURL = try object.optional("remote_url") { try $0.string() }
+        self.confidential = try object.optional("confidential") { try $0.bool() }
     }
 }
 
@@ -311,6 +386,12 @@ extension Candidate: WireJSONWritable {
         var f13 = WireSlot()
         var f14 = WireSlot()
         var f15 = WireSlot()
+        var f16 = WireSlot()
+        var f17 = WireSlot()
+        var f18 = WireSlot()
+        var f19 = WireSlot()
+        var f20 = WireSlot()
+        var f21 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             var seen1 = false
@@ -347,6 +428,18 @@ extension Candidate: WireJSONWritable {
                     try reader.record(key, into: &f14, wireType: 2, field: "applications")
                 case 15:
                     try reader.record(key, into: &f15, wireType: 2, field: "tags")
+                case 16:
+                    try reader.record(key, into: &f16, wireType: 0, field: "remote_created_at")
+                case 17:
+                    try reader.record(key, into: &f17, wireType: 0, field: "remote_updated_at")
+                case 18:
+                    try reader.record(key, into: &f18, wireType: 2, field: "custom_fields")
+                case 19:
+                    try reader.record(key, into: &f19, wireType: 2, field: "social_media")
+                case 20:
+                    try reader.record(key, into: &f20, wireType: 2, field: "remote_url")
+                case 21:
+                    try reader.record(key, into: &f21, wireType: 0, bool: true, field: "confidential")
                 default: try reader.skip(key)
                 }
             }
@@ -427,6 +520,27 @@ extension Candidate: WireJSONWritable {
             }
         }
         json.endArray()
+        json.key(quoted: #""remote_created_at":"#)
+        if f16.count > 0 { json.timestamp(Int64(bitPattern: f16.value)) } else { json.null() }
+        json.key(quoted: #""remote_updated_at":"#)
+        if f17.count > 0 { json.timestamp(Int64(bitPattern: f17.value)) } else { json.null() }
+        json.key(quoted: #""custom_fields":"#)
+        if f18.count > 0 { json.wireRawJSON(f18.bytes) } else { json.null() }
+        json.key(quoted: #""social_media":"#)
+        json.beginArray()
+        if f19.count > 0 {
+            var scan = WireScan(segments, field: 19, type: type)
+            while try scan.next() != nil {
+                let element = WireSegments(try scan.reader.lengthDelimited())
+                try SocialMedia.transcode(element, to: &json, limit: limit)
+                try json.check(limit: limit, type: type)
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""remote_url":"#)
+        if f20.count > 0 { try json.wireString(f20.bytes, type: type, field: "remote_url") } else { json.null() }
+        json.key(quoted: #""confidential":"#)
+        if f21.count > 0 { json.value((f21.value != 0)) } else { json.null() }
         json.endObject()
     }
 }

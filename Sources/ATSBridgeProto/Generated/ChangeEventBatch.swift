@@ -6,12 +6,17 @@ internal import CATSBridgeProto
 public struct ChangeEventBatch: ProtoMessage {
     /// `events` (field 1).
     public var events: [ChangeEvent]
+    /// Only in the first batch of a stream that asked for `announce_start`: the sequence the
+    /// stream resumes after.
+    public var startSequence: UInt64?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
-        events: [ChangeEvent] = []
+        events: [ChangeEvent] = [],
+        startSequence: UInt64? = nil
     ) {
         self.events = events
+        self.startSequence = startSequence
     }
 
     /// Creates a message with every field absent or empty.
@@ -51,12 +56,17 @@ extension ChangeEventBatch: CBridgedMessage {
             c.pointee.n_events = self.events.count
             c.pointee.events = try arena.messages(self.events)
         }
+        if let value = self.startSequence {
+            c.pointee.has_start_sequence = 1
+            c.pointee.start_sequence = value
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee
         if m.n_events > 0 { self.events = try ProtoBridge.messages(m.events, count: m.n_events, as: ChangeEvent.self) }
+        if m.has_start_sequence != 0 { self.startSequence = m.start_sequence }
     }
 }
 
@@ -79,13 +89,15 @@ extension ChangeEventBatch {
 
 extension ChangeEventBatch: JSONWritable {
     /// The JSON field names, in field order.
-    public static let jsonFieldNames: [String] = ["events"]
+    public static let jsonFieldNames: [String] = ["events", "start_sequence"]
 
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()
         json.key("events")
         json.array(self.events) { json, value in json.value(value) }
+        json.key("start_sequence")
+        if let value = self.startSequence { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -96,6 +108,7 @@ extension ChangeEventBatch: JSONReadable {
         let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
         self.init()
         self.events = try object.repeated("events") { try $0.message() }
+        self.startSequence = try object.optional("start_sequence") { try $0.integer() }
     }
 }
 
@@ -120,12 +133,15 @@ extension ChangeEventBatch: WireJSONWritable {
     ) throws(ProtoCodecError) {
         let type: StaticString = "atsbridge.v1.ChangeEventBatch"
         var f1 = WireSlot()
+        var f2 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             while let key = try reader.nextKey() {
                 switch key.number {
                 case 1:
                     try reader.record(key, into: &f1, wireType: 2, field: "events")
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, field: "start_sequence")
                 default: try reader.skip(key)
                 }
             }
@@ -142,6 +158,8 @@ extension ChangeEventBatch: WireJSONWritable {
             }
         }
         json.endArray()
+        json.key(quoted: #""start_sequence":"#)
+        if f2.count > 0 { json.value(f2.value) } else { json.null() }
         json.endObject()
     }
 }

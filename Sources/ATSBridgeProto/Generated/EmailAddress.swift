@@ -2,20 +2,24 @@
 
 internal import CATSBridgeProto
 
-/// An email address of a candidate. `type` is a free string on reads ("PRIVATE", "WORK").
+/// An email address of a candidate.
 public struct EmailAddress: ProtoMessage {
     /// `email_address` (field 1).
     public var emailAddress: String?
-    /// `type` (field 2).
+    /// The unified API's type: PERSONAL, WORK or OTHER; absent when RECRU gives none.
     public var type: String?
+    /// RECRU's own type, as RECRU sent it ("private", "work").
+    public var typeRaw: String?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         emailAddress: String? = nil,
-        type: String? = nil
+        type: String? = nil,
+        typeRaw: String? = nil
     ) {
         self.emailAddress = emailAddress
         self.type = type
+        self.typeRaw = typeRaw
     }
 
     /// Creates a message with every field absent or empty.
@@ -55,6 +59,9 @@ extension EmailAddress: CBridgedMessage {
         if let value = self.type {
             c.pointee.type = try arena.cString(value, field: "type")
         }
+        if let value = self.typeRaw {
+            c.pointee.type_raw = try arena.cString(value, field: "type_raw")
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -62,6 +69,7 @@ extension EmailAddress: CBridgedMessage {
         let m = c.pointee
         if let p = m.email_address { self.emailAddress = try ProtoBridge.string(p, field: "email_address") }
         if let p = m.type { self.type = try ProtoBridge.string(p, field: "type") }
+        if let p = m.type_raw { self.typeRaw = try ProtoBridge.string(p, field: "type_raw") }
     }
 }
 
@@ -84,7 +92,7 @@ extension EmailAddress {
 
 extension EmailAddress: JSONWritable {
     /// The JSON field names, in field order.
-    public static let jsonFieldNames: [String] = ["email_address", "type"]
+    public static let jsonFieldNames: [String] = ["email_address", "type", "type_raw"]
 
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
@@ -93,6 +101,8 @@ extension EmailAddress: JSONWritable {
         if let value = self.emailAddress { json.value(value) } else { json.null() }
         json.key("type")
         if let value = self.type { json.value(value) } else { json.null() }
+        json.key("type_raw")
+        if let value = self.typeRaw { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -104,6 +114,7 @@ extension EmailAddress: JSONReadable {
         self.init()
         self.emailAddress = try object.optional("email_address") { try $0.string() }
         self.type = try object.optional("type") { try $0.string() }
+        self.typeRaw = try object.optional("type_raw") { try $0.string() }
     }
 }
 
@@ -129,6 +140,7 @@ extension EmailAddress: WireJSONWritable {
         let type: StaticString = "atsbridge.v1.EmailAddress"
         var f1 = WireSlot()
         var f2 = WireSlot()
+        var f3 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             while let key = try reader.nextKey() {
@@ -137,6 +149,8 @@ extension EmailAddress: WireJSONWritable {
                     try reader.record(key, into: &f1, wireType: 2, field: "email_address")
                 case 2:
                     try reader.record(key, into: &f2, wireType: 2, field: "type")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "type_raw")
                 default: try reader.skip(key)
                 }
             }
@@ -147,6 +161,8 @@ extension EmailAddress: WireJSONWritable {
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "email_address") } else { json.null() }
         json.key(quoted: #""type":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "type") } else { json.null() }
+        json.key(quoted: #""type_raw":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "type_raw") } else { json.null() }
         json.endObject()
     }
 }

@@ -46,6 +46,23 @@ public struct Job: ProtoMessage {
     public var stages: [JobStage]
     /// `hiring_team` (field 21).
     public var hiringTeam: [HiringTeamMember]
+    /// Fields of the unified model that RECRU does not provide: always absent (null in JSON), so
+    /// that clients with the unified API's schema read them unchanged. The coverage lists them.
+    public var jobCode: String?
+    /// `confidential` (field 23).
+    public var confidential: Bool?
+    /// `weekly_hours` (field 24).
+    public var weeklyHours: Double?
+    /// `salary_currency` (field 25).
+    public var salaryCurrency: String?
+    /// `salary_period` (field 26).
+    public var salaryPeriod: String?
+    /// `remote_created_at` (field 27).
+    public var remoteCreatedAt: Int64?
+    /// A JSON object of mapped custom fields.
+    public var customFields: [UInt8]?
+    /// `remote_url` (field 29).
+    public var remoteURL: String?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
@@ -69,7 +86,15 @@ public struct Job: ProtoMessage {
         remoteUpdatedAt: Int64? = nil,
         remoteData: [UInt8]? = nil,
         stages: [JobStage] = [],
-        hiringTeam: [HiringTeamMember] = []
+        hiringTeam: [HiringTeamMember] = [],
+        jobCode: String? = nil,
+        confidential: Bool? = nil,
+        weeklyHours: Double? = nil,
+        salaryCurrency: String? = nil,
+        salaryPeriod: String? = nil,
+        remoteCreatedAt: Int64? = nil,
+        customFields: [UInt8]? = nil,
+        remoteURL: String? = nil
     ) {
         self.id = id
         self.remoteID = remoteID
@@ -92,6 +117,14 @@ public struct Job: ProtoMessage {
         self.remoteData = remoteData
         self.stages = stages
         self.hiringTeam = hiringTeam
+        self.jobCode = jobCode
+        self.confidential = confidential
+        self.weeklyHours = weeklyHours
+        self.salaryCurrency = salaryCurrency
+        self.salaryPeriod = salaryPeriod
+        self.remoteCreatedAt = remoteCreatedAt
+        self.customFields = customFields
+        self.remoteURL = remoteURL
     }
 
     /// Creates a message with every field absent or empty.
@@ -198,6 +231,34 @@ extension Job: CBridgedMessage {
             c.pointee.n_hiring_team = self.hiringTeam.count
             c.pointee.hiring_team = try arena.messages(self.hiringTeam)
         }
+        if let value = self.jobCode {
+            c.pointee.job_code = try arena.cString(value, field: "job_code")
+        }
+        if let value = self.confidential {
+            c.pointee.has_confidential = 1
+            c.pointee.confidential = (value ? 1 : 0)
+        }
+        if let value = self.weeklyHours {
+            c.pointee.has_weekly_hours = 1
+            c.pointee.weekly_hours = value
+        }
+        if let value = self.salaryCurrency {
+            c.pointee.salary_currency = try arena.cString(value, field: "salary_currency")
+        }
+        if let value = self.salaryPeriod {
+            c.pointee.salary_period = try arena.cString(value, field: "salary_period")
+        }
+        if let value = self.remoteCreatedAt {
+            c.pointee.has_remote_created_at = 1
+            c.pointee.remote_created_at = value
+        }
+        if let value = self.customFields {
+            c.pointee.has_custom_fields = 1
+            c.pointee.custom_fields = arena.binary(value)
+        }
+        if let value = self.remoteURL {
+            c.pointee.remote_url = try arena.cString(value, field: "remote_url")
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -232,6 +293,14 @@ extension Job: CBridgedMessage {
         if m.n_hiring_team > 0 {
             self.hiringTeam = try ProtoBridge.messages(m.hiring_team, count: m.n_hiring_team, as: HiringTeamMember.self)
         }
+        if let p = m.job_code { self.jobCode = try ProtoBridge.string(p, field: "job_code") }
+        if m.has_confidential != 0 { self.confidential = (m.confidential != 0) }
+        if m.has_weekly_hours != 0 { self.weeklyHours = m.weekly_hours }
+        if let p = m.salary_currency { self.salaryCurrency = try ProtoBridge.string(p, field: "salary_currency") }
+        if let p = m.salary_period { self.salaryPeriod = try ProtoBridge.string(p, field: "salary_period") }
+        if m.has_remote_created_at != 0 { self.remoteCreatedAt = m.remote_created_at }
+        if m.has_custom_fields != 0 { self.customFields = ProtoBridge.bytes(m.custom_fields) }
+        if let p = m.remote_url { self.remoteURL = try ProtoBridge.string(p, field: "remote_url") }
     }
 }
 
@@ -258,6 +327,8 @@ extension Job: JSONWritable {
         "id", "remote_id", "changed_at", "remote_deleted_at", "name", "description", "employment_type",
         "employment_type_raw", "status", "status_raw", "visibility", "visibility_raw", "department", "experience_level",
         "salary_amount", "opened_at", "closed_at", "remote_updated_at", "remote_data", "stages", "hiring_team",
+        "job_code", "confidential", "weekly_hours", "salary_currency", "salary_period", "remote_created_at",
+        "custom_fields", "remote_url",
     ]
 
     /// Writes the message as one JSON object in the unified API's shape.
@@ -305,6 +376,22 @@ extension Job: JSONWritable {
         json.array(self.stages) { json, value in json.value(value) }
         json.key("hiring_team")
         json.array(self.hiringTeam) { json, value in json.value(value) }
+        json.key("job_code")
+        if let value = self.jobCode { json.value(value) } else { json.null() }
+        json.key("confidential")
+        if let value = self.confidential { json.value(value) } else { json.null() }
+        json.key("weekly_hours")
+        if let value = self.weeklyHours { json.value(value) } else { json.null() }
+        json.key("salary_currency")
+        if let value = self.salaryCurrency { json.value(value) } else { json.null() }
+        json.key("salary_period")
+        if let value = self.salaryPeriod { json.value(value) } else { json.null() }
+        json.key("remote_created_at")
+        if let value = self.remoteCreatedAt { json.timestamp(value) } else { json.null() }
+        json.key("custom_fields")
+        if let value = self.customFields { json.rawJSON(value) } else { json.null() }
+        json.key("remote_url")
+        if let value = self.remoteURL { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -335,6 +422,14 @@ extension Job: JSONReadable {
         self.remoteData = try object.optional("remote_data") { try $0.rawJSON() }
         self.stages = try object.repeated("stages") { try $0.message() }
         self.hiringTeam = try object.repeated("hiring_team") { try $0.message() }
+        self.jobCode = try object.optional("job_code") { try $0.string() }
+        self.confidential = try object.optional("confidential") { try $0.bool() }
+        self.weeklyHours = try object.optional("weekly_hours") { try $0.double() }
+        self.salaryCurrency = try object.optional("salary_currency") { try $0.string() }
+        self.salaryPeriod = try object.optional("salary_period") { try $0.string() }
+        self.remoteCreatedAt = try object.optional("remote_created_at") { try $0.timestamp() }
+        self.customFields = try object.optional("custom_fields") { try $0.rawJSON() }
+        self.remoteURL = try object.optional("remote_url") { try $0.string() }
     }
 }
 
@@ -379,6 +474,14 @@ extension Job: WireJSONWritable {
         var f19 = WireSlot()
         var f20 = WireSlot()
         var f21 = WireSlot()
+        var f22 = WireSlot()
+        var f23 = WireSlot()
+        var f24 = WireSlot()
+        var f25 = WireSlot()
+        var f26 = WireSlot()
+        var f27 = WireSlot()
+        var f28 = WireSlot()
+        var f29 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             var seen1 = false
@@ -427,6 +530,22 @@ extension Job: WireJSONWritable {
                     try reader.record(key, into: &f20, wireType: 2, field: "stages")
                 case 21:
                     try reader.record(key, into: &f21, wireType: 2, field: "hiring_team")
+                case 22:
+                    try reader.record(key, into: &f22, wireType: 2, field: "job_code")
+                case 23:
+                    try reader.record(key, into: &f23, wireType: 0, bool: true, field: "confidential")
+                case 24:
+                    try reader.record(key, into: &f24, wireType: 1, field: "weekly_hours")
+                case 25:
+                    try reader.record(key, into: &f25, wireType: 2, field: "salary_currency")
+                case 26:
+                    try reader.record(key, into: &f26, wireType: 2, field: "salary_period")
+                case 27:
+                    try reader.record(key, into: &f27, wireType: 0, field: "remote_created_at")
+                case 28:
+                    try reader.record(key, into: &f28, wireType: 2, field: "custom_fields")
+                case 29:
+                    try reader.record(key, into: &f29, wireType: 2, field: "remote_url")
                 default: try reader.skip(key)
                 }
             }
@@ -497,6 +616,22 @@ extension Job: WireJSONWritable {
             }
         }
         json.endArray()
+        json.key(quoted: #""job_code":"#)
+        if f22.count > 0 { try json.wireString(f22.bytes, type: type, field: "job_code") } else { json.null() }
+        json.key(quoted: #""confidential":"#)
+        if f23.count > 0 { json.value((f23.value != 0)) } else { json.null() }
+        json.key(quoted: #""weekly_hours":"#)
+        if f24.count > 0 { json.value(Double(bitPattern: f24.value)) } else { json.null() }
+        json.key(quoted: #""salary_currency":"#)
+        if f25.count > 0 { try json.wireString(f25.bytes, type: type, field: "salary_currency") } else { json.null() }
+        json.key(quoted: #""salary_period":"#)
+        if f26.count > 0 { try json.wireString(f26.bytes, type: type, field: "salary_period") } else { json.null() }
+        json.key(quoted: #""remote_created_at":"#)
+        if f27.count > 0 { json.timestamp(Int64(bitPattern: f27.value)) } else { json.null() }
+        json.key(quoted: #""custom_fields":"#)
+        if f28.count > 0 { json.wireRawJSON(f28.bytes) } else { json.null() }
+        json.key(quoted: #""remote_url":"#)
+        if f29.count > 0 { try json.wireString(f29.bytes, type: type, field: "remote_url") } else { json.null() }
         json.endObject()
     }
 }

@@ -14,6 +14,8 @@ public struct ListApplicationsRequest: ProtoMessage {
     public var jobRemoteIDs: [String]
     /// `current_stage_ids` (field 5).
     public var currentStageIDs: [String]
+    /// Applications created in the remote ATS at or after this time (ms since epoch).
+    public var remoteCreatedAfter: Int64?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
@@ -21,13 +23,15 @@ public struct ListApplicationsRequest: ProtoMessage {
         outcomes: [ApplicationOutcome] = [],
         jobIDs: [String] = [],
         jobRemoteIDs: [String] = [],
-        currentStageIDs: [String] = []
+        currentStageIDs: [String] = [],
+        remoteCreatedAfter: Int64? = nil
     ) {
         self.page = page
         self.outcomes = outcomes
         self.jobIDs = jobIDs
         self.jobRemoteIDs = jobRemoteIDs
         self.currentStageIDs = currentStageIDs
+        self.remoteCreatedAfter = remoteCreatedAfter
     }
 
     /// Creates a message with every field absent or empty.
@@ -82,6 +86,10 @@ extension ListApplicationsRequest: CBridgedMessage {
             c.pointee.n_current_stage_ids = self.currentStageIDs.count
             c.pointee.current_stage_ids = try arena.strings(self.currentStageIDs, field: "current_stage_ids")
         }
+        if let value = self.remoteCreatedAfter {
+            c.pointee.has_remote_created_after = 1
+            c.pointee.remote_created_after = value
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -108,6 +116,7 @@ extension ListApplicationsRequest: CBridgedMessage {
                 field: "current_stage_ids"
             )
         }
+        if m.has_remote_created_after != 0 { self.remoteCreatedAfter = m.remote_created_after }
     }
 }
 
@@ -130,7 +139,9 @@ extension ListApplicationsRequest {
 
 extension ListApplicationsRequest: JSONWritable {
     /// The JSON field names, in field order.
-    public static let jsonFieldNames: [String] = ["page", "outcomes", "job_ids", "job_remote_ids", "current_stage_ids"]
+    public static let jsonFieldNames: [String] = [
+        "page", "outcomes", "job_ids", "job_remote_ids", "current_stage_ids", "remote_created_after",
+    ]
 
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
@@ -145,6 +156,8 @@ extension ListApplicationsRequest: JSONWritable {
         json.array(self.jobRemoteIDs) { json, value in json.value(value) }
         json.key("current_stage_ids")
         json.array(self.currentStageIDs) { json, value in json.value(value) }
+        json.key("remote_created_after")
+        if let value = self.remoteCreatedAfter { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -159,6 +172,7 @@ extension ListApplicationsRequest: JSONReadable {
         self.jobIDs = try object.repeated("job_ids") { try $0.string() }
         self.jobRemoteIDs = try object.repeated("job_remote_ids") { try $0.string() }
         self.currentStageIDs = try object.repeated("current_stage_ids") { try $0.string() }
+        self.remoteCreatedAfter = try object.optional("remote_created_after") { try $0.timestamp() }
     }
 }
 
@@ -187,6 +201,7 @@ extension ListApplicationsRequest: WireJSONWritable {
         var f3 = WireSlot()
         var f4 = WireSlot()
         var f5 = WireSlot()
+        var f6 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             while let key = try reader.nextKey() {
@@ -201,6 +216,8 @@ extension ListApplicationsRequest: WireJSONWritable {
                     try reader.record(key, into: &f4, wireType: 2, field: "job_remote_ids")
                 case 5:
                     try reader.record(key, into: &f5, wireType: 2, field: "current_stage_ids")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 0, field: "remote_created_after")
                 default: try reader.skip(key)
                 }
             }
@@ -252,6 +269,8 @@ extension ListApplicationsRequest: WireJSONWritable {
             }
         }
         json.endArray()
+        json.key(quoted: #""remote_created_after":"#)
+        if f6.count > 0 { json.value(Int64(bitPattern: f6.value)) } else { json.null() }
         json.endObject()
     }
 }

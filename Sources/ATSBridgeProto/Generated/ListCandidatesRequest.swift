@@ -14,6 +14,8 @@ public struct ListCandidatesRequest: ProtoMessage {
     public var firstName: String?
     /// Case-insensitive exact match.
     public var lastName: String?
+    /// Candidates created in the remote ATS at or after this time (ms since epoch).
+    public var remoteCreatedAfter: Int64?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
@@ -21,13 +23,15 @@ public struct ListCandidatesRequest: ProtoMessage {
         email: String? = nil,
         jobIDs: [String] = [],
         firstName: String? = nil,
-        lastName: String? = nil
+        lastName: String? = nil,
+        remoteCreatedAfter: Int64? = nil
     ) {
         self.page = page
         self.email = email
         self.jobIDs = jobIDs
         self.firstName = firstName
         self.lastName = lastName
+        self.remoteCreatedAfter = remoteCreatedAfter
     }
 
     /// Creates a message with every field absent or empty.
@@ -79,6 +83,10 @@ extension ListCandidatesRequest: CBridgedMessage {
         if let value = self.lastName {
             c.pointee.last_name = try arena.cString(value, field: "last_name")
         }
+        if let value = self.remoteCreatedAfter {
+            c.pointee.has_remote_created_after = 1
+            c.pointee.remote_created_after = value
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -89,6 +97,7 @@ extension ListCandidatesRequest: CBridgedMessage {
         if m.n_job_ids > 0 { self.jobIDs = try ProtoBridge.strings(m.job_ids, count: m.n_job_ids, field: "job_ids") }
         if let p = m.first_name { self.firstName = try ProtoBridge.string(p, field: "first_name") }
         if let p = m.last_name { self.lastName = try ProtoBridge.string(p, field: "last_name") }
+        if m.has_remote_created_after != 0 { self.remoteCreatedAfter = m.remote_created_after }
     }
 }
 
@@ -111,7 +120,9 @@ extension ListCandidatesRequest {
 
 extension ListCandidatesRequest: JSONWritable {
     /// The JSON field names, in field order.
-    public static let jsonFieldNames: [String] = ["page", "email", "job_ids", "first_name", "last_name"]
+    public static let jsonFieldNames: [String] = [
+        "page", "email", "job_ids", "first_name", "last_name", "remote_created_after",
+    ]
 
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
@@ -126,6 +137,8 @@ extension ListCandidatesRequest: JSONWritable {
         if let value = self.firstName { json.value(value) } else { json.null() }
         json.key("last_name")
         if let value = self.lastName { json.value(value) } else { json.null() }
+        json.key("remote_created_after")
+        if let value = self.remoteCreatedAfter { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -140,6 +153,7 @@ extension ListCandidatesRequest: JSONReadable {
         self.jobIDs = try object.repeated("job_ids") { try $0.string() }
         self.firstName = try object.optional("first_name") { try $0.string() }
         self.lastName = try object.optional("last_name") { try $0.string() }
+        self.remoteCreatedAfter = try object.optional("remote_created_after") { try $0.timestamp() }
     }
 }
 
@@ -168,6 +182,7 @@ extension ListCandidatesRequest: WireJSONWritable {
         var f3 = WireSlot()
         var f4 = WireSlot()
         var f5 = WireSlot()
+        var f6 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             while let key = try reader.nextKey() {
@@ -182,6 +197,8 @@ extension ListCandidatesRequest: WireJSONWritable {
                     try reader.record(key, into: &f4, wireType: 2, field: "first_name")
                 case 5:
                     try reader.record(key, into: &f5, wireType: 2, field: "last_name")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 0, field: "remote_created_after")
                 default: try reader.skip(key)
                 }
             }
@@ -212,6 +229,8 @@ extension ListCandidatesRequest: WireJSONWritable {
         if f4.count > 0 { try json.wireString(f4.bytes, type: type, field: "first_name") } else { json.null() }
         json.key(quoted: #""last_name":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "last_name") } else { json.null() }
+        json.key(quoted: #""remote_created_after":"#)
+        if f6.count > 0 { json.value(Int64(bitPattern: f6.value)) } else { json.null() }
         json.endObject()
     }
 }

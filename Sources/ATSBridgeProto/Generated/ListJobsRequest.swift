@@ -14,6 +14,10 @@ public struct ListJobsRequest: ProtoMessage {
     public var visibilities: [Visibility]
     /// Case-insensitive substring of the job's name.
     public var nameContains: String?
+    /// Jobs with any of these job codes.
+    public var jobCodes: [String]
+    /// Jobs created in the remote ATS at or after this time (ms since epoch).
+    public var remoteCreatedAfter: Int64?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
@@ -21,13 +25,17 @@ public struct ListJobsRequest: ProtoMessage {
         statuses: [JobStatus] = [],
         employmentTypes: [EmploymentType] = [],
         visibilities: [Visibility] = [],
-        nameContains: String? = nil
+        nameContains: String? = nil,
+        jobCodes: [String] = [],
+        remoteCreatedAfter: Int64? = nil
     ) {
         self.page = page
         self.statuses = statuses
         self.employmentTypes = employmentTypes
         self.visibilities = visibilities
         self.nameContains = nameContains
+        self.jobCodes = jobCodes
+        self.remoteCreatedAfter = remoteCreatedAfter
     }
 
     /// Creates a message with every field absent or empty.
@@ -83,6 +91,14 @@ extension ListJobsRequest: CBridgedMessage {
         if let value = self.nameContains {
             c.pointee.name_contains = try arena.cString(value, field: "name_contains")
         }
+        if !self.jobCodes.isEmpty {
+            c.pointee.n_job_codes = self.jobCodes.count
+            c.pointee.job_codes = try arena.strings(self.jobCodes, field: "job_codes")
+        }
+        if let value = self.remoteCreatedAfter {
+            c.pointee.has_remote_created_after = 1
+            c.pointee.remote_created_after = value
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -105,6 +121,10 @@ extension ListJobsRequest: CBridgedMessage {
             }
         }
         if let p = m.name_contains { self.nameContains = try ProtoBridge.string(p, field: "name_contains") }
+        if m.n_job_codes > 0 {
+            self.jobCodes = try ProtoBridge.strings(m.job_codes, count: m.n_job_codes, field: "job_codes")
+        }
+        if m.has_remote_created_after != 0 { self.remoteCreatedAfter = m.remote_created_after }
     }
 }
 
@@ -128,7 +148,7 @@ extension ListJobsRequest {
 extension ListJobsRequest: JSONWritable {
     /// The JSON field names, in field order.
     public static let jsonFieldNames: [String] = [
-        "page", "statuses", "employment_types", "visibilities", "name_contains",
+        "page", "statuses", "employment_types", "visibilities", "name_contains", "job_codes", "remote_created_after",
     ]
 
     /// Writes the message as one JSON object in the unified API's shape.
@@ -144,6 +164,10 @@ extension ListJobsRequest: JSONWritable {
         json.array(self.visibilities) { json, value in json.value(value) }
         json.key("name_contains")
         if let value = self.nameContains { json.value(value) } else { json.null() }
+        json.key("job_codes")
+        json.array(self.jobCodes) { json, value in json.value(value) }
+        json.key("remote_created_after")
+        if let value = self.remoteCreatedAfter { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -158,6 +182,8 @@ extension ListJobsRequest: JSONReadable {
         self.employmentTypes = try object.repeated("employment_types") { try $0.enumeration() }
         self.visibilities = try object.repeated("visibilities") { try $0.enumeration() }
         self.nameContains = try object.optional("name_contains") { try $0.string() }
+        self.jobCodes = try object.repeated("job_codes") { try $0.string() }
+        self.remoteCreatedAfter = try object.optional("remote_created_after") { try $0.timestamp() }
     }
 }
 
@@ -186,6 +212,8 @@ extension ListJobsRequest: WireJSONWritable {
         var f3 = WireSlot()
         var f4 = WireSlot()
         var f5 = WireSlot()
+        var f6 = WireSlot()
+        var f7 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             while let key = try reader.nextKey() {
@@ -200,6 +228,10 @@ extension ListJobsRequest: WireJSONWritable {
                     try reader.record(key, into: &f4, wireType: 0, packed: true, field: "visibilities")
                 case 5:
                     try reader.record(key, into: &f5, wireType: 2, field: "name_contains")
+                case 6:
+                    try reader.record(key, into: &f6, wireType: 2, field: "job_codes")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 0, field: "remote_created_after")
                 default: try reader.skip(key)
                 }
             }
@@ -244,6 +276,17 @@ extension ListJobsRequest: WireJSONWritable {
         json.endArray()
         json.key(quoted: #""name_contains":"#)
         if f5.count > 0 { try json.wireString(f5.bytes, type: type, field: "name_contains") } else { json.null() }
+        json.key(quoted: #""job_codes":"#)
+        json.beginArray()
+        if f6.count > 0 {
+            var scan = WireScan(segments, field: 6, type: type)
+            while try scan.next() != nil {
+                try json.wireString(try scan.reader.lengthDelimited(), type: type, field: "job_codes")
+            }
+        }
+        json.endArray()
+        json.key(quoted: #""remote_created_after":"#)
+        if f7.count > 0 { json.value(Int64(bitPattern: f7.value)) } else { json.null() }
         json.endObject()
     }
 }

@@ -16,6 +16,9 @@ public struct PageRequest: ProtoMessage {
     public var ids: [String]
     /// RECRU ids; OR within the list.
     public var remoteIDs: [String]
+    /// A filter on a field the integration does not provide (see the coverage) matches nothing,
+    /// as in the unified API; true ignores such filters instead. Default false.
+    public var ignoreUnsupportedFilters: Bool?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
@@ -24,7 +27,8 @@ public struct PageRequest: ProtoMessage {
         updatedAfter: Int64? = nil,
         includeDeleted: Bool? = nil,
         ids: [String] = [],
-        remoteIDs: [String] = []
+        remoteIDs: [String] = [],
+        ignoreUnsupportedFilters: Bool? = nil
     ) {
         self.pageSize = pageSize
         self.cursor = cursor
@@ -32,6 +36,7 @@ public struct PageRequest: ProtoMessage {
         self.includeDeleted = includeDeleted
         self.ids = ids
         self.remoteIDs = remoteIDs
+        self.ignoreUnsupportedFilters = ignoreUnsupportedFilters
     }
 
     /// Creates a message with every field absent or empty.
@@ -88,6 +93,10 @@ extension PageRequest: CBridgedMessage {
             c.pointee.n_remote_ids = self.remoteIDs.count
             c.pointee.remote_ids = try arena.strings(self.remoteIDs, field: "remote_ids")
         }
+        if let value = self.ignoreUnsupportedFilters {
+            c.pointee.has_ignore_unsupported_filters = 1
+            c.pointee.ignore_unsupported_filters = (value ? 1 : 0)
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -101,6 +110,7 @@ extension PageRequest: CBridgedMessage {
         if m.n_remote_ids > 0 {
             self.remoteIDs = try ProtoBridge.strings(m.remote_ids, count: m.n_remote_ids, field: "remote_ids")
         }
+        if m.has_ignore_unsupported_filters != 0 { self.ignoreUnsupportedFilters = (m.ignore_unsupported_filters != 0) }
     }
 }
 
@@ -124,7 +134,7 @@ extension PageRequest {
 extension PageRequest: JSONWritable {
     /// The JSON field names, in field order.
     public static let jsonFieldNames: [String] = [
-        "page_size", "cursor", "updated_after", "include_deleted", "ids", "remote_ids",
+        "page_size", "cursor", "updated_after", "include_deleted", "ids", "remote_ids", "ignore_unsupported_filters",
     ]
 
     /// Writes the message as one JSON object in the unified API's shape.
@@ -142,6 +152,8 @@ extension PageRequest: JSONWritable {
         json.array(self.ids) { json, value in json.value(value) }
         json.key("remote_ids")
         json.array(self.remoteIDs) { json, value in json.value(value) }
+        json.key("ignore_unsupported_filters")
+        if let value = self.ignoreUnsupportedFilters { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -157,6 +169,7 @@ extension PageRequest: JSONReadable {
         self.includeDeleted = try object.optional("include_deleted") { try $0.bool() }
         self.ids = try object.repeated("ids") { try $0.string() }
         self.remoteIDs = try object.repeated("remote_ids") { try $0.string() }
+        self.ignoreUnsupportedFilters = try object.optional("ignore_unsupported_filters") { try $0.bool() }
     }
 }
 
@@ -186,6 +199,7 @@ extension PageRequest: WireJSONWritable {
         var f4 = WireSlot()
         var f5 = WireSlot()
         var f6 = WireSlot()
+        var f7 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             while let key = try reader.nextKey() {
@@ -202,6 +216,8 @@ extension PageRequest: WireJSONWritable {
                     try reader.record(key, into: &f5, wireType: 2, field: "ids")
                 case 6:
                     try reader.record(key, into: &f6, wireType: 2, field: "remote_ids")
+                case 7:
+                    try reader.record(key, into: &f7, wireType: 0, bool: true, field: "ignore_unsupported_filters")
                 default: try reader.skip(key)
                 }
             }
@@ -234,6 +250,8 @@ extension PageRequest: WireJSONWritable {
             }
         }
         json.endArray()
+        json.key(quoted: #""ignore_unsupported_filters":"#)
+        if f7.count > 0 { json.value((f7.value != 0)) } else { json.null() }
         json.endObject()
     }
 }

@@ -2,20 +2,24 @@
 
 internal import CATSBridgeProto
 
-/// A phone number of a candidate. `type` is a free string on reads ("HOME", "MOBILE").
+/// A phone number of a candidate.
 public struct PhoneNumber: ProtoMessage {
     /// `phone_number` (field 1).
     public var phoneNumber: String?
-    /// `type` (field 2).
+    /// The unified API's type: PERSONAL, WORK or OTHER; absent when RECRU gives none.
     public var type: String?
+    /// RECRU's own type, as RECRU sent it ("mobile", "home").
+    public var typeRaw: String?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         phoneNumber: String? = nil,
-        type: String? = nil
+        type: String? = nil,
+        typeRaw: String? = nil
     ) {
         self.phoneNumber = phoneNumber
         self.type = type
+        self.typeRaw = typeRaw
     }
 
     /// Creates a message with every field absent or empty.
@@ -55,6 +59,9 @@ extension PhoneNumber: CBridgedMessage {
         if let value = self.type {
             c.pointee.type = try arena.cString(value, field: "type")
         }
+        if let value = self.typeRaw {
+            c.pointee.type_raw = try arena.cString(value, field: "type_raw")
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -62,6 +69,7 @@ extension PhoneNumber: CBridgedMessage {
         let m = c.pointee
         if let p = m.phone_number { self.phoneNumber = try ProtoBridge.string(p, field: "phone_number") }
         if let p = m.type { self.type = try ProtoBridge.string(p, field: "type") }
+        if let p = m.type_raw { self.typeRaw = try ProtoBridge.string(p, field: "type_raw") }
     }
 }
 
@@ -84,7 +92,7 @@ extension PhoneNumber {
 
 extension PhoneNumber: JSONWritable {
     /// The JSON field names, in field order.
-    public static let jsonFieldNames: [String] = ["phone_number", "type"]
+    public static let jsonFieldNames: [String] = ["phone_number", "type", "type_raw"]
 
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
@@ -93,6 +101,8 @@ extension PhoneNumber: JSONWritable {
         if let value = self.phoneNumber { json.value(value) } else { json.null() }
         json.key("type")
         if let value = self.type { json.value(value) } else { json.null() }
+        json.key("type_raw")
+        if let value = self.typeRaw { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -104,6 +114,7 @@ extension PhoneNumber: JSONReadable {
         self.init()
         self.phoneNumber = try object.optional("phone_number") { try $0.string() }
         self.type = try object.optional("type") { try $0.string() }
+        self.typeRaw = try object.optional("type_raw") { try $0.string() }
     }
 }
 
@@ -129,6 +140,7 @@ extension PhoneNumber: WireJSONWritable {
         let type: StaticString = "atsbridge.v1.PhoneNumber"
         var f1 = WireSlot()
         var f2 = WireSlot()
+        var f3 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             while let key = try reader.nextKey() {
@@ -137,6 +149,8 @@ extension PhoneNumber: WireJSONWritable {
                     try reader.record(key, into: &f1, wireType: 2, field: "phone_number")
                 case 2:
                     try reader.record(key, into: &f2, wireType: 2, field: "type")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 2, field: "type_raw")
                 default: try reader.skip(key)
                 }
             }
@@ -147,6 +161,8 @@ extension PhoneNumber: WireJSONWritable {
         if f1.count > 0 { try json.wireString(f1.bytes, type: type, field: "phone_number") } else { json.null() }
         json.key(quoted: #""type":"#)
         if f2.count > 0 { try json.wireString(f2.bytes, type: type, field: "type") } else { json.null() }
+        json.key(quoted: #""type_raw":"#)
+        if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "type_raw") } else { json.null() }
         json.endObject()
     }
 }

@@ -8,14 +8,19 @@ public struct WatchRequest: ProtoMessage {
     public var afterSequence: UInt64?
     /// Only these models; empty means all.
     public var models: [Model]
+    /// Send a first batch without events whose `start_sequence` tells where the stream starts
+    /// (useful when `after_sequence` is absent). Default false.
+    public var announceStart: Bool?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         afterSequence: UInt64? = nil,
-        models: [Model] = []
+        models: [Model] = [],
+        announceStart: Bool? = nil
     ) {
         self.afterSequence = afterSequence
         self.models = models
+        self.announceStart = announceStart
     }
 
     /// Creates a message with every field absent or empty.
@@ -57,6 +62,10 @@ extension WatchRequest: CBridgedMessage {
             c.pointee.n_models = self.models.count
             c.pointee.models = arena.enums(self.models) { .init(rawValue: .init(truncatingIfNeeded: $0.rawValue)) }
         }
+        if let value = self.announceStart {
+            c.pointee.has_announce_start = 1
+            c.pointee.announce_start = (value ? 1 : 0)
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -68,6 +77,7 @@ extension WatchRequest: CBridgedMessage {
                 Model(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
             }
         }
+        if m.has_announce_start != 0 { self.announceStart = (m.announce_start != 0) }
     }
 }
 
@@ -90,7 +100,7 @@ extension WatchRequest {
 
 extension WatchRequest: JSONWritable {
     /// The JSON field names, in field order.
-    public static let jsonFieldNames: [String] = ["after_sequence", "models"]
+    public static let jsonFieldNames: [String] = ["after_sequence", "models", "announce_start"]
 
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
@@ -99,6 +109,8 @@ extension WatchRequest: JSONWritable {
         if let value = self.afterSequence { json.value(value) } else { json.null() }
         json.key("models")
         json.array(self.models) { json, value in json.value(value) }
+        json.key("announce_start")
+        if let value = self.announceStart { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -110,6 +122,7 @@ extension WatchRequest: JSONReadable {
         self.init()
         self.afterSequence = try object.optional("after_sequence") { try $0.integer() }
         self.models = try object.repeated("models") { try $0.enumeration() }
+        self.announceStart = try object.optional("announce_start") { try $0.bool() }
     }
 }
 
@@ -135,6 +148,7 @@ extension WatchRequest: WireJSONWritable {
         let type: StaticString = "atsbridge.v1.WatchRequest"
         var f1 = WireSlot()
         var f2 = WireSlot()
+        var f3 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             while let key = try reader.nextKey() {
@@ -143,6 +157,8 @@ extension WatchRequest: WireJSONWritable {
                     try reader.record(key, into: &f1, wireType: 0, field: "after_sequence")
                 case 2:
                     try reader.record(key, into: &f2, wireType: 0, packed: true, field: "models")
+                case 3:
+                    try reader.record(key, into: &f3, wireType: 0, bool: true, field: "announce_start")
                 default: try reader.skip(key)
                 }
             }
@@ -159,6 +175,8 @@ extension WatchRequest: WireJSONWritable {
             }
         }
         json.endArray()
+        json.key(quoted: #""announce_start":"#)
+        if f3.count > 0 { json.value((f3.value != 0)) } else { json.null() }
         json.endObject()
     }
 }

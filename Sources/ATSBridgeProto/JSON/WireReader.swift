@@ -32,7 +32,7 @@ struct WireReader {
 
     /// The next key, or nil at the end of the bytes.
     mutating func nextKey() throws(ProtoCodecError) -> Key? {
-        guard self.position < self.count, let base = self.base else { return nil }
+        guard self.position < self.count, self.base != nil else { return nil }
         // protobuf-c reads a key of at most 5 bytes.
         guard let value = self.rawVarint(maxBytes: 5) else { throw self.malformed("truncated field key") }
         let wireType = UInt8(value & 7)

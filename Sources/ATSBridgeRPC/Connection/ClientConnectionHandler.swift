@@ -87,6 +87,10 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
         let violation =
             error as? ProtocolViolation
             ?? ProtocolViolation(.unavailable, "connection error (\(type(of: error)))", silent: true)
+        if violation.wrongPeer {
+            // Not a server that is starting or full: another service. Retrying cannot help.
+            self.completeHandshake(.failure(ATSBridgeError(.notATSBridgeServer, violation.message)))
+        }
         self.perform(self.machine.violated(violation))
     }
 

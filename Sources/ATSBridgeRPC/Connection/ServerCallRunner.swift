@@ -38,23 +38,27 @@ package struct ServerCallRunner: Sendable {
     private func execute(_ call: ServerCall) async {
         let started = ContinuousClock.now
         var code = "OK"
+        var authorized = call
+        var errorCode: String?
         defer {
             RPCMetrics.callFinished(
                 method: call.context.method,
                 code: .init(rawValue: code),
                 duration: ContinuousClock.now - started
             )
+            Self.logAction(authorized, status: code, errorCode: errorCode)
         }
         do {
-            var call = call
-            for interceptor in self.interceptors { try await interceptor.intercept(&call) }
+            for interceptor in self.interceptors { try await interceptor.intercept(&authorized) }
             let admission = self.admission
-            let holdsWrite = try admission?.admit(call.context.principal, access: call.method.access.level) ?? false
+            let holdsWrite =
+                try admission?.admit(authorized.context.principal, access: authorized.method.access.level) ?? false
             defer { if holdsWrite { admission?.writeFinished() } }
-            try await call.method.run(call.request, call.stream, call.context)
+            try await authorized.method.run(authorized.request, authorized.stream, authorized.context)
             call.stream.finish(Status(code: .ok))
         } catch let error as ATSBridgeError {
             code = error.code.status.name ?? "UNKNOWN"
+            errorCode = error.code.dotted
             call.stream.finish(error.status)
         } catch is CancellationError {
             code = Self.finishCancelled(call.stream)
@@ -73,6 +77,22 @@ package struct ServerCallRunner: Sendable {
         }
     }
 
+    /// Logs every authorized write and admin call, with its outcome: the method, the key's name
+    /// and the integration, never the request (it may hold personal data).
+    private static func logAction(_ call: ServerCall, status: String, errorCode: String?) {
+        guard call.method.access.level >= .write, call.context.principal.access >= .write else { return }
+        var metadata: Logger.Metadata = [
+            LogKey.rpcMethod: "\(call.context.method)",
+            LogKey.rpcKey: "\(call.context.principal.keyName)",
+            LogKey.rpcStatus: "\(status)",
+        ]
+        if let integrationID = call.context.metadata.integrationID {
+            metadata[LogKey.integrationID] = "\(integrationID)"
+        }
+        if let errorCode { metadata[LogKey.rpcErrorCode] = "\(errorCode)" }
+        call.context.logger.notice(call.method.access.level >= .admin ? "admin call" : "write call", metadata: metadata)
+    }
+
     /// Ends a cancelled call's stream; returns its status name for the metrics.
     private static func finishCancelled(_ stream: ServerStream) -> String {
         switch stream.cancelReason {
@@ -80,7 +100,7 @@ package struct ServerCallRunner: Sendable {
             stream.finish(ATSBridgeError(.deadlineExceeded, "the call's deadline passed").status)
             return "DEADLINE_EXCEEDED"
         case .shutdown:
-            stream.finish(ATSBridgeError(.unavailable, "the server is shutting down").status)
+            stream.finish(ATSBridgeError(.serverShuttingDown, "server shutting down").status)
             return "UNAVAILABLE"
         case .creditStalled:
             // The stream already ended with RESOURCE_EXHAUSTED.

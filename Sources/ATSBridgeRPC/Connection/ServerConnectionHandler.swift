@@ -402,6 +402,11 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     /// Must be called on the event loop.
     package func beginGracefulShutdown() {
         self.perform(self.machine.beginGracefulShutdown())
+        // Streams that never end by themselves would hold the shutdown for the whole grace
+        // period: they end now, with a status that says why.
+        for io in self.streams.values where io.method.endsOnShutdown {
+            io.stream.cancel(.shutdown)
+        }
     }
 
     /// Cancels every running call (the grace period is over). Must be called on the event loop.

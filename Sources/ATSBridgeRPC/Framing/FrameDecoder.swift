@@ -46,7 +46,12 @@ package struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
             let available = min(buffer.readableBytes, expected.count)
             for index in 0..<available
             where buffer.getInteger(at: buffer.readerIndex + index, as: UInt8.self) != expected[index] {
-                throw ProtocolViolation(.unavailable, "the peer does not speak ATSBridge RPC v1", silent: true)
+                throw ProtocolViolation(
+                    .unavailable,
+                    "the peer does not speak ATSBridge RPC v1",
+                    silent: true,
+                    wrongPeer: true
+                )
             }
             guard available == expected.count else { return nil }
             buffer.moveReaderIndex(forwardBy: expected.count)

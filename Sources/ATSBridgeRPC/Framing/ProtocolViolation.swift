@@ -7,11 +7,14 @@ package struct ProtocolViolation: Error, Hashable, Sendable, CustomStringConvert
     package var message: String
     /// Whether to close without a GOAWAY (a peer that never spoke the protocol).
     package var silent: Bool
+    /// Whether the peer's first bytes are not the preface: it is another kind of server or client.
+    package var wrongPeer: Bool
 
-    package init(_ code: StatusCode, _ message: String, silent: Bool = false) {
+    package init(_ code: StatusCode, _ message: String, silent: Bool = false, wrongPeer: Bool = false) {
         self.code = code
         self.message = message
         self.silent = silent
+        self.wrongPeer = wrongPeer
     }
 
     package var description: String { "protocol violation (\(self.code)): \(self.message)" }

@@ -1,4 +1,6 @@
 package import ATSBridgeCore
+import ATSBridgeProto
+import Logging
 
 /// Checks a call's API key against the method's access rule (docs/protocol.md §3.5) and puts
 /// the authenticated principal into its context.
@@ -17,13 +19,20 @@ package struct AuthorizationInterceptor: ServerInterceptor {
             return
         }
         let principal = try await self.authenticator.authenticate(apiKey: call.apiKey)
-        do {
+        if access.needsIntegration, (call.context.metadata.integrationID ?? "").isEmpty,
+            let only = principal?.integrations, only.count == 1
+        {
+            // A key limited to one integration needs not name it.
+            call.context.metadata.integrationID = only.first
+        }
+        do throws(ATSBridgeError) {
             call.context.principal = try Self.authorize(
                 principal,
                 integrationID: call.context.metadata.integrationID,
                 access: access
             )
         } catch {
+            Self.logRefusal(call, keyName: principal?.keyName, error)
             // A known key refused for its role or scope is worth an audit entry; unknown keys
             // are not recorded (anyone could fill the log with them).
             if let principal, let trail = call.method.auditTrail {
@@ -33,6 +42,20 @@ package struct AuthorizationInterceptor: ServerInterceptor {
             }
             throw error
         }
+    }
+
+    /// Operators see who was refused: the key's name (never the key), the method and why.
+    private static func logRefusal(_ call: ServerCall, keyName: String?, _ error: ATSBridgeError) {
+        var metadata: Logger.Metadata = [
+            LogKey.rpcMethod: "\(call.context.method)",
+            LogKey.rpcKey: "\(keyName ?? "unknown")",
+            LogKey.rpcStatus: "\(error.code.status.name ?? "UNKNOWN")",
+            LogKey.rpcErrorCode: "\(error.code.dotted)",
+        ]
+        if let integrationID = call.context.metadata.integrationID {
+            metadata[LogKey.integrationID] = "\(integrationID)"
+        }
+        call.context.logger.notice("call refused", metadata: metadata)
     }
 
     /// The principal allowed to make a call with `access`. A method with

@@ -1,4 +1,4 @@
-public import ATSBridgeCore
+import ATSBridgeCore
 import ATSBridgeProto
 
 /// Marks a method as audited, and names the ids it acts on besides its integration (a key's

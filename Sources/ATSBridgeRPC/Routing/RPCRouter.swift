@@ -93,9 +93,14 @@ public struct RPCRouter: Sendable {
     }
 
     /// Registers a server-streaming method.
+    ///
+    /// - Parameter endsOnShutdown: End the call at once, with UNAVAILABLE
+    ///   `PLATFORM.SERVER_SHUTTING_DOWN`, when a graceful shutdown starts: for streams that
+    ///   never end by themselves.
     public mutating func serverStreaming<Request, Response>(
         _ method: MethodDescriptor<Request, Response>,
         access: MethodAccess,
+        endsOnShutdown: Bool = false,
         handler: @escaping @Sendable (Request, ResponseWriter<Response>, ServerContext) async throws -> Void
     ) {
         precondition(method.kind == .serverStreaming, "\(method.fullName) is not server-streaming")
@@ -107,7 +112,8 @@ public struct RPCRouter: Sendable {
         self.methods[method.fullName] = RegisteredMethod(
             name: method.fullName,
             kind: .serverStreaming,
-            access: access
+            access: access,
+            endsOnShutdown: endsOnShutdown
         ) { bytes, stream, context in
             let request = try Self.decode(Request.self, bytes, limits)
             try await handler(request, ResponseWriter(stream: stream, method: context.method), context)

@@ -9,27 +9,10 @@ package struct RegisteredMethod: Sendable {
     package var audited = false
     /// Where an audited method's calls are recorded, also when refused before the handler.
     package var auditTrail: AuditTrail?
+    /// Whether the call ends as soon as a graceful shutdown starts (change streams, which
+    /// never end by themselves), instead of being given the grace period.
+    package var endsOnShutdown = false
     /// Decodes the request, runs the handler and sends its responses; throws to fail the call.
     package var run:
         @Sendable (_ request: [UInt8], _ stream: ServerStream, _ context: ServerContext) async throws -> Void
-
-    /// A method with its handler (the router's registrations, and tools driving the state
-    /// machine without a router).
-    package init(
-        name: String,
-        kind: MethodKind,
-        access: MethodAccess,
-        audited: Bool = false,
-        auditTrail: AuditTrail? = nil,
-        run:
-            @escaping @Sendable (_ request: [UInt8], _ stream: ServerStream, _ context: ServerContext) async throws
-            -> Void
-    ) {
-        self.name = name
-        self.kind = kind
-        self.access = access
-        self.audited = audited
-        self.auditTrail = auditTrail
-        self.run = run
-    }
 }

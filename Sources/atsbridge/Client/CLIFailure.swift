@@ -3,43 +3,56 @@ import ATSBridgeProto
 import ArgumentParser
 import Foundation
 
-/// How client commands fail: a message on stderr and a meaningful exit code (docs/cli.md).
+/// How client commands fail: one `error: STATUS DOTTED.CODE: message` line on stderr, for
+/// remote and local errors alike, and an exit code per status (docs/cli.md).
 enum CLIFailure: Error {
     /// Bad usage found after parsing (unknown model, bad date): exit 64.
     case usage(String)
     /// A local problem (a file cannot be written): exit 74.
     case io(String)
 
+    /// The status and dotted code of a usage error.
+    static let usageCode = ATSBridgeError.Code("CLI.USAGE", status: .invalidArgument)
+    /// The status and dotted code of a local I/O error.
+    static let ioCode = ATSBridgeError.Code("CLI.IO", status: .internal)
+
     /// Runs a command body, turning failures into a stderr line and an exit code.
     static func run(_ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch let error as ATSBridgeError {
-            let status = error.code.status.name ?? "UNKNOWN"
-            Terminal.error("error: \(status) \(error.code.dotted): \(error.message)")
+            Terminal.error(self.line(error.code, error.message))
             throw ExitCode(self.exitCode(error.code.status))
         } catch let failure as CLIFailure {
             switch failure {
             case .usage(let message):
-                Terminal.error("error: \(message)")
+                Terminal.error(self.line(self.usageCode, message))
                 throw ExitCode(64)
             case .io(let message):
-                Terminal.error("error: \(message)")
+                Terminal.error(self.line(self.ioCode, message))
                 throw ExitCode(74)
             }
         }
     }
 
-    /// sysexits-style codes by gRPC status.
+    /// `error: STATUS DOTTED.CODE: message`.
+    static func line(_ code: ATSBridgeError.Code, _ message: String) -> String {
+        "error: \(code.status.name ?? "UNKNOWN") \(code.dotted): \(message)"
+    }
+
+    /// sysexits-style codes by gRPC status; every status has one, and 1 is left for crashes.
     static func exitCode(_ status: StatusCode) -> Int32 {
         switch status {
         case .ok: 0
         case .invalidArgument, .outOfRange: 65
         case .notFound: 66
         case .unavailable, .deadlineExceeded, .cancelled: 69
+        case .internal, .dataLoss: 70
+        case .alreadyExists: 73
         case .failedPrecondition, .resourceExhausted, .aborted: 75
+        case .unknown, .unimplemented: 76
         case .unauthenticated, .permissionDenied: 77
-        default: 1
+        default: 76
         }
     }
 }
@@ -58,6 +71,9 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
-    /// Whether stderr is a terminal (progress bars only then).
+    /// Whether stderr is a terminal (progress bars and hints only then).
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
+
+    /// Whether stdout is a terminal (`--format json` is indented only then).
+    static var stdoutIsTerminal: Bool { isatty(1) == 1 }
 }

@@ -1,6 +1,7 @@
 import ATSBridgeApp
 import ATSBridgeClient
 import ATSBridgeCore
+import ATSBridgeProto
 import ArgumentParser
 import Foundation
 
@@ -13,7 +14,9 @@ struct ClientOptions: ParsableArguments {
     @Option(help: "The API key (default: $ATSBRIDGE_API_KEY).")
     var apiKey: String?
 
-    @Option(help: "The integration to read (default: $ATSBRIDGE_INTEGRATION).")
+    @Option(
+        help: "The integration (default: $ATSBRIDGE_INTEGRATION, else the only one there is or the key may use)."
+    )
     var integration: String?
 
     @Option(help: "Deadline of each call, e.g. 30s or 2m.")
@@ -31,9 +34,39 @@ struct ClientOptions: ParsableArguments {
         }
     }
 
-    /// The integration, required by read commands.
-    func integrationID() throws -> String {
-        guard let id = self.integration ?? self.environment["ATSBRIDGE_INTEGRATION"], !id.isEmpty else {
+    /// The integration named by `--integration` or `ATSBRIDGE_INTEGRATION`, if any.
+    var namedIntegration: String? {
+        guard let id = self.integration ?? self.environment["ATSBRIDGE_INTEGRATION"], !id.isEmpty else { return nil }
+        return id
+    }
+
+    /// The integration: the named one, else the only one that exists. Nil when the key may not
+    /// list integrations (not an admin key): the server then uses the one integration the key
+    /// is limited to, if it is limited to one.
+    func integrationID(_ client: RPCClient, _ options: CallOptions) async throws -> String? {
+        if let named = self.namedIntegration { return named }
+        let list: IntegrationList
+        do {
+            list = try await client.unary(AdminService.listIntegrations, ListIntegrationsRequest(), options: options)
+        } catch let error as ATSBridgeError where error.code.status == .permissionDenied {
+            return nil
+        }
+        switch list.integrations.count {
+        case 1: return list.integrations[0].id
+        case 0: throw CLIFailure.usage("there is no integration yet; connect one with `atsbridge integrations add`")
+        default:
+            let ids = list.integrations.map(\.id).joined(separator: ", ")
+            throw CLIFailure.usage(
+                "several integrations exist (\(ids)); name one with --integration or ATSBRIDGE_INTEGRATION"
+            )
+        }
+    }
+
+    /// The integration an admin command acts on: `explicit` (its argument), else as
+    /// ``integrationID(_:_:)`` finds it.
+    func adminIntegrationID(_ explicit: String?, _ client: RPCClient, _ options: CallOptions) async throws -> String {
+        if let explicit { return explicit }
+        guard let id = try await self.integrationID(client, options) else {
             throw CLIFailure.usage("name the integration with --integration or ATSBRIDGE_INTEGRATION")
         }
         return id
@@ -49,24 +82,33 @@ struct ClientOptions: ParsableArguments {
     }
 
     /// A connected client; `body` runs with it and the connection is closed after.
+    ///
+    /// - Parameter needsIntegration: Calls name the integration (``integrationID(_:_:)``).
     func withClient<T>(needsIntegration: Bool = false, _ body: (RPCClient, CallOptions) async throws -> T) async throws
         -> T
     {
+        let options = CallOptions(timeout: try self.deadline())
+        if needsIntegration, self.namedIntegration == nil {
+            // Find the default integration first, then call with it.
+            let found = try await self.connected(integration: nil) { client in
+                try await self.integrationID(client, options)
+            }
+            return try await self.connected(integration: found) { try await body($0, options) }
+        }
+        return try await self.connected(integration: self.namedIntegration) { try await body($0, options) }
+    }
+
+    private func connected<T>(integration: String?, _ body: (RPCClient) async throws -> T) async throws -> T {
         let address = try self.address()
-        let integration =
-            needsIntegration
-            ? try self.integrationID() : (self.integration ?? self.environment["ATSBRIDGE_INTEGRATION"])
-        let key = self.apiKey ?? self.environment["ATSBRIDGE_API_KEY"]
         let configuration = RPCClientConfiguration(
             host: address.host,
             port: address.port,
-            apiKey: key,
+            apiKey: self.apiKey ?? self.environment["ATSBRIDGE_API_KEY"],
             integrationID: integration
         )
         let client = RPCClient(configuration: configuration)
-        let options = CallOptions(timeout: try self.deadline())
         do {
-            let result = try await body(client, options)
+            let result = try await body(client)
             await client.close()
             return result
         } catch {

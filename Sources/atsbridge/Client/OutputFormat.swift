@@ -7,6 +7,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, ndjson
 
     /// Prints messages: a table of `columns`, one JSON array, or one JSON object per line.
+    /// JSON is indented when stdout is a terminal.
     func print<M: JSONWritable>(_ records: [M], columns: [String]) {
         switch self {
         case .json:
@@ -15,8 +16,8 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
                 out += record.jsonBytes()
             }
-            out += Array("]\n".utf8)
-            Terminal.out(out)
+            out.append(UInt8(ascii: "]"))
+            Self.printJSON(out)
         case .ndjson:
             var out: [UInt8] = []
             for record in records { out += record.jsonBytes() + [0x0A] }
@@ -29,6 +30,19 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
             }
             Terminal.out(Array(Self.table(header: columns, rows: rows).utf8))
         }
+    }
+
+    /// Prints one message: a one-row table, or one JSON object (not an array).
+    func printOne<M: JSONWritable>(_ record: M, columns: [String]) {
+        switch self {
+        case .json: Self.printJSON(record.jsonBytes())
+        case .ndjson, .table: self.print([record], columns: columns)
+        }
+    }
+
+    /// One JSON document and a newline; indented on a terminal, compact in a pipe.
+    static func printJSON(_ json: [UInt8]) {
+        Terminal.out((Terminal.stdoutIsTerminal ? JSONIndenter.indent(json) : json) + [0x0A])
     }
 
     /// A fixed-width text table.

@@ -24,7 +24,7 @@ struct PageConverter {
         self.isJoined = parallel && page.delimited.count >= Self.parallelBytes
         guard self.isJoined else { return try page.writeNDJSON(as: type, to: &self.json) }
         let middle = page.middleOffset
-        async let first = Self.ndjson(page, in: 0..<middle, as: type)
+        async let first = Self.ndjson(page, in: 0..<middle, as: M.self)
         try page.writeNDJSON(as: type, in: middle..<page.delimited.count, to: &self.json)
         let head = try await first
         self.joined.removeAll(keepingCapacity: true)

@@ -35,9 +35,18 @@ enum Outcome {
 protocol RequestDecoding {
     var fullName: String { get }
     func roundTrip(_ bytes: [UInt8]) throws(ProtoCodecError) -> Outcome
+    /// Registers the method with a handler that answers an empty response.
+    func register(in router: inout RPCRouter)
 }
 
 extension MethodDescriptor: RequestDecoding {
+    func register(in router: inout RPCRouter) {
+        switch self.kind {
+        case .unary: router.unary(self, access: .readIntegration) { _, _ in Response() }
+        case .serverStreaming: router.serverStreaming(self, access: .readIntegration) { _, _, _ in }
+        }
+    }
+
     func roundTrip(_ bytes: [UInt8]) throws(ProtoCodecError) -> Outcome {
         guard let request = try? Request(decoding: bytes) else { return .undecodable }
         let encoded = try request.encode()
@@ -190,14 +199,9 @@ let services: [[any MethodDescribing]] = [
     AtsWriteService.methods,
 ]
 let decoders = services.joined().compactMap { $0 as? any RequestDecoding }
-var methods: [String: RegisteredMethod] = [:]
-for method in services.joined() {
-    methods[method.fullName] = RegisteredMethod(name: method.fullName, kind: method.kind, access: .readIntegration) {
-        _,
-        _,
-        _ in
-    }
-}
+var router = RPCRouter()
+for decoder in decoders { decoder.register(in: &router) }
+let methods = router.methods
 let seeds = try frameSeeds()
 let requestSeeds: [[UInt8]] = [
     try ListCandidatesRequest(email: "a@example.sk", jobIDs: ["j1"]).encode(),

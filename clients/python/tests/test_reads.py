@@ -153,3 +153,25 @@ def test_protobuf_export_matches_the_cli(server: Server, client: Client, tmp_pat
     assert read_delimited(ours.read_bytes(), models_pb2.Candidate) == read_delimited(
         theirs.read_bytes(), models_pb2.Candidate
     )
+
+
+def test_filters_on_fields_recru_does_not_provide_match_nothing_unless_ignored(client: Client) -> None:
+    everything = len(list(client.jobs.list()))
+    assert everything > 0
+    assert list(client.jobs.list(job_codes=["ENG-1"])) == []
+    assert len(list(client.jobs.list(job_codes=["ENG-1"], ignore_unsupported_filters=True))) == everything
+    since = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    for model in ("jobs", "candidates", "applications"):
+        resource = getattr(client, model)
+        assert list(resource.list(remote_created_after=since)) == []
+        assert list(resource.list(remote_created_after=since, ignore_unsupported_filters=True))
+
+
+def test_fields_recru_does_not_provide_are_none_and_types_are_unified(client: Client) -> None:
+    job = to_dict(next(iter(client.jobs.list())))
+    assert job["job_code"] is None and job["remote_created_at"] is None and job["custom_fields"] is None
+    candidates = [to_dict(c) for c in client.candidates.list()]
+    with_email = next(c for c in candidates if c["email_addresses"])
+    assert with_email["remote_updated_at"] is None and with_email["social_media"] == []
+    assert with_email["email_addresses"][0]["type"] in ("PERSONAL", "WORK", "OTHER")
+    assert with_email["email_addresses"][0]["type_raw"]

@@ -2421,7 +2421,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__integration_coverage__descriptor
   (ProtobufCMessageInit) atsbridge__v1__integration_coverage__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__watch_request__field_descriptors[2] =
+static const ProtobufCFieldDescriptor atsbridge__v1__watch_request__field_descriptors[3] =
 {
   {
     "after_sequence",
@@ -2447,15 +2447,28 @@ static const ProtobufCFieldDescriptor atsbridge__v1__watch_request__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "announce_start",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Atsbridge__V1__WatchRequest, has_announce_start),
+    offsetof(Atsbridge__V1__WatchRequest, announce_start),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__watch_request__field_indices_by_name[] = {
   0,   /* field[0] = after_sequence */
+  2,   /* field[2] = announce_start */
   1,   /* field[1] = models */
 };
 static const ProtobufCIntRange atsbridge__v1__watch_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__watch_request__descriptor =
 {
@@ -2465,7 +2478,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__watch_request__descriptor =
   "Atsbridge__V1__WatchRequest",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__WatchRequest),
-  2,
+  3,
   atsbridge__v1__watch_request__field_descriptors,
   atsbridge__v1__watch_request__field_indices_by_name,
   1,  atsbridge__v1__watch_request__number_ranges,
@@ -2562,7 +2575,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__change_event__descriptor =
   (ProtobufCMessageInit) atsbridge__v1__change_event__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__change_event_batch__field_descriptors[1] =
+static const ProtobufCFieldDescriptor atsbridge__v1__change_event_batch__field_descriptors[2] =
 {
   {
     "events",
@@ -2576,14 +2589,27 @@ static const ProtobufCFieldDescriptor atsbridge__v1__change_event_batch__field_d
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "start_sequence",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Atsbridge__V1__ChangeEventBatch, has_start_sequence),
+    offsetof(Atsbridge__V1__ChangeEventBatch, start_sequence),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__change_event_batch__field_indices_by_name[] = {
   0,   /* field[0] = events */
+  1,   /* field[1] = start_sequence */
 };
 static const ProtobufCIntRange atsbridge__v1__change_event_batch__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__change_event_batch__descriptor =
 {
@@ -2593,7 +2619,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__change_event_batch__descriptor =
   "Atsbridge__V1__ChangeEventBatch",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__ChangeEventBatch),
-  1,
+  2,
   atsbridge__v1__change_event_batch__field_descriptors,
   atsbridge__v1__change_event_batch__field_indices_by_name,
   1,  atsbridge__v1__change_event_batch__number_ranges,

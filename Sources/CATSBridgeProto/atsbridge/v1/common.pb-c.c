@@ -142,6 +142,51 @@ void   atsbridge__v1__phone_number__free_unpacked
   assert(message->base.descriptor == &atsbridge__v1__phone_number__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   atsbridge__v1__social_media__init
+                     (Atsbridge__V1__SocialMedia         *message)
+{
+  static const Atsbridge__V1__SocialMedia init_value = ATSBRIDGE__V1__SOCIAL_MEDIA__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__social_media__get_packed_size
+                     (const Atsbridge__V1__SocialMedia *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__social_media__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__social_media__pack
+                     (const Atsbridge__V1__SocialMedia *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__social_media__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__social_media__pack_to_buffer
+                     (const Atsbridge__V1__SocialMedia *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__social_media__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__SocialMedia *
+       atsbridge__v1__social_media__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__SocialMedia *)
+     protobuf_c_message_unpack (&atsbridge__v1__social_media__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__social_media__free_unpacked
+                     (Atsbridge__V1__SocialMedia *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__social_media__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   atsbridge__v1__job_role__init
                      (Atsbridge__V1__JobRole         *message)
 {
@@ -438,7 +483,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__location__descriptor =
   (ProtobufCMessageInit) atsbridge__v1__location__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__email_address__field_descriptors[2] =
+static const ProtobufCFieldDescriptor atsbridge__v1__email_address__field_descriptors[3] =
 {
   {
     "email_address",
@@ -464,15 +509,28 @@ static const ProtobufCFieldDescriptor atsbridge__v1__email_address__field_descri
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "type_raw",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__EmailAddress, type_raw),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__email_address__field_indices_by_name[] = {
   0,   /* field[0] = email_address */
   1,   /* field[1] = type */
+  2,   /* field[2] = type_raw */
 };
 static const ProtobufCIntRange atsbridge__v1__email_address__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__email_address__descriptor =
 {
@@ -482,14 +540,14 @@ const ProtobufCMessageDescriptor atsbridge__v1__email_address__descriptor =
   "Atsbridge__V1__EmailAddress",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__EmailAddress),
-  2,
+  3,
   atsbridge__v1__email_address__field_descriptors,
   atsbridge__v1__email_address__field_indices_by_name,
   1,  atsbridge__v1__email_address__number_ranges,
   (ProtobufCMessageInit) atsbridge__v1__email_address__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__phone_number__field_descriptors[2] =
+static const ProtobufCFieldDescriptor atsbridge__v1__phone_number__field_descriptors[3] =
 {
   {
     "phone_number",
@@ -515,15 +573,28 @@ static const ProtobufCFieldDescriptor atsbridge__v1__phone_number__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "type_raw",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__PhoneNumber, type_raw),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__phone_number__field_indices_by_name[] = {
   0,   /* field[0] = phone_number */
   1,   /* field[1] = type */
+  2,   /* field[2] = type_raw */
 };
 static const ProtobufCIntRange atsbridge__v1__phone_number__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 2 }
+  { 0, 3 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__phone_number__descriptor =
 {
@@ -533,11 +604,75 @@ const ProtobufCMessageDescriptor atsbridge__v1__phone_number__descriptor =
   "Atsbridge__V1__PhoneNumber",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__PhoneNumber),
-  2,
+  3,
   atsbridge__v1__phone_number__field_descriptors,
   atsbridge__v1__phone_number__field_indices_by_name,
   1,  atsbridge__v1__phone_number__number_ranges,
   (ProtobufCMessageInit) atsbridge__v1__phone_number__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__social_media__field_descriptors[3] =
+{
+  {
+    "link",
+    1,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__SocialMedia, link),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "type",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__SocialMedia, type),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "username",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__SocialMedia, username),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__social_media__field_indices_by_name[] = {
+  0,   /* field[0] = link */
+  1,   /* field[1] = type */
+  2,   /* field[2] = username */
+};
+static const ProtobufCIntRange atsbridge__v1__social_media__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__social_media__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.SocialMedia",
+  "SocialMedia",
+  "Atsbridge__V1__SocialMedia",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__SocialMedia),
+  3,
+  atsbridge__v1__social_media__field_descriptors,
+  atsbridge__v1__social_media__field_indices_by_name,
+  1,  atsbridge__v1__social_media__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__social_media__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor atsbridge__v1__job_role__field_descriptors[3] =

@@ -901,7 +901,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__hiring_team_member__descriptor =
   (ProtobufCMessageInit) atsbridge__v1__hiring_team_member__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__job__field_descriptors[21] =
+static const ProtobufCFieldDescriptor atsbridge__v1__job__field_descriptors[29] =
 {
   {
     "id",
@@ -1155,10 +1155,108 @@ static const ProtobufCFieldDescriptor atsbridge__v1__job__field_descriptors[21] 
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "job_code",
+    22,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__Job, job_code),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "confidential",
+    23,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Atsbridge__V1__Job, has_confidential),
+    offsetof(Atsbridge__V1__Job, confidential),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "weekly_hours",
+    24,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Atsbridge__V1__Job, has_weekly_hours),
+    offsetof(Atsbridge__V1__Job, weekly_hours),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "salary_currency",
+    25,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__Job, salary_currency),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "salary_period",
+    26,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__Job, salary_period),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remote_created_at",
+    27,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__Job, has_remote_created_at),
+    offsetof(Atsbridge__V1__Job, remote_created_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "custom_fields",
+    28,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Atsbridge__V1__Job, has_custom_fields),
+    offsetof(Atsbridge__V1__Job, custom_fields),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remote_url",
+    29,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__Job, remote_url),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__job__field_indices_by_name[] = {
   2,   /* field[2] = changed_at */
   16,   /* field[16] = closed_at */
+  22,   /* field[22] = confidential */
+  27,   /* field[27] = custom_fields */
   12,   /* field[12] = department */
   5,   /* field[5] = description */
   6,   /* field[6] = employment_type */
@@ -1166,23 +1264,29 @@ static const unsigned atsbridge__v1__job__field_indices_by_name[] = {
   13,   /* field[13] = experience_level */
   20,   /* field[20] = hiring_team */
   0,   /* field[0] = id */
+  21,   /* field[21] = job_code */
   4,   /* field[4] = name */
   15,   /* field[15] = opened_at */
+  26,   /* field[26] = remote_created_at */
   18,   /* field[18] = remote_data */
   3,   /* field[3] = remote_deleted_at */
   1,   /* field[1] = remote_id */
   17,   /* field[17] = remote_updated_at */
+  28,   /* field[28] = remote_url */
   14,   /* field[14] = salary_amount */
+  24,   /* field[24] = salary_currency */
+  25,   /* field[25] = salary_period */
   19,   /* field[19] = stages */
   8,   /* field[8] = status */
   9,   /* field[9] = status_raw */
   10,   /* field[10] = visibility */
   11,   /* field[11] = visibility_raw */
+  23,   /* field[23] = weekly_hours */
 };
 static const ProtobufCIntRange atsbridge__v1__job__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 21 }
+  { 0, 29 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__job__descriptor =
 {
@@ -1192,7 +1296,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__job__descriptor =
   "Atsbridge__V1__Job",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__Job),
-  21,
+  29,
   atsbridge__v1__job__field_descriptors,
   atsbridge__v1__job__field_indices_by_name,
   1,  atsbridge__v1__job__number_ranges,
@@ -1315,7 +1419,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__candidate_application__descripto
   (ProtobufCMessageInit) atsbridge__v1__candidate_application__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__candidate__field_descriptors[15] =
+static const ProtobufCFieldDescriptor atsbridge__v1__candidate__field_descriptors[21] =
 {
   {
     "id",
@@ -1497,20 +1601,98 @@ static const ProtobufCFieldDescriptor atsbridge__v1__candidate__field_descriptor
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "remote_created_at",
+    16,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__Candidate, has_remote_created_at),
+    offsetof(Atsbridge__V1__Candidate, remote_created_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remote_updated_at",
+    17,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__Candidate, has_remote_updated_at),
+    offsetof(Atsbridge__V1__Candidate, remote_updated_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "custom_fields",
+    18,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Atsbridge__V1__Candidate, has_custom_fields),
+    offsetof(Atsbridge__V1__Candidate, custom_fields),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "social_media",
+    19,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atsbridge__V1__Candidate, n_social_media),
+    offsetof(Atsbridge__V1__Candidate, social_media),
+    &atsbridge__v1__social_media__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remote_url",
+    20,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__Candidate, remote_url),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "confidential",
+    21,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Atsbridge__V1__Candidate, has_confidential),
+    offsetof(Atsbridge__V1__Candidate, confidential),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__candidate__field_indices_by_name[] = {
   13,   /* field[13] = applications */
   2,   /* field[2] = changed_at */
   6,   /* field[6] = company */
+  20,   /* field[20] = confidential */
+  17,   /* field[17] = custom_fields */
   10,   /* field[10] = email_addresses */
   4,   /* field[4] = first_name */
   0,   /* field[0] = id */
   5,   /* field[5] = last_name */
   11,   /* field[11] = location */
   9,   /* field[9] = phone_numbers */
+  15,   /* field[15] = remote_created_at */
   12,   /* field[12] = remote_data */
   3,   /* field[3] = remote_deleted_at */
   1,   /* field[1] = remote_id */
+  16,   /* field[16] = remote_updated_at */
+  19,   /* field[19] = remote_url */
+  18,   /* field[18] = social_media */
   8,   /* field[8] = source */
   14,   /* field[14] = tags */
   7,   /* field[7] = title */
@@ -1518,7 +1700,7 @@ static const unsigned atsbridge__v1__candidate__field_indices_by_name[] = {
 static const ProtobufCIntRange atsbridge__v1__candidate__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 15 }
+  { 0, 21 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__candidate__descriptor =
 {
@@ -1528,7 +1710,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__candidate__descriptor =
   "Atsbridge__V1__Candidate",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__Candidate),
-  15,
+  21,
   atsbridge__v1__candidate__field_descriptors,
   atsbridge__v1__candidate__field_indices_by_name,
   1,  atsbridge__v1__candidate__number_ranges,
@@ -1767,7 +1949,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__application_candidate__descripto
   (ProtobufCMessageInit) atsbridge__v1__application_candidate__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__application__field_descriptors[13] =
+static const ProtobufCFieldDescriptor atsbridge__v1__application__field_descriptors[19] =
 {
   {
     "id",
@@ -1925,6 +2107,78 @@ static const ProtobufCFieldDescriptor atsbridge__v1__application__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "remote_created_at",
+    14,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__Application, has_remote_created_at),
+    offsetof(Atsbridge__V1__Application, remote_created_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remote_updated_at",
+    15,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__Application, has_remote_updated_at),
+    offsetof(Atsbridge__V1__Application, remote_updated_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "custom_fields",
+    16,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BYTES,
+    offsetof(Atsbridge__V1__Application, has_custom_fields),
+    offsetof(Atsbridge__V1__Application, custom_fields),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rejection_reason_name",
+    17,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__Application, rejection_reason_name),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rejected_at",
+    18,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__Application, has_rejected_at),
+    offsetof(Atsbridge__V1__Application, rejected_at),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remote_url",
+    19,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__Application, remote_url),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__application__field_indices_by_name[] = {
   10,   /* field[10] = candidate */
@@ -1932,19 +2186,25 @@ static const unsigned atsbridge__v1__application__field_indices_by_name[] = {
   2,   /* field[2] = changed_at */
   11,   /* field[11] = current_stage */
   6,   /* field[6] = current_stage_id */
+  15,   /* field[15] = custom_fields */
   0,   /* field[0] = id */
   12,   /* field[12] = job */
   7,   /* field[7] = job_id */
   4,   /* field[4] = outcome */
   5,   /* field[5] = outcome_raw */
+  17,   /* field[17] = rejected_at */
+  16,   /* field[16] = rejection_reason_name */
+  13,   /* field[13] = remote_created_at */
   9,   /* field[9] = remote_data */
   3,   /* field[3] = remote_deleted_at */
   1,   /* field[1] = remote_id */
+  14,   /* field[14] = remote_updated_at */
+  18,   /* field[18] = remote_url */
 };
 static const ProtobufCIntRange atsbridge__v1__application__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 13 }
+  { 0, 19 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__application__descriptor =
 {
@@ -1954,7 +2214,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__application__descriptor =
   "Atsbridge__V1__Application",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__Application),
-  13,
+  19,
   atsbridge__v1__application__field_descriptors,
   atsbridge__v1__application__field_indices_by_name,
   1,  atsbridge__v1__application__number_ranges,

@@ -907,7 +907,7 @@ void   atsbridge__v1__job_hiring_team_member_page__free_unpacked
   assert(message->base.descriptor == &atsbridge__v1__job_hiring_team_member_page__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor atsbridge__v1__page_request__field_descriptors[6] =
+static const ProtobufCFieldDescriptor atsbridge__v1__page_request__field_descriptors[7] =
 {
   {
     "page_size",
@@ -981,10 +981,23 @@ static const ProtobufCFieldDescriptor atsbridge__v1__page_request__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "ignore_unsupported_filters",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Atsbridge__V1__PageRequest, has_ignore_unsupported_filters),
+    offsetof(Atsbridge__V1__PageRequest, ignore_unsupported_filters),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__page_request__field_indices_by_name[] = {
   1,   /* field[1] = cursor */
   4,   /* field[4] = ids */
+  6,   /* field[6] = ignore_unsupported_filters */
   3,   /* field[3] = include_deleted */
   0,   /* field[0] = page_size */
   5,   /* field[5] = remote_ids */
@@ -993,7 +1006,7 @@ static const unsigned atsbridge__v1__page_request__field_indices_by_name[] = {
 static const ProtobufCIntRange atsbridge__v1__page_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 6 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__page_request__descriptor =
 {
@@ -1003,7 +1016,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__page_request__descriptor =
   "Atsbridge__V1__PageRequest",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__PageRequest),
-  6,
+  7,
   atsbridge__v1__page_request__field_descriptors,
   atsbridge__v1__page_request__field_indices_by_name,
   1,  atsbridge__v1__page_request__number_ranges,
@@ -1150,7 +1163,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__user_page__descriptor =
   (ProtobufCMessageInit) atsbridge__v1__user_page__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__list_jobs_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor atsbridge__v1__list_jobs_request__field_descriptors[7] =
 {
   {
     "page",
@@ -1212,18 +1225,44 @@ static const ProtobufCFieldDescriptor atsbridge__v1__list_jobs_request__field_de
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "job_codes",
+    6,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_STRING,
+    offsetof(Atsbridge__V1__ListJobsRequest, n_job_codes),
+    offsetof(Atsbridge__V1__ListJobsRequest, job_codes),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "remote_created_after",
+    7,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__ListJobsRequest, has_remote_created_after),
+    offsetof(Atsbridge__V1__ListJobsRequest, remote_created_after),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__list_jobs_request__field_indices_by_name[] = {
   2,   /* field[2] = employment_types */
+  5,   /* field[5] = job_codes */
   4,   /* field[4] = name_contains */
   0,   /* field[0] = page */
+  6,   /* field[6] = remote_created_after */
   1,   /* field[1] = statuses */
   3,   /* field[3] = visibilities */
 };
 static const ProtobufCIntRange atsbridge__v1__list_jobs_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 7 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__list_jobs_request__descriptor =
 {
@@ -1233,7 +1272,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__list_jobs_request__descriptor =
   "Atsbridge__V1__ListJobsRequest",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__ListJobsRequest),
-  5,
+  7,
   atsbridge__v1__list_jobs_request__field_descriptors,
   atsbridge__v1__list_jobs_request__field_indices_by_name,
   1,  atsbridge__v1__list_jobs_request__number_ranges,
@@ -1291,7 +1330,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__job_page__descriptor =
   (ProtobufCMessageInit) atsbridge__v1__job_page__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__list_candidates_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor atsbridge__v1__list_candidates_request__field_descriptors[6] =
 {
   {
     "page",
@@ -1353,6 +1392,18 @@ static const ProtobufCFieldDescriptor atsbridge__v1__list_candidates_request__fi
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "remote_created_after",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__ListCandidatesRequest, has_remote_created_after),
+    offsetof(Atsbridge__V1__ListCandidatesRequest, remote_created_after),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__list_candidates_request__field_indices_by_name[] = {
   1,   /* field[1] = email */
@@ -1360,11 +1411,12 @@ static const unsigned atsbridge__v1__list_candidates_request__field_indices_by_n
   2,   /* field[2] = job_ids */
   4,   /* field[4] = last_name */
   0,   /* field[0] = page */
+  5,   /* field[5] = remote_created_after */
 };
 static const ProtobufCIntRange atsbridge__v1__list_candidates_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__list_candidates_request__descriptor =
 {
@@ -1374,7 +1426,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__list_candidates_request__descrip
   "Atsbridge__V1__ListCandidatesRequest",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__ListCandidatesRequest),
-  5,
+  6,
   atsbridge__v1__list_candidates_request__field_descriptors,
   atsbridge__v1__list_candidates_request__field_indices_by_name,
   1,  atsbridge__v1__list_candidates_request__number_ranges,
@@ -1521,7 +1573,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__application_stage_page__descript
   (ProtobufCMessageInit) atsbridge__v1__application_stage_page__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__list_applications_request__field_descriptors[5] =
+static const ProtobufCFieldDescriptor atsbridge__v1__list_applications_request__field_descriptors[6] =
 {
   {
     "page",
@@ -1583,6 +1635,18 @@ static const ProtobufCFieldDescriptor atsbridge__v1__list_applications_request__
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "remote_created_after",
+    6,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_INT64,
+    offsetof(Atsbridge__V1__ListApplicationsRequest, has_remote_created_after),
+    offsetof(Atsbridge__V1__ListApplicationsRequest, remote_created_after),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__list_applications_request__field_indices_by_name[] = {
   4,   /* field[4] = current_stage_ids */
@@ -1590,11 +1654,12 @@ static const unsigned atsbridge__v1__list_applications_request__field_indices_by
   3,   /* field[3] = job_remote_ids */
   1,   /* field[1] = outcomes */
   0,   /* field[0] = page */
+  5,   /* field[5] = remote_created_after */
 };
 static const ProtobufCIntRange atsbridge__v1__list_applications_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 5 }
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__list_applications_request__descriptor =
 {
@@ -1604,7 +1669,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__list_applications_request__descr
   "Atsbridge__V1__ListApplicationsRequest",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__ListApplicationsRequest),
-  5,
+  6,
   atsbridge__v1__list_applications_request__field_descriptors,
   atsbridge__v1__list_applications_request__field_indices_by_name,
   1,  atsbridge__v1__list_applications_request__number_ranges,

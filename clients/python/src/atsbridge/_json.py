@@ -87,7 +87,7 @@ def _scalar(field: FieldDescriptor, value: Any) -> Any:
         assert field.enum_type is not None
         return enum_names(field.enum_type).get(value, value)
     if kind == FieldDescriptor.TYPE_BYTES:
-        if field.name == "remote_data":
+        if field.name in ("remote_data", "custom_fields"):
             return _raw_json(value)
         return base64.b64encode(value).decode("ascii")
     if kind in _INT64_TYPES and field.name.endswith("_at"):
@@ -101,7 +101,7 @@ def _scalar(field: FieldDescriptor, value: Any) -> Any:
 
 
 def _raw_json(data: bytes) -> Any:
-    """``remote_data``: the JSON it holds; None when it is not a JSON object or array."""
+    """``remote_data`` and ``custom_fields``: the JSON it holds; None when it is not a JSON object or array."""
     stripped = data.lstrip(b" \t\r\n")
     if not stripped or stripped[:1] not in (b"{", b"["):
         return None

@@ -63,10 +63,13 @@ def list_request(
     remote_ids: Iterable[str] | None = None,
     page_size: int | None = None,
     cursor: str | None = None,
+    ignore_unsupported_filters: bool = False,
     **filters: Any,
 ) -> Message:
     """The list request of a model. ``filters`` are the request's own fields (``email``,
-    ``job_ids``, ``statuses``, ...); enum values may be names (``"OPEN"``)."""
+    ``job_ids``, ``statuses``, ``job_codes``, ``remote_created_after``, ...); enum values may be
+    names (``"OPEN"``), times (``*_after``) a ``datetime`` or ms. A filter on a field the
+    integration does not provide matches nothing unless ``ignore_unsupported_filters``."""
     request = model.list_method.request_type()
     page = request.page
     page.SetInParent()
@@ -82,6 +85,8 @@ def list_request(
         page.ids.extend(ids)
     if remote_ids:
         page.remote_ids.extend(remote_ids)
+    if ignore_unsupported_filters:
+        page.ignore_unsupported_filters = True
     fields = request.DESCRIPTOR.fields_by_name
     for key, value in filters.items():
         if value is None:
@@ -95,6 +100,8 @@ def list_request(
             if field.enum_type is not None:
                 values = [enum_value(field.enum_type, v) for v in values]
             getattr(request, key).extend(values)
+        elif key.endswith("_after"):
+            setattr(request, key, to_millis(value))
         else:
             setattr(request, key, value)
     return request  # type: ignore[no-any-return]

@@ -400,9 +400,12 @@ class Resource:
         """Every matching record, across pages. ``updated_after`` is a ``datetime`` (naive means
         UTC) or ms; ``filters`` are the model's own (candidates: ``email``, ``job_ids``,
         ``first_name``, ``last_name``; jobs: ``statuses``, ``employment_types``,
-        ``visibilities``, ``name_contains``; applications: ``outcomes``, ``job_ids``,
-        ``job_remote_ids``, ``current_stage_ids``; users: ``emails``). Enum filters take names
-        such as ``"OPEN"``."""
+        ``visibilities``, ``name_contains``, ``job_codes``; applications: ``outcomes``,
+        ``job_ids``, ``job_remote_ids``, ``current_stage_ids``; users: ``emails``; jobs,
+        candidates and applications: ``remote_created_after``). Enum filters take names such as
+        ``"OPEN"``. A filter on a field the integration does not provide (``job_codes``,
+        ``remote_created_after`` for RECRU) matches nothing unless
+        ``ignore_unsupported_filters=True``, which ignores it."""
         request = _models.list_request(
             self.model, updated_after=updated_after, include_deleted=include_deleted, ids=ids,
             remote_ids=remote_ids, page_size=page_size, cursor=cursor, **filters,

@@ -453,10 +453,16 @@ struct  Atsbridge__V1__WatchRequest
    */
   size_t n_models;
   Atsbridge__V1__Model *models;
+  /*
+   * Send a first batch without events whose `start_sequence` tells where the stream starts
+   * (useful when `after_sequence` is absent). Default false.
+   */
+  protobuf_c_boolean has_announce_start;
+  protobuf_c_boolean announce_start;
 };
 #define ATSBRIDGE__V1__WATCH_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__watch_request__descriptor) \
-    , 0, 0, 0,NULL }
+    , 0, 0, 0,NULL, 0, 0 }
 
 
 /*
@@ -491,10 +497,16 @@ struct  Atsbridge__V1__ChangeEventBatch
   ProtobufCMessage base;
   size_t n_events;
   Atsbridge__V1__ChangeEvent **events;
+  /*
+   * Only in the first batch of a stream that asked for `announce_start`: the sequence the
+   * stream resumes after.
+   */
+  protobuf_c_boolean has_start_sequence;
+  uint64_t start_sequence;
 };
 #define ATSBRIDGE__V1__CHANGE_EVENT_BATCH__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__change_event_batch__descriptor) \
-    , 0,NULL }
+    , 0,NULL, 0, 0 }
 
 
 /*

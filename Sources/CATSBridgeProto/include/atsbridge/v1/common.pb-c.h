@@ -18,6 +18,7 @@ PROTOBUF_C__BEGIN_DECLS
 typedef struct Atsbridge__V1__Location Atsbridge__V1__Location;
 typedef struct Atsbridge__V1__EmailAddress Atsbridge__V1__EmailAddress;
 typedef struct Atsbridge__V1__PhoneNumber Atsbridge__V1__PhoneNumber;
+typedef struct Atsbridge__V1__SocialMedia Atsbridge__V1__SocialMedia;
 typedef struct Atsbridge__V1__JobRole Atsbridge__V1__JobRole;
 typedef struct Atsbridge__V1__JobSummary Atsbridge__V1__JobSummary;
 typedef struct Atsbridge__V1__StageSummary Atsbridge__V1__StageSummary;
@@ -122,31 +123,60 @@ struct  Atsbridge__V1__Location
 
 
 /*
- * An email address of a candidate. `type` is a free string on reads ("PRIVATE", "WORK").
+ * An email address of a candidate.
  */
 struct  Atsbridge__V1__EmailAddress
 {
   ProtobufCMessage base;
   char *email_address;
+  /*
+   * The unified API's type: PERSONAL, WORK or OTHER; absent when RECRU gives none.
+   */
   char *type;
+  /*
+   * RECRU's own type, as RECRU sent it ("private", "work").
+   */
+  char *type_raw;
 };
 #define ATSBRIDGE__V1__EMAIL_ADDRESS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__email_address__descriptor) \
-    , NULL, NULL }
+    , NULL, NULL, NULL }
 
 
 /*
- * A phone number of a candidate. `type` is a free string on reads ("HOME", "MOBILE").
+ * A phone number of a candidate.
  */
 struct  Atsbridge__V1__PhoneNumber
 {
   ProtobufCMessage base;
   char *phone_number;
+  /*
+   * The unified API's type: PERSONAL, WORK or OTHER; absent when RECRU gives none.
+   */
   char *type;
+  /*
+   * RECRU's own type, as RECRU sent it ("mobile", "home").
+   */
+  char *type_raw;
 };
 #define ATSBRIDGE__V1__PHONE_NUMBER__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__phone_number__descriptor) \
-    , NULL, NULL }
+    , NULL, NULL, NULL }
+
+
+/*
+ * A social-media profile of a candidate.
+ */
+struct  Atsbridge__V1__SocialMedia
+{
+  ProtobufCMessage base;
+  char *link;
+  char *type;
+  char *username;
+};
+#define ATSBRIDGE__V1__SOCIAL_MEDIA__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__social_media__descriptor) \
+    , NULL, NULL, NULL }
 
 
 /*
@@ -275,6 +305,25 @@ Atsbridge__V1__PhoneNumber *
 void   atsbridge__v1__phone_number__free_unpacked
                      (Atsbridge__V1__PhoneNumber *message,
                       ProtobufCAllocator *allocator);
+/* Atsbridge__V1__SocialMedia methods */
+void   atsbridge__v1__social_media__init
+                     (Atsbridge__V1__SocialMedia         *message);
+size_t atsbridge__v1__social_media__get_packed_size
+                     (const Atsbridge__V1__SocialMedia   *message);
+size_t atsbridge__v1__social_media__pack
+                     (const Atsbridge__V1__SocialMedia   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__social_media__pack_to_buffer
+                     (const Atsbridge__V1__SocialMedia   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__SocialMedia *
+       atsbridge__v1__social_media__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__social_media__free_unpacked
+                     (Atsbridge__V1__SocialMedia *message,
+                      ProtobufCAllocator *allocator);
 /* Atsbridge__V1__JobRole methods */
 void   atsbridge__v1__job_role__init
                      (Atsbridge__V1__JobRole         *message);
@@ -362,6 +411,9 @@ typedef void (*Atsbridge__V1__EmailAddress_Closure)
 typedef void (*Atsbridge__V1__PhoneNumber_Closure)
                  (const Atsbridge__V1__PhoneNumber *message,
                   void *closure_data);
+typedef void (*Atsbridge__V1__SocialMedia_Closure)
+                 (const Atsbridge__V1__SocialMedia *message,
+                  void *closure_data);
 typedef void (*Atsbridge__V1__JobRole_Closure)
                  (const Atsbridge__V1__JobRole *message,
                   void *closure_data);
@@ -389,6 +441,7 @@ extern const ProtobufCEnumDescriptor    atsbridge__v1__model__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__location__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__email_address__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__phone_number__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__social_media__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__job_role__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__job_summary__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__stage_summary__descriptor;

@@ -149,10 +149,29 @@ struct  Atsbridge__V1__Job
   Atsbridge__V1__JobStage **stages;
   size_t n_hiring_team;
   Atsbridge__V1__HiringTeamMember **hiring_team;
+  /*
+   * Fields of the unified model that RECRU does not provide: always absent (null in JSON), so
+   * that clients with the unified API's schema read them unchanged. The coverage lists them.
+   */
+  char *job_code;
+  protobuf_c_boolean has_confidential;
+  protobuf_c_boolean confidential;
+  protobuf_c_boolean has_weekly_hours;
+  double weekly_hours;
+  char *salary_currency;
+  char *salary_period;
+  protobuf_c_boolean has_remote_created_at;
+  int64_t remote_created_at;
+  /*
+   * A JSON object of mapped custom fields.
+   */
+  protobuf_c_boolean has_custom_fields;
+  ProtobufCBinaryData custom_fields;
+  char *remote_url;
 };
 #define ATSBRIDGE__V1__JOB__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__job__descriptor) \
-    , NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, ATSBRIDGE__V1__EMPLOYMENT_TYPE__EMPLOYMENT_TYPE_UNSPECIFIED, NULL, 0, ATSBRIDGE__V1__JOB_STATUS__JOB_STATUS_UNSPECIFIED, NULL, 0, ATSBRIDGE__V1__VISIBILITY__VISIBILITY_UNSPECIFIED, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0,NULL}, 0,NULL, 0,NULL }
+    , NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, ATSBRIDGE__V1__EMPLOYMENT_TYPE__EMPLOYMENT_TYPE_UNSPECIFIED, NULL, 0, ATSBRIDGE__V1__JOB_STATUS__JOB_STATUS_UNSPECIFIED, NULL, 0, ATSBRIDGE__V1__VISIBILITY__VISIBILITY_UNSPECIFIED, NULL, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0, 0, {0,NULL}, 0,NULL, 0,NULL, NULL, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, {0,NULL}, NULL }
 
 
 /*
@@ -207,10 +226,28 @@ struct  Atsbridge__V1__Candidate
   Atsbridge__V1__CandidateApplication **applications;
   size_t n_tags;
   Atsbridge__V1__TagSummary **tags;
+  /*
+   * Fields of the unified model that RECRU does not provide: always absent (null in JSON, an
+   * empty list for social_media). The coverage lists them.
+   */
+  protobuf_c_boolean has_remote_created_at;
+  int64_t remote_created_at;
+  protobuf_c_boolean has_remote_updated_at;
+  int64_t remote_updated_at;
+  /*
+   * A JSON object of mapped custom fields.
+   */
+  protobuf_c_boolean has_custom_fields;
+  ProtobufCBinaryData custom_fields;
+  size_t n_social_media;
+  Atsbridge__V1__SocialMedia **social_media;
+  char *remote_url;
+  protobuf_c_boolean has_confidential;
+  protobuf_c_boolean confidential;
 };
 #define ATSBRIDGE__V1__CANDIDATE__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__candidate__descriptor) \
-    , NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0,NULL, 0,NULL, NULL, 0, {0,NULL}, 0,NULL, 0,NULL }
+    , NULL, NULL, 0, 0, 0, 0, NULL, NULL, NULL, NULL, NULL, 0,NULL, 0,NULL, NULL, 0, {0,NULL}, 0,NULL, 0,NULL, 0, 0, 0, 0, 0, {0,NULL}, 0,NULL, NULL, 0, 0 }
 
 
 /*
@@ -280,10 +317,27 @@ struct  Atsbridge__V1__Application
   Atsbridge__V1__ApplicationCandidate *candidate;
   Atsbridge__V1__StageSummary *current_stage;
   Atsbridge__V1__JobSummary *job;
+  /*
+   * Fields of the unified model that RECRU does not provide: always absent (null in JSON). The
+   * coverage lists them.
+   */
+  protobuf_c_boolean has_remote_created_at;
+  int64_t remote_created_at;
+  protobuf_c_boolean has_remote_updated_at;
+  int64_t remote_updated_at;
+  /*
+   * A JSON object of mapped custom fields.
+   */
+  protobuf_c_boolean has_custom_fields;
+  ProtobufCBinaryData custom_fields;
+  char *rejection_reason_name;
+  protobuf_c_boolean has_rejected_at;
+  int64_t rejected_at;
+  char *remote_url;
 };
 #define ATSBRIDGE__V1__APPLICATION__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__application__descriptor) \
-    , NULL, NULL, 0, 0, 0, 0, 0, ATSBRIDGE__V1__APPLICATION_OUTCOME__APPLICATION_OUTCOME_UNSPECIFIED, NULL, NULL, NULL, NULL, 0, {0,NULL}, NULL, NULL, NULL }
+    , NULL, NULL, 0, 0, 0, 0, 0, ATSBRIDGE__V1__APPLICATION_OUTCOME__APPLICATION_OUTCOME_UNSPECIFIED, NULL, NULL, NULL, NULL, 0, {0,NULL}, NULL, NULL, NULL, 0, 0, 0, 0, 0, {0,NULL}, NULL, 0, 0, NULL }
 
 
 /*

@@ -79,10 +79,16 @@ struct  Atsbridge__V1__PageRequest
    */
   size_t n_remote_ids;
   char **remote_ids;
+  /*
+   * A filter on a field the integration does not provide (see the coverage) matches nothing,
+   * as in the unified API; true ignores such filters instead. Default false.
+   */
+  protobuf_c_boolean has_ignore_unsupported_filters;
+  protobuf_c_boolean ignore_unsupported_filters;
 };
 #define ATSBRIDGE__V1__PAGE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__page_request__descriptor) \
-    , 0, 0, NULL, 0, 0, 0, 0, 0,NULL, 0,NULL }
+    , 0, 0, NULL, 0, 0, 0, 0, 0,NULL, 0,NULL, 0, 0 }
 
 
 /*
@@ -151,10 +157,20 @@ struct  Atsbridge__V1__ListJobsRequest
    * Case-insensitive substring of the job's name.
    */
   char *name_contains;
+  /*
+   * Jobs with any of these job codes.
+   */
+  size_t n_job_codes;
+  char **job_codes;
+  /*
+   * Jobs created in the remote ATS at or after this time (ms since epoch).
+   */
+  protobuf_c_boolean has_remote_created_after;
+  int64_t remote_created_after;
 };
 #define ATSBRIDGE__V1__LIST_JOBS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__list_jobs_request__descriptor) \
-    , NULL, 0,NULL, 0,NULL, 0,NULL, NULL }
+    , NULL, 0,NULL, 0,NULL, 0,NULL, NULL, 0,NULL, 0, 0 }
 
 
 /*
@@ -196,10 +212,15 @@ struct  Atsbridge__V1__ListCandidatesRequest
    * Case-insensitive exact match.
    */
   char *last_name;
+  /*
+   * Candidates created in the remote ATS at or after this time (ms since epoch).
+   */
+  protobuf_c_boolean has_remote_created_after;
+  int64_t remote_created_after;
 };
 #define ATSBRIDGE__V1__LIST_CANDIDATES_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__list_candidates_request__descriptor) \
-    , NULL, NULL, 0,NULL, NULL, NULL }
+    , NULL, NULL, 0,NULL, NULL, NULL, 0, 0 }
 
 
 /*
@@ -260,10 +281,15 @@ struct  Atsbridge__V1__ListApplicationsRequest
   char **job_remote_ids;
   size_t n_current_stage_ids;
   char **current_stage_ids;
+  /*
+   * Applications created in the remote ATS at or after this time (ms since epoch).
+   */
+  protobuf_c_boolean has_remote_created_after;
+  int64_t remote_created_after;
 };
 #define ATSBRIDGE__V1__LIST_APPLICATIONS_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__list_applications_request__descriptor) \
-    , NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL }
+    , NULL, 0,NULL, 0,NULL, 0,NULL, 0,NULL, 0, 0 }
 
 
 /*

@@ -15,29 +15,29 @@ from atsbridge.v1 import common_pb2 as atsbridge_dot_v1_dot_common__pb2
 from atsbridge.v1 import rpc_pb2 as atsbridge_dot_v1_dot_rpc__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x61tsbridge/v1/admin.proto\x12\x0c\x61tsbridge.v1\x1a\x19\x61tsbridge/v1/common.proto\x1a\x16\x61tsbridge/v1/rpc.proto\"\x8c\x01\n\x13IntegrationSettings\x12&\n\x1esync_only_created_applications\x18\x01 \x01(\x08\x12\x1e\n\x16source_writing_enabled\x18\x02 \x01(\x08\x12\x13\n\x0bsource_name\x18\x03 \x01(\t\x12\x18\n\x10sync_interval_ms\x18\x04 \x01(\x03\"\xc9\x02\n\x0bIntegration\x12\n\n\x02id\x18\x01 \x02(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\ntenant_url\x18\x03 \x01(\t\x12\r\n\x05login\x18\x04 \x01(\t\x12/\n\x06status\x18\x05 \x01(\x0e\x32\x1f.atsbridge.v1.IntegrationStatus\x12/\n\x0csetup_status\x18\x06 \x01(\x0e\x32\x19.atsbridge.v1.SetupStatus\x12\x15\n\rstatus_reason\x18\x07 \x01(\t\x12\x33\n\x08settings\x18\x08 \x01(\x0b\x32!.atsbridge.v1.IntegrationSettings\x12\x12\n\ncreated_at\x18\t \x01(\x03\x12\x1c\n\x14last_sync_started_at\x18\n \x01(\x03\x12\x1d\n\x15last_sync_finished_at\x18\x0b \x01(\x03\"\x92\x01\n\x18\x43reateIntegrationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\ntenant_url\x18\x02 \x01(\t\x12\r\n\x05login\x18\x03 \x01(\t\x12\x10\n\x08password\x18\x04 \x01(\t\x12\x33\n\x08settings\x18\x05 \x01(\x0b\x32!.atsbridge.v1.IntegrationSettings\"J\n\x17ListIntegrationsRequest\x12/\n\x06status\x18\x01 \x01(\x0e\x32\x1f.atsbridge.v1.IntegrationStatus\"B\n\x0fIntegrationList\x12/\n\x0cintegrations\x18\x01 \x03(\x0b\x32\x19.atsbridge.v1.Integration\",\n\x12IntegrationRequest\x12\x16\n\x0eintegration_id\x18\x01 \x02(\t\"4\n\x19\x44\x65leteIntegrationResponse\x12\x17\n\x0f\x64\x65leted_records\x18\x01 \x01(\x04\"R\n\x12TriggerSyncRequest\x12\x16\n\x0eintegration_id\x18\x01 \x02(\t\x12$\n\x04type\x18\x02 \x01(\x0e\x32\x16.atsbridge.v1.SyncType\"\x95\x02\n\x07SyncRun\x12\n\n\x02id\x18\x01 \x02(\t\x12\x16\n\x0eintegration_id\x18\x02 \x01(\t\x12$\n\x04type\x18\x03 \x01(\x0e\x32\x16.atsbridge.v1.SyncType\x12&\n\x05state\x18\x04 \x01(\x0e\x32\x17.atsbridge.v1.SyncState\x12\x11\n\tqueued_at\x18\x05 \x01(\x03\x12\x12\n\nstarted_at\x18\x06 \x01(\x03\x12\x13\n\x0b\x66inished_at\x18\x07 \x01(\x03\x12\x0f\n\x07\x63reated\x18\x08 \x01(\x04\x12\x0f\n\x07updated\x18\t \x01(\x04\x12\x0f\n\x07\x64\x65leted\x18\n \x01(\x04\x12\x12\n\nerror_code\x18\x0b \x01(\t\x12\x15\n\rerror_message\x18\x0c \x01(\t\":\n\x11SyncStatusRequest\x12\x16\n\x0eintegration_id\x18\x01 \x02(\t\x12\r\n\x05limit\x18\x02 \x01(\r\"a\n\nSyncStatus\x12.\n\x0bintegration\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.Integration\x12#\n\x04runs\x18\x02 \x03(\x0b\x32\x15.atsbridge.v1.SyncRun\"K\n\rFieldCoverage\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x06status\x18\x02 \x01(\x0e\x32\x1c.atsbridge.v1.CoverageStatus\"\x9c\x01\n\rModelCoverage\x12\"\n\x05model\x18\x01 \x01(\x0e\x32\x13.atsbridge.v1.Model\x12\x0c\n\x04name\x18\x02 \x01(\t\x12,\n\x06status\x18\x03 \x01(\x0e\x32\x1c.atsbridge.v1.CoverageStatus\x12+\n\x06\x66ields\x18\x04 \x03(\x0b\x32\x1b.atsbridge.v1.FieldCoverage\"~\n\x13WriteActionCoverage\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x06status\x18\x02 \x01(\x0e\x32\x1c.atsbridge.v1.CoverageStatus\x12+\n\x06\x66ields\x18\x03 \x03(\x0b\x32\x1b.atsbridge.v1.FieldCoverage\"|\n\x13IntegrationCoverage\x12+\n\x06models\x18\x01 \x03(\x0b\x32\x1b.atsbridge.v1.ModelCoverage\x12\x38\n\rwrite_actions\x18\x02 \x03(\x0b\x32!.atsbridge.v1.WriteActionCoverage\"K\n\x0cWatchRequest\x12\x16\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x04\x12#\n\x06models\x18\x02 \x03(\x0e\x32\x13.atsbridge.v1.Model\"\x8e\x01\n\x0b\x43hangeEvent\x12\x10\n\x08sequence\x18\x01 \x02(\x04\x12\"\n\x05model\x18\x02 \x01(\x0e\x32\x13.atsbridge.v1.Model\x12&\n\x04kind\x18\x03 \x01(\x0e\x32\x18.atsbridge.v1.ChangeKind\x12\x0b\n\x03ids\x18\x04 \x03(\t\x12\x14\n\x0c\x63ommitted_at\x18\x05 \x01(\x03\"=\n\x10\x43hangeEventBatch\x12)\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x19.atsbridge.v1.ChangeEvent\"u\n\x18UpdateIntegrationRequest\x12\x16\n\x0eintegration_id\x18\x01 \x02(\t\x12\x33\n\x08settings\x18\x02 \x01(\x0b\x32!.atsbridge.v1.IntegrationSettings\x12\x0c\n\x04name\x18\x03 \x01(\t\"^\n#RotateIntegrationCredentialsRequest\x12\x16\n\x0eintegration_id\x18\x01 \x02(\t\x12\r\n\x05login\x18\x02 \x01(\t\x12\x10\n\x08password\x18\x03 \x01(\t\"\xa7\x01\n\x06\x41piKey\x12\x0c\n\x04name\x18\x01 \x02(\t\x12#\n\x04role\x18\x02 \x01(\x0e\x32\x15.atsbridge.v1.KeyRole\x12\x17\n\x0fintegration_ids\x18\x03 \x03(\t\x12\'\n\x06origin\x18\x04 \x01(\x0e\x32\x17.atsbridge.v1.KeyOrigin\x12\x12\n\ncreated_at\x18\x05 \x01(\x03\x12\x14\n\x0clast_used_at\x18\x06 \x01(\x03\"a\n\x13\x43reateApiKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12#\n\x04role\x18\x02 \x01(\x0e\x32\x15.atsbridge.v1.KeyRole\x12\x17\n\x0fintegration_ids\x18\x03 \x03(\t\"B\n\rCreatedApiKey\x12!\n\x03key\x18\x01 \x01(\x0b\x32\x14.atsbridge.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"\x14\n\x12ListApiKeysRequest\"0\n\nApiKeyList\x12\"\n\x04keys\x18\x01 \x03(\x0b\x32\x14.atsbridge.v1.ApiKey\"#\n\x13RevokeApiKeyRequest\x12\x0c\n\x04name\x18\x01 \x02(\t\"9\n\x14RevokeApiKeyResponse\x12!\n\x03key\x18\x01 \x01(\x0b\x32\x14.atsbridge.v1.ApiKey\"\xb6\x01\n\nAuditEntry\x12\x10\n\x08sequence\x18\x01 \x02(\x04\x12\n\n\x02\x61t\x18\x02 \x01(\x03\x12\x10\n\x08key_name\x18\x03 \x01(\t\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x16\n\x0eintegration_id\x18\x05 \x01(\t\x12\x12\n\ntarget_ids\x18\x06 \x03(\t\x12(\n\x06status\x18\x07 \x01(\x0e\x32\x18.atsbridge.v1.StatusCode\x12\x12\n\nerror_code\x18\x08 \x01(\t\"Y\n\x17ListAuditEntriesRequest\x12\x17\n\x0f\x62\x65\x66ore_sequence\x18\x01 \x01(\x04\x12\r\n\x05limit\x18\x02 \x01(\r\x12\x16\n\x0eintegration_id\x18\x03 \x01(\t\"Y\n\x0e\x41uditEntryPage\x12)\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x18.atsbridge.v1.AuditEntry\x12\x1c\n\x14next_before_sequence\x18\x02 \x01(\x04*\x97\x01\n\x11IntegrationStatus\x12\"\n\x1eINTEGRATION_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19INTEGRATION_STATUS_ACTIVE\x10\x01\x12\x1e\n\x1aINTEGRATION_STATUS_INVALID\x10\x02\x12\x1f\n\x1bINTEGRATION_STATUS_INACTIVE\x10\x03*f\n\x0bSetupStatus\x12\x1c\n\x18SETUP_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19SETUP_STATUS_SYNC_PENDING\x10\x01\x12\x1a\n\x16SETUP_STATUS_COMPLETED\x10\x02*N\n\x08SyncType\x12\x19\n\x15SYNC_TYPE_UNSPECIFIED\x10\x00\x12\x12\n\x0eSYNC_TYPE_FULL\x10\x01\x12\x13\n\x0fSYNC_TYPE_DELTA\x10\x02*\xa1\x01\n\tSyncState\x12\x1a\n\x16SYNC_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11SYNC_STATE_QUEUED\x10\x01\x12\x16\n\x12SYNC_STATE_RUNNING\x10\x02\x12\x18\n\x14SYNC_STATE_SUCCEEDED\x10\x03\x12\x15\n\x11SYNC_STATE_FAILED\x10\x04\x12\x18\n\x14SYNC_STATE_CANCELLED\x10\x05*t\n\nChangeKind\x12\x1b\n\x17\x43HANGE_KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HANGE_KIND_CREATED\x10\x01\x12\x17\n\x13\x43HANGE_KIND_CHANGED\x10\x02\x12\x17\n\x13\x43HANGE_KIND_DELETED\x10\x03*q\n\x0e\x43overageStatus\x12\x1f\n\x1b\x43OVERAGE_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x43OVERAGE_STATUS_SUPPORTED\x10\x01\x12\x1f\n\x1b\x43OVERAGE_STATUS_UNSUPPORTED\x10\x02*^\n\x07KeyRole\x12\x18\n\x14KEY_ROLE_UNSPECIFIED\x10\x00\x12\x11\n\rKEY_ROLE_READ\x10\x01\x12\x12\n\x0eKEY_ROLE_WRITE\x10\x02\x12\x12\n\x0eKEY_ROLE_ADMIN\x10\x03*V\n\tKeyOrigin\x12\x1a\n\x16KEY_ORIGIN_UNSPECIFIED\x10\x00\x12\x15\n\x11KEY_ORIGIN_CONFIG\x10\x01\x12\x16\n\x12KEY_ORIGIN_MANAGED\x10\x02\x32\x84\n\n\x05\x41\x64min\x12V\n\x11\x43reateIntegration\x12&.atsbridge.v1.CreateIntegrationRequest\x1a\x19.atsbridge.v1.Integration\x12X\n\x10ListIntegrations\x12%.atsbridge.v1.ListIntegrationsRequest\x1a\x1d.atsbridge.v1.IntegrationList\x12M\n\x0eGetIntegration\x12 .atsbridge.v1.IntegrationRequest\x1a\x19.atsbridge.v1.Integration\x12O\n\x10PauseIntegration\x12 .atsbridge.v1.IntegrationRequest\x1a\x19.atsbridge.v1.Integration\x12P\n\x11ResumeIntegration\x12 .atsbridge.v1.IntegrationRequest\x1a\x19.atsbridge.v1.Integration\x12^\n\x11\x44\x65leteIntegration\x12 .atsbridge.v1.IntegrationRequest\x1a\'.atsbridge.v1.DeleteIntegrationResponse\x12\x46\n\x0bTriggerSync\x12 .atsbridge.v1.TriggerSyncRequest\x1a\x15.atsbridge.v1.SyncRun\x12J\n\rGetSyncStatus\x12\x1f.atsbridge.v1.SyncStatusRequest\x1a\x18.atsbridge.v1.SyncStatus\x12R\n\x0bGetCoverage\x12 .atsbridge.v1.IntegrationRequest\x1a!.atsbridge.v1.IntegrationCoverage\x12V\n\x11UpdateIntegration\x12&.atsbridge.v1.UpdateIntegrationRequest\x1a\x19.atsbridge.v1.Integration\x12l\n\x1cRotateIntegrationCredentials\x12\x31.atsbridge.v1.RotateIntegrationCredentialsRequest\x1a\x19.atsbridge.v1.Integration\x12N\n\x0c\x43reateApiKey\x12!.atsbridge.v1.CreateApiKeyRequest\x1a\x1b.atsbridge.v1.CreatedApiKey\x12I\n\x0bListApiKeys\x12 .atsbridge.v1.ListApiKeysRequest\x1a\x18.atsbridge.v1.ApiKeyList\x12U\n\x0cRevokeApiKey\x12!.atsbridge.v1.RevokeApiKeyRequest\x1a\".atsbridge.v1.RevokeApiKeyResponse\x12W\n\x10ListAuditEntries\x12%.atsbridge.v1.ListAuditEntriesRequest\x1a\x1c.atsbridge.v1.AuditEntryPage2P\n\x07\x43hanges\x12\x45\n\x05Watch\x12\x1a.atsbridge.v1.WatchRequest\x1a\x1e.atsbridge.v1.ChangeEventBatch0\x01')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x18\x61tsbridge/v1/admin.proto\x12\x0c\x61tsbridge.v1\x1a\x19\x61tsbridge/v1/common.proto\x1a\x16\x61tsbridge/v1/rpc.proto\"\x8c\x01\n\x13IntegrationSettings\x12&\n\x1esync_only_created_applications\x18\x01 \x01(\x08\x12\x1e\n\x16source_writing_enabled\x18\x02 \x01(\x08\x12\x13\n\x0bsource_name\x18\x03 \x01(\t\x12\x18\n\x10sync_interval_ms\x18\x04 \x01(\x03\"\xc9\x02\n\x0bIntegration\x12\n\n\x02id\x18\x01 \x02(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x12\n\ntenant_url\x18\x03 \x01(\t\x12\r\n\x05login\x18\x04 \x01(\t\x12/\n\x06status\x18\x05 \x01(\x0e\x32\x1f.atsbridge.v1.IntegrationStatus\x12/\n\x0csetup_status\x18\x06 \x01(\x0e\x32\x19.atsbridge.v1.SetupStatus\x12\x15\n\rstatus_reason\x18\x07 \x01(\t\x12\x33\n\x08settings\x18\x08 \x01(\x0b\x32!.atsbridge.v1.IntegrationSettings\x12\x12\n\ncreated_at\x18\t \x01(\x03\x12\x1c\n\x14last_sync_started_at\x18\n \x01(\x03\x12\x1d\n\x15last_sync_finished_at\x18\x0b \x01(\x03\"\x92\x01\n\x18\x43reateIntegrationRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x12\n\ntenant_url\x18\x02 \x01(\t\x12\r\n\x05login\x18\x03 \x01(\t\x12\x10\n\x08password\x18\x04 \x01(\t\x12\x33\n\x08settings\x18\x05 \x01(\x0b\x32!.atsbridge.v1.IntegrationSettings\"J\n\x17ListIntegrationsRequest\x12/\n\x06status\x18\x01 \x01(\x0e\x32\x1f.atsbridge.v1.IntegrationStatus\"B\n\x0fIntegrationList\x12/\n\x0cintegrations\x18\x01 \x03(\x0b\x32\x19.atsbridge.v1.Integration\",\n\x12IntegrationRequest\x12\x16\n\x0eintegration_id\x18\x01 \x02(\t\"4\n\x19\x44\x65leteIntegrationResponse\x12\x17\n\x0f\x64\x65leted_records\x18\x01 \x01(\x04\"R\n\x12TriggerSyncRequest\x12\x16\n\x0eintegration_id\x18\x01 \x02(\t\x12$\n\x04type\x18\x02 \x01(\x0e\x32\x16.atsbridge.v1.SyncType\"\x95\x02\n\x07SyncRun\x12\n\n\x02id\x18\x01 \x02(\t\x12\x16\n\x0eintegration_id\x18\x02 \x01(\t\x12$\n\x04type\x18\x03 \x01(\x0e\x32\x16.atsbridge.v1.SyncType\x12&\n\x05state\x18\x04 \x01(\x0e\x32\x17.atsbridge.v1.SyncState\x12\x11\n\tqueued_at\x18\x05 \x01(\x03\x12\x12\n\nstarted_at\x18\x06 \x01(\x03\x12\x13\n\x0b\x66inished_at\x18\x07 \x01(\x03\x12\x0f\n\x07\x63reated\x18\x08 \x01(\x04\x12\x0f\n\x07updated\x18\t \x01(\x04\x12\x0f\n\x07\x64\x65leted\x18\n \x01(\x04\x12\x12\n\nerror_code\x18\x0b \x01(\t\x12\x15\n\rerror_message\x18\x0c \x01(\t\":\n\x11SyncStatusRequest\x12\x16\n\x0eintegration_id\x18\x01 \x02(\t\x12\r\n\x05limit\x18\x02 \x01(\r\"a\n\nSyncStatus\x12.\n\x0bintegration\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.Integration\x12#\n\x04runs\x18\x02 \x03(\x0b\x32\x15.atsbridge.v1.SyncRun\"K\n\rFieldCoverage\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x06status\x18\x02 \x01(\x0e\x32\x1c.atsbridge.v1.CoverageStatus\"\x9c\x01\n\rModelCoverage\x12\"\n\x05model\x18\x01 \x01(\x0e\x32\x13.atsbridge.v1.Model\x12\x0c\n\x04name\x18\x02 \x01(\t\x12,\n\x06status\x18\x03 \x01(\x0e\x32\x1c.atsbridge.v1.CoverageStatus\x12+\n\x06\x66ields\x18\x04 \x03(\x0b\x32\x1b.atsbridge.v1.FieldCoverage\"~\n\x13WriteActionCoverage\x12\x0c\n\x04name\x18\x01 \x01(\t\x12,\n\x06status\x18\x02 \x01(\x0e\x32\x1c.atsbridge.v1.CoverageStatus\x12+\n\x06\x66ields\x18\x03 \x03(\x0b\x32\x1b.atsbridge.v1.FieldCoverage\"|\n\x13IntegrationCoverage\x12+\n\x06models\x18\x01 \x03(\x0b\x32\x1b.atsbridge.v1.ModelCoverage\x12\x38\n\rwrite_actions\x18\x02 \x03(\x0b\x32!.atsbridge.v1.WriteActionCoverage\"c\n\x0cWatchRequest\x12\x16\n\x0e\x61\x66ter_sequence\x18\x01 \x01(\x04\x12#\n\x06models\x18\x02 \x03(\x0e\x32\x13.atsbridge.v1.Model\x12\x16\n\x0e\x61nnounce_start\x18\x03 \x01(\x08\"\x8e\x01\n\x0b\x43hangeEvent\x12\x10\n\x08sequence\x18\x01 \x02(\x04\x12\"\n\x05model\x18\x02 \x01(\x0e\x32\x13.atsbridge.v1.Model\x12&\n\x04kind\x18\x03 \x01(\x0e\x32\x18.atsbridge.v1.ChangeKind\x12\x0b\n\x03ids\x18\x04 \x03(\t\x12\x14\n\x0c\x63ommitted_at\x18\x05 \x01(\x03\"U\n\x10\x43hangeEventBatch\x12)\n\x06\x65vents\x18\x01 \x03(\x0b\x32\x19.atsbridge.v1.ChangeEvent\x12\x16\n\x0estart_sequence\x18\x02 \x01(\x04\"u\n\x18UpdateIntegrationRequest\x12\x16\n\x0eintegration_id\x18\x01 \x02(\t\x12\x33\n\x08settings\x18\x02 \x01(\x0b\x32!.atsbridge.v1.IntegrationSettings\x12\x0c\n\x04name\x18\x03 \x01(\t\"^\n#RotateIntegrationCredentialsRequest\x12\x16\n\x0eintegration_id\x18\x01 \x02(\t\x12\r\n\x05login\x18\x02 \x01(\t\x12\x10\n\x08password\x18\x03 \x01(\t\"\xa7\x01\n\x06\x41piKey\x12\x0c\n\x04name\x18\x01 \x02(\t\x12#\n\x04role\x18\x02 \x01(\x0e\x32\x15.atsbridge.v1.KeyRole\x12\x17\n\x0fintegration_ids\x18\x03 \x03(\t\x12\'\n\x06origin\x18\x04 \x01(\x0e\x32\x17.atsbridge.v1.KeyOrigin\x12\x12\n\ncreated_at\x18\x05 \x01(\x03\x12\x14\n\x0clast_used_at\x18\x06 \x01(\x03\"a\n\x13\x43reateApiKeyRequest\x12\x0c\n\x04name\x18\x01 \x01(\t\x12#\n\x04role\x18\x02 \x01(\x0e\x32\x15.atsbridge.v1.KeyRole\x12\x17\n\x0fintegration_ids\x18\x03 \x03(\t\"B\n\rCreatedApiKey\x12!\n\x03key\x18\x01 \x01(\x0b\x32\x14.atsbridge.v1.ApiKey\x12\x0e\n\x06secret\x18\x02 \x01(\t\"\x14\n\x12ListApiKeysRequest\"0\n\nApiKeyList\x12\"\n\x04keys\x18\x01 \x03(\x0b\x32\x14.atsbridge.v1.ApiKey\"#\n\x13RevokeApiKeyRequest\x12\x0c\n\x04name\x18\x01 \x02(\t\"9\n\x14RevokeApiKeyResponse\x12!\n\x03key\x18\x01 \x01(\x0b\x32\x14.atsbridge.v1.ApiKey\"\xb6\x01\n\nAuditEntry\x12\x10\n\x08sequence\x18\x01 \x02(\x04\x12\n\n\x02\x61t\x18\x02 \x01(\x03\x12\x10\n\x08key_name\x18\x03 \x01(\t\x12\x0e\n\x06method\x18\x04 \x01(\t\x12\x16\n\x0eintegration_id\x18\x05 \x01(\t\x12\x12\n\ntarget_ids\x18\x06 \x03(\t\x12(\n\x06status\x18\x07 \x01(\x0e\x32\x18.atsbridge.v1.StatusCode\x12\x12\n\nerror_code\x18\x08 \x01(\t\"Y\n\x17ListAuditEntriesRequest\x12\x17\n\x0f\x62\x65\x66ore_sequence\x18\x01 \x01(\x04\x12\r\n\x05limit\x18\x02 \x01(\r\x12\x16\n\x0eintegration_id\x18\x03 \x01(\t\"Y\n\x0e\x41uditEntryPage\x12)\n\x07\x65ntries\x18\x01 \x03(\x0b\x32\x18.atsbridge.v1.AuditEntry\x12\x1c\n\x14next_before_sequence\x18\x02 \x01(\x04*\x97\x01\n\x11IntegrationStatus\x12\"\n\x1eINTEGRATION_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19INTEGRATION_STATUS_ACTIVE\x10\x01\x12\x1e\n\x1aINTEGRATION_STATUS_INVALID\x10\x02\x12\x1f\n\x1bINTEGRATION_STATUS_INACTIVE\x10\x03*f\n\x0bSetupStatus\x12\x1c\n\x18SETUP_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19SETUP_STATUS_SYNC_PENDING\x10\x01\x12\x1a\n\x16SETUP_STATUS_COMPLETED\x10\x02*N\n\x08SyncType\x12\x19\n\x15SYNC_TYPE_UNSPECIFIED\x10\x00\x12\x12\n\x0eSYNC_TYPE_FULL\x10\x01\x12\x13\n\x0fSYNC_TYPE_DELTA\x10\x02*\xa1\x01\n\tSyncState\x12\x1a\n\x16SYNC_STATE_UNSPECIFIED\x10\x00\x12\x15\n\x11SYNC_STATE_QUEUED\x10\x01\x12\x16\n\x12SYNC_STATE_RUNNING\x10\x02\x12\x18\n\x14SYNC_STATE_SUCCEEDED\x10\x03\x12\x15\n\x11SYNC_STATE_FAILED\x10\x04\x12\x18\n\x14SYNC_STATE_CANCELLED\x10\x05*t\n\nChangeKind\x12\x1b\n\x17\x43HANGE_KIND_UNSPECIFIED\x10\x00\x12\x17\n\x13\x43HANGE_KIND_CREATED\x10\x01\x12\x17\n\x13\x43HANGE_KIND_CHANGED\x10\x02\x12\x17\n\x13\x43HANGE_KIND_DELETED\x10\x03*q\n\x0e\x43overageStatus\x12\x1f\n\x1b\x43OVERAGE_STATUS_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x43OVERAGE_STATUS_SUPPORTED\x10\x01\x12\x1f\n\x1b\x43OVERAGE_STATUS_UNSUPPORTED\x10\x02*^\n\x07KeyRole\x12\x18\n\x14KEY_ROLE_UNSPECIFIED\x10\x00\x12\x11\n\rKEY_ROLE_READ\x10\x01\x12\x12\n\x0eKEY_ROLE_WRITE\x10\x02\x12\x12\n\x0eKEY_ROLE_ADMIN\x10\x03*V\n\tKeyOrigin\x12\x1a\n\x16KEY_ORIGIN_UNSPECIFIED\x10\x00\x12\x15\n\x11KEY_ORIGIN_CONFIG\x10\x01\x12\x16\n\x12KEY_ORIGIN_MANAGED\x10\x02\x32\x84\n\n\x05\x41\x64min\x12V\n\x11\x43reateIntegration\x12&.atsbridge.v1.CreateIntegrationRequest\x1a\x19.atsbridge.v1.Integration\x12X\n\x10ListIntegrations\x12%.atsbridge.v1.ListIntegrationsRequest\x1a\x1d.atsbridge.v1.IntegrationList\x12M\n\x0eGetIntegration\x12 .atsbridge.v1.IntegrationRequest\x1a\x19.atsbridge.v1.Integration\x12O\n\x10PauseIntegration\x12 .atsbridge.v1.IntegrationRequest\x1a\x19.atsbridge.v1.Integration\x12P\n\x11ResumeIntegration\x12 .atsbridge.v1.IntegrationRequest\x1a\x19.atsbridge.v1.Integration\x12^\n\x11\x44\x65leteIntegration\x12 .atsbridge.v1.IntegrationRequest\x1a\'.atsbridge.v1.DeleteIntegrationResponse\x12\x46\n\x0bTriggerSync\x12 .atsbridge.v1.TriggerSyncRequest\x1a\x15.atsbridge.v1.SyncRun\x12J\n\rGetSyncStatus\x12\x1f.atsbridge.v1.SyncStatusRequest\x1a\x18.atsbridge.v1.SyncStatus\x12R\n\x0bGetCoverage\x12 .atsbridge.v1.IntegrationRequest\x1a!.atsbridge.v1.IntegrationCoverage\x12V\n\x11UpdateIntegration\x12&.atsbridge.v1.UpdateIntegrationRequest\x1a\x19.atsbridge.v1.Integration\x12l\n\x1cRotateIntegrationCredentials\x12\x31.atsbridge.v1.RotateIntegrationCredentialsRequest\x1a\x19.atsbridge.v1.Integration\x12N\n\x0c\x43reateApiKey\x12!.atsbridge.v1.CreateApiKeyRequest\x1a\x1b.atsbridge.v1.CreatedApiKey\x12I\n\x0bListApiKeys\x12 .atsbridge.v1.ListApiKeysRequest\x1a\x18.atsbridge.v1.ApiKeyList\x12U\n\x0cRevokeApiKey\x12!.atsbridge.v1.RevokeApiKeyRequest\x1a\".atsbridge.v1.RevokeApiKeyResponse\x12W\n\x10ListAuditEntries\x12%.atsbridge.v1.ListAuditEntriesRequest\x1a\x1c.atsbridge.v1.AuditEntryPage2P\n\x07\x43hanges\x12\x45\n\x05Watch\x12\x1a.atsbridge.v1.WatchRequest\x1a\x1e.atsbridge.v1.ChangeEventBatch0\x01')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atsbridge.v1.admin_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _INTEGRATIONSTATUS._serialized_start=3347
-  _INTEGRATIONSTATUS._serialized_end=3498
-  _SETUPSTATUS._serialized_start=3500
-  _SETUPSTATUS._serialized_end=3602
-  _SYNCTYPE._serialized_start=3604
-  _SYNCTYPE._serialized_end=3682
-  _SYNCSTATE._serialized_start=3685
-  _SYNCSTATE._serialized_end=3846
-  _CHANGEKIND._serialized_start=3848
-  _CHANGEKIND._serialized_end=3964
-  _COVERAGESTATUS._serialized_start=3966
-  _COVERAGESTATUS._serialized_end=4079
-  _KEYROLE._serialized_start=4081
-  _KEYROLE._serialized_end=4175
-  _KEYORIGIN._serialized_start=4177
-  _KEYORIGIN._serialized_end=4263
+  _INTEGRATIONSTATUS._serialized_start=3395
+  _INTEGRATIONSTATUS._serialized_end=3546
+  _SETUPSTATUS._serialized_start=3548
+  _SETUPSTATUS._serialized_end=3650
+  _SYNCTYPE._serialized_start=3652
+  _SYNCTYPE._serialized_end=3730
+  _SYNCSTATE._serialized_start=3733
+  _SYNCSTATE._serialized_end=3894
+  _CHANGEKIND._serialized_start=3896
+  _CHANGEKIND._serialized_end=4012
+  _COVERAGESTATUS._serialized_start=4014
+  _COVERAGESTATUS._serialized_end=4127
+  _KEYROLE._serialized_start=4129
+  _KEYROLE._serialized_end=4223
+  _KEYORIGIN._serialized_start=4225
+  _KEYORIGIN._serialized_end=4311
   _INTEGRATIONSETTINGS._serialized_start=94
   _INTEGRATIONSETTINGS._serialized_end=234
   _INTEGRATION._serialized_start=237
@@ -69,37 +69,37 @@ if _descriptor._USE_C_DESCRIPTORS == False:
   _INTEGRATIONCOVERAGE._serialized_start=1848
   _INTEGRATIONCOVERAGE._serialized_end=1972
   _WATCHREQUEST._serialized_start=1974
-  _WATCHREQUEST._serialized_end=2049
-  _CHANGEEVENT._serialized_start=2052
-  _CHANGEEVENT._serialized_end=2194
-  _CHANGEEVENTBATCH._serialized_start=2196
-  _CHANGEEVENTBATCH._serialized_end=2257
-  _UPDATEINTEGRATIONREQUEST._serialized_start=2259
-  _UPDATEINTEGRATIONREQUEST._serialized_end=2376
-  _ROTATEINTEGRATIONCREDENTIALSREQUEST._serialized_start=2378
-  _ROTATEINTEGRATIONCREDENTIALSREQUEST._serialized_end=2472
-  _APIKEY._serialized_start=2475
-  _APIKEY._serialized_end=2642
-  _CREATEAPIKEYREQUEST._serialized_start=2644
-  _CREATEAPIKEYREQUEST._serialized_end=2741
-  _CREATEDAPIKEY._serialized_start=2743
-  _CREATEDAPIKEY._serialized_end=2809
-  _LISTAPIKEYSREQUEST._serialized_start=2811
-  _LISTAPIKEYSREQUEST._serialized_end=2831
-  _APIKEYLIST._serialized_start=2833
-  _APIKEYLIST._serialized_end=2881
-  _REVOKEAPIKEYREQUEST._serialized_start=2883
-  _REVOKEAPIKEYREQUEST._serialized_end=2918
-  _REVOKEAPIKEYRESPONSE._serialized_start=2920
-  _REVOKEAPIKEYRESPONSE._serialized_end=2977
-  _AUDITENTRY._serialized_start=2980
-  _AUDITENTRY._serialized_end=3162
-  _LISTAUDITENTRIESREQUEST._serialized_start=3164
-  _LISTAUDITENTRIESREQUEST._serialized_end=3253
-  _AUDITENTRYPAGE._serialized_start=3255
-  _AUDITENTRYPAGE._serialized_end=3344
-  _ADMIN._serialized_start=4266
-  _ADMIN._serialized_end=5550
-  _CHANGES._serialized_start=5552
-  _CHANGES._serialized_end=5632
+  _WATCHREQUEST._serialized_end=2073
+  _CHANGEEVENT._serialized_start=2076
+  _CHANGEEVENT._serialized_end=2218
+  _CHANGEEVENTBATCH._serialized_start=2220
+  _CHANGEEVENTBATCH._serialized_end=2305
+  _UPDATEINTEGRATIONREQUEST._serialized_start=2307
+  _UPDATEINTEGRATIONREQUEST._serialized_end=2424
+  _ROTATEINTEGRATIONCREDENTIALSREQUEST._serialized_start=2426
+  _ROTATEINTEGRATIONCREDENTIALSREQUEST._serialized_end=2520
+  _APIKEY._serialized_start=2523
+  _APIKEY._serialized_end=2690
+  _CREATEAPIKEYREQUEST._serialized_start=2692
+  _CREATEAPIKEYREQUEST._serialized_end=2789
+  _CREATEDAPIKEY._serialized_start=2791
+  _CREATEDAPIKEY._serialized_end=2857
+  _LISTAPIKEYSREQUEST._serialized_start=2859
+  _LISTAPIKEYSREQUEST._serialized_end=2879
+  _APIKEYLIST._serialized_start=2881
+  _APIKEYLIST._serialized_end=2929
+  _REVOKEAPIKEYREQUEST._serialized_start=2931
+  _REVOKEAPIKEYREQUEST._serialized_end=2966
+  _REVOKEAPIKEYRESPONSE._serialized_start=2968
+  _REVOKEAPIKEYRESPONSE._serialized_end=3025
+  _AUDITENTRY._serialized_start=3028
+  _AUDITENTRY._serialized_end=3210
+  _LISTAUDITENTRIESREQUEST._serialized_start=3212
+  _LISTAUDITENTRIESREQUEST._serialized_end=3301
+  _AUDITENTRYPAGE._serialized_start=3303
+  _AUDITENTRYPAGE._serialized_end=3392
+  _ADMIN._serialized_start=4314
+  _ADMIN._serialized_end=5598
+  _CHANGES._serialized_start=5600
+  _CHANGES._serialized_end=5680
 # @@protoc_insertion_point(module_scope)

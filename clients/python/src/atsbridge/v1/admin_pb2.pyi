@@ -103,10 +103,12 @@ class ChangeEvent(_message.Message):
     def __init__(self, sequence: _Optional[int] = ..., model: _Optional[_Union[_common_pb2.Model, str]] = ..., kind: _Optional[_Union[ChangeKind, str]] = ..., ids: _Optional[_Iterable[str]] = ..., committed_at: _Optional[int] = ...) -> None: ...
 
 class ChangeEventBatch(_message.Message):
-    __slots__ = ["events"]
+    __slots__ = ["events", "start_sequence"]
     EVENTS_FIELD_NUMBER: _ClassVar[int]
+    START_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
     events: _containers.RepeatedCompositeFieldContainer[ChangeEvent]
-    def __init__(self, events: _Optional[_Iterable[_Union[ChangeEvent, _Mapping]]] = ...) -> None: ...
+    start_sequence: int
+    def __init__(self, events: _Optional[_Iterable[_Union[ChangeEvent, _Mapping]]] = ..., start_sequence: _Optional[int] = ...) -> None: ...
 
 class CreateApiKeyRequest(_message.Message):
     __slots__ = ["integration_ids", "name", "role"]
@@ -329,12 +331,14 @@ class UpdateIntegrationRequest(_message.Message):
     def __init__(self, integration_id: _Optional[str] = ..., settings: _Optional[_Union[IntegrationSettings, _Mapping]] = ..., name: _Optional[str] = ...) -> None: ...
 
 class WatchRequest(_message.Message):
-    __slots__ = ["after_sequence", "models"]
+    __slots__ = ["after_sequence", "announce_start", "models"]
     AFTER_SEQUENCE_FIELD_NUMBER: _ClassVar[int]
+    ANNOUNCE_START_FIELD_NUMBER: _ClassVar[int]
     MODELS_FIELD_NUMBER: _ClassVar[int]
     after_sequence: int
+    announce_start: bool
     models: _containers.RepeatedScalarFieldContainer[_common_pb2.Model]
-    def __init__(self, after_sequence: _Optional[int] = ..., models: _Optional[_Iterable[_Union[_common_pb2.Model, str]]] = ...) -> None: ...
+    def __init__(self, after_sequence: _Optional[int] = ..., models: _Optional[_Iterable[_Union[_common_pb2.Model, str]]] = ..., announce_start: bool = ...) -> None: ...
 
 class WriteActionCoverage(_message.Message):
     __slots__ = ["fields", "name", "status"]

@@ -13,37 +13,39 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x61tsbridge/v1/common.proto\x12\x0c\x61tsbridge.v1\"{\n\x08Location\x12\x0c\n\x04\x63ity\x18\x01 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x02 \x01(\t\x12\x0b\n\x03raw\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\x12\x10\n\x08street_1\x18\x05 \x01(\t\x12\x10\n\x08street_2\x18\x06 \x01(\t\x12\x10\n\x08zip_code\x18\x07 \x01(\t\"3\n\x0c\x45mailAddress\x12\x15\n\remail_address\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\"1\n\x0bPhoneNumber\x12\x14\n\x0cphone_number\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\"f\n\x07JobRole\x12\x11\n\tremote_id\x18\x01 \x01(\t\x12\x14\n\x0cremote_label\x18\x02 \x01(\t\x12\x32\n\x0cunified_type\x18\x03 \x01(\x0e\x32\x1c.atsbridge.v1.HiringTeamRole\"9\n\nJobSummary\x12\n\n\x02id\x18\x01 \x02(\t\x12\x11\n\tremote_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\"J\n\x0cStageSummary\x12\n\n\x02id\x18\x01 \x02(\t\x12\x11\n\tremote_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\r\n\x05index\x18\x04 \x01(\x05\"9\n\nTagSummary\x12\n\n\x02id\x18\x01 \x02(\t\x12\x11\n\tremote_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t*\xcb\x01\n\x0e\x45mploymentType\x12\x1f\n\x1b\x45MPLOYMENT_TYPE_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x45MPLOYMENT_TYPE_FULL_TIME\x10\x01\x12\x1d\n\x19\x45MPLOYMENT_TYPE_PART_TIME\x10\x02\x12\x1c\n\x18\x45MPLOYMENT_TYPE_CONTRACT\x10\x03\x12\x1c\n\x18\x45MPLOYMENT_TYPE_SEASONAL\x10\x04\x12\x1e\n\x1a\x45MPLOYMENT_TYPE_INTERNSHIP\x10\x05*\x82\x01\n\tJobStatus\x12\x1a\n\x16JOB_STATUS_UNSPECIFIED\x10\x00\x12\x13\n\x0fJOB_STATUS_OPEN\x10\x01\x12\x15\n\x11JOB_STATUS_CLOSED\x10\x02\x12\x14\n\x10JOB_STATUS_DRAFT\x10\x03\x12\x17\n\x13JOB_STATUS_ARCHIVED\x10\x04*\x8e\x01\n\nVisibility\x12\x1a\n\x16VISIBILITY_UNSPECIFIED\x10\x00\x12\x15\n\x11VISIBILITY_PUBLIC\x10\x01\x12\x17\n\x13VISIBILITY_INTERNAL\x10\x02\x12\x17\n\x13VISIBILITY_UNLISTED\x10\x03\x12\x1b\n\x17VISIBILITY_CONFIDENTIAL\x10\x04*\x9b\x01\n\x12\x41pplicationOutcome\x12#\n\x1f\x41PPLICATION_OUTCOME_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x41PPLICATION_OUTCOME_PENDING\x10\x01\x12\x1d\n\x19\x41PPLICATION_OUTCOME_HIRED\x10\x02\x12 \n\x1c\x41PPLICATION_OUTCOME_DECLINED\x10\x03*\xf5\x01\n\x0eHiringTeamRole\x12 \n\x1cHIRING_TEAM_ROLE_UNSPECIFIED\x10\x00\x12#\n\x1fHIRING_TEAM_ROLE_HIRING_MANAGER\x10\x01\x12\x1e\n\x1aHIRING_TEAM_ROLE_RECRUITER\x10\x02\x12 \n\x1cHIRING_TEAM_ROLE_COORDINATOR\x10\x03\x12\x1c\n\x18HIRING_TEAM_ROLE_SOURCER\x10\x04\x12 \n\x1cHIRING_TEAM_ROLE_INTERVIEWER\x10\x05\x12\x1a\n\x16HIRING_TEAM_ROLE_ADMIN\x10\x06*\xf1\x01\n\x05Model\x12\x15\n\x11MODEL_UNSPECIFIED\x10\x00\x12\x0e\n\nMODEL_USER\x10\x01\x12\r\n\tMODEL_JOB\x10\x02\x12\x13\n\x0fMODEL_CANDIDATE\x10\x03\x12\x1b\n\x17MODEL_APPLICATION_STAGE\x10\x04\x12\x15\n\x11MODEL_APPLICATION\x10\x05\x12\r\n\tMODEL_TAG\x10\x06\x12\x17\n\x13MODEL_CANDIDATE_TAG\x10\x07\x12\x1f\n\x1bMODEL_JOB_APPLICATION_STAGE\x10\x08\x12 \n\x1cMODEL_JOB_HIRING_TEAM_MEMBER\x10\t')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x19\x61tsbridge/v1/common.proto\x12\x0c\x61tsbridge.v1\"{\n\x08Location\x12\x0c\n\x04\x63ity\x18\x01 \x01(\t\x12\x0f\n\x07\x63ountry\x18\x02 \x01(\t\x12\x0b\n\x03raw\x18\x03 \x01(\t\x12\r\n\x05state\x18\x04 \x01(\t\x12\x10\n\x08street_1\x18\x05 \x01(\t\x12\x10\n\x08street_2\x18\x06 \x01(\t\x12\x10\n\x08zip_code\x18\x07 \x01(\t\"E\n\x0c\x45mailAddress\x12\x15\n\remail_address\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x10\n\x08type_raw\x18\x03 \x01(\t\"C\n\x0bPhoneNumber\x12\x14\n\x0cphone_number\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x10\n\x08type_raw\x18\x03 \x01(\t\";\n\x0bSocialMedia\x12\x0c\n\x04link\x18\x01 \x01(\t\x12\x0c\n\x04type\x18\x02 \x01(\t\x12\x10\n\x08username\x18\x03 \x01(\t\"f\n\x07JobRole\x12\x11\n\tremote_id\x18\x01 \x01(\t\x12\x14\n\x0cremote_label\x18\x02 \x01(\t\x12\x32\n\x0cunified_type\x18\x03 \x01(\x0e\x32\x1c.atsbridge.v1.HiringTeamRole\"9\n\nJobSummary\x12\n\n\x02id\x18\x01 \x02(\t\x12\x11\n\tremote_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\"J\n\x0cStageSummary\x12\n\n\x02id\x18\x01 \x02(\t\x12\x11\n\tremote_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t\x12\r\n\x05index\x18\x04 \x01(\x05\"9\n\nTagSummary\x12\n\n\x02id\x18\x01 \x02(\t\x12\x11\n\tremote_id\x18\x02 \x01(\t\x12\x0c\n\x04name\x18\x03 \x01(\t*\xcb\x01\n\x0e\x45mploymentType\x12\x1f\n\x1b\x45MPLOYMENT_TYPE_UNSPECIFIED\x10\x00\x12\x1d\n\x19\x45MPLOYMENT_TYPE_FULL_TIME\x10\x01\x12\x1d\n\x19\x45MPLOYMENT_TYPE_PART_TIME\x10\x02\x12\x1c\n\x18\x45MPLOYMENT_TYPE_CONTRACT\x10\x03\x12\x1c\n\x18\x45MPLOYMENT_TYPE_SEASONAL\x10\x04\x12\x1e\n\x1a\x45MPLOYMENT_TYPE_INTERNSHIP\x10\x05*\x82\x01\n\tJobStatus\x12\x1a\n\x16JOB_STATUS_UNSPECIFIED\x10\x00\x12\x13\n\x0fJOB_STATUS_OPEN\x10\x01\x12\x15\n\x11JOB_STATUS_CLOSED\x10\x02\x12\x14\n\x10JOB_STATUS_DRAFT\x10\x03\x12\x17\n\x13JOB_STATUS_ARCHIVED\x10\x04*\x8e\x01\n\nVisibility\x12\x1a\n\x16VISIBILITY_UNSPECIFIED\x10\x00\x12\x15\n\x11VISIBILITY_PUBLIC\x10\x01\x12\x17\n\x13VISIBILITY_INTERNAL\x10\x02\x12\x17\n\x13VISIBILITY_UNLISTED\x10\x03\x12\x1b\n\x17VISIBILITY_CONFIDENTIAL\x10\x04*\x9b\x01\n\x12\x41pplicationOutcome\x12#\n\x1f\x41PPLICATION_OUTCOME_UNSPECIFIED\x10\x00\x12\x1f\n\x1b\x41PPLICATION_OUTCOME_PENDING\x10\x01\x12\x1d\n\x19\x41PPLICATION_OUTCOME_HIRED\x10\x02\x12 \n\x1c\x41PPLICATION_OUTCOME_DECLINED\x10\x03*\xf5\x01\n\x0eHiringTeamRole\x12 \n\x1cHIRING_TEAM_ROLE_UNSPECIFIED\x10\x00\x12#\n\x1fHIRING_TEAM_ROLE_HIRING_MANAGER\x10\x01\x12\x1e\n\x1aHIRING_TEAM_ROLE_RECRUITER\x10\x02\x12 \n\x1cHIRING_TEAM_ROLE_COORDINATOR\x10\x03\x12\x1c\n\x18HIRING_TEAM_ROLE_SOURCER\x10\x04\x12 \n\x1cHIRING_TEAM_ROLE_INTERVIEWER\x10\x05\x12\x1a\n\x16HIRING_TEAM_ROLE_ADMIN\x10\x06*\xf1\x01\n\x05Model\x12\x15\n\x11MODEL_UNSPECIFIED\x10\x00\x12\x0e\n\nMODEL_USER\x10\x01\x12\r\n\tMODEL_JOB\x10\x02\x12\x13\n\x0fMODEL_CANDIDATE\x10\x03\x12\x1b\n\x17MODEL_APPLICATION_STAGE\x10\x04\x12\x15\n\x11MODEL_APPLICATION\x10\x05\x12\r\n\tMODEL_TAG\x10\x06\x12\x17\n\x13MODEL_CANDIDATE_TAG\x10\x07\x12\x1f\n\x1bMODEL_JOB_APPLICATION_STAGE\x10\x08\x12 \n\x1cMODEL_JOB_HIRING_TEAM_MEMBER\x10\t')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atsbridge.v1.common_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
-  _EMPLOYMENTTYPE._serialized_start=571
-  _EMPLOYMENTTYPE._serialized_end=774
-  _JOBSTATUS._serialized_start=777
-  _JOBSTATUS._serialized_end=907
-  _VISIBILITY._serialized_start=910
-  _VISIBILITY._serialized_end=1052
-  _APPLICATIONOUTCOME._serialized_start=1055
-  _APPLICATIONOUTCOME._serialized_end=1210
-  _HIRINGTEAMROLE._serialized_start=1213
-  _HIRINGTEAMROLE._serialized_end=1458
-  _MODEL._serialized_start=1461
-  _MODEL._serialized_end=1702
+  _EMPLOYMENTTYPE._serialized_start=668
+  _EMPLOYMENTTYPE._serialized_end=871
+  _JOBSTATUS._serialized_start=874
+  _JOBSTATUS._serialized_end=1004
+  _VISIBILITY._serialized_start=1007
+  _VISIBILITY._serialized_end=1149
+  _APPLICATIONOUTCOME._serialized_start=1152
+  _APPLICATIONOUTCOME._serialized_end=1307
+  _HIRINGTEAMROLE._serialized_start=1310
+  _HIRINGTEAMROLE._serialized_end=1555
+  _MODEL._serialized_start=1558
+  _MODEL._serialized_end=1799
   _LOCATION._serialized_start=43
   _LOCATION._serialized_end=166
   _EMAILADDRESS._serialized_start=168
-  _EMAILADDRESS._serialized_end=219
-  _PHONENUMBER._serialized_start=221
-  _PHONENUMBER._serialized_end=270
-  _JOBROLE._serialized_start=272
-  _JOBROLE._serialized_end=374
-  _JOBSUMMARY._serialized_start=376
-  _JOBSUMMARY._serialized_end=433
-  _STAGESUMMARY._serialized_start=435
-  _STAGESUMMARY._serialized_end=509
-  _TAGSUMMARY._serialized_start=511
-  _TAGSUMMARY._serialized_end=568
+  _EMAILADDRESS._serialized_end=237
+  _PHONENUMBER._serialized_start=239
+  _PHONENUMBER._serialized_end=306
+  _SOCIALMEDIA._serialized_start=308
+  _SOCIALMEDIA._serialized_end=367
+  _JOBROLE._serialized_start=369
+  _JOBROLE._serialized_end=471
+  _JOBSUMMARY._serialized_start=473
+  _JOBSUMMARY._serialized_end=530
+  _STAGESUMMARY._serialized_start=532
+  _STAGESUMMARY._serialized_end=606
+  _TAGSUMMARY._serialized_start=608
+  _TAGSUMMARY._serialized_end=665
 # @@protoc_insertion_point(module_scope)

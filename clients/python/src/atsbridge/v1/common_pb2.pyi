@@ -43,12 +43,14 @@ VISIBILITY_UNLISTED: Visibility
 VISIBILITY_UNSPECIFIED: Visibility
 
 class EmailAddress(_message.Message):
-    __slots__ = ["email_address", "type"]
+    __slots__ = ["email_address", "type", "type_raw"]
     EMAIL_ADDRESS_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
+    TYPE_RAW_FIELD_NUMBER: _ClassVar[int]
     email_address: str
     type: str
-    def __init__(self, email_address: _Optional[str] = ..., type: _Optional[str] = ...) -> None: ...
+    type_raw: str
+    def __init__(self, email_address: _Optional[str] = ..., type: _Optional[str] = ..., type_raw: _Optional[str] = ...) -> None: ...
 
 class JobRole(_message.Message):
     __slots__ = ["remote_id", "remote_label", "unified_type"]
@@ -89,12 +91,24 @@ class Location(_message.Message):
     def __init__(self, city: _Optional[str] = ..., country: _Optional[str] = ..., raw: _Optional[str] = ..., state: _Optional[str] = ..., street_1: _Optional[str] = ..., street_2: _Optional[str] = ..., zip_code: _Optional[str] = ...) -> None: ...
 
 class PhoneNumber(_message.Message):
-    __slots__ = ["phone_number", "type"]
+    __slots__ = ["phone_number", "type", "type_raw"]
     PHONE_NUMBER_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
+    TYPE_RAW_FIELD_NUMBER: _ClassVar[int]
     phone_number: str
     type: str
-    def __init__(self, phone_number: _Optional[str] = ..., type: _Optional[str] = ...) -> None: ...
+    type_raw: str
+    def __init__(self, phone_number: _Optional[str] = ..., type: _Optional[str] = ..., type_raw: _Optional[str] = ...) -> None: ...
+
+class SocialMedia(_message.Message):
+    __slots__ = ["link", "type", "username"]
+    LINK_FIELD_NUMBER: _ClassVar[int]
+    TYPE_FIELD_NUMBER: _ClassVar[int]
+    USERNAME_FIELD_NUMBER: _ClassVar[int]
+    link: str
+    type: str
+    username: str
+    def __init__(self, link: _Optional[str] = ..., type: _Optional[str] = ..., username: _Optional[str] = ...) -> None: ...
 
 class StageSummary(_message.Message):
     __slots__ = ["id", "index", "name", "remote_id"]

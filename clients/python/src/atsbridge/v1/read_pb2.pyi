@@ -76,18 +76,20 @@ class ListApplicationStagesRequest(_message.Message):
     def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ...) -> None: ...
 
 class ListApplicationsRequest(_message.Message):
-    __slots__ = ["current_stage_ids", "job_ids", "job_remote_ids", "outcomes", "page"]
+    __slots__ = ["current_stage_ids", "job_ids", "job_remote_ids", "outcomes", "page", "remote_created_after"]
     CURRENT_STAGE_IDS_FIELD_NUMBER: _ClassVar[int]
     JOB_IDS_FIELD_NUMBER: _ClassVar[int]
     JOB_REMOTE_IDS_FIELD_NUMBER: _ClassVar[int]
     OUTCOMES_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
+    REMOTE_CREATED_AFTER_FIELD_NUMBER: _ClassVar[int]
     current_stage_ids: _containers.RepeatedScalarFieldContainer[str]
     job_ids: _containers.RepeatedScalarFieldContainer[str]
     job_remote_ids: _containers.RepeatedScalarFieldContainer[str]
     outcomes: _containers.RepeatedScalarFieldContainer[_common_pb2.ApplicationOutcome]
     page: PageRequest
-    def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ..., outcomes: _Optional[_Iterable[_Union[_common_pb2.ApplicationOutcome, str]]] = ..., job_ids: _Optional[_Iterable[str]] = ..., job_remote_ids: _Optional[_Iterable[str]] = ..., current_stage_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    remote_created_after: int
+    def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ..., outcomes: _Optional[_Iterable[_Union[_common_pb2.ApplicationOutcome, str]]] = ..., job_ids: _Optional[_Iterable[str]] = ..., job_remote_ids: _Optional[_Iterable[str]] = ..., current_stage_ids: _Optional[_Iterable[str]] = ..., remote_created_after: _Optional[int] = ...) -> None: ...
 
 class ListCandidateTagsRequest(_message.Message):
     __slots__ = ["page"]
@@ -96,18 +98,20 @@ class ListCandidateTagsRequest(_message.Message):
     def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ...) -> None: ...
 
 class ListCandidatesRequest(_message.Message):
-    __slots__ = ["email", "first_name", "job_ids", "last_name", "page"]
+    __slots__ = ["email", "first_name", "job_ids", "last_name", "page", "remote_created_after"]
     EMAIL_FIELD_NUMBER: _ClassVar[int]
     FIRST_NAME_FIELD_NUMBER: _ClassVar[int]
     JOB_IDS_FIELD_NUMBER: _ClassVar[int]
     LAST_NAME_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
+    REMOTE_CREATED_AFTER_FIELD_NUMBER: _ClassVar[int]
     email: str
     first_name: str
     job_ids: _containers.RepeatedScalarFieldContainer[str]
     last_name: str
     page: PageRequest
-    def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ..., email: _Optional[str] = ..., job_ids: _Optional[_Iterable[str]] = ..., first_name: _Optional[str] = ..., last_name: _Optional[str] = ...) -> None: ...
+    remote_created_after: int
+    def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ..., email: _Optional[str] = ..., job_ids: _Optional[_Iterable[str]] = ..., first_name: _Optional[str] = ..., last_name: _Optional[str] = ..., remote_created_after: _Optional[int] = ...) -> None: ...
 
 class ListJobApplicationStagesRequest(_message.Message):
     __slots__ = ["page"]
@@ -122,18 +126,22 @@ class ListJobHiringTeamMembersRequest(_message.Message):
     def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ...) -> None: ...
 
 class ListJobsRequest(_message.Message):
-    __slots__ = ["employment_types", "name_contains", "page", "statuses", "visibilities"]
+    __slots__ = ["employment_types", "job_codes", "name_contains", "page", "remote_created_after", "statuses", "visibilities"]
     EMPLOYMENT_TYPES_FIELD_NUMBER: _ClassVar[int]
+    JOB_CODES_FIELD_NUMBER: _ClassVar[int]
     NAME_CONTAINS_FIELD_NUMBER: _ClassVar[int]
     PAGE_FIELD_NUMBER: _ClassVar[int]
+    REMOTE_CREATED_AFTER_FIELD_NUMBER: _ClassVar[int]
     STATUSES_FIELD_NUMBER: _ClassVar[int]
     VISIBILITIES_FIELD_NUMBER: _ClassVar[int]
     employment_types: _containers.RepeatedScalarFieldContainer[_common_pb2.EmploymentType]
+    job_codes: _containers.RepeatedScalarFieldContainer[str]
     name_contains: str
     page: PageRequest
+    remote_created_after: int
     statuses: _containers.RepeatedScalarFieldContainer[_common_pb2.JobStatus]
     visibilities: _containers.RepeatedScalarFieldContainer[_common_pb2.Visibility]
-    def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ..., statuses: _Optional[_Iterable[_Union[_common_pb2.JobStatus, str]]] = ..., employment_types: _Optional[_Iterable[_Union[_common_pb2.EmploymentType, str]]] = ..., visibilities: _Optional[_Iterable[_Union[_common_pb2.Visibility, str]]] = ..., name_contains: _Optional[str] = ...) -> None: ...
+    def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ..., statuses: _Optional[_Iterable[_Union[_common_pb2.JobStatus, str]]] = ..., employment_types: _Optional[_Iterable[_Union[_common_pb2.EmploymentType, str]]] = ..., visibilities: _Optional[_Iterable[_Union[_common_pb2.Visibility, str]]] = ..., name_contains: _Optional[str] = ..., job_codes: _Optional[_Iterable[str]] = ..., remote_created_after: _Optional[int] = ...) -> None: ...
 
 class ListTagsRequest(_message.Message):
     __slots__ = ["page"]
@@ -150,20 +158,22 @@ class ListUsersRequest(_message.Message):
     def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ..., emails: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PageRequest(_message.Message):
-    __slots__ = ["cursor", "ids", "include_deleted", "page_size", "remote_ids", "updated_after"]
+    __slots__ = ["cursor", "ids", "ignore_unsupported_filters", "include_deleted", "page_size", "remote_ids", "updated_after"]
     CURSOR_FIELD_NUMBER: _ClassVar[int]
     IDS_FIELD_NUMBER: _ClassVar[int]
+    IGNORE_UNSUPPORTED_FILTERS_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_DELETED_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     REMOTE_IDS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AFTER_FIELD_NUMBER: _ClassVar[int]
     cursor: str
     ids: _containers.RepeatedScalarFieldContainer[str]
+    ignore_unsupported_filters: bool
     include_deleted: bool
     page_size: int
     remote_ids: _containers.RepeatedScalarFieldContainer[str]
     updated_after: int
-    def __init__(self, page_size: _Optional[int] = ..., cursor: _Optional[str] = ..., updated_after: _Optional[int] = ..., include_deleted: bool = ..., ids: _Optional[_Iterable[str]] = ..., remote_ids: _Optional[_Iterable[str]] = ...) -> None: ...
+    def __init__(self, page_size: _Optional[int] = ..., cursor: _Optional[str] = ..., updated_after: _Optional[int] = ..., include_deleted: bool = ..., ids: _Optional[_Iterable[str]] = ..., remote_ids: _Optional[_Iterable[str]] = ..., ignore_unsupported_filters: bool = ...) -> None: ...
 
 class TagPage(_message.Message):
     __slots__ = ["items", "next_cursor"]
