@@ -173,7 +173,7 @@ func fuzzFrames(_ bytes: [UInt8], _ random: inout SeededGenerator, methods: [Str
 
 /// Writes a failing input to `WireFuzz-failure.bin` in the working folder, to reproduce it.
 func keep(_ input: [UInt8]) {
-    FileManager.default.createFile(atPath: "WireFuzz-failure.bin", contents: Data(input))
+    _ = FileManager.default.createFile(atPath: "WireFuzz-failure.bin", contents: Data(input))
 }
 
 func fail(_ message: String) -> Never {
@@ -246,7 +246,7 @@ while ContinuousClock.now < deadline {
                 case .roundTripped: decoded += 1
                 case .reencodingOverBudget:
                     if overBudget == 0 {
-                        FileManager.default.createFile(atPath: "WireFuzz-over-budget.bin", contents: Data(input))
+                        _ = FileManager.default.createFile(atPath: "WireFuzz-over-budget.bin", contents: Data(input))
                     }
                     overBudget += 1
                 case .differs:
