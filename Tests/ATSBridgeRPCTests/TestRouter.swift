@@ -75,7 +75,8 @@ enum TestMethods {
         }
         router.unary(slowWrite, access: .writeIntegration) { request, _ in
             probe.attempt()
-            try await Task.sleep(for: .milliseconds(Int(request.payload?.first ?? 0) * 10))
+            // Tenths of a second: long enough to overlap other calls on a slow (sanitized) build.
+            try await Task.sleep(for: .milliseconds(Int(request.payload?.first ?? 0) * 100))
             return PingResponse(payload: request.payload)
         }
         router.serverStreaming(infinite, access: .readIntegration) { request, writer, _ in
