@@ -174,8 +174,17 @@ public struct ReadService: Sendable {
         }
         router.unaryEncoded(get, access: .readIntegration) { request, context in
             try await gate?.check(context.integrationID)
-            guard let bytes = try await store.record(model, id: request.id, integrationID: context.integrationID) else {
-                throw ATSBridgeError(.notFound, "no \(model.name ?? "record") with id \(request.id)")
+            // Like lists, a get hides records deleted in the remote unless asked for them.
+            guard
+                let bytes = try await store.record(
+                    model,
+                    id: request.id,
+                    integrationID: context.integrationID,
+                    includeDeleted: request.includeDeleted ?? false
+                )
+            else {
+                let hint = request.includeDeleted == true ? "" : " (deleted records need include_deleted)"
+                throw ATSBridgeError(.notFound, "no \(model.name ?? "record") with id \(request.id)\(hint)")
             }
             return bytes
         }

@@ -1,4 +1,5 @@
 import ATSBridgeCore
+import ATSBridgeRECRU
 import ATSBridgeRPC
 import ATSBridgeServer
 import ATSBridgeSync
@@ -11,7 +12,9 @@ extension ServeConfiguration {
     public static let keys =
         [
             "listen", "store", "api_keys", "credential_key", "sync_interval", "max_connections",
-            "max_streams_per_connection", "max_message_bytes", "metrics_listen", "log_level",
+            "max_streams_per_connection", "max_message_bytes", "metrics_listen", "log_level", "sync_instance_id",
+            "sync_lease_duration", "sync_lease_renewal", "sync_fetch_concurrency", "recru_requests_per_second",
+            "recru_unavailability_budget", "integration_pacing",
         ] + limitKeys
 
     /// The configuration from a config file, the environment and flags, over the defaults.
@@ -39,6 +42,14 @@ extension ServeConfiguration {
         }
         for (key, value) in flags.sorted(by: { $0.key < $1.key }) {
             try configuration.set(key, value, source: "--\(key.replacingOccurrences(of: "_", with: "-"))")
+        }
+        let lease = configuration.sync
+        guard lease.leaseRenewalInterval * 2 <= lease.leaseDuration else {
+            throw ATSBridgeError(
+                .inputInvalid,
+                "sync_lease_renewal (\(lease.leaseRenewalInterval)) must be at most half of sync_lease_duration "
+                    + "(\(lease.leaseDuration)), so that a late renewal does not lose the lease"
+            )
         }
         return configuration
     }
@@ -77,6 +88,30 @@ extension ServeConfiguration {
                 self.maxMessageBytes = bytes
             case "metrics_listen":
                 self.metrics.listen = value == "off" ? nil : try HostPort(parsing: value, field: "metrics_listen")
+            case "sync_instance_id":
+                let id = value.trimmingCharacters(in: .whitespaces)
+                guard !id.isEmpty, id.count <= 200 else {
+                    throw invalid("sync_instance_id must be 1 to 200 characters")
+                }
+                self.sync.instanceID = id
+            case "sync_lease_duration":
+                let duration = try Self.duration(value, field: "sync_lease_duration")
+                guard duration >= .seconds(5) else { throw invalid("sync_lease_duration must be at least 5s") }
+                self.sync.leaseDuration = duration
+            case "sync_lease_renewal":
+                let interval = try Self.duration(value, field: "sync_lease_renewal")
+                guard interval >= .seconds(1) else { throw invalid("sync_lease_renewal must be at least 1s") }
+                self.sync.leaseRenewalInterval = interval
+            case "sync_fetch_concurrency":
+                self.sync.fetchConcurrency = try Self.positive(value, field: "sync_fetch_concurrency", max: 32)
+            case "recru_requests_per_second":
+                self.recru.sync.requestsPerSecond = try Self.rate(value, field: "recru_requests_per_second")
+            case "recru_unavailability_budget":
+                let budget = try Self.duration(value, field: "recru_unavailability_budget")
+                guard budget >= .seconds(1) else { throw invalid("recru_unavailability_budget must be at least 1s") }
+                self.recru.sync.retry.unavailabilityBudget = budget
+            case "integration_pacing":
+                self.sync.integrationPacing = try Self.pacing(value)
             case "log_level":
                 guard let level = Logger.Level(rawValue: value.lowercased()) else {
                     throw invalid("log_level must be one of trace, debug, info, notice, warning, error, critical")
@@ -120,11 +155,47 @@ extension ServeConfiguration {
         throw ATSBridgeError(.inputInvalid, "\(field) must be a duration such as 90m or 3h, not '\(text)'")
     }
 
-    private static func positive(_ text: String, field: String) throws -> Int {
-        guard let value = Int(text), value > 0 else {
-            throw ATSBridgeError(.inputInvalid, "\(field) must be a positive integer, not '\(text)'")
+    private static func positive(_ text: String, field: String, max: Int = .max) throws -> Int {
+        guard let value = Int(text), value > 0, value <= max else {
+            let range = max == .max ? "a positive integer" : "an integer from 1 to \(max)"
+            throw ATSBridgeError(.inputInvalid, "\(field) must be \(range), not '\(text)'")
         }
         return value
+    }
+
+    /// Requests per second, 0.1 to 1,000.
+    private static func rate(_ text: String, field: String) throws -> Double {
+        guard let value = Double(text), value.isFinite, (0.1...1_000).contains(value) else {
+            throw ATSBridgeError(.inputInvalid, "\(field) must be a rate from 0.1 to 1000 requests/s, not '\(text)'")
+        }
+        return value
+    }
+
+    /// `INTEGRATION=RATE[/CONCURRENCY]` entries, comma-separated (an array in the config
+    /// file), e.g. `int_7Yc=3/2`.
+    static func pacing(_ text: String) throws -> [String: IntegrationPacing] {
+        var pacing: [String: IntegrationPacing] = [:]
+        for entry in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            let values = parts.count == 2 ? parts[1].split(separator: "/").map(String.init) : []
+            guard parts.count == 2, !parts[0].isEmpty, (1...2).contains(values.count) else {
+                throw ATSBridgeError(
+                    .inputInvalid,
+                    "integration_pacing entries are INTEGRATION=RATE[/CONCURRENCY], e.g. int_7Yc=3/2, not '\(entry)'"
+                )
+            }
+            let rate = try Self.rate(values[0], field: "integration_pacing rate of \(parts[0])")
+            var concurrency: Int?
+            if values.count == 2 {
+                concurrency = try Self.positive(
+                    values[1],
+                    field: "integration_pacing concurrency of \(parts[0])",
+                    max: 32
+                )
+            }
+            pacing[parts[0]] = IntegrationPacing(maxRequestsPerSecond: rate, fetchConcurrency: concurrency)
+        }
+        return pacing
     }
 
     /// A JSON object of settings; values are strings, numbers or (for api_keys) arrays.

@@ -1,8 +1,10 @@
 public import ATSBridgeAPI
 public import ATSBridgeCore
+public import ATSBridgeRECRU
 import ATSBridgeRPC
 public import ATSBridgeServer
 public import ATSBridgeSync
+import Foundation
 public import Logging
 
 /// Configuration of `atsbridge serve`: the components' own configurations, nested, so that the
@@ -14,8 +16,13 @@ public struct ServeConfiguration: Sendable {
     /// (1024), `max_streams_per_connection` (100) and `max_message_bytes` (16 MiB: room for a
     /// 10 MB attachment).
     public var server: RPCServerConfiguration
-    /// The sync engine. Setting: `sync_interval`, its default interval (3 hours).
+    /// The sync engine. Settings: `sync_interval`, its default interval (3 hours);
+    /// `sync_instance_id` (the host name), `sync_lease_duration` (60 s), `sync_lease_renewal`
+    /// (15 s), `sync_fetch_concurrency` (4) and `integration_pacing` (none).
     public var sync = SyncConfiguration()
+    /// The RECRU adapter's clients. Settings: `recru_requests_per_second` (10, the ceiling of
+    /// the adaptive rate) and `recru_unavailability_budget` (5 minutes).
+    public var recru = RECRUAdapterConfiguration()
     /// The write commands (attachment limits); no setting of their own yet.
     public var write = WriteConfiguration()
     /// The store: `sqlite:PATH`. Defaults to `sqlite:./data/atsbridge.sqlite`.
@@ -34,6 +41,8 @@ public struct ServeConfiguration: Sendable {
     public init() {
         self.server = RPCServerConfiguration()
         self.maxMessageBytes = 16 << 20
+        // Stable across restarts, so a restarted server takes its own sync leases back at once.
+        self.sync.instanceID = ProcessInfo.processInfo.hostName
     }
 
     /// Where the RPC server listens.

@@ -66,7 +66,7 @@ public enum ServerApplication {
         let authenticator = StoredKeyAuthenticator(keys: store)
 
         // The one place RECRU is wired in: everything else speaks Core's remote-ATS port.
-        let recru = RECRUAdapter(logger: logger)
+        let recru = RECRUAdapter(configuration: configuration.recru, logger: logger)
         // One clock for the sync engine and the services, so tests can inject a manual one.
         let clock = SystemSyncClock()
         let engine = SyncEngine(

@@ -45,7 +45,8 @@ public final class RECRUAdapter: RemoteATS {
     public func validateCredentials(_ account: RemoteATSAccount) async throws {
         var tuning = self.configuration.sync
         // A person is waiting for the answer: fail fast rather than retry for a minute.
-        tuning.retry.maxAttempts = min(tuning.retry.maxAttempts, 3)
+        tuning.retry.maxAttempts = min(tuning.retry.maxAttempts ?? 3, 3)
+        tuning.retry.unavailabilityBudget = min(tuning.retry.unavailabilityBudget, .seconds(15))
         tuning.requestTimeout = min(tuning.requestTimeout, .seconds(15))
         let client = Self.client(account, tuning, self.transport(account), self.logger)
         _ = try await client.call(.userList, ["page": 1, "limit": 1])
@@ -55,10 +56,17 @@ public final class RECRUAdapter: RemoteATS {
     public func connection(to account: RemoteATSAccount, for use: RemoteATSUse) -> any RemoteATSConnection {
         let client =
             switch use {
-            case .sync: Self.client(account, self.configuration.sync, self.transport(account), self.logger)
+            case .sync: Self.client(account, self.syncTuning(account), self.transport(account), self.logger)
             case .write: self.writers.client(for: account)
             }
         return RECRUConnection(client: client, mapper: RECRUMapper(integrationID: account.integrationID))
+    }
+
+    /// The sync tuning with the integration's own rate ceiling, when it has one.
+    private func syncTuning(_ account: RemoteATSAccount) -> RECRUClientTuning {
+        var tuning = self.configuration.sync
+        if let rate = account.maxRequestsPerSecond, rate > 0 { tuning.requestsPerSecond = rate }
+        return tuning
     }
 
     private static func client(

@@ -1,4 +1,4 @@
-import ATSBridgeCore
+package import ATSBridgeCore
 import Foundation
 package import Logging
 import Synchronization
@@ -6,16 +6,18 @@ import Synchronization
 /// The JSON-RPC client of one RECRU tenant (docs/recru-jsonrpc.md), over a ``RECRUTransport``:
 /// HTTP in production, the sandbox in-process in unit tests.
 ///
-/// Logs in with login and password and reuses the bearer token; logs in again once when RECRU
-/// says the token is invalid or expired. Idempotent calls are retried on 429 (honouring
-/// `Retry-After`), 5xx, timeouts and dropped connections with capped exponential backoff and
-/// jitter; writes are never retried blindly. Responses are capped in size and time. A
-/// client-side rate limit spaces requests. Errors are ``ATSBridgeError``s with RECRU's dotted
-/// codes; messages never contain the password or the token.
+/// Logs in with login and password and reuses the bearer token; logs in again whenever RECRU
+/// says the token is invalid or expired, as often as needed (also after waiting out a 429):
+/// only a login RECRU rejects is `INTEGRATION.AUTHENTICATION_INVALID`. Idempotent calls are
+/// retried on 429 (honouring `Retry-After`), 5xx, timeouts and dropped connections with capped
+/// exponential backoff and jitter, within the unavailability budget; writes are never retried
+/// blindly. Responses are capped in size and time. An adaptive rate limit (``RequestPacer``)
+/// spaces requests. Errors are ``ATSBridgeError``s with RECRU's dotted codes; messages never
+/// contain the password or the token.
 package final class RECRUClient: Sendable {
     private struct State {
         var token: String?
-        var nextSlot: ContinuousClock.Instant = .now
+        var pacer: RequestPacer
         var requests = 0
         var logins = 0
         var remoteTime: Duration = .zero
@@ -24,7 +26,7 @@ package final class RECRUClient: Sendable {
     let configuration: RECRUClientConfiguration
     private let transport: any RECRUTransport
     private let logger: Logger
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     /// Creates a client over HTTP to the configuration's base URL. It logs in on the first call.
     package convenience init(configuration: RECRUClientConfiguration, logger: Logger) {
@@ -40,10 +42,28 @@ package final class RECRUClient: Sendable {
         self.configuration = configuration
         self.transport = transport
         self.logger = logger
+        let tuning = configuration.tuning
+        self.state = Mutex(
+            State(
+                pacer: RequestPacer(
+                    ceiling: tuning.requestsPerSecond,
+                    floor: tuning.minRequestsPerSecond,
+                    increase: tuning.rateIncrease,
+                    now: .now
+                )
+            )
+        )
     }
 
     /// How many HTTP requests and logins the client made, for observability and tests.
     package var counters: (requests: Int, logins: Int) { self.state.withLock { ($0.requests, $0.logins) } }
+
+    /// Requests sent, how many RECRU rate-limited, and the adaptive rate now.
+    package var pacing: RemotePacing {
+        self.state.withLock {
+            RemotePacing(requests: $0.requests, rateLimited: $0.pacer.rateLimited, requestsPerSecond: $0.pacer.rate)
+        }
+    }
 
     /// Time spent waiting for RECRU's answers (request sent to body received), summed over
     /// every request: what is RECRU's, not ATSBridge's, in a call's latency.
@@ -58,20 +78,31 @@ package final class RECRUClient: Sendable {
     package func call(_ method: RECRUMethod, _ params: [String: Any] = [:]) async throws -> Any {
         assert(method.accepts(params.keys), "\(method.rawValue) does not take \(params.keys.sorted())")
         let idempotent = method.isIdempotent
-        let token = try await self.token()
-        do {
-            return try await self.send(method, params, token: token, idempotent: idempotent)
-        } catch let error as RemoteFailure where error.isAuthentication {
-            // The token expired or was revoked: log in again, once.
-            self.state.withLock { if $0.token == token { $0.token = nil } }
-            let fresh = try await self.token()
+        let started = ContinuousClock.now
+        var relogins = 0
+        while true {
+            let token = try await self.token()
             do {
-                return try await self.send(method, params, token: fresh, idempotent: idempotent)
+                return try await self.send(method, params, token: token, idempotent: idempotent, started: started)
+            } catch let error as RemoteFailure where error.isAuthentication {
+                // The token expired or was revoked (perhaps while a 429 was waited out): log in
+                // again, as often as needed. A login RECRU rejects throws from `token()`.
+                self.state.withLock { if $0.token == token { $0.token = nil } }
+                relogins += 1
+                guard ContinuousClock.now - started < self.configuration.tuning.retry.unavailabilityBudget else {
+                    throw ATSBridgeError(
+                        .remoteUnavailable,
+                        "RECRU kept rejecting fresh session tokens (\(relogins) logins in one call) although it "
+                            + "accepted the login"
+                    )
+                }
+                self.logger.debug(
+                    "RECRU session renewed",
+                    metadata: [LogKey.recruMethod: "\(method.rawValue)", LogKey.recruAttempt: "\(relogins)"]
+                )
             } catch let error as RemoteFailure {
                 throw error.mapped
             }
-        } catch let error as RemoteFailure {
-            throw error.mapped
         }
     }
 
@@ -85,7 +116,8 @@ package final class RECRUClient: Sendable {
                 .login,
                 ["login": self.configuration.login, "password": self.configuration.password],
                 token: nil,
-                idempotent: true
+                idempotent: true,
+                started: .now
             )
         } catch let error as RemoteFailure {
             throw error.isAuthentication
@@ -103,9 +135,13 @@ package final class RECRUClient: Sendable {
     }
 
     /// One JSON-RPC call with retries; throws ``RemoteFailure``.
-    private func send(_ method: RECRUMethod, _ params: [String: Any], token: String?, idempotent: Bool) async throws
-        -> Any
-    {
+    private func send(
+        _ method: RECRUMethod,
+        _ params: [String: Any],
+        token: String?,
+        idempotent: Bool,
+        started: ContinuousClock.Instant
+    ) async throws -> Any {
         // Our writer: Foundation's is slow on Linux for large strings (a base64 CV).
         let body = JSONWriter.write(["jsonrpc": "2.0", "method": method.rawValue, "params": params, "id": 1])
         var attempt = 1
@@ -122,10 +158,13 @@ package final class RECRUClient: Sendable {
             case .success(let value):
                 return value
             case .failure(let failure):
-                guard idempotent, failure.isRetryable, attempt < self.configuration.tuning.retry.maxAttempts else {
+                let retry = self.configuration.tuning.retry
+                let delay = self.backoff(attempt: attempt, retryAfter: failure.retryAfter)
+                guard idempotent, failure.isRetryable, attempt < retry.maxAttempts ?? Int.max,
+                    ContinuousClock.now + delay - started <= retry.unavailabilityBudget
+                else {
                     throw failure
                 }
-                let delay = self.backoff(attempt: attempt, retryAfter: failure.retryAfter)
                 self.logger.debug(
                     "RECRU call retried",
                     metadata: [
@@ -165,9 +204,8 @@ package final class RECRUClient: Sendable {
         case 200:
             break
         case 429:
-            let retryAfter = response.retryAfter.flatMap(Double.init).map {
-                Duration.seconds($0)
-            }
+            let retryAfter = response.retryAfter.flatMap(Self.retryAfter)
+            self.state.withLock { $0.pacer.rateLimited(retryAfter: retryAfter, now: .now) }
             throw RemoteFailure.rateLimited(retryAfter: retryAfter)
         case 500...599:
             throw RemoteFailure.serverError(response.status)
@@ -184,21 +222,34 @@ package final class RECRUClient: Sendable {
             throw RemoteFailure.transport("undecodable body")
         }
         if let error = object["error"] as? [String: Any] {
-            throw RemoteFailure(rpcError: error)
+            let failure = RemoteFailure(rpcError: error)
+            if case .rateLimited = failure {
+                self.state.withLock { $0.pacer.rateLimited(retryAfter: nil, now: .now) }
+            } else {
+                self.state.withLock { $0.pacer.answered() }
+            }
+            throw failure
         }
+        self.state.withLock { $0.pacer.answered() }
         guard let result = object["result"] else { throw RemoteFailure.transport("no result") }
         return result
     }
 
     private func waitForRateLimit() async throws {
-        let interval = Duration.seconds(1 / max(0.001, self.configuration.tuning.requestsPerSecond))
-        let slot = self.state.withLock { state -> ContinuousClock.Instant in
-            let now = ContinuousClock.now
-            let slot = max(now, state.nextSlot)
-            state.nextSlot = slot + interval
-            return slot
-        }
+        let slot = self.state.withLock { $0.pacer.reserve(now: .now) }
         if slot > .now { try await Task.sleep(until: slot, clock: .continuous) }
+    }
+
+    /// `Retry-After` as seconds (`"2"`, `"0.5"`) or an HTTP date; nil for anything else.
+    static func retryAfter(_ text: String) -> Duration? {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let seconds = Double(trimmed), seconds.isFinite, seconds >= 0 { return .seconds(seconds) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        guard let date = formatter.date(from: trimmed) else { return nil }
+        return .milliseconds(max(0, Int64(date.timeIntervalSinceNow * 1000)))
     }
 
     private func backoff(attempt: Int, retryAfter: Duration?) -> Duration {

@@ -24,15 +24,30 @@ public struct RECRUClientTuning: Sendable, Hashable {
     public var requestTimeout: Duration = .seconds(30)
     /// The largest response body accepted. Defaults to 32 MiB.
     public var maxResponseBytes = 32 << 20
-    /// Client-side rate limit, requests per second for one integration. Defaults to 10.
+    /// The highest request rate, requests per second for one integration (an integration's
+    /// `max_requests_per_second` overrides it). The client starts there, halves its rate on
+    /// each 429 and grows it back by ``rateIncrease`` per second. Defaults to 10.
     public var requestsPerSecond: Double = 10
+    /// The lowest rate 429s bring the client down to, requests per second. Defaults to 0.2.
+    public var minRequestsPerSecond = 0.2
+    /// Requests per second regained each second without a 429. Defaults to 0.5.
+    public var rateIncrease = 0.5
     /// Retries of idempotent calls.
     public var retry = Retry()
 
     /// Capped exponential backoff with jitter, for 429, 5xx, timeouts and dropped connections.
+    ///
+    /// An idempotent call retries these until ``unavailabilityBudget`` has passed since its
+    /// first attempt (or ``maxAttempts``, when set, are used up); only then does it fail, with
+    /// `REMOTE.RATE_LIMIT_EXCEEDED` or `REMOTE.SERVICE_UNAVAILABLE`.
     public struct Retry: Sendable, Hashable {
-        /// Attempts in all, the first included. Defaults to 6.
-        public var maxAttempts = 6
+        /// Attempts in all, the first included, or `nil` for as many as fit in
+        /// ``unavailabilityBudget``. Defaults to `nil`.
+        public var maxAttempts: Int?
+        /// How long one call keeps retrying while RECRU rate-limits or is unreachable. Also
+        /// bounds the re-logins of one call whose fresh tokens keep expiring. Defaults to
+        /// 5 minutes.
+        public var unavailabilityBudget: Duration = .seconds(300)
         /// The first delay. Defaults to 200 ms.
         public var baseDelay: Duration = .milliseconds(200)
         /// The longest delay (a `Retry-After` may ask for longer, up to `maxRetryAfter`).

@@ -22,6 +22,8 @@ struct RECRUConnection: RemoteATSConnection {
 
     var remoteTime: Duration { self.client.remoteTime }
 
+    var pacing: RemotePacing { self.client.pacing }
+
     func list(
         _ model: Model,
         _ options: RemoteListingOptions,

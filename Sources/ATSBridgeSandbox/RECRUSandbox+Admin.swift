@@ -14,33 +14,53 @@ extension RECRUSandbox {
     /// A snapshot of the data.
     package var snapshot: SandboxState { self.state.withLock { $0 } }
 
-    /// Deletes a record; it vanishes from lists. Deleting a jobseeker or project also deletes
-    /// its applications, as RECRU would no longer list them.
+    /// Deletes a record; it vanishes from lists and is kept for ``restore(_:id:)``. Deleting a
+    /// jobseeker or project also deletes its applications, as RECRU would no longer list them.
     package func delete(_ entity: String, id: Int) throws {
         try self.state.withLock { state in
             switch entity {
             case "jobseeker":
-                guard state.jobseekers.remove(id) != nil else { throw JSONRPCError.notFound("Jobseeker") }
+                guard let jobseeker = state.jobseekers.remove(id) else { throw JSONRPCError.notFound("Jobseeker") }
+                state.trash.jobseekers.put(jobseeker)
                 for application in state.applications.all where application.jobseekerID == id {
+                    state.trash.applications.put(application)
                     state.applications.remove(application.id)
                 }
             case "project":
-                guard state.projects.remove(id) != nil else { throw JSONRPCError.notFound("Project") }
+                guard let project = state.projects.remove(id) else { throw JSONRPCError.notFound("Project") }
+                state.trash.projects.put(project)
                 for application in state.applications.all where application.projectID == id {
+                    state.trash.applications.put(application)
                     state.applications.remove(application.id)
                 }
             case "application":
-                guard state.applications.remove(id) != nil else { throw JSONRPCError.notFound("Application") }
+                guard let application = state.applications.remove(id) else {
+                    throw JSONRPCError.notFound("Application")
+                }
+                state.trash.applications.put(application)
             case "user":
-                guard state.users.remove(id) != nil else { throw JSONRPCError.notFound("User") }
+                guard let user = state.users.remove(id) else { throw JSONRPCError.notFound("User") }
+                state.trash.users.put(user)
             case "tag":
-                guard state.tags.remove(id) != nil else { throw JSONRPCError.notFound("Tag") }
+                guard let tag = state.tags.remove(id) else { throw JSONRPCError.notFound("Tag") }
+                state.trash.tags.put(tag)
+                var links: [Int] = []
                 for var jobseeker in state.jobseekers.all where jobseeker.tagIDs.contains(id) {
                     jobseeker.tagIDs.removeAll { $0 == id }
                     state.jobseekers.put(jobseeker)
+                    links.append(jobseeker.id)
                 }
+                state.trash.tagLinks[id] = links
+            case "stage":
+                guard let index = state.globalStages.firstIndex(where: { $0.id == id }) else {
+                    throw JSONRPCError.notFound("Stage")
+                }
+                state.trash.globalStages[id] = state.globalStages.remove(at: index)
             default:
-                throw JSONRPCError.invalidParams("entity", "must be jobseeker, project, application, user or tag")
+                throw JSONRPCError.invalidParams(
+                    "entity",
+                    "must be jobseeker, project, application, user, tag or stage"
+                )
             }
         }
     }
@@ -49,10 +69,14 @@ extension RECRUSandbox {
         guard let secret = self.configuration.adminSecret, context.adminSecret == secret else {
             throw JSONRPCError.forbidden
         }
+        if let answer = try self.faultsAdmin(method, params) { return answer }
         let entity = try params.requiredString("entity")
         switch method {
         case "SandboxAdmin.delete":
             try self.delete(entity, id: try params.requiredInt("id"))
+            return true
+        case "SandboxAdmin.restore":
+            try self.restore(entity, id: try params.requiredInt("id"))
             return true
         case "SandboxAdmin.update":
             let id = try params.requiredInt("id")
@@ -96,6 +120,8 @@ extension RECRUSandbox {
                 if let value = try fields.string("name") { record.name = value }
                 if let value = try fields.string("status") { record.status = value }
                 if let value = try fields.string("description") { record.description = value }
+                if let stages = try fields.objects("stages") { record.stages = try Self.stages(stages, &state) }
+                if let team = try fields.objects("users") { record.users = try Self.team(team, state) }
                 record.updatedAt = now
                 state.projects.put(record)
             case "user":
@@ -103,9 +129,17 @@ extension RECRUSandbox {
                 if let value = try fields.string("first_name") { record.firstName = value }
                 if let value = try fields.string("last_name") { record.lastName = value }
                 if let value = try fields.string("email") { record.email = value }
+                if let value = try fields.bool("active") { record.active = value }
                 state.users.put(record)
+            case "stage":
+                guard let index = state.globalStages.firstIndex(where: { $0.id == id }) else {
+                    throw JSONRPCError.notFound("Stage")
+                }
+                if let value = try fields.string("name") { state.globalStages[index].name = value }
+                if let value = try fields.int("position") { state.globalStages[index].position = value }
+                if let value = try fields.string("type") { state.globalStages[index].type = try Self.stageType(value) }
             default:
-                throw JSONRPCError.invalidParams("entity", "must be jobseeker, project, application or user")
+                throw JSONRPCError.invalidParams("entity", "must be jobseeker, project, application, user or stage")
             }
         }
     }
@@ -144,6 +178,21 @@ extension RECRUSandbox {
             return self.state.withLock { state in
                 let id = state.nextID("tag")
                 state.tags.put(SandboxNamed(id: id, name: name))
+                return id
+            }
+        case "stage":
+            let name = try fields.requiredString("name")
+            let type = try Self.stageType(try fields.string("type") ?? "in_progress")
+            let position = try fields.int("position")
+            return self.state.withLock { state in
+                let id = state.nextID("stage")
+                let stage = SandboxStage(
+                    id: id,
+                    name: name,
+                    position: position ?? (state.globalStages.map(\.position).max() ?? -1) + 1,
+                    type: type
+                )
+                state.globalStages.append(stage)
                 return id
             }
         case "project":
@@ -217,7 +266,7 @@ extension RECRUSandbox {
                 return id
             }
         default:
-            throw JSONRPCError.invalidParams("entity", "must be jobseeker, project, tag, user or application")
+            throw JSONRPCError.invalidParams("entity", "must be jobseeker, project, tag, user, application or stage")
         }
     }
 }

@@ -7,17 +7,15 @@ package import Synchronization
 /// seeded, deterministic data. Embedded in tests and the demo, or served over HTTP by
 /// ``SandboxHTTPServer`` (`atsbridge sandbox`).
 public final class RECRUSandbox: Sendable {
-    /// The configuration.
+    /// The configuration; its `faults` are the initial faults (see ``faults``).
     public let configuration: SandboxConfiguration
     let state: Mutex<SandboxState>
-    private let faultDice: Mutex<SplitMix64>
+    /// The faults injected now, and their dice; switchable at run time (``setFaults(_:)``).
+    private let injector: Mutex<(faults: SandboxFaults, dice: SplitMix64)>
     /// Faults injected so far, by kind (`drop`, `503`, `429`, `truncate`), for tests.
     package let injectedFaults = Mutex<[String: Int]>([:])
     /// Calls answered so far, by JSON-RPC method, for tests that count remote calls.
     package let methodCalls = Mutex<[String: Int]>([:])
-    /// Methods answered with HTTP 503 for now (an outage tests start and end), beside the
-    /// configured `failingMethods`.
-    package let outage = Mutex<Set<String>>([])
     private let clock: @Sendable () -> Int64
 
     /// Creates a sandbox with data generated from `seed` at `size`.
@@ -64,7 +62,16 @@ public final class RECRUSandbox: Sendable {
         self.clock = clock
         self.state = Mutex(state)
         self.dataFile = dataFile
-        self.faultDice = Mutex(SplitMix64(seed: configuration.faults.seed))
+        self.injector = Mutex((configuration.faults, SplitMix64(seed: configuration.faults.seed)))
+    }
+
+    /// The faults injected now.
+    public var faults: SandboxFaults { self.injector.withLock { $0.faults } }
+
+    /// Replaces the injected faults (``SandboxFaults()`` clears them) and re-seeds their dice
+    /// with `faults.seed`, so that a run from here on can be replayed.
+    public func setFaults(_ faults: SandboxFaults) {
+        self.injector.withLock { $0 = (faults, SplitMix64(seed: faults.seed)) }
     }
 
     /// Where the records are kept between runs, if anywhere.
@@ -109,6 +116,9 @@ public final class RECRUSandbox: Sendable {
         /// The methods called, for the call log (never their parameters).
         public var methods: [String] = []
 
+        /// Whether only the sandbox's own admin methods were called (faults spare them).
+        public var isAdmin: Bool { !self.methods.isEmpty && self.methods.allSatisfy { $0.hasPrefix("SandboxAdmin.") } }
+
         /// A transport fault to inject.
         public enum Fault: Sendable {
             case none
@@ -126,10 +136,14 @@ public final class RECRUSandbox: Sendable {
     ///   - authorization: The `Authorization` header, if any.
     ///   - adminSecret: The `X-Sandbox-Admin-Secret` header, if any.
     public func handle(body: [UInt8], authorization: String?, adminSecret: String? = nil) -> Response {
-        let faults = self.configuration.faults
-        let fault = self.rollFault()
-        if let fault { return fault }
-        guard let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed]) else {
+        let json = try? JSONSerialization.jsonObject(with: Data(body), options: [.fragmentsAllowed])
+        let requests = json.map { ($0 as? [Any]) ?? [$0] } ?? []
+        let methods = requests.map { (($0 as? [String: Any])?["method"] as? String) ?? "?" }
+        // The sandbox's own admin calls bypass the faults, so that faults can always be cleared.
+        let adminOnly = !methods.isEmpty && methods.allSatisfy { $0.hasPrefix("SandboxAdmin.") }
+        let faults = adminOnly ? SandboxFaults() : self.faults
+        if !adminOnly, let fault = self.rollFault() { return fault }
+        guard let json else {
             return self.json(self.errorResponse(.parse, id: NSNull()))
         }
         let token = authorization.flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil }
@@ -141,10 +155,8 @@ public final class RECRUSandbox: Sendable {
             return response
         }
         let context = CallContext(token: token, adminSecret: adminSecret)
-        let requests = (json as? [Any]) ?? [json]
-        let methods = requests.map { (($0 as? [String: Any])?["method"] as? String) ?? "?" }
-        let down = self.outage.withLock { $0 }
-        if !faults.failingMethods.isDisjoint(with: methods) || !down.isDisjoint(with: methods) {
+        if !faults.failingMethods.isDisjoint(with: methods) {
+            self.injectedFaults.withLock { $0["503", default: 0] += 1 }
             return Response(
                 status: 503,
                 headers: [],
@@ -235,16 +247,19 @@ public final class RECRUSandbox: Sendable {
     }
 
     private func rollFault() -> Response? {
-        let faults = self.configuration.faults
-        guard faults.serverErrorRate > 0 || faults.dropConnectionRate > 0 || faults.truncatedBodyRate > 0 else {
-            return nil
-        }
-        let (a, b, c) = self.faultDice.withLock { dice in
-            (
-                Double.random(in: 0..<1, using: &dice), Double.random(in: 0..<1, using: &dice),
-                Double.random(in: 0..<1, using: &dice)
+        let rolled = self.injector.withLock { injector -> (SandboxFaults, Double, Double, Double)? in
+            let faults = injector.faults
+            guard faults.serverErrorRate > 0 || faults.dropConnectionRate > 0 || faults.truncatedBodyRate > 0 else {
+                return nil
+            }
+            return (
+                faults, Double.random(in: 0..<1, using: &injector.dice),
+                Double.random(in: 0..<1, using: &injector.dice),
+                Double.random(in: 0..<1, using: &injector.dice)
             )
         }
+        guard let rolled else { return nil }
+        let (faults, a, b, c) = rolled
         if a < faults.dropConnectionRate {
             self.injectedFaults.withLock { $0["drop", default: 0] += 1 }
             return Response(status: 0, headers: [], body: [], fault: .drop)
@@ -262,9 +277,10 @@ public final class RECRUSandbox: Sendable {
 
     /// Whether the next answer should be truncated (a separate roll, used by the HTTP server).
     func shouldTruncate() -> Bool {
-        let rate = self.configuration.faults.truncatedBodyRate
-        guard rate > 0 else { return false }
-        let truncate = self.faultDice.withLock { Double.random(in: 0..<1, using: &$0) } < rate
+        let truncate = self.injector.withLock { injector in
+            let rate = injector.faults.truncatedBodyRate
+            return rate > 0 && Double.random(in: 0..<1, using: &injector.dice) < rate
+        }
         if truncate { self.injectedFaults.withLock { $0["truncate", default: 0] += 1 } }
         return truncate
     }

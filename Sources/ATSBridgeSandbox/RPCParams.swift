@@ -78,11 +78,44 @@ struct RPCParams {
         }
     }
 
-    /// A date field, `YYYY-MM-DD` or ISO 8601 UTC, as ms since epoch.
+    /// A JSON number (not a boolean).
+    func double(_ key: String) throws -> Double? {
+        guard self.has(key) else { return nil }
+        guard let number = self.values[key] as? NSNumber, String(cString: number.objCType) != "c",
+            number.doubleValue.isFinite
+        else {
+            throw JSONRPCError.invalidParams(self.name(key), "must be a number")
+        }
+        return number.doubleValue
+    }
+
+    /// An array of objects, each with its own field names (`key[0].field`).
+    func objects(_ key: String) throws -> [RPCParams]? {
+        guard let array = try self.array(key) else { return nil }
+        return try array.enumerated().map { index, element in
+            guard let object = element as? [String: Any] else {
+                throw JSONRPCError.invalidParams("\(self.name(key))[\(index)]", "must be an object")
+            }
+            return RPCParams(object, prefix: "\(self.name(key))[\(index)].")
+        }
+    }
+
+    /// An array of strings.
+    func stringArray(_ key: String) throws -> [String]? {
+        guard let array = try self.array(key) else { return nil }
+        return try array.enumerated().map { index, element in
+            guard let value = element as? String else {
+                throw JSONRPCError.invalidParams("\(self.name(key))[\(index)]", "must be a string")
+            }
+            return value
+        }
+    }
+
+    /// A date field, an RFC 3339 time or a date alone, as ms since epoch.
     func date(_ key: String) throws -> Int64? {
         guard let text = try self.string(key) else { return nil }
         guard let value = ISODates.parse(text) else {
-            throw JSONRPCError.invalidParams(self.name(key), "must be a date (YYYY-MM-DD or ISO 8601 UTC)")
+            throw JSONRPCError.invalidParams(self.name(key), "must be \(ISODates.acceptedFormat)")
         }
         return value
     }

@@ -85,7 +85,7 @@ public final class SandboxHTTPServer: Service, Sendable {
         tooLarge: Bool,
         _ outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
     ) async throws -> Bool {
-        let latency = self.sandbox.configuration.faults.addedLatency
+        let latency = self.sandbox.faults.addedLatency
         if latency > .zero { try await Task.sleep(for: latency) }
         guard request.uri.split(separator: "?").first == "/api/json-rpc" else {
             try await self.write(
@@ -131,7 +131,7 @@ public final class SandboxHTTPServer: Service, Sendable {
                 )
             }
         }
-        if response.fault == .none, self.sandbox.shouldTruncate() { response.fault = .truncate }
+        if response.fault == .none, !response.isAdmin, self.sandbox.shouldTruncate() { response.fault = .truncate }
         self.logger.info(
             "sandbox call",
             metadata: [

@@ -67,6 +67,8 @@ package struct SandboxState: Sendable {
     /// Requests per token in the current rate-limit window.
     package var rateWindows: [String: (start: Int64, count: Int)] = [:]
     package var nextIDs: [String: Int] = [:]
+    /// Records deleted through the admin API, restorable with their ids.
+    package var trash = SandboxTrash()
 
     package mutating func nextID(_ kind: String) -> Int {
         let id = self.nextIDs[kind, default: 1]

@@ -16,7 +16,8 @@ package struct SandboxTransport: RECRUTransport {
         -> RECRUTransportResponse
     {
         let configuration = self.sandbox.configuration
-        if configuration.faults.addedLatency > .zero { try await Task.sleep(for: configuration.faults.addedLatency) }
+        let latency = self.sandbox.faults.addedLatency
+        if latency > .zero { try await Task.sleep(for: latency) }
         guard body.count <= configuration.maxBodyBytes else {
             return RECRUTransportResponse(status: 413, body: Data("Payload Too Large".utf8))
         }

@@ -119,6 +119,23 @@ extension SQLiteStore {
         }
     }
 
+    /// A page of an integration's runs, newest first; see ``Store``.
+    public func syncRuns(integrationID: String, after cursor: SyncRunCursor?, limit: Int) async throws -> [SyncRun] {
+        try await self.read { db in
+            var sql = "SELECT data FROM sync_runs WHERE integration_id = ?"
+            var arguments: [any DatabaseValueConvertible] = [integrationID]
+            if let cursor {
+                sql += " AND (queued_at < ? OR (queued_at = ? AND id < ?))"
+                arguments += [cursor.queuedAt, cursor.queuedAt, cursor.runID]
+            }
+            sql += " ORDER BY queued_at DESC, id DESC LIMIT ?"
+            arguments.append(max(1, min(limit, 1000)))
+            return try Data.fetchAll(db, sql: sql, arguments: Self.arguments(arguments)).map { data in
+                try data.withUnsafeBytes { try SyncRun(decoding: $0, limits: .default) }
+            }
+        }
+    }
+
     /// Claims a key in one transaction, or returns the record that already holds it.
     public func claimIdempotencyKey(_ record: IdempotencyRecord) async throws -> IdempotencyRecord? {
         try await self.write { db in

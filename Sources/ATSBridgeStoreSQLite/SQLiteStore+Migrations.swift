@@ -179,6 +179,16 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v5-sync-resilience") { db in
+            // Sync history is paged newest first by (queued_at, id) (Admin.ListSyncRuns); the
+            // v1 index lacks the id, so a page boundary inside one millisecond sorted.
+            try db.execute(
+                sql: """
+                    CREATE INDEX sync_runs_history ON sync_runs (integration_id, queued_at, id);
+                    DROP INDEX sync_runs_integration;
+                    """
+            )
+        }
         return migrator
     }
 }

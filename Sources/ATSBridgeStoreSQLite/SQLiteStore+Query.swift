@@ -86,15 +86,17 @@ extension SQLiteStore {
         return count < limit
     }
 
-    /// One record by id with its nested views, deleted or not.
-    public func record(_ model: Model, id: String, integrationID: String) async throws -> [UInt8]? {
+    /// One record by id with its nested views; a deleted one only with `includeDeleted`.
+    public func record(_ model: Model, id: String, integrationID: String, includeDeleted: Bool) async throws
+        -> [UInt8]?
+    {
         try await self.read { db in
             let fetched = try Self.fetchRecords(
                 db,
                 sql: """
                     SELECT \(Self.fetchedColumns)
                     FROM records WHERE integration_id = ? AND model = ? AND id = ?
-                    """,
+                    """ + (includeDeleted ? "" : " AND remote_deleted_at IS NULL"),
                 arguments: [integrationID, Int(model.rawValue), id]
             )
             return try Self.assemble(db, model, integrationID, fetched).first

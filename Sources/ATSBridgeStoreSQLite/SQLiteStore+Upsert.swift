@@ -193,7 +193,8 @@ extension SQLiteStore {
         }
     }
 
-    /// Moves the touched time of parents whose nested data changed, and logs them as changed.
+    /// Moves the touched time of parents whose nested data changed, and logs them as TOUCHED
+    /// (their own fields and `changed_at` did not move).
     static func apply(_ touches: Touches, _ db: Database, _ integrationID: String, now: Int64, skipping: Set<String>)
         throws
     {
@@ -234,7 +235,7 @@ extension SQLiteStore {
                     [now, integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible } + [now]
                 )
             )
-            try self.log(db, integrationID, model, touched, .changed, now)
+            try self.log(db, integrationID, model, touched, .touched, now)
         }
     }
 

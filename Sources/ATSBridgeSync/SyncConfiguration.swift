@@ -1,3 +1,5 @@
+import ATSBridgeProto
+
 /// Configuration of the sync engine. Every value has a documented default
 /// (docs/configuration.md).
 public struct SyncConfiguration: Sendable {
@@ -30,15 +32,39 @@ public struct SyncConfiguration: Sendable {
     /// Consecutive syncs failing with `INTEGRATION.AUTHENTICATION_INVALID` before the
     /// integration is marked INVALID and its scheduled syncs stop. Defaults to 3.
     public var authenticationFailureLimit = 3
-    /// How long a sync lease lasts before it must be renewed; a crashed server's lease expires
-    /// after this. Defaults to 5 minutes.
-    public var leaseDuration: Duration = .seconds(300)
+    /// How long a sync lease lasts unless renewed. A server that died while syncing (with
+    /// another ``instanceID`` than the one taking over) blocks its integration at most this
+    /// long after its last renewal. Defaults to 60 seconds.
+    public var leaseDuration: Duration = .seconds(60)
+    /// How often a running sync renews its lease, whatever it is waiting for; must be well
+    /// under ``leaseDuration``. Defaults to 15 seconds.
+    public var leaseRenewalInterval: Duration = .seconds(15)
     /// The setting "sync only created applications" of integrations that do not set it.
     /// Defaults to false: every candidate and application is mirrored.
     public var syncOnlyCreatedApplications = false
-    /// The name this server holds sync leases under. Defaults to a random id per process.
+    /// The name this server holds sync leases under. A server restarted with the same id
+    /// recognises the leases and runs it owned before it stopped, marks those runs FAILED
+    /// ("interrupted") and syncs again at once, so the id must be stable across restarts and
+    /// unique among the servers sharing a store. Defaults to a random id per engine (the
+    /// server sets its host name, docs/configuration.md).
     public var instanceID = "sync-" + String(UInt64.random(in: 0...UInt64.max), radix: 36)
+    /// Request pacing per integration id, set by the operator's configuration; an
+    /// integration's own settings (admin API) win over it. Defaults to none.
+    public var integrationPacing: [String: IntegrationPacing] = [:]
 
     /// Creates the defaults.
     public init() {}
+}
+
+extension SyncConfiguration {
+    /// The pacing of an integration's syncs: its own settings first, then the operator's
+    /// per-integration configuration; `nil` fields take the server-wide defaults.
+    func pacing(of integration: Integration) -> IntegrationPacing {
+        let configured = self.integrationPacing[integration.id] ?? IntegrationPacing()
+        let settings = integration.settings
+        return IntegrationPacing(
+            maxRequestsPerSecond: settings?.maxRequestsPerSecond ?? configured.maxRequestsPerSecond,
+            fetchConcurrency: settings?.fetchConcurrency.map { Int($0) } ?? configured.fetchConcurrency
+        )
+    }
 }

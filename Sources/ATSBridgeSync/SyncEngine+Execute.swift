@@ -23,17 +23,16 @@ extension SyncEngine {
     private func perform(_ queued: SyncRun) async {
         var run = queued
         let integrationID = queued.integrationID ?? ""
-        let lease = SyncLease(
-            store: self.store,
-            integrationID: integrationID,
-            owner: self.configuration.instanceID,
-            duration: self.configuration.leaseDuration
-        )
+        let lease = self.lease(integrationID)
         var metadata: Logger.Metadata = [LogKey.integrationID: "\(integrationID)", LogKey.syncRun: "\(run.id)"]
         var leased = false
+        var connection: (any RemoteATSConnection)?
         do {
             leased = try await lease.acquire(at: self.clock.nowMilliseconds())
             guard leased else { throw LeaseHeldElsewhere() }
+            // Holding the lease, no other server runs this integration's sync: open runs of
+            // it were left by a server that died.
+            try await self.failInterruptedRuns(integrationID: integrationID, except: run.id)
             run.state = .running
             run.startedAt = self.clock.nowMilliseconds()
             try await self.record(run)
@@ -41,7 +40,16 @@ extension SyncEngine {
                 "Sync started",
                 metadata: metadata.merging([LogKey.syncType: "\(run.type ?? .full)"]) { $1 }
             )
-            let outcome = try await self.sync(&run)
+            let prepared = try await self.prepare(run)
+            connection = prepared.sync.connection
+            // The lease is renewed on its own schedule, whatever the sync waits for (a slow
+            // RECRU, 429s), so it can be short and a dead server's lease expires soon.
+            let outcome = try await lease.holding(
+                renewingEvery: self.configuration.leaseRenewalInterval,
+                clock: self.clock
+            ) {
+                try await prepared.sync.run(prepared.plan)
+            }
             run.state = .succeeded
             run.created = UInt64(outcome.created)
             run.updated = UInt64(outcome.updated)
@@ -66,6 +74,7 @@ extension SyncEngine {
             }
         }
         run.finishedAt = self.clock.nowMilliseconds()
+        if let pacing = connection?.pacing { Self.report(pacing, in: &run, metadata: &metadata) }
         SyncMetrics.runFinished(run)
         await self.finish(run, metadata: metadata)
         if leased { await lease.release() }
@@ -75,8 +84,31 @@ extension SyncEngine {
         if let next { self.startsContinuation.yield(next) }
     }
 
-    /// The sync itself: credentials, connection, plan, run.
-    private func sync(_ run: inout SyncRun) async throws -> IntegrationSync.Outcome {
+    /// This server's lease on an integration's sync.
+    func lease(_ integrationID: String) -> SyncLease {
+        SyncLease(
+            store: self.store,
+            integrationID: integrationID,
+            owner: self.configuration.instanceID,
+            duration: self.configuration.leaseDuration
+        )
+    }
+
+    /// Puts how the run paced its requests into its record and log.
+    private static func report(_ pacing: RemotePacing, in run: inout SyncRun, metadata: inout Logger.Metadata) {
+        run.remoteRequests = UInt64(pacing.requests)
+        run.rateLimitedResponses = UInt64(pacing.rateLimited)
+        run.requestsPerSecondLimit = pacing.requestsPerSecond.map { ($0 * 100).rounded() / 100 }
+        if let started = run.startedAt, let finished = run.finishedAt, finished > started {
+            let rate = Double(pacing.requests) / (Double(finished - started) / 1000)
+            run.effectiveRequestsPerSecond = (rate * 100).rounded() / 100
+        }
+        metadata[LogKey.syncRequests] = "\(pacing.requests)"
+        metadata[LogKey.syncRateLimited] = "\(pacing.rateLimited)"
+    }
+
+    /// What a run needs: credentials, a connection paced by the integration's settings, the plan.
+    private func prepare(_ run: SyncRun) async throws -> (sync: IntegrationSync, plan: IntegrationSync.Plan) {
         let integrationID = run.integrationID ?? ""
         let startedAt = run.startedAt ?? 0
         guard
@@ -87,12 +119,14 @@ extension SyncEngine {
         }
         let integration = stored.integration
         let password = try self.vault.open(stored.encryptedCredentials, integrationID: integrationID)
+        let pacing = self.configuration.pacing(of: integration)
         let connection = self.remote.connection(
             to: RemoteATSAccount(
                 integrationID: integrationID,
                 tenantURL: integration.tenantURL ?? "",
                 login: integration.login ?? "",
-                password: password
+                password: password,
+                maxRequestsPerSecond: pacing.maxRequestsPerSecond
             ),
             for: .sync
         )
@@ -106,20 +140,18 @@ extension SyncEngine {
             plan.changedSince = try await self.lastSuccess(integrationID: integrationID, fullOnly: false)
                 .map { $0 - self.configuration.deltaOverlap.milliseconds }
         }
-        return try await IntegrationSync(
+        var configuration = self.configuration
+        configuration.fetchConcurrency = pacing.fetchConcurrency ?? configuration.fetchConcurrency
+        let sync = IntegrationSync(
             integrationID: integrationID,
             store: self.store,
             connection: connection,
-            configuration: self.configuration,
+            configuration: configuration,
             clock: self.clock,
-            lease: SyncLease(
-                store: self.store,
-                integrationID: integrationID,
-                owner: self.configuration.instanceID,
-                duration: self.configuration.leaseDuration
-            ),
+            lease: self.lease(integrationID),
             logger: self.logger
-        ).run(plan)
+        )
+        return (sync, plan)
     }
 
     /// Saves the run's record and shows its progress to status queries.

@@ -68,30 +68,19 @@ extension SyncEngine {
         return runs.first { $0.state == .succeeded && (!fullOnly || $0.type == .full) }?.startedAt
     }
 
-    /// Runs left QUEUED or RUNNING by a server that stopped without recording them are marked
-    /// FAILED, unless another server holds their integration's lease (and is running them).
+    /// At start-up: runs a stopped server left QUEUED or RUNNING are marked FAILED
+    /// ("interrupted") and their integrations synced again at once, unless another live server
+    /// holds the integration's lease (and is running them). A lease this server's
+    /// ``SyncConfiguration/instanceID`` held before a crash is taken back at once; another
+    /// server's only once it expired (``SyncConfiguration/leaseDuration``).
     func recoverInterruptedRuns() async {
+        var interrupted: [String] = []
         do {
             for stored in try await self.store.integrations() {
                 let id = stored.integration.id
-                let open = try await self.store.syncRuns(integrationID: id, limit: 20).filter {
-                    $0.state == .queued || $0.state == .running
-                }
-                guard !open.isEmpty else { continue }
-                let lease = SyncLease(
-                    store: self.store,
-                    integrationID: id,
-                    owner: self.configuration.instanceID,
-                    duration: self.configuration.leaseDuration
-                )
+                let lease = self.lease(id)
                 guard try await lease.acquire(at: self.clock.nowMilliseconds()) else { continue }
-                for var run in open {
-                    run.state = .failed
-                    run.finishedAt = self.clock.nowMilliseconds()
-                    run.errorCode = ATSBridgeError.Code.unavailable.dotted
-                    run.errorMessage = "the server stopped during the sync; the next sync completes it"
-                    try await self.store.saveSyncRun(run)
-                }
+                if try await self.failInterruptedRuns(integrationID: id, except: nil) > 0 { interrupted.append(id) }
                 await lease.release()
             }
         } catch {
@@ -100,5 +89,36 @@ extension SyncEngine {
                 metadata: [LogKey.errorDescription: "\(error)"]
             )
         }
+        for id in interrupted {
+            do {
+                try await self.trigger(integrationID: id)
+            } catch {
+                self.logger.warning(
+                    "An interrupted sync was not restarted",
+                    metadata: [LogKey.integrationID: "\(id)", LogKey.errorDescription: "\(error)"]
+                )
+            }
+        }
+    }
+
+    /// Marks an integration's QUEUED or RUNNING runs FAILED ("interrupted"), but `except`;
+    /// call only while holding its lease. Returns how many were marked.
+    @discardableResult
+    func failInterruptedRuns(integrationID: String, except current: String?) async throws -> Int {
+        let open = try await self.store.syncRuns(integrationID: integrationID, limit: 20).filter {
+            ($0.state == .queued || $0.state == .running) && $0.id != current
+        }
+        for var run in open {
+            run.state = .failed
+            run.finishedAt = self.clock.nowMilliseconds()
+            run.errorCode = ATSBridgeError.Code.unavailable.dotted
+            run.errorMessage = "interrupted: the server stopped during the sync; the next sync completes it"
+            try await self.store.saveSyncRun(run)
+            self.logger.warning(
+                "Interrupted sync marked FAILED",
+                metadata: [LogKey.integrationID: "\(integrationID)", LogKey.syncRun: "\(run.id)"]
+            )
+        }
+        return open.count
     }
 }

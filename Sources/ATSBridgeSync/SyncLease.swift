@@ -24,6 +24,30 @@ struct SyncLease: Sendable {
         }
     }
 
+    /// Runs `body` while renewing the lease every `interval`. When a renewal fails (the lease
+    /// expired and another server took it over), `body` is cancelled and that error thrown.
+    func holding<T: Sendable>(
+        renewingEvery interval: Duration,
+        clock: any SyncClock,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try await clock.sleep(for: interval)
+                    try await self.renew(at: clock.nowMilliseconds())
+                }
+                return nil
+            }
+            defer { group.cancelAll() }
+            while let result = try await group.next() {
+                if let result { return result }
+            }
+            throw CancellationError()
+        }
+    }
+
     /// Gives the lease up, even when the run was cancelled.
     func release() async {
         let store = self.store

@@ -89,10 +89,13 @@ public final class InMemoryRecordStore: RecordReading {
         return RecordPage(records: page.map(\.bytes), nextCursor: hasMore ? "mem:" + page.last!.id : nil)
     }
 
-    /// The record with `id`, deleted or not.
-    public func record(_ model: Model, id: String, integrationID: String) async throws -> [UInt8]? {
+    /// The record with `id`; a deleted one only with `includeDeleted`.
+    public func record(_ model: Model, id: String, integrationID: String, includeDeleted: Bool) async throws
+        -> [UInt8]?
+    {
         self.records.withLock { records in
-            records[Key(integrationID: integrationID, model: model)]?.first { $0.id == id }?.bytes
+            records[Key(integrationID: integrationID, model: model)]?
+                .first { $0.id == id && (includeDeleted || !$0.deleted) }?.bytes
         }
     }
 }

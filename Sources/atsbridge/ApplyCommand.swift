@@ -35,13 +35,13 @@ struct ApplyCommand: AsyncParsableCommand {
     @Option(help: "Country, ISO 3166-1 alpha-2 (e.g. SK).") var country: String?
     @Option(help: "A CV file (PDF, DOCX, …).") var cv: String?
     @Option(help: "The source; default the integration's source-writing name.") var source: String?
-    @Option(help: "GDPR consent given until this date (YYYY-MM-DD or ISO-8601).") var gdprConsentUntil: String?
+    @Option(help: "GDPR consent given until this date (YYYY-MM-DD or an RFC 3339 time).") var gdprConsentUntil: String?
     @Option(help: "A key making retries safe.") var idempotencyKey: String?
     @Option(help: "table, json or ndjson.") var format = OutputFormat.table
 
     func validate() throws {
         if let until = self.gdprConsentUntil, ISODates.parse(until) == nil {
-            throw ValidationError("--gdpr-consent-until must be a date such as 2027-06-30")
+            throw ValidationError("--gdpr-consent-until must be \(ISODates.acceptedFormat)")
         }
     }
 

@@ -35,14 +35,14 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "ndjson, csv or protobuf.") var format = Format.ndjson
     @Flag(help: "Continue an interrupted export of the same model and format into the same file.") var resume = false
     @Option(help: "Records per page (1–1000).") var pageSize = 1000
-    @Option(help: "Only records changed after this ISO-8601 time.") var updatedAfter: String?
+    @Option(help: "Only records changed after this RFC 3339 time.") var updatedAfter: String?
     @Flag(help: "Include records deleted in RECRU.") var includeDeleted = false
     @Option(help: .hidden) var conversionTasks = 2
 
     func validate() throws {
         guard (1...1000).contains(self.pageSize) else { throw ValidationError("--page-size must be 1 to 1000") }
         if let time = self.updatedAfter, ISODates.parse(time) == nil {
-            throw ValidationError("--updated-after must be an ISO-8601 time such as 2026-11-01T00:00:00Z")
+            throw ValidationError("--updated-after must be \(ISODates.acceptedFormat), not '\(time)'")
         }
     }
 

@@ -29,8 +29,8 @@ struct GetCommand: AsyncParsableCommand {
     @OptionGroup var client: ClientOptions
     @Argument(help: "The model, e.g. candidates.") var model: String
     @Option(help: "Only these ATSBridge ids (repeatable).") var id: [String] = []
-    @Option(help: "Only records changed (or whose nested data changed) after this ISO-8601 time.") var updatedAfter:
-        String?
+    @Option(help: "Only records changed (or whose nested data changed) after this RFC 3339 time.")
+    var updatedAfter: String?
     @Flag(help: "Include records deleted in RECRU.") var includeDeleted = false
     @Option(help: "Candidates and users: only those with this email address.") var email: String?
     @Option(help: "Jobs: only those whose name contains this text.") var nameContains: String?
@@ -46,7 +46,7 @@ struct GetCommand: AsyncParsableCommand {
     func validate() throws {
         guard self.limit > 0 else { throw ValidationError("--limit must be positive") }
         if let time = self.updatedAfter, ISODates.parse(time) == nil {
-            throw ValidationError("--updated-after must be an ISO-8601 time such as 2026-11-01T00:00:00Z")
+            throw ValidationError("--updated-after must be \(ISODates.acceptedFormat), not '\(time)'")
         }
         if let time = self.remoteCreatedAfter, ISODates.parse(time) == nil {
             throw ValidationError("--remote-created-after must be an ISO-8601 time such as 2026-11-01T00:00:00Z")
@@ -87,7 +87,7 @@ struct GetCommand: AsyncParsableCommand {
             if self.command.id.count == 1, self.command.updatedAfter == nil {
                 let record = try await self.client.unary(
                     M.get,
-                    GetRequest(id: self.command.id[0]),
+                    GetRequest(id: self.command.id[0], includeDeleted: self.command.includeDeleted ? true : nil),
                     options: self.options
                 )
                 self.command.format.printOne(record, columns: M.columns)

@@ -14,6 +14,8 @@ extension IntegrationsCommand {
                   atsbridge integrations update int_7Yc… --sync-only-created-applications false
                   atsbridge integrations update int_7Yc… --source-writing true \\
                     --source-name "Job board"
+                  atsbridge integrations update int_7Yc… --max-requests-per-second 3 \\
+                    --fetch-concurrency 2
                 """
         )
         @OptionGroup var client: ClientOptions
@@ -25,6 +27,9 @@ extension IntegrationsCommand {
         @Option(help: "true or false: set a source on candidates created through ATSBridge.")
         var sourceWriting: Bool?
         @Option(help: "The source name written on created candidates.") var sourceName: String?
+        @Option(help: "Most requests per second its syncs send to RECRU, 0.1 to 1000.")
+        var maxRequestsPerSecond: Double?
+        @Option(help: "RECRU list pages its syncs fetch at once, 1 to 32.") var fetchConcurrency: UInt32?
         @Option(help: "table, json or ndjson.") var format = OutputFormat.table
 
         func run() async throws {
@@ -34,6 +39,8 @@ extension IntegrationsCommand {
                     sourceWritingEnabled: self.sourceWriting,
                     sourceName: self.sourceName
                 )
+                settings.maxRequestsPerSecond = self.maxRequestsPerSecond
+                settings.fetchConcurrency = self.fetchConcurrency
                 if let interval = self.syncInterval {
                     settings.syncIntervalMs = try IntegrationsCommand.milliseconds(interval)
                 }

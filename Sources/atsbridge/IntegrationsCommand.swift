@@ -19,6 +19,7 @@ struct IntegrationsCommand: AsyncParsableCommand {
                 --login api@acme.eu --password-stdin
               atsbridge integrations list --format table
               atsbridge integrations show int_7Yc… --format json
+              atsbridge integrations show int_7Yc… --runs 50 --all
               atsbridge integrations update int_7Yc… --sync-interval 1h \\
                 --source-name "Job board"
               printf '%s' "$PW" | atsbridge integrations rotate-credentials \\
@@ -54,6 +55,9 @@ struct IntegrationsCommand: AsyncParsableCommand {
         @Option(help: "Interval between syncs, e.g. 3h.") var syncInterval: String?
         @Flag(help: "Mirror only candidates and applications created through ATSBridge.")
         var syncOnlyCreatedApplications = false
+        @Option(help: "Most requests per second its syncs send to RECRU (default the server's).")
+        var maxRequestsPerSecond: Double?
+        @Option(help: "RECRU list pages its syncs fetch at once (default the server's).") var fetchConcurrency: UInt32?
         @Option(help: "table, json or ndjson.") var format = OutputFormat.table
 
         func run() async throws {
@@ -61,6 +65,8 @@ struct IntegrationsCommand: AsyncParsableCommand {
                 let password = try IntegrationsCommand.password(fromStdin: self.passwordStdin)
                 var settings = IntegrationSettings()
                 if self.syncOnlyCreatedApplications { settings.syncOnlyCreatedApplications = true }
+                settings.maxRequestsPerSecond = self.maxRequestsPerSecond
+                settings.fetchConcurrency = self.fetchConcurrency
                 if let interval = self.syncInterval {
                     settings.syncIntervalMs = try IntegrationsCommand.milliseconds(interval)
                 }
@@ -95,30 +101,66 @@ struct IntegrationsCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show an integration and its latest syncs.")
+        static let configuration = CommandConfiguration(
+            abstract: "Show an integration and its sync history, newest first, a page at a time.",
+            discussion: """
+                A page that has more after it ends with the --cursor of the next one (on stderr).
+
+                Examples:
+                  atsbridge integrations show demo
+                  atsbridge integrations show demo --runs 50 --cursor r1:1764473786889:run_4Zq…
+                  atsbridge integrations show demo --all --format ndjson
+                """
+        )
+        /// The run columns of the table: the sync's, and how it paced its requests.
+        static let runColumns = SyncCommand.columns + ["remote_requests", "effective_requests_per_second"]
+
         @OptionGroup var client: ClientOptions
         @Argument(help: "The integration id (default: --integration, or the only one).") var id: String?
+        @Option(help: "Runs per page, 1 to 200.") var runs = 10
+        @Option(help: "Show the page after this one (the cursor a previous page printed).") var cursor: String?
+        @Flag(help: "Show every run, paging through the whole history.") var all = false
         @Option(help: "table, json or ndjson.") var format = OutputFormat.table
+
+        func validate() throws {
+            guard (1...200).contains(self.runs) else { throw ValidationError("--runs must be from 1 to 200") }
+        }
 
         func run() async throws {
             try await CLIFailure.run {
-                let status = try await self.client.withClient { client, options in
-                    try await client.unary(
+                let (status, next) = try await self.client.withClient { client, options in
+                    let integrationID = try await self.client.adminIntegrationID(self.id, client, options)
+                    var status = try await client.unary(
                         AdminService.getSyncStatus,
-                        SyncStatusRequest(
-                            integrationID: try await self.client.adminIntegrationID(self.id, client, options),
-                            limit: 10
-                        ),
+                        SyncStatusRequest(integrationID: integrationID, limit: 1),
                         options: options
                     )
+                    var runs: [SyncRun] = []
+                    var cursor = self.cursor
+                    repeat {
+                        let page = try await client.unary(
+                            AdminService.listSyncRuns,
+                            ListSyncRunsRequest(
+                                integrationID: integrationID,
+                                pageSize: UInt32(self.runs),
+                                cursor: cursor
+                            ),
+                            options: options
+                        )
+                        runs += page.runs
+                        cursor = page.nextCursor
+                    } while self.all && cursor != nil
+                    status.runs = runs
+                    return (status, cursor)
                 }
                 if self.format == .table {
                     self.format.print(status.integration.map { [$0] } ?? [], columns: IntegrationsCommand.columns)
                     Terminal.line("")
-                    self.format.print(status.runs, columns: SyncCommand.columns)
+                    self.format.print(status.runs, columns: Self.runColumns)
                 } else {
                     self.format.printOne(status, columns: [])
                 }
+                if let next { Terminal.error("more runs: --cursor \(next)") }
             }
         }
     }

@@ -10,7 +10,9 @@ struct SandboxCommand: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Run the RECRU sandbox: an emulator of RECRU's JSON-RPC API with seeded data.",
         discussion: """
-            Serves POST /api/json-rpc (docs/recru-jsonrpc.md) and logs each call.
+            Serves POST /api/json-rpc (docs/recru-jsonrpc.md) and logs each call. With \
+            --admin-secret, faults can also be set, changed and cleared at run time \
+            (SandboxAdmin.setFaults, changeFaults, clearFaults).
 
             Examples:
               atsbridge sandbox --port 8480 --seed 7 --size medium
@@ -67,6 +69,15 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Probability of a truncated body per request, 0 to 1 (fault injection).")
     var truncateRate = 0.0
 
+    @Option(help: "The Retry-After value of 429 answers, in seconds (fault injection).")
+    var retryAfter = 1
+
+    @Option(help: "Seed of the fault dice, so that a faulty run can be replayed.")
+    var faultSeed: UInt64 = 1
+
+    @Option(help: "A method that always answers HTTP 503 (fault injection). Repeatable.")
+    var failingMethod: [String] = []
+
     func validate() throws {
         guard SandboxSize(preset: self.size) != nil else {
             throw ValidationError("--size must be small, medium or large, not '\(self.size)'")
@@ -85,8 +96,10 @@ struct SandboxCommand: AsyncParsableCommand {
                 throw ValidationError("\(name) must be from 0 to 5000000")
             }
         }
-        guard self.tokenLifetime > 0, self.latencyMs >= 0, (self.rateLimit ?? 1) > 0 else {
-            throw ValidationError("--token-lifetime and --rate-limit must be positive, --latency-ms not negative")
+        guard self.tokenLifetime > 0, self.latencyMs >= 0, (self.rateLimit ?? 1) > 0, self.retryAfter >= 0 else {
+            throw ValidationError(
+                "--token-lifetime and --rate-limit must be positive, --latency-ms and --retry-after not negative"
+            )
         }
     }
 
@@ -105,12 +118,21 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.faults.addedLatency = .milliseconds(self.latencyMs)
         configuration.faults.dropConnectionRate = self.dropRate
         configuration.faults.truncatedBodyRate = self.truncateRate
+        configuration.faults.retryAfterSeconds = self.retryAfter
+        configuration.faults.seed = self.faultSeed
+        configuration.faults.failingMethods = Set(self.failingMethod)
         let logger = Logger(label: "atsbridge.sandbox")
         let sandbox = RECRUSandbox(configuration: configuration, seed: self.seed, size: size)
         let server = SandboxHTTPServer(sandbox: sandbox, host: self.host, port: self.port, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
-        try await group.run()
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            // The address on stdout, so that scripts and tests can use a port picked with 0.
+            let port = try await server.listeningPort()
+            Terminal.line("RECRU sandbox at http://\(self.host):\(port)")
+            _ = try await tasks.next()
+        }
     }
 }

@@ -144,12 +144,14 @@ import Testing
             request.idempotencyKey = "after-apply-1"
             let before = harness.sandbox.methodCalls.withLock { $0[Self.apply, default: 0] }
             // RECRU accepts the apply, then its reads fail: the created records cannot be read back.
-            harness.sandbox.outage.withLock { $0 = ["JobseekerService.get"] }
+            var outage = SandboxFaults()
+            outage.failingMethods = ["JobseekerService.get"]
+            harness.sandbox.setFaults(outage)
             await #expect {
                 _ = try await harness.client.unary(AtsWriteService.createApplication, request)
             } throws: { ($0 as? ATSBridgeError)?.code.status == .unavailable }
             #expect(harness.sandbox.methodCalls.withLock { $0[Self.apply, default: 0] } == before + 1)
-            harness.sandbox.outage.withLock { $0 = [] }
+            harness.sandbox.setFaults(SandboxFaults())
 
             let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
             #expect(

@@ -183,10 +183,12 @@ import Testing
         #expect(sync.status == 0, "\(sync.stderr)")
         try await watch.waitForOutput("\"CANDIDATE\"", timeout: .seconds(20))
         let events = try self.lines(watch.stdout).map(self.json)
-        #expect(events.allSatisfy { $0["kind"] as? String == "CHANGED" })
         let changed = try #require(events.first { $0["model"] as? String == "CANDIDATE" })
+        #expect(changed["kind"] as? String == "CHANGED", "the candidate's own fields changed")
         #expect((changed["ids"] as? [String])?.count == 1)
-        #expect(events.contains { $0["model"] as? String == "APPLICATION" }, "its applications were touched")
+        let touched = events.filter { $0["model"] as? String == "APPLICATION" }
+        #expect(!touched.isEmpty, "its applications were touched")
+        #expect(touched.allSatisfy { $0["kind"] as? String == "TOUCHED" }, "only their nested candidate changed")
 
         // A client that processed the first event and reconnects gets exactly the rest.
         let first = try #require(events.first?["sequence"] as? Int)
@@ -396,6 +398,13 @@ import Testing
             (#"{"max_pings_per_second": 0}"#, "max_pings_per_second must be a positive integer"),
             (#"{"key_requests_per_second": -1}"#, "key_requests_per_second must be 0"),
             (#"{"max_buffered_request_bytes": "lots"}"#, "max_buffered_request_bytes"),
+            (#"{"sync_lease_duration": "2s"}"#, "sync_lease_duration must be at least 5s"),
+            (#"{"sync_lease_duration": "20s", "sync_lease_renewal": "15s"}"#, "at most half of sync_lease_duration"),
+            (#"{"recru_requests_per_second": 0}"#, "recru_requests_per_second must be a rate from 0.1 to 1000"),
+            (#"{"sync_fetch_concurrency": 99}"#, "sync_fetch_concurrency must be an integer from 1 to 32"),
+            (#"{"integration_pacing": ["int_a"]}"#, "INTEGRATION=RATE[/CONCURRENCY]"),
+            (#"{"integration_pacing": ["int_a=3/0"]}"#, "integration_pacing concurrency of int_a"),
+            (#"{"recru_unavailability_budget": "soon"}"#, "recru_unavailability_budget must be a duration"),
         ]
         for (index, (text, mention)) in cases.enumerated() {
             let path = directory.appendingPathComponent("c\(index).json").path

@@ -90,5 +90,6 @@ extension AdminService {
         if let source = settings.sourceName, source.isEmpty || source.utf8.count > 200 {
             throw ATSBridgeError(.inputInvalid, "settings.source_name must be 1 to 200 bytes")
         }
+        try settings.checkPacing()
     }
 }

@@ -5,8 +5,9 @@ public import ATSBridgeSync
 import Foundation
 
 /// `atsbridge.v1.Admin`: connecting remote ATS (RECRU) accounts, pausing, resuming and deleting them,
-/// syncs and their history, coverage, API keys and the audit log. Every method needs an admin
-/// key; a key limited to integrations manages only those (docs/security.md, "Roles and scopes").
+/// syncs and their (paged) history, coverage, API keys and the audit log. Every method needs an
+/// admin key; a key limited to integrations manages only those (docs/security.md, "Roles and
+/// scopes").
 public struct AdminService: Sendable {
     let store: any Store
     let engine: SyncEngine
@@ -121,6 +122,26 @@ public struct AdminService: Sendable {
             let limit = Int(min(200, max(1, request.limit ?? 20)))
             let runs = try await service.store.syncRuns(integrationID: request.integrationID, limit: limit)
             return SyncStatus(integration: integration, runs: runs)
+        }
+        router.unary(
+            ATSBridgeProto.AdminService.listSyncRuns,
+            access: .adminIntegration,
+            integration: { $0.integrationID }
+        ) { request, _ in
+            _ = try await service.integration(request.integrationID)
+            let size = Int(min(200, max(1, request.pageSize ?? 20)))
+            let cursor = try request.cursor.map(SyncRunCursor.init(parsing:))
+            // One more than asked tells whether another page follows.
+            let runs = try await service.store.syncRuns(
+                integrationID: request.integrationID,
+                after: cursor,
+                limit: size + 1
+            )
+            let page = Array(runs.prefix(size))
+            return SyncRunPage(
+                runs: page,
+                nextCursor: runs.count > size ? page.last.map { SyncRunCursor(after: $0).text } : nil
+            )
         }
         router.unary(ATSBridgeProto.AdminService.getCoverage, access: .adminIntegration, integration: byID) {
             request,

@@ -18,6 +18,10 @@ public enum LogKey {
     public static let syncDeleted = "sync.deleted"
     /// Remote records a finished sync skipped as unreadable.
     public static let syncSkipped = "sync.skipped"
+    /// Requests a sync sent to the remote ATS.
+    public static let syncRequests = "sync.requests"
+    /// Of those, how many the remote rate-limited (429).
+    public static let syncRateLimited = "sync.rate_limited"
     /// Models whose remote lists were unstable during a sync.
     public static let syncModels = "sync.models"
 

@@ -22,6 +22,15 @@ public enum MetricName {
     public static let syncDuration = "atsbridge_sync_duration_seconds"
     /// Records synced, by `change` (`created`, `updated`, `deleted`). Counter.
     public static let syncRecords = "atsbridge_sync_records_total"
+    /// Requests syncs sent to the remote ATS (retries and logins included). Counter.
+    public static let syncRemoteRequests = "atsbridge_sync_remote_requests_total"
+    /// Requests of syncs the remote answered 429 (rate limited). Counter.
+    public static let syncRateLimited = "atsbridge_sync_rate_limited_total"
+    /// Requests per second the last run of an integration achieved, by `integration`. Gauge.
+    public static let syncEffectiveRate = "atsbridge_sync_effective_requests_per_second"
+    /// The adaptive request rate at the end of an integration's last run, by `integration`.
+    /// Gauge.
+    public static let syncRateLimit = "atsbridge_sync_requests_per_second_limit"
 
     /// The labels.
     public enum Label {
@@ -37,5 +46,7 @@ public enum MetricName {
         public static let state = "state"
         /// A kind of record change.
         public static let change = "change"
+        /// An integration id.
+        public static let integration = "integration"
     }
 }

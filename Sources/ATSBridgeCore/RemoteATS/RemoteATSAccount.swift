@@ -10,13 +10,23 @@ public struct RemoteATSAccount: Sendable, Hashable, CustomStringConvertible {
     public var login: String
     /// The API user's password. Never logged.
     public var password: String
+    /// The most requests per second to send to this account (the integration's setting), or
+    /// `nil` for the adapter's default. The adapter adapts below it when the remote refuses.
+    public var maxRequestsPerSecond: Double?
 
     /// Creates an account.
-    public init(integrationID: String, tenantURL: String, login: String, password: String) {
+    public init(
+        integrationID: String,
+        tenantURL: String,
+        login: String,
+        password: String,
+        maxRequestsPerSecond: Double? = nil
+    ) {
         self.integrationID = integrationID
         self.tenantURL = tenantURL
         self.login = login
         self.password = password
+        self.maxRequestsPerSecond = maxRequestsPerSecond
     }
 
     /// The account without its password.

@@ -15,6 +15,9 @@ public protocol RemoteATSConnection: Sendable {
     /// latency, not ATSBridge's.
     var remoteTime: Duration { get }
 
+    /// How the connection paced its requests so far (requests, 429s, the adaptive rate).
+    var pacing: RemotePacing { get }
+
     /// Lists every record of `model`, page by page.
     ///
     /// Pages may be fetched several at a time and arrive out of order; `body` is called with
@@ -55,4 +58,9 @@ public protocol RemoteATSConnection: Sendable {
 
     /// Assigns an existing tag to a candidate (idempotent in the remote) and returns the join.
     func addCandidateTag(candidateRemoteID: String, tag: Tag) async throws -> CandidateTag
+}
+
+extension RemoteATSConnection {
+    /// No pacing to report, for connections that do not count their requests.
+    public var pacing: RemotePacing { RemotePacing() }
 }

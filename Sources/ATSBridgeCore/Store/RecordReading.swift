@@ -7,6 +7,14 @@ public protocol RecordReading: Sendable {
     /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` for a forged or corrupt cursor.
     func page(_ query: RecordQuery) async throws -> RecordPage
 
+    /// One record by ATSBridge id as its stored bytes; `nil` when absent, or when it was
+    /// deleted in the remote and `includeDeleted` is false (as lists hide it).
+    func record(_ model: Model, id: String, integrationID: String, includeDeleted: Bool) async throws -> [UInt8]?
+}
+
+extension RecordReading {
     /// One record by ATSBridge id, deleted or not, as its stored bytes; `nil` when absent.
-    func record(_ model: Model, id: String, integrationID: String) async throws -> [UInt8]?
+    public func record(_ model: Model, id: String, integrationID: String) async throws -> [UInt8]? {
+        try await self.record(model, id: id, integrationID: integrationID, includeDeleted: true)
+    }
 }

@@ -71,6 +71,9 @@ public protocol Store: RecordReading, APIKeyStore, AuditStore {
     func saveSyncRun(_ run: SyncRun) async throws
     /// The latest runs of an integration, newest first.
     func syncRuns(integrationID: String, limit: Int) async throws -> [SyncRun]
+    /// A page of an integration's runs, newest first: at most `limit` runs that come after
+    /// `cursor` (the last run of the previous page), or the newest when `cursor` is nil.
+    func syncRuns(integrationID: String, after cursor: SyncRunCursor?, limit: Int) async throws -> [SyncRun]
 
     /// Takes or renews the sync lease of an integration for `owner` until `until`. Returns false
     /// when another owner holds an unexpired lease: only one sync of an integration runs at a

@@ -12,6 +12,9 @@ public enum ChangeKind: ProtoEnum {
     case changed
     /// `DELETED` (3).
     case deleted
+    /// Only nested data changed (a candidate's application moved stage, a job's hiring team
+    /// changed): the record's own fields and `changed_at` did not move.
+    case touched
     /// A value this build does not know, with its wire number.
     case unrecognized(Int32)
 
@@ -22,6 +25,7 @@ public enum ChangeKind: ProtoEnum {
         case 1: self = .created
         case 2: self = .changed
         case 3: self = .deleted
+        case 4: self = .touched
         default: self = .unrecognized(rawValue)
         }
     }
@@ -33,6 +37,7 @@ public enum ChangeKind: ProtoEnum {
         case .created: 1
         case .changed: 2
         case .deleted: 3
+        case .touched: 4
         case .unrecognized(let value): value
         }
     }
@@ -44,6 +49,7 @@ public enum ChangeKind: ProtoEnum {
         case .created: "CREATED"
         case .changed: "CHANGED"
         case .deleted: "DELETED"
+        case .touched: "TOUCHED"
         case .unrecognized: nil
         }
     }
@@ -55,10 +61,11 @@ public enum ChangeKind: ProtoEnum {
         case "CREATED": self = .created
         case "CHANGED": self = .changed
         case "DELETED": self = .deleted
+        case "TOUCHED": self = .touched
         default: return nil
         }
     }
 
     /// Every known case, in wire order.
-    public static let allKnown: [ChangeKind] = [.unspecified, .created, .changed, .deleted]
+    public static let allKnown: [ChangeKind] = [.unspecified, .created, .changed, .deleted, .touched]
 }

@@ -6,12 +6,17 @@ internal import CATSBridgeProto
 public struct GetRequest: ProtoMessage {
     /// `id` (field 1).
     public var id: String
+    /// Also return the record when it was deleted in RECRU; otherwise a deleted record is
+    /// NOT_FOUND, as lists hide it. Default false.
+    public var includeDeleted: Bool?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
-        id: String = ""
+        id: String = "",
+        includeDeleted: Bool? = nil
     ) {
         self.id = id
+        self.includeDeleted = includeDeleted
     }
 
     /// Creates a message with every field absent or empty.
@@ -46,12 +51,17 @@ extension GetRequest: CBridgedMessage {
 
     func fill(_ c: UnsafeMutablePointer<CStruct>, _ arena: PackArena) throws(ProtoCodecError) {
         c.pointee.id = try arena.cString(self.id, field: "id")
+        if let value = self.includeDeleted {
+            c.pointee.has_include_deleted = 1
+            c.pointee.include_deleted = (value ? 1 : 0)
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
+        if m.has_include_deleted != 0 { self.includeDeleted = (m.include_deleted != 0) }
     }
 }
 
@@ -74,13 +84,15 @@ extension GetRequest {
 
 extension GetRequest: JSONWritable {
     /// The JSON field names, in field order.
-    public static let jsonFieldNames: [String] = ["id"]
+    public static let jsonFieldNames: [String] = ["id", "include_deleted"]
 
     /// Writes the message as one JSON object in the unified API's shape.
     public func writeJSON(to json: inout ProtoJSONWriter) {
         json.beginObject()
         json.key("id")
         json.value(self.id)
+        json.key("include_deleted")
+        if let value = self.includeDeleted { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -91,6 +103,7 @@ extension GetRequest: JSONReadable {
         let object = try ProtoJSONObject(json, type: Self.protoName, fieldNames: Self.jsonFieldNames)
         self.init()
         self.id = try object.required("id") { try $0.string() }
+        self.includeDeleted = try object.optional("include_deleted") { try $0.bool() }
     }
 }
 
@@ -115,6 +128,7 @@ extension GetRequest: WireJSONWritable {
     ) throws(ProtoCodecError) {
         let type: StaticString = "atsbridge.v1.GetRequest"
         var f1 = WireSlot()
+        var f2 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             var seen1 = false
@@ -123,6 +137,8 @@ extension GetRequest: WireJSONWritable {
                 case 1:
                     try reader.record(key, into: &f1, wireType: 2, field: "id")
                     seen1 = true
+                case 2:
+                    try reader.record(key, into: &f2, wireType: 0, bool: true, field: "include_deleted")
                 default: try reader.skip(key)
                 }
             }
@@ -132,6 +148,8 @@ extension GetRequest: WireJSONWritable {
         json.beginObject()
         json.key(quoted: #""id":"#)
         try json.wireString(f1.bytes, type: type, field: "id")
+        json.key(quoted: #""include_deleted":"#)
+        if f2.count > 0 { json.value((f2.value != 0)) } else { json.null() }
         json.endObject()
     }
 }

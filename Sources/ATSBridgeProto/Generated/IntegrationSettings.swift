@@ -12,18 +12,28 @@ public struct IntegrationSettings: ProtoMessage {
     public var sourceName: String?
     /// Interval between scheduled syncs, in ms. Default 3 hours.
     public var syncIntervalMs: Int64?
+    /// Fields 20-29: how a sync paces its requests to RECRU.
+    /// Most requests per second a sync sends; the sync adapts below it when RECRU answers 429.
+    /// Default the server's recru_requests_per_second (10).
+    public var maxRequestsPerSecond: Double?
+    /// Remote list pages fetched at once. Default the server's sync_fetch_concurrency (4).
+    public var fetchConcurrency: UInt32?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         syncOnlyCreatedApplications: Bool? = nil,
         sourceWritingEnabled: Bool? = nil,
         sourceName: String? = nil,
-        syncIntervalMs: Int64? = nil
+        syncIntervalMs: Int64? = nil,
+        maxRequestsPerSecond: Double? = nil,
+        fetchConcurrency: UInt32? = nil
     ) {
         self.syncOnlyCreatedApplications = syncOnlyCreatedApplications
         self.sourceWritingEnabled = sourceWritingEnabled
         self.sourceName = sourceName
         self.syncIntervalMs = syncIntervalMs
+        self.maxRequestsPerSecond = maxRequestsPerSecond
+        self.fetchConcurrency = fetchConcurrency
     }
 
     /// Creates a message with every field absent or empty.
@@ -74,6 +84,14 @@ extension IntegrationSettings: CBridgedMessage {
             c.pointee.has_sync_interval_ms = 1
             c.pointee.sync_interval_ms = value
         }
+        if let value = self.maxRequestsPerSecond {
+            c.pointee.has_max_requests_per_second = 1
+            c.pointee.max_requests_per_second = value
+        }
+        if let value = self.fetchConcurrency {
+            c.pointee.has_fetch_concurrency = 1
+            c.pointee.fetch_concurrency = value
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -85,6 +103,8 @@ extension IntegrationSettings: CBridgedMessage {
         if m.has_source_writing_enabled != 0 { self.sourceWritingEnabled = (m.source_writing_enabled != 0) }
         if let p = m.source_name { self.sourceName = try ProtoBridge.string(p, field: "source_name") }
         if m.has_sync_interval_ms != 0 { self.syncIntervalMs = m.sync_interval_ms }
+        if m.has_max_requests_per_second != 0 { self.maxRequestsPerSecond = m.max_requests_per_second }
+        if m.has_fetch_concurrency != 0 { self.fetchConcurrency = m.fetch_concurrency }
     }
 }
 
@@ -109,6 +129,7 @@ extension IntegrationSettings: JSONWritable {
     /// The JSON field names, in field order.
     public static let jsonFieldNames: [String] = [
         "sync_only_created_applications", "source_writing_enabled", "source_name", "sync_interval_ms",
+        "max_requests_per_second", "fetch_concurrency",
     ]
 
     /// Writes the message as one JSON object in the unified API's shape.
@@ -122,6 +143,10 @@ extension IntegrationSettings: JSONWritable {
         if let value = self.sourceName { json.value(value) } else { json.null() }
         json.key("sync_interval_ms")
         if let value = self.syncIntervalMs { json.value(value) } else { json.null() }
+        json.key("max_requests_per_second")
+        if let value = self.maxRequestsPerSecond { json.value(value) } else { json.null() }
+        json.key("fetch_concurrency")
+        if let value = self.fetchConcurrency { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -135,6 +160,8 @@ extension IntegrationSettings: JSONReadable {
         self.sourceWritingEnabled = try object.optional("source_writing_enabled") { try $0.bool() }
         self.sourceName = try object.optional("source_name") { try $0.string() }
         self.syncIntervalMs = try object.optional("sync_interval_ms") { try $0.integer() }
+        self.maxRequestsPerSecond = try object.optional("max_requests_per_second") { try $0.double() }
+        self.fetchConcurrency = try object.optional("fetch_concurrency") { try $0.integer() }
     }
 }
 
@@ -162,6 +189,8 @@ extension IntegrationSettings: WireJSONWritable {
         var f2 = WireSlot()
         var f3 = WireSlot()
         var f4 = WireSlot()
+        var f20 = WireSlot()
+        var f21 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             while let key = try reader.nextKey() {
@@ -174,6 +203,10 @@ extension IntegrationSettings: WireJSONWritable {
                     try reader.record(key, into: &f3, wireType: 2, field: "source_name")
                 case 4:
                     try reader.record(key, into: &f4, wireType: 0, field: "sync_interval_ms")
+                case 20:
+                    try reader.record(key, into: &f20, wireType: 1, field: "max_requests_per_second")
+                case 21:
+                    try reader.record(key, into: &f21, wireType: 0, field: "fetch_concurrency")
                 default: try reader.skip(key)
                 }
             }
@@ -188,6 +221,10 @@ extension IntegrationSettings: WireJSONWritable {
         if f3.count > 0 { try json.wireString(f3.bytes, type: type, field: "source_name") } else { json.null() }
         json.key(quoted: #""sync_interval_ms":"#)
         if f4.count > 0 { json.value(Int64(bitPattern: f4.value)) } else { json.null() }
+        json.key(quoted: #""max_requests_per_second":"#)
+        if f20.count > 0 { json.value(Double(bitPattern: f20.value)) } else { json.null() }
+        json.key(quoted: #""fetch_concurrency":"#)
+        if f21.count > 0 { json.value(UInt32(truncatingIfNeeded: f21.value)) } else { json.null() }
         json.endObject()
     }
 }

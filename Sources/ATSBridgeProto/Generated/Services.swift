@@ -111,12 +111,18 @@ public enum AdminService {
         method: "ListAuditEntries",
         kind: .unary
     )
+    /// Pages through an integration's sync runs, newest first.
+    public static let listSyncRuns = MethodDescriptor<ListSyncRunsRequest, SyncRunPage>(
+        service: name,
+        method: "ListSyncRuns",
+        kind: .unary
+    )
 
     /// Every method of the service.
     public static let methods: [any MethodDescribing] = [
         createIntegration, listIntegrations, getIntegration, pauseIntegration, resumeIntegration, deleteIntegration,
         triggerSync, getSyncStatus, getCoverage, updateIntegration, rotateIntegrationCredentials, createApiKey,
-        listApiKeys, revokeApiKey, listAuditEntries,
+        listApiKeys, revokeApiKey, listAuditEntries, listSyncRuns,
     ]
 }
 
@@ -370,6 +376,7 @@ public enum ServiceCatalog {
         AdminService.listApiKeys,
         AdminService.revokeApiKey,
         AdminService.listAuditEntries,
+        AdminService.listSyncRuns,
         ChangesService.watch,
         AtsReadService.listUsers,
         AtsReadService.getUserPage,

@@ -28,6 +28,15 @@ public struct SyncRun: ProtoMessage {
     public var errorCode: String?
     /// `error_message` (field 12).
     public var errorMessage: String?
+    /// Requests sent to the remote ATS (retries and logins included).
+    public var remoteRequests: UInt64?
+    /// Of those, how many RECRU answered with 429 (rate limited).
+    public var rateLimitedResponses: UInt64?
+    /// Requests per second achieved over the run (remote_requests / run time).
+    public var effectiveRequestsPerSecond: Double?
+    /// The adaptive request rate at the end of the run (starts at the integration's maximum,
+    /// halves on 429, grows back on success).
+    public var requestsPerSecondLimit: Double?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
@@ -42,7 +51,11 @@ public struct SyncRun: ProtoMessage {
         updated: UInt64? = nil,
         deleted: UInt64? = nil,
         errorCode: String? = nil,
-        errorMessage: String? = nil
+        errorMessage: String? = nil,
+        remoteRequests: UInt64? = nil,
+        rateLimitedResponses: UInt64? = nil,
+        effectiveRequestsPerSecond: Double? = nil,
+        requestsPerSecondLimit: Double? = nil
     ) {
         self.id = id
         self.integrationID = integrationID
@@ -56,6 +69,10 @@ public struct SyncRun: ProtoMessage {
         self.deleted = deleted
         self.errorCode = errorCode
         self.errorMessage = errorMessage
+        self.remoteRequests = remoteRequests
+        self.rateLimitedResponses = rateLimitedResponses
+        self.effectiveRequestsPerSecond = effectiveRequestsPerSecond
+        self.requestsPerSecondLimit = requestsPerSecondLimit
     }
 
     /// Creates a message with every field absent or empty.
@@ -131,6 +148,22 @@ extension SyncRun: CBridgedMessage {
         if let value = self.errorMessage {
             c.pointee.error_message = try arena.cString(value, field: "error_message")
         }
+        if let value = self.remoteRequests {
+            c.pointee.has_remote_requests = 1
+            c.pointee.remote_requests = value
+        }
+        if let value = self.rateLimitedResponses {
+            c.pointee.has_rate_limited_responses = 1
+            c.pointee.rate_limited_responses = value
+        }
+        if let value = self.effectiveRequestsPerSecond {
+            c.pointee.has_effective_requests_per_second = 1
+            c.pointee.effective_requests_per_second = value
+        }
+        if let value = self.requestsPerSecondLimit {
+            c.pointee.has_requests_per_second_limit = 1
+            c.pointee.requests_per_second_limit = value
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -148,6 +181,12 @@ extension SyncRun: CBridgedMessage {
         if m.has_deleted != 0 { self.deleted = m.deleted }
         if let p = m.error_code { self.errorCode = try ProtoBridge.string(p, field: "error_code") }
         if let p = m.error_message { self.errorMessage = try ProtoBridge.string(p, field: "error_message") }
+        if m.has_remote_requests != 0 { self.remoteRequests = m.remote_requests }
+        if m.has_rate_limited_responses != 0 { self.rateLimitedResponses = m.rate_limited_responses }
+        if m.has_effective_requests_per_second != 0 {
+            self.effectiveRequestsPerSecond = m.effective_requests_per_second
+        }
+        if m.has_requests_per_second_limit != 0 { self.requestsPerSecondLimit = m.requests_per_second_limit }
     }
 }
 
@@ -172,7 +211,8 @@ extension SyncRun: JSONWritable {
     /// The JSON field names, in field order.
     public static let jsonFieldNames: [String] = [
         "id", "integration_id", "type", "state", "queued_at", "started_at", "finished_at", "created", "updated",
-        "deleted", "error_code", "error_message",
+        "deleted", "error_code", "error_message", "remote_requests", "rate_limited_responses",
+        "effective_requests_per_second", "requests_per_second_limit",
     ]
 
     /// Writes the message as one JSON object in the unified API's shape.
@@ -202,6 +242,14 @@ extension SyncRun: JSONWritable {
         if let value = self.errorCode { json.value(value) } else { json.null() }
         json.key("error_message")
         if let value = self.errorMessage { json.value(value) } else { json.null() }
+        json.key("remote_requests")
+        if let value = self.remoteRequests { json.value(value) } else { json.null() }
+        json.key("rate_limited_responses")
+        if let value = self.rateLimitedResponses { json.value(value) } else { json.null() }
+        json.key("effective_requests_per_second")
+        if let value = self.effectiveRequestsPerSecond { json.value(value) } else { json.null() }
+        json.key("requests_per_second_limit")
+        if let value = self.requestsPerSecondLimit { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -223,6 +271,10 @@ extension SyncRun: JSONReadable {
         self.deleted = try object.optional("deleted") { try $0.integer() }
         self.errorCode = try object.optional("error_code") { try $0.string() }
         self.errorMessage = try object.optional("error_message") { try $0.string() }
+        self.remoteRequests = try object.optional("remote_requests") { try $0.integer() }
+        self.rateLimitedResponses = try object.optional("rate_limited_responses") { try $0.integer() }
+        self.effectiveRequestsPerSecond = try object.optional("effective_requests_per_second") { try $0.double() }
+        self.requestsPerSecondLimit = try object.optional("requests_per_second_limit") { try $0.double() }
     }
 }
 
@@ -258,6 +310,10 @@ extension SyncRun: WireJSONWritable {
         var f10 = WireSlot()
         var f11 = WireSlot()
         var f12 = WireSlot()
+        var f20 = WireSlot()
+        var f21 = WireSlot()
+        var f22 = WireSlot()
+        var f23 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             var seen1 = false
@@ -288,6 +344,14 @@ extension SyncRun: WireJSONWritable {
                     try reader.record(key, into: &f11, wireType: 2, field: "error_code")
                 case 12:
                     try reader.record(key, into: &f12, wireType: 2, field: "error_message")
+                case 20:
+                    try reader.record(key, into: &f20, wireType: 0, field: "remote_requests")
+                case 21:
+                    try reader.record(key, into: &f21, wireType: 0, field: "rate_limited_responses")
+                case 22:
+                    try reader.record(key, into: &f22, wireType: 1, field: "effective_requests_per_second")
+                case 23:
+                    try reader.record(key, into: &f23, wireType: 1, field: "requests_per_second_limit")
                 default: try reader.skip(key)
                 }
             }
@@ -319,6 +383,14 @@ extension SyncRun: WireJSONWritable {
         if f11.count > 0 { try json.wireString(f11.bytes, type: type, field: "error_code") } else { json.null() }
         json.key(quoted: #""error_message":"#)
         if f12.count > 0 { try json.wireString(f12.bytes, type: type, field: "error_message") } else { json.null() }
+        json.key(quoted: #""remote_requests":"#)
+        if f20.count > 0 { json.value(f20.value) } else { json.null() }
+        json.key(quoted: #""rate_limited_responses":"#)
+        if f21.count > 0 { json.value(f21.value) } else { json.null() }
+        json.key(quoted: #""effective_requests_per_second":"#)
+        if f22.count > 0 { json.value(Double(bitPattern: f22.value)) } else { json.null() }
+        json.key(quoted: #""requests_per_second_limit":"#)
+        if f23.count > 0 { json.value(Double(bitPattern: f23.value)) } else { json.null() }
         json.endObject()
     }
 }

@@ -1,7 +1,8 @@
 extension ISOTimestamp {
     /// Parses an ISO-8601 date or time into milliseconds since the epoch: `YYYY-MM-DD`, or
-    /// `YYYY-MM-DDTHH:MM[:SS[.fraction]]` followed by `Z`, `±HH:MM`, `±HHMM` or nothing (UTC).
-    /// A space may stand for the `T`. Digits of the fraction past milliseconds are dropped.
+    /// `YYYY-MM-DDTHH:MM[:SS[.fraction]]` followed by `Z`, `±HH:MM`, `±HHMM` or nothing (UTC):
+    /// every RFC 3339 time. A space may stand for the `T`, and `t` and `z` may be lower-case
+    /// (RFC 3339 allows both). Digits of the fraction past milliseconds are dropped.
     /// Returns nil for anything else, including impossible dates such as February 30.
     public static func parse(_ text: String) -> Int64? {
         let bytes = Array(text.utf8)
@@ -26,7 +27,8 @@ extension ISOTimestamp {
         else { return nil }
         var milliseconds = self.days(fromCivil: year, month, day) * 86_400_000
         guard position < bytes.count else { return milliseconds }
-        guard expect(84) || expect(32), let hour = number(2), expect(58), let minute = number(2), hour < 24,
+        guard expect(84) || expect(116) || expect(32), let hour = number(2), expect(58), let minute = number(2),
+            hour < 24,
             minute < 60
         else { return nil }
         var second: Int64 = 0
@@ -46,7 +48,7 @@ extension ISOTimestamp {
             }
         }
         milliseconds += (hour * 3600 + minute * 60 + second) * 1000 + fraction
-        if position == bytes.count || (expect(90) && position == bytes.count) { return milliseconds }
+        if position == bytes.count || ((expect(90) || expect(122)) && position == bytes.count) { return milliseconds }
         guard position < bytes.count, bytes[position] == 43 || bytes[position] == 45 else { return nil }
         let sign: Int64 = bytes[position] == 43 ? 1 : -1
         position += 1

@@ -45,3 +45,17 @@ def test_status_codes_and_error_classes() -> None:
     copy = pickle.loads(pickle.dumps(error))
     assert type(copy) is NotFoundError and copy.error_code == "PLATFORM.NOT_FOUND"
     assert make_error(99).status is StatusCode.UNKNOWN
+
+
+def test_to_dict_names_touched_events_and_sync_pacing() -> None:
+    from atsbridge import to_dict
+    from atsbridge.v1 import admin_pb2
+
+    event = admin_pb2.ChangeEvent(sequence=1, kind=admin_pb2.CHANGE_KIND_TOUCHED, ids=["a"])
+    assert to_dict(event)["kind"] == "TOUCHED"
+    run = admin_pb2.SyncRun(
+        id="r", remote_requests=10, rate_limited_responses=2, effective_requests_per_second=2.5
+    )
+    shown = to_dict(run)
+    assert shown["remote_requests"] == 10 and shown["rate_limited_responses"] == 2
+    assert shown["effective_requests_per_second"] == 2.5 and shown["requests_per_second_limit"] is None

@@ -51,6 +51,7 @@ def test_list_pages_and_get_agree_for_every_model(client: Client, model: str) ->
     assert list(r.id for r in resource.list(page_size=1000)) == ids, "page size changes nothing"
     first = resource.get(ids[0])
     assert first == records[0]
+    assert resource.get(ids[0], include_deleted=True) == first, "a live record either way"
     assert type(first) is resource.model.record_type
 
 

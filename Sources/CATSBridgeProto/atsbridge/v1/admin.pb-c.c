@@ -412,6 +412,96 @@ void   atsbridge__v1__sync_run__free_unpacked
   assert(message->base.descriptor == &atsbridge__v1__sync_run__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
+void   atsbridge__v1__list_sync_runs_request__init
+                     (Atsbridge__V1__ListSyncRunsRequest         *message)
+{
+  static const Atsbridge__V1__ListSyncRunsRequest init_value = ATSBRIDGE__V1__LIST_SYNC_RUNS_REQUEST__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__list_sync_runs_request__get_packed_size
+                     (const Atsbridge__V1__ListSyncRunsRequest *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__list_sync_runs_request__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__list_sync_runs_request__pack
+                     (const Atsbridge__V1__ListSyncRunsRequest *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__list_sync_runs_request__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__list_sync_runs_request__pack_to_buffer
+                     (const Atsbridge__V1__ListSyncRunsRequest *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__list_sync_runs_request__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__ListSyncRunsRequest *
+       atsbridge__v1__list_sync_runs_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__ListSyncRunsRequest *)
+     protobuf_c_message_unpack (&atsbridge__v1__list_sync_runs_request__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__list_sync_runs_request__free_unpacked
+                     (Atsbridge__V1__ListSyncRunsRequest *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__list_sync_runs_request__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
+void   atsbridge__v1__sync_run_page__init
+                     (Atsbridge__V1__SyncRunPage         *message)
+{
+  static const Atsbridge__V1__SyncRunPage init_value = ATSBRIDGE__V1__SYNC_RUN_PAGE__INIT;
+  *message = init_value;
+}
+size_t atsbridge__v1__sync_run_page__get_packed_size
+                     (const Atsbridge__V1__SyncRunPage *message)
+{
+  assert(message->base.descriptor == &atsbridge__v1__sync_run_page__descriptor);
+  return protobuf_c_message_get_packed_size ((const ProtobufCMessage*)(message));
+}
+size_t atsbridge__v1__sync_run_page__pack
+                     (const Atsbridge__V1__SyncRunPage *message,
+                      uint8_t       *out)
+{
+  assert(message->base.descriptor == &atsbridge__v1__sync_run_page__descriptor);
+  return protobuf_c_message_pack ((const ProtobufCMessage*)message, out);
+}
+size_t atsbridge__v1__sync_run_page__pack_to_buffer
+                     (const Atsbridge__V1__SyncRunPage *message,
+                      ProtobufCBuffer *buffer)
+{
+  assert(message->base.descriptor == &atsbridge__v1__sync_run_page__descriptor);
+  return protobuf_c_message_pack_to_buffer ((const ProtobufCMessage*)message, buffer);
+}
+Atsbridge__V1__SyncRunPage *
+       atsbridge__v1__sync_run_page__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data)
+{
+  return (Atsbridge__V1__SyncRunPage *)
+     protobuf_c_message_unpack (&atsbridge__v1__sync_run_page__descriptor,
+                                allocator, len, data);
+}
+void   atsbridge__v1__sync_run_page__free_unpacked
+                     (Atsbridge__V1__SyncRunPage *message,
+                      ProtobufCAllocator *allocator)
+{
+  if(!message)
+    return;
+  assert(message->base.descriptor == &atsbridge__v1__sync_run_page__descriptor);
+  protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
+}
 void   atsbridge__v1__sync_status_request__init
                      (Atsbridge__V1__SyncStatusRequest         *message)
 {
@@ -1357,7 +1447,7 @@ void   atsbridge__v1__audit_entry_page__free_unpacked
   assert(message->base.descriptor == &atsbridge__v1__audit_entry_page__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor atsbridge__v1__integration_settings__field_descriptors[4] =
+static const ProtobufCFieldDescriptor atsbridge__v1__integration_settings__field_descriptors[6] =
 {
   {
     "sync_only_created_applications",
@@ -1407,17 +1497,44 @@ static const ProtobufCFieldDescriptor atsbridge__v1__integration_settings__field
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "max_requests_per_second",
+    20,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Atsbridge__V1__IntegrationSettings, has_max_requests_per_second),
+    offsetof(Atsbridge__V1__IntegrationSettings, max_requests_per_second),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "fetch_concurrency",
+    21,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Atsbridge__V1__IntegrationSettings, has_fetch_concurrency),
+    offsetof(Atsbridge__V1__IntegrationSettings, fetch_concurrency),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__integration_settings__field_indices_by_name[] = {
+  5,   /* field[5] = fetch_concurrency */
+  4,   /* field[4] = max_requests_per_second */
   2,   /* field[2] = source_name */
   1,   /* field[1] = source_writing_enabled */
   3,   /* field[3] = sync_interval_ms */
   0,   /* field[0] = sync_only_created_applications */
 };
-static const ProtobufCIntRange atsbridge__v1__integration_settings__number_ranges[1 + 1] =
+static const ProtobufCIntRange atsbridge__v1__integration_settings__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 4 }
+  { 20, 4 },
+  { 0, 6 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__integration_settings__descriptor =
 {
@@ -1427,10 +1544,10 @@ const ProtobufCMessageDescriptor atsbridge__v1__integration_settings__descriptor
   "Atsbridge__V1__IntegrationSettings",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__IntegrationSettings),
-  4,
+  6,
   atsbridge__v1__integration_settings__field_descriptors,
   atsbridge__v1__integration_settings__field_indices_by_name,
-  1,  atsbridge__v1__integration_settings__number_ranges,
+  2,  atsbridge__v1__integration_settings__number_ranges,
   (ProtobufCMessageInit) atsbridge__v1__integration_settings__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
@@ -1895,7 +2012,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__trigger_sync_request__descriptor
   (ProtobufCMessageInit) atsbridge__v1__trigger_sync_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__sync_run__field_descriptors[12] =
+static const ProtobufCFieldDescriptor atsbridge__v1__sync_run__field_descriptors[16] =
 {
   {
     "id",
@@ -2041,25 +2158,78 @@ static const ProtobufCFieldDescriptor atsbridge__v1__sync_run__field_descriptors
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "remote_requests",
+    20,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Atsbridge__V1__SyncRun, has_remote_requests),
+    offsetof(Atsbridge__V1__SyncRun, remote_requests),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "rate_limited_responses",
+    21,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_UINT64,
+    offsetof(Atsbridge__V1__SyncRun, has_rate_limited_responses),
+    offsetof(Atsbridge__V1__SyncRun, rate_limited_responses),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "effective_requests_per_second",
+    22,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Atsbridge__V1__SyncRun, has_effective_requests_per_second),
+    offsetof(Atsbridge__V1__SyncRun, effective_requests_per_second),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "requests_per_second_limit",
+    23,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_DOUBLE,
+    offsetof(Atsbridge__V1__SyncRun, has_requests_per_second_limit),
+    offsetof(Atsbridge__V1__SyncRun, requests_per_second_limit),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__sync_run__field_indices_by_name[] = {
   7,   /* field[7] = created */
   9,   /* field[9] = deleted */
+  14,   /* field[14] = effective_requests_per_second */
   10,   /* field[10] = error_code */
   11,   /* field[11] = error_message */
   6,   /* field[6] = finished_at */
   0,   /* field[0] = id */
   1,   /* field[1] = integration_id */
   4,   /* field[4] = queued_at */
+  13,   /* field[13] = rate_limited_responses */
+  12,   /* field[12] = remote_requests */
+  15,   /* field[15] = requests_per_second_limit */
   5,   /* field[5] = started_at */
   3,   /* field[3] = state */
   2,   /* field[2] = type */
   8,   /* field[8] = updated */
 };
-static const ProtobufCIntRange atsbridge__v1__sync_run__number_ranges[1 + 1] =
+static const ProtobufCIntRange atsbridge__v1__sync_run__number_ranges[2 + 1] =
 {
   { 1, 0 },
-  { 0, 12 }
+  { 20, 12 },
+  { 0, 16 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__sync_run__descriptor =
 {
@@ -2069,11 +2239,126 @@ const ProtobufCMessageDescriptor atsbridge__v1__sync_run__descriptor =
   "Atsbridge__V1__SyncRun",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__SyncRun),
-  12,
+  16,
   atsbridge__v1__sync_run__field_descriptors,
   atsbridge__v1__sync_run__field_indices_by_name,
-  1,  atsbridge__v1__sync_run__number_ranges,
+  2,  atsbridge__v1__sync_run__number_ranges,
   (ProtobufCMessageInit) atsbridge__v1__sync_run__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__list_sync_runs_request__field_descriptors[3] =
+{
+  {
+    "integration_id",
+    1,
+    PROTOBUF_C_LABEL_REQUIRED,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__ListSyncRunsRequest, integration_id),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "page_size",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_UINT32,
+    offsetof(Atsbridge__V1__ListSyncRunsRequest, has_page_size),
+    offsetof(Atsbridge__V1__ListSyncRunsRequest, page_size),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "cursor",
+    3,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__ListSyncRunsRequest, cursor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__list_sync_runs_request__field_indices_by_name[] = {
+  2,   /* field[2] = cursor */
+  0,   /* field[0] = integration_id */
+  1,   /* field[1] = page_size */
+};
+static const ProtobufCIntRange atsbridge__v1__list_sync_runs_request__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 3 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__list_sync_runs_request__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.ListSyncRunsRequest",
+  "ListSyncRunsRequest",
+  "Atsbridge__V1__ListSyncRunsRequest",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__ListSyncRunsRequest),
+  3,
+  atsbridge__v1__list_sync_runs_request__field_descriptors,
+  atsbridge__v1__list_sync_runs_request__field_indices_by_name,
+  1,  atsbridge__v1__list_sync_runs_request__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__list_sync_runs_request__init,
+  NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCFieldDescriptor atsbridge__v1__sync_run_page__field_descriptors[2] =
+{
+  {
+    "runs",
+    1,
+    PROTOBUF_C_LABEL_REPEATED,
+    PROTOBUF_C_TYPE_MESSAGE,
+    offsetof(Atsbridge__V1__SyncRunPage, n_runs),
+    offsetof(Atsbridge__V1__SyncRunPage, runs),
+    &atsbridge__v1__sync_run__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+  {
+    "next_cursor",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_STRING,
+    0,   /* quantifier_offset */
+    offsetof(Atsbridge__V1__SyncRunPage, next_cursor),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
+};
+static const unsigned atsbridge__v1__sync_run_page__field_indices_by_name[] = {
+  1,   /* field[1] = next_cursor */
+  0,   /* field[0] = runs */
+};
+static const ProtobufCIntRange atsbridge__v1__sync_run_page__number_ranges[1 + 1] =
+{
+  { 1, 0 },
+  { 0, 2 }
+};
+const ProtobufCMessageDescriptor atsbridge__v1__sync_run_page__descriptor =
+{
+  PROTOBUF_C__MESSAGE_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.SyncRunPage",
+  "SyncRunPage",
+  "Atsbridge__V1__SyncRunPage",
+  "atsbridge.v1",
+  sizeof(Atsbridge__V1__SyncRunPage),
+  2,
+  atsbridge__v1__sync_run_page__field_descriptors,
+  atsbridge__v1__sync_run_page__field_indices_by_name,
+  1,  atsbridge__v1__sync_run_page__number_ranges,
+  (ProtobufCMessageInit) atsbridge__v1__sync_run_page__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
 static const ProtobufCFieldDescriptor atsbridge__v1__sync_status_request__field_descriptors[2] =
@@ -3476,21 +3761,23 @@ const ProtobufCEnumDescriptor atsbridge__v1__sync_state__descriptor =
   atsbridge__v1__sync_state__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCEnumValue atsbridge__v1__change_kind__enum_values_by_number[4] =
+static const ProtobufCEnumValue atsbridge__v1__change_kind__enum_values_by_number[5] =
 {
   { "CHANGE_KIND_UNSPECIFIED", "ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_UNSPECIFIED", 0 },
   { "CHANGE_KIND_CREATED", "ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_CREATED", 1 },
   { "CHANGE_KIND_CHANGED", "ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_CHANGED", 2 },
   { "CHANGE_KIND_DELETED", "ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_DELETED", 3 },
+  { "CHANGE_KIND_TOUCHED", "ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_TOUCHED", 4 },
 };
 static const ProtobufCIntRange atsbridge__v1__change_kind__value_ranges[] = {
-{0, 0},{0, 4}
+{0, 0},{0, 5}
 };
-static const ProtobufCEnumValueIndex atsbridge__v1__change_kind__enum_values_by_name[4] =
+static const ProtobufCEnumValueIndex atsbridge__v1__change_kind__enum_values_by_name[5] =
 {
   { "CHANGE_KIND_CHANGED", 2 },
   { "CHANGE_KIND_CREATED", 1 },
   { "CHANGE_KIND_DELETED", 3 },
+  { "CHANGE_KIND_TOUCHED", 4 },
   { "CHANGE_KIND_UNSPECIFIED", 0 },
 };
 const ProtobufCEnumDescriptor atsbridge__v1__change_kind__descriptor =
@@ -3500,9 +3787,9 @@ const ProtobufCEnumDescriptor atsbridge__v1__change_kind__descriptor =
   "ChangeKind",
   "Atsbridge__V1__ChangeKind",
   "atsbridge.v1",
-  4,
+  5,
   atsbridge__v1__change_kind__enum_values_by_number,
-  4,
+  5,
   atsbridge__v1__change_kind__enum_values_by_name,
   1,
   atsbridge__v1__change_kind__value_ranges,
@@ -3600,7 +3887,7 @@ const ProtobufCEnumDescriptor atsbridge__v1__key_origin__descriptor =
   atsbridge__v1__key_origin__value_ranges,
   NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
-static const ProtobufCMethodDescriptor atsbridge__v1__admin__method_descriptors[15] =
+static const ProtobufCMethodDescriptor atsbridge__v1__admin__method_descriptors[16] =
 {
   { "CreateIntegration", &atsbridge__v1__create_integration_request__descriptor, &atsbridge__v1__integration__descriptor },
   { "ListIntegrations", &atsbridge__v1__list_integrations_request__descriptor, &atsbridge__v1__integration_list__descriptor },
@@ -3617,6 +3904,7 @@ static const ProtobufCMethodDescriptor atsbridge__v1__admin__method_descriptors[
   { "ListApiKeys", &atsbridge__v1__list_api_keys_request__descriptor, &atsbridge__v1__api_key_list__descriptor },
   { "RevokeApiKey", &atsbridge__v1__revoke_api_key_request__descriptor, &atsbridge__v1__revoke_api_key_response__descriptor },
   { "ListAuditEntries", &atsbridge__v1__list_audit_entries_request__descriptor, &atsbridge__v1__audit_entry_page__descriptor },
+  { "ListSyncRuns", &atsbridge__v1__list_sync_runs_request__descriptor, &atsbridge__v1__sync_run_page__descriptor },
 };
 const unsigned atsbridge__v1__admin__method_indices_by_name[] = {
   11,        /* CreateApiKey */
@@ -3628,6 +3916,7 @@ const unsigned atsbridge__v1__admin__method_indices_by_name[] = {
   12,        /* ListApiKeys */
   14,        /* ListAuditEntries */
   1,        /* ListIntegrations */
+  15,        /* ListSyncRuns */
   3,        /* PauseIntegration */
   4,        /* ResumeIntegration */
   13,        /* RevokeApiKey */
@@ -3642,7 +3931,7 @@ const ProtobufCServiceDescriptor atsbridge__v1__admin__descriptor =
   "Admin",
   "Atsbridge__V1__Admin",
   "atsbridge.v1",
-  15,
+  16,
   atsbridge__v1__admin__method_descriptors,
   atsbridge__v1__admin__method_indices_by_name
 };
@@ -3765,6 +4054,14 @@ void atsbridge__v1__admin__list_audit_entries(ProtobufCService *service,
 {
   assert(service->descriptor == &atsbridge__v1__admin__descriptor);
   service->invoke(service, 14, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
+}
+void atsbridge__v1__admin__list_sync_runs(ProtobufCService *service,
+                                          const Atsbridge__V1__ListSyncRunsRequest *input,
+                                          Atsbridge__V1__SyncRunPage_Closure closure,
+                                          void *closure_data)
+{
+  assert(service->descriptor == &atsbridge__v1__admin__descriptor);
+  service->invoke(service, 15, (const ProtobufCMessage *) input, (ProtobufCClosure) closure, closure_data);
 }
 void atsbridge__v1__admin__init (Atsbridge__V1__Admin_Service *service,
                                  Atsbridge__V1__Admin_ServiceDestroy destroy)

@@ -1023,7 +1023,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__page_request__descriptor =
   (ProtobufCMessageInit) atsbridge__v1__page_request__init,
   NULL,NULL,NULL    /* reserved[123] */
 };
-static const ProtobufCFieldDescriptor atsbridge__v1__get_request__field_descriptors[1] =
+static const ProtobufCFieldDescriptor atsbridge__v1__get_request__field_descriptors[2] =
 {
   {
     "id",
@@ -1037,14 +1037,27 @@ static const ProtobufCFieldDescriptor atsbridge__v1__get_request__field_descript
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "include_deleted",
+    2,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_BOOL,
+    offsetof(Atsbridge__V1__GetRequest, has_include_deleted),
+    offsetof(Atsbridge__V1__GetRequest, include_deleted),
+    NULL,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__get_request__field_indices_by_name[] = {
   0,   /* field[0] = id */
+  1,   /* field[1] = include_deleted */
 };
 static const ProtobufCIntRange atsbridge__v1__get_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 1 }
+  { 0, 2 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__get_request__descriptor =
 {
@@ -1054,7 +1067,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__get_request__descriptor =
   "Atsbridge__V1__GetRequest",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__GetRequest),
-  1,
+  2,
   atsbridge__v1__get_request__field_descriptors,
   atsbridge__v1__get_request__field_indices_by_name,
   1,  atsbridge__v1__get_request__number_ranges,

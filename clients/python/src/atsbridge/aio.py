@@ -338,9 +338,13 @@ class AsyncResource:
         request = _models.list_request(self.model, **options)
         return await self._client.call(self.model.page_method, request, timeout=timeout)
 
-    async def get(self, id: str, *, timeout: float | None | EllipsisType = ...) -> Any:
-        """One record by ATSBridge id; raises :class:`~atsbridge.NotFoundError` if absent."""
-        return await self._client.call(self.model.get_method, read_pb2.GetRequest(id=id), timeout=timeout)
+    async def get(
+        self, id: str, *, include_deleted: bool = False, timeout: float | None | EllipsisType = ...
+    ) -> Any:
+        """One record by ATSBridge id; raises :class:`~atsbridge.NotFoundError` if absent, or if it
+        was deleted in RECRU and ``include_deleted`` is false (as lists hide it)."""
+        request = read_pb2.GetRequest(id=id, include_deleted=True) if include_deleted else read_pb2.GetRequest(id=id)
+        return await self._client.call(self.model.get_method, request, timeout=timeout)
 
     async def export_to(self, path: str | os.PathLike[str], format: str = "ndjson", **list_options: Any) -> int:
         """Writes every matching record to ``path`` (``"ndjson"`` or ``"protobuf"``); returns the

@@ -26,6 +26,8 @@ typedef struct Atsbridge__V1__IntegrationRequest Atsbridge__V1__IntegrationReque
 typedef struct Atsbridge__V1__DeleteIntegrationResponse Atsbridge__V1__DeleteIntegrationResponse;
 typedef struct Atsbridge__V1__TriggerSyncRequest Atsbridge__V1__TriggerSyncRequest;
 typedef struct Atsbridge__V1__SyncRun Atsbridge__V1__SyncRun;
+typedef struct Atsbridge__V1__ListSyncRunsRequest Atsbridge__V1__ListSyncRunsRequest;
+typedef struct Atsbridge__V1__SyncRunPage Atsbridge__V1__SyncRunPage;
 typedef struct Atsbridge__V1__SyncStatusRequest Atsbridge__V1__SyncStatusRequest;
 typedef struct Atsbridge__V1__SyncStatus Atsbridge__V1__SyncStatus;
 typedef struct Atsbridge__V1__FieldCoverage Atsbridge__V1__FieldCoverage;
@@ -110,7 +112,12 @@ typedef enum _Atsbridge__V1__ChangeKind {
   ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_UNSPECIFIED = 0,
   ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_CREATED = 1,
   ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_CHANGED = 2,
-  ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_DELETED = 3
+  ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_DELETED = 3,
+  /*
+   * Only nested data changed (a candidate's application moved stage, a job's hiring team
+   * changed): the record's own fields and `changed_at` did not move.
+   */
+  ATSBRIDGE__V1__CHANGE_KIND__CHANGE_KIND_TOUCHED = 4
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATSBRIDGE__V1__CHANGE_KIND)
 } Atsbridge__V1__ChangeKind;
 /*
@@ -175,10 +182,22 @@ struct  Atsbridge__V1__IntegrationSettings
    */
   protobuf_c_boolean has_sync_interval_ms;
   int64_t sync_interval_ms;
+  /*
+   * Fields 20-29: how a sync paces its requests to RECRU.
+   * Most requests per second a sync sends; the sync adapts below it when RECRU answers 429.
+   * Default the server's recru_requests_per_second (10).
+   */
+  protobuf_c_boolean has_max_requests_per_second;
+  double max_requests_per_second;
+  /*
+   * Remote list pages fetched at once. Default the server's sync_fetch_concurrency (4).
+   */
+  protobuf_c_boolean has_fetch_concurrency;
+  uint32_t fetch_concurrency;
 };
 #define ATSBRIDGE__V1__INTEGRATION_SETTINGS__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__integration_settings__descriptor) \
-    , 0, 0, 0, 0, NULL, 0, 0 }
+    , 0, 0, 0, 0, NULL, 0, 0, 0, 0, 0, 0 }
 
 
 /*
@@ -331,10 +350,71 @@ struct  Atsbridge__V1__SyncRun
    */
   char *error_code;
   char *error_message;
+  /*
+   * Requests sent to the remote ATS (retries and logins included).
+   */
+  protobuf_c_boolean has_remote_requests;
+  uint64_t remote_requests;
+  /*
+   * Of those, how many RECRU answered with 429 (rate limited).
+   */
+  protobuf_c_boolean has_rate_limited_responses;
+  uint64_t rate_limited_responses;
+  /*
+   * Requests per second achieved over the run (remote_requests / run time).
+   */
+  protobuf_c_boolean has_effective_requests_per_second;
+  double effective_requests_per_second;
+  /*
+   * The adaptive request rate at the end of the run (starts at the integration's maximum,
+   * halves on 429, grows back on success).
+   */
+  protobuf_c_boolean has_requests_per_second_limit;
+  double requests_per_second_limit;
 };
 #define ATSBRIDGE__V1__SYNC_RUN__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__sync_run__descriptor) \
-    , NULL, NULL, 0, ATSBRIDGE__V1__SYNC_TYPE__SYNC_TYPE_UNSPECIFIED, 0, ATSBRIDGE__V1__SYNC_STATE__SYNC_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL }
+    , NULL, NULL, 0, ATSBRIDGE__V1__SYNC_TYPE__SYNC_TYPE_UNSPECIFIED, 0, ATSBRIDGE__V1__SYNC_STATE__SYNC_STATE_UNSPECIFIED, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0, 0, 0, 0 }
+
+
+/*
+ * Pages through an integration's sync history, newest first.
+ */
+struct  Atsbridge__V1__ListSyncRunsRequest
+{
+  ProtobufCMessage base;
+  char *integration_id;
+  /*
+   * Runs per page. Default 20, at most 200.
+   */
+  protobuf_c_boolean has_page_size;
+  uint32_t page_size;
+  /*
+   * `next_cursor` of the previous page; absent for the first page.
+   */
+  char *cursor;
+};
+#define ATSBRIDGE__V1__LIST_SYNC_RUNS_REQUEST__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__list_sync_runs_request__descriptor) \
+    , NULL, 0, 0, NULL }
+
+
+/*
+ * One page of sync runs, newest first.
+ */
+struct  Atsbridge__V1__SyncRunPage
+{
+  ProtobufCMessage base;
+  size_t n_runs;
+  Atsbridge__V1__SyncRun **runs;
+  /*
+   * Resumes after this page; absent on the last page.
+   */
+  char *next_cursor;
+};
+#define ATSBRIDGE__V1__SYNC_RUN_PAGE__INIT \
+ { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__sync_run_page__descriptor) \
+    , 0,NULL, NULL }
 
 
 /*
@@ -921,6 +1001,44 @@ Atsbridge__V1__SyncRun *
 void   atsbridge__v1__sync_run__free_unpacked
                      (Atsbridge__V1__SyncRun *message,
                       ProtobufCAllocator *allocator);
+/* Atsbridge__V1__ListSyncRunsRequest methods */
+void   atsbridge__v1__list_sync_runs_request__init
+                     (Atsbridge__V1__ListSyncRunsRequest         *message);
+size_t atsbridge__v1__list_sync_runs_request__get_packed_size
+                     (const Atsbridge__V1__ListSyncRunsRequest   *message);
+size_t atsbridge__v1__list_sync_runs_request__pack
+                     (const Atsbridge__V1__ListSyncRunsRequest   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__list_sync_runs_request__pack_to_buffer
+                     (const Atsbridge__V1__ListSyncRunsRequest   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__ListSyncRunsRequest *
+       atsbridge__v1__list_sync_runs_request__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__list_sync_runs_request__free_unpacked
+                     (Atsbridge__V1__ListSyncRunsRequest *message,
+                      ProtobufCAllocator *allocator);
+/* Atsbridge__V1__SyncRunPage methods */
+void   atsbridge__v1__sync_run_page__init
+                     (Atsbridge__V1__SyncRunPage         *message);
+size_t atsbridge__v1__sync_run_page__get_packed_size
+                     (const Atsbridge__V1__SyncRunPage   *message);
+size_t atsbridge__v1__sync_run_page__pack
+                     (const Atsbridge__V1__SyncRunPage   *message,
+                      uint8_t             *out);
+size_t atsbridge__v1__sync_run_page__pack_to_buffer
+                     (const Atsbridge__V1__SyncRunPage   *message,
+                      ProtobufCBuffer     *buffer);
+Atsbridge__V1__SyncRunPage *
+       atsbridge__v1__sync_run_page__unpack
+                     (ProtobufCAllocator  *allocator,
+                      size_t               len,
+                      const uint8_t       *data);
+void   atsbridge__v1__sync_run_page__free_unpacked
+                     (Atsbridge__V1__SyncRunPage *message,
+                      ProtobufCAllocator *allocator);
 /* Atsbridge__V1__SyncStatusRequest methods */
 void   atsbridge__v1__sync_status_request__init
                      (Atsbridge__V1__SyncStatusRequest         *message);
@@ -1349,6 +1467,12 @@ typedef void (*Atsbridge__V1__TriggerSyncRequest_Closure)
 typedef void (*Atsbridge__V1__SyncRun_Closure)
                  (const Atsbridge__V1__SyncRun *message,
                   void *closure_data);
+typedef void (*Atsbridge__V1__ListSyncRunsRequest_Closure)
+                 (const Atsbridge__V1__ListSyncRunsRequest *message,
+                  void *closure_data);
+typedef void (*Atsbridge__V1__SyncRunPage_Closure)
+                 (const Atsbridge__V1__SyncRunPage *message,
+                  void *closure_data);
 typedef void (*Atsbridge__V1__SyncStatusRequest_Closure)
                  (const Atsbridge__V1__SyncStatusRequest *message,
                   void *closure_data);
@@ -1479,6 +1603,10 @@ struct Atsbridge__V1__Admin_Service
                              const Atsbridge__V1__ListAuditEntriesRequest *input,
                              Atsbridge__V1__AuditEntryPage_Closure closure,
                              void *closure_data);
+  void (*list_sync_runs)(Atsbridge__V1__Admin_Service *service,
+                         const Atsbridge__V1__ListSyncRunsRequest *input,
+                         Atsbridge__V1__SyncRunPage_Closure closure,
+                         void *closure_data);
 };
 typedef void (*Atsbridge__V1__Admin_ServiceDestroy)(Atsbridge__V1__Admin_Service *);
 void atsbridge__v1__admin__init (Atsbridge__V1__Admin_Service *service,
@@ -1501,7 +1629,8 @@ void atsbridge__v1__admin__init (Atsbridge__V1__Admin_Service *service,
       function_prefix__ ## create_api_key,\
       function_prefix__ ## list_api_keys,\
       function_prefix__ ## revoke_api_key,\
-      function_prefix__ ## list_audit_entries  }
+      function_prefix__ ## list_audit_entries,\
+      function_prefix__ ## list_sync_runs  }
 void atsbridge__v1__admin__create_integration(ProtobufCService *service,
                                               const Atsbridge__V1__CreateIntegrationRequest *input,
                                               Atsbridge__V1__Integration_Closure closure,
@@ -1562,6 +1691,10 @@ void atsbridge__v1__admin__list_audit_entries(ProtobufCService *service,
                                               const Atsbridge__V1__ListAuditEntriesRequest *input,
                                               Atsbridge__V1__AuditEntryPage_Closure closure,
                                               void *closure_data);
+void atsbridge__v1__admin__list_sync_runs(ProtobufCService *service,
+                                          const Atsbridge__V1__ListSyncRunsRequest *input,
+                                          Atsbridge__V1__SyncRunPage_Closure closure,
+                                          void *closure_data);
 typedef struct Atsbridge__V1__Changes_Service Atsbridge__V1__Changes_Service;
 struct Atsbridge__V1__Changes_Service
 {
@@ -1603,6 +1736,8 @@ extern const ProtobufCMessageDescriptor atsbridge__v1__integration_request__desc
 extern const ProtobufCMessageDescriptor atsbridge__v1__delete_integration_response__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__trigger_sync_request__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__sync_run__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__list_sync_runs_request__descriptor;
+extern const ProtobufCMessageDescriptor atsbridge__v1__sync_run_page__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__sync_status_request__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__sync_status__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__field_coverage__descriptor;

@@ -98,10 +98,16 @@ struct  Atsbridge__V1__GetRequest
 {
   ProtobufCMessage base;
   char *id;
+  /*
+   * Also return the record when it was deleted in RECRU; otherwise a deleted record is
+   * NOT_FOUND, as lists hide it. Default false.
+   */
+  protobuf_c_boolean has_include_deleted;
+  protobuf_c_boolean include_deleted;
 };
 #define ATSBRIDGE__V1__GET_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__get_request__descriptor) \
-    , NULL }
+    , NULL, 0, 0 }
 
 
 /*

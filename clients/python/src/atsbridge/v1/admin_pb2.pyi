@@ -9,6 +9,7 @@ from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Map
 CHANGE_KIND_CHANGED: ChangeKind
 CHANGE_KIND_CREATED: ChangeKind
 CHANGE_KIND_DELETED: ChangeKind
+CHANGE_KIND_TOUCHED: ChangeKind
 CHANGE_KIND_UNSPECIFIED: ChangeKind
 COVERAGE_STATUS_SUPPORTED: CoverageStatus
 COVERAGE_STATUS_UNSPECIFIED: CoverageStatus
@@ -203,16 +204,20 @@ class IntegrationRequest(_message.Message):
     def __init__(self, integration_id: _Optional[str] = ...) -> None: ...
 
 class IntegrationSettings(_message.Message):
-    __slots__ = ["source_name", "source_writing_enabled", "sync_interval_ms", "sync_only_created_applications"]
+    __slots__ = ["fetch_concurrency", "max_requests_per_second", "source_name", "source_writing_enabled", "sync_interval_ms", "sync_only_created_applications"]
+    FETCH_CONCURRENCY_FIELD_NUMBER: _ClassVar[int]
+    MAX_REQUESTS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
     SOURCE_NAME_FIELD_NUMBER: _ClassVar[int]
     SOURCE_WRITING_ENABLED_FIELD_NUMBER: _ClassVar[int]
     SYNC_INTERVAL_MS_FIELD_NUMBER: _ClassVar[int]
     SYNC_ONLY_CREATED_APPLICATIONS_FIELD_NUMBER: _ClassVar[int]
+    fetch_concurrency: int
+    max_requests_per_second: float
     source_name: str
     source_writing_enabled: bool
     sync_interval_ms: int
     sync_only_created_applications: bool
-    def __init__(self, sync_only_created_applications: bool = ..., source_writing_enabled: bool = ..., source_name: _Optional[str] = ..., sync_interval_ms: _Optional[int] = ...) -> None: ...
+    def __init__(self, sync_only_created_applications: bool = ..., source_writing_enabled: bool = ..., source_name: _Optional[str] = ..., sync_interval_ms: _Optional[int] = ..., max_requests_per_second: _Optional[float] = ..., fetch_concurrency: _Optional[int] = ...) -> None: ...
 
 class ListApiKeysRequest(_message.Message):
     __slots__ = []
@@ -233,6 +238,16 @@ class ListIntegrationsRequest(_message.Message):
     STATUS_FIELD_NUMBER: _ClassVar[int]
     status: IntegrationStatus
     def __init__(self, status: _Optional[_Union[IntegrationStatus, str]] = ...) -> None: ...
+
+class ListSyncRunsRequest(_message.Message):
+    __slots__ = ["cursor", "integration_id", "page_size"]
+    CURSOR_FIELD_NUMBER: _ClassVar[int]
+    INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
+    PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
+    cursor: str
+    integration_id: str
+    page_size: int
+    def __init__(self, integration_id: _Optional[str] = ..., page_size: _Optional[int] = ..., cursor: _Optional[str] = ...) -> None: ...
 
 class ModelCoverage(_message.Message):
     __slots__ = ["fields", "model", "name", "status"]
@@ -269,32 +284,48 @@ class RotateIntegrationCredentialsRequest(_message.Message):
     def __init__(self, integration_id: _Optional[str] = ..., login: _Optional[str] = ..., password: _Optional[str] = ...) -> None: ...
 
 class SyncRun(_message.Message):
-    __slots__ = ["created", "deleted", "error_code", "error_message", "finished_at", "id", "integration_id", "queued_at", "started_at", "state", "type", "updated"]
+    __slots__ = ["created", "deleted", "effective_requests_per_second", "error_code", "error_message", "finished_at", "id", "integration_id", "queued_at", "rate_limited_responses", "remote_requests", "requests_per_second_limit", "started_at", "state", "type", "updated"]
     CREATED_FIELD_NUMBER: _ClassVar[int]
     DELETED_FIELD_NUMBER: _ClassVar[int]
+    EFFECTIVE_REQUESTS_PER_SECOND_FIELD_NUMBER: _ClassVar[int]
     ERROR_CODE_FIELD_NUMBER: _ClassVar[int]
     ERROR_MESSAGE_FIELD_NUMBER: _ClassVar[int]
     FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
     ID_FIELD_NUMBER: _ClassVar[int]
     INTEGRATION_ID_FIELD_NUMBER: _ClassVar[int]
     QUEUED_AT_FIELD_NUMBER: _ClassVar[int]
+    RATE_LIMITED_RESPONSES_FIELD_NUMBER: _ClassVar[int]
+    REMOTE_REQUESTS_FIELD_NUMBER: _ClassVar[int]
+    REQUESTS_PER_SECOND_LIMIT_FIELD_NUMBER: _ClassVar[int]
     STARTED_AT_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     UPDATED_FIELD_NUMBER: _ClassVar[int]
     created: int
     deleted: int
+    effective_requests_per_second: float
     error_code: str
     error_message: str
     finished_at: int
     id: str
     integration_id: str
     queued_at: int
+    rate_limited_responses: int
+    remote_requests: int
+    requests_per_second_limit: float
     started_at: int
     state: SyncState
     type: SyncType
     updated: int
-    def __init__(self, id: _Optional[str] = ..., integration_id: _Optional[str] = ..., type: _Optional[_Union[SyncType, str]] = ..., state: _Optional[_Union[SyncState, str]] = ..., queued_at: _Optional[int] = ..., started_at: _Optional[int] = ..., finished_at: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., deleted: _Optional[int] = ..., error_code: _Optional[str] = ..., error_message: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., integration_id: _Optional[str] = ..., type: _Optional[_Union[SyncType, str]] = ..., state: _Optional[_Union[SyncState, str]] = ..., queued_at: _Optional[int] = ..., started_at: _Optional[int] = ..., finished_at: _Optional[int] = ..., created: _Optional[int] = ..., updated: _Optional[int] = ..., deleted: _Optional[int] = ..., error_code: _Optional[str] = ..., error_message: _Optional[str] = ..., remote_requests: _Optional[int] = ..., rate_limited_responses: _Optional[int] = ..., effective_requests_per_second: _Optional[float] = ..., requests_per_second_limit: _Optional[float] = ...) -> None: ...
+
+class SyncRunPage(_message.Message):
+    __slots__ = ["next_cursor", "runs"]
+    NEXT_CURSOR_FIELD_NUMBER: _ClassVar[int]
+    RUNS_FIELD_NUMBER: _ClassVar[int]
+    next_cursor: str
+    runs: _containers.RepeatedCompositeFieldContainer[SyncRun]
+    def __init__(self, runs: _Optional[_Iterable[_Union[SyncRun, _Mapping]]] = ..., next_cursor: _Optional[str] = ...) -> None: ...
 
 class SyncStatus(_message.Message):
     __slots__ = ["integration", "runs"]

@@ -40,10 +40,12 @@ class CandidateTagPage(_message.Message):
     def __init__(self, items: _Optional[_Iterable[_Union[_models_pb2.CandidateTag, _Mapping]]] = ..., next_cursor: _Optional[str] = ...) -> None: ...
 
 class GetRequest(_message.Message):
-    __slots__ = ["id"]
+    __slots__ = ["id", "include_deleted"]
     ID_FIELD_NUMBER: _ClassVar[int]
+    INCLUDE_DELETED_FIELD_NUMBER: _ClassVar[int]
     id: str
-    def __init__(self, id: _Optional[str] = ...) -> None: ...
+    include_deleted: bool
+    def __init__(self, id: _Optional[str] = ..., include_deleted: bool = ...) -> None: ...
 
 class JobApplicationStagePage(_message.Message):
     __slots__ = ["items", "next_cursor"]
