@@ -246,6 +246,24 @@ let package = Package(
             path: "Tests/Tools/StoreCrashLoad",
             swiftSettings: swiftSettings
         ),
+        // The seeded mutation fuzzer of the frame decoder and every request message
+        // (docs/security.md): `swift build -c release --product WireFuzz`.
+        .executableTarget(
+            name: "WireFuzz",
+            dependencies: [
+                "ATSBridgeCore", "ATSBridgeProto", "ATSBridgeRPC", "ATSBridgeTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/Tools/WireFuzz",
+            swiftSettings: swiftSettings
+        ),
+        // The load test of scripts/load-test.sh: export streams and writers against a server.
+        .executableTarget(
+            name: "LoadTest",
+            dependencies: ["ATSBridgeClient", "ATSBridgeCore", "ATSBridgeProto"],
+            path: "Tests/Tools/LoadTest",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ATSBridgeCoreTests",
             dependencies: ["ATSBridgeCore", "ATSBridgeTestSupport"],
@@ -265,6 +283,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 "ATSBridgeCore",
                 "ATSBridgeProto",
@@ -356,6 +376,7 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

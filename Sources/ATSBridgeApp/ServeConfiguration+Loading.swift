@@ -10,13 +10,14 @@ import Logging
 extension ServeConfiguration {
     /// The settings every source can set, by their config-file key. The environment variable
     /// is `ATSBRIDGE_` + the key upper-cased; flags are `--` + the key with `-` for `_`.
-    public static let keys = [
-        "listen", "store", "api_keys", "credential_key", "sync_interval", "max_connections",
-        "max_streams_per_connection", "max_message_bytes", "metrics_listen", "log_level", "sync_instance_id",
-        "sync_lease_duration", "sync_lease_renewal", "sync_fetch_concurrency", "recru_requests_per_second",
-        "recru_unavailability_budget", "integration_pacing",
-        "tls_cert", "tls_key", "tls_client_ca", "attachment_allow", "attachment_max_downloads", "strict_file_modes",
-    ]
+    public static let keys =
+        [
+            "listen", "store", "api_keys", "credential_key", "sync_interval", "max_connections",
+            "max_streams_per_connection", "max_message_bytes", "metrics_listen", "log_level", "sync_instance_id",
+            "sync_lease_duration", "sync_lease_renewal", "sync_fetch_concurrency", "recru_requests_per_second",
+            "recru_unavailability_budget", "integration_pacing",
+            "tls_cert", "tls_key", "tls_client_ca", "attachment_allow", "attachment_max_downloads", "strict_file_modes",
+        ] + limitKeys
 
     /// The configuration from a config file, the environment and flags, over the defaults.
     ///
@@ -152,6 +153,7 @@ extension ServeConfiguration {
                 }
                 self.logLevel = level
             default:
+                if try self.setLimit(key, value) { break }
                 throw invalid("unknown setting '\(key)'; known: \(Self.keys.joined(separator: ", "))")
             }
         } catch let error as ATSBridgeError where !error.message.hasPrefix(source) {

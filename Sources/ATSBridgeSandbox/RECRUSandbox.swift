@@ -14,6 +14,8 @@ public final class RECRUSandbox: Sendable {
     private let injector: Mutex<(faults: SandboxFaults, dice: SplitMix64)>
     /// Faults injected so far, by kind (`drop`, `503`, `429`, `truncate`), for tests.
     package let injectedFaults = Mutex<[String: Int]>([:])
+    /// Calls answered so far, by JSON-RPC method, for tests that count remote calls.
+    package let methodCalls = Mutex<[String: Int]>([:])
     private let clock: @Sendable () -> Int64
 
     /// Creates a sandbox with data generated from `seed` at `size`.
@@ -162,6 +164,9 @@ public final class RECRUSandbox: Sendable {
                 fault: .none,
                 methods: methods
             )
+        }
+        self.methodCalls.withLock { calls in
+            for method in methods { calls[method, default: 0] += 1 }
         }
         var response: Response
         if let batch = json as? [Any] {

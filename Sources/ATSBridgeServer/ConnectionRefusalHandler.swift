@@ -9,10 +9,12 @@ final class ConnectionRefusalHandler: ChannelInboundHandler, RemovableChannelHan
     typealias OutboundOut = ByteBuffer
 
     private let settings: Settings
+    private let message: String
     private var refused = false
 
-    init(limits: ConnectionLimits) {
+    init(limits: ConnectionLimits, message: String) {
         self.settings = ServerConnectionStateMachine(limits: limits, methods: [:]).localSettings
+        self.message = message
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -37,7 +39,7 @@ final class ConnectionRefusalHandler: ChannelInboundHandler, RemovableChannelHan
         try? buffer.writeFrame(
             type: .goAway,
             streamID: 0,
-            message: GoAway(lastStreamID: 0, code: .resourceExhausted, message: "too many connections")
+            message: GoAway(lastStreamID: 0, code: .resourceExhausted, message: self.message)
         )
         let channel = context.channel
         context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }

@@ -18,6 +18,8 @@ public final class RPCServer: Service, Sendable {
         /// Connections admitted and not yet closed, counted when accepted (before they are
         /// served), so that a burst cannot exceed `maxConnections`.
         var admitted = 0
+        /// Admitted connections by client address.
+        var perAddress: [String: Int] = [:]
         var shuttingDown = false
         /// The TLS contexts, once `run` has read the files; `nil` without TLS.
         var tls: TLSContextStore?
@@ -36,6 +38,7 @@ public final class RPCServer: Service, Sendable {
     private let state = Mutex(State())
     private let boundPort = AsyncOneShot<Int>()
     private let runner: ServerCallRunner
+    private let budget: RequestMemoryBudget
 
     /// Creates a server.
     ///
@@ -56,8 +59,19 @@ public final class RPCServer: Service, Sendable {
         self.router = router
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup.singleton
-        self.runner = ServerCallRunner(interceptors: [AuthorizationInterceptor(authenticator: authenticator)])
+        self.runner = ServerCallRunner(
+            interceptors: [AuthorizationInterceptor(authenticator: authenticator)],
+            admission: CallAdmission(
+                requestsPerSecond: configuration.keyRequestsPerSecond,
+                burst: configuration.keyRequestsPerSecond,
+                maxConcurrentWrites: configuration.maxConcurrentWrites
+            )
+        )
+        self.budget = RequestMemoryBudget(capacity: configuration.maxBufferedRequestBytes)
     }
+
+    /// The request bytes the server holds, now and at most so far (for tests and diagnostics).
+    package var bufferedRequestBytes: (now: Int, peak: Int) { (self.budget.used, self.budget.peak) }
 
     /// The port the server listens on, once it does.
     public func listeningPort() async throws -> Int {
@@ -145,26 +159,51 @@ public final class RPCServer: Service, Sendable {
             // The context current now: a later reload does not touch this connection.
             try child.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls.context))
         }
-        let admitted = self.state.withLock { state in
-            guard state.admitted < self.configuration.maxConnections else { return false }
+        let address = child.remoteAddress?.ipAddress ?? "unknown"
+        let refusal = self.state.withLock { state -> RPCLimit? in
+            guard state.admitted < self.configuration.maxConnections else { return .connections }
+            guard state.perAddress[address, default: 0] < self.configuration.maxConnectionsPerAddress else {
+                return .connectionsPerAddress
+            }
             state.admitted += 1
-            return true
+            state.perAddress[address, default: 0] += 1
+            return nil
         }
-        guard admitted else {
-            self.logger.warning("connection refused: too many connections")
-            try child.pipeline.syncOperations.addHandler(ConnectionRefusalHandler(limits: limits))
+        if let refusal {
+            RPCMetrics.limitHit(refusal)
+            self.logger.warning("connection refused", metadata: [LogKey.rpcLimit: "\(refusal.rawValue)"])
+            try child.pipeline.syncOperations.addHandler(
+                ConnectionRefusalHandler(
+                    limits: limits,
+                    message: refusal == .connections ? "too many connections" : "too many connections from one address"
+                )
+            )
             return AcceptedConnection(channel: child, handle: nil, calls: nil)
         }
-        child.closeFuture.whenComplete { _ in self.state.withLock { $0.admitted -= 1 } }
+        child.closeFuture.whenComplete { _ in
+            self.state.withLock { state in
+                state.admitted -= 1
+                state.perAddress[address, default: 1] -= 1
+                if state.perAddress[address] == 0 { state.perAddress[address] = nil }
+            }
+        }
         let (calls, continuation) = AsyncStream.makeStream(of: ServerCall.self)
+        let admission = RequestAdmission(budget: self.budget)
         let handler = ServerConnectionHandler(
             limits: limits,
             router: self.router,
+            admission: admission,
             calls: continuation,
             logger: self.logger
         )
         try child.pipeline.syncOperations.addHandler(
-            ByteToMessageHandler(FrameDecoder(maxFrameSize: limits.maxFrameSize, maxMessageSize: limits.maxMessageSize))
+            ByteToMessageHandler(
+                FrameDecoder(
+                    maxFrameSize: limits.maxFrameSize,
+                    maxMessageSize: limits.maxMessageSize,
+                    admission: admission
+                )
+            )
         )
         try child.pipeline.syncOperations.addHandler(handler)
         return AcceptedConnection(

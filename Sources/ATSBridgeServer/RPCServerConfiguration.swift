@@ -8,6 +8,20 @@ public struct RPCServerConfiguration: Sendable {
     public var port: Int = 7420
     /// The most connections open at once; more are closed on accept. Defaults to `1024`.
     public var maxConnections: Int = 1024
+    /// The most connections open at once from one client address; more are refused like those
+    /// over ``maxConnections``. Defaults to `128`.
+    public var maxConnectionsPerAddress: Int = 128
+    /// The most bytes of request messages the server holds at once, over all connections
+    /// (read, and not yet released by calls that ended); beyond it connections stop reading
+    /// their sockets until calls end. Defaults to 128 MiB.
+    public var maxBufferedRequestBytes: Int = 128 << 20
+    /// Requests per second one API key may make, with a burst of as many; `0` for no limit.
+    /// Over it, calls end with RESOURCE_EXHAUSTED (`PLATFORM.RATE_LIMIT_EXCEEDED`). Defaults
+    /// to `1000`.
+    public var keyRequestsPerSecond: Int = 1000
+    /// The most write calls (methods needing a write key) running at once across the server;
+    /// more end with RESOURCE_EXHAUSTED. Defaults to `32`.
+    public var maxConcurrentWrites: Int = 32
     /// Per-connection limits and timeouts.
     public var connection: ConnectionLimits = .defaults
     /// TLS (optionally mutual) on the port, or `nil` for plain TCP. Defaults to `nil`; binding a

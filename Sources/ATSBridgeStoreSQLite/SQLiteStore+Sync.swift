@@ -42,9 +42,16 @@ extension SQLiteStore {
     /// Remembers records created through ATSBridge; see ``Store``.
     public func markCreatedHere(integrationID: String, model: Model, remoteIDs: [String]) async throws {
         try await self.write { db in
-            let statement = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO created_here (integration_id, model, remote_id) VALUES (?, ?, ?)"
-            )
+            try Self.markCreatedHere(db, integrationID, [model: remoteIDs])
+        }
+    }
+
+    /// Created-here marks, inside the caller's transaction.
+    static func markCreatedHere(_ db: Database, _ integrationID: String, _ marks: [Model: [String]]) throws {
+        let statement = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO created_here (integration_id, model, remote_id) VALUES (?, ?, ?)"
+        )
+        for (model, remoteIDs) in marks {
             for remoteID in remoteIDs {
                 try statement.execute(arguments: [integrationID, Int(model.rawValue), remoteID])
             }

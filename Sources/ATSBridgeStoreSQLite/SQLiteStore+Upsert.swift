@@ -1,5 +1,5 @@
 public import ATSBridgeCore
-import ATSBridgeProto
+public import ATSBridgeProto
 import Foundation
 import GRDB
 
@@ -33,6 +33,27 @@ extension SQLiteStore {
         }
         guard !prepared.isEmpty else { return UpsertResult() }
         return try await self.write { db in
+            var total = UpsertResult()
+            for (model, rows) in prepared {
+                total.merge(try Self.upsert(db, rows, model, integrationID, now))
+            }
+            return total
+        }
+    }
+
+    /// Upserts a write command's records and its created-here marks in one transaction; see
+    /// ``Store``.
+    public func upsert(
+        batches: [RecordBatch],
+        createdHere: [Model: [String]],
+        integrationID: String,
+        at now: Int64
+    ) async throws -> UpsertResult {
+        let prepared = try batches.filter { $0.count > 0 }.map { batch in
+            (batch.model, try RecordRow.rows(of: batch).sorted { $0.id < $1.id })
+        }
+        return try await self.write { db in
+            try Self.markCreatedHere(db, integrationID, createdHere)
             var total = UpsertResult()
             for (model, rows) in prepared {
                 total.merge(try Self.upsert(db, rows, model, integrationID, now))

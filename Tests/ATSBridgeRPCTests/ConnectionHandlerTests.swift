@@ -190,7 +190,11 @@ struct HandlerHarness {
         var harness = try await self.harness()
         try await harness.handshake()
         _ = try await harness.frames()
-        try await harness.send(.callOpen, 1, CallOpen(method: TestMethods.echo.fullName, timeoutMs: 500))
+        try await harness.send(
+            .callOpen,
+            1,
+            CallOpen(method: TestMethods.echo.fullName, timeoutMs: 500, apiKey: TestKeys.reader)
+        )
         #expect(try await harness.frames().isEmpty)
         await harness.channel.testingEventLoop.advanceTime(by: .milliseconds(500))
         let frames = try await harness.frames()
@@ -203,7 +207,7 @@ struct HandlerHarness {
         try await harness.handshake()
         _ = try await harness.frames()
         try await harness.send(.callOpen, 1, CallOpen(method: "/no.Such/Method"))
-        try await harness.send(.callOpen, 3, CallOpen(method: TestMethods.echo.fullName))
+        try await harness.send(.callOpen, 3, CallOpen(method: TestMethods.echo.fullName, apiKey: TestKeys.reader))
         try await harness.send(FrameType(rawValue: 0x42), 3, [])
         let frames = try await harness.frames()
         #expect(frames.map(\.type) == [.status, .cancel])

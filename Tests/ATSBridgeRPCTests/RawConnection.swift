@@ -40,9 +40,14 @@ final class RawConnection: Sendable {
         self.received = received
     }
 
-    static func connect(port: Int) async throws -> RawConnection {
+    /// Connects to the server on `port`, from the local address `source` if given (another
+    /// loopback address, such as 127.0.0.2, is another client address).
+    static func connect(port: Int, from source: String? = nil) async throws -> RawConnection {
         let received = Received()
-        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        let channel =
+            try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Collector(received: received))
@@ -54,13 +59,15 @@ final class RawConnection: Sendable {
     }
 
     /// Sends the preface and empty SETTINGS.
-    static func handshaken(port: Int, initialCredit: UInt32? = nil) async throws -> RawConnection {
-        try await self.handshaken(port: port, settings: Settings(initialCredit: initialCredit))
+    static func handshaken(port: Int, initialCredit: UInt32? = nil, from source: String? = nil) async throws
+        -> RawConnection
+    {
+        try await self.handshaken(port: port, settings: Settings(initialCredit: initialCredit), from: source)
     }
 
     /// Sends the preface and `settings`.
-    static func handshaken(port: Int, settings: Settings) async throws -> RawConnection {
-        let connection = try await self.connect(port: port)
+    static func handshaken(port: Int, settings: Settings, from source: String? = nil) async throws -> RawConnection {
+        let connection = try await self.connect(port: port, from: source)
         var bytes = ConnectionPreface.bytes
         bytes += Self.frame(.settings, streamID: 0, payload: try settings.encode())
         try await connection.send(bytes)
@@ -104,6 +111,11 @@ final class RawConnection: Sendable {
 
     func send(_ bytes: [UInt8]) async throws {
         try await self.channel.writeAndFlush(ByteBuffer(bytes: bytes))
+    }
+
+    /// Sends `buffer` (shared, not copied, when sent many times).
+    func send(_ buffer: ByteBuffer) async throws {
+        try await self.channel.writeAndFlush(buffer)
     }
 
     /// Stops reading from the socket, like a client that hangs.

@@ -168,8 +168,9 @@ import Testing
     @Test func callsBeyondTheConcurrencyLimitAreRefused() throws {
         var machine = try Self.active { $0.maxConcurrentStreams = 1 }
         _ = machine.receivedFrame(try Self.callOpen(1))
-        guard case .refuseCall(3, let status) = machine.receivedFrame(try Self.callOpen(3)) else {
-            Issue.record("expected a refusal")
+        let action = machine.receivedFrame(try Self.callOpen(3))
+        guard case .limitHit(.concurrentStreams, .refuseCall(3, let status)) = action else {
+            Issue.record("expected a refusal, counted as a limit hit")
             return
         }
         #expect(status.code == .resourceExhausted)

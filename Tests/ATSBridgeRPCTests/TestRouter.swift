@@ -45,6 +45,11 @@ enum TestMethods {
         method: "Admin",
         kind: .unary
     )
+    static let slowWrite = MethodDescriptor<PingRequest, PingResponse>(
+        service: "test.Test",
+        method: "SlowWrite",
+        kind: .unary
+    )
     static let fails = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Fails", kind: .unary)
 
     /// A router with the test methods, health, and reads over `store`.
@@ -66,6 +71,12 @@ enum TestMethods {
                 throw error
             }
             probe.finish()
+            return PingResponse(payload: request.payload)
+        }
+        router.unary(slowWrite, access: .writeIntegration) { request, _ in
+            probe.attempt()
+            // Tenths of a second: long enough to overlap other calls on a slow (sanitized) build.
+            try await Task.sleep(for: .milliseconds(Int(request.payload?.first ?? 0) * 100))
             return PingResponse(payload: request.payload)
         }
         router.serverStreaming(infinite, access: .readIntegration) { request, writer, _ in

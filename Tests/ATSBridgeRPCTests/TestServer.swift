@@ -28,6 +28,23 @@ func withRunningServer(
     configure: (inout RPCServerConfiguration) -> Void = { _ in },
     _ body: (_ port: Int, _ group: ServiceGroup) async throws -> Void
 ) async throws {
+    try await withServer(router: router, configure: configure) { _, port, group in try await body(port, group) }
+}
+
+/// Runs `body` with a live server (to inspect it) and its port, then shuts it down.
+func withTestServerObject(
+    router: RPCRouter,
+    configure: (inout RPCServerConfiguration) -> Void = { _ in },
+    _ body: (_ server: RPCServer, _ port: Int) async throws -> Void
+) async throws {
+    try await withServer(router: router, configure: configure) { server, port, _ in try await body(server, port) }
+}
+
+private func withServer(
+    router: RPCRouter,
+    configure: (inout RPCServerConfiguration) -> Void,
+    _ body: (_ server: RPCServer, _ port: Int, _ group: ServiceGroup) async throws -> Void
+) async throws {
     var configuration = RPCServerConfiguration()
     configuration.port = 0
     configuration.shutdownGracePeriod = .seconds(2)
@@ -40,7 +57,7 @@ func withRunningServer(
         logger: logger
     )
     try await withRunningService(server, logger: logger) { server, group in
-        try await body(try await server.listeningPort(), group)
+        try await body(server, try await server.listeningPort(), group)
     }
 }
 

@@ -130,6 +130,33 @@ import Testing
         #expect(remaining.map(\.id) == ["first"])
     }
 
+    @Test func createdHereMarksCommitAndRollBackWithTheirRecords() async throws {
+        var configuration = SQLiteStoreConfiguration(path: temporaryDatabasePath())
+        configuration.maxPageCount = 64
+        let store = try await SQLiteStore(configuration: configuration)
+        let created = [Candidate(id: "mine", remoteID: "r-mine", firstName: "Ada")]
+        _ = try await store.upsert(
+            batches: [.candidates(created)],
+            createdHere: [.candidate: ["r-mine"]],
+            integrationID: "w",
+            at: 1
+        )
+        #expect(try await store.createdHere(integrationID: "w", model: .candidate) == ["r-mine"])
+        // A write whose records do not fit (the file is full) leaves no mark behind.
+        let big = (0..<5_000).map {
+            Candidate(id: "c\($0)", remoteID: "c\($0)", title: String(repeating: "x", count: 200))
+        }
+        await #expect(throws: ATSBridgeError.self) {
+            _ = try await store.upsert(
+                batches: [.candidates(big)],
+                createdHere: [.candidate: ["r-big"]],
+                integrationID: "w",
+                at: 2
+            )
+        }
+        #expect(try await store.createdHere(integrationID: "w", model: .candidate) == ["r-mine"])
+    }
+
     @Test func reopeningMigratesOnceAndKeepsData() async throws {
         let path = temporaryDatabasePath()
         let first = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))

@@ -4,6 +4,7 @@ import ATSBridgeProto
 import ATSBridgeStoreSQLite
 import Crypto
 import Foundation
+import Synchronization
 import Testing
 
 @testable import ATSBridgeSandbox
@@ -110,6 +111,58 @@ import Testing
                 GetRequest(id: try #require(retried.application?.candidateID))
             )
             #expect(candidate.remoteID == "\(created.0)")
+        }
+    }
+}
+
+/// Idempotency under races and partial failures, counting the sandbox's real RECRU calls.
+@Suite struct IdempotencyRaceTests {
+    private static let apply = "JobseekerService.apply"
+
+    @Test func twoRequestsWithOneKeyAtTheSameMomentMakeOneRECRUCall() async throws {
+        try await WriteHarness.with({ $0.sandbox = { $0.faults.addedLatency = .milliseconds(50) } }) { harness in
+            var request = harness.request()
+            request.idempotencyKey = "race-1"
+            let keyed = request
+            let before = harness.sandbox.methodCalls.withLock { $0[Self.apply, default: 0] }
+            let applications = harness.sandbox.snapshot.applications.count
+            let responses = try await withThrowingTaskGroup(of: CreateApplicationResponse.self) { group in
+                for _ in 0..<2 {
+                    group.addTask { try await harness.client.unary(AtsWriteService.createApplication, keyed) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(responses.count == 2 && responses[0] == responses[1])
+            #expect(harness.sandbox.methodCalls.withLock { $0[Self.apply, default: 0] } == before + 1)
+            #expect(harness.sandbox.snapshot.applications.count == applications + 1)
+        }
+    }
+
+    @Test func aTransientFailureAfterRECRUAcceptedKeepsTheCheckpointForTheRetry() async throws {
+        try await WriteHarness.with { harness in
+            var request = harness.request()
+            request.idempotencyKey = "after-apply-1"
+            let before = harness.sandbox.methodCalls.withLock { $0[Self.apply, default: 0] }
+            // RECRU accepts the apply, then its reads fail: the created records cannot be read back.
+            var outage = SandboxFaults()
+            outage.failingMethods = ["JobseekerService.get"]
+            harness.sandbox.setFaults(outage)
+            await #expect {
+                _ = try await harness.client.unary(AtsWriteService.createApplication, request)
+            } throws: { ($0 as? ATSBridgeError)?.code.status == .unavailable }
+            #expect(harness.sandbox.methodCalls.withLock { $0[Self.apply, default: 0] } == before + 1)
+            harness.sandbox.setFaults(SandboxFaults())
+
+            let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(
+                harness.sandbox.methodCalls.withLock { $0[Self.apply, default: 0] } == before + 1,
+                "no second apply"
+            )
+            let remoteID = try #require(retried.application?.remoteID)
+            #expect(harness.sandbox.snapshot.applications.all.contains { "\($0.id)" == remoteID })
+            // Marked as created here with its records, for "sync only created applications".
+            let marked = try await harness.store.createdHere(integrationID: harness.integrationID, model: .application)
+            #expect(marked.contains(remoteID))
         }
     }
 }

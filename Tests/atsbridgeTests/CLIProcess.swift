@@ -169,7 +169,7 @@ final class DemoServer: Sendable {
     let key = "test-demo-key-0123456789"
     private let banner = Mutex("")
 
-    init(directory: String? = nil, extra: [String] = []) {
+    init(directory: String? = nil, extra: [String] = [], environment: [String: String] = [:]) {
         self.directory =
             directory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID())").path
@@ -177,7 +177,8 @@ final class DemoServer: Sendable {
             [
                 "serve", "--demo", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--data-dir",
                 self.directory, "--demo-api-key", self.key, "--log-level", "warning",
-            ] + extra
+            ] + extra,
+            environment: environment
         )
     }
 

@@ -48,6 +48,8 @@ func serve(tls: RPCServerTLS? = nil) async throws {
     var configuration = RPCServerConfiguration()
     configuration.port = 0
     configuration.tls = tls
+    // Measures the protocol, not the per-key rate limit.
+    configuration.keyRequestsPerSecond = 0
     let server = RPCServer(
         configuration: configuration,
         router: router,

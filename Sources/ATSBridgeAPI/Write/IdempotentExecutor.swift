@@ -17,8 +17,10 @@ import Synchronization
 /// A retry with the same key and body returns (2)'s or (3)'s outcome without calling RECRU again;
 /// a retry finding only (1) from a server that died re-runs the command, which RECRU's duplicate
 /// check ("already applied") turns into `ATS.APPLICATION_ALREADY_EXISTS` rather than a second
-/// application. Transient failures (RECRU down, rate-limited) forget the key, so the retry runs
-/// again. The same key with a different body is `PLATFORM.INPUT_INVALID`.
+/// application. Transient failures (RECRU down, rate-limited) before RECRU accepted the write
+/// forget the key, so the retry runs again; after it, the checkpoint stays and the retry returns
+/// the created ids. Two requests with one key at the same moment share one run. The same key
+/// with a different body is `PLATFORM.INPUT_INVALID`.
 final class IdempotentExecutor: Sendable {
     /// Saves a checkpoint (the RECRU ids a command created) under the command's key.
     typealias Checkpoint = @Sendable ([UInt8]) async throws -> Void
@@ -28,7 +30,13 @@ final class IdempotentExecutor: Sendable {
 
     private let store: any Store
     private let clock: any SyncClock
-    private let inFlight = Mutex<[String: Task<[UInt8], any Error>]>([:])
+    private let inFlight = Mutex<[String: InFlight]>([:])
+
+    /// A command running under a key, with the hash of its request.
+    private struct InFlight: Sendable {
+        var requestHash: [UInt8]
+        var task: Task<[UInt8], any Error>
+    }
 
     private enum Tag: UInt8 {
         case checkpoint = 1
@@ -45,17 +53,43 @@ final class IdempotentExecutor: Sendable {
         -> [UInt8]
     {
         guard let key else {
-            return try await self.detached(nil) { try await command(nil, { _ in }) }
+            return try await withCancellationShield { try await command(nil, { _ in }) }
         }
         guard !key.isEmpty, key.count <= 200 else {
             throw ATSBridgeError(.inputInvalid, "idempotency_key must be 1 to 200 characters")
         }
         let hash = Array(SHA256.hash(data: request))
         let slot = integrationID + "\u{0}" + key
-        if let running = self.inFlight.withLock({ $0[slot] }) {
-            // The running command is never cancelled by this call's cancellation.
-            return try await running.value
+        // Joining a running command and starting one are one step under the lock, so that two
+        // requests arriving together with one key make one remote call. Not fire-and-forget:
+        // callers await the task, and it leaves the table itself when it ends (the lock, taken
+        // before it can run, makes its removal follow its insertion).
+        let running = self.inFlight.withLock { inFlight -> InFlight in
+            if let running = inFlight[slot] { return running }
+            let task = Task {
+                defer { _ = self.inFlight.withLock { $0.removeValue(forKey: slot) } }
+                return try await self.claimAndRun(integrationID: integrationID, key: key, hash: hash, command)
+            }
+            let started = InFlight(requestHash: hash, task: task)
+            inFlight[slot] = started
+            return started
         }
+        guard running.requestHash == hash else { throw Self.keyReused }
+        // The command is never cancelled by this call's cancellation: it records its outcome.
+        return try await running.task.value
+    }
+
+    private static var keyReused: ATSBridgeError {
+        ATSBridgeError(
+            .inputInvalid,
+            "idempotency_key was already used with a different request; use a new key for a new request"
+        )
+    }
+
+    /// Claims the key in the store (or finds its earlier outcome) and runs the command.
+    private func claimAndRun(integrationID: String, key: String, hash: [UInt8], _ command: @escaping Command)
+        async throws -> [UInt8]
+    {
         let record = IdempotencyRecord(
             integrationID: integrationID,
             key: key,
@@ -65,12 +99,7 @@ final class IdempotentExecutor: Sendable {
         )
         var resume: [UInt8]?
         if let existing = try await self.store.claimIdempotencyKey(record) {
-            guard existing.requestHash == hash else {
-                throw ATSBridgeError(
-                    .inputInvalid,
-                    "idempotency_key was already used with a different request; use a new key for a new request"
-                )
-            }
+            guard existing.requestHash == hash else { throw Self.keyReused }
             if let saved = existing.response, let tag = saved.first.flatMap(Tag.init(rawValue:)) {
                 let body = Array(saved.dropFirst())
                 switch tag {
@@ -82,54 +111,39 @@ final class IdempotentExecutor: Sendable {
         }
         let store = self.store
         let resumeFrom = resume
-        return try await self.detached(slot) {
-            do {
-                let response = try await command(resumeFrom) { checkpoint in
-                    try await store.completeIdempotencyKey(
-                        integrationID: integrationID,
-                        key: key,
-                        response: [Tag.checkpoint.rawValue] + checkpoint
-                    )
-                }
+        // Set once the remote accepted the write: from then on the key is never forgotten.
+        let checkpointed = Flag(resumeFrom != nil)
+        do {
+            let response = try await command(resumeFrom) { checkpoint in
                 try await store.completeIdempotencyKey(
                     integrationID: integrationID,
                     key: key,
-                    response: [Tag.response.rawValue] + response
+                    response: [Tag.checkpoint.rawValue] + checkpoint
                 )
-                return response
-            } catch let error as ATSBridgeError where Self.isDefinitive(error) {
-                let status = try error.status.encode()
-                try? await store.completeIdempotencyKey(
-                    integrationID: integrationID,
-                    key: key,
-                    response: [Tag.failure.rawValue] + status
-                )
-                throw error
-            } catch {
-                if resumeFrom == nil { try? await store.releaseIdempotencyKey(integrationID: integrationID, key: key) }
-                throw error
+                checkpointed.set()
             }
-        }
-    }
-
-    /// Runs `body` shielded from the call's cancellation (the command goes on and records its
-    /// outcome), and waits for it. Under a `slot`, the running command is published so that a
-    /// retry with the same key joins it instead of running it twice.
-    private func detached(_ slot: String?, _ body: @escaping @Sendable () async throws -> [UInt8]) async throws
-        -> [UInt8]
-    {
-        guard let slot else { return try await withCancellationShield(body) }
-        // Not fire-and-forget: the caller awaits the task, and the task leaves the table itself
-        // when it ends (the lock, taken before it can run, makes its removal follow its insertion).
-        let task = self.inFlight.withLock { inFlight in
-            let task = Task {
-                defer { _ = self.inFlight.withLock { $0.removeValue(forKey: slot) } }
-                return try await body()
+            try await store.completeIdempotencyKey(
+                integrationID: integrationID,
+                key: key,
+                response: [Tag.response.rawValue] + response
+            )
+            return response
+        } catch let error as ATSBridgeError where Self.isDefinitive(error) {
+            let status = try error.status.encode()
+            try? await store.completeIdempotencyKey(
+                integrationID: integrationID,
+                key: key,
+                response: [Tag.failure.rawValue] + status
+            )
+            throw error
+        } catch {
+            // A transient failure before the remote accepted the write: the retry runs it
+            // again. After it, the checkpoint stays, so that the retry returns what was created.
+            if !checkpointed.isSet {
+                try? await store.releaseIdempotencyKey(integrationID: integrationID, key: key)
             }
-            inFlight[slot] = task
-            return task
+            throw error
         }
-        return try await task.value
     }
 
     /// Errors a retry would meet again, so they are the recorded outcome.
@@ -142,5 +156,20 @@ final class IdempotentExecutor: Sendable {
 
     private static func decodeFailure(_ bytes: [UInt8]) throws -> ATSBridgeError {
         ATSBridgeError(status: try Status(decoding: bytes))
+    }
+}
+
+/// A flag set once, shared with the checkpoint closure.
+private final class Flag: Sendable {
+    private let value: Atomic<Bool>
+
+    init(_ initial: Bool) {
+        self.value = Atomic(initial)
+    }
+
+    var isSet: Bool { self.value.load(ordering: .acquiring) }
+
+    func set() {
+        self.value.store(true, ordering: .releasing)
     }
 }

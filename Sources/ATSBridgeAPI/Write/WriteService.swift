@@ -173,18 +173,8 @@ public struct WriteService: Sendable {
                 },
                 resumingFrom: resume
             ) { receipt in
-                // Remembered as created here (for "sync only created applications") before
-                // the checkpoint, so that no resumed create misses it.
-                try await self.store.markCreatedHere(
-                    integrationID: context.integrationID,
-                    model: .candidate,
-                    remoteIDs: [receipt.candidateRemoteID]
-                )
-                try await self.store.markCreatedHere(
-                    integrationID: context.integrationID,
-                    model: .application,
-                    remoteIDs: [receipt.applicationRemoteID]
-                )
+                // The created-here marks are written with the records (``mirror(_:_:)``); a
+                // retry resuming from this checkpoint writes both.
                 try await checkpoint(receipt.checkpoint)
             }
             let ids = try await self.mirror(created, context.integrationID)
@@ -252,7 +242,8 @@ public struct WriteService: Sendable {
     // MARK: Steps
 
     /// Writes what the remote created into the store in one transaction, so the next read sees
-    /// the candidate, its tags and the application together; returns their ids.
+    /// the candidate, its tags and the application together, with their created-here marks (for
+    /// "sync only created applications"); returns their ids.
     private func mirror(_ created: CreatedApplication, _ integrationID: String) async throws -> (
         application: String, candidate: String
     ) {
@@ -260,6 +251,10 @@ public struct WriteService: Sendable {
             batches: [
                 .candidates([created.candidate]), .candidateTags(created.candidateTags),
                 .applications([created.application]),
+            ],
+            createdHere: [
+                .candidate: created.candidate.remoteID.map { [$0] } ?? [],
+                .application: created.application.remoteID.map { [$0] } ?? [],
             ],
             integrationID: integrationID,
             at: self.clock.nowMilliseconds()

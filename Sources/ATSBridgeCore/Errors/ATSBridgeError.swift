@@ -37,6 +37,8 @@ public struct ATSBridgeError: Error, Sendable, CustomStringConvertible {
         public static let unimplemented = Self("PLATFORM.UNIMPLEMENTED", status: .unimplemented)
         /// A limit was hit: too many calls, a message too large.
         public static let resourceExhausted = Self("PLATFORM.RESOURCE_EXHAUSTED", status: .resourceExhausted)
+        /// A per-key request rate limit was hit; retry later.
+        public static let rateLimitExceeded = Self("PLATFORM.RATE_LIMIT_EXCEEDED", status: .resourceExhausted)
         /// The server is shutting down or unreachable.
         public static let unavailable = Self("PLATFORM.UNAVAILABLE", status: .unavailable)
         /// TLS with the server failed: its certificate is not trusted or not for this host, or

@@ -41,6 +41,8 @@ public enum LogKey {
     public static let rpcHost = "rpc.host"
     /// Why a connection broke the protocol.
     public static let rpcViolation = "rpc.violation"
+    /// The abuse limit that refused a connection or call.
+    public static let rpcLimit = "rpc.limit"
     /// The name of the API key a call used (never the key itself); `unknown` for a key the
     /// server does not know.
     public static let rpcKey = "rpc.key"

@@ -10,6 +10,11 @@ public enum MetricName {
     public static let rpcMessagesSent = "atsbridge_rpc_messages_sent_total"
     /// Response bytes sent, by `method`. Counter.
     public static let rpcBytesSent = "atsbridge_rpc_bytes_sent_total"
+    /// Times an abuse limit was hit, by `limit` (docs/security.md, Limits). Counter.
+    public static let rpcLimitHits = "atsbridge_rpc_limit_hits_total"
+    /// Bytes of request messages held server-wide, read and not yet released by their calls.
+    /// Gauge.
+    public static let rpcBufferedRequestBytes = "atsbridge_rpc_buffered_request_bytes"
 
     /// Finished sync runs, by `type` and `state`. Counter.
     public static let syncRuns = "atsbridge_sync_runs_total"
@@ -33,6 +38,8 @@ public enum MetricName {
         public static let method = "method"
         /// A gRPC status name.
         public static let code = "code"
+        /// An abuse limit (docs/security.md, Limits).
+        public static let limit = "limit"
         /// A sync type.
         public static let type = "type"
         /// A sync run's final state.

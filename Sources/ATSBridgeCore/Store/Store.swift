@@ -17,6 +17,16 @@ public protocol Store: RecordReading, APIKeyStore, AuditStore {
     /// tags and application become visible together.
     func upsert(batches: [RecordBatch], integrationID: String, at now: Int64) async throws -> UpsertResult
 
+    /// Upserts a write command's records and remembers the remote ids it created as created
+    /// here (for "sync only created applications"), in one transaction, so that a sync never
+    /// sees the records without the mark.
+    func upsert(
+        batches: [RecordBatch],
+        createdHere: [Model: [String]],
+        integrationID: String,
+        at now: Int64
+    ) async throws -> UpsertResult
+
     /// After a full sync of `model`: marks every live record not in `seenIDs` deleted at `now`.
     func markMissing(integrationID: String, model: Model, seenIDs: Set<String>, at now: Int64) async throws
         -> UpsertResult
@@ -85,4 +95,19 @@ public protocol Store: RecordReading, APIKeyStore, AuditStore {
     func releaseIdempotencyKey(integrationID: String, key: String) async throws
     /// Forgets keys created before `cutoff`.
     func purgeIdempotencyKeys(createdBefore cutoff: Int64) async throws -> Int
+}
+
+extension Store {
+    /// The upsert, then the marks: for backends without one transaction over both.
+    public func upsert(
+        batches: [RecordBatch],
+        createdHere: [Model: [String]],
+        integrationID: String,
+        at now: Int64
+    ) async throws -> UpsertResult {
+        for (model, remoteIDs) in createdHere.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            try await self.markCreatedHere(integrationID: integrationID, model: model, remoteIDs: remoteIDs)
+        }
+        return try await self.upsert(batches: batches, integrationID: integrationID, at: now)
+    }
 }

@@ -98,7 +98,8 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
         switch self.unwrapInboundIn(data) {
         case .preface:
             break
-        case .oversizedMessage(let streamID, let length):
+        case .oversizedMessage(let streamID, let length), .refusedMessage(let streamID, let length):
+            // A client's decoder has no request budget: only oversized messages are skipped.
             self.perform(self.machine.receivedOversizedMessage(streamID: streamID, length: length))
         case .frame(let frame):
             self.perform(self.machine.receivedFrame(frame))

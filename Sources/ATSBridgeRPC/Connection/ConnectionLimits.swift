@@ -14,6 +14,22 @@ public struct ConnectionLimits: Sendable, Hashable {
     public var handshakeTimeout: Duration = .seconds(10)
     /// How long a connection with no calls may stay open. Defaults to 5 minutes.
     public var idleTimeout: Duration = .seconds(300)
+    /// The most bytes of request messages one connection may hold (read, and not yet released
+    /// by calls that ended); beyond it the server stops reading the connection. Defaults to
+    /// 32 MiB.
+    public var maxBufferedRequestBytes: Int = 32 << 20
+    /// The largest request message of a method that needs no API key (Health/Ping). Defaults
+    /// to 1 KiB.
+    public var maxUnauthenticatedMessageSize: Int = 1 << 10
+    /// How long an opened call may wait for its request message before it fails with
+    /// DEADLINE_EXCEEDED. Defaults to 10 seconds.
+    public var requestTimeout: Duration = .seconds(10)
+    /// How long a stream may wait for credit, or for the socket to take writes, before it is
+    /// cancelled with RESOURCE_EXHAUSTED. Defaults to 60 seconds.
+    public var creditStallTimeout: Duration = .seconds(60)
+    /// PINGs a peer may send per second, with a burst of as many; more is a connection error.
+    /// Defaults to `10`.
+    public var maxPingsPerSecond: Int = 10
 
     /// Creates limits with every default.
     public init() {}

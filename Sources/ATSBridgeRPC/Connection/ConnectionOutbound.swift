@@ -16,12 +16,20 @@ package final class ConnectionOutbound: Sendable {
     package let eventLoop: any EventLoop
     package let allocator: ByteBufferAllocator
     package let writability = WritabilityGate()
+    /// How long a stream may wait for credit or writability before it is cancelled.
+    package let stallTimeout: Duration
     private let sink: NIOLoopBound<any FrameSink>
 
-    package init(eventLoop: any EventLoop, allocator: ByteBufferAllocator, sink: any FrameSink) {
+    package init(
+        eventLoop: any EventLoop,
+        allocator: ByteBufferAllocator,
+        sink: any FrameSink,
+        stallTimeout: Duration = .seconds(60)
+    ) {
         self.eventLoop = eventLoop
         self.allocator = allocator
         self.sink = NIOLoopBound(sink, eventLoop: eventLoop)
+        self.stallTimeout = stallTimeout
     }
 
     /// Writes `buffer`, holding `messages` MESSAGE frames of `streamID`, on the event loop; with

@@ -38,6 +38,15 @@ package final class CreditGate: Sendable {
         }
     }
 
+    /// Takes one unit if there is one, without waiting.
+    package func tryAcquire() -> Bool {
+        self.state.withLock { state in
+            guard state.closedError == nil, state.available > 0 else { return false }
+            state.available -= 1
+            return true
+        }
+    }
+
     /// Adds `count` units and wakes the waiter.
     package func grant(_ count: Int) {
         let granted = self.state.withLock { state -> AsyncOneShot<Void>? in

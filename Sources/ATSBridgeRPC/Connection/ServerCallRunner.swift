@@ -7,10 +7,13 @@ import Logging
 package struct ServerCallRunner: Sendable {
     /// The steps run before every handler, in order (authorization first).
     package var interceptors: [any ServerInterceptor]
+    /// The rate and write limits, checked after the interceptors; `nil` for none.
+    package var admission: CallAdmission?
 
-    /// A runner with these interceptors.
-    package init(interceptors: [any ServerInterceptor]) {
+    /// A runner with these interceptors and limits.
+    package init(interceptors: [any ServerInterceptor], admission: CallAdmission? = nil) {
         self.interceptors = interceptors
+        self.admission = admission
     }
 
     /// Runs every call yielded on `calls` until the stream ends and all calls have finished.
@@ -47,6 +50,10 @@ package struct ServerCallRunner: Sendable {
         }
         do {
             for interceptor in self.interceptors { try await interceptor.intercept(&authorized) }
+            let admission = self.admission
+            let holdsWrite =
+                try admission?.admit(authorized.context.principal, access: authorized.method.access.level) ?? false
+            defer { if holdsWrite { admission?.writeFinished() } }
             try await authorized.method.run(authorized.request, authorized.stream, authorized.context)
             call.stream.finish(Status(code: .ok))
         } catch let error as ATSBridgeError {
@@ -95,6 +102,9 @@ package struct ServerCallRunner: Sendable {
         case .shutdown:
             stream.finish(ATSBridgeError(.serverShuttingDown, "server shutting down").status)
             return "UNAVAILABLE"
+        case .creditStalled:
+            // The stream already ended with RESOURCE_EXHAUSTED.
+            return "RESOURCE_EXHAUSTED"
         case .clientCancelled, .connectionClosed:
             stream.finishSilently()
             return "CANCELLED"

@@ -21,6 +21,16 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         var method: RegisteredMethod
         var context: ServerContext
         var deadlineTimer: Scheduled<Void>?
+        var requestTimer: Scheduled<Void>?
+        /// The request bytes the call holds, counted in the memory budgets until it ends.
+        var requestBytes = 0
+        /// Whether the call's task runs (and counts the call in the metrics itself).
+        var running = false
+
+        func cancelTimers() {
+            self.deadlineTimer?.cancel()
+            self.requestTimer?.cancel()
+        }
     }
 
     private var machine: ServerConnectionStateMachine
@@ -36,16 +46,30 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     private var closing = false
     private let handshakeTimeout: TimeAmount
     private let idleTimeout: TimeAmount
+    private let limits: ConnectionLimits
+    private let methodNames: Set<String>
+    private let admission: RequestAdmission
+    /// Request bytes held by this connection's calls.
+    private var bufferedRequestBytes = 0
+    /// A read the channel asked for while reading was paused; issued when it resumes.
+    private var pendingRead = false
+    private var pings: TokenBucket
 
     package init(
         limits: ConnectionLimits,
         router: RPCRouter,
+        admission: RequestAdmission = RequestAdmission(budget: RequestMemoryBudget(capacity: .max)),
         calls: AsyncStream<ServerCall>.Continuation,
         logger: Logger
     ) {
         self.machine = ServerConnectionStateMachine(limits: limits, methods: router.methods)
         self.handshakeTimeout = TimeAmount(limits.handshakeTimeout)
         self.idleTimeout = TimeAmount(limits.idleTimeout)
+        self.limits = limits
+        self.methodNames = Set(router.methods.keys)
+        self.admission = admission
+        let rate = Double(max(limits.maxPingsPerSecond, 1))
+        self.pings = TokenBucket(rate: rate, burst: rate, now: .now)
         self.calls = calls
         self.logger = logger
     }
@@ -57,7 +81,8 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         self.outbound = ConnectionOutbound(
             eventLoop: context.eventLoop,
             allocator: context.channel.allocator,
-            sink: self
+            sink: self,
+            stallTimeout: self.limits.creditStallTimeout
         )
         if context.channel.isActive { self.start(context: context) }
     }
@@ -75,7 +100,9 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         self.handshakeTimer = context.eventLoop.assumeIsolated().scheduleTask(in: self.handshakeTimeout) {
             [weak self] in
             guard let self else { return }
-            self.perform(self.machine.handshakeTimedOut())
+            let action = self.machine.handshakeTimedOut()
+            if case .closeConnection = action { RPCMetrics.limitHit(.handshakeTimeout) }
+            self.perform(action)
         }
     }
 
@@ -87,10 +114,14 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         let streams = self.streams
         self.streams.removeAll()
         for io in streams.values {
-            io.deadlineTimer?.cancel()
+            io.cancelTimers()
             io.stream.finishSilently()
             io.stream.cancel(.connectionClosed)
+            self.admission.budget.release(io.requestBytes)
         }
+        self.bufferedRequestBytes = 0
+        // A MESSAGE cut off by the close still holds its reservation.
+        self.admission.budget.release(self.admission.take())
         self.outbound?.writability.close(CancellationError())
         self.calls.finish()
         context.fireChannelInactive()
@@ -116,15 +147,88 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         case .preface:
             self.machine.receivedPreface()
         case .oversizedMessage(let streamID, let length):
+            RPCMetrics.limitHit(.messageSize)
             self.perform(self.machine.receivedOversizedMessage(streamID: streamID, length: length))
+        case .refusedMessage(let streamID, let length):
+            self.perform(self.machine.receivedRefusedMessage(streamID: streamID, length: length))
+        case .frame(let frame) where frame.type == .message:
+            // The decoder reserved its bytes; the call takes them over, or they go back now.
+            let reserved = self.admission.take()
+            let action = self.machine.receivedFrame(frame)
+            if case .runCall(let streamID, _) = action, self.streams[streamID] != nil {
+                self.streams[streamID]?.requestBytes = reserved
+                self.holdRequest(reserved)
+            } else {
+                self.admission.budget.release(reserved)
+            }
+            self.perform(action)
         case .frame(let frame):
-            self.perform(self.machine.receivedFrame(frame))
+            if frame.type == .ping, !frame.flags.contains(.ack), !self.pings.take(now: .now) {
+                RPCMetrics.limitHit(.pingFlood)
+                self.perform(
+                    self.machine.violated(
+                        ProtocolViolation(
+                            .resourceExhausted,
+                            "more than \(self.limits.maxPingsPerSecond) PINGs a second"
+                        )
+                    )
+                )
+                return
+            }
+            let action = self.machine.receivedFrame(frame)
+            if frame.type == .callOpen, case .refuseCall(_, let status) = action.withoutLimit {
+                RPCMetrics.callRefused(method: self.methodName(frame), code: status.code)
+            }
+            self.perform(action)
         }
     }
 
-    package func channelReadComplete(context: ChannelHandlerContext) {
-        context.flush()
-        context.fireChannelReadComplete()
+    /// The method a CALL_OPEN names, as a metric label: `unknown` unless the server serves it.
+    private func methodName(_ frame: Frame) -> String {
+        guard let open = try? CallOpen(decoding: Array(frame.payload.readableBytesView)),
+            self.methodNames.contains(open.method)
+        else { return "unknown" }
+        return open.method
+    }
+
+    // MARK: Backpressure
+
+    /// Holds the channel's reads while this connection's calls hold as many request bytes as a
+    /// connection may: the peer's further bytes wait in its socket, not in memory. (The
+    /// server-wide budget refuses messages instead, so that one client's stalled calls cannot
+    /// stop other connections from reading.)
+    package func read(context: ChannelHandlerContext) {
+        if self.bufferedRequestBytes < self.limits.maxBufferedRequestBytes {
+            context.read()
+        } else {
+            self.pendingRead = true
+        }
+    }
+
+    /// Issues the read held back while paused, if reading may go on now.
+    private func resumeReading() {
+        guard self.pendingRead, !self.closing, let context = self.context,
+            self.bufferedRequestBytes < self.limits.maxBufferedRequestBytes
+        else { return }
+        self.pendingRead = false
+        context.read()
+    }
+
+    /// Counts `bytes` of a new request (reserved in the server's budget) against the connection.
+    private func holdRequest(_ bytes: Int) {
+        let wasFull = self.bufferedRequestBytes >= self.limits.maxBufferedRequestBytes
+        self.bufferedRequestBytes += bytes
+        if !wasFull, self.bufferedRequestBytes >= self.limits.maxBufferedRequestBytes {
+            RPCMetrics.limitHit(.connectionRequestMemory)
+        }
+    }
+
+    /// Releases a stream's request bytes (it ended) and resumes reading if it was paused.
+    private func releaseRequest(of io: StreamIO) {
+        guard io.requestBytes > 0 else { return }
+        self.bufferedRequestBytes -= io.requestBytes
+        self.admission.budget.release(io.requestBytes)
+        self.resumeReading()
     }
 
     // MARK: Actions
@@ -133,6 +237,9 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         switch action {
         case .none:
             break
+        case .limitHit(let limit, let then):
+            RPCMetrics.limitHit(limit)
+            self.perform(then)
         case .handshakeComplete:
             self.handshakeTimer?.cancel()
             self.handshakeTimer = nil
@@ -147,7 +254,11 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         case .openCall(let opened):
             self.openCall(opened)
         case .runCall(let streamID, let request):
-            guard let io = self.streams[streamID] else { return }
+            guard var io = self.streams[streamID] else { return }
+            io.requestTimer?.cancel()
+            io.requestTimer = nil
+            io.running = true
+            self.streams[streamID] = io
             self.calls.yield(
                 ServerCall(
                     stream: io.stream,
@@ -159,6 +270,7 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
             )
         case .resetStream(let streamID, let frameType, let status, let cancelHandler, let then):
             if let io = self.streams[streamID] {
+                if !io.running { RPCMetrics.callRefused(method: io.context.method, code: status.code) }
                 io.stream.finish(status, as: frameType)
                 if cancelHandler { io.stream.cancel(.clientCancelled) }
             }
@@ -216,15 +328,36 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
             maxMessageSize: opened.maxResponseSize
         )
         var io = StreamIO(stream: stream, apiKey: open.apiKey, method: opened.method, context: context)
+        let streamID = opened.streamID
         if let timeout {
-            io.deadlineTimer = eventLoop.scheduleTask(in: TimeAmount(timeout)) {
+            io.deadlineTimer = eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) { [weak self] in
+                if self?.streams[streamID]?.running == false {
+                    RPCMetrics.callRefused(method: open.method, code: .deadlineExceeded)
+                }
                 stream.finish(ATSBridgeError(.deadlineExceeded, "the call's deadline passed").status)
                 stream.cancel(.deadlineExceeded)
             }
         }
+        io.requestTimer = eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(self.limits.requestTimeout)) {
+            [weak self] in
+            self?.requestTimedOut(streamID)
+        }
         self.streams[opened.streamID] = io
         self.idleTimer?.cancel()
         self.idleTimer = nil
+    }
+
+    /// The request of `streamID` did not arrive in time; while reading is paused by the memory
+    /// budgets the request may be unread in the socket, so the timer starts again.
+    private func requestTimedOut(_ streamID: UInt32) {
+        guard self.streams[streamID] != nil, let eventLoop = self.context?.eventLoop else { return }
+        if self.pendingRead {
+            self.streams[streamID]?.requestTimer = eventLoop.assumeIsolated().scheduleTask(
+                in: TimeAmount(self.limits.requestTimeout)
+            ) { [weak self] in self?.requestTimedOut(streamID) }
+            return
+        }
+        self.perform(self.machine.requestTimedOut(streamID))
     }
 
     // MARK: Writes
@@ -233,7 +366,10 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         if buffer.readableBytes > 0 { self.write(buffer) }
         self.machine.sentMessages(messages, streamID: streamID)
         guard finishing else { return }
-        self.streams.removeValue(forKey: streamID)?.deadlineTimer?.cancel()
+        if let io = self.streams.removeValue(forKey: streamID) {
+            io.cancelTimers()
+            self.releaseRequest(of: io)
+        }
         self.perform(self.machine.streamFinished(streamID))
     }
 
@@ -254,7 +390,9 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         self.idleTimer?.cancel()
         self.idleTimer = eventLoop.assumeIsolated().scheduleTask(in: self.idleTimeout) { [weak self] in
             guard let self else { return }
-            self.perform(self.machine.idleTimedOut())
+            let action = self.machine.idleTimedOut()
+            if case .closeConnection = action { RPCMetrics.limitHit(.idleTimeout) }
+            self.perform(action)
         }
     }
 

@@ -15,6 +15,8 @@ package struct ServerConnectionStateMachine {
         package var requestReceived = false
         /// The responses the client still lets the server send.
         package var credit: StreamCredit
+        /// The largest request message the call accepts (small for methods needing no key).
+        package var maxRequestSize = Int.max
     }
 
     /// What a connection with a completed handshake knows.
@@ -87,6 +89,8 @@ package struct ServerConnectionStateMachine {
         case cancelCall(streamID: UInt32, then: AfterStreamClosed)
         /// Answer a PING with these bytes.
         case pong(ByteBuffer)
+        /// An abuse limit was hit (count it), then do the action.
+        indirect case limitHit(RPCLimit, Action)
     }
 
     package private(set) var state = State.idle
@@ -209,10 +213,24 @@ package struct ServerConnectionStateMachine {
 
     /// A MESSAGE arrived whose length exceeds the message limit; its bytes were skipped.
     package mutating func receivedOversizedMessage(streamID: UInt32, length: Int) -> Action {
+        let status = ATSBridgeError(.resourceExhausted, "message of \(length) bytes exceeds the limit").status
+        return self.refusedMessage(streamID: streamID, status)
+    }
+
+    /// A MESSAGE arrived that the server's request memory cannot hold now; its bytes were
+    /// skipped.
+    package mutating func receivedRefusedMessage(streamID: UInt32, length: Int) -> Action {
+        let status = ATSBridgeError(
+            .resourceExhausted,
+            "the server holds as many request bytes as it may; retry the call later"
+        ).status
+        return .limitHit(.requestMemory, self.refusedMessage(streamID: streamID, status))
+    }
+
+    private mutating func refusedMessage(streamID: UInt32, _ status: Status) -> Action {
         if case .awaitingSettings = self.state {
             return self.violated(ProtocolViolation(.invalidArgument, "expected SETTINGS, got MESSAGE"))
         }
-        let status = ATSBridgeError(.resourceExhausted, "message of \(length) bytes exceeds the limit").status
         return self.withConnected { connected in
             switch connected.streams.lookup(streamID) {
             case .open:
@@ -250,7 +268,14 @@ package struct ServerConnectionStateMachine {
         case .cancel:
             return self.receivedCancel(frame)
         case .ping:
-            return frame.flags.contains(.ack) ? .none : .pong(frame.payload)
+            if frame.flags.contains(.ack) { return .none }
+            guard frame.streamID == 0, frame.payload.readableBytes == 8 else {
+                return .limitHit(
+                    .pingPayload,
+                    self.violated(ProtocolViolation(.invalidArgument, "PING needs 8 bytes on stream 0"))
+                )
+            }
+            return .pong(frame.payload)
         case .goAway:
             // The client opens no more calls; running calls finish normally.
             return .none
@@ -286,6 +311,7 @@ package struct ServerConnectionStateMachine {
     private mutating func receivedCallOpen(_ frame: Frame) -> Action {
         let id = frame.streamID
         let maxStreams = self.limits.maxConcurrentStreams
+        let unauthenticatedLimit = self.limits.maxUnauthenticatedMessageSize
         let methods = self.methods
         let draining: Bool
         if case .draining = self.state { draining = true } else { draining = false }
@@ -303,9 +329,12 @@ package struct ServerConnectionStateMachine {
             }
             guard connected.streams.count < maxStreams else {
                 return .action(
-                    .refuseCall(
-                        streamID: id,
-                        ATSBridgeError(.resourceExhausted, "more than \(maxStreams) concurrent calls").status
+                    .limitHit(
+                        .concurrentStreams,
+                        .refuseCall(
+                            streamID: id,
+                            ATSBridgeError(.resourceExhausted, "more than \(maxStreams) concurrent calls").status
+                        )
                     )
                 )
             }
@@ -317,7 +346,16 @@ package struct ServerConnectionStateMachine {
                     .refuseCall(streamID: id, ATSBridgeError(.unimplemented, "unknown method \(open.method)").status)
                 )
             }
-            connected.streams.open(id, StreamState(credit: StreamCredit(initial: connected.peer.initialCredit)))
+            guard method.access.level == .none || !(open.apiKey ?? "").isEmpty else {
+                // Refused before its request is read: a caller without a key cannot make the
+                // server buffer a large message.
+                return .action(
+                    .refuseCall(streamID: id, ATSBridgeError(.authenticationInvalid, "missing API key").status)
+                )
+            }
+            var stream = StreamState(credit: StreamCredit(initial: connected.peer.initialCredit))
+            if method.access.level == .none { stream.maxRequestSize = unauthenticatedLimit }
+            connected.streams.open(id, stream)
             return .action(
                 .openCall(
                     OpenedCall(
@@ -335,6 +373,20 @@ package struct ServerConnectionStateMachine {
     private mutating func receivedMessage(_ frame: Frame) -> Action {
         let id = frame.streamID
         return self.withConnected { connected in
+            if let limit = connected.streams[id]?.maxRequestSize, frame.payload.readableBytes > limit,
+                connected.streams[id]?.requestReceived == false
+            {
+                let status = ATSBridgeError(
+                    .resourceExhausted,
+                    "a request of a method that needs no key is limited to \(limit) bytes"
+                ).status
+                return .reset(
+                    .limitHit(
+                        .unauthenticatedMessageSize,
+                        Self.reset(&connected, id, .status, status, cancelHandler: false)
+                    )
+                )
+            }
             let alreadyReceived = connected.streams.update(id) { stream -> Bool in
                 defer { stream.requestReceived = true }
                 return stream.requestReceived
@@ -384,6 +436,18 @@ package struct ServerConnectionStateMachine {
     }
 
     // MARK: Streams
+
+    /// The request timer of an opened call fired: a call still waiting for its request message
+    /// ends with DEADLINE_EXCEEDED.
+    package mutating func requestTimedOut(_ streamID: UInt32) -> Action {
+        self.withConnected { connected in
+            guard connected.streams[streamID]?.requestReceived == false else { return .action(.none) }
+            let status = ATSBridgeError(.deadlineExceeded, "the call's request message did not arrive in time").status
+            return .reset(
+                .limitHit(.requestTimeout, Self.reset(&connected, streamID, .status, status, cancelHandler: true))
+            )
+        }
+    }
 
     /// The stream wrote `count` MESSAGE frames.
     package mutating func sentMessages(_ count: Int, streamID: UInt32) {
@@ -460,6 +524,8 @@ package struct ServerConnectionStateMachine {
 
     private static func filling(_ action: Action, _ after: AfterStreamClosed) -> Action {
         switch action {
+        case .limitHit(let limit, let inner):
+            return .limitHit(limit, Self.filling(inner, after))
         case .resetStream(let id, let type, let status, let cancelHandler, .none):
             return .resetStream(streamID: id, frameType: type, status, cancelHandler: cancelHandler, then: after)
         case .cancelCall(let id, .none):
@@ -496,5 +562,13 @@ package struct ServerConnectionStateMachine {
         return .violation(
             ProtocolViolation(.invalidArgument, "\(frame.type) on stream \(frame.streamID), never opened")
         )
+    }
+}
+
+extension ServerConnectionStateMachine.Action {
+    /// The action without its ``limitHit(_:_:)`` wrapper.
+    package var withoutLimit: Self {
+        if case .limitHit(_, let inner) = self { return inner.withoutLimit }
+        return self
     }
 }

@@ -14,6 +14,8 @@ package final class ServerStream: Sendable {
         case deadlineExceeded
         case connectionClosed
         case shutdown
+        /// The client granted no credit, or read nothing, for the stall timeout.
+        case creditStalled
     }
 
     package let id: UInt32
@@ -40,8 +42,7 @@ package final class ServerStream: Sendable {
     ///   error once the stream is cancelled.
     package func sendMessage(_ bytes: [UInt8]) async throws {
         try self.checkSize(bytes.count)
-        try await self.credit.acquire()
-        try await self.outbound.writability.waitUntilWritable()
+        try await self.waitToSend()
         var buffer = self.outbound.allocator.buffer(capacity: Frame.headerSize + bytes.count)
         buffer.writeFrame(type: .message, streamID: self.id, payload: bytes)
         guard !self.isFinished else { throw CancellationError() }
@@ -51,14 +52,36 @@ package final class ServerStream: Sendable {
     /// Sends the single response of a unary call and its STATUS OK, in one write.
     package func sendUnaryResponse(_ bytes: [UInt8]) async throws {
         try self.checkSize(bytes.count)
-        try await self.credit.acquire()
-        try await self.outbound.writability.waitUntilWritable()
+        try await self.waitToSend()
         let status = try Status(code: .ok).encode()
         var buffer = self.outbound.allocator.buffer(capacity: 2 * Frame.headerSize + bytes.count + status.count)
         buffer.writeFrame(type: .message, flags: .endStream, streamID: self.id, payload: bytes)
         buffer.writeFrame(type: .status, streamID: self.id, payload: status)
         guard self.markFinished() else { throw CancellationError() }
         self.outbound.send(buffer, streamID: self.id, messages: 1, finishing: true)
+    }
+
+    /// Takes one credit and waits for the socket to take writes; a client that grants no
+    /// credit or reads nothing for the stall timeout gets its stream cancelled, so it cannot pin
+    /// the call (and its memory) forever.
+    private func waitToSend() async throws {
+        let hasCredit = self.credit.tryAcquire()
+        if hasCredit, self.outbound.writability.isWritable { return }
+        let timer = self.outbound.eventLoop.scheduleTask(in: TimeAmount(self.outbound.stallTimeout)) {
+            self.stalled()
+        }
+        defer { timer.cancel() }
+        if !hasCredit { try await self.credit.acquire() }
+        try await self.outbound.writability.waitUntilWritable()
+    }
+
+    private func stalled() {
+        RPCMetrics.limitHit(.creditStall)
+        let seconds = self.outbound.stallTimeout.components.seconds
+        self.finish(
+            ATSBridgeError(.resourceExhausted, "the client granted no credit and read nothing for \(seconds) s").status
+        )
+        self.cancel(.creditStalled)
     }
 
     private func checkSize(_ count: Int) throws(ATSBridgeError) {

@@ -15,6 +15,11 @@ package final class WritabilityGate: Sendable {
 
     package init() {}
 
+    /// Whether the socket takes writes now (and the gate is open).
+    package var isWritable: Bool {
+        self.state.withLock { $0.writable && $0.closedError == nil }
+    }
+
     /// Returns when the connection is writable.
     ///
     /// - Throws: The closing error, or `CancellationError` when the task is cancelled.

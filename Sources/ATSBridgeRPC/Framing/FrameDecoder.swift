@@ -12,6 +12,8 @@ package struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
         case preface
         case frame(Frame)
         case oversizedMessage(streamID: UInt32, length: Int)
+        /// A MESSAGE the server's request-memory budget cannot hold; its bytes were skipped.
+        case refusedMessage(streamID: UInt32, length: Int)
     }
 
     package typealias InboundOut = Event
@@ -25,10 +27,15 @@ package struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
     private var state: State = .preface
     package var maxFrameSize: Int
     package var maxMessageSize: Int
+    /// Reserves each MESSAGE's bytes before they are buffered (servers); `nil` for none.
+    private let admission: RequestAdmission?
+    /// Whether the MESSAGE whose payload is awaited has its bytes reserved.
+    private var reserved = false
 
-    package init(maxFrameSize: Int, maxMessageSize: Int) {
+    package init(maxFrameSize: Int, maxMessageSize: Int, admission: RequestAdmission? = nil) {
         self.maxFrameSize = maxFrameSize
         self.maxMessageSize = maxMessageSize
+        self.admission = admission
     }
 
     package mutating func decode(buffer: inout ByteBuffer) throws -> Event? {
@@ -76,7 +83,16 @@ package struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
                 self.state = .skipping(remaining: Int(length))
                 return .oversizedMessage(streamID: streamID, length: Int(length))
             }
+            if frameType == .message, let admission = self.admission, !self.reserved {
+                guard admission.reserve(Int(length)) else {
+                    buffer.moveReaderIndex(forwardBy: Frame.headerSize)
+                    self.state = .skipping(remaining: Int(length))
+                    return .refusedMessage(streamID: streamID, length: Int(length))
+                }
+                self.reserved = true
+            }
             guard buffer.readableBytes >= Frame.headerSize + Int(length) else { return nil }
+            self.reserved = false
             buffer.moveReaderIndex(forwardBy: Frame.headerSize)
             let payload = buffer.readSlice(length: Int(length))!
             return .frame(
