@@ -29,7 +29,7 @@ import Testing
         options.http = true
         options.sandbox = { configuration in
             configuration.faults.rateLimitPerSecond = 10
-            configuration.faults.rateLimitedRate = 0.05
+            configuration.faults.rateLimitedRate = 0.15
             configuration.faults.retryAfterSeconds = 1
             configuration.faults.serverErrorRate = 0.15
             configuration.faults.dropConnectionRate = 0.1
