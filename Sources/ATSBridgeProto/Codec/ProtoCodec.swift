@@ -50,8 +50,11 @@ enum ProtoCodec {
         try self.withArena(budget: Int.max) { arena throws(ProtoCodecError) in
             let c = try self.filled(message, arena)
             let size = M.cPackedSize(c)
+            // An empty message is `[]`: `Array(unsafeUninitializedCapacity: 0)` stores its count
+            // into the shared empty-array singleton, a (benign) race ThreadSanitizer reports.
+            guard size > 0 else { return [] }
             return [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
-                initialized = size == 0 ? 0 : M.cPack(c, buffer.baseAddress!)
+                initialized = M.cPack(c, buffer.baseAddress!)
             }
         }
     }
