@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "ATSBridgeClient", targets: ["ATSBridgeClient"]),
         .library(name: "ATSBridgeAPI", targets: ["ATSBridgeAPI"]),
         .library(name: "ATSBridgeStoreSQLite", targets: ["ATSBridgeStoreSQLite"]),
+        .library(name: "ATSBridgeStorePostgres", targets: ["ATSBridgeStorePostgres"]),
         .library(name: "ATSBridgeSandbox", targets: ["ATSBridgeSandbox"]),
         .library(name: "ATSBridgeRECRU", targets: ["ATSBridgeRECRU"]),
         .library(name: "ATSBridgeSync", targets: ["ATSBridgeSync"]),
@@ -40,6 +41,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // TLS on the RPC port (already in the graph through async-http-client).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The PostgreSQL store backend: connection pool, extended protocol, TLS through NIOSSL.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C: libprotobuf-c through pkg-config, and the committed protoc-c output.
@@ -134,6 +137,20 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "ATSBridgeProto",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Store: the PostgreSQL backend, shared by several `atsbridge serve` instances.
+        .target(
+            name: "ATSBridgeStorePostgres",
+            dependencies: [
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -295,8 +312,11 @@ let package = Package(
         .testTarget(
             name: "ATSBridgeStoreTests",
             dependencies: [
-                "ATSBridgeStoreSQLite", "ATSBridgeTestSupport", "StoreCrashLoad",
+                "ATSBridgeStoreSQLite", "ATSBridgeStorePostgres", "ATSBridgeTestSupport", "StoreCrashLoad",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                // The PostgreSQL tests' own sessions: creating databases, locking, killing backends.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "ATSBridgeCore",
                 "ATSBridgeProto",
             ],
