@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A throw-away PostgreSQL cluster for the tests: a temp data directory owned by the `postgres`
-# OS user (PostgreSQL refuses to run as root), listening on loopback only, on a free port.
+# OS user (PostgreSQL refuses to run as root), listening on loopback only, on a free port, with
+# TLS on (a certificate from scripts/make-test-certs.sh) and fsync off.
 #
 #   scripts/postgres-test-cluster.sh start   # prints the URL; `eval "$(… start --export)"` sets it
 #   scripts/postgres-test-cluster.sh url     # the URL of the running cluster
@@ -65,11 +66,17 @@ start() {
     --encoding=UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
     || { cat "$dir/initdb.log" >&2; exit 1; }
   rm -f "$dir.pw"
+  # TLS on, with a throw-away certificate: tests connect with sslmode=require too.
+  "$repo/scripts/make-test-certs.sh" "$dir/certs" >/dev/null
+  install -m 600 "$dir/certs/server.pem" "$dir/data/server.crt"
+  install -m 600 "$dir/certs/server.key" "$dir/data/server.key"
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$dir/data/server.crt" "$dir/data/server.key"; fi
   port=$(free_port)
   # Throw-away data: no fsync. Many test stores at once: room for their connections.
   as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start -o \
     "-c listen_addresses=127.0.0.1 -c port=$port -c unix_socket_directories=$dir -c fsync=off \
-     -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=256MB" \
+     -c synchronous_commit=off -c full_page_writes=off -c max_connections=400 -c shared_buffers=256MB \
+     -c ssl=on" \
     >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   echo "$dir" > "$state/datadir"
   echo "postgres://atsbridge:$password@127.0.0.1:$port/postgres?sslmode=disable" > "$state/url"

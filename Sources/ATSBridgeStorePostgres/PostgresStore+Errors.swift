@@ -1,5 +1,6 @@
 import ATSBridgeCore
 import NIOCore
+import NIOSSL
 import PostgresNIO
 
 /// PostgreSQL's failures as the project's typed errors. Messages name the store as
@@ -42,6 +43,12 @@ extension PostgresStore {
             return ATSBridgeError(.storeUnavailable, "\(subject) failed: \(self.describe(state: state))", cause: error)
         case .sslUnsupported:
             return ATSBridgeError(.storeUnavailable, "\(subject) does not accept TLS, which the URL requires")
+        case .connectionError where psql.underlying is NIOSSLError || psql.underlying is BoringSSLError:
+            return ATSBridgeError(
+                .storeUnavailable,
+                "\(subject): the TLS handshake failed (is the server's certificate trusted for this host?)",
+                cause: error
+            )
         case .connectionError, .uncleanShutdown, .serverClosedConnection, .clientClosedConnection:
             let what = opening ? "cannot be reached" : "lost the connection"
             let cause = psql.underlying.map { " (\(type(of: $0)))" } ?? ""

@@ -204,6 +204,49 @@ import Testing
         }
     }
 
+    @Test func sslmodeRequireEncryptsEveryConnection() async throws {
+        let plain = try await PostgresTestServer.freshDatabase()
+        var url = "postgres://\(plain.username):\(try PostgresTestServer.password())@\(plain.host):\(plain.port)"
+        url += "/\(plain.database)?sslmode=require"
+        let store = try await PostgresStore(
+            configuration: try PostgresStoreConfiguration(url: url),
+            logger: PostgresTestServer.logger
+        )
+        try await store.saveIntegration(
+            StoredIntegration(integration: Integration(id: "int-a", status: .active), encryptedCredentials: [1])
+        )
+        let encrypted = try await PostgresTestServer.admin { connection in
+            var flags: [Bool] = []
+            for try await ssl in try await connection.query(
+                """
+                SELECT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid
+                WHERE a.datname = \(plain.database)
+                """,
+                logger: PostgresTestServer.logger
+            ).decode(Bool.self) {
+                flags.append(ssl)
+            }
+            return flags
+        }
+        #expect(!encrypted.isEmpty && encrypted.allSatisfy { $0 })
+        await store.close()
+    }
+
+    @Test func sslmodeVerifyFullRefusesAnUntrustedCertificate() async throws {
+        let plain = try await PostgresTestServer.freshDatabase()
+        var url = "postgres://\(plain.username):\(try PostgresTestServer.password())@\(plain.host):\(plain.port)"
+        url += "/\(plain.database)?sslmode=verify-full"
+        let error = await #expect(throws: ATSBridgeError.self) {
+            _ = try await PostgresStore(
+                configuration: try PostgresStoreConfiguration(url: url),
+                logger: PostgresTestServer.logger
+            )
+        }
+        #expect(error?.code == .storeUnavailable)
+        #expect(error?.message.contains(plain.endpoint) == true)
+        #expect(error?.message.contains("TLS handshake failed") == true, "\(String(describing: error))")
+    }
+
     @Test func callsAfterCloseAreUnavailable() async throws {
         let store = try await PostgresTestServer.makeStore()
         await store.close()

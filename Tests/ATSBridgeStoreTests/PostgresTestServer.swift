@@ -29,6 +29,11 @@ enum PostgresTestServer {
         )
     }
 
+    /// The test server's password (tests build URLs of their own with it).
+    static func password() throws -> String {
+        URLComponents(string: try self.url())?.password ?? ""
+    }
+
     /// The server's configuration, with the small pool the tests use.
     static func configuration() throws -> PostgresStoreConfiguration {
         var configuration = try PostgresStoreConfiguration(url: self.url())
