@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "ATSBridgeServer", targets: ["ATSBridgeServer"]),
         .library(name: "ATSBridgeClient", targets: ["ATSBridgeClient"]),
         .library(name: "ATSBridgeAPI", targets: ["ATSBridgeAPI"]),
+        .library(name: "ATSBridgeStoreRules", targets: ["ATSBridgeStoreRules"]),
         .library(name: "ATSBridgeStoreSQLite", targets: ["ATSBridgeStoreSQLite"]),
         .library(name: "ATSBridgeStorePostgres", targets: ["ATSBridgeStorePostgres"]),
         .library(name: "ATSBridgeSandbox", targets: ["ATSBridgeSandbox"]),
@@ -127,11 +128,19 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Store: the unified API's change rules every backend shares (what changed, which parents
+        // are touched, which views go stale, how nested views and sent records are assembled),
+        // as pure functions over rows a backend fetched. No I/O.
+        .target(
+            name: "ATSBridgeStoreRules",
+            dependencies: ["ATSBridgeCore", "ATSBridgeProto"],
+            swiftSettings: swiftSettings
+        ),
         // Store: the SQLite backend, the embedded default.
         .target(
             name: "ATSBridgeStoreSQLite",
             dependencies: [
-                "ATSBridgeCore",
+                "ATSBridgeCore", "ATSBridgeStoreRules",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The page scan reads columns with SQLite's C API, straight into the page.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -313,7 +322,8 @@ let package = Package(
         .testTarget(
             name: "ATSBridgeStoreTests",
             dependencies: [
-                "ATSBridgeStoreSQLite", "ATSBridgeStorePostgres", "ATSBridgeTestSupport", "StoreCrashLoad",
+                "ATSBridgeStoreSQLite", "ATSBridgeStorePostgres", "ATSBridgeStoreRules", "ATSBridgeTestSupport",
+                "StoreCrashLoad",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 // The PostgreSQL tests' own sessions: creating databases, locking, killing backends.

@@ -1,25 +1,10 @@
 public import ATSBridgeCore
 public import ATSBridgeProto
+import ATSBridgeStoreRules
 import Foundation
 import GRDB
 
 extension SQLiteStore {
-    /// What is known of a stored record before an upsert changes it.
-    private struct Existing {
-        var hash: Data
-        var deleted: Bool
-        var candidateID: String?
-        var jobID: String?
-    }
-
-    /// Parents whose nested data changed, to touch after the batch.
-    struct Touches {
-        var candidates: Set<String> = []
-        var jobs: Set<String> = []
-        var applicationsOfCandidates: Set<String> = []
-        var applicationsOfStages: Set<String> = []
-    }
-
     /// Upserts a batch with diff, in one transaction; see ``Store``.
     public func upsert(_ batch: RecordBatch, integrationID: String, at now: Int64) async throws -> UpsertResult {
         try await self.upsert(batches: [batch], integrationID: integrationID, at: now)
@@ -62,7 +47,8 @@ extension SQLiteStore {
         }
     }
 
-    /// One model's rows, inside the caller's transaction.
+    /// One model's rows, inside the caller's transaction: the decisions are
+    /// ``UpsertPlan``'s, this only reads what is stored and writes what it says.
     private static func upsert(
         _ db: Database,
         _ rows: [RecordRow],
@@ -70,53 +56,20 @@ extension SQLiteStore {
         _ integrationID: String,
         _ now: Int64
     ) throws -> UpsertResult {
-        var result = UpsertResult()
-        var touches = Touches()
-        var stale = StaleViews()
-        let existing = try Self.existing(db, integrationID, model, rows.map(\.id))
-        for row in rows {
-            let old = existing[row.id]
-            let deletedNow = row.remoteDeletedAt != nil
-            if let old, old.hash == Data(row.hash), old.deleted == deletedNow {
-                result.unchanged += 1
-                continue
-            }
-            try Self.save(db, row, integrationID: integrationID, now: now, isNew: old == nil)
-            if old == nil {
-                result.created.append(row.id)
-            } else {
-                result.changed.append(row.id)
-            }
-            Self.collectTouches(&touches, model: model, row: row, old: old)
-            stale.recordChanged(model, id: row.id, candidateID: row.candidateID, jobID: row.jobID)
-            stale.recordChanged(model, id: row.id, candidateID: old?.candidateID, jobID: old?.jobID)
+        let plan = UpsertPlan(
+            model: model,
+            rows: rows,
+            stored: try Self.existing(db, integrationID, model, rows.map(\.id))
+        )
+        for write in plan.writes {
+            try Self.save(db, write.row, integrationID: integrationID, now: now, isNew: write.isNew)
         }
-        try stale.apply(db, integrationID)
-        try Self.log(db, integrationID, model, result.created, .created, now)
-        try Self.log(db, integrationID, model, result.changed, .changed, now)
-        try Self.apply(touches, db, integrationID, now: now, skipping: Set(result.created + result.changed))
-        return result
-    }
-
-    private static func collectTouches(_ touches: inout Touches, model: Model, row: RecordRow, old: Existing?) {
-        switch model {
-        case .application, .candidateTag:
-            // A candidate's applications or tags were added, removed or changed.
-            if let id = row.candidateID { touches.candidates.insert(id) }
-            if let id = old?.candidateID, id != row.candidateID { touches.candidates.insert(id) }
-        case .jobApplicationStage, .jobHiringTeamMember:
-            // A job's stages or hiring team were added or removed.
-            if let id = row.jobID { touches.jobs.insert(id) }
-            if let id = old?.jobID, id != row.jobID { touches.jobs.insert(id) }
-        case .candidate where old != nil:
-            // An application's candidate changed.
-            touches.applicationsOfCandidates.insert(row.id)
-        case .applicationStage where old != nil:
-            // An application's current stage changed.
-            touches.applicationsOfStages.insert(row.id)
-        default:
-            break
+        try Self.apply(plan.staleViews, db, integrationID)
+        for (kind, ids) in plan.changeLog {
+            try Self.log(db, integrationID, model, ids, kind, now)
         }
+        try Self.apply(plan.touches.targets(skipping: plan.writtenIDs), db, integrationID, now: now)
+        return plan.result
     }
 
     private static func existing(
@@ -124,8 +77,8 @@ extension SQLiteStore {
         _ integrationID: String,
         _ model: Model,
         _ ids: [String]
-    ) throws -> [String: Existing] {
-        var existing: [String: Existing] = [:]
+    ) throws -> [String: StoredState] {
+        var existing: [String: StoredState] = [:]
         for chunk in ids.chunked(500) {
             let rows = try Row.fetchCursor(
                 db,
@@ -138,8 +91,8 @@ extension SQLiteStore {
                 )
             )
             while let row = try rows.next() {
-                existing[row["id"]] = Existing(
-                    hash: row["hash"],
+                existing[row["id"]] = StoredState(
+                    hash: [UInt8](row["hash"] as Data),
                     deleted: row["remote_deleted_at"] as Int64? != nil,
                     candidateID: row["candidate_id"],
                     jobID: row["job_id"]
@@ -195,47 +148,25 @@ extension SQLiteStore {
 
     /// Moves the touched time of parents whose nested data changed, and logs them as TOUCHED
     /// (their own fields and `changed_at` did not move).
-    static func apply(_ touches: Touches, _ db: Database, _ integrationID: String, now: Int64, skipping: Set<String>)
-        throws
-    {
-        try self.touch(db, integrationID, .candidate, column: "id", touches.candidates, now, skipping)
-        try self.touch(db, integrationID, .job, column: "id", touches.jobs, now, skipping)
-        try self.touch(
-            db,
-            integrationID,
-            .application,
-            column: "candidate_id",
-            touches.applicationsOfCandidates,
-            now,
-            []
-        )
-        try self.touch(db, integrationID, .application, column: "stage_id", touches.applicationsOfStages, now, [])
-    }
-
-    private static func touch(
-        _ db: Database,
-        _ integrationID: String,
-        _ model: Model,
-        column: String,
-        _ keys: Set<String>,
-        _ now: Int64,
-        _ skipping: Set<String>
-    ) throws {
-        let keys = keys.subtracting(skipping).sorted()
-        for chunk in keys.chunked(500) {
-            let touched = try String.fetchAll(
-                db,
-                sql: """
-                    UPDATE records SET touched_at = ?
-                    WHERE integration_id = ? AND model = ? AND \(column) IN \(Self.placeholders(chunk.count))
-                      AND touched_at < ?
-                    RETURNING id
-                    """,
-                arguments: Self.arguments(
-                    [now, integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible } + [now]
+    static func apply(_ targets: [TouchTarget], _ db: Database, _ integrationID: String, now: Int64) throws {
+        for target in targets {
+            for chunk in target.keys.chunked(500) {
+                let touched = try String.fetchAll(
+                    db,
+                    sql: """
+                        UPDATE records SET touched_at = ?
+                        WHERE integration_id = ? AND model = ? AND \(target.column.name) IN \(Self.placeholders(chunk.count))
+                          AND touched_at < ?
+                        RETURNING id
+                        """,
+                    arguments: Self.arguments(
+                        [now, integrationID, Int(target.model.rawValue)]
+                            + chunk.map { $0 as any DatabaseValueConvertible }
+                            + [now]
+                    )
                 )
-            )
-            try self.log(db, integrationID, model, touched, .touched, now)
+                try self.log(db, integrationID, target.model, touched, .touched, now)
+            }
         }
     }
 
