@@ -220,7 +220,8 @@ let package = Package(
         .target(
             name: "ATSBridgeApp",
             dependencies: [
-                "ATSBridgeAPI", "ATSBridgeServer", "ATSBridgeStoreSQLite", "ATSBridgeSandbox", "ATSBridgeSync",
+                "ATSBridgeAPI", "ATSBridgeServer", "ATSBridgeStoreSQLite", "ATSBridgeStorePostgres", "ATSBridgeSandbox",
+                "ATSBridgeSync",
                 "ATSBridgeRECRU", "ATSBridgeListener",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
