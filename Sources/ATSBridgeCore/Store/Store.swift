@@ -2,11 +2,11 @@ public import ATSBridgeProto
 
 /// Everything ATSBridge persists: the mirrored records with their change semantics, and the
 /// integrations, sync runs, API keys (``APIKeyStore``), the audit log (``AuditStore``),
-/// idempotency records and change log.
+/// idempotency records, change log and the sources a sync mapped (``SourceHashStore``).
 ///
 /// Backends: SQLite (the embedded default) and PostgreSQL. Both pass the same contract tests.
 /// Times are milliseconds since the Unix epoch and are passed in, so tests control the clock.
-public protocol Store: RecordReading, APIKeyStore, AuditStore {
+public protocol Store: RecordReading, APIKeyStore, AuditStore, SourceHashStore {
     /// Upserts a batch in one transaction: new records are created, records whose own fields
     /// changed are updated and their `changed_at` moves, identical records are not written.
     /// Parents whose nested data changed get a new touched time (see ARCHITECTURE.md), and
