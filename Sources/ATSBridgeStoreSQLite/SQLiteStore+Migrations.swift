@@ -209,6 +209,26 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v8-source-hashes") { db in
+            // The fingerprint of each remote source a sync mapped (docs/sync.md, "Unchanged
+            // sources"), with the hash its record had then; removed with its integration.
+            try db.execute(
+                sql: """
+                    CREATE TABLE source_hashes (
+                        integration_id TEXT NOT NULL,
+                        model INTEGER NOT NULL,
+                        remote_id TEXT NOT NULL,
+                        hash BLOB NOT NULL,
+                        record_id TEXT NOT NULL,
+                        record_hash BLOB NOT NULL,
+                        related TEXT NOT NULL,
+                        PRIMARY KEY (integration_id, model, remote_id)
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER source_hashes_of_deleted_integration AFTER DELETE ON integrations
+                        BEGIN DELETE FROM source_hashes WHERE integration_id = old.id; END;
+                    """
+            )
+        }
         return migrator
     }
 }
