@@ -153,7 +153,7 @@ let package = Package(
         .target(
             name: "ATSBridgeStorePostgres",
             dependencies: [
-                "ATSBridgeCore",
+                "ATSBridgeCore", "ATSBridgeStoreRules",
                 "ATSBridgeProto",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),

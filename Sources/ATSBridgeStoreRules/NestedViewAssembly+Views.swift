@@ -1,5 +1,5 @@
-public import ATSBridgeCore
-public import ATSBridgeProto
+import ATSBridgeCore
+import ATSBridgeProto
 
 extension NestedViewAssembly {
     /// A stage in the context of a job, whose index depends on the job.

@@ -1,4 +1,4 @@
-public import ATSBridgeCore
+import ATSBridgeCore
 public import ATSBridgeProto
 
 /// What retention blanks when a deleted record's personal data expires: which models hold

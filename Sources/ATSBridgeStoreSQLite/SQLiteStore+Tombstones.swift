@@ -51,6 +51,9 @@ extension SQLiteStore {
                     let id: String = row[1]
                     let remoteID: String? = row[2]
                     let data = try RetentionBlanking.blankedData(model, id: id, remoteID: remoteID)
+                    if model == .candidate {
+                        try Self.deleteEmails(db, integrationID: integrationID, candidates: [id])
+                    }
                     try db.execute(
                         sql: """
                             UPDATE records SET data = ?, hash = ?, \(Self.blankedColumns), pii_blanked = 1
@@ -60,12 +63,6 @@ extension SQLiteStore {
                             Data(data), Data(RetentionBlanking.blankedHash), integrationID, Int(model.rawValue), id,
                         ]
                     )
-                    if model == .candidate {
-                        try db.execute(
-                            sql: "DELETE FROM candidate_emails WHERE integration_id = ? AND candidate_id = ?",
-                            arguments: [integrationID, id]
-                        )
-                    }
                     try Self.apply(RetentionBlanking.staleViews(model, id: id), db, integrationID)
                     blanked += 1
                 }
@@ -75,5 +72,7 @@ extension SQLiteStore {
     }
 
     /// `first_name = NULL, …`: the personal columns retention clears.
-    private static let blankedColumns = RetentionBlanking.clearedColumns.map { "\($0) = NULL" }.joined(separator: ", ")
+    private static let blankedColumns = (RetentionBlanking.clearedColumns + ["emails"]).map { "\($0) = NULL" }.joined(
+        separator: ", "
+    )
 }
