@@ -21,6 +21,8 @@ package enum JSONWriter {
     private static let objectType = ObjectIdentifier([String: Any].self)
     private static let arrayType = ObjectIdentifier([Any].self)
     private static let nullType = ObjectIdentifier(NSNull.self)
+    private static let orderedType = ObjectIdentifier(JSONObject.self)
+    private static let orderedArrayType = ObjectIdentifier([JSONObject].self)
 
     private static func append(_ value: Any, _ sorted: Bool, to out: inout [UInt8]) {
         // Dispatch on the exact type first: parsed JSON holds these, and a failed `as?` (a
@@ -38,6 +40,26 @@ package enum JSONWriter {
         if type == self.arrayType, let array = value as? [Any] {
             return self.appendArray(array, sorted, to: &out)
         }
+        if type == self.orderedType, let object = value as? JSONObject {
+            return self.appendMembers(
+                sorted ? object.members.sorted { $0.key < $1.key } : object.members,
+                sorted,
+                to: &out
+            )
+        }
+        if type == self.orderedArrayType, let array = value as? [JSONObject] {
+            // Not through `[Any]`: that cast boxes every element anew.
+            out.append(UInt8(ascii: "["))
+            for (index, object) in array.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                self.appendMembers(
+                    sorted ? object.members.sorted { $0.key < $1.key } : object.members,
+                    sorted,
+                    to: &out
+                )
+            }
+            return out.append(UInt8(ascii: "]"))
+        }
         // Containers and strings before numbers: casting a Swift dictionary to `NSNumber`
         // would bridge the whole dictionary to Objective-C before failing.
         switch value {
@@ -53,10 +75,13 @@ package enum JSONWriter {
     }
 
     private static func appendObject(_ dictionary: [String: Any], _ sorted: Bool, to out: inout [UInt8]) {
+        // Pairs, not keys: looking each key up again would hash it twice.
+        self.appendMembers(sorted ? dictionary.sorted { $0.key < $1.key } : Array(dictionary), sorted, to: &out)
+    }
+
+    private static func appendMembers(_ pairs: [(key: String, value: Any)], _ sorted: Bool, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "{"))
         var first = true
-        // Pairs, not keys: looking each key up again would hash it twice.
-        let pairs = sorted ? dictionary.sorted { $0.key < $1.key } : Array(dictionary)
         for (key, element) in pairs {
             if !first { out.append(UInt8(ascii: ",")) }
             first = false

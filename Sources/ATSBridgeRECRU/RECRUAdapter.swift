@@ -10,6 +10,7 @@ public final class RECRUAdapter: RemoteATS {
     private let logger: Logger
     private let transport: @Sendable (RemoteATSAccount) -> any RECRUTransport
     private let writers: RECRUConnectionPool
+    private let mappingVersion: UInt32
 
     /// An adapter reaching each integration's tenant over HTTP.
     public convenience init(configuration: RECRUAdapterConfiguration = RECRUAdapterConfiguration(), logger: Logger) {
@@ -17,12 +18,14 @@ public final class RECRUAdapter: RemoteATS {
     }
 
     /// An adapter reaching each integration's account through `transport` (tests pass the
-    /// sandbox in-process).
+    /// sandbox in-process); `mappingVersion` stands in for ``RECRUMapper/version`` in tests.
     package init(
         configuration: RECRUAdapterConfiguration,
         logger: Logger,
+        mappingVersion: UInt32 = RECRUMapper.version,
         transport: @escaping @Sendable (RemoteATSAccount) -> any RECRUTransport
     ) {
+        self.mappingVersion = mappingVersion
         self.configuration = configuration
         self.logger = logger
         self.transport = transport
@@ -59,7 +62,10 @@ public final class RECRUAdapter: RemoteATS {
             case .sync: Self.client(account, self.syncTuning(account), self.transport(account), self.logger)
             case .write: self.writers.client(for: account)
             }
-        return RECRUConnection(client: client, mapper: RECRUMapper(integrationID: account.integrationID))
+        return RECRUConnection(
+            client: client,
+            mapper: RECRUMapper(integrationID: account.integrationID, version: self.mappingVersion)
+        )
     }
 
     /// The sync tuning with the integration's own rate ceiling, when it has one.

@@ -76,6 +76,25 @@ package final class RECRUClient: Sendable {
     /// - Throws: ``ATSBridgeError`` with `REMOTE.RATE_LIMIT_EXCEEDED`, `REMOTE.SERVICE_UNAVAILABLE`,
     ///   `INTEGRATION.AUTHENTICATION_INVALID`, `REMOTE.INPUT_INVALID` or `REMOTE.UNKNOWN_HTTP_ERROR`.
     package func call(_ method: RECRUMethod, _ params: [String: Any] = [:]) async throws -> Any {
+        let answer = try await self.callRaw(method, params)
+        do {
+            return try JSONReader.parse(answer.body, answer.result)
+        } catch {
+            throw ATSBridgeError(.remoteUnknown, "RECRU answered \(method.rawValue) with JSON that cannot be read")
+        }
+    }
+
+    /// A JSON-RPC answer unparsed: its body and the byte range of its `result`.
+    package struct RawAnswer: Sendable {
+        /// The response body.
+        package var body: [UInt8]
+        /// Where the `result` value is in `body`.
+        package var result: Range<Int>
+    }
+
+    /// Calls `method` like ``call(_:_:)`` and returns the answer unparsed, so that a list page
+    /// can be read without parsing every record (``JSONReader/listPage(_:_:)``).
+    package func callRaw(_ method: RECRUMethod, _ params: [String: Any] = [:]) async throws -> RawAnswer {
         assert(method.accepts(params.keys), "\(method.rawValue) does not take \(params.keys.sorted())")
         let idempotent = method.isIdempotent
         let started = ContinuousClock.now
@@ -110,9 +129,9 @@ package final class RECRUClient: Sendable {
 
     private func token() async throws -> String {
         if let token = self.state.withLock({ $0.token }) { return token }
-        let result: Any
+        let answer: RawAnswer
         do {
-            result = try await self.send(
+            answer = try await self.send(
                 .login,
                 ["login": self.configuration.login, "password": self.configuration.password],
                 token: nil,
@@ -124,6 +143,7 @@ package final class RECRUClient: Sendable {
                 ? ATSBridgeError(.integrationAuthenticationInvalid, "RECRU rejected the login of this integration")
                 : error.mapped
         }
+        let result = try? JSONReader.parse(answer.body, answer.result)
         guard let token = (result as? [String: Any])?["token"] as? String, !token.isEmpty else {
             throw ATSBridgeError(.remoteUnknown, "RECRU's login answer has no token")
         }
@@ -141,12 +161,12 @@ package final class RECRUClient: Sendable {
         token: String?,
         idempotent: Bool,
         started: ContinuousClock.Instant
-    ) async throws -> Any {
+    ) async throws -> RawAnswer {
         // Our writer: Foundation's is slow on Linux for large strings (a base64 CV).
         let body = JSONWriter.write(["jsonrpc": "2.0", "method": method.rawValue, "params": params, "id": 1])
         var attempt = 1
         while true {
-            let outcome: Result<Any, RemoteFailure>
+            let outcome: Result<RawAnswer, RemoteFailure>
             do {
                 outcome = .success(try await self.attempt(body, token: token))
             } catch let failure as RemoteFailure {
@@ -178,7 +198,7 @@ package final class RECRUClient: Sendable {
         }
     }
 
-    private func attempt(_ body: [UInt8], token: String?) async throws -> Any {
+    private func attempt(_ body: [UInt8], token: String?) async throws -> RawAnswer {
         try await self.waitForRateLimit()
         self.state.withLock { $0.requests += 1 }
         let response: RECRUTransportResponse
@@ -214,14 +234,14 @@ package final class RECRUClient: Sendable {
         default:
             throw RemoteFailure.http(response.status)
         }
-        guard
-            let json = try? JSONSerialization.jsonObject(with: response.body, options: [.fragmentsAllowed]),
-            let object = json as? [String: Any]
-        else {
+        let bytes = [UInt8](response.body)
+        // The envelope only: a list page's records are read by the caller, often not at all.
+        guard let envelope = try? JSONReader.envelope(bytes) else {
             // A cut-off or garbled body: transient, like a dropped connection.
             throw RemoteFailure.transport("undecodable body")
         }
-        if let error = object["error"] as? [String: Any] {
+        switch envelope {
+        case .error(let error):
             let failure = RemoteFailure(rpcError: error)
             if case .rateLimited = failure {
                 self.state.withLock { $0.pacer.rateLimited(retryAfter: nil, now: .now) }
@@ -229,10 +249,10 @@ package final class RECRUClient: Sendable {
                 self.state.withLock { $0.pacer.answered() }
             }
             throw failure
+        case .result(let result):
+            self.state.withLock { $0.pacer.answered() }
+            return RawAnswer(body: bytes, result: result)
         }
-        self.state.withLock { $0.pacer.answered() }
-        guard let result = object["result"] else { throw RemoteFailure.transport("no result") }
-        return result
     }
 
     private func waitForRateLimit() async throws {

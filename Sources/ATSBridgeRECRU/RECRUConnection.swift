@@ -29,11 +29,32 @@ struct RECRUConnection: RemoteATSConnection {
         _ options: RemoteListingOptions,
         _ body: (RemotePage) async throws -> Void
     ) async throws -> Bool {
+        try await self.list(model, options, lookup: nil, body)
+    }
+
+    func list(
+        _ model: Model,
+        _ options: RemoteListingOptions,
+        sources: @escaping RemoteSourceLookup,
+        _ body: (RemotePage) async throws -> Void
+    ) async throws -> Bool {
+        try await self.list(model, options, lookup: sources, body)
+    }
+
+    private func list(
+        _ model: Model,
+        _ options: RemoteListingOptions,
+        lookup: RemoteSourceLookup?,
+        _ body: (RemotePage) async throws -> Void
+    ) async throws -> Bool {
         let mapper = self.mapper
         let walker = RECRUPageWalker(client: self.client, pageSize: options.pageSize, concurrency: options.concurrency)
+        let map: @Sendable (RECRUClient.RawAnswer, JSONReader.ListPage) async throws -> RemotePage = { answer, list in
+            try await Self.map(model, answer, list, mapper, lookup)
+        }
         switch model {
         case .user:
-            return try await walker.walk(.userList, map: { mapper.users($0) }, body)
+            return try await walker.walk(.userList, map: map, body)
         case .applicationStage:
             try await body(mapper.stages(try await self.unpaged(.globalStages)))
             return true
@@ -43,11 +64,11 @@ struct RECRUConnection: RemoteATSConnection {
         case .job:
             var params: [String: String] = [:]
             if let since = options.changedSince { params["changed_since"] = ISODates.format(since) }
-            return try await walker.walk(.projectList, params, map: { mapper.projects($0) }, body)
+            return try await walker.walk(.projectList, params, map: map, body)
         case .application:
-            return try await walker.walk(.applicationList, map: { mapper.applications($0) }, body)
+            return try await walker.walk(.applicationList, map: map, body)
         case .candidate:
-            return try await walker.walk(.jobseekerList, map: { mapper.candidates($0) }, body)
+            return try await walker.walk(.jobseekerList, map: map, body)
         default:
             // Joins come with their parents' pages.
             throw ATSBridgeError(.internalError, "RECRU lists no \(model.name ?? "such records") of their own")

@@ -6,8 +6,7 @@ import ATSBridgeProto
 extension RECRUMapper {
     /// A page of users.
     func users(_ items: [[String: Any]]) -> RemotePage {
-        let (users, skipped) = Self.each(items) { try self.user($0) }
-        return RemotePage(batches: [.users(users)], skipped: skipped)
+        self.page(.user, items)
     }
 
     /// Global stages.
@@ -25,46 +24,23 @@ extension RECRUMapper {
     /// A page of projects: jobs, their stages, stage joins and hiring teams; a project any part
     /// of which cannot be mapped is skipped whole.
     func projects(_ items: [[String: Any]]) -> RemotePage {
-        var jobs: [Job] = []
-        var stages: [ApplicationStage] = []
-        var stageJoins: [JobApplicationStage] = []
-        var hiringTeam: [JobHiringTeamMember] = []
-        var skipped = 0
-        for item in items {
-            do {
-                let job = try self.job(item)
-                let projectStages = try self.stages(ofProject: item)
-                let team = try self.hiringTeam(ofProject: item)
-                jobs.append(job)
-                stages += projectStages.stages
-                stageJoins += projectStages.joins
-                hiringTeam += team
-            } catch {
-                skipped += 1
-            }
-        }
-        return RemotePage(
-            batches: [
-                .jobs(jobs), .applicationStages(stages), .jobApplicationStages(stageJoins),
-                .jobHiringTeamMembers(hiringTeam),
-            ],
-            skipped: skipped
-        )
+        self.page(.job, items)
     }
 
     /// A page of applications.
     func applications(_ items: [[String: Any]]) -> RemotePage {
-        let (applications, skipped) = Self.each(items) { try self.application($0) }
-        return RemotePage(batches: [.applications(applications)], skipped: skipped)
+        self.page(.application, items)
     }
 
     /// A page of jobseekers: candidates and their tag joins.
     func candidates(_ items: [[String: Any]]) -> RemotePage {
-        let (mapped, skipped) = Self.each(items) { try self.candidate($0) }
-        return RemotePage(
-            batches: [.candidates(mapped.map(\.candidate)), .candidateTags(mapped.flatMap(\.tags))],
-            skipped: skipped
-        )
+        self.page(.candidate, items)
+    }
+
+    private func page(_ model: Model, _ items: [[String: Any]]) -> RemotePage {
+        var builder = RECRUPageBuilder(model: model, mapper: self)
+        for item in items { builder.add(item) }
+        return builder.page
     }
 
     private static func each<T>(_ items: [[String: Any]], _ map: ([String: Any]) throws -> T) -> ([T], Int) {

@@ -6,12 +6,20 @@ import Foundation
 /// (docs/mapping.md). Fields RECRU lacks stay absent; unmappable enum values keep their raw
 /// string; `remote_data` carries the raw RECRU record; invalid emails are dropped.
 package struct RECRUMapper: Sendable {
+    /// The version of this mapping. Bump it with every change that changes what a RECRU record
+    /// maps to: it is part of every source fingerprint (``SourceHash``), so the next sync maps
+    /// every record again instead of skipping those RECRU sends unchanged.
+    package static let version: UInt32 = 1
+
     /// The integration the records belong to; part of every derived id.
     package let integrationID: String
+    /// The mapping version fingerprints are made with: ``version`` but in tests.
+    package let version: UInt32
 
     /// Creates a mapper for one integration.
-    package init(integrationID: String) {
+    package init(integrationID: String, version: UInt32 = RECRUMapper.version) {
         self.integrationID = integrationID
+        self.version = version
     }
 
     /// The ATSBridge id of a RECRU record.
@@ -222,7 +230,14 @@ package struct RECRUMapper: Sendable {
     }
 
     private static func double(_ value: Any?) -> Double? {
-        (value as? NSNumber)?.doubleValue
+        // Parsed JSON holds native numbers; exact types first (a failed cast bridges on Linux).
+        switch value {
+        case let int as Int: Double(int)
+        case let double as Double: double
+        case is Bool, is String, nil: nil
+        case let number as NSNumber: number.doubleValue
+        default: nil
+        }
     }
 
     private static func date(_ value: Any?) -> Int64? {

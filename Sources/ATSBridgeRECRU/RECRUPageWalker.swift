@@ -1,7 +1,7 @@
 import ATSBridgeCore
 
 /// Walks every page of a RECRU list method, several pages at a time, mapping each page where it
-/// was fetched so that only `Sendable` values cross tasks.
+/// was fetched (from its raw answer) so that only `Sendable` values cross tasks.
 ///
 /// RECRU pages by offset, so a record added or removed upstream during the walk shifts the
 /// pages after it. The walk notices (the `total` changes, or the items do not add up to it)
@@ -26,7 +26,7 @@ struct RECRUPageWalker {
     func walk<T: Sendable>(
         _ method: RECRUMethod,
         _ params: [String: String] = [:],
-        map: @escaping @Sendable ([[String: Any]]) throws -> T,
+        map: @escaping @Sendable (RECRUClient.RawAnswer, JSONReader.ListPage) async throws -> T,
         _ body: (T) async throws -> Void
     ) async throws -> Bool {
         let first = try await self.page(method, params, 1, map)
@@ -66,16 +66,16 @@ struct RECRUPageWalker {
         _ method: RECRUMethod,
         _ params: [String: String],
         _ number: Int,
-        _ map: @Sendable ([[String: Any]]) throws -> T
+        _ map: @Sendable (RECRUClient.RawAnswer, JSONReader.ListPage) async throws -> T
     ) async throws -> Fetched<T> {
         var request: [String: Any] = params
         request["page"] = number
         request["limit"] = self.pageSize
-        guard let result = try await self.client.call(method, request) as? [String: Any],
-            let items = result["items"] as? [[String: Any]], let total = result["total"] as? Int
-        else {
+        let answer = try await self.client.callRaw(method, request)
+        // Items are located, not parsed: the mapping parses only those it maps.
+        guard let list = try? JSONReader.listPage(answer.body, answer.result) else {
             throw ATSBridgeError(.remoteUnknown, "RECRU answered \(method.rawValue) with an unexpected shape")
         }
-        return Fetched(value: try map(items), count: items.count, total: total)
+        return Fetched(value: try await map(answer, list), count: list.items.count, total: list.total)
     }
 }

@@ -79,7 +79,7 @@ extension RECRUSandbox {
             }
         case .tagList:
             return self.state.withLock {
-                $0.tags.all.map { ["id": $0.id, "name": $0.name, "color": "#3a7bd5"] as [String: Any] }
+                $0.tags.all.map { ["id": $0.id, "name": $0.name, "color": "#3a7bd5"] as JSONObject }
             }
         case .jobseekerSources:
             return self.state.withLock { $0.sources.map(Self.json) }
@@ -107,7 +107,7 @@ extension RECRUSandbox {
             as [String: Any]
     }
 
-    static func page(_ items: [[String: Any]], total: Int, page: Int, limit: Int) -> [String: Any] {
+    static func page(_ items: [JSONObject], total: Int, page: Int, limit: Int) -> JSONObject {
         ["items": items, "total": total, "page": page, "limit": limit]
     }
 }

@@ -1,3 +1,4 @@
+import ATSBridgeProto
 import Foundation
 import GRDB
 
@@ -186,6 +187,45 @@ extension SQLiteStore {
                 sql: """
                     CREATE INDEX sync_runs_history ON sync_runs (integration_id, queued_at, id);
                     DROP INDEX sync_runs_integration;
+                    """
+            )
+        }
+        migrator.registerMigration("v7-ingest") { db in
+            // Faster ingest (docs/store.md): a candidate's email index entries are found through
+            // its own row (`emails`, lower-cased, one per line) instead of a second index over
+            // them by candidate, whose inserts were random-order b-tree writes. Existing rows get
+            // their addresses from that index before it goes. Bulk exports read a model's rows in
+            // physical order through `records_scan` (rowid is its implicit last column; new rows
+            // append to it).
+            try db.execute(
+                sql: """
+                    ALTER TABLE records ADD COLUMN emails TEXT;
+                    UPDATE records SET emails = (
+                        SELECT group_concat(email, char(10)) FROM candidate_emails e
+                        WHERE e.integration_id = records.integration_id AND e.candidate_id = records.id
+                    ) WHERE model = \(Model.candidate.rawValue);
+                    DROP INDEX candidate_emails_candidate;
+                    CREATE INDEX records_scan ON records (integration_id, model);
+                    """
+            )
+        }
+        migrator.registerMigration("v8-source-hashes") { db in
+            // The fingerprint of each remote source a sync mapped (docs/sync.md, "Unchanged
+            // sources"), with the hash its record had then; removed with its integration.
+            try db.execute(
+                sql: """
+                    CREATE TABLE source_hashes (
+                        integration_id TEXT NOT NULL,
+                        model INTEGER NOT NULL,
+                        remote_id TEXT NOT NULL,
+                        hash BLOB NOT NULL,
+                        record_id TEXT NOT NULL,
+                        record_hash BLOB NOT NULL,
+                        related TEXT NOT NULL,
+                        PRIMARY KEY (integration_id, model, remote_id)
+                    ) WITHOUT ROWID;
+                    CREATE TRIGGER source_hashes_of_deleted_integration AFTER DELETE ON integrations
+                        BEGIN DELETE FROM source_hashes WHERE integration_id = old.id; END;
                     """
             )
         }

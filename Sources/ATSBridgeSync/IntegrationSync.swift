@@ -3,8 +3,8 @@ import ATSBridgeProto
 import Logging
 
 /// One sync of one integration: lists the remote's models through the remote-ATS port (records
-/// arrive mapped), upserts them page by page, and after a full listing tombstones what
-/// disappeared.
+/// arrive mapped), upserts them page by page, and after each model's full listing tombstones
+/// what disappeared.
 ///
 /// Every page is its own transaction, so a run that fails or is killed leaves the store
 /// consistent (some records newer than others, none half-written), and the next run completes
@@ -28,6 +28,8 @@ struct IntegrationSync {
         var deleted = 0
         /// Records the remote sent that could not be mapped (no id, wrong shape), skipped.
         var skipped = 0
+        /// Remote sources that had not changed since they were last mapped: not mapped again.
+        var unchanged = 0
     }
 
     let integrationID: String
@@ -63,10 +65,11 @@ struct IntegrationSync {
         var userSkips = 0
         let usersStable = try await self.list(.user, plan) { page in
             userSkips += page.skipped
-            try await writer.write(page.batches)
+            try await writer.write(page)
         }
         if usersStable && userSkips == 0 { stable.insert(.user) }
         try await writer.flush()
+        try await self.tombstone([.user], plan, stable, &writer)
 
         // Global stages and tags: small, unpaged lists.
         var projectSkips = 0
@@ -80,16 +83,23 @@ struct IntegrationSync {
             try await writer.write(page.batches)
         }
         if tagSkips == 0 { stable.insert(.tag) }
+        try await self.tombstone([.tag], plan, stable, &writer)
 
         // Jobs with their stages and hiring teams.
         let jobsStable = try await self.list(.job, plan) { page in
             projectSkips += page.skipped
-            try await writer.write(page.batches)
+            try await writer.write(page)
         }
         if jobsStable && projectSkips == 0 {
             stable.formUnion([.job, .applicationStage, .jobApplicationStage, .jobHiringTeamMember])
         }
         try await writer.flush()
+        try await self.tombstone(
+            [.applicationStage, .job, .jobApplicationStage, .jobHiringTeamMember],
+            plan,
+            stable,
+            &writer
+        )
 
         // Applications, then candidates: with "sync only created applications", a candidate is
         // mirrored when it was created here or has an application that was.
@@ -106,7 +116,7 @@ struct IntegrationSync {
         var applicationSkips = 0
         let applicationsStable = try await self.list(.application, plan) { page in
             applicationSkips += page.skipped
-            guard plan.onlyCreated else { return try await writer.write(page.batches) }
+            guard plan.onlyCreated else { return try await writer.write(page) }
             for case .applications(let applications) in page.batches {
                 let kept = applications.filter { createdApplications.contains($0.remoteID ?? "") }
                 keptCandidates.formUnion(kept.compactMap(\.candidateID))
@@ -115,21 +125,21 @@ struct IntegrationSync {
         }
         if applicationsStable && applicationSkips == 0 { stable.insert(.application) }
         try await writer.flush()
+        try await self.tombstone([.application], plan, stable, &writer)
 
         var candidateSkips = 0
         let candidatesStable = try await self.list(.candidate, plan) { page in
             candidateSkips += page.skipped
-            guard plan.onlyCreated else { return try await writer.write(page.batches) }
+            guard plan.onlyCreated else { return try await writer.write(page) }
             try await writer.write(page.batches.map { Self.only(keptCandidates, $0) })
         }
         if candidatesStable && candidateSkips == 0 { stable.formUnion([.candidate, .candidateTag]) }
 
         try await writer.flush()
+        try await self.tombstone([.candidate, .candidateTag], plan, stable, &writer)
+        try await writer.flush()
         let skipped = userSkips + projectSkips + applicationSkips + candidateSkips + tagSkips
         if plan.full {
-            for model in Model.synced where stable.contains(model) {
-                try await writer.tombstone(model)
-            }
             let unstable = Model.synced.filter { !stable.contains($0) }
             if !unstable.isEmpty {
                 self.logger.warning(
@@ -141,10 +151,28 @@ struct IntegrationSync {
                 )
             }
         }
-        return Outcome(created: writer.created, updated: writer.updated, deleted: writer.deleted, skipped: skipped)
+        return Outcome(
+            created: writer.created,
+            updated: writer.updated,
+            deleted: writer.deleted,
+            skipped: skipped,
+            unchanged: writer.unchangedSources
+        )
+    }
+
+    /// After a full listing of `models`, tombstones those whose listing was stable; each runs
+    /// while the next model is fetched.
+    private func tombstone(_ models: [Model], _ plan: Plan, _ stable: Set<Model>, _ writer: inout SyncWriter)
+        async throws
+    {
+        guard plan.full else { return }
+        for model in models where stable.contains(model) { try await writer.tombstone(model) }
     }
 
     /// Lists a model through the port; a delta passes its time only where the remote filters.
+    ///
+    /// Sources the store remembers unchanged are skipped (docs/sync.md, "Unchanged sources"),
+    /// except with "sync only created applications", whose filter needs every record mapped.
     private func list(
         _ model: Model,
         _ plan: Plan,
@@ -155,7 +183,19 @@ struct IntegrationSync {
             pageSize: self.configuration.pageSize,
             concurrency: max(1, self.configuration.fetchConcurrency)
         )
-        return try await self.connection.list(model, options, body)
+        guard self.configuration.skipUnchangedSources, !plan.onlyCreated else {
+            return try await self.connection.list(model, options, body)
+        }
+        let store = self.store
+        let integrationID = self.integrationID
+        return try await self.connection.list(
+            model,
+            options,
+            sources: { model, remoteIDs in
+                try await store.sourceHashes(integrationID: integrationID, model: model, remoteIDs: remoteIDs)
+            },
+            body
+        )
     }
 
     /// A candidate page's batch, keeping only the given candidates and their tag joins.

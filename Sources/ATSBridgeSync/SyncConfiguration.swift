@@ -19,10 +19,14 @@ public struct SyncConfiguration: Sendable {
     /// Records per remote list page (RECRU allows 1–200). 200 minimises requests. Defaults to
     /// 200.
     public var pageSize = 200
-    /// Records of one model written per store transaction. Larger transactions write each
-    /// index page they touch once; a failed or killed sync loses at most one uncommitted
-    /// batch, which the next sync rewrites. Defaults to 5,000.
+    /// Records written per store transaction. Larger transactions write each index page they
+    /// touch once; a failed or killed sync loses at most one uncommitted batch, which the next
+    /// sync rewrites. Defaults to 5,000.
     public var writeBatchSize = 5_000
+    /// Skip mapping and writing remote records whose raw form did not change since a sync
+    /// last mapped them (docs/sync.md, "Unchanged sources"). Defaults to true; false maps
+    /// every record of every run, as before the skip existed.
+    public var skipUnchangedSources = true
     /// Remote list pages fetched at once within one list. Defaults to 4.
     public var fetchConcurrency = 4
     /// A delta sync asks the remote for records changed since the last successful sync's start

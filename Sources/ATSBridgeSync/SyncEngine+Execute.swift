@@ -58,6 +58,7 @@ extension SyncEngine {
             metadata[LogKey.syncUpdated] = "\(outcome.updated)"
             metadata[LogKey.syncDeleted] = "\(outcome.deleted)"
             metadata[LogKey.syncSkipped] = "\(outcome.skipped)"
+            metadata[LogKey.syncUnchanged] = "\(outcome.unchanged)"
         } catch is LeaseHeldElsewhere {
             // Not a failure: the server holding the lease is running this sync.
             run.state = .cancelled

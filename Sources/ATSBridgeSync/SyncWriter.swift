@@ -1,7 +1,7 @@
 import ATSBridgeCore
 import ATSBridgeProto
 
-/// Writes a sync's batches to the store and keeps what a run reports: counts, the ids seen per
+/// Writes a sync's pages to the store and keeps what a run reports: counts, the ids seen per
 /// model (for tombstones), and the sync lease, renewed while the run writes.
 struct SyncWriter {
     let store: any Store
@@ -12,11 +12,17 @@ struct SyncWriter {
     private(set) var created = 0
     private(set) var updated = 0
     private(set) var deleted = 0
+    /// Remote sources found unchanged and not mapped.
+    private(set) var unchangedSources = 0
     private(set) var seen: [Model: Set<String>] = [:]
     private var leaseRenewedAt: Int64
-    /// Records waiting to be written, per model: larger transactions write each index page
-    /// they touch once instead of once per RECRU page.
+    /// Records waiting to be written, per model, in the order their models came: larger
+    /// transactions write each index page they touch once instead of once per remote page.
     private var pending: [Model: RecordBatch] = [:]
+    private var pendingModels: [Model] = []
+    private var pendingCount = 0
+    /// Fingerprints of the sources of the pending records: written after them.
+    private var pendingSources: [SourceHash] = []
     private let batchSize: Int
     /// The transaction being written while the next pages are fetched and mapped: at most one,
     /// so memory stays bounded and the store sees one writer. Not fire-and-forget: every path
@@ -33,32 +39,24 @@ struct SyncWriter {
         self.leaseRenewedAt = clock.nowMilliseconds()
     }
 
-    /// Queues a page's batches, in order.
-    mutating func write(_ batches: [RecordBatch]) async throws {
-        for batch in batches { try await self.write(batch) }
+    /// Queues a page: its records, the fingerprints of their sources, and the records of
+    /// unchanged sources as seen. A page's records and fingerprints go into one write.
+    mutating func write(_ page: RemotePage) async throws {
+        for (model, ids) in page.unchanged { self.seen[model, default: []].formUnion(ids) }
+        self.unchangedSources += page.unchangedSources
+        self.pendingSources += page.sources
+        for batch in page.batches { self.queue(batch) }
+        if self.pendingCount >= self.batchSize { try await self.startWrite() }
     }
 
-    /// Upserts a batch in one transaction; only real changes are written.
-    mutating func write(_ batch: RecordBatch) async throws {
-        guard batch.count > 0 else { return }
-        try Task.checkCancellation()
-        let ids = batch.ids
-        var batch = batch
-        if case .applicationStages(let stages) = batch {
-            // Global stages and every project's stages come in; each is written once per run.
-            let fresh = stages.filter { !self.seen[.applicationStage, default: []].contains($0.id) }
-            guard !fresh.isEmpty else { return }
-            batch = .applicationStages(fresh)
-        }
-        self.seen[batch.model, default: []].formUnion(ids)
-        let model = batch.model
-        if self.pending[model]?.append(contentsOf: batch) != true { self.pending[model] = batch }
-        if let waiting = self.pending[model], waiting.count >= self.batchSize { try await self.flush(model) }
+    /// Queues batches, in order.
+    mutating func write(_ batches: [RecordBatch]) async throws {
+        try await self.write(RemotePage(batches: batches))
     }
 
     /// Writes every pending record and waits until it is committed.
     mutating func flush() async throws {
-        for model in Array(self.pending.keys) { try await self.flush(model) }
+        try await self.startWrite()
         try await self.settle()
     }
 
@@ -69,32 +67,62 @@ struct SyncWriter {
         let result = try await task.value
         self.created += result.created.count
         self.updated += result.changed.count
+        self.deleted += result.deleted.count
     }
 
-    /// Starts writing a model's pending records once the previous transaction committed.
-    private mutating func flush(_ model: Model) async throws {
-        guard let batch = self.pending.removeValue(forKey: model), batch.count > 0 else { return }
+    /// Starts tombstoning every live record of `model` this run did not see, once the pending
+    /// records are committed. It is the transaction in flight: the next pages are fetched
+    /// while it runs.
+    mutating func tombstone(_ model: Model) async throws {
+        try await self.flush()
+        try Task.checkCancellation()
+        try await self.renewLeaseIfDue()
+        let store = self.store
+        let integrationID = self.integrationID
+        let seen = self.seen[model, default: []]
+        let now = self.clock.nowMilliseconds()
+        self.inFlight = Task {
+            try await store.markMissing(integrationID: integrationID, model: model, seenIDs: seen, at: now)
+        }
+    }
+
+    private mutating func queue(_ batch: RecordBatch) {
+        guard batch.count > 0 else { return }
+        var batch = batch
+        if case .applicationStages(let stages) = batch {
+            // Global stages and every project's stages come in; each is written once per run.
+            let fresh = stages.filter { !self.seen[.applicationStage, default: []].contains($0.id) }
+            guard !fresh.isEmpty else { return }
+            batch = .applicationStages(fresh)
+        }
+        let model = batch.model
+        self.seen[model, default: []].formUnion(batch.ids)
+        self.pendingCount += batch.count
+        if self.pending[model]?.append(contentsOf: batch) != true {
+            self.pending[model] = batch
+            self.pendingModels.append(model)
+        }
+    }
+
+    /// Starts writing the pending records (and their sources' fingerprints) once the previous
+    /// transaction committed.
+    private mutating func startWrite() async throws {
+        guard self.pendingCount > 0 || !self.pendingSources.isEmpty else { return }
+        let batches = self.pendingModels.compactMap { self.pending[$0] }
+        let sources = self.pendingSources
+        self.pending = [:]
+        self.pendingModels = []
+        self.pendingCount = 0
+        self.pendingSources = []
         try await self.settle()
         try Task.checkCancellation()
         try await self.renewLeaseIfDue()
         let store = self.store
         let integrationID = self.integrationID
         let now = self.clock.nowMilliseconds()
-        self.inFlight = Task { try await store.upsert(batch, integrationID: integrationID, at: now) }
-    }
-
-    /// Tombstones every live record of `model` this run did not see.
-    mutating func tombstone(_ model: Model) async throws {
-        try await self.flush()
-        try Task.checkCancellation()
-        try await self.renewLeaseIfDue()
-        let result = try await self.store.markMissing(
-            integrationID: self.integrationID,
-            model: model,
-            seenIDs: self.seen[model, default: []],
-            at: self.clock.nowMilliseconds()
-        )
-        self.deleted += result.deleted.count
+        self.inFlight = Task {
+            try await store.upsert(batches: batches, sources: sources, integrationID: integrationID, at: now)
+        }
     }
 
     private mutating func renewLeaseIfDue() async throws {

@@ -73,7 +73,10 @@ import Testing
     private func allJobseekerIDs(_ client: RECRUClient) async throws -> [Int] {
         var ids: [Int] = []
         let walker = RECRUPageWalker(client: client, pageSize: 7, concurrency: 1)
-        let stable = try await walker.walk(.jobseekerList, map: { $0.compactMap { $0["id"] as? Int } }) { ids += $0 }
+        let stable = try await walker.walk(
+            .jobseekerList,
+            map: { _, page in page.items.compactMap { $0.id.flatMap { Int($0) } } }
+        ) { ids += $0 }
         #expect(stable)
         return ids
     }

@@ -32,7 +32,10 @@ import Testing
     private func walk(_ client: RECRUClient) async throws -> [Int] {
         var ids: [Int] = []
         let walker = RECRUPageWalker(client: client, pageSize: 10, concurrency: 3)
-        _ = try await walker.walk(.jobseekerList, map: { $0.compactMap { $0["id"] as? Int } }) { ids += $0 }
+        _ = try await walker.walk(
+            .jobseekerList,
+            map: { _, page in page.items.compactMap { $0.id.flatMap { Int($0) } } }
+        ) { ids += $0 }
         return ids.sorted()
     }
 

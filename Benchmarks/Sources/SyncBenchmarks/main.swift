@@ -13,9 +13,11 @@ import ServiceLifecycle
 // 200,000 applications) over real HTTP into a fresh SQLite store, with no rate limit; then a
 // re-sync without upstream changes; then the request count and time a full sync needs at
 // RECRU's rate limit of 10 requests/s, per page size. Sandbox, engine and store share this
-// process (and the machine's 2 cores), as in the demo.
+// process (and the machine's 2 cores), as in the demo. The load average is printed before and
+// after: other work on the machine shows in the absolute figures, less in the ratios.
 //
 //   swift run -c release SyncBenchmarks
+//   SYNC_SKIP_UNCHANGED=0 swift run -c release SyncBenchmarks   # map every record every run
 
 var logger = Logger(label: "bench.sync")
 logger.logLevel = .warning
@@ -39,9 +41,17 @@ if let value = ProcessInfo.processInfo.environment["SYNC_FETCH_CONCURRENCY"].fla
 if let value = ProcessInfo.processInfo.environment["SYNC_WRITE_BATCH"].flatMap(Int.init) {
     configuration.writeBatchSize = value
 }
+if ProcessInfo.processInfo.environment["SYNC_SKIP_UNCHANGED"] == "0" { configuration.skipUnchangedSources = false }
 print(
-    "write batch \(configuration.writeBatchSize), fetch concurrency \(configuration.fetchConcurrency), page size \(configuration.pageSize)"
+    "write batch \(configuration.writeBatchSize), fetch concurrency \(configuration.fetchConcurrency), page size \(configuration.pageSize), skip unchanged sources \(configuration.skipUnchangedSources)"
 )
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").prefix(3).joined(
+        separator: " "
+    )
+        ?? "unknown"
+}
+print("load average before: \(loadAverage())")
 let engine = SyncEngine(store: store, vault: vault, remote: recru, configuration: configuration, logger: logger)
 
 let group = ServiceGroup(services: [server, engine], logger: logger)
@@ -84,7 +94,7 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
             megabytes(peakResidentBytes())
         )
     )
-    for type in [SyncType.full, .delta] {
+    for type in [SyncType.full, .delta, .full] {
         let (again, time) = try await timedSync(type)
         print(
             String(
@@ -99,6 +109,8 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
             )
         )
     }
+
+    print("load average after: \(loadAverage())")
 
     // At a RECRU rate limit of 10 requests/s, a full sync's time is its request count / 10.
     let size = SandboxSize.large

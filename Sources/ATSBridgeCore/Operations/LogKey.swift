@@ -18,6 +18,8 @@ public enum LogKey {
     public static let syncDeleted = "sync.deleted"
     /// Remote records a finished sync skipped as unreadable.
     public static let syncSkipped = "sync.skipped"
+    /// Remote sources a finished sync found unchanged and did not map again.
+    public static let syncUnchanged = "sync.unchanged"
     /// Requests a sync sent to the remote ATS.
     public static let syncRequests = "sync.requests"
     /// Of those, how many the remote rate-limited (429).

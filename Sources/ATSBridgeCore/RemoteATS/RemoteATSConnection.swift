@@ -32,6 +32,18 @@ public protocol RemoteATSConnection: Sendable {
         _ body: (RemotePage) async throws -> Void
     ) async throws -> Bool
 
+    /// Lists every record of `model` like ``list(_:_:_:)``, skipping the mapping of sources
+    /// that did not change since a sync last mapped them: `sources` answers what was remembered
+    /// for a page's remote ids. A page reports skipped sources' records in
+    /// ``RemotePage/unchanged`` and fingerprints the sources it mapped in
+    /// ``RemotePage/sources``. Connections that cannot fingerprint list everything.
+    func list(
+        _ model: Model,
+        _ options: RemoteListingOptions,
+        sources: @escaping RemoteSourceLookup,
+        _ body: (RemotePage) async throws -> Void
+    ) async throws -> Bool
+
     /// Creates a candidate with one application (what both CreateCandidate and
     /// CreateApplication do), and returns the created records as a sync would map them.
     ///
@@ -60,7 +72,21 @@ public protocol RemoteATSConnection: Sendable {
     func addCandidateTag(candidateRemoteID: String, tag: Tag) async throws -> CandidateTag
 }
 
+/// What a sync remembers of the sources of `model` with these remote ids (``SourceHashStore``).
+public typealias RemoteSourceLookup =
+    @Sendable (_ model: Model, _ remoteIDs: [String]) async throws -> [String: SourceHash]
+
 extension RemoteATSConnection {
     /// No pacing to report, for connections that do not count their requests.
     public var pacing: RemotePacing { RemotePacing() }
+
+    /// Lists everything, mapping every source: for connections that cannot fingerprint them.
+    public func list(
+        _ model: Model,
+        _ options: RemoteListingOptions,
+        sources: @escaping RemoteSourceLookup,
+        _ body: (RemotePage) async throws -> Void
+    ) async throws -> Bool {
+        try await self.list(model, options, body)
+    }
 }

@@ -1,0 +1,21 @@
+public import ATSBridgeProto
+
+/// Remembers the fingerprint of each remote source a sync mapped (``SourceHash``), so that the
+/// next sync can skip mapping and writing sources that did not change upstream.
+///
+/// A fingerprint is only trusted while the record it was written with is still as that upsert
+/// left it: present, not deleted and with the same own-field hash. A record tombstoned, blanked,
+/// rewritten by another writer or removed with its integration is therefore mapped again by the
+/// next sync, whatever the remote sends.
+public protocol SourceHashStore: Sendable {
+    /// The remembered fingerprints of `model` sources among `remoteIDs` that can be trusted (see
+    /// above), by remote id; sources without one are absent.
+    func sourceHashes(integrationID: String, model: Model, remoteIDs: [String]) async throws -> [String: SourceHash]
+
+    /// Upserts `batches` as ``Store/upsert(batches:integrationID:at:)`` does, then remembers
+    /// `sources` for the records that upsert left in the store. A fingerprint is never visible
+    /// before its records are committed; if remembering fails after the records were committed,
+    /// the sources are only mapped again next time.
+    func upsert(batches: [RecordBatch], sources: [SourceHash], integrationID: String, at now: Int64) async throws
+        -> UpsertResult
+}
