@@ -78,6 +78,23 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Scale-out: PostgreSQL beside SQLite: ingest, export through the CLI, 32 readers on one and
+        // two servers (docs/benchmarks.md, "Scale-out").
+        //   swift build -c release --product atsbridge && \
+        //     BENCH_POSTGRES_URL=postgres://… swift run -c release ScaleOutBenchmarks
+        .executableTarget(
+            name: "ScaleOutBenchmarks",
+            dependencies: [
+                "BenchmarkSupport",
+                .product(name: "ATSBridgeClient", package: "ATSBridge"),
+                .product(name: "ATSBridgeCore", package: "ATSBridge"),
+                .product(name: "ATSBridgeProto", package: "ATSBridge"),
+                .product(name: "ATSBridgeStorePostgres", package: "ATSBridge"),
+                .product(name: "ATSBridgeStoreSQLite", package: "ATSBridge"),
+                .product(name: "ATSBridgeTestSupport", package: "ATSBridge"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Sync: first full sync of the large sandbox preset and a no-change re-sync.
         //   swift run -c release SyncBenchmarks
         .executableTarget(

@@ -1,5 +1,5 @@
 public import ATSBridgeCore
-public import Logging
+import Logging
 
 /// A store opened by ``StoreLocation/open(logger:)``: the application uses it only through
 /// Core's protocols, whichever backend it is, and closes it once at the end.

@@ -1,4 +1,4 @@
-public import ATSBridgeCore
+import ATSBridgeCore
 
 /// Where the store lives: an SQLite file (one server) or a PostgreSQL database (one or several
 /// servers, docs/scale-out.md).
