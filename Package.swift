@@ -20,7 +20,9 @@ let package = Package(
         .library(name: "ATSBridgeServer", targets: ["ATSBridgeServer"]),
         .library(name: "ATSBridgeClient", targets: ["ATSBridgeClient"]),
         .library(name: "ATSBridgeAPI", targets: ["ATSBridgeAPI"]),
+        .library(name: "ATSBridgeStoreRules", targets: ["ATSBridgeStoreRules"]),
         .library(name: "ATSBridgeStoreSQLite", targets: ["ATSBridgeStoreSQLite"]),
+        .library(name: "ATSBridgeStorePostgres", targets: ["ATSBridgeStorePostgres"]),
         .library(name: "ATSBridgeSandbox", targets: ["ATSBridgeSandbox"]),
         .library(name: "ATSBridgeRECRU", targets: ["ATSBridgeRECRU"]),
         .library(name: "ATSBridgeSync", targets: ["ATSBridgeSync"]),
@@ -40,6 +42,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // TLS on the RPC port (already in the graph through async-http-client).
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        // The PostgreSQL store backend: connection pool, extended protocol, TLS through NIOSSL.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // C: libprotobuf-c through pkg-config, and the committed protoc-c output.
@@ -124,16 +128,38 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Store: the unified API's change rules every backend shares (what changed, which parents
+        // are touched, which views go stale, how nested views and sent records are assembled),
+        // as pure functions over rows a backend fetched. No I/O.
+        .target(
+            name: "ATSBridgeStoreRules",
+            dependencies: ["ATSBridgeCore", "ATSBridgeProto"],
+            swiftSettings: swiftSettings
+        ),
         // Store: the SQLite backend, the embedded default.
         .target(
             name: "ATSBridgeStoreSQLite",
             dependencies: [
-                "ATSBridgeCore",
+                "ATSBridgeCore", "ATSBridgeStoreRules",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // The page scan reads columns with SQLite's C API, straight into the page.
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 "ATSBridgeProto",
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Store: the PostgreSQL backend, shared by several `atsbridge serve` instances.
+        .target(
+            name: "ATSBridgeStorePostgres",
+            dependencies: [
+                "ATSBridgeCore",
+                "ATSBridgeProto",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -194,7 +220,8 @@ let package = Package(
         .target(
             name: "ATSBridgeApp",
             dependencies: [
-                "ATSBridgeAPI", "ATSBridgeServer", "ATSBridgeStoreSQLite", "ATSBridgeSandbox", "ATSBridgeSync",
+                "ATSBridgeAPI", "ATSBridgeServer", "ATSBridgeStoreSQLite", "ATSBridgeStorePostgres", "ATSBridgeSandbox",
+                "ATSBridgeSync",
                 "ATSBridgeRECRU", "ATSBridgeListener",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -295,8 +322,12 @@ let package = Package(
         .testTarget(
             name: "ATSBridgeStoreTests",
             dependencies: [
-                "ATSBridgeStoreSQLite", "ATSBridgeTestSupport", "StoreCrashLoad",
+                "ATSBridgeStoreSQLite", "ATSBridgeStorePostgres", "ATSBridgeStoreRules", "ATSBridgeTestSupport",
+                "StoreCrashLoad",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                // The PostgreSQL tests' own sessions: creating databases, locking, killing backends.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 "ATSBridgeCore",
                 "ATSBridgeProto",
             ],

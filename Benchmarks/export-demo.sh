@@ -5,14 +5,15 @@
 # turn (A B C …), so all figures come from the same minutes of this shared machine.
 #
 #   Benchmarks/export-demo.sh [ROUNDS]        # default 5 rounds
+#   ATSBRIDGE_BIN=path/to/atsbridge Benchmarks/export-demo.sh 5   # a binary built elsewhere
 #
 # Prints each run and the median records/s per export, the CLI's peak RSS and the server's.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 rounds=${1:-5}
-bin="$repo/.build/release/atsbridge"
+bin=${ATSBRIDGE_BIN:-"$repo/.build/release/atsbridge"}
 cd "$repo"
-swift build -c release --product atsbridge >/dev/null
+[ -n "${ATSBRIDGE_BIN:-}" ] || swift build -c release --product atsbridge >/dev/null
 data=$(mktemp -d)
 out=$(mktemp -d)
 port=$((20000 + RANDOM % 20000))

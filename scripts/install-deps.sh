@@ -4,7 +4,9 @@
 set -euo pipefail
 # python3-venv and python3-pip: the Python client's tests (scripts/test-python.sh) run in a venv.
 # openssl: scripts/make-test-certs.sh makes the TLS tests' certificates.
-packages=(libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config python3 python3-venv python3-pip libsqlite3-dev openssl)
+# postgresql: the server of the PostgreSQL store's tests (scripts/postgres-test-cluster.sh).
+packages=(libprotobuf-c-dev protobuf-c-compiler protobuf-compiler pkg-config python3 python3-venv python3-pip libsqlite3-dev openssl
+  postgresql)
 missing=()
 for package in "${packages[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then

@@ -9,11 +9,11 @@ import Synchronization
 /// Integrations whose setup completed are remembered, so steady-state reads cost no store
 /// lookup.
 public final class IntegrationReadGate: Sendable {
-    private let store: any Store
+    private let store: any IntegrationStore
     private let ready = Mutex<Set<String>>([])
 
     /// Creates a gate over the store that holds the integrations.
-    public init(store: any Store) {
+    public init(store: any IntegrationStore) {
         self.store = store
     }
 

@@ -12,7 +12,8 @@ extension ServeConfiguration {
     /// is `ATSBRIDGE_` + the key upper-cased; flags are `--` + the key with `-` for `_`.
     public static let keys =
         [
-            "listen", "store", "api_keys", "credential_key", "sync_interval", "max_connections",
+            "listen", "store", "store_max_connections", "api_keys", "credential_key", "sync_interval",
+            "max_connections",
             "max_streams_per_connection", "max_message_bytes", "metrics_listen", "log_level", "sync_instance_id",
             "sync_lease_duration", "sync_lease_renewal", "sync_fetch_concurrency", "recru_requests_per_second",
             "recru_unavailability_budget", "integration_pacing",
@@ -84,6 +85,8 @@ extension ServeConfiguration {
             switch key {
             case "listen": self.listen = try HostPort(parsing: value, field: "listen")
             case "store": self.store = try StoreLocation(parsing: value)
+            case "store_max_connections":
+                self.storeMaxConnections = try Self.positive(value, field: "store_max_connections", max: 1000)
             case "api_keys":
                 self.apiKeys = try value.split(separator: ",").map {
                     try Self.apiKey(String($0).trimmingCharacters(in: .whitespaces))

@@ -27,8 +27,12 @@ public struct ServeConfiguration: Sendable {
     /// networks reachable although internal, and over http; default none) and
     /// `attachment_max_downloads` (8).
     public var write = WriteConfiguration()
-    /// The store: `sqlite:PATH`. Defaults to `sqlite:./data/atsbridge.sqlite`.
+    /// The store: `sqlite:PATH`, or `postgres://USER:PASSWORD@HOST:PORT/DATABASE?sslmode=…`
+    /// shared by several servers (docs/scale-out.md). Defaults to `sqlite:./data/atsbridge.sqlite`.
     public var store = StoreLocation.sqlite(path: "./data/atsbridge.sqlite")
+    /// PostgreSQL: the most connections this server opens to the database. Setting:
+    /// `store_max_connections`. Defaults to the store's 16.
+    public var storeMaxConnections: Int?
     /// The Prometheus `/metrics` endpoint.
     public var metrics = MetricsConfiguration()
     /// API keys to install at start-up (stored hashed). Defaults to none.
@@ -111,38 +115,5 @@ public struct HostPort: Sendable, Hashable, CustomStringConvertible {
     /// `HOST:PORT`.
     public var description: String {
         self.host.contains(":") ? "[\(self.host)]:\(self.port)" : "\(self.host):\(self.port)"
-    }
-}
-
-/// Where the store lives.
-public enum StoreLocation: Sendable, Hashable, CustomStringConvertible {
-    /// An SQLite file.
-    case sqlite(path: String)
-
-    /// Parses `sqlite:PATH` (or `sqlite://PATH`).
-    ///
-    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID`; `postgres://` URLs are named as
-    ///   not supported by this build.
-    public init(parsing text: String) throws {
-        if text.hasPrefix("postgres://") || text.hasPrefix("postgresql://") {
-            throw ATSBridgeError(
-                .inputInvalid,
-                "store: PostgreSQL is not supported by this build yet; use sqlite:PATH"
-            )
-        }
-        for prefix in ["sqlite://", "sqlite:"] where text.hasPrefix(prefix) {
-            let path = String(text.dropFirst(prefix.count))
-            guard !path.isEmpty else { break }
-            self = .sqlite(path: path)
-            return
-        }
-        throw ATSBridgeError(.inputInvalid, "store must be sqlite:PATH, not '\(text)'")
-    }
-
-    /// `sqlite:PATH`.
-    public var description: String {
-        switch self {
-        case .sqlite(let path): "sqlite:\(path)"
-        }
     }
 }

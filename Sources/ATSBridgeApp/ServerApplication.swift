@@ -5,7 +5,6 @@ import ATSBridgeRECRU
 import ATSBridgeRPC
 import ATSBridgeSandbox
 import ATSBridgeServer
-import ATSBridgeStoreSQLite
 import ATSBridgeSync
 import Foundation
 public import Logging
@@ -47,15 +46,38 @@ public enum ServerApplication {
             )
         }
         let vault = try CredentialVault(encodedKey: key)
-        let store: SQLiteStore
-        switch configuration.store {
-        case .sqlite(let path): store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
-        }
-        try FileModeCheck.check(
-            self.protectedFiles(configuration, demo: demo),
-            strict: configuration.strictFileModes,
+        let opened = try await configuration.store.open(
+            maxConnections: configuration.storeMaxConnections,
             logger: logger
         )
+        try await opened.use { store in
+            try FileModeCheck.check(
+                self.protectedFiles(configuration, store: opened, demo: demo),
+                strict: configuration.strictFileModes,
+                logger: logger
+            )
+            try await self.serve(
+                configuration,
+                store: store,
+                vault: vault,
+                demo: demo,
+                metrics: registry,
+                logger: logger,
+                ready: ready
+            )
+        }
+    }
+
+    /// Runs every service over an opened store until shutdown.
+    private static func serve(
+        _ configuration: ServeConfiguration,
+        store: any Store & NestedViewCache,
+        vault: CredentialVault,
+        demo: DemoOptions?,
+        metrics registry: MetricsRegistry,
+        logger: Logger,
+        ready: @escaping @Sendable (ServerReady) -> Void
+    ) async throws {
         try await self.checkCredentials(store, vault)
         // The configuration's keys replace the stored config keys: one removed from the file stops
         // working now. Managed keys (created through the admin service) are kept.
@@ -130,10 +152,12 @@ public enum ServerApplication {
         let listenHost = configuration.listen.host
         let tlsMode = configuration.server.tls.map { $0.clientCAPath == nil ? "TLS" : "mutual TLS" }
         let demoSandbox = sandbox
+        let storeName = configuration.store.description
         let startup = StartupService(logger: logger) {
             let port = try await server.listeningPort()
             var info = ServerReady(listen: HostPort(host: listenHost, port: port))
             info.tls = tlsMode
+            info.store = storeName
             if let metrics {
                 info.metrics = HostPort(host: metrics.listen.host, port: try await metrics.listeningPort())
             }
@@ -161,13 +185,9 @@ public enum ServerApplication {
     }
 
     /// The files and folders that hold personal data or keys, for ``FileModeCheck``.
-    static func protectedFiles(_ configuration: ServeConfiguration, demo: DemoOptions?) -> [String] {
-        var paths: [String] = []
-        switch configuration.store {
-        case .sqlite(let path):
-            paths.append(URL(fileURLWithPath: path).deletingLastPathComponent().path)
-            paths += SQLiteStore.files(of: path)
-        }
+    static func protectedFiles(_ configuration: ServeConfiguration, store: OpenedStore, demo: DemoOptions?) -> [String]
+    {
+        var paths = store.files
         if let demo { paths += [demo.dataDirectory, DemoKeyFile.path(in: demo.dataDirectory)] }
         if let tls = configuration.server.tls { paths.append(tls.privateKeyPath) }
         return paths
@@ -196,6 +216,8 @@ public struct ServerReady: Sendable {
     public var listen: HostPort
     /// `TLS` or `mutual TLS` when the RPC port has TLS; `nil` for plain TCP.
     public var tls: String?
+    /// The store, as ``StoreLocation`` describes it (a PostgreSQL URL without its password).
+    public var store: String?
     /// Where `/metrics` is served, if anywhere.
     public var metrics: HostPort?
     /// The demo's integration and first sync, with `--demo`.

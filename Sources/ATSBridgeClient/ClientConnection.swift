@@ -77,33 +77,24 @@ final class ClientConnection: Sendable {
     /// Whether the connection is open (it may still refuse calls after a GOAWAY).
     var isActive: Bool { self.channel.isActive }
 
-    /// Opens a call and returns its stream id and events.
-    func open(
-        _ callOpen: CallOpen,
-        request: [UInt8],
-        timeout: Duration?,
-        isUnary: Bool
-    ) async throws -> (UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>) {
-        let eventLoop = self.channel.eventLoop
-        return try await eventLoop.flatSubmit {
-            self.handler.value.open(
-                callOpen,
-                request: request,
-                timeout: timeout,
-                isUnary: isUnary,
-                eventLoop: eventLoop
-            )
-        }.get()
+    /// Opens a call and returns the queue its events arrive on, without waiting for the event
+    /// loop: a refusal arrives on the queue as its first event.
+    func open(_ callOpen: CallOpen, request: [UInt8], timeout: Duration?, isUnary: Bool) -> ClientEventQueue {
+        let queue = ClientEventQueue()
+        self.channel.eventLoop.execute {
+            self.handler.value.open(callOpen, request: request, timeout: timeout, isUnary: isUnary, queue: queue)
+        }
+        return queue
     }
 
-    /// Grants the server `count` more messages on a stream.
-    func grant(_ streamID: UInt32, _ count: Int) {
-        self.channel.eventLoop.execute { self.handler.value.grant(streamID, count) }
+    /// Grants the server `count` more messages on a call.
+    func grant(_ queue: ClientEventQueue, _ count: Int) {
+        self.channel.eventLoop.execute { self.handler.value.grant(queue, count) }
     }
 
     /// Cancels a call.
-    func cancel(_ streamID: UInt32) {
-        self.channel.eventLoop.execute { self.handler.value.cancel(streamID) }
+    func cancel(_ queue: ClientEventQueue) {
+        self.channel.eventLoop.execute { self.handler.value.cancel(queue) }
     }
 
     /// Closes the connection.

@@ -33,9 +33,14 @@ public final class RPCClient: Sendable {
     private let state = Mutex(ConnectionState.idle)
 
     /// Creates a client. It connects on the first call.
+    ///
+    /// On glibc the first client also raises the C heap's trim and mmap thresholds for the
+    /// process (unless the environment sets them), so that decoding page after page does not
+    /// return memory to the kernel and fault it back in each time.
     public init(configuration: RPCClientConfiguration, logger: Logger = Logger(label: "atsbridge.client")) {
         self.configuration = configuration
         self.logger = logger
+        HeapTuning.tuneForStreaming()
     }
 
     /// Makes a unary call.
@@ -47,24 +52,23 @@ public final class RPCClient: Sendable {
         _ request: Request,
         options: CallOptions = CallOptions()
     ) async throws -> Response {
-        let call = try await self.open(method.fullName, request: request, options: options, isUnary: true)
-        do {
-            for try await event in call.events {
-                guard case .unaryResult(let buffer, let status) = event else { continue }
-                guard status.code == .ok else { throw ATSBridgeError(status: status) }
-                guard let buffer else {
-                    throw ATSBridgeError(.internalError, "the server ended a unary call without a response")
-                }
-                return try Self.decode(Response.self, buffer, limits: self.configuration.connection)
-            }
-        } catch {
-            call.connection.cancel(call.streamID)
-            throw error
+        let (call, first) = try await self.start(
+            method.fullName,
+            encodedRequest: try request.encode(),
+            options: options,
+            isUnary: true
+        )
+        guard case .unaryResult(let buffer, let status)? = first else {
+            call.cancel()
+            throw Task.isCancelled
+                ? ATSBridgeError(.cancelled, "the call was cancelled")
+                : ATSBridgeError(.unavailable, "the call ended without a status")
         }
-        call.connection.cancel(call.streamID)
-        throw Task.isCancelled
-            ? ATSBridgeError(.cancelled, "the call was cancelled")
-            : ATSBridgeError(.unavailable, "the call ended without a status")
+        guard status.code == .ok else { throw ATSBridgeError(status: status) }
+        guard let buffer else {
+            throw ATSBridgeError(.internalError, "the server ended a unary call without a response")
+        }
+        return try Self.decode(Response.self, buffer, limits: self.configuration.connection)
     }
 
     /// Makes a server-streaming call. The call starts when iteration starts; credit is granted
@@ -97,19 +101,27 @@ public final class RPCClient: Sendable {
 
     // MARK: Internals
 
-    struct OpenCall {
+    /// A call sent on a connection, and the queue its events arrive on.
+    struct OpenCall: Sendable {
         var connection: ClientConnection
-        var streamID: UInt32
-        var events: AsyncThrowingStream<ClientStreamEvent, any Error>
+        var events: ClientEventQueue
+
+        /// Stops the call: CANCEL to the server unless it has ended.
+        func cancel() { self.connection.cancel(self.events) }
+
+        /// Grants the server `count` more messages.
+        func grant(_ count: Int) { self.connection.grant(self.events, count) }
     }
 
-    func open(_ method: String, request: some ProtoMessage, options: CallOptions, isUnary: Bool) async throws
-        -> OpenCall
+    /// Sends a call and waits for its first event (`nil` when the call ended without one, or
+    /// the task was cancelled). The caller does not wait for the event loop to open the call;
+    /// a call that a connection refused before opening it (GOAWAY or close just then) is sent
+    /// once more on a fresh connection.
+    ///
+    /// - Throws: the call's error when its first event is a failure.
+    func start(_ method: String, encodedRequest: [UInt8], options: CallOptions, isUnary: Bool) async throws
+        -> (OpenCall, ClientStreamEvent?)
     {
-        try await self.open(method, encodedRequest: try request.encode(), options: options, isUnary: isUnary)
-    }
-
-    func open(_ method: String, encodedRequest: [UInt8], options: CallOptions, isUnary: Bool) async throws -> OpenCall {
         let timeout = options.timeout ?? self.configuration.defaultTimeout
         let callOpen = CallOpen(
             method: method,
@@ -120,19 +132,21 @@ public final class RPCClient: Sendable {
             requestID: options.requestID,
             metadata: options.metadata.sorted { $0.key < $1.key }.map { MetadataEntry(key: $0.key, value: $0.value) }
         )
-        // A connection that received GOAWAY refuses new calls: retry once on a fresh one.
         for attempt in 0..<2 {
             let connection = try await self.connection()
+            let call = OpenCall(
+                connection: connection,
+                events: connection.open(callOpen, request: encodedRequest, timeout: timeout, isUnary: isUnary)
+            )
             do {
-                let (id, events) = try await connection.open(
-                    callOpen,
-                    request: encodedRequest,
-                    timeout: timeout,
-                    isUnary: isUnary
-                )
-                return OpenCall(connection: connection, streamID: id, events: events)
-            } catch let error as ATSBridgeError where error.code == .unavailable && attempt == 0 {
+                return (call, try await call.events.next())
+            } catch let error as ATSBridgeError where error.code == .unavailable && call.events.streamID == nil {
+                // Refused before it was sent: nothing reached the server.
+                guard attempt == 0 else { throw error }
                 self.discard(connection)
+            } catch {
+                call.cancel()
+                throw error
             }
         }
         throw ATSBridgeError(.unavailable, "no connection accepts calls")

@@ -1,5 +1,6 @@
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeStoreRules
 import Foundation
 import GRDB
 internal import GRDBSQLite
@@ -31,7 +32,8 @@ struct PageScan {
         try statement.setArguments(arguments)
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
-        let hasViews = SQLiteStore.nestedModels.contains(model)
+        let hasViews = NestedViewAssembly.models.contains(model)
+        let layout = RecordWire(model)
         self.wire.reserveCapacity(pageSize * 1024)
         var lastID: [UInt8] = []
         while true {
@@ -51,7 +53,7 @@ struct PageScan {
                 self.stale.append((self.wire.count, try Self.fetched(handle, id: lastID)))
                 continue
             }
-            self.appendItem(handle)
+            self.appendItem(handle, layout)
         }
         self.lastID = lastID.isEmpty ? nil : String(decoding: lastID, as: UTF8.self)
         if !self.stale.isEmpty {
@@ -64,21 +66,25 @@ struct PageScan {
         RecordPage(itemsWire: self.wire, count: self.count, nextCursor: nextCursor)
     }
 
-    /// Appends the current row as field 1: stored bytes, changed_at (3), remote_deleted_at (4)
-    /// and the kept views.
-    private mutating func appendItem(_ handle: OpaquePointer) {
-        let dataLength = Int(sqlite3_column_bytes(handle, 4))
-        let viewLength = Int(sqlite3_column_bytes(handle, 8))
-        let changedAt = sqlite3_column_int64(handle, 1)
+    /// Appends the current row as one item of the page: stored bytes, times and kept views.
+    private mutating func appendItem(_ handle: OpaquePointer, _ layout: RecordWire) {
         let deleted = sqlite3_column_type(handle, 3) == SQLITE_NULL ? nil : sqlite3_column_int64(handle, 3)
-        var length = dataLength + viewLength + 1 + ProtoWire.varintSize(UInt64(bitPattern: changedAt))
-        if let deleted { length += 1 + ProtoWire.varintSize(UInt64(bitPattern: deleted)) }
-        self.wire.append(0x0A)
-        ProtoWire.appendVarint(UInt64(length), to: &self.wire)
-        Self.append(column: 4, of: handle, to: &self.wire)
-        ProtoWire.appendVarintField(field: 3, changedAt, to: &self.wire)
-        if let deleted { ProtoWire.appendVarintField(field: 4, deleted, to: &self.wire) }
-        Self.append(column: 8, of: handle, to: &self.wire)
+        layout.appendPageItem(
+            data: Self.bytes(column: 4, of: handle),
+            changedAt: sqlite3_column_int64(handle, 1),
+            remoteDeletedAt: deleted,
+            view: Self.bytes(column: 8, of: handle),
+            to: &self.wire
+        )
+    }
+
+    /// A blob column's bytes, valid until the statement steps (empty for NULL).
+    private static func bytes(column: Int32, of handle: OpaquePointer) -> UnsafeRawBufferPointer {
+        // The pointer first: SQLite's documented order (the length then describes it).
+        let pointer = sqlite3_column_blob(handle, column)
+        let length = Int(sqlite3_column_bytes(handle, column))
+        guard let pointer, length > 0 else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: pointer, count: length)
     }
 
     /// Appends a blob or text column's bytes (nothing for NULL or empty).
@@ -124,12 +130,13 @@ struct PageScan {
             self.stale.map(\.record),
             contiguous: contiguous && self.stale.count == self.count
         )
+        let layout = RecordWire(model)
         var spliced: [UInt8] = []
         spliced.reserveCapacity(self.wire.count + items.reduce(0) { $0 + $1.count + 4 })
         var from = 0
         for (entry, item) in zip(self.stale, items) {
             spliced.append(contentsOf: self.wire[from..<entry.position])
-            ProtoWire.appendLengthDelimited(field: 1, item, to: &spliced)
+            layout.appendPageItem(item, to: &spliced)
             from = entry.position
         }
         spliced.append(contentsOf: self.wire[from...])

@@ -1,5 +1,6 @@
 public import ATSBridgeCore
 public import ATSBridgeProto
+import ATSBridgeStoreRules
 import Foundation
 import GRDB
 
@@ -13,9 +14,6 @@ extension SQLiteStore {
             try db.execute(sql: "DELETE FROM seen_ids")
             let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_ids (id) VALUES (?)")
             for id in seenIDs { try insert.execute(arguments: [id]) }
-            var touches = Touches()
-            var stale = StaleViews()
-            var result = UpsertResult()
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -26,23 +24,12 @@ extension SQLiteStore {
                     """,
                 arguments: [now, now, now, integrationID, Int(model.rawValue)]
             )
-            for row in rows {
-                result.deleted.append(row[0])
-                stale.recordChanged(model, id: row[0], candidateID: row[1], jobID: row[2])
-                switch model {
-                case .application, .candidateTag:
-                    if let id = row[1] as String? { touches.candidates.insert(id) }
-                case .jobApplicationStage, .jobHiringTeamMember:
-                    if let id = row[2] as String? { touches.jobs.insert(id) }
-                default:
-                    break
-                }
-            }
+            let plan = TombstonePlan(model: model, deleted: rows.map { ($0[0], $0[1], $0[2]) })
             try db.execute(sql: "DELETE FROM seen_ids")
-            try stale.apply(db, integrationID)
-            try Self.log(db, integrationID, model, result.deleted, .deleted, now)
-            try Self.apply(touches, db, integrationID, now: now, skipping: [])
-            return result
+            try Self.apply(plan.staleViews, db, integrationID)
+            try Self.log(db, integrationID, model, plan.result.deleted, .deleted, now)
+            try Self.apply(plan.touches.targets(skipping: []), db, integrationID, now: now)
+            return plan.result
         }
     }
 
@@ -50,7 +37,7 @@ extension SQLiteStore {
     public func blankDeletedPersonalData(deletedBefore cutoff: Int64) async throws -> Int {
         try await self.write { db in
             var blanked = 0
-            for model in [Model.candidate, .user] {
+            for model in RetentionBlanking.models {
                 let rows = try Row.fetchAll(
                     db,
                     sql: """
@@ -63,33 +50,29 @@ extension SQLiteStore {
                     let integrationID: String = row[0]
                     let id: String = row[1]
                     let remoteID: String? = row[2]
-                    // Only the id and remote id remain; the hash is recomputed so a reappearing
-                    // record counts as changed.
-                    let data =
-                        model == .candidate
-                        ? try Candidate(id: id, remoteID: remoteID).encode()
-                        : try User(id: id, remoteID: remoteID).encode()
+                    let data = try RetentionBlanking.blankedData(model, id: id, remoteID: remoteID)
+                    if model == .candidate {
+                        try Self.deleteEmails(db, integrationID: integrationID, candidates: [id])
+                    }
                     try db.execute(
                         sql: """
-                            UPDATE records SET data = ?, hash = ?, first_name = NULL, last_name = NULL,
-                                first_name_key = NULL, last_name_key = NULL, email = NULL, search = NULL, pii_blanked = 1
+                            UPDATE records SET data = ?, hash = ?, \(Self.blankedColumns), pii_blanked = 1
                             WHERE integration_id = ? AND model = ? AND id = ?
                             """,
-                        arguments: [Data(data), Data(count: 16), integrationID, Int(model.rawValue), id]
+                        arguments: [
+                            Data(data), Data(RetentionBlanking.blankedHash), integrationID, Int(model.rawValue), id,
+                        ]
                     )
-                    if model == .candidate {
-                        try db.execute(
-                            sql: "DELETE FROM candidate_emails WHERE integration_id = ? AND candidate_id = ?",
-                            arguments: [integrationID, id]
-                        )
-                    }
-                    var stale = StaleViews()
-                    stale.recordChanged(model, id: id, candidateID: nil, jobID: nil)
-                    try stale.apply(db, integrationID)
+                    try Self.apply(RetentionBlanking.staleViews(model, id: id), db, integrationID)
                     blanked += 1
                 }
             }
             return blanked
         }
     }
+
+    /// `first_name = NULL, …`: the personal columns retention clears.
+    private static let blankedColumns = (RetentionBlanking.clearedColumns + ["emails"]).map { "\($0) = NULL" }.joined(
+        separator: ", "
+    )
 }

@@ -1,25 +1,11 @@
 public import ATSBridgeCore
 public import ATSBridgeProto
+import ATSBridgeStoreRules
 import Foundation
 import GRDB
+internal import GRDBSQLite
 
 extension SQLiteStore {
-    /// What is known of a stored record before an upsert changes it.
-    private struct Existing {
-        var hash: Data
-        var deleted: Bool
-        var candidateID: String?
-        var jobID: String?
-    }
-
-    /// Parents whose nested data changed, to touch after the batch.
-    struct Touches {
-        var candidates: Set<String> = []
-        var jobs: Set<String> = []
-        var applicationsOfCandidates: Set<String> = []
-        var applicationsOfStages: Set<String> = []
-    }
-
     /// Upserts a batch with diff, in one transaction; see ``Store``.
     public func upsert(_ batch: RecordBatch, integrationID: String, at now: Int64) async throws -> UpsertResult {
         try await self.upsert(batches: [batch], integrationID: integrationID, at: now)
@@ -27,10 +13,7 @@ extension SQLiteStore {
 
     /// Upserts several batches (of any models) in one transaction; see ``Store``.
     public func upsert(batches: [RecordBatch], integrationID: String, at now: Int64) async throws -> UpsertResult {
-        // Sorted by id, so that inserts walk the primary-key b-tree in order.
-        let prepared = try batches.filter { $0.count > 0 }.map { batch in
-            (batch.model, try RecordRow.rows(of: batch).sorted { $0.id < $1.id })
-        }
+        let prepared = try await Self.prepare(batches)
         guard !prepared.isEmpty else { return UpsertResult() }
         return try await self.write { db in
             var total = UpsertResult()
@@ -49,9 +32,7 @@ extension SQLiteStore {
         integrationID: String,
         at now: Int64
     ) async throws -> UpsertResult {
-        let prepared = try batches.filter { $0.count > 0 }.map { batch in
-            (batch.model, try RecordRow.rows(of: batch).sorted { $0.id < $1.id })
-        }
+        let prepared = try await Self.prepare(batches)
         return try await self.write { db in
             try Self.markCreatedHere(db, integrationID, createdHere)
             var total = UpsertResult()
@@ -62,7 +43,18 @@ extension SQLiteStore {
         }
     }
 
-    /// One model's rows, inside the caller's transaction.
+    /// Each batch's rows, encoded and hashed before the write transaction (on both cores),
+    /// sorted by id so that inserts walk the key index in order.
+    private static func prepare(_ batches: [RecordBatch]) async throws -> [(Model, [RecordRow])] {
+        var prepared: [(Model, [RecordRow])] = []
+        for batch in batches where batch.count > 0 {
+            prepared.append((batch.model, try await RecordRow.sortedRows(of: batch)))
+        }
+        return prepared
+    }
+
+    /// One model's rows, inside the caller's transaction: the decisions are
+    /// ``UpsertPlan``'s, this only reads what is stored and writes what it says.
     private static func upsert(
         _ db: Database,
         _ rows: [RecordRow],
@@ -70,172 +62,205 @@ extension SQLiteStore {
         _ integrationID: String,
         _ now: Int64
     ) throws -> UpsertResult {
-        var result = UpsertResult()
-        var touches = Touches()
-        var stale = StaleViews()
-        let existing = try Self.existing(db, integrationID, model, rows.map(\.id))
-        for row in rows {
-            let old = existing[row.id]
-            let deletedNow = row.remoteDeletedAt != nil
-            if let old, old.hash == Data(row.hash), old.deleted == deletedNow {
-                result.unchanged += 1
-                continue
-            }
-            try Self.save(db, row, integrationID: integrationID, now: now, isNew: old == nil)
-            if old == nil {
-                result.created.append(row.id)
-            } else {
-                result.changed.append(row.id)
-            }
-            Self.collectTouches(&touches, model: model, row: row, old: old)
-            stale.recordChanged(model, id: row.id, candidateID: row.candidateID, jobID: row.jobID)
-            stale.recordChanged(model, id: row.id, candidateID: old?.candidateID, jobID: old?.jobID)
+        let plan = UpsertPlan(
+            model: model,
+            rows: rows,
+            stored: try Self.existing(db, integrationID, model, rows.map(\.id))
+        )
+        if model == .candidate {
+            let changed = plan.writes.filter { !$0.isNew }.map(\.row.id)
+            try Self.deleteEmails(db, integrationID: integrationID, candidates: changed)
         }
-        try stale.apply(db, integrationID)
-        try Self.log(db, integrationID, model, result.created, .created, now)
-        try Self.log(db, integrationID, model, result.changed, .changed, now)
-        try Self.apply(touches, db, integrationID, now: now, skipping: Set(result.created + result.changed))
-        return result
+        try Self.write(db, plan.writes.map(\.row), integrationID: integrationID, now: now)
+        try Self.apply(plan.staleViews, db, integrationID)
+        for (kind, ids) in plan.changeLog {
+            try Self.log(db, integrationID, model, ids, kind, now)
+        }
+        try Self.apply(plan.touches.targets(skipping: plan.writtenIDs), db, integrationID, now: now)
+        return plan.result
     }
 
-    private static func collectTouches(_ touches: inout Touches, model: Model, row: RecordRow, old: Existing?) {
-        switch model {
-        case .application, .candidateTag:
-            // A candidate's applications or tags were added, removed or changed.
-            if let id = row.candidateID { touches.candidates.insert(id) }
-            if let id = old?.candidateID, id != row.candidateID { touches.candidates.insert(id) }
-        case .jobApplicationStage, .jobHiringTeamMember:
-            // A job's stages or hiring team were added or removed.
-            if let id = row.jobID { touches.jobs.insert(id) }
-            if let id = old?.jobID, id != row.jobID { touches.jobs.insert(id) }
-        case .candidate where old != nil:
-            // An application's candidate changed.
-            touches.applicationsOfCandidates.insert(row.id)
-        case .applicationStage where old != nil:
-            // An application's current stage changed.
-            touches.applicationsOfStages.insert(row.id)
-        default:
-            break
-        }
-    }
-
+    /// What is stored of `ids`, read with SQLite's C API (the unchanged re-upsert of a full
+    /// sync is mostly this lookup).
     private static func existing(
         _ db: Database,
         _ integrationID: String,
         _ model: Model,
         _ ids: [String]
-    ) throws -> [String: Existing] {
-        var existing: [String: Existing] = [:]
+    ) throws -> [String: StoredState] {
+        var existing: [String: StoredState] = [:]
+        existing.reserveCapacity(ids.count)
         for chunk in ids.chunked(500) {
-            let rows = try Row.fetchCursor(
-                db,
+            let statement = try db.cachedStatement(
                 sql: """
-                    SELECT id, hash, remote_deleted_at, candidate_id, job_id FROM records
+                    SELECT id, hash, remote_deleted_at IS NOT NULL, candidate_id, job_id FROM records
                     WHERE integration_id = ? AND model = ? AND id IN \(Self.placeholders(chunk.count))
-                    """,
-                arguments: Self.arguments(
-                    [integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible }
-                )
+                    """
             )
-            while let row = try rows.next() {
-                existing[row["id"]] = Existing(
-                    hash: row["hash"],
-                    deleted: row["remote_deleted_at"] as Int64? != nil,
-                    candidateID: row["candidate_id"],
-                    jobID: row["job_id"]
+            let handle = statement.sqliteStatement
+            var binder = StatementBinder(handle)
+            binder.text(integrationID)
+            binder.integer(Int64(model.rawValue))
+            for id in chunk { binder.text(id) }
+            defer { sqlite3_reset(handle) }
+            while true {
+                let code = sqlite3_step(handle)
+                if code == SQLITE_DONE { break }
+                guard code == SQLITE_ROW else {
+                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "record lookup failed")
+                }
+                let hash = sqlite3_column_blob(handle, 1)
+                let hashLength = Int(sqlite3_column_bytes(handle, 1))
+                existing[Self.text(handle, 0) ?? ""] = StoredState(
+                    hash: hash.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: hashLength)) } ?? [],
+                    deleted: sqlite3_column_int64(handle, 2) != 0,
+                    candidateID: Self.text(handle, 3),
+                    jobID: Self.text(handle, 4)
                 )
             }
         }
         return existing
     }
 
-    private static func save(_ db: Database, _ row: RecordRow, integrationID: String, now: Int64, isNew: Bool) throws {
-        let statement = try db.cachedStatement(
-            sql: """
-                INSERT INTO records (
-                    integration_id, model, id, remote_id, changed_at, touched_at, remote_deleted_at, hash, data,
-                    name, search, first_name, last_name, first_name_key, last_name_key, email, status,
-                    employment_type, visibility, outcome, outcome_raw, candidate_id, job_id, stage_id, tag_id,
-                    user_id, stage_index, pii_blanked
-                ) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)
-                ON CONFLICT (integration_id, model, id) DO UPDATE SET
-                    remote_id = excluded.remote_id, changed_at = excluded.changed_at,
-                    touched_at = excluded.touched_at, remote_deleted_at = excluded.remote_deleted_at,
-                    hash = excluded.hash, data = excluded.data, name = excluded.name, search = excluded.search,
-                    first_name = excluded.first_name, last_name = excluded.last_name,
-                    first_name_key = excluded.first_name_key, last_name_key = excluded.last_name_key,
-                    email = excluded.email, status = excluded.status, employment_type = excluded.employment_type,
-                    visibility = excluded.visibility, outcome = excluded.outcome, outcome_raw = excluded.outcome_raw,
-                    candidate_id = excluded.candidate_id, job_id = excluded.job_id, stage_id = excluded.stage_id,
-                    tag_id = excluded.tag_id, user_id = excluded.user_id, stage_index = excluded.stage_index,
-                    pii_blanked = 0, view = NULL
-                """
-        )
-        let values: [(any DatabaseValueConvertible)?] = [
-            integrationID, Int(row.model.rawValue), row.id, row.remoteID, now, now, row.remoteDeletedAt,
-            Data(row.hash), Data(row.data), row.name, row.search, row.firstName, row.lastName, row.firstNameKey,
-            row.lastNameKey, row.email, row.status.map { Int($0) }, row.employmentType.map { Int($0) },
-            row.visibility.map { Int($0) }, row.outcome.map { Int($0) }, row.outcomeRaw, row.candidateID, row.jobID,
-            row.stageID, row.tagID, row.userID, row.index.map { Int($0) },
-        ]
-        try statement.execute(arguments: StatementArguments(values))
-        if row.model == .candidate {
-            if !isNew {
-                try db.execute(
-                    sql: "DELETE FROM candidate_emails WHERE integration_id = ? AND candidate_id = ?",
-                    arguments: [integrationID, row.id]
-                )
-            }
-            let insert = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO candidate_emails (integration_id, email, candidate_id) VALUES (?, ?, ?)"
-            )
-            for email in row.emails { try insert.execute(arguments: [integrationID, email, row.id]) }
+    /// A text column of the current row, nil for NULL.
+    static func text(_ handle: OpaquePointer, _ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+        return String(cString: pointer)
+    }
+
+    /// Inserts or updates records (with multi-row statements), and inserts their candidates'
+    /// email addresses (a changed candidate's old ones are deleted first: ``deleteEmails``).
+    private static func write(
+        _ db: Database,
+        _ rows: some Collection<RecordRow>,
+        integrationID: String,
+        now: Int64
+    ) throws {
+        guard !rows.isEmpty else { return }
+        try Self.recordInsert.run(db, rows) { binder, row in
+            binder.text(integrationID)
+            binder.integer(Int64(row.model.rawValue))
+            binder.text(row.id)
+            binder.text(row.remoteID)
+            binder.integer(now)
+            binder.integer(now)
+            binder.integer(row.remoteDeletedAt)
+            binder.blob(row.hash)
+            binder.blob(row.data)
+            binder.text(row.name)
+            binder.text(row.search)
+            binder.text(row.firstName)
+            binder.text(row.lastName)
+            binder.text(row.firstNameKey)
+            binder.text(row.lastNameKey)
+            binder.text(row.email)
+            binder.integer(row.status.map(Int64.init))
+            binder.integer(row.employmentType.map(Int64.init))
+            binder.integer(row.visibility.map(Int64.init))
+            binder.integer(row.outcome.map(Int64.init))
+            binder.text(row.outcomeRaw)
+            binder.text(row.candidateID)
+            binder.text(row.jobID)
+            binder.text(row.stageID)
+            binder.text(row.tagID)
+            binder.text(row.userID)
+            binder.integer(row.index.map(Int64.init))
+            binder.text(row.model == .candidate ? Self.emailColumn(row.emails) : nil)
         }
+        let emails = rows.lazy.flatMap { row in row.emails.lazy.map { (row.id, $0) } }
+        try Self.emailInsert.run(db, Array(emails)) { binder, pair in
+            binder.text(integrationID)
+            binder.text(pair.1)
+            binder.text(pair.0)
+        }
+    }
+
+    private static let recordInsert = BulkInsert(
+        prefix: """
+            INSERT INTO records (
+                integration_id, model, id, remote_id, changed_at, touched_at, remote_deleted_at, hash, data,
+                name, search, first_name, last_name, first_name_key, last_name_key, email, status,
+                employment_type, visibility, outcome, outcome_raw, candidate_id, job_id, stage_id, tag_id,
+                user_id, stage_index, emails
+            )
+            """,
+        width: 28,
+        suffix: """
+             ON CONFLICT (integration_id, model, id) DO UPDATE SET
+                remote_id = excluded.remote_id, changed_at = excluded.changed_at,
+                touched_at = excluded.touched_at, remote_deleted_at = excluded.remote_deleted_at,
+                hash = excluded.hash, data = excluded.data, name = excluded.name, search = excluded.search,
+                first_name = excluded.first_name, last_name = excluded.last_name,
+                first_name_key = excluded.first_name_key, last_name_key = excluded.last_name_key,
+                email = excluded.email, status = excluded.status, employment_type = excluded.employment_type,
+                visibility = excluded.visibility, outcome = excluded.outcome, outcome_raw = excluded.outcome_raw,
+                candidate_id = excluded.candidate_id, job_id = excluded.job_id, stage_id = excluded.stage_id,
+                tag_id = excluded.tag_id, user_id = excluded.user_id, stage_index = excluded.stage_index,
+                emails = excluded.emails, pii_blanked = 0, view = NULL
+            """
+    )
+    private static let emailInsert = BulkInsert(
+        prefix: "INSERT OR IGNORE INTO candidate_emails (integration_id, email, candidate_id)",
+        width: 3
+    )
+    private static let changeInsert = BulkInsert(
+        prefix: "INSERT INTO changes (integration_id, model, record_id, kind, committed_at)",
+        width: 5
+    )
+
+    /// Removes the email index entries of candidates, found through each one's `emails` column
+    /// (the v7-ingest schema keeps no index of the entries by candidate: inserts into it were
+    /// random-order b-tree writes).
+    static func deleteEmails(_ db: Database, integrationID: String, candidates ids: [String]) throws {
+        guard !ids.isEmpty else { return }
+        let select = try db.cachedStatement(
+            sql: "SELECT emails FROM records WHERE integration_id = ? AND model = ? AND id = ?"
+        )
+        let delete = try db.cachedStatement(
+            sql: "DELETE FROM candidate_emails WHERE integration_id = ? AND email = ? AND candidate_id = ?"
+        )
+        for id in ids {
+            let emails = try String.fetchOne(
+                select,
+                arguments: [integrationID, Int(Model.candidate.rawValue), id]
+            )
+            for email in Self.emailList(emails) {
+                try delete.execute(arguments: [integrationID, String(email), id])
+            }
+        }
+    }
+
+    /// A candidate's `emails` column: its lower-cased addresses, one per line.
+    static func emailColumn(_ emails: [String]) -> String? {
+        emails.isEmpty ? nil : emails.joined(separator: "\n")
+    }
+
+    /// The addresses of an `emails` column.
+    static func emailList(_ column: String?) -> [Substring] {
+        column?.split(separator: "\n") ?? []
     }
 
     /// Moves the touched time of parents whose nested data changed, and logs them as TOUCHED
     /// (their own fields and `changed_at` did not move).
-    static func apply(_ touches: Touches, _ db: Database, _ integrationID: String, now: Int64, skipping: Set<String>)
-        throws
-    {
-        try self.touch(db, integrationID, .candidate, column: "id", touches.candidates, now, skipping)
-        try self.touch(db, integrationID, .job, column: "id", touches.jobs, now, skipping)
-        try self.touch(
-            db,
-            integrationID,
-            .application,
-            column: "candidate_id",
-            touches.applicationsOfCandidates,
-            now,
-            []
-        )
-        try self.touch(db, integrationID, .application, column: "stage_id", touches.applicationsOfStages, now, [])
-    }
-
-    private static func touch(
-        _ db: Database,
-        _ integrationID: String,
-        _ model: Model,
-        column: String,
-        _ keys: Set<String>,
-        _ now: Int64,
-        _ skipping: Set<String>
-    ) throws {
-        let keys = keys.subtracting(skipping).sorted()
-        for chunk in keys.chunked(500) {
-            let touched = try String.fetchAll(
-                db,
-                sql: """
-                    UPDATE records SET touched_at = ?
-                    WHERE integration_id = ? AND model = ? AND \(column) IN \(Self.placeholders(chunk.count))
-                      AND touched_at < ?
-                    RETURNING id
-                    """,
-                arguments: Self.arguments(
-                    [now, integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible } + [now]
+    static func apply(_ targets: [TouchTarget], _ db: Database, _ integrationID: String, now: Int64) throws {
+        for target in targets {
+            for chunk in target.keys.chunked(500) {
+                let touched = try String.fetchAll(
+                    db,
+                    sql: """
+                        UPDATE records SET touched_at = ?
+                        WHERE integration_id = ? AND model = ? AND \(target.column.name) IN \(Self.placeholders(chunk.count))
+                          AND touched_at < ?
+                        RETURNING id
+                        """,
+                    arguments: Self.arguments(
+                        [now, integrationID, Int(target.model.rawValue)]
+                            + chunk.map { $0 as any DatabaseValueConvertible }
+                            + [now]
+                    )
                 )
-            )
-            try self.log(db, integrationID, model, touched, .touched, now)
+                try self.log(db, integrationID, target.model, touched, .touched, now)
+            }
         }
     }
 
@@ -251,11 +276,12 @@ extension SQLiteStore {
         throws
     {
         guard !ids.isEmpty else { return }
-        let statement = try db.cachedStatement(
-            sql: "INSERT INTO changes (integration_id, model, record_id, kind, committed_at) VALUES (?, ?, ?, ?, ?)"
-        )
-        for id in ids {
-            try statement.execute(arguments: [integrationID, Int(model.rawValue), id, Int(kind.rawValue), now])
+        try Self.changeInsert.run(db, ids) { binder, id in
+            binder.text(integrationID)
+            binder.integer(Int64(model.rawValue))
+            binder.text(id)
+            binder.integer(Int64(kind.rawValue))
+            binder.integer(now)
         }
     }
 

@@ -101,6 +101,55 @@ extension SyncEngine {
         }
     }
 
+    /// Every ``SyncConfiguration/leaseRenewalInterval`` until cancelled: takes over the syncs
+    /// of servers that died (``takeOverAbandonedSyncs()``).
+    func takeOverLoop() async {
+        while !Task.isCancelled {
+            do {
+                try await self.clock.sleep(for: self.configuration.leaseRenewalInterval)
+            } catch {
+                return
+            }
+            await self.takeOverAbandonedSyncs()
+        }
+    }
+
+    /// Syncs again at once every integration with a RUNNING run that no live server holds the
+    /// lease of: its server died mid-sync (another server sharing the store, or this one before
+    /// a restart) and its lease expired. Holding the lease, the new run marks the abandoned one
+    /// FAILED ("interrupted"). A running sync renews its lease, so a live server's runs are left
+    /// alone; integrations this server syncs are skipped.
+    func takeOverAbandonedSyncs() async {
+        do {
+            for stored in try await self.store.integrations() {
+                let id = stored.integration.id
+                let lease = self.lease(id)
+                guard stored.integration.status != .inactive, self.activeRun(integrationID: id) == nil,
+                    try await self.store.syncRuns(integrationID: id, limit: 5).contains(where: { $0.state == .running }
+                    ),
+                    try await lease.acquire(at: self.clock.nowMilliseconds())
+                else { continue }
+                // Held now: the run started next takes it over (a lease is its owner's, however
+                // many times taken) and releases it when it ends.
+                self.logger.warning(
+                    "Taking over a sync abandoned by a stopped server",
+                    metadata: [LogKey.integrationID: "\(id)"]
+                )
+                do {
+                    try await self.trigger(integrationID: id)
+                } catch {
+                    await lease.release()
+                    throw error
+                }
+            }
+        } catch {
+            self.logger.error(
+                "Abandoned syncs could not be taken over",
+                metadata: [LogKey.errorDescription: "\(error)"]
+            )
+        }
+    }
+
     /// Marks an integration's QUEUED or RUNNING runs FAILED ("interrupted"), but `except`;
     /// call only while holding its lease. Returns how many were marked.
     @discardableResult

@@ -54,6 +54,7 @@ public final class SyncEngine: Service, Sendable {
         await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.scheduleLoop() }
+                group.addTask { await self.takeOverLoop() }
                 for await run in self.starts {
                     group.addTask { await self.execute(run) }
                 }

@@ -2,7 +2,7 @@ import ATSBridgeCore
 
 /// The store-held lease that makes one server the only one syncing an integration.
 struct SyncLease: Sendable {
-    let store: any Store
+    let store: any SyncRunStore
     let integrationID: String
     let owner: String
     let duration: Duration

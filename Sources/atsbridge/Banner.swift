@@ -11,6 +11,7 @@ enum Banner {
             "ATSBridge \(ATSBridgeVersion.current) listening on \(ready.listen)" + (ready.tls.map { " (\($0))" } ?? "")
         ]
         if let metrics = ready.metrics { lines.append("metrics: http://\(metrics)/metrics") }
+        if let store = ready.store { lines.append("store: \(store)") }
         guard let demo = ready.demo else { return lines.joined(separator: "\n") }
         let counts = demo.counts.map { "\($0.count) \($0.model)s" }.joined(separator: ", ")
         let directory = (binary as NSString).deletingLastPathComponent

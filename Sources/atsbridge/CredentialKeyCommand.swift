@@ -1,8 +1,8 @@
 import ATSBridgeApp
 import ATSBridgeCore
-import ATSBridgeStoreSQLite
 import ArgumentParser
 import Foundation
+import Logging
 
 /// `atsbridge credential-key rotate`: re-seals every stored RECRU credential under a new
 /// credential key, in one transaction, directly in the store (servers stopped).
@@ -26,9 +26,14 @@ struct CredentialKeyCommand: AsyncParsableCommand {
                   export ATSBRIDGE_NEW_CREDENTIAL_KEY=$(atsbridge keygen)
                   atsbridge credential-key rotate \\
                     --store sqlite:/var/lib/atsbridge/atsbridge.sqlite
+                  export ATSBRIDGE_STORE='postgres://ats:…@db:5432/ats?sslmode=require'
+                  atsbridge credential-key rotate
                 """
         )
-        @Option(help: "The store, sqlite:PATH (default: $ATSBRIDGE_STORE or sqlite:./data/atsbridge.sqlite).")
+        @Option(
+            help:
+                "The store, sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DB (default: $ATSBRIDGE_STORE or sqlite:./data/atsbridge.sqlite)."
+        )
         var store: String?
         @Option(help: "A file holding the current key (default: $ATSBRIDGE_CREDENTIAL_KEY).") var currentKeyFile:
             String?
@@ -51,21 +56,15 @@ struct CredentialKeyCommand: AsyncParsableCommand {
                     from: try CredentialVault(encodedKey: current),
                     to: try CredentialVault(encodedKey: new)
                 )
-                switch location {
-                case .sqlite(let path):
-                    guard FileManager.default.fileExists(atPath: path) else {
-                        throw CLIFailure.usage("no store at \(path)")
-                    }
-                    let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
-                    let count = try await rotation.run(
-                        on: store,
-                        actor: "local:\(NSUserName())",
-                        at: WallClock.nowMilliseconds()
-                    )
-                    Terminal.line(
-                        "re-sealed the credentials of \(count) integrations; start the servers with the new key"
-                    )
+                if case .sqlite(let path) = location, !FileManager.default.fileExists(atPath: path) {
+                    throw CLIFailure.usage("no store at \(path)")
                 }
+                var logger = Logger(label: "atsbridge.credential-key")
+                logger.logLevel = .warning
+                let count = try await location.open(logger: logger).use { store in
+                    try await rotation.run(on: store, actor: "local:\(NSUserName())", at: WallClock.nowMilliseconds())
+                }
+                Terminal.line("re-sealed the credentials of \(count) integrations; start the servers with the new key")
             }
         }
 

@@ -20,6 +20,8 @@ struct ServeCommand: AsyncParsableCommand {
               atsbridge serve --demo --listen 127.0.0.1:0 --data-dir /tmp/demo \\
                 --demo-api-key my-demo-key-0001
               atsbridge serve --config /etc/atsbridge.json
+              export ATSBRIDGE_STORE='postgres://ats:…@db:5432/ats?sslmode=require'
+              ATSBRIDGE_SYNC_INSTANCE_ID=bridge-1 atsbridge serve --config ats.json
               atsbridge serve --listen 0.0.0.0:7420 --tls-cert server.pem \\
                 --tls-key server.key --tls-client-ca clients-ca.pem
               ATSBRIDGE_CREDENTIAL_KEY=$(atsbridge keygen) atsbridge serve \\
@@ -37,7 +39,14 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Where to listen, HOST:PORT (default 127.0.0.1:7420; port 0 picks a free one).")
     var listen: String?
 
-    @Option(help: "The store, sqlite:PATH (default sqlite:./data/atsbridge.sqlite).")
+    @Option(
+        help: """
+            The store: sqlite:PATH (default sqlite:./data/atsbridge.sqlite), or \
+            postgres://USER:PASSWORD@HOST:PORT/DB?sslmode=require, shared by several servers \
+            (docs/scale-out.md). Pass a URL with a password in ATSBRIDGE_STORE or the config file: \
+            flags show in the process list.
+            """
+    )
     var store: String?
 
     @Option(help: "An API key to install, NAME:LEVEL:KEY[:INTEGRATION+…]; LEVEL read, write or admin. Repeatable.")

@@ -48,11 +48,43 @@ import Testing
             ("{\"a\":1", #""remote_data":null"#),
             ("[\"\\ud800\"]", #""remote_data":null"#),
             ("[\"\\ud83d\\ude00\"]", #""remote_data":["\ud83d\ude00"]"#),
+            // Long runs of plain ASCII (read a word at a time), escapes and spaces inside strings.
+            (
+                "{ \"key with spaces\" : \"a \\\" quoted\\\\ value, longer than eight\" ,\t\"n\": -1.5e3 }",
+                #""remote_data":{"key with spaces":"a \" quoted\\ value, longer than eight","n":-1.5e3}"#
+            ),
+            (
+                "{\"already\":\"compact and long enough to skip\",\"é\":[\"žluť\"]}",
+                #"{"already":"compact and long enough to skip","é":["žluť"]}"#
+            ),
+            ("{\"tab\":\"a raw\ttab in a long string\"}", #""remote_data":null"#),
+            ("{\"cut\":\"abcdefghijklmnop", #""remote_data":null"#),
         ]
         for (raw, expected) in cases {
             let json = try self.expectSame(try Tag(id: "t", remoteData: Array(raw.utf8)).encode(), as: Tag.self)
             #expect(String(decoding: json, as: UTF8.self).contains(expected))
         }
+    }
+
+    @Test func timesAreISO8601InEveryRange() {
+        let cases: [(Int64, String)] = [
+            (0, "1970-01-01T00:00:00.000Z"),
+            (-1, "1969-12-31T23:59:59.999Z"),
+            (1_764_419_395_197, "2025-11-29T12:29:55.197Z"),
+            (253_402_300_800_000, "10000-01-01T00:00:00.000Z"),
+            (-62_167_219_200_000, "0000-01-01T00:00:00.000Z"),
+        ]
+        for (milliseconds, expected) in cases {
+            var out: [UInt8] = []
+            ISOTimestamp.append(milliseconds, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == expected)
+            var writer = ProtoJSONWriter()
+            writer.timestamp(milliseconds)
+            #expect(String(decoding: writer.bytes, as: UTF8.self) == "\"\(expected)\"")
+        }
+        var seconds: [UInt8] = []
+        ISOTimestamp.append(1_764_419_395_197, fractionalSeconds: false, to: &seconds)
+        #expect(String(decoding: seconds, as: UTF8.self) == "2025-11-29T12:29:55Z")
     }
 
     @Test func badBytesThrowTypedErrors() throws {

@@ -266,19 +266,24 @@ struct HandlerHarness {
         request: [UInt8] = [1],
         timeout: Duration? = nil,
         isUnary: Bool = true
-    ) async throws -> (UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>) {
+    ) async throws -> (UInt32, ClientEventQueue) {
         let channel = harness.channel
-        let future = try await channel.testingEventLoop.executeInContext {
+        let queue = ClientEventQueue()
+        try await channel.testingEventLoop.executeInContext {
             let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
-            return handler.open(
+            handler.open(
                 CallOpen(method: TestMethods.echo.fullName),
                 request: request,
                 timeout: timeout,
                 isUnary: isUnary,
-                eventLoop: channel.eventLoop
+                queue: queue
             )
         }
-        return try await future.get()
+        guard let id = queue.streamID else {
+            if case .failed(let error) = queue.poll() { throw error }
+            throw ATSBridgeError(.internalError, "the call neither opened nor failed")
+        }
+        return (id, queue)
     }
 
     func handshakeDone(_ harness: HandlerHarness) async throws -> EventLoopFuture<Void> {

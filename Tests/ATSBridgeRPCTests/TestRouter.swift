@@ -40,6 +40,13 @@ enum TestMethods {
         method: "Count",
         kind: .serverStreaming
     )
+    /// Streams `payload[0]` messages whose payloads are "m0", "m1", …, except message
+    /// `payload[1]`, which is not UTF-8; ends with an error when `payload[2]` is not 0.
+    static let sequence = MethodDescriptor<PingRequest, PingResponse>(
+        service: "test.Test",
+        method: "Sequence",
+        kind: .serverStreaming
+    )
     static let adminOnly = MethodDescriptor<PingRequest, PingResponse>(
         service: "test.Test",
         method: "Admin",
@@ -94,6 +101,17 @@ enum TestMethods {
             } catch {
                 probe.cancel()
                 throw error
+            }
+        }
+        router.serverStreaming(sequence, access: .readIntegration) { request, writer, _ in
+            let settings = request.payload ?? []
+            let count = Int(settings.first ?? 0)
+            let bad = settings.count > 1 ? Int(settings[1]) : -1
+            for index in 0..<count {
+                try await writer.write(PingResponse(payload: index == bad ? [0xFF] : Array("m\(index)".utf8)))
+            }
+            if settings.count > 2, settings[2] != 0 {
+                throw ATSBridgeError(.inputInvalid, "the sequence failed after \(count) messages")
             }
         }
         router.serverStreaming(count, access: .readIntegration) { request, writer, _ in

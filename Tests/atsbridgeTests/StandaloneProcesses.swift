@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 
 /// `atsbridge sandbox` as a real process on a free port, with its admin API.
 final class SandboxProcess: Sendable {
@@ -26,17 +27,25 @@ final class SandboxProcess: Sendable {
     }
 }
 
-/// `atsbridge serve` (no demo) as a real process on a free port, over a store that outlives it.
+/// `atsbridge serve` (no demo) as a real process on a free port, over a store that outlives it:
+/// an SQLite file of its own, or a store given in `ATSBRIDGE_STORE` (a PostgreSQL URL, never
+/// on the command line).
 final class StoreServer: Sendable {
     let directory: String
     let adminKey = "admin-key-0123456789abcdef"
     let credentialKey = String(repeating: "0123456789abcdef", count: 4)
     private let extra: [String]
+    private let serverEnvironment: [String: String]
     private let running = Mutex<CLIProcess.Running?>(nil)
 
-    init(extra: [String] = []) {
+    init(extra: [String] = [], environment: [String: String] = [:]) {
         self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID())").path
         self.extra = extra
+        var environment = environment
+        if environment["ATSBRIDGE_STORE"] == nil {
+            environment["ATSBRIDGE_STORE"] = "sqlite:\(self.directory)/atsbridge.sqlite"
+        }
+        self.serverEnvironment = environment
     }
 
     var process: CLIProcess.Running? { self.running.withLock { $0 } }
@@ -45,10 +54,10 @@ final class StoreServer: Sendable {
     func start() async throws {
         let process = CLIProcess.Running(
             [
-                "serve", "--listen", "127.0.0.1:0", "--metrics-listen", "off", "--store",
-                "sqlite:\(self.directory)/atsbridge.sqlite", "--credential-key", self.credentialKey, "--api-key",
-                "admin:admin:\(self.adminKey)", "--log-level", "warning",
-            ] + self.extra
+                "serve", "--listen", "127.0.0.1:0", "--metrics-listen", "off", "--credential-key",
+                self.credentialKey, "--api-key", "admin:admin:\(self.adminKey)", "--log-level", "warning",
+            ] + self.extra,
+            environment: self.serverEnvironment
         )
         try process.start()
         try await process.waitForOutput("listening on ")
@@ -80,6 +89,19 @@ final class StoreServer: Sendable {
         guard let process = self.process else { return }
         process.signal(SIGTERM)
         try await process.waitForExit()
+    }
+}
+
+extension StoreServer {
+    /// An integration's whole sync history, newest first (`integrations show --all`).
+    func runs(_ id: String) async throws -> [[String: Any]] {
+        let show = try await CLIProcess.run(
+            ["integrations", "show", id, "--all", "--runs", "200", "--format", "json"],
+            environment: self.environment()
+        )
+        #expect(show.status == 0, "\(show.stderr)")
+        let status = try #require(try JSONSerialization.jsonObject(with: Data(show.stdout.utf8)) as? [String: Any])
+        return status["runs"] as? [[String: Any]] ?? []
     }
 }
 

@@ -14,13 +14,7 @@ import Testing
 
     /// The integration's sync history, newest first, from `integrations show --all`.
     private func runs(_ server: StoreServer, _ id: String) async throws -> [[String: Any]] {
-        let show = try await CLIProcess.run(
-            ["integrations", "show", id, "--all", "--runs", "200", "--format", "json"],
-            environment: server.environment()
-        )
-        #expect(show.status == 0, "\(show.stderr)")
-        let status = try #require(try self.json(show.stdout) as? [String: Any])
-        return status["runs"] as? [[String: Any]] ?? []
+        try await server.runs(id)
     }
 
     /// A sandbox started with `arguments`, a server, and an integration of the one in the other

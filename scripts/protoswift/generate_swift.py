@@ -379,6 +379,7 @@ class Generator:
         else:
             out.append("    public init() {}\n")
         out.append("}\n\n")
+        out.append(self.field_numbers(msg))
 
         # Bridging
         out.append("extension %s: CBridgedMessage {\n" % msg.name)
@@ -438,6 +439,19 @@ class Generator:
                    "        self = try ProtoCodec.decode(Self.self, from: bytes, limits: limits)\n    }\n}\n")
         out.append(self.json_extension(msg, plain, oneof_fields))
         out.append(self.wire_json(msg, plain, oneof_fields))
+        return "".join(out)
+
+    # Field numbers, so that code writing wire bytes by hand names fields instead of typing numbers
+    def field_numbers(self, msg):
+        if not msg.fields:
+            return ""
+        out = ["extension %s {\n" % msg.name]
+        out.append("    /// The message's field numbers, as declared in `proto/`.\n")
+        out.append("    public enum FieldNumber {\n")
+        for f in msg.fields:
+            out.append("        /// `%s`.\n" % f.name)
+            out.append("        public static let %s: UInt32 = %d\n" % (f.swift_name, f.number))
+        out.append("    }\n}\n\n")
         return "".join(out)
 
     # JSON straight from wire bytes: the same output as writeJSON(to:) of the decoded message

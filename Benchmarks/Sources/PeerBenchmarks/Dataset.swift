@@ -30,7 +30,11 @@ struct Dataset: Sendable {
             recordsPath: "\(directory)/candidates-\(count).bin",
             count: count
         )
-        guard !FileManager.default.fileExists(atPath: dataset.recordsPath + ".ready") else { return dataset }
+        // Both files must be there: a cleaned /tmp may have kept one and not the other.
+        let ready = [dataset.recordsPath + ".ready", dataset.storePath].allSatisfy {
+            FileManager.default.fileExists(atPath: $0)
+        }
+        guard !ready else { return dataset }
         for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: dataset.storePath + suffix) }
         let started = ContinuousClock.now
         try await dataset.seed()

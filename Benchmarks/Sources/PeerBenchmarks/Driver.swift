@@ -68,11 +68,15 @@ struct Driver: Sendable {
         )
     }
 
-    private static func atsbridgeStream(client: RPCClient, pageSize: Int) async throws -> Int {
+    /// Streams every candidate into typed values; `readAhead` 0 decodes on the consuming task
+    /// alone, `nil` uses the client's default (decoding ahead on the other core).
+    private static func atsbridgeStream(client: RPCClient, pageSize: Int, readAhead: Int? = nil) async throws -> Int {
         var count = 0
         var applications = 0
         let request = ListCandidatesRequest(page: PageRequest(pageSize: UInt32(pageSize)))
-        for try await page in client.serverStreaming(AtsReadService.listCandidates, request) {
+        var stream = client.serverStreaming(AtsReadService.listCandidates, request)
+        if let readAhead { stream = stream.readingAhead(readAhead) }
+        for try await page in stream {
             count += page.items.count
             applications += page.items.last?.applications.count ?? 0
         }
@@ -104,6 +108,9 @@ struct Driver: Sendable {
             // A: ATSBridge.
             round.atsbridgeStream = try await timeStream(expect: count) {
                 try await atsbridgeStream(client: client, pageSize: options.streamPage)
+            }
+            round.atsbridgeOneCore = try await timeStream(expect: count) {
+                try await atsbridgeStream(client: client, pageSize: options.streamPage, readAhead: 0)
             }
             round.atsbridgeSequential = try await Latency.measure(calls: options.pings, inFlight: 1) {
                 _ = try await client.unary(HealthService.ping, PingRequest())
@@ -141,13 +148,15 @@ struct Driver: Sendable {
                 + "\(options.jsonPage); \(options.pings) sequential pings and \(options.pings * 10) with 64 in flight per round\n"
         )
         print(
-            "| round | ATSBridge stream | grpc-swift-2 stream | JSON paging | ATSBridge Ping p50 / p99 | grpc-swift-2 Ping p50 / p99 "
+            "| round | ATSBridge stream | ATSBridge, no read-ahead | grpc-swift-2 stream | JSON paging "
+                + "| ATSBridge Ping p50 / p99 | grpc-swift-2 Ping p50 / p99 "
                 + "| ATSBridge 64 in flight | grpc-swift-2 64 in flight | load average |"
         )
-        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for (index, round) in rounds.enumerated() {
             print(
-                "| \(index + 1) | \(rate(round.atsbridgeStream)) | \(rate(round.grpcStream)) | \(rate(round.jsonStream)) "
+                "| \(index + 1) | \(rate(round.atsbridgeStream)) | \(rate(round.atsbridgeOneCore)) "
+                    + "| \(rate(round.grpcStream)) | \(rate(round.jsonStream)) "
                     + "| \(micros(round.atsbridgeSequential)) | \(micros(round.grpcSequential)) "
                     + "| \(String(format: "%.0f", round.atsbridgeConcurrent.callsPerSecond)) calls/s "
                     + "| \(String(format: "%.0f", round.grpcConcurrent.callsPerSecond)) calls/s | \(round.load) |"
@@ -155,6 +164,7 @@ struct Driver: Sendable {
         }
         let streamVsGRPC = rounds.map { $0.atsbridgeStream / $0.grpcStream }
         let streamVsJSON = rounds.map { $0.atsbridgeStream / $0.jsonStream }
+        let readAheadGain = rounds.map { $0.atsbridgeStream / $0.atsbridgeOneCore }
         let sequentialP50 = rounds.map { $0.grpcSequential.p50 / $0.atsbridgeSequential.p50 }
         let sequentialRate = rounds.map { $0.atsbridgeSequential.callsPerSecond / $0.grpcSequential.callsPerSecond }
         let concurrentRate = rounds.map { $0.atsbridgeConcurrent.callsPerSecond / $0.grpcConcurrent.callsPerSecond }
@@ -167,6 +177,7 @@ struct Driver: Sendable {
         print("| --- | --- | --- | --- |")
         line("typed streaming / grpc-swift-2", streamVsGRPC, target: 3)
         line("typed streaming / JSON paging", streamVsJSON, target: 20)
+        line("ATSBridge read-ahead / no read-ahead", readAheadGain, target: nil)
         line("unary sequential, p50 latency (grpc / ATSBridge)", sequentialP50, target: 5)
         line("unary sequential, calls/s", sequentialRate, target: nil)
         line("unary 64 in flight, calls/s", concurrentRate, target: nil)

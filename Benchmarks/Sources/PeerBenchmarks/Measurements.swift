@@ -52,6 +52,8 @@ struct Latency: Sendable {
 /// One round of A (ATSBridge), B (grpc-swift-2), C (JSON paging).
 struct Round: Sendable {
     var atsbridgeStream = 0.0
+    /// The same stream decoded on the consumer's task alone (no read-ahead), for comparison.
+    var atsbridgeOneCore = 0.0
     var atsbridgeSequential = Latency(p50: 0, p99: 0, callsPerSecond: 0)
     var atsbridgeConcurrent = Latency(p50: 0, p99: 0, callsPerSecond: 0)
     var grpcStream = 0.0

@@ -17,7 +17,8 @@ import Synchronization
 /// A retry with the same key and body returns (2)'s or (3)'s outcome without calling RECRU again;
 /// a retry finding only (1) from a server that died re-runs the command, which RECRU's duplicate
 /// check ("already applied") turns into `ATS.APPLICATION_ALREADY_EXISTS` rather than a second
-/// application. Transient failures (RECRU down, rate-limited) before RECRU accepted the write
+/// application; a retry finding (1) younger than a minute waits for its outcome instead, as that
+/// command may still be running on another server sharing the store. Transient failures (RECRU down, rate-limited) before RECRU accepted the write
 /// forget the key, so the retry runs again; after it, the checkpoint stays and the retry returns
 /// the created ids. Two requests with one key at the same moment share one run. The same key
 /// with a different body is `PLATFORM.INPUT_INVALID`.
@@ -98,7 +99,7 @@ final class IdempotentExecutor: Sendable {
             createdAt: self.clock.nowMilliseconds()
         )
         var resume: [UInt8]?
-        if let existing = try await self.store.claimIdempotencyKey(record) {
+        if let existing = try await self.claim(record) {
             guard existing.requestHash == hash else { throw Self.keyReused }
             if let saved = existing.response, let tag = saved.first.flatMap(Tag.init(rawValue:)) {
                 let body = Array(saved.dropFirst())
@@ -145,6 +146,26 @@ final class IdempotentExecutor: Sendable {
             throw error
         }
     }
+
+    /// Claims the key, or returns its existing record. A claim without an outcome that is
+    /// younger than ``pendingClaimWait`` belongs to a command still running, on another server
+    /// sharing the store (this server's own are joined in ``run``): its outcome is awaited, so
+    /// that the command is not sent to RECRU twice. An older one was left by a server that
+    /// died, and the command runs again.
+    private func claim(_ record: IdempotencyRecord) async throws -> IdempotencyRecord? {
+        var existing = try await self.store.claimIdempotencyKey(record)
+        while let pending = existing, pending.response == nil, pending.requestHash == record.requestHash,
+            self.clock.nowMilliseconds() - pending.createdAt < Self.pendingClaimWait.milliseconds
+        {
+            try await Task.sleep(for: .milliseconds(50))
+            // Claims the key when the other server released it after a transient failure.
+            existing = try await self.store.claimIdempotencyKey(record)
+        }
+        return existing
+    }
+
+    /// How long a claim without an outcome counts as a command still running elsewhere.
+    static let pendingClaimWait: Duration = .seconds(60)
 
     /// Errors a retry would meet again, so they are the recorded outcome.
     private static func isDefinitive(_ error: ATSBridgeError) -> Bool {

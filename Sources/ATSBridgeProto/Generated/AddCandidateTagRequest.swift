@@ -28,6 +28,18 @@ public struct AddCandidateTagRequest: ProtoMessage {
     }
 }
 
+extension AddCandidateTagRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `candidate_id`.
+        public static let candidateID: UInt32 = 1
+        /// `tag_name`.
+        public static let tagName: UInt32 = 2
+        /// `idempotency_key`.
+        public static let idempotencyKey: UInt32 = 3
+    }
+}
+
 extension AddCandidateTagRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AddCandidateTagRequest
 

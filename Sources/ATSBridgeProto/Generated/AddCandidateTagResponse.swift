@@ -28,6 +28,18 @@ public struct AddCandidateTagResponse: ProtoMessage {
     }
 }
 
+extension AddCandidateTagResponse {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `tag`.
+        public static let tag: UInt32 = 1
+        /// `already_assigned`.
+        public static let alreadyAssigned: UInt32 = 2
+        /// `warnings`.
+        public static let warnings: UInt32 = 3
+    }
+}
+
 extension AddCandidateTagResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AddCandidateTagResponse
 

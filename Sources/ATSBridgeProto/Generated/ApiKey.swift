@@ -40,6 +40,24 @@ public struct ApiKey: ProtoMessage {
     }
 }
 
+extension ApiKey {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `name`.
+        public static let name: UInt32 = 1
+        /// `role`.
+        public static let role: UInt32 = 2
+        /// `integration_ids`.
+        public static let integrationIDs: UInt32 = 3
+        /// `origin`.
+        public static let origin: UInt32 = 4
+        /// `created_at`.
+        public static let createdAt: UInt32 = 5
+        /// `last_used_at`.
+        public static let lastUsedAt: UInt32 = 6
+    }
+}
+
 extension ApiKey: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApiKey
 

@@ -20,6 +20,14 @@ public struct ApiKeyList: ProtoMessage {
     }
 }
 
+extension ApiKeyList {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `keys`.
+        public static let keys: UInt32 = 1
+    }
+}
+
 extension ApiKeyList: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApiKeyList
 

@@ -93,6 +93,50 @@ public struct Application: ProtoMessage {
     }
 }
 
+extension Application {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `changed_at`.
+        public static let changedAt: UInt32 = 3
+        /// `remote_deleted_at`.
+        public static let remoteDeletedAt: UInt32 = 4
+        /// `outcome`.
+        public static let outcome: UInt32 = 5
+        /// `outcome_raw`.
+        public static let outcomeRaw: UInt32 = 6
+        /// `current_stage_id`.
+        public static let currentStageID: UInt32 = 7
+        /// `job_id`.
+        public static let jobID: UInt32 = 8
+        /// `candidate_id`.
+        public static let candidateID: UInt32 = 9
+        /// `remote_data`.
+        public static let remoteData: UInt32 = 10
+        /// `candidate`.
+        public static let candidate: UInt32 = 11
+        /// `current_stage`.
+        public static let currentStage: UInt32 = 12
+        /// `job`.
+        public static let job: UInt32 = 13
+        /// `remote_created_at`.
+        public static let remoteCreatedAt: UInt32 = 14
+        /// `remote_updated_at`.
+        public static let remoteUpdatedAt: UInt32 = 15
+        /// `custom_fields`.
+        public static let customFields: UInt32 = 16
+        /// `rejection_reason_name`.
+        public static let rejectionReasonName: UInt32 = 17
+        /// `rejected_at`.
+        public static let rejectedAt: UInt32 = 18
+        /// `remote_url`.
+        public static let remoteURL: UInt32 = 19
+    }
+}
+
 extension Application: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Application
 

@@ -48,6 +48,28 @@ public struct ApplicationCandidate: ProtoMessage {
     }
 }
 
+extension ApplicationCandidate {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `first_name`.
+        public static let firstName: UInt32 = 3
+        /// `last_name`.
+        public static let lastName: UInt32 = 4
+        /// `email_addresses`.
+        public static let emailAddresses: UInt32 = 5
+        /// `phone_numbers`.
+        public static let phoneNumbers: UInt32 = 6
+        /// `source`.
+        public static let source: UInt32 = 7
+        /// `tags`.
+        public static let tags: UInt32 = 8
+    }
+}
+
 extension ApplicationCandidate: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationCandidate
 

@@ -24,6 +24,16 @@ public struct ApplicationInput: ProtoMessage {
     }
 }
 
+extension ApplicationInput {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `job_id`.
+        public static let jobID: UInt32 = 1
+        /// `stage_id`.
+        public static let stageID: UInt32 = 2
+    }
+}
+
 extension ApplicationInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationInput
 

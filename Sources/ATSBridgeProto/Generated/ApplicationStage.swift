@@ -40,6 +40,24 @@ public struct ApplicationStage: ProtoMessage {
     }
 }
 
+extension ApplicationStage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `changed_at`.
+        public static let changedAt: UInt32 = 3
+        /// `remote_deleted_at`.
+        public static let remoteDeletedAt: UInt32 = 4
+        /// `name`.
+        public static let name: UInt32 = 5
+        /// `remote_data`.
+        public static let remoteData: UInt32 = 6
+    }
+}
+
 extension ApplicationStage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationStage
 

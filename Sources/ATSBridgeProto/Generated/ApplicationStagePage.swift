@@ -24,6 +24,16 @@ public struct ApplicationStagePage: ProtoMessage {
     }
 }
 
+extension ApplicationStagePage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `items`.
+        public static let items: UInt32 = 1
+        /// `next_cursor`.
+        public static let nextCursor: UInt32 = 2
+    }
+}
+
 extension ApplicationStagePage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationStagePage
 

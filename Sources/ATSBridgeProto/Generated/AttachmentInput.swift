@@ -39,6 +39,22 @@ public struct AttachmentInput: ProtoMessage {
     }
 }
 
+extension AttachmentInput {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `name`.
+        public static let name: UInt32 = 1
+        /// `type`.
+        public static let type: UInt32 = 2
+        /// `data`.
+        public static let data: UInt32 = 3
+        /// `data_url`.
+        public static let dataURL: UInt32 = 4
+        /// `content_type`.
+        public static let contentType: UInt32 = 5
+    }
+}
+
 extension AttachmentInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AttachmentInput
 

@@ -49,6 +49,28 @@ public struct AuditEntry: ProtoMessage {
     }
 }
 
+extension AuditEntry {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `sequence`.
+        public static let sequence: UInt32 = 1
+        /// `at`.
+        public static let at: UInt32 = 2
+        /// `key_name`.
+        public static let keyName: UInt32 = 3
+        /// `method`.
+        public static let method: UInt32 = 4
+        /// `integration_id`.
+        public static let integrationID: UInt32 = 5
+        /// `target_ids`.
+        public static let targetIDs: UInt32 = 6
+        /// `status`.
+        public static let status: UInt32 = 7
+        /// `error_code`.
+        public static let errorCode: UInt32 = 8
+    }
+}
+
 extension AuditEntry: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AuditEntry
 

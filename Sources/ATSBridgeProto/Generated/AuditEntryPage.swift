@@ -24,6 +24,16 @@ public struct AuditEntryPage: ProtoMessage {
     }
 }
 
+extension AuditEntryPage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `entries`.
+        public static let entries: UInt32 = 1
+        /// `next_before_sequence`.
+        public static let nextBeforeSequence: UInt32 = 2
+    }
+}
+
 extension AuditEntryPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AuditEntryPage
 

@@ -44,6 +44,26 @@ public struct CallOpen: ProtoMessage {
     }
 }
 
+extension CallOpen {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `method`.
+        public static let method: UInt32 = 1
+        /// `timeout_ms`.
+        public static let timeoutMs: UInt32 = 2
+        /// `api_key`.
+        public static let apiKey: UInt32 = 3
+        /// `integration_id`.
+        public static let integrationID: UInt32 = 4
+        /// `idempotency_key`.
+        public static let idempotencyKey: UInt32 = 5
+        /// `request_id`.
+        public static let requestID: UInt32 = 6
+        /// `metadata`.
+        public static let metadata: UInt32 = 7
+    }
+}
+
 extension CallOpen: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CallOpen
 

@@ -101,6 +101,54 @@ public struct Candidate: ProtoMessage {
     }
 }
 
+extension Candidate {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `changed_at`.
+        public static let changedAt: UInt32 = 3
+        /// `remote_deleted_at`.
+        public static let remoteDeletedAt: UInt32 = 4
+        /// `first_name`.
+        public static let firstName: UInt32 = 5
+        /// `last_name`.
+        public static let lastName: UInt32 = 6
+        /// `company`.
+        public static let company: UInt32 = 7
+        /// `title`.
+        public static let title: UInt32 = 8
+        /// `source`.
+        public static let source: UInt32 = 9
+        /// `phone_numbers`.
+        public static let phoneNumbers: UInt32 = 10
+        /// `email_addresses`.
+        public static let emailAddresses: UInt32 = 11
+        /// `location`.
+        public static let location: UInt32 = 12
+        /// `remote_data`.
+        public static let remoteData: UInt32 = 13
+        /// `applications`.
+        public static let applications: UInt32 = 14
+        /// `tags`.
+        public static let tags: UInt32 = 15
+        /// `remote_created_at`.
+        public static let remoteCreatedAt: UInt32 = 16
+        /// `remote_updated_at`.
+        public static let remoteUpdatedAt: UInt32 = 17
+        /// `custom_fields`.
+        public static let customFields: UInt32 = 18
+        /// `social_media`.
+        public static let socialMedia: UInt32 = 19
+        /// `remote_url`.
+        public static let remoteURL: UInt32 = 20
+        /// `confidential`.
+        public static let confidential: UInt32 = 21
+    }
+}
+
 extension Candidate: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Candidate
 

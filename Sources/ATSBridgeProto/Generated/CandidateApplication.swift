@@ -44,6 +44,26 @@ public struct CandidateApplication: ProtoMessage {
     }
 }
 
+extension CandidateApplication {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `changed_at`.
+        public static let changedAt: UInt32 = 3
+        /// `outcome`.
+        public static let outcome: UInt32 = 4
+        /// `outcome_raw`.
+        public static let outcomeRaw: UInt32 = 5
+        /// `current_stage`.
+        public static let currentStage: UInt32 = 6
+        /// `job`.
+        public static let job: UInt32 = 7
+    }
+}
+
 extension CandidateApplication: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidateApplication
 

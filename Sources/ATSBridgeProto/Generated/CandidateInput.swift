@@ -44,6 +44,26 @@ public struct CandidateInput: ProtoMessage {
     }
 }
 
+extension CandidateInput {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `first_name`.
+        public static let firstName: UInt32 = 1
+        /// `last_name`.
+        public static let lastName: UInt32 = 2
+        /// `email_address`.
+        public static let emailAddress: UInt32 = 3
+        /// `phone_number`.
+        public static let phoneNumber: UInt32 = 4
+        /// `location`.
+        public static let location: UInt32 = 5
+        /// `company`.
+        public static let company: UInt32 = 6
+        /// `title`.
+        public static let title: UInt32 = 7
+    }
+}
+
 extension CandidateInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidateInput
 

@@ -24,6 +24,16 @@ public struct CandidatePage: ProtoMessage {
     }
 }
 
+extension CandidatePage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `items`.
+        public static let items: UInt32 = 1
+        /// `next_cursor`.
+        public static let nextCursor: UInt32 = 2
+    }
+}
+
 extension CandidatePage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidatePage
 

@@ -40,6 +40,24 @@ public struct CandidateTag: ProtoMessage {
     }
 }
 
+extension CandidateTag {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `changed_at`.
+        public static let changedAt: UInt32 = 3
+        /// `remote_deleted_at`.
+        public static let remoteDeletedAt: UInt32 = 4
+        /// `candidate_id`.
+        public static let candidateID: UInt32 = 5
+        /// `tag_id`.
+        public static let tagID: UInt32 = 6
+    }
+}
+
 extension CandidateTag: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidateTag
 

@@ -36,6 +36,22 @@ public struct ChangeEvent: ProtoMessage {
     }
 }
 
+extension ChangeEvent {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `sequence`.
+        public static let sequence: UInt32 = 1
+        /// `model`.
+        public static let model: UInt32 = 2
+        /// `kind`.
+        public static let kind: UInt32 = 3
+        /// `ids`.
+        public static let ids: UInt32 = 4
+        /// `committed_at`.
+        public static let committedAt: UInt32 = 5
+    }
+}
+
 extension ChangeEvent: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ChangeEvent
 

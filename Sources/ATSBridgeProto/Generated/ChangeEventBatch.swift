@@ -25,6 +25,16 @@ public struct ChangeEventBatch: ProtoMessage {
     }
 }
 
+extension ChangeEventBatch {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `events`.
+        public static let events: UInt32 = 1
+        /// `start_sequence`.
+        public static let startSequence: UInt32 = 2
+    }
+}
+
 extension ChangeEventBatch: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ChangeEventBatch
 

@@ -28,6 +28,18 @@ public struct CreateApiKeyRequest: ProtoMessage {
     }
 }
 
+extension CreateApiKeyRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `name`.
+        public static let name: UInt32 = 1
+        /// `role`.
+        public static let role: UInt32 = 2
+        /// `integration_ids`.
+        public static let integrationIDs: UInt32 = 3
+    }
+}
+
 extension CreateApiKeyRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateApiKeyRequest
 

@@ -44,6 +44,26 @@ public struct CreateApplicationRequest: ProtoMessage {
     }
 }
 
+extension CreateApplicationRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `job_id`.
+        public static let jobID: UInt32 = 1
+        /// `stage_id`.
+        public static let stageID: UInt32 = 2
+        /// `candidate`.
+        public static let candidate: UInt32 = 3
+        /// `attachments`.
+        public static let attachments: UInt32 = 4
+        /// `source`.
+        public static let source: UInt32 = 5
+        /// `gdpr_consent`.
+        public static let gdprConsent: UInt32 = 6
+        /// `idempotency_key`.
+        public static let idempotencyKey: UInt32 = 7
+    }
+}
+
 extension CreateApplicationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateApplicationRequest
 

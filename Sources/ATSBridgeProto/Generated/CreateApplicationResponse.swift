@@ -24,6 +24,16 @@ public struct CreateApplicationResponse: ProtoMessage {
     }
 }
 
+extension CreateApplicationResponse {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `application`.
+        public static let application: UInt32 = 1
+        /// `warnings`.
+        public static let warnings: UInt32 = 2
+    }
+}
+
 extension CreateApplicationResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateApplicationResponse
 

@@ -40,6 +40,24 @@ public struct CreateCandidateRequest: ProtoMessage {
     }
 }
 
+extension CreateCandidateRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `candidate`.
+        public static let candidate: UInt32 = 1
+        /// `application`.
+        public static let application: UInt32 = 2
+        /// `attachments`.
+        public static let attachments: UInt32 = 3
+        /// `source`.
+        public static let source: UInt32 = 4
+        /// `gdpr_consent`.
+        public static let gdprConsent: UInt32 = 5
+        /// `idempotency_key`.
+        public static let idempotencyKey: UInt32 = 6
+    }
+}
+
 extension CreateCandidateRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateCandidateRequest
 

@@ -24,6 +24,16 @@ public struct CreateCandidateResponse: ProtoMessage {
     }
 }
 
+extension CreateCandidateResponse {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `candidate`.
+        public static let candidate: UInt32 = 1
+        /// `warnings`.
+        public static let warnings: UInt32 = 2
+    }
+}
+
 extension CreateCandidateResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateCandidateResponse
 

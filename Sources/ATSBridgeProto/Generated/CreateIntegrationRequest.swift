@@ -36,6 +36,22 @@ public struct CreateIntegrationRequest: ProtoMessage {
     }
 }
 
+extension CreateIntegrationRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `name`.
+        public static let name: UInt32 = 1
+        /// `tenant_url`.
+        public static let tenantURL: UInt32 = 2
+        /// `login`.
+        public static let login: UInt32 = 3
+        /// `password`.
+        public static let password: UInt32 = 4
+        /// `settings`.
+        public static let settings: UInt32 = 5
+    }
+}
+
 extension CreateIntegrationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateIntegrationRequest
 

@@ -24,6 +24,16 @@ public struct CreatedApiKey: ProtoMessage {
     }
 }
 
+extension CreatedApiKey {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `key`.
+        public static let key: UInt32 = 1
+        /// `secret`.
+        public static let secret: UInt32 = 2
+    }
+}
+
 extension CreatedApiKey: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreatedApiKey
 

@@ -20,6 +20,14 @@ public struct DeleteIntegrationResponse: ProtoMessage {
     }
 }
 
+extension DeleteIntegrationResponse {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `deleted_records`.
+        public static let deletedRecords: UInt32 = 1
+    }
+}
+
 extension DeleteIntegrationResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__DeleteIntegrationResponse
 

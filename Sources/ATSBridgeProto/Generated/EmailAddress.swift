@@ -28,6 +28,18 @@ public struct EmailAddress: ProtoMessage {
     }
 }
 
+extension EmailAddress {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `email_address`.
+        public static let emailAddress: UInt32 = 1
+        /// `type`.
+        public static let type: UInt32 = 2
+        /// `type_raw`.
+        public static let typeRaw: UInt32 = 3
+    }
+}
+
 extension EmailAddress: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__EmailAddress
 

@@ -24,6 +24,16 @@ public struct ErrorDetail: ProtoMessage {
     }
 }
 
+extension ErrorDetail {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `field`.
+        public static let field: UInt32 = 1
+        /// `reason`.
+        public static let reason: UInt32 = 2
+    }
+}
+
 extension ErrorDetail: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ErrorDetail
 

@@ -24,6 +24,16 @@ public struct FieldCoverage: ProtoMessage {
     }
 }
 
+extension FieldCoverage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `name`.
+        public static let name: UInt32 = 1
+        /// `status`.
+        public static let status: UInt32 = 2
+    }
+}
+
 extension FieldCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__FieldCoverage
 

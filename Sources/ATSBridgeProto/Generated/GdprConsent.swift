@@ -24,6 +24,16 @@ public struct GdprConsent: ProtoMessage {
     }
 }
 
+extension GdprConsent {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `given`.
+        public static let given: UInt32 = 1
+        /// `expires_at`.
+        public static let expiresAt: UInt32 = 2
+    }
+}
+
 extension GdprConsent: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__GdprConsent
 

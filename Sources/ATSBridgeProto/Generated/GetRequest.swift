@@ -25,6 +25,16 @@ public struct GetRequest: ProtoMessage {
     }
 }
 
+extension GetRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `include_deleted`.
+        public static let includeDeleted: UInt32 = 2
+    }
+}
+
 extension GetRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__GetRequest
 

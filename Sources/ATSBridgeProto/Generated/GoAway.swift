@@ -28,6 +28,18 @@ public struct GoAway: ProtoMessage {
     }
 }
 
+extension GoAway {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `last_stream_id`.
+        public static let lastStreamID: UInt32 = 1
+        /// `code`.
+        public static let code: UInt32 = 2
+        /// `message`.
+        public static let message: UInt32 = 3
+    }
+}
+
 extension GoAway: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__GoAway
 

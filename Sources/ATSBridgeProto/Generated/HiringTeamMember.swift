@@ -40,6 +40,24 @@ public struct HiringTeamMember: ProtoMessage {
     }
 }
 
+extension HiringTeamMember {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `first_name`.
+        public static let firstName: UInt32 = 3
+        /// `last_name`.
+        public static let lastName: UInt32 = 4
+        /// `email`.
+        public static let email: UInt32 = 5
+        /// `roles`.
+        public static let roles: UInt32 = 6
+    }
+}
+
 extension HiringTeamMember: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__HiringTeamMember
 

@@ -60,6 +60,34 @@ public struct Integration: ProtoMessage {
     }
 }
 
+extension Integration {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `name`.
+        public static let name: UInt32 = 2
+        /// `tenant_url`.
+        public static let tenantURL: UInt32 = 3
+        /// `login`.
+        public static let login: UInt32 = 4
+        /// `status`.
+        public static let status: UInt32 = 5
+        /// `setup_status`.
+        public static let setupStatus: UInt32 = 6
+        /// `status_reason`.
+        public static let statusReason: UInt32 = 7
+        /// `settings`.
+        public static let settings: UInt32 = 8
+        /// `created_at`.
+        public static let createdAt: UInt32 = 9
+        /// `last_sync_started_at`.
+        public static let lastSyncStartedAt: UInt32 = 10
+        /// `last_sync_finished_at`.
+        public static let lastSyncFinishedAt: UInt32 = 11
+    }
+}
+
 extension Integration: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Integration
 

@@ -24,6 +24,16 @@ public struct IntegrationCoverage: ProtoMessage {
     }
 }
 
+extension IntegrationCoverage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `models`.
+        public static let models: UInt32 = 1
+        /// `write_actions`.
+        public static let writeActions: UInt32 = 2
+    }
+}
+
 extension IntegrationCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationCoverage
 

@@ -20,6 +20,14 @@ public struct IntegrationList: ProtoMessage {
     }
 }
 
+extension IntegrationList {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `integrations`.
+        public static let integrations: UInt32 = 1
+    }
+}
+
 extension IntegrationList: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationList
 

@@ -20,6 +20,14 @@ public struct IntegrationRequest: ProtoMessage {
     }
 }
 
+extension IntegrationRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `integration_id`.
+        public static let integrationID: UInt32 = 1
+    }
+}
+
 extension IntegrationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationRequest
 

@@ -42,6 +42,24 @@ public struct IntegrationSettings: ProtoMessage {
     }
 }
 
+extension IntegrationSettings {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `sync_only_created_applications`.
+        public static let syncOnlyCreatedApplications: UInt32 = 1
+        /// `source_writing_enabled`.
+        public static let sourceWritingEnabled: UInt32 = 2
+        /// `source_name`.
+        public static let sourceName: UInt32 = 3
+        /// `sync_interval_ms`.
+        public static let syncIntervalMs: UInt32 = 4
+        /// `max_requests_per_second`.
+        public static let maxRequestsPerSecond: UInt32 = 20
+        /// `fetch_concurrency`.
+        public static let fetchConcurrency: UInt32 = 21
+    }
+}
+
 extension IntegrationSettings: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationSettings
 

@@ -133,6 +133,70 @@ public struct Job: ProtoMessage {
     }
 }
 
+extension Job {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `changed_at`.
+        public static let changedAt: UInt32 = 3
+        /// `remote_deleted_at`.
+        public static let remoteDeletedAt: UInt32 = 4
+        /// `name`.
+        public static let name: UInt32 = 5
+        /// `description`.
+        public static let description: UInt32 = 6
+        /// `employment_type`.
+        public static let employmentType: UInt32 = 7
+        /// `employment_type_raw`.
+        public static let employmentTypeRaw: UInt32 = 8
+        /// `status`.
+        public static let status: UInt32 = 9
+        /// `status_raw`.
+        public static let statusRaw: UInt32 = 10
+        /// `visibility`.
+        public static let visibility: UInt32 = 11
+        /// `visibility_raw`.
+        public static let visibilityRaw: UInt32 = 12
+        /// `department`.
+        public static let department: UInt32 = 13
+        /// `experience_level`.
+        public static let experienceLevel: UInt32 = 14
+        /// `salary_amount`.
+        public static let salaryAmount: UInt32 = 15
+        /// `opened_at`.
+        public static let openedAt: UInt32 = 16
+        /// `closed_at`.
+        public static let closedAt: UInt32 = 17
+        /// `remote_updated_at`.
+        public static let remoteUpdatedAt: UInt32 = 18
+        /// `remote_data`.
+        public static let remoteData: UInt32 = 19
+        /// `stages`.
+        public static let stages: UInt32 = 20
+        /// `hiring_team`.
+        public static let hiringTeam: UInt32 = 21
+        /// `job_code`.
+        public static let jobCode: UInt32 = 22
+        /// `confidential`.
+        public static let confidential: UInt32 = 23
+        /// `weekly_hours`.
+        public static let weeklyHours: UInt32 = 24
+        /// `salary_currency`.
+        public static let salaryCurrency: UInt32 = 25
+        /// `salary_period`.
+        public static let salaryPeriod: UInt32 = 26
+        /// `remote_created_at`.
+        public static let remoteCreatedAt: UInt32 = 27
+        /// `custom_fields`.
+        public static let customFields: UInt32 = 28
+        /// `remote_url`.
+        public static let remoteURL: UInt32 = 29
+    }
+}
+
 extension Job: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Job
 

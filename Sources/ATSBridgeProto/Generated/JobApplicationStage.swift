@@ -44,6 +44,26 @@ public struct JobApplicationStage: ProtoMessage {
     }
 }
 
+extension JobApplicationStage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `changed_at`.
+        public static let changedAt: UInt32 = 3
+        /// `remote_deleted_at`.
+        public static let remoteDeletedAt: UInt32 = 4
+        /// `index`.
+        public static let index: UInt32 = 5
+        /// `job_id`.
+        public static let jobID: UInt32 = 6
+        /// `stage_id`.
+        public static let stageID: UInt32 = 7
+    }
+}
+
 extension JobApplicationStage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobApplicationStage
 

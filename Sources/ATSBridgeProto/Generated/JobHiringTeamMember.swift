@@ -44,6 +44,26 @@ public struct JobHiringTeamMember: ProtoMessage {
     }
 }
 
+extension JobHiringTeamMember {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `changed_at`.
+        public static let changedAt: UInt32 = 3
+        /// `remote_deleted_at`.
+        public static let remoteDeletedAt: UInt32 = 4
+        /// `job_id`.
+        public static let jobID: UInt32 = 5
+        /// `user_id`.
+        public static let userID: UInt32 = 6
+        /// `roles`.
+        public static let roles: UInt32 = 7
+    }
+}
+
 extension JobHiringTeamMember: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobHiringTeamMember
 

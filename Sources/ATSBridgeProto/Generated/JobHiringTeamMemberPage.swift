@@ -24,6 +24,16 @@ public struct JobHiringTeamMemberPage: ProtoMessage {
     }
 }
 
+extension JobHiringTeamMemberPage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `items`.
+        public static let items: UInt32 = 1
+        /// `next_cursor`.
+        public static let nextCursor: UInt32 = 2
+    }
+}
+
 extension JobHiringTeamMemberPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobHiringTeamMemberPage
 

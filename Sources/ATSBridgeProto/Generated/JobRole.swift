@@ -28,6 +28,18 @@ public struct JobRole: ProtoMessage {
     }
 }
 
+extension JobRole {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 1
+        /// `remote_label`.
+        public static let remoteLabel: UInt32 = 2
+        /// `unified_type`.
+        public static let unifiedType: UInt32 = 3
+    }
+}
+
 extension JobRole: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobRole
 

@@ -32,6 +32,20 @@ public struct JobStage: ProtoMessage {
     }
 }
 
+extension JobStage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `name`.
+        public static let name: UInt32 = 3
+        /// `index`.
+        public static let index: UInt32 = 4
+    }
+}
+
 extension JobStage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobStage
 

@@ -28,6 +28,18 @@ public struct JobSummary: ProtoMessage {
     }
 }
 
+extension JobSummary {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `name`.
+        public static let name: UInt32 = 3
+    }
+}
+
 extension JobSummary: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobSummary
 

@@ -40,6 +40,24 @@ public struct ListApplicationsRequest: ProtoMessage {
     }
 }
 
+extension ListApplicationsRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `page`.
+        public static let page: UInt32 = 1
+        /// `outcomes`.
+        public static let outcomes: UInt32 = 2
+        /// `job_ids`.
+        public static let jobIDs: UInt32 = 3
+        /// `job_remote_ids`.
+        public static let jobRemoteIDs: UInt32 = 4
+        /// `current_stage_ids`.
+        public static let currentStageIDs: UInt32 = 5
+        /// `remote_created_after`.
+        public static let remoteCreatedAfter: UInt32 = 6
+    }
+}
+
 extension ListApplicationsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListApplicationsRequest
 

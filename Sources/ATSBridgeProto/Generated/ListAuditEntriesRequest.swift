@@ -28,6 +28,18 @@ public struct ListAuditEntriesRequest: ProtoMessage {
     }
 }
 
+extension ListAuditEntriesRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `before_sequence`.
+        public static let beforeSequence: UInt32 = 1
+        /// `limit`.
+        public static let limit: UInt32 = 2
+        /// `integration_id`.
+        public static let integrationID: UInt32 = 3
+    }
+}
+
 extension ListAuditEntriesRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListAuditEntriesRequest
 

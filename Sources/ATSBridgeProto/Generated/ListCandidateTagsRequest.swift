@@ -20,6 +20,14 @@ public struct ListCandidateTagsRequest: ProtoMessage {
     }
 }
 
+extension ListCandidateTagsRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `page`.
+        public static let page: UInt32 = 1
+    }
+}
+
 extension ListCandidateTagsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListCandidateTagsRequest
 

@@ -40,6 +40,24 @@ public struct ListCandidatesRequest: ProtoMessage {
     }
 }
 
+extension ListCandidatesRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `page`.
+        public static let page: UInt32 = 1
+        /// `email`.
+        public static let email: UInt32 = 2
+        /// `job_ids`.
+        public static let jobIDs: UInt32 = 3
+        /// `first_name`.
+        public static let firstName: UInt32 = 4
+        /// `last_name`.
+        public static let lastName: UInt32 = 5
+        /// `remote_created_after`.
+        public static let remoteCreatedAfter: UInt32 = 6
+    }
+}
+
 extension ListCandidatesRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListCandidatesRequest
 

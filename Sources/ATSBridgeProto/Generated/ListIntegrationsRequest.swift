@@ -20,6 +20,14 @@ public struct ListIntegrationsRequest: ProtoMessage {
     }
 }
 
+extension ListIntegrationsRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `status`.
+        public static let status: UInt32 = 1
+    }
+}
+
 extension ListIntegrationsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListIntegrationsRequest
 

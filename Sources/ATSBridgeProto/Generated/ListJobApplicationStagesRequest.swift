@@ -20,6 +20,14 @@ public struct ListJobApplicationStagesRequest: ProtoMessage {
     }
 }
 
+extension ListJobApplicationStagesRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `page`.
+        public static let page: UInt32 = 1
+    }
+}
+
 extension ListJobApplicationStagesRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListJobApplicationStagesRequest
 

@@ -44,6 +44,26 @@ public struct ListJobsRequest: ProtoMessage {
     }
 }
 
+extension ListJobsRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `page`.
+        public static let page: UInt32 = 1
+        /// `statuses`.
+        public static let statuses: UInt32 = 2
+        /// `employment_types`.
+        public static let employmentTypes: UInt32 = 3
+        /// `visibilities`.
+        public static let visibilities: UInt32 = 4
+        /// `name_contains`.
+        public static let nameContains: UInt32 = 5
+        /// `job_codes`.
+        public static let jobCodes: UInt32 = 6
+        /// `remote_created_after`.
+        public static let remoteCreatedAfter: UInt32 = 7
+    }
+}
+
 extension ListJobsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListJobsRequest
 

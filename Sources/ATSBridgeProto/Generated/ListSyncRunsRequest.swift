@@ -28,6 +28,18 @@ public struct ListSyncRunsRequest: ProtoMessage {
     }
 }
 
+extension ListSyncRunsRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `integration_id`.
+        public static let integrationID: UInt32 = 1
+        /// `page_size`.
+        public static let pageSize: UInt32 = 2
+        /// `cursor`.
+        public static let cursor: UInt32 = 3
+    }
+}
+
 extension ListSyncRunsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListSyncRunsRequest
 

@@ -24,6 +24,16 @@ public struct ListUsersRequest: ProtoMessage {
     }
 }
 
+extension ListUsersRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `page`.
+        public static let page: UInt32 = 1
+        /// `emails`.
+        public static let emails: UInt32 = 2
+    }
+}
+
 extension ListUsersRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListUsersRequest
 

@@ -44,6 +44,26 @@ public struct Location: ProtoMessage {
     }
 }
 
+extension Location {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `city`.
+        public static let city: UInt32 = 1
+        /// `country`.
+        public static let country: UInt32 = 2
+        /// `raw`.
+        public static let raw: UInt32 = 3
+        /// `state`.
+        public static let state: UInt32 = 4
+        /// `street_1`.
+        public static let street1: UInt32 = 5
+        /// `street_2`.
+        public static let street2: UInt32 = 6
+        /// `zip_code`.
+        public static let zipCode: UInt32 = 7
+    }
+}
+
 extension Location: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Location
 

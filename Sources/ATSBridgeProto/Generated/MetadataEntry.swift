@@ -24,6 +24,16 @@ public struct MetadataEntry: ProtoMessage {
     }
 }
 
+extension MetadataEntry {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `key`.
+        public static let key: UInt32 = 1
+        /// `value`.
+        public static let value: UInt32 = 2
+    }
+}
+
 extension MetadataEntry: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__MetadataEntry
 

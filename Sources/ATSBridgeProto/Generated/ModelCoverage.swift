@@ -32,6 +32,20 @@ public struct ModelCoverage: ProtoMessage {
     }
 }
 
+extension ModelCoverage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `model`.
+        public static let model: UInt32 = 1
+        /// `name`.
+        public static let name: UInt32 = 2
+        /// `status`.
+        public static let status: UInt32 = 3
+        /// `fields`.
+        public static let fields: UInt32 = 4
+    }
+}
+
 extension ModelCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ModelCoverage
 

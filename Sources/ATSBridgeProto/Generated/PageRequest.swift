@@ -45,6 +45,26 @@ public struct PageRequest: ProtoMessage {
     }
 }
 
+extension PageRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `page_size`.
+        public static let pageSize: UInt32 = 1
+        /// `cursor`.
+        public static let cursor: UInt32 = 2
+        /// `updated_after`.
+        public static let updatedAfter: UInt32 = 3
+        /// `include_deleted`.
+        public static let includeDeleted: UInt32 = 4
+        /// `ids`.
+        public static let ids: UInt32 = 5
+        /// `remote_ids`.
+        public static let remoteIDs: UInt32 = 6
+        /// `ignore_unsupported_filters`.
+        public static let ignoreUnsupportedFilters: UInt32 = 7
+    }
+}
+
 extension PageRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PageRequest
 

@@ -28,6 +28,18 @@ public struct PhoneNumber: ProtoMessage {
     }
 }
 
+extension PhoneNumber {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `phone_number`.
+        public static let phoneNumber: UInt32 = 1
+        /// `type`.
+        public static let type: UInt32 = 2
+        /// `type_raw`.
+        public static let typeRaw: UInt32 = 3
+    }
+}
+
 extension PhoneNumber: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PhoneNumber
 

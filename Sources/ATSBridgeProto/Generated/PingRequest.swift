@@ -20,6 +20,14 @@ public struct PingRequest: ProtoMessage {
     }
 }
 
+extension PingRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `payload`.
+        public static let payload: UInt32 = 1
+    }
+}
+
 extension PingRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PingRequest
 

@@ -28,6 +28,18 @@ public struct PingResponse: ProtoMessage {
     }
 }
 
+extension PingResponse {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `payload`.
+        public static let payload: UInt32 = 1
+        /// `server_time`.
+        public static let serverTime: UInt32 = 2
+        /// `server_version`.
+        public static let serverVersion: UInt32 = 3
+    }
+}
+
 extension PingResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PingResponse
 

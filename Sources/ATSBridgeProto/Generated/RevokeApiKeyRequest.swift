@@ -21,6 +21,14 @@ public struct RevokeApiKeyRequest: ProtoMessage {
     }
 }
 
+extension RevokeApiKeyRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `name`.
+        public static let name: UInt32 = 1
+    }
+}
+
 extension RevokeApiKeyRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__RevokeApiKeyRequest
 

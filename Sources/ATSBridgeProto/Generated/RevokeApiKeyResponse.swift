@@ -20,6 +20,14 @@ public struct RevokeApiKeyResponse: ProtoMessage {
     }
 }
 
+extension RevokeApiKeyResponse {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `key`.
+        public static let key: UInt32 = 1
+    }
+}
+
 extension RevokeApiKeyResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__RevokeApiKeyResponse
 

@@ -29,6 +29,18 @@ public struct RotateIntegrationCredentialsRequest: ProtoMessage {
     }
 }
 
+extension RotateIntegrationCredentialsRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `integration_id`.
+        public static let integrationID: UInt32 = 1
+        /// `login`.
+        public static let login: UInt32 = 2
+        /// `password`.
+        public static let password: UInt32 = 3
+    }
+}
+
 extension RotateIntegrationCredentialsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__RotateIntegrationCredentialsRequest
 

@@ -32,6 +32,20 @@ public struct Settings: ProtoMessage {
     }
 }
 
+extension Settings {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `max_frame_size`.
+        public static let maxFrameSize: UInt32 = 1
+        /// `max_concurrent_streams`.
+        public static let maxConcurrentStreams: UInt32 = 2
+        /// `initial_credit`.
+        public static let initialCredit: UInt32 = 3
+        /// `max_message_size`.
+        public static let maxMessageSize: UInt32 = 4
+    }
+}
+
 extension Settings: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Settings
 

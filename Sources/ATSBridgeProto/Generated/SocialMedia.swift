@@ -28,6 +28,18 @@ public struct SocialMedia: ProtoMessage {
     }
 }
 
+extension SocialMedia {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `link`.
+        public static let link: UInt32 = 1
+        /// `type`.
+        public static let type: UInt32 = 2
+        /// `username`.
+        public static let username: UInt32 = 3
+    }
+}
+
 extension SocialMedia: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SocialMedia
 

@@ -20,6 +20,14 @@ public struct SourceInput: ProtoMessage {
     }
 }
 
+extension SourceInput {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `name`.
+        public static let name: UInt32 = 1
+    }
+}
+
 extension SourceInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SourceInput
 

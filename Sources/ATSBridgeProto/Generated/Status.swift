@@ -32,6 +32,20 @@ public struct Status: ProtoMessage {
     }
 }
 
+extension Status {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `code`.
+        public static let code: UInt32 = 1
+        /// `error_code`.
+        public static let errorCode: UInt32 = 2
+        /// `message`.
+        public static let message: UInt32 = 3
+        /// `details`.
+        public static let details: UInt32 = 4
+    }
+}
+
 extension Status: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Status
 

@@ -81,6 +81,44 @@ public struct SyncRun: ProtoMessage {
     }
 }
 
+extension SyncRun {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `integration_id`.
+        public static let integrationID: UInt32 = 2
+        /// `type`.
+        public static let type: UInt32 = 3
+        /// `state`.
+        public static let state: UInt32 = 4
+        /// `queued_at`.
+        public static let queuedAt: UInt32 = 5
+        /// `started_at`.
+        public static let startedAt: UInt32 = 6
+        /// `finished_at`.
+        public static let finishedAt: UInt32 = 7
+        /// `created`.
+        public static let created: UInt32 = 8
+        /// `updated`.
+        public static let updated: UInt32 = 9
+        /// `deleted`.
+        public static let deleted: UInt32 = 10
+        /// `error_code`.
+        public static let errorCode: UInt32 = 11
+        /// `error_message`.
+        public static let errorMessage: UInt32 = 12
+        /// `remote_requests`.
+        public static let remoteRequests: UInt32 = 20
+        /// `rate_limited_responses`.
+        public static let rateLimitedResponses: UInt32 = 21
+        /// `effective_requests_per_second`.
+        public static let effectiveRequestsPerSecond: UInt32 = 22
+        /// `requests_per_second_limit`.
+        public static let requestsPerSecondLimit: UInt32 = 23
+    }
+}
+
 extension SyncRun: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncRun
 

@@ -24,6 +24,16 @@ public struct SyncRunPage: ProtoMessage {
     }
 }
 
+extension SyncRunPage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `runs`.
+        public static let runs: UInt32 = 1
+        /// `next_cursor`.
+        public static let nextCursor: UInt32 = 2
+    }
+}
+
 extension SyncRunPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncRunPage
 

@@ -24,6 +24,16 @@ public struct SyncStatus: ProtoMessage {
     }
 }
 
+extension SyncStatus {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `integration`.
+        public static let integration: UInt32 = 1
+        /// `runs`.
+        public static let runs: UInt32 = 2
+    }
+}
+
 extension SyncStatus: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncStatus
 

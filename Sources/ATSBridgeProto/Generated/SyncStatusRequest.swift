@@ -24,6 +24,16 @@ public struct SyncStatusRequest: ProtoMessage {
     }
 }
 
+extension SyncStatusRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `integration_id`.
+        public static let integrationID: UInt32 = 1
+        /// `limit`.
+        public static let limit: UInt32 = 2
+    }
+}
+
 extension SyncStatusRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncStatusRequest
 

@@ -24,6 +24,16 @@ public struct TagPage: ProtoMessage {
     }
 }
 
+extension TagPage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `items`.
+        public static let items: UInt32 = 1
+        /// `next_cursor`.
+        public static let nextCursor: UInt32 = 2
+    }
+}
+
 extension TagPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__TagPage
 

@@ -28,6 +28,18 @@ public struct TagSummary: ProtoMessage {
     }
 }
 
+extension TagSummary {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `name`.
+        public static let name: UInt32 = 3
+    }
+}
+
 extension TagSummary: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__TagSummary
 

@@ -24,6 +24,16 @@ public struct TriggerSyncRequest: ProtoMessage {
     }
 }
 
+extension TriggerSyncRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `integration_id`.
+        public static let integrationID: UInt32 = 1
+        /// `type`.
+        public static let type: UInt32 = 2
+    }
+}
+
 extension TriggerSyncRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__TriggerSyncRequest
 

@@ -29,6 +29,18 @@ public struct UpdateIntegrationRequest: ProtoMessage {
     }
 }
 
+extension UpdateIntegrationRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `integration_id`.
+        public static let integrationID: UInt32 = 1
+        /// `settings`.
+        public static let settings: UInt32 = 2
+        /// `name`.
+        public static let name: UInt32 = 3
+    }
+}
+
 extension UpdateIntegrationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__UpdateIntegrationRequest
 

@@ -48,6 +48,28 @@ public struct User: ProtoMessage {
     }
 }
 
+extension User {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `id`.
+        public static let id: UInt32 = 1
+        /// `remote_id`.
+        public static let remoteID: UInt32 = 2
+        /// `changed_at`.
+        public static let changedAt: UInt32 = 3
+        /// `remote_deleted_at`.
+        public static let remoteDeletedAt: UInt32 = 4
+        /// `first_name`.
+        public static let firstName: UInt32 = 5
+        /// `last_name`.
+        public static let lastName: UInt32 = 6
+        /// `email`.
+        public static let email: UInt32 = 7
+        /// `remote_data`.
+        public static let remoteData: UInt32 = 8
+    }
+}
+
 extension User: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__User
 

@@ -20,6 +20,14 @@ public struct Warning: ProtoMessage {
     }
 }
 
+extension Warning {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `message`.
+        public static let message: UInt32 = 1
+    }
+}
+
 extension Warning: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Warning
 

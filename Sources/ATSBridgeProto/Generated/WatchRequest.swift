@@ -29,6 +29,18 @@ public struct WatchRequest: ProtoMessage {
     }
 }
 
+extension WatchRequest {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `after_sequence`.
+        public static let afterSequence: UInt32 = 1
+        /// `models`.
+        public static let models: UInt32 = 2
+        /// `announce_start`.
+        public static let announceStart: UInt32 = 3
+    }
+}
+
 extension WatchRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__WatchRequest
 

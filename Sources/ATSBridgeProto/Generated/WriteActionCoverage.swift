@@ -28,6 +28,18 @@ public struct WriteActionCoverage: ProtoMessage {
     }
 }
 
+extension WriteActionCoverage {
+    /// The message's field numbers, as declared in `proto/`.
+    public enum FieldNumber {
+        /// `name`.
+        public static let name: UInt32 = 1
+        /// `status`.
+        public static let status: UInt32 = 2
+        /// `fields`.
+        public static let fields: UInt32 = 3
+    }
+}
+
 extension WriteActionCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__WriteActionCoverage
 

@@ -43,10 +43,7 @@ public struct ProtoJSONWriter: Sendable {
     /// `null`.
     public mutating func null() {
         self.separate()
-        self.bytes.append(UInt8(ascii: "n"))
-        self.bytes.append(UInt8(ascii: "u"))
-        self.bytes.append(UInt8(ascii: "l"))
-        self.bytes.append(UInt8(ascii: "l"))
+        ("null" as StaticString).withUTF8Buffer { self.bytes.append(contentsOf: $0) }
         self.needsComma = true
     }
 
@@ -86,9 +83,7 @@ public struct ProtoJSONWriter: Sendable {
     /// Milliseconds since the epoch as an ISO-8601 UTC time with milliseconds.
     public mutating func timestamp(_ milliseconds: Int64) {
         self.separate()
-        self.bytes.append(UInt8(ascii: "\""))
-        ISOTimestamp.append(milliseconds, to: &self.bytes)
-        self.bytes.append(UInt8(ascii: "\""))
+        ISOTimestamp.append(milliseconds, quoted: true, to: &self.bytes)
         self.needsComma = true
     }
 
@@ -143,46 +138,74 @@ public struct ProtoJSONWriter: Sendable {
 public enum ISOTimestamp {
     /// Appends the time; `fractionalSeconds` adds `.mmm`.
     public static func append(_ milliseconds: Int64, fractionalSeconds: Bool = true, to out: inout [UInt8]) {
+        self.append(milliseconds, fractionalSeconds: fractionalSeconds, quoted: false, to: &out)
+    }
+
+    /// Appends the time, in double quotes when `quoted` (a JSON string).
+    static func append(_ milliseconds: Int64, fractionalSeconds: Bool = true, quoted: Bool, to out: inout [UInt8]) {
+        // Written into stack scratch and appended once: an append per digit costs a uniqueness
+        // and capacity check each (NDJSON writes several times per record).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 66) { scratch in
+            let base = scratch.baseAddress!
+            base[0] = UInt8(ascii: "\"")
+            var end = 1 + self.write(milliseconds, fractionalSeconds: fractionalSeconds, into: base + 1)
+            if quoted {
+                base[end] = UInt8(ascii: "\"")
+                end += 1
+            }
+            let start = quoted ? 0 : 1
+            out.append(contentsOf: UnsafeBufferPointer(start: base + start, count: end - start))
+        }
+    }
+
+    /// Writes the time at `out` (room for 64 bytes) and returns the number of bytes written.
+    private static func write(_ milliseconds: Int64, fractionalSeconds: Bool, into out: UnsafeMutablePointer<UInt8>)
+        -> Int
+    {
         // Floor division without overflow, also for Int64.min.
         let seconds = milliseconds / 1000 - (milliseconds % 1000 < 0 ? 1 : 0)
         let millis = (milliseconds % 1000 + 1000) % 1000
         let days = seconds / 86_400 - (seconds % 86_400 < 0 ? 1 : 0)
         let second = (seconds % 86_400 + 86_400) % 86_400
         let (y, m, d) = self.civil(fromDays: days)
-        func digits(_ value: Int64, _ count: Int) {
+        var count = 0
+        func put(_ byte: UInt8) {
+            out[count] = byte
+            count += 1
+        }
+        func digits(_ value: Int64, _ width: Int) {
             guard value >= 0, value < 10_000 else {
-                // Rare (years before 0 or after 9999): the general path.
+                // Rare (years before 0 or after 9999): the general path, at most 20 characters.
                 let text = Array(String(value).utf8)
-                if text.count < count {
-                    out.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: count - text.count))
-                }
-                out.append(contentsOf: text)
+                for _ in text.count..<max(width, text.count) { put(UInt8(ascii: "0")) }
+                for byte in text { put(byte) }
                 return
             }
-            // Zero-padded to `count` digits, without a String per group.
+            // Zero-padded to `width` digits, without a String per group.
             var divisor: Int64 = 1
-            for _ in 1..<max(count, value >= 1000 ? 4 : value >= 100 ? 3 : value >= 10 ? 2 : 1) { divisor *= 10 }
+            for _ in 1..<max(width, value >= 1000 ? 4 : value >= 100 ? 3 : value >= 10 ? 2 : 1) { divisor *= 10 }
             while divisor > 0 {
-                out.append(UInt8(ascii: "0") + UInt8(value / divisor % 10))
+                put(UInt8(ascii: "0") + UInt8(value / divisor % 10))
                 divisor /= 10
             }
         }
         digits(y, 4)
-        out.append(UInt8(ascii: "-"))
+        put(UInt8(ascii: "-"))
         digits(m, 2)
-        out.append(UInt8(ascii: "-"))
+        put(UInt8(ascii: "-"))
         digits(d, 2)
-        out.append(UInt8(ascii: "T"))
+        put(UInt8(ascii: "T"))
         digits(second / 3600, 2)
-        out.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         digits(second % 3600 / 60, 2)
-        out.append(UInt8(ascii: ":"))
+        put(UInt8(ascii: ":"))
         digits(second % 60, 2)
         if fractionalSeconds {
-            out.append(UInt8(ascii: "."))
+            put(UInt8(ascii: "."))
             digits(millis, 3)
         }
-        out.append(UInt8(ascii: "Z"))
+        put(UInt8(ascii: "Z"))
+        return count
     }
 
     /// Year, month and day of a day number since 1970-01-01 (Howard Hinnant's civil_from_days).

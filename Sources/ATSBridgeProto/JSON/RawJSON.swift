@@ -8,31 +8,64 @@ enum RawJSON {
     /// Appends `json` compacted and returns true when it is one JSON object or array; otherwise
     /// appends nothing and returns false.
     static func appendCompact(_ json: UnsafeRawBufferPointer, to out: inout [UInt8]) -> Bool {
-        let mark = out.count
         var parser = Parser(bytes: json)
         parser.skipSpace()
         guard let first = parser.peek, first == UInt8(ascii: "{") || first == UInt8(ascii: "[") else { return false }
-        if parser.value(depth: 0, to: &out) {
-            parser.skipSpace()
-            if parser.peek == nil { return true }
+        guard parser.value(depth: 0) else { return false }
+        parser.skipSpace()
+        guard parser.peek == nil else { return false }
+        // What ATSBridge stores is already compact: one copy. Otherwise drop the whitespace
+        // between tokens (the bytes are known to be valid JSON now).
+        guard parser.sawSpace else {
+            out.append(contentsOf: json)
+            return true
         }
-        out.removeSubrange(mark...)
-        return false
+        self.appendWithoutSpace(json, to: &out)
+        return true
+    }
+
+    /// Appends valid JSON without the whitespace outside its strings.
+    private static func appendWithoutSpace(_ json: UnsafeRawBufferPointer, to out: inout [UInt8]) {
+        var inString = false
+        var escaped = false
+        var run = 0
+        for index in 0..<json.count {
+            let byte = json[index]
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if byte == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if byte == UInt8(ascii: "\"") {
+                    inString = false
+                }
+            } else if byte == UInt8(ascii: "\"") {
+                inString = true
+            } else if Parser.isSpace(byte) {
+                if run < index { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: json[run..<index])) }
+                run = index + 1
+            }
+        }
+        if run < json.count { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: json[run...])) }
     }
 
     private struct Parser {
         let bytes: UnsafeRawBufferPointer
         var index = 0
+        /// Whether any whitespace was skipped.
+        var sawSpace = false
 
         var peek: UInt8? { self.index < self.bytes.count ? self.bytes[self.index] : nil }
 
+        static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 }
+
         mutating func skipSpace() {
-            while let byte = self.peek, byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 {
-                self.index += 1
-            }
+            let start = self.index
+            while let byte = self.peek, Self.isSpace(byte) { self.index += 1 }
+            if self.index > start { self.sawSpace = true }
         }
 
-        mutating func value(depth: Int, to out: inout [UInt8]) -> Bool {
+        mutating func value(depth: Int) -> Bool {
             self.skipSpace()
             guard let byte = self.peek else { return false }
             switch byte {
@@ -40,60 +73,57 @@ enum RawJSON {
                 guard depth < RawJSON.maxDepth else { return false }
                 let close = byte == UInt8(ascii: "{") ? UInt8(ascii: "}") : UInt8(ascii: "]")
                 self.index += 1
-                out.append(byte)
                 self.skipSpace()
                 if self.peek == close {
                     self.index += 1
-                    out.append(close)
                     return true
                 }
                 while true {
                     if close == UInt8(ascii: "}") {
                         self.skipSpace()
-                        guard self.peek == UInt8(ascii: "\""), self.string(to: &out) else { return false }
+                        guard self.peek == UInt8(ascii: "\""), self.string() else { return false }
                         self.skipSpace()
                         guard self.peek == UInt8(ascii: ":") else { return false }
                         self.index += 1
-                        out.append(UInt8(ascii: ":"))
                     }
-                    guard self.value(depth: depth + 1, to: &out) else { return false }
+                    guard self.value(depth: depth + 1) else { return false }
                     self.skipSpace()
                     guard let next = self.peek else { return false }
                     self.index += 1
-                    out.append(next)
                     if next == close { return true }
                     guard next == UInt8(ascii: ",") else { return false }
                 }
             case UInt8(ascii: "\""):
-                return self.string(to: &out)
-            case UInt8(ascii: "t"): return self.literal("true", to: &out)
-            case UInt8(ascii: "f"): return self.literal("false", to: &out)
-            case UInt8(ascii: "n"): return self.literal("null", to: &out)
+                return self.string()
+            case UInt8(ascii: "t"): return self.literal("true")
+            case UInt8(ascii: "f"): return self.literal("false")
+            case UInt8(ascii: "n"): return self.literal("null")
             default:
-                return self.number(to: &out)
+                return self.number()
             }
         }
 
-        mutating func literal(_ word: StaticString, to out: inout [UInt8]) -> Bool {
+        mutating func literal(_ word: StaticString) -> Bool {
             let count = word.utf8CodeUnitCount
             guard self.bytes.count - self.index >= count else { return false }
             for offset in 0..<count where self.bytes[self.index + offset] != word.utf8Start[offset] { return false }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: self.bytes[self.index..<self.index + count]))
             self.index += count
             return true
         }
 
         /// A string: UTF-8, no raw control characters, valid escapes.
-        mutating func string(to out: inout [UInt8]) -> Bool {
+        mutating func string() -> Bool {
             guard let base = self.bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
             let start = self.index
             let count = self.bytes.count
             var index = start + 1
             while index < count {
+                // Runs of plain ASCII eight bytes at a time.
+                index = UTF8Scan.plainASCIIEnd(base, from: index, count: count)
+                guard index < count else { break }
                 let byte = base[index]
                 if byte == UInt8(ascii: "\"") {
                     index += 1
-                    out.append(contentsOf: UnsafeRawBufferPointer(rebasing: self.bytes[start..<index]))
                     self.index = index
                     return true
                 }
@@ -136,8 +166,7 @@ enum RawJSON {
         }
 
         /// `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`
-        mutating func number(to out: inout [UInt8]) -> Bool {
-            let start = self.index
+        mutating func number() -> Bool {
             if self.peek == UInt8(ascii: "-") { self.index += 1 }
             guard let lead = self.peek, Self.isDigit(lead) else { return false }
             self.index += 1
@@ -151,7 +180,6 @@ enum RawJSON {
                 if self.peek == UInt8(ascii: "+") || self.peek == UInt8(ascii: "-") { self.index += 1 }
                 guard self.digits() else { return false }
             }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: self.bytes[start..<self.index]))
             return true
         }
 

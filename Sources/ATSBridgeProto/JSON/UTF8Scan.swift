@@ -12,22 +12,9 @@ enum UTF8Scan {
         let count = bytes.count
         var escaping = false
         var index = 0
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let high: UInt64 = 0x8080_8080_8080_8080
         while index < count {
-            // Eight ASCII bytes at a time while none is a control character, quote or backslash.
-            if count - index >= 8 {
-                let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
-                let quote = word ^ (ones &* 0x22)
-                let backslash = word ^ (ones &* 0x5C)
-                let special =
-                    ((word &- ones &* 0x20) & ~word) | ((quote &- ones) & ~quote)
-                    | ((backslash &- ones) & ~backslash)
-                if (word | special) & high == 0 {
-                    index += 8
-                    continue
-                }
-            }
+            index = self.plainASCIIEnd(base, from: index, count: count)
+            guard index < count else { break }
             let byte = base[index]
             if byte < 0x80 {
                 if byte < 0x20 || byte == 0x22 || byte == 0x5C {
@@ -41,6 +28,26 @@ enum UTF8Scan {
             index += length
         }
         return escaping ? .needsEscaping : .plain
+    }
+
+    /// The index at or after `index` where a run of plain ASCII (no control character, quote
+    /// or backslash) may end: whole runs of eight such bytes are skipped a word at a time, and
+    /// the byte at the result is then checked one at a time by the caller.
+    @inline(__always)
+    static func plainASCIIEnd(_ base: UnsafePointer<UInt8>, from index: Int, count: Int) -> Int {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
+        var index = index
+        while count - index >= 8 {
+            let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+            let quote = word ^ (ones &* 0x22)
+            let backslash = word ^ (ones &* 0x5C)
+            let special =
+                ((word &- ones &* 0x20) & ~word) | ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+            guard (word | special) & high == 0 else { break }
+            index += 8
+        }
+        return index
     }
 
     /// The length of the well-formed multi-byte sequence at `index` (its first byte is at least

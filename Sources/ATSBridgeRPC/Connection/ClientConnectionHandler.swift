@@ -11,13 +11,12 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     package typealias OutboundIn = ByteBuffer
     package typealias OutboundOut = ByteBuffer
 
-    /// What a caller waiting for its call to open is woken through.
-    package typealias OpenPromise = EventLoopPromise<(UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>)>
-    private typealias Machine = ClientConnectionStateMachine<OpenPromise>
+    /// A call's events reach its caller through its queue, which also records the stream id.
+    private typealias Machine = ClientConnectionStateMachine<ClientEventQueue>
 
     /// The I/O side of an open stream.
     private struct StreamIO {
-        var continuation: AsyncThrowingStream<ClientStreamEvent, any Error>.Continuation
+        var queue: ClientEventQueue
         var deadlineTimer: Scheduled<Void>?
     }
 
@@ -109,44 +108,46 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     // MARK: Calls
 
     /// Opens a call: CALL_OPEN and the request MESSAGE in one write. When the server's limit of
-    /// concurrent calls is reached, the call waits for a slot. Must run on the event loop.
+    /// concurrent calls is reached, the call waits for a slot. Its events, or why it could not
+    /// open, arrive on `queue`; the caller does not wait for the open itself (one thread
+    /// hand-off less per call). Must run on the event loop.
     package func open(
         _ callOpen: CallOpen,
         request: [UInt8],
         timeout: Duration?,
         isUnary: Bool,
-        eventLoop: any EventLoop
-    ) -> EventLoopFuture<(UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>)> {
-        let promise = eventLoop.makePromise(of: (UInt32, AsyncThrowingStream<ClientStreamEvent, any Error>).self)
+        queue: ClientEventQueue
+    ) {
         guard self.context != nil, !self.closing else {
-            promise.fail(ATSBridgeError(.unavailable, "the connection is closing"))
-            return promise.futureResult
+            queue.finish(throwing: ATSBridgeError(.unavailable, "the connection is closing"))
+            return
         }
         let encoded: [UInt8]
         do {
             encoded = try callOpen.encode()
         } catch {
-            promise.fail(ATSBridgeError(.inputInvalid, "the call's metadata cannot be encoded", cause: error))
-            return promise.futureResult
+            queue.finish(throwing: ATSBridgeError(.inputInvalid, "the call's metadata cannot be encoded", cause: error))
+            return
         }
         let call = Machine.PendingCall(
             callOpen: encoded,
             request: request,
             timeout: timeout,
             isUnary: isUnary,
-            waiter: promise
+            waiter: queue
         )
         if let refused = self.machine.open(call) {
             self.perform(refused)
         } else {
             self.openPending()
         }
-        return promise.futureResult
     }
 
-    /// Grants the server `count` more messages on a stream. Must run on the event loop.
-    package func grant(_ streamID: UInt32, _ count: Int) {
-        guard let count = self.machine.grant(count, streamID: streamID),
+    /// Grants the server `count` more messages on the call of `queue`. Must run on the event
+    /// loop.
+    package func grant(_ queue: ClientEventQueue, _ count: Int) {
+        guard let streamID = queue.streamID,
+            let count = self.machine.grant(count, streamID: streamID),
             let allocator = self.context?.channel.allocator
         else { return }
         var buffer = allocator.buffer(capacity: Frame.headerSize + 4)
@@ -154,9 +155,12 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
         self.write(buffer)
     }
 
-    /// Cancels a call the consumer gave up on: CANCEL to the server, nothing more delivered.
-    /// Must run on the event loop.
-    package func cancel(_ streamID: UInt32) {
+    /// Cancels the call of `queue`, which its consumer gave up on: CANCEL to the server,
+    /// nothing more delivered. A call still waiting for a stream slot is cancelled as soon as
+    /// it opens. Must run on the event loop.
+    package func cancel(_ queue: ClientEventQueue) {
+        queue.abandon()
+        guard let streamID = queue.streamID else { return }
         self.perform(self.machine.abandon(streamID, nil))
     }
 
@@ -168,15 +172,15 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
 
     private func perform(_ opening: Machine.Opening) {
         switch opening {
-        case .refuse(let promise, let error):
-            promise.fail(error)
+        case .refuse(let queue, let error):
+            queue.finish(throwing: error)
         case .open(let id, let call):
             guard let context = self.context else {
-                call.waiter.fail(ATSBridgeError(.unavailable, "the connection is closing"))
+                call.waiter.finish(throwing: ATSBridgeError(.unavailable, "the connection is closing"))
                 return
             }
-            let (events, continuation) = AsyncThrowingStream.makeStream(of: ClientStreamEvent.self)
-            var io = StreamIO(continuation: continuation)
+            call.waiter.opened(as: id)
+            var io = StreamIO(queue: call.waiter)
             if let timeout = call.timeout {
                 io.deadlineTimer = context.eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(timeout)) {
                     [weak self] in
@@ -193,7 +197,10 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
             buffer.writeFrame(type: .callOpen, streamID: id, payload: call.callOpen)
             buffer.writeFrame(type: .message, flags: .endStream, streamID: id, payload: call.request)
             self.write(buffer)
-            call.waiter.succeed((id, events))
+            if call.waiter.isAbandoned {
+                // Cancelled while it waited for a slot.
+                self.perform(self.machine.abandon(id, nil))
+            }
         }
     }
 
@@ -209,17 +216,17 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
         case .openPendingCalls:
             self.openPending()
         case .deliver(let streamID, let payload):
-            self.streams[streamID]?.continuation.yield(.message(payload))
+            self.streams[streamID]?.queue.yield(.message(payload))
         case .closeStreams(let ids, let end, let cancel):
             for id in ids {
                 guard let io = self.streams.removeValue(forKey: id) else { continue }
                 io.deadlineTimer?.cancel()
                 switch end {
                 case .finished(let event):
-                    if let event { io.continuation.yield(event) }
-                    io.continuation.finish()
+                    if let event { io.queue.yield(event) }
+                    io.queue.finish()
                 case .failed(let error):
-                    io.continuation.finish(throwing: error)
+                    io.queue.finish(throwing: error)
                 }
                 if let cancel, let allocator = self.context?.channel.allocator {
                     var buffer = allocator.buffer(capacity: 32)
@@ -249,11 +256,11 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     private func tearDown(_ teardown: Machine.Teardown) {
-        for promise in teardown.waiters { promise.fail(teardown.error) }
+        for queue in teardown.waiters { queue.finish(throwing: teardown.error) }
         for id in teardown.streams {
             guard let io = self.streams.removeValue(forKey: id) else { continue }
             io.deadlineTimer?.cancel()
-            io.continuation.finish(throwing: teardown.error)
+            io.queue.finish(throwing: teardown.error)
         }
     }
 

@@ -28,10 +28,13 @@ package struct ServerCallRunner: Sendable {
     /// Runs one call until its handler finishes or it is cancelled from outside.
     package func run(_ call: ServerCall) async {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await self.execute(call) }
-            group.addTask { _ = await call.stream.waitForCancellation() }
-            _ = await group.next()
-            group.cancelAll()
+            group.addTask {
+                await self.execute(call)
+                call.stream.handlerFinished()
+            }
+            // The race is waited for here rather than in a second child task: one task fewer to
+            // create, schedule and wake per call (unary latency is mostly such hand-offs).
+            if await call.stream.waitUntilSettled() != nil { group.cancelAll() }
         }
     }
 

@@ -25,6 +25,9 @@ package final class ServerStream: Sendable {
     private let credit: CreditGate
     private let finished = Atomic<Bool>(false)
     private let cancelled = AsyncOneShot<CancelReason>()
+    /// Completed by the first of: a cancellation from outside (its reason), or the handler
+    /// finishing (`nil`).
+    private let settled = AsyncOneShot<CancelReason?>()
 
     package init(id: UInt32, outbound: ConnectionOutbound, initialCredit: Int, maxMessageSize: Int) {
         self.id = id
@@ -123,13 +126,19 @@ package final class ServerStream: Sendable {
     /// The first reason wins.
     package func cancel(_ reason: CancelReason) {
         self.cancelled.succeed(reason)
+        self.settled.succeed(reason)
         self.credit.close(CancellationError())
     }
 
-    /// Returns the reason once the stream is cancelled from outside, or `nil` when the waiting
-    /// task itself is cancelled (the handler finished first).
-    package func waitForCancellation() async -> CancelReason? {
-        try? await self.cancelled.value()
+    /// Notes that the call's handler has returned: ``waitUntilSettled()`` returns `nil`.
+    package func handlerFinished() {
+        self.settled.succeed(nil)
+    }
+
+    /// Waits until the stream is cancelled from outside (returns the reason) or its handler
+    /// has finished (returns `nil`); `nil` too when the waiting task is cancelled.
+    package func waitUntilSettled() async -> CancelReason? {
+        (try? await self.settled.value()) ?? nil
     }
 
     /// Why the stream was cancelled from outside, if it was.

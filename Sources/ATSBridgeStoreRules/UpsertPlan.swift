@@ -1,0 +1,67 @@
+public import ATSBridgeCore
+public import ATSBridgeProto
+
+/// The decisions of one model's upsert, made from the batch's rows and what was stored before,
+/// with no database access: which rows to write (and whether each is new), what the result
+/// reports, which parents to touch and which kept views go stale.
+///
+/// A backend fetches ``StoredState`` for the rows' ids, builds the plan, and then, in one
+/// transaction: writes ``writes`` (setting `changed_at` and `touched_at` to the write's time and
+/// clearing the kept view), clears the views of ``staleViews``, logs ``result``'s created and
+/// changed ids, and applies ``touches`` (``ParentTouches/targets(skipping:)`` with
+/// ``writtenIDs``).
+public struct UpsertPlan: Sendable {
+    /// A row to write.
+    public struct Write: Sendable {
+        /// The row.
+        public var row: RecordRow
+        /// Whether no record with its id existed (an insert, not an update).
+        public var isNew: Bool
+    }
+
+    /// The rows to write, in the batch's order.
+    public private(set) var writes: [Write] = []
+    /// What the upsert did.
+    public private(set) var result = UpsertResult()
+    /// Parents whose nested data changed.
+    public private(set) var touches = ParentTouches()
+    /// Kept views the writes make stale.
+    public private(set) var staleViews = StaleViews()
+
+    /// Plans the upsert of `rows` of `model`; `stored` holds what exists of them, by id.
+    public init(model: Model, rows: [RecordRow], stored: [String: StoredState]) {
+        self.writes.reserveCapacity(rows.count)
+        for row in rows {
+            let old = stored[row.id]
+            if let old, Self.isUnchanged(row, old) {
+                self.result.unchanged += 1
+                continue
+            }
+            self.writes.append(Write(row: row, isNew: old == nil))
+            if old == nil {
+                self.result.created.append(row.id)
+            } else {
+                self.result.changed.append(row.id)
+            }
+            self.touches.recordWritten(model, row: row, stored: old)
+            self.staleViews.recordChanged(model, id: row.id, candidateID: row.candidateID, jobID: row.jobID)
+            if let old, old.candidateID != row.candidateID || old.jobID != row.jobID {
+                self.staleViews.recordChanged(model, id: row.id, candidateID: old.candidateID, jobID: old.jobID)
+            }
+        }
+    }
+
+    /// Whether a stored record needs no write: its own fields' hash and its deletion mark are
+    /// as stored. A record that comes back after deletion is changed.
+    public static func isUnchanged(_ row: RecordRow, _ stored: StoredState) -> Bool {
+        stored.hash == row.hash && stored.deleted == (row.remoteDeletedAt != nil)
+    }
+
+    /// The ids the plan writes (created or changed): parents among them need no touch.
+    public var writtenIDs: Set<String> { Set(self.result.created).union(self.result.changed) }
+
+    /// The change-log entries of the writes, in order: created, then changed.
+    public var changeLog: [(kind: ChangeKind, ids: [String])] {
+        [(.created, self.result.created), (.changed, self.result.changed)].filter { !$0.ids.isEmpty }
+    }
+}

@@ -1,0 +1,28 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeStoreRules
+import GRDB
+
+extension SQLiteStore {
+    /// Clears the kept views the rules name stale, inside the caller's transaction.
+    static func apply(_ stale: StaleViews, _ db: Database, _ integrationID: String) throws {
+        for rule in stale.rules {
+            for chunk in rule.keys.chunked(500) {
+                var keys = "(" + (0..<chunk.count).map { "?\($0 + 2)" }.joined(separator: ", ") + ")"
+                if let via = rule.via {
+                    keys = """
+                        (SELECT \(via.select.name) FROM records WHERE integration_id = ?1 AND model = \(via.model.rawValue)
+                        AND \(via.column.name) IN \(keys))
+                        """
+                }
+                try db.execute(
+                    sql: """
+                        UPDATE records SET view = NULL WHERE integration_id = ?1 AND model = \(rule.model.rawValue)
+                        AND \(rule.column.name) IN \(keys) AND view IS NOT NULL
+                        """,
+                    arguments: Self.arguments([integrationID] + chunk.map { $0 as any DatabaseValueConvertible })
+                )
+            }
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import GRDB
+internal import GRDBSQLite
+
+/// Binds values to a prepared statement in order with SQLite's C API: no boxing of each value
+/// into GRDB's `DatabaseValue`, which dominated bulk writes.
+struct StatementBinder {
+    /// SQLite copies bound text and blobs (SQLITE_TRANSIENT, a macro Swift cannot import).
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    let handle: OpaquePointer
+    private(set) var index: Int32 = 1
+
+    init(_ handle: OpaquePointer) {
+        self.handle = handle
+    }
+
+    /// Binds text, or NULL.
+    mutating func text(_ value: String?) {
+        if let value {
+            sqlite3_bind_text(self.handle, self.index, value, -1, Self.transient)
+        } else {
+            sqlite3_bind_null(self.handle, self.index)
+        }
+        self.index += 1
+    }
+
+    /// Binds an integer, or NULL.
+    mutating func integer(_ value: Int64?) {
+        if let value {
+            sqlite3_bind_int64(self.handle, self.index, value)
+        } else {
+            sqlite3_bind_null(self.handle, self.index)
+        }
+        self.index += 1
+    }
+
+    /// Binds bytes (an empty blob for none, never NULL).
+    mutating func blob(_ value: [UInt8]) {
+        _ = value.withUnsafeBytes { bytes in
+            if let base = bytes.baseAddress, !bytes.isEmpty {
+                sqlite3_bind_blob(self.handle, self.index, base, Int32(bytes.count), Self.transient)
+            } else {
+                sqlite3_bind_zeroblob(self.handle, self.index, 0)
+            }
+        }
+        self.index += 1
+    }
+
+    /// Runs a statement that returns no rows, then resets it for the next use.
+    static func execute(_ handle: OpaquePointer, failure: String) throws {
+        let code = sqlite3_step(handle)
+        sqlite3_reset(handle)
+        guard code == SQLITE_DONE else {
+            throw DatabaseError(resultCode: ResultCode(rawValue: code), message: failure)
+        }
+    }
+}

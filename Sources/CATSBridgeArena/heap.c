@@ -1,0 +1,22 @@
+// See ATSBridgeArena.h.
+#include "ATSBridgeArena.h"
+
+#include <stdlib.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
+#define ATSB_TRIM_THRESHOLD (64 << 20)
+#define ATSB_MMAP_THRESHOLD (8 << 20)
+
+void atsb_tune_heap(void) {
+#if defined(__GLIBC__)
+    // Settings the user made through the environment win.
+    if (getenv("MALLOC_TRIM_THRESHOLD_") != NULL || getenv("MALLOC_MMAP_THRESHOLD_") != NULL ||
+        getenv("GLIBC_TUNABLES") != NULL) {
+        return;
+    }
+    mallopt(M_TRIM_THRESHOLD, ATSB_TRIM_THRESHOLD);
+    mallopt(M_MMAP_THRESHOLD, ATSB_MMAP_THRESHOLD);
+#endif
+}

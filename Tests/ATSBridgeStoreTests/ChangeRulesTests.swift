@@ -1,0 +1,118 @@
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeStoreRules
+import Testing
+
+/// The backend-neutral change decisions (docs/store.md, "One home for the change rules"), with
+/// no database: what an upsert writes, which parents it touches, which views go stale.
+@Suite struct ChangeRulesTests {
+    let fixture = StoreFixture()
+
+    private func row(_ batch: RecordBatch) throws -> RecordRow {
+        try #require(try RecordRow.rows(of: batch).first)
+    }
+
+    private func stored(_ row: RecordRow, hash: [UInt8]? = nil, deleted: Bool = false) -> StoredState {
+        StoredState(hash: hash ?? row.hash, deleted: deleted, candidateID: row.candidateID, jobID: row.jobID)
+    }
+
+    @Test func newChangedAndUnchangedRecordsAreTold() throws {
+        let candidates = self.fixture.candidates
+        let rows = try RecordRow.rows(of: .candidates(Array(candidates.prefix(3))))
+        let plan = UpsertPlan(
+            model: .candidate,
+            rows: rows,
+            stored: [
+                rows[1].id: self.stored(rows[1]),
+                rows[2].id: self.stored(rows[2], hash: [1, 2, 3]),
+            ]
+        )
+        #expect(plan.result.created == [rows[0].id])
+        #expect(plan.result.changed == [rows[2].id])
+        #expect(plan.result.unchanged == 1)
+        #expect(plan.writes.map(\.row.id) == [rows[0].id, rows[2].id])
+        #expect(plan.writes.map(\.isNew) == [true, false])
+        #expect(plan.changeLog.map(\.kind) == [.created, .changed])
+        // A changed candidate touches the applications pointing at it, not itself.
+        #expect(
+            plan.touches.targets(skipping: plan.writtenIDs)
+                == [TouchTarget(model: .application, column: .candidateID, keys: [rows[2].id])]
+        )
+    }
+
+    @Test func aRecordBackFromDeletionIsChanged() throws {
+        let row = try self.row(.candidates([self.fixture.candidates[0]]))
+        let plan = UpsertPlan(model: .candidate, rows: [row], stored: [row.id: self.stored(row, deleted: true)])
+        #expect(plan.result.changed == [row.id])
+    }
+
+    @Test func anApplicationMovedToAnotherCandidateTouchesBoth() throws {
+        var application = self.fixture.applications[0]
+        let old = try self.row(.applications([application]))
+        application.candidateID = self.fixture.id(.candidate, "moved-to")
+        let new = try self.row(.applications([application]))
+        let plan = UpsertPlan(model: .application, rows: [new], stored: [new.id: self.stored(old)])
+        let targets = plan.touches.targets(skipping: plan.writtenIDs)
+        #expect(targets.count == 1)
+        #expect(targets.first?.model == .candidate)
+        #expect(Set(targets.first?.keys ?? []) == Set([old.candidateID, new.candidateID].compactMap { $0 }))
+        // Both candidates' kept views show the application list.
+        let candidateRule = plan.staleViews.rules.first { $0.model == .candidate && $0.via == nil }
+        #expect(Set(candidateRule?.keys ?? []) == Set([old.candidateID, new.candidateID].compactMap { $0 }))
+    }
+
+    @Test func parentsWrittenInTheSameBatchAreNotTouched() throws {
+        let join = try self.row(.candidateTags([self.fixture.candidateTags[0]]))
+        let plan = UpsertPlan(model: .candidateTag, rows: [join], stored: [:])
+        let candidate = try #require(join.candidateID)
+        #expect(plan.touches.targets(skipping: [candidate]).isEmpty)
+        #expect(plan.touches.targets(skipping: []) == [TouchTarget(model: .candidate, column: .id, keys: [candidate])])
+    }
+
+    @Test func aStageChangeMakesItsApplicationsCandidatesAndJobsStale() throws {
+        let stage = try self.row(.applicationStages([self.fixture.stages[0]]))
+        let plan = UpsertPlan(model: .applicationStage, rows: [stage], stored: [stage.id: self.stored(stage, hash: [])])
+        let rules = plan.staleViews.rules
+        #expect(rules.contains { $0.model == .application && $0.column == .stageID && $0.keys == [stage.id] })
+        #expect(rules.contains { $0.model == .candidate && $0.via?.model == .application })
+        #expect(rules.contains { $0.model == .job && $0.via?.model == .jobApplicationStage })
+    }
+
+    @Test func deletedChildrenTouchTheirParents() {
+        let plan = TombstonePlan(
+            model: .jobHiringTeamMember,
+            deleted: [(id: "m1", candidateID: nil, jobID: "j1"), (id: "m2", candidateID: nil, jobID: "j1")]
+        )
+        #expect(plan.result.deleted == ["m1", "m2"])
+        #expect(plan.touches.targets(skipping: []) == [TouchTarget(model: .job, column: .id, keys: ["j1"])])
+        #expect(plan.staleViews.rules.map(\.model) == [.job])
+    }
+
+    @Test func aBlankedCandidateKeepsOnlyItsIDs() throws {
+        let data = try RetentionBlanking.blankedData(.candidate, id: "c1", remoteID: "r1")
+        let candidate = try data.withUnsafeBytes { try Candidate(decoding: $0) }
+        #expect(candidate == Candidate(id: "c1", remoteID: "r1"))
+        #expect(throws: ATSBridgeError.self) { try RetentionBlanking.blankedData(.job, id: "j", remoteID: nil) }
+    }
+
+    @Test func theRecordSentIsTheStoredBytesWithTimesAndView() throws {
+        let own = try Candidate(id: "c1", firstName: "Ján").encode()
+        var view: [UInt8] = []
+        ProtoWire.appendLengthDelimited(
+            field: Candidate.FieldNumber.tags,
+            try TagSummary(id: "t1", name: "Java").encode(),
+            to: &view
+        )
+        let sent = RecordWire(.candidate).record(data: own, changedAt: 5, remoteDeletedAt: 7, view: view)
+        let candidate = try sent.withUnsafeBytes { try Candidate(decoding: $0) }
+        #expect(candidate.changedAt == 5)
+        #expect(candidate.remoteDeletedAt == 7)
+        #expect(candidate.firstName == "Ján")
+        #expect(candidate.tags.map(\.name) == ["Java"])
+
+        var page: [UInt8] = []
+        RecordWire(.candidate).appendPageItem(sent, to: &page)
+        let decoded = try page.withUnsafeBytes { try CandidatePage(decoding: $0) }
+        #expect(decoded.items == [candidate])
+    }
+}

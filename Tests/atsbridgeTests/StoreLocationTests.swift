@@ -1,0 +1,90 @@
+import ATSBridgeApp
+import ATSBridgeCore
+import Foundation
+import Testing
+
+/// `store` settings: SQLite paths and PostgreSQL URLs, parsed from every source, and the
+/// password never shown, whatever prints them.
+@Suite struct StoreLocationTests {
+    private func message(_ body: () throws -> Void) -> String {
+        do {
+            try body()
+            return ""
+        } catch let error as ATSBridgeError {
+            return error.message
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test func aPostgreSQLURLIsParsedAndShownWithoutItsPassword() throws {
+        let location = try StoreLocation(parsing: "postgres://bridge:p%40ss-w0rd@db.example:6543/ats?sslmode=require")
+        guard case .postgres(let url) = location else {
+            Issue.record("not PostgreSQL: \(location)")
+            return
+        }
+        #expect(url.user == "bridge" && url.host == "db.example" && url.port == 6543 && url.database == "ats")
+        #expect(url.sslMode == "require" && url.hasPassword)
+        #expect(url.server == "db.example:6543/ats")
+        #expect(location.description == "postgres://bridge:***@db.example:6543/ats?sslmode=require")
+        var dumped = ""
+        dump(location, to: &dumped)
+        for shown in [location.description, String(reflecting: location), "\(url)", String(reflecting: url), dumped] {
+            #expect(!shown.contains("p%40ss-w0rd") && !shown.contains("p@ss-w0rd"), "\(shown)")
+        }
+        #expect(url.scrubbed("login failed for p@ss-w0rd and p%40ss-w0rd") == "login failed for *** and ***")
+    }
+
+    @Test func defaultsAndOtherSpellings() throws {
+        guard case .postgres(let url) = try StoreLocation(parsing: "postgresql://bridge@[::1]/ats") else {
+            Issue.record("not PostgreSQL")
+            return
+        }
+        #expect(url.host == "::1" && url.port == 5432 && url.sslMode == "prefer" && !url.hasPassword)
+        #expect(url.server == "[::1]:5432/ats")
+        #expect(try StoreLocation(parsing: "sqlite:/var/lib/a.sqlite") == .sqlite(path: "/var/lib/a.sqlite"))
+        #expect(try StoreLocation(parsing: "sqlite:///var/lib/a.sqlite") == .sqlite(path: "/var/lib/a.sqlite"))
+    }
+
+    @Test(arguments: [
+        ("postgres://bridge:hunter2-secret@/ats", "names no host"),
+        ("postgres://:hunter2-secret@db/ats", "names no user"),
+        ("postgres://bridge:hunter2-secret@db/ats?application_name=x", "not supported"),
+        ("postgres://bridge:hunter2-secret@db:70000/ats", "port"),
+        ("postgres://bridge:hunter2-secret@db/ats?sslmode=maybe", "sslmode must be"),
+        ("mysql://bridge:hunter2-secret@db/ats", "store must be sqlite:PATH or postgres://"),
+        ("bridge:hunter2-secret@db/ats", "store must be"),
+    ])
+    func aBadStoreIsAClearErrorWithoutThePassword(text: String, mention: String) {
+        let message = self.message { _ = try StoreLocation(parsing: text) }
+        #expect(message.contains(mention) || message.contains("cannot be parsed"), "\(message)")
+        #expect(!message.isEmpty && !message.contains("hunter2-secret"), "\(message)")
+    }
+
+    @Test func everySourceSetsTheStoreAndNoneShowsThePassword() throws {
+        let url = "postgres://bridge:env-secret-1@db.internal:5432/ats?sslmode=verify-full"
+        let configuration = try ServeConfiguration.load(
+            file: nil,
+            environment: ["ATSBRIDGE_STORE": url],
+            flags: [:]
+        )
+        #expect(configuration.store.description == "postgres://bridge:***@db.internal:5432/ats?sslmode=verify-full")
+
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID()).json")
+        try #"{"store": "postgres://bridge:file-secret-2@/ats"}"#.write(to: file, atomically: true, encoding: .utf8)
+        let fromFile = self.message {
+            _ = try ServeConfiguration.load(file: file.path, environment: [:], flags: [:])
+        }
+        #expect(fromFile.contains("config file") && fromFile.contains("bridge:***@"), "\(fromFile)")
+        #expect(!fromFile.contains("file-secret-2"))
+
+        let fromFlag = self.message {
+            _ = try ServeConfiguration.load(
+                file: nil,
+                environment: [:],
+                flags: ["store": "postgres://bridge:flag-secret-3@db/ats?sslmode=never"]
+            )
+        }
+        #expect(fromFlag.hasPrefix("--store") && !fromFlag.contains("flag-secret-3"), "\(fromFlag)")
+    }
+}
