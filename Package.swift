@@ -153,7 +153,7 @@ let package = Package(
         .target(
             name: "ATSBridgeStorePostgres",
             dependencies: [
-                "ATSBridgeCore",
+                "ATSBridgeCore", "ATSBridgeStoreRules",
                 "ATSBridgeProto",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -251,7 +251,6 @@ let package = Package(
             name: "atsbridge",
             dependencies: [
                 "ATSBridgeCore", "ATSBridgeApp", "ATSBridgeClient",
-                "ATSBridgeStoreSQLite",
                 "ATSBridgeSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

@@ -29,7 +29,8 @@ extension PostgresStore {
             SELECT sequence, at, key_name, method, integration_id, target_ids, status, error_code
             FROM audit_log WHERE sequence < \(before) AND (\(integrationID)::text IS NULL OR integration_id = \(integrationID))
             ORDER BY sequence DESC LIMIT \(limit)
-            """
+            """,
+            readOnly: true
         )
         return try rows.map { row in
             let (sequence, at, keyName, method, integration, targets, status, errorCode) = try row.decode(

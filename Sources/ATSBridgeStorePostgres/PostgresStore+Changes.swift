@@ -12,7 +12,8 @@ extension PostgresStore {
             """
             SELECT sequence, model, record_id, kind, committed_at FROM changes
             WHERE integration_id = \(integrationID) AND sequence > \(after) ORDER BY sequence LIMIT \(limit)
-            """
+            """,
+            readOnly: true
         )
         return try rows.map { row in
             let (sequence, model, id, kind, committedAt) = try row.decode((Int64, Int32, String, Int32, Int64).self)
@@ -29,7 +30,8 @@ extension PostgresStore {
     /// The latest change event's sequence; see ``Store``.
     public func lastChangeSequence(integrationID: String) async throws -> UInt64 {
         let rows = try await self.rows(
-            "SELECT COALESCE(MAX(sequence), 0) FROM changes WHERE integration_id = \(integrationID)"
+            "SELECT COALESCE(MAX(sequence), 0) FROM changes WHERE integration_id = \(integrationID)",
+            readOnly: true
         )
         return UInt64(max(0, try rows.first?.decode(Int64.self) ?? 0))
     }

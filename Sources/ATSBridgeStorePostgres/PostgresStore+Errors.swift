@@ -23,6 +23,9 @@ extension PostgresStore {
         }
         if error is ATSBridgeError || error is CancellationError { return error }
         let subject = "the PostgreSQL store at \(configuration.endpoint)"
+        if error is ClosedConnection {
+            return ATSBridgeError(.storeUnavailable, "\(subject) lost the connection", cause: error)
+        }
         guard let psql = error as? PSQLError else {
             if let channel = error as? ChannelError, case .connectTimeout = channel {
                 return ATSBridgeError(.storeUnavailable, "\(subject) did not answer in time", cause: error)
@@ -80,28 +83,57 @@ extension PostgresStore {
     }
 
     /// Runs `body` with a pooled connection, mapping errors.
-    func withConnection<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await self.client.withConnection { connection in try await body(connection) }
-        } catch {
-            throw self.storeError(error)
+    ///
+    /// A pooled connection that the server closed while it was idle (a failover, a killed
+    /// backend) is found closed before any statement is sent, or fails the transaction's BEGIN:
+    /// then nothing was done, and the call takes another connection (at most three times). A
+    /// `readOnly` call is also retried when the connection closes under it.
+    func withConnection<T: Sendable>(
+        readOnly: Bool = false,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        var attempts = 0
+        while true {
+            do {
+                return try await self.client.withConnection { connection in
+                    guard !connection.isClosed else { throw ClosedConnection() }
+                    return try await body(connection)
+                }
+            } catch  where Self.isRetryable(error, readOnly: readOnly) && attempts < 3 {
+                // The pool learns of a closed connection on its event loop: give it that moment,
+                // or the same connection comes back.
+                attempts += 1
+                try await Task.sleep(for: .milliseconds(10 << attempts))
+            } catch {
+                throw self.storeError(error)
+            }
         }
     }
 
     /// Runs `body` in one transaction (READ COMMITTED), mapping errors; rolled back when it throws.
     func transaction<T: Sendable>(_ body: (PostgresConnection) async throws -> T) async throws -> T {
-        do {
-            return try await self.client.withTransaction(logger: self.logger) { connection in
-                try await body(connection)
-            }
-        } catch {
-            throw self.storeError(error)
+        try await self.withConnection { connection in
+            try await connection.withTransaction(logger: self.logger) { connection in try await body(connection) }
         }
     }
 
-    /// Runs one statement on a pooled connection and collects its rows.
-    func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
-        try await self.withConnection { connection in try await connection.rows(query, logger: self.logger) }
+    /// Whether a call failed before anything reached the server.
+    private static func isRetryable(_ error: any Error, readOnly: Bool) -> Bool {
+        if error is ClosedConnection { return true }
+        let closed: [PSQLError.Code] = [.serverClosedConnection, .clientClosedConnection, .uncleanShutdown]
+        if readOnly, let psql = error as? PSQLError { return closed.contains(psql.code) }
+        guard let transaction = error as? PostgresTransactionError, transaction.closureError == nil,
+            let begin = transaction.beginError as? PSQLError
+        else { return false }
+        return closed.contains(begin.code)
+    }
+
+    /// Runs one statement on a pooled connection and collects its rows; a `readOnly` one is
+    /// retried on another connection when its connection closes under it.
+    func rows(_ query: PostgresQuery, readOnly: Bool = false) async throws -> [PostgresRow] {
+        try await self.withConnection(readOnly: readOnly) { connection in
+            try await connection.rows(query, logger: self.logger)
+        }
     }
 }
 
@@ -122,3 +154,6 @@ extension PostgresConnection {
         return count
     }
 }
+
+/// A pooled connection found closed before use.
+struct ClosedConnection: Error {}

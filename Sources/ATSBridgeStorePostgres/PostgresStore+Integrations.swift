@@ -20,14 +20,16 @@ extension PostgresStore {
 
     /// One integration by id; see ``Store``.
     public func integration(id: String) async throws -> StoredIntegration? {
-        try await self.rows("SELECT data, credentials FROM integrations WHERE id = \(id)").first.map(
+        try await self.rows("SELECT data, credentials FROM integrations WHERE id = \(id)", readOnly: true).first.map(
             Self.integration(from:)
         )
     }
 
     /// Every integration, by id; see ``Store``.
     public func integrations() async throws -> [StoredIntegration] {
-        try await self.rows("SELECT data, credentials FROM integrations ORDER BY id").map(Self.integration(from:))
+        try await self.rows("SELECT data, credentials FROM integrations ORDER BY id", readOnly: true).map(
+            Self.integration(from:)
+        )
     }
 
     private static func integration(from row: PostgresRow) throws -> StoredIntegration {
@@ -117,23 +119,27 @@ extension PostgresStore {
     /// Its change counter stays, so that a watch resuming on its old sequence never sees a
     /// number twice should the id come back.
     public func deleteIntegration(id: String) async throws -> Int {
-        try await self.transaction { connection in
-            let removed = try await connection.run(
-                "DELETE FROM records WHERE integration_id = \(id) RETURNING 1",
-                logger: self.logger
-            )
+        // Under the integration's write lock: no upsert of it interleaves.
+        try await self.writeTransaction(integrationID: id) { writer in
+            let connection = writer.connection
+            let removed =
+                try await connection.rows(
+                    "WITH gone AS (DELETE FROM records WHERE integration_id = \(id) RETURNING 1) SELECT count(*) FROM gone",
+                    logger: self.logger
+                ).first?.decode(Int64.self) ?? 0
             for table in [
                 "candidate_emails", "changes", "sync_runs", "idempotency_keys", "sync_leases", "created_here",
             ] {
-                var bindings = PostgresBindings()
-                bindings.append(id)
                 try await connection.run(
-                    PostgresQuery(unsafeSQL: "DELETE FROM \(table) WHERE integration_id = $1", binds: bindings),
+                    PostgresQuery(
+                        unsafeSQL: "DELETE FROM \(table) WHERE integration_id = $1",
+                        binds: Self.bindings(id)
+                    ),
                     logger: self.logger
                 )
             }
             try await connection.run("DELETE FROM integrations WHERE id = \(id)", logger: self.logger)
-            return removed
+            return Int(removed)
         }
     }
 }

@@ -27,13 +27,16 @@ extension PostgresStore {
 
     /// Every stored API key, by name; see ``APIKeyStore``.
     public func apiKeys() async throws -> [APIKey] {
-        try await self.rows(PostgresQuery(unsafeSQL: "SELECT \(Self.keyColumns) FROM api_keys ORDER BY name"))
-            .map(Self.key(from:))
+        try await self.rows(
+            PostgresQuery(unsafeSQL: "SELECT \(Self.keyColumns) FROM api_keys ORDER BY name"),
+            readOnly: true
+        )
+        .map(Self.key(from:))
     }
 
     /// The key with this hash; see ``APIKeyStore``.
     public func apiKey(sha256: String) async throws -> APIKey? {
-        try await self.withConnection { connection in
+        try await self.withConnection(readOnly: true) { connection in
             try await Self.key(connection, self.logger, where: "sha256", sha256.lowercased())
         }
     }

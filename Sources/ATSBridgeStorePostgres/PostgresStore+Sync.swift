@@ -34,14 +34,16 @@ extension PostgresStore {
                 SELECT data FROM sync_runs WHERE integration_id = \(integrationID)
                 AND (queued_at, id) < (\(cursor.queuedAt), \(cursor.runID))
                 ORDER BY queued_at DESC, id DESC LIMIT \(limit)
-                """
+                """,
+                readOnly: true
             )
         } else {
             rows = try await self.rows(
                 """
                 SELECT data FROM sync_runs WHERE integration_id = \(integrationID)
                 ORDER BY queued_at DESC, id DESC LIMIT \(limit)
-                """
+                """,
+                readOnly: true
             )
         }
         return try rows.map { try SyncRun(decoding: Array(try $0.decode(ByteBuffer.self).readableBytesView)) }
@@ -100,7 +102,8 @@ extension PostgresStore {
     public func createdHere(integrationID: String, model: Model) async throws -> Set<String> {
         let number = Int32(model.rawValue)
         let rows = try await self.rows(
-            "SELECT remote_id FROM created_here WHERE integration_id = \(integrationID) AND model = \(number)"
+            "SELECT remote_id FROM created_here WHERE integration_id = \(integrationID) AND model = \(number)",
+            readOnly: true
         )
         return Set(try rows.map { try $0.decode(String.self) })
     }

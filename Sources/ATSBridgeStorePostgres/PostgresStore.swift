@@ -4,6 +4,7 @@ public import Logging
 import NIOCore
 import NIOSSL
 import PostgresNIO
+import Synchronization
 
 /// The PostgreSQL store: one database shared by several `atsbridge serve` instances
 /// (docs/scale-out.md). It keeps the same data with the same results as the SQLite store; what
@@ -19,6 +20,8 @@ public final class PostgresStore: Store, NestedViewCache, Sendable {
     let logger: Logger
     private let runTask: Task<Void, Never>
     private let cursorSecretBytes: [UInt8]
+    /// Rows written since the planner's statistics were last refreshed.
+    let statistics = Mutex(WriteStatistics())
     var cursorSecret: SymmetricKey { SymmetricKey(data: self.cursorSecretBytes) }
 
     /// Connects, runs the migrations that have not run yet (one instance at a time, under an

@@ -13,6 +13,8 @@ struct PageScan {
     private(set) var wire: [UInt8] = []
     private(set) var count = 0
     private(set) var lastID: String?
+    /// The last row's number, when the statement selects it after ``SQLiteStore/fetchedColumns``.
+    private(set) var lastRow: Int64?
     private(set) var hasMore = false
     /// Stale rows, with where in `wire` each belongs.
     private var stale: [(position: Int, record: FetchedRecord)] = []
@@ -36,6 +38,7 @@ struct PageScan {
         let layout = RecordWire(model)
         self.wire.reserveCapacity(pageSize * 1024)
         var lastID: [UInt8] = []
+        let selectsRow = sqlite3_column_count(handle) > Self.rowColumn
         while true {
             let code = sqlite3_step(handle)
             if code == SQLITE_DONE { break }
@@ -49,6 +52,7 @@ struct PageScan {
             self.count += 1
             lastID.removeAll(keepingCapacity: true)
             Self.append(column: 0, of: handle, to: &lastID)
+            if selectsRow { self.lastRow = sqlite3_column_int64(handle, Self.rowColumn) }
             if hasViews, sqlite3_column_type(handle, 8) == SQLITE_NULL {
                 self.stale.append((self.wire.count, try Self.fetched(handle, id: lastID)))
                 continue
@@ -60,6 +64,9 @@ struct PageScan {
             try self.spliceStale(db, model, integrationID, contiguous: contiguous)
         }
     }
+
+    /// Where a statement selects the row number (after ``SQLiteStore/fetchedColumns``).
+    private static let rowColumn: Int32 = 9
 
     /// The page.
     func page(nextCursor: String?) -> RecordPage {

@@ -194,7 +194,9 @@ extension SQLiteStore {
             // Faster ingest (docs/store.md): a candidate's email index entries are found through
             // its own row (`emails`, lower-cased, one per line) instead of a second index over
             // them by candidate, whose inserts were random-order b-tree writes. Existing rows get
-            // their addresses from that index before it goes.
+            // their addresses from that index before it goes. Bulk exports read a model's rows in
+            // physical order through `records_scan` (rowid is its implicit last column; new rows
+            // append to it).
             try db.execute(
                 sql: """
                     ALTER TABLE records ADD COLUMN emails TEXT;
@@ -203,6 +205,7 @@ extension SQLiteStore {
                         WHERE e.integration_id = records.integration_id AND e.candidate_id = records.id
                     ) WHERE model = \(Model.candidate.rawValue);
                     DROP INDEX candidate_emails_candidate;
+                    CREATE INDEX records_scan ON records (integration_id, model);
                     """
             )
         }

@@ -15,6 +15,9 @@ extension SQLiteStore {
         let after = try query.cursor.map {
             try PageCursor(decoding: $0, secret: self.cursorSecret, expectedFingerprint: query.fingerprint).lastID
         }
+        if query.order == .storage, query.isUnfiltered {
+            return try await self.storagePage(query, after: after)
+        }
         var sql = """
             SELECT \(Self.fetchedColumns) FROM records
             \(Self.touchedIndexHint)WHERE integration_id = ? AND model = ?
@@ -43,8 +46,7 @@ extension SQLiteStore {
                 with: selective ? "INDEXED BY records_touched " : ""
             )
             // An unfiltered page holds every live record of its id range.
-            let contiguous =
-                query.filter == .none && query.updatedAfter == nil && query.ids.isEmpty && query.remoteIDs.isEmpty
+            let contiguous = query.isUnfiltered
             return try PageScan(
                 db,
                 query.model,
@@ -59,6 +61,49 @@ extension SQLiteStore {
             scan.hasMore
             ? scan.lastID.map {
                 PageCursor(lastID: $0, fingerprint: query.fingerprint).encode(secret: self.cursorSecret)
+            } : nil
+        return scan.page(nextCursor: next)
+    }
+
+    /// An unfiltered page in row order (``RecordOrder/storage``): table rows are read in their
+    /// physical order through `records_scan` (integration, model, row), not fetched one by one
+    /// in id order. An update keeps its row, so a record is returned once however it changes.
+    private func storagePage(_ query: RecordQuery, after: String?) async throws -> RecordPage {
+        let afterRow: Int64
+        if let after {
+            guard let row = Int64(after) else {
+                throw ATSBridgeError(
+                    .inputInvalid,
+                    "invalid cursor: send a next_cursor from a page with the same filters"
+                )
+            }
+            afterRow = row
+        } else {
+            afterRow = 0
+        }
+        let live = query.includeDeleted ? "" : " AND remote_deleted_at IS NULL"
+        let sql = """
+            SELECT \(Self.fetchedColumns), row FROM records INDEXED BY records_scan
+            WHERE integration_id = ? AND model = ? AND row > ?\(live) ORDER BY row LIMIT ?
+            """
+        let arguments: StatementArguments = [
+            query.integrationID, Int(query.model.rawValue), afterRow, query.pageSize + 1,
+        ]
+        let scan = try await self.read { db in
+            try PageScan(
+                db,
+                query.model,
+                query.integrationID,
+                sql: sql,
+                arguments: arguments,
+                pageSize: query.pageSize,
+                contiguous: false
+            )
+        }
+        let next =
+            scan.hasMore
+            ? scan.lastRow.map {
+                PageCursor(lastID: String($0), fingerprint: query.fingerprint).encode(secret: self.cursorSecret)
             } : nil
         return scan.page(nextCursor: next)
     }

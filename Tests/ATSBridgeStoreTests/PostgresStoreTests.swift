@@ -187,6 +187,117 @@ import Testing
         await two.close()
     }
 
+    @Test func changeSequencesFollowCommitOrderUnderConcurrentWriters() async throws {
+        let configuration = try await PostgresTestServer.freshDatabase()
+        let one = try await PostgresStore(configuration: configuration, logger: PostgresTestServer.logger)
+        let two = try await PostgresStore(configuration: configuration, logger: PostgresTestServer.logger)
+        let integration = "int-a"
+        let (writers, batches, perBatch) = (2, 12, 25)
+        let total = writers * batches * perBatch
+        // A watch on instance two, polling as `Changes.Watch` does.
+        let reader = Task { () -> [UInt64] in
+            var seen: [UInt64] = []
+            let deadline = ContinuousClock.now + .seconds(120)
+            while seen.count < total, ContinuousClock.now < deadline {
+                let events = try await two.changes(integrationID: integration, after: seen.last ?? 0, limit: 1_000)
+                seen += events.map(\.sequence)
+                if events.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
+            }
+            return seen
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for writer in 0..<writers {
+                let store = writer == 0 ? one : two
+                group.addTask {
+                    for batch in 0..<batches {
+                        let candidates = (0..<perBatch).map { index in
+                            let remote = "w\(writer)-b\(batch)-\(index)"
+                            return Candidate(
+                                id: RecordID.make(integrationID: integration, model: .candidate, remoteID: remote),
+                                remoteID: remote,
+                                firstName: "Writer \(writer)"
+                            )
+                        }
+                        _ = try await store.upsert(
+                            .candidates(candidates),
+                            integrationID: integration,
+                            at: Int64(batch + 1)
+                        )
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let seen = try await reader.value
+        #expect(seen == Array(1...UInt64(total)), "every sequence once, in order, none skipped")
+        #expect(try await one.lastChangeSequence(integrationID: integration) == UInt64(total))
+        await one.close()
+        await two.close()
+    }
+
+    @Test func bothBackendsSendTheSameBytesBeforeAndAfterViewsAreKept() async throws {
+        let fixture = StoreFixture()
+        let sqlite = try await StoreKind.sqlite.make()
+        let postgres = try await PostgresTestServer.makeStore()
+        func snapshot(_ store: any Store) async throws -> [[UInt8]] {
+            var all: [[UInt8]] = []
+            for model in [Model.user, .job, .candidate, .applicationStage, .application, .tag, .candidateTag]
+                + [.jobApplicationStage, .jobHiringTeamMember]
+            {
+                var query = RecordQuery(integrationID: fixture.integrationID, model: model, pageSize: 2)
+                query.includeDeleted = true
+                while true {
+                    let page = try await store.page(query)
+                    all += page.records
+                    guard let next = page.nextCursor else { break }
+                    query.cursor = next
+                }
+            }
+            return all
+        }
+        func refreshAll(_ store: any Store) async throws {
+            guard let cache = store as? any NestedViewCache else { return }
+            while try await cache.refreshStaleViews(limit: 2) == 2 {}
+        }
+        for store in [sqlite, postgres] {
+            try await fixture.load(into: store)
+            var candidates = fixture.candidates
+            candidates[0].title = "Lead"
+            _ = try await store.upsert(.candidates(candidates), integrationID: fixture.integrationID, at: 2_000)
+            _ = try await store.markMissing(
+                integrationID: fixture.integrationID,
+                model: .candidateTag,
+                seenIDs: [],
+                at: 3_000
+            )
+        }
+        let assembled = try await snapshot(postgres)
+        #expect(assembled == (try await snapshot(sqlite)))
+        try await refreshAll(postgres)
+        try await refreshAll(sqlite)
+        #expect(try await snapshot(postgres) == assembled)
+        #expect(try await snapshot(sqlite) == assembled)
+        #expect(
+            try await postgres.changes(integrationID: fixture.integrationID, after: 0, limit: 1_000).map(\.ids)
+                == (try await sqlite.changes(integrationID: fixture.integrationID, after: 0, limit: 1_000).map(\.ids))
+        )
+        await postgres.close()
+    }
+
+    @Test func aBatchNamingOneRecordTwiceKeepsTheLast() async throws {
+        let store = try await PostgresTestServer.makeStore()
+        let fixture = StoreFixture()
+        var candidates = fixture.candidates
+        var again = candidates[0]
+        again.title = "Second"
+        candidates.append(again)
+        let result = try await store.upsert(.candidates(candidates), integrationID: fixture.integrationID, at: 1_000)
+        #expect(Set(result.created) == Set(fixture.candidates.map(\.id)))
+        let stored = try await store.get(Candidate.self, .candidate, again.id, fixture.integrationID)
+        #expect(stored?.title == "Second")
+        await store.close()
+    }
+
     @Test func theAuditLogRefusesUpdatesAndDeletes() async throws {
         let store = try await PostgresTestServer.makeStore()
         try await store.appendAudit(AuditEntry(at: 1, keyName: "k", method: "Admin.X", status: .ok))

@@ -1,11 +1,15 @@
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeStorePostgres
 import ATSBridgeStoreSQLite
 import Foundation
 
-/// The store backends the contract suite runs against. PostgreSQL joins when it lands.
+/// The store backends the contract suite runs against: SQLite, and PostgreSQL (a database of
+/// its own per store on the test server, scripts/postgres-test-cluster.sh; the tests fail when
+/// it is not running).
 enum StoreKind: String, CaseIterable, CustomStringConvertible {
     case sqlite
+    case postgres
 
     var description: String { self.rawValue }
 
@@ -14,6 +18,8 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
         switch self {
         case .sqlite:
             return try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: temporaryDatabasePath()))
+        case .postgres:
+            return try await PostgresTestServer.makeStore()
         }
     }
 }

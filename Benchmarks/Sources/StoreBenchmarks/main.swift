@@ -11,6 +11,7 @@ import Foundation
 //   BENCH_CANDIDATES=1000000   candidates
 //   BENCH_BATCH=1000           records per upsert transaction
 //   BENCH_DB=/tmp/...sqlite    database file (default: a fresh temporary one)
+//   BENCH_UPSERT_ONLY=1        stop after the upserts and the flat scans (for profiling)
 
 let environment = ProcessInfo.processInfo.environment
 let total = Int(environment["BENCH_CANDIDATES"] ?? "") ?? 1_000_000
@@ -76,9 +77,10 @@ print(
 )
 
 // 3. Full keyset scan, streaming stored bytes (candidates without applications or tags yet).
-func scan(_ model: Model, _ label: String) async throws {
+func scan(_ model: Model, _ label: String, order: RecordOrder = .id) async throws {
     let start = clock.now
     var query = RecordQuery(integrationID: integration, model: model, pageSize: 1000)
+    query.order = order
     var scanned = 0
     var bytes = 0
     while true {
@@ -101,6 +103,9 @@ func scan(_ model: Model, _ label: String) async throws {
     )
 }
 try await scan(.candidate, "full scan, flat candidates:")
+try await scan(.candidate, "storage-order scan, flat candidates:", order: .storage)
+
+if environment["BENCH_UPSERT_ONLY"] == "1" { exit(0) }
 
 // 4. Query by email (case-insensitive over all addresses).
 var latencies: [Double] = []
@@ -226,6 +231,8 @@ print(
 )
 try await scan(.candidate, "full scan, nested candidates (kept):")
 try await scan(.application, "full scan, applications (kept):")
+try await scan(.candidate, "storage order, nested candidates (kept):", order: .storage)
+try await scan(.application, "storage order, applications (kept):", order: .storage)
 
 // 7. Size.
 let size =

@@ -27,6 +27,8 @@ public struct RecordQuery: Sendable, Hashable {
     public var remoteIDs: [String]
     /// The model's own filters.
     public var filter: ModelFilter
+    /// The order of the records; ``RecordOrder/id`` unless set.
+    public var order: RecordOrder = .id
 
     /// Creates a query.
     public init(
@@ -75,6 +77,12 @@ public struct RecordQuery: Sendable, Hashable {
 }
 
 extension RecordQuery {
+    /// Whether the query has no filter: every live (or, with `includeDeleted`, every) record of
+    /// the model.
+    public var isUnfiltered: Bool {
+        self.filter == .none && self.updatedAfter == nil && self.ids.isEmpty && self.remoteIDs.isEmpty
+    }
+
     /// A stable hash of the filters (not the cursor or page size), bound into cursors so that a
     /// cursor only resumes the query that produced it.
     public var fingerprint: UInt64 {
@@ -87,6 +95,8 @@ extension RecordQuery {
         hasher.add("|")
         for id in self.remoteIDs { hasher.add(id) }
         hasher.add("|\(self.filter)")
+        // Cursors of one order never resume the other (id-order fingerprints are unchanged).
+        if self.order == .storage { hasher.add("|storage") }
         return hasher.value
     }
 }

@@ -19,20 +19,3 @@ public protocol SourceHashStore: Sendable {
     func upsert(batches: [RecordBatch], sources: [SourceHash], integrationID: String, at now: Int64) async throws
         -> UpsertResult
 }
-
-extension SourceHashStore where Self: RecordStore {
-    /// Nothing remembered: for backends that do not keep fingerprints (yet), every source is
-    /// mapped again, which is correct, only slower.
-    public func sourceHashes(integrationID: String, model: Model, remoteIDs: [String]) async throws
-        -> [String: SourceHash]
-    {
-        [:]
-    }
-
-    /// The upsert alone: for backends that do not keep fingerprints (yet).
-    public func upsert(batches: [RecordBatch], sources: [SourceHash], integrationID: String, at now: Int64)
-        async throws -> UpsertResult
-    {
-        try await self.upsert(batches: batches, integrationID: integrationID, at: now)
-    }
-}
