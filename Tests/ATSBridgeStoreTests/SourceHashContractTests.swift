@@ -30,12 +30,6 @@ import Testing
         _ = try await store.upsert(.candidateTags(self.fixture.candidateTags), integrationID: self.integration, at: now)
     }
 
-    /// A backend that keeps no fingerprints (PostgreSQL, for now) answers none, whatever was
-    /// written: every source is then mapped again, which is correct, only slower.
-    func expectNone(_ store: any Store, _ remoteIDs: [String] = ["c1", "c2", "c3", "nope"]) async throws {
-        #expect(try await self.remembered(store, remoteIDs).isEmpty)
-    }
-
     func remembered(_ store: any Store, _ remoteIDs: [String] = ["c1", "c2", "c3", "nope"]) async throws
         -> [String: SourceHash]
     {
@@ -47,7 +41,6 @@ import Testing
         let store = try await kind.make()
         #expect(try await self.remembered(store).isEmpty)
         try await self.load(store)
-        guard kind.keepsSourceHashes else { return try await self.expectNone(store) }
         let found = try await self.remembered(store)
         #expect(found == ["c1": self.source("c1"), "c2": self.source("c2")])
         // Scoped by model and integration.
@@ -59,7 +52,6 @@ import Testing
     func aNewFingerprintReplacesTheOld(kind: StoreKind) async throws {
         let store = try await kind.make()
         try await self.load(store)
-        guard kind.keepsSourceHashes else { return try await self.expectNone(store) }
         var candidates = self.fixture.candidates
         candidates[0].title = "Engineer"
         let result = try await store.upsert(
@@ -81,7 +73,6 @@ import Testing
             integrationID: self.integration,
             at: 1_000
         )
-        guard kind.keepsSourceHashes else { return try await self.expectNone(store) }
         #expect(Set(try await self.remembered(store).keys) == ["c2"])
     }
 
@@ -89,7 +80,6 @@ import Testing
     func aRecordChangedByAnotherWriteIsNoLongerTrusted(kind: StoreKind) async throws {
         let store = try await kind.make()
         try await self.load(store)
-        guard kind.keepsSourceHashes else { return try await self.expectNone(store) }
         var candidates = self.fixture.candidates
         candidates[0].company = "Acme"
         // A write command (no fingerprints) changes c1's own fields.
@@ -101,7 +91,6 @@ import Testing
     func aTombstonedRecordIsNoLongerTrustedEvenWhenItComesBackUnchanged(kind: StoreKind) async throws {
         let store = try await kind.make()
         try await self.load(store)
-        guard kind.keepsSourceHashes else { return try await self.expectNone(store) }
         let c2 = self.fixture.id(.candidate, "c2")
         _ = try await store.markMissing(integrationID: self.integration, model: .candidate, seenIDs: [c2], at: 2_000)
         #expect(Set(try await self.remembered(store).keys) == ["c2"])
@@ -131,7 +120,6 @@ import Testing
             StoredIntegration(integration: Integration(id: self.integration, login: "l"), encryptedCredentials: [1])
         )
         try await self.load(store)
-        guard kind.keepsSourceHashes else { return try await self.expectNone(store) }
         #expect(try await self.remembered(store).count == 2)
         _ = try await store.deleteIntegration(id: self.integration)
         // The same records written again without fingerprints: none of the old ones comes back.
@@ -155,16 +143,8 @@ import Testing
             integrationID: self.integration,
             at: 1_000
         )
-        let remoteIDs = candidates.map { $0.remoteID ?? "" } + ["nope"]
-        guard kind.keepsSourceHashes else { return try await self.expectNone(store, remoteIDs) }
-        let found = try await self.remembered(store, remoteIDs)
+        let found = try await self.remembered(store, candidates.map { $0.remoteID ?? "" } + ["nope"])
         #expect(found.count == 1_200)
         #expect(found["x1199"]?.recordID == candidates[1_199].id)
     }
-}
-
-extension StoreKind {
-    /// Whether the backend keeps source fingerprints; PostgreSQL does not yet (every source is
-    /// mapped again there).
-    var keepsSourceHashes: Bool { self == .sqlite }
 }
