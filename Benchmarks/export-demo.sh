@@ -21,7 +21,7 @@ port=$((20000 + RANDOM % 20000))
   --data-dir "$data" --demo-api-key bench-key-0123456789 --log-level warning >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data" "$out"' EXIT
-for _ in $(seq 1 300); do grep -q "API key" "$out/server.log" && break; sleep 1; done
+for _ in $(seq 1 900); do grep -q "API key" "$out/server.log" && break; sleep 1; done
 grep -q "API key" "$out/server.log" || { cat "$out/server.log"; exit 1; }
 export ATSBRIDGE_SERVER=127.0.0.1:$port ATSBRIDGE_API_KEY=bench-key-0123456789 ATSBRIDGE_INTEGRATION=demo
 # Wait until the kept nested views are all assembled (the server refreshes them after the sync).
