@@ -35,7 +35,7 @@ struct BenchDatabase {
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { fatalError("psql failed: \(sql)") }
+        guard process.terminationStatus == 0 else { throw BenchFailure("psql failed: \(sql)") }
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }
