@@ -251,7 +251,6 @@ let package = Package(
             name: "atsbridge",
             dependencies: [
                 "ATSBridgeCore", "ATSBridgeApp", "ATSBridgeClient",
-                "ATSBridgeStoreSQLite",
                 "ATSBridgeSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

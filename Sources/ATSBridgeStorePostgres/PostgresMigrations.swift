@@ -16,7 +16,8 @@ enum PostgresMigrations {
 
     /// Migrations by name, in order. Never edit one that has shipped: add a new one at the end.
     static let all: [(name: String, statements: [String])] = [
-        ("v1", v1)
+        ("v1", v1),
+        ("v2-source-hashes", v2SourceHashes),
     ]
 
     /// Runs the migrations not yet recorded, under the advisory lock, and returns the store's
@@ -219,5 +220,23 @@ enum PostgresMigrations {
         CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE OR TRUNCATE ON audit_log
             FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()
         """,
+    ]
+
+    /// The fingerprints of remote sources (`SourceHashStore`); `deleteIntegration` removes them
+    /// with their integration. Related ids are two parallel arrays: models and ids.
+    private static let v2SourceHashes: [String] = [
+        #"""
+        CREATE TABLE source_hashes (
+            integration_id TEXT COLLATE "C" NOT NULL,
+            model INTEGER NOT NULL,
+            remote_id TEXT COLLATE "C" NOT NULL,
+            hash BYTEA NOT NULL,
+            record_id TEXT COLLATE "C" NOT NULL,
+            record_hash BYTEA NOT NULL,
+            related_models INTEGER[] NOT NULL,
+            related_ids TEXT[] COLLATE "C" NOT NULL,
+            PRIMARY KEY (integration_id, model, remote_id)
+        )
+        """#
     ]
 }

@@ -129,6 +129,7 @@ extension PostgresStore {
                 ).first?.decode(Int64.self) ?? 0
             for table in [
                 "candidate_emails", "changes", "sync_runs", "idempotency_keys", "sync_leases", "created_here",
+                "source_hashes",
             ] {
                 try await connection.run(
                     PostgresQuery(

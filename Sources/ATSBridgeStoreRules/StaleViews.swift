@@ -1,4 +1,3 @@
-public import ATSBridgeCore
 public import ATSBridgeProto
 
 /// The kept nested views a write makes stale, collected per transaction; a backend then clears

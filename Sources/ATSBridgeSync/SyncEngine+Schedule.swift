@@ -150,12 +150,15 @@ extension SyncEngine {
         }
     }
 
-    /// Marks an integration's QUEUED or RUNNING runs FAILED ("interrupted"), but `except`;
-    /// call only while holding its lease. Returns how many were marked.
+    /// Marks an integration's RUNNING runs, and QUEUED runs older than a lease, FAILED
+    /// ("interrupted"), but `except`; call only while holding its lease. A younger QUEUED run
+    /// may be another live server's, about to find the lease taken. Returns how many were
+    /// marked.
     @discardableResult
     func failInterruptedRuns(integrationID: String, except current: String?) async throws -> Int {
+        let stale = self.clock.nowMilliseconds() - self.configuration.leaseDuration.milliseconds
         let open = try await self.store.syncRuns(integrationID: integrationID, limit: 20).filter {
-            ($0.state == .queued || $0.state == .running) && $0.id != current
+            ($0.state == .running || ($0.state == .queued && ($0.queuedAt ?? 0) < stale)) && $0.id != current
         }
         for var run in open {
             run.state = .failed

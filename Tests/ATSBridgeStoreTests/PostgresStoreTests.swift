@@ -284,6 +284,20 @@ import Testing
         await postgres.close()
     }
 
+    @Test func aBatchNamingOneRecordTwiceKeepsTheLast() async throws {
+        let store = try await PostgresTestServer.makeStore()
+        let fixture = StoreFixture()
+        var candidates = fixture.candidates
+        var again = candidates[0]
+        again.title = "Second"
+        candidates.append(again)
+        let result = try await store.upsert(.candidates(candidates), integrationID: fixture.integrationID, at: 1_000)
+        #expect(Set(result.created) == Set(fixture.candidates.map(\.id)))
+        let stored = try await store.get(Candidate.self, .candidate, again.id, fixture.integrationID)
+        #expect(stored?.title == "Second")
+        await store.close()
+    }
+
     @Test func theAuditLogRefusesUpdatesAndDeletes() async throws {
         let store = try await PostgresTestServer.makeStore()
         try await store.appendAudit(AuditEntry(at: 1, keyName: "k", method: "Admin.X", status: .ok))
