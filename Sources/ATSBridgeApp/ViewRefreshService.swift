@@ -34,6 +34,8 @@ final class ViewRefreshService: Service, Sendable {
                     let refreshed = try await self.cache.refreshStaleViews(limit: self.configuration.batchSize)
                     pause = refreshed < self.configuration.batchSize ? self.configuration.idleInterval : .zero
                 } catch {
+                    // Shutting down cancels a refresh in flight; that is not a failure.
+                    if Task.isCancelled || error is CancellationError { return }
                     self.logger.error("Nested view refresh failed", metadata: [LogKey.errorDescription: "\(error)"])
                     pause = self.configuration.failureInterval
                 }

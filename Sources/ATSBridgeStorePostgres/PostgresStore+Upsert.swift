@@ -31,7 +31,7 @@ extension PostgresStore {
         var prepared: [(Model, [RecordRow])] = []
         for batch in batches where batch.count > 0 {
             // Encoded and hashed on two tasks; sorted by id, so that inserts walk the key in order.
-            prepared.append((batch.model, Self.lastOfEach(try await RecordRow.sortedRows(of: batch))))
+            prepared.append((batch.model, try await RecordRow.sortedRows(of: batch)))
         }
         guard !prepared.isEmpty || !createdHere.isEmpty else { return UpsertResult() }
         let result = try await self.writeTransaction(integrationID: integrationID) { writer in
@@ -44,23 +44,6 @@ extension PostgresStore {
         }
         await self.noted(written: result.created.count + result.changed.count)
         return result
-    }
-}
-
-extension PostgresStore {
-    /// Id-sorted rows with one row per id, the batch's last: one multi-row INSERT may not name a
-    /// key twice (the sort keeps a batch's order among equal ids).
-    static func lastOfEach(_ rows: [RecordRow]) -> [RecordRow] {
-        var unique: [RecordRow] = []
-        unique.reserveCapacity(rows.count)
-        for row in rows {
-            if unique.last?.id == row.id {
-                unique[unique.count - 1] = row
-            } else {
-                unique.append(row)
-            }
-        }
-        return unique
     }
 }
 

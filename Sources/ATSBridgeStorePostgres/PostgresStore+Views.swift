@@ -1,4 +1,4 @@
-public import ATSBridgeCore
+import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeStoreRules
 import NIOCore

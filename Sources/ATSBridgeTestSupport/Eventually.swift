@@ -1,8 +1,9 @@
-/// Polls `condition` until it holds or `timeout` passes; tests never wait on fixed sleeps.
+/// Polls `condition` until it holds or `timeout` passes; tests never wait on fixed sleeps. The
+/// default deadline is generous because full runs share two cores with many parallel tests.
 ///
 /// - Throws: ``TimeoutError`` naming `what` when the deadline passes.
 public func eventually(
-    timeout: Duration = .seconds(5),
+    timeout: Duration = .seconds(30),
     _ what: String = "condition",
     _ condition: () async throws -> Bool
 ) async throws {

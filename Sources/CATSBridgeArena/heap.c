@@ -6,7 +6,7 @@
 #include <malloc.h>
 #endif
 
-#define ATSB_TRIM_THRESHOLD (64 << 20)
+#define ATSB_TRIM_THRESHOLD (16 << 20)
 #define ATSB_MMAP_THRESHOLD (8 << 20)
 
 void atsb_tune_heap(void) {

@@ -186,6 +186,9 @@ import Testing
             try await connection.send(try RawConnection.callOpen(1, method: TestMethods.infinite.fullName))
             try await connection.send(try self.request(1, PingRequest()))
             try await eventually("the handler to block on its fourth write") { self.probe.attemptedWrites == 4 }
+            try await eventually("the three granted messages") {
+                connection.frames().filter { $0.type == .message }.count == 3
+            }
             // A negative can only be checked by waiting a while: the handler stays blocked.
             try await Task.sleep(for: .milliseconds(200))
             #expect(self.probe.completedWrites == 3)

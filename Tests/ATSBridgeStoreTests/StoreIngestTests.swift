@@ -59,4 +59,29 @@ import Testing
         let again = try await store.upsert(.candidates(candidates), integrationID: self.integration, at: 2_000)
         #expect(again.unchanged == 1_000)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func aBatchNamingARecordTwiceKeepsTheLast(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let id = self.fixture.id(.candidate, "twice")
+        let first = Candidate(
+            id: id,
+            remoteID: "twice",
+            firstName: "Ján",
+            emailAddresses: [EmailAddress(emailAddress: "first@example.sk")]
+        )
+        var last = first
+        last.emailAddresses = [EmailAddress(emailAddress: "last@example.sk")]
+        let result = try await store.upsert(.candidates([first, last]), integrationID: self.integration, at: 1_000)
+        #expect(result.created == [id])
+        #expect(try await self.ids(store, email: "first@example.sk").isEmpty)
+        #expect(try await self.ids(store, email: "last@example.sk") == ["twice"])
+        // A later change leaves no address of either copy behind.
+        last.emailAddresses = [EmailAddress(emailAddress: "new@example.sk")]
+        _ = try await store.upsert(.candidates([last]), integrationID: self.integration, at: 2_000)
+        #expect(try await self.ids(store, email: "first@example.sk").isEmpty)
+        #expect(try await self.ids(store, email: "last@example.sk").isEmpty)
+        #expect(try await self.ids(store, email: "new@example.sk") == ["twice"])
+        #expect(try await store.changes(integrationID: self.integration, after: 0, limit: 10).count == 2)
+    }
 }

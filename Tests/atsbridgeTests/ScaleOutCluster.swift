@@ -39,7 +39,10 @@ final class ScaleOutCluster: Sendable {
 
     /// Stops every process and drops the database.
     func stop() async {
-        for server in self.servers { try? await server.stop() }
+        for server in self.servers {
+            // A server that does not stop within the deadline is killed, never left running.
+            do { try await server.stop() } catch { try? await server.kill() }
+        }
         self.sandbox.process.signal(SIGTERM)
         await TestPostgres.drop(self.database)
     }

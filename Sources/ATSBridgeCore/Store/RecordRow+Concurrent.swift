@@ -2,15 +2,16 @@ extension RecordRow {
     /// Below this many records a batch is encoded on the calling task alone.
     static let concurrentThreshold = 256
 
-    /// The rows of a batch sorted by id, encoded and hashed on up to `parts` tasks at once
-    /// (each row costs an encode and a SHA-256; a sync batch of 1,000 keeps two cores busy
-    /// for about a millisecond each instead of one for two).
+    /// The rows of a batch sorted by id, one per id (the batch's last when it names a record
+    /// twice, as if upserted in order), encoded and hashed on up to `parts` tasks at once (each
+    /// row costs an encode and a SHA-256; a sync batch of 1,000 keeps two cores busy for about a
+    /// millisecond each instead of one for two).
     ///
     /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` as ``rows(of:)``.
     public static func sortedRows(of batch: RecordBatch, parts: Int = 2) async throws -> [RecordRow] {
         let count = batch.count
         guard parts > 1, count >= Self.concurrentThreshold else {
-            return try self.rows(of: batch).sorted { $0.id < $1.id }
+            return Self.lastOfEach(try self.rows(of: batch).sorted { $0.id < $1.id })
         }
         let size = (count + parts - 1) / parts
         let ranges = stride(from: 0, to: count, by: size).map { $0..<min(count, $0 + size) }
@@ -22,7 +23,22 @@ extension RecordRow {
             }
             for try await (index, rows) in group { parts[index] = rows }
         }
-        return Self.merge(parts)
+        return Self.lastOfEach(Self.merge(parts))
+    }
+
+    /// Id-sorted rows with one row per id, the last: the sorts and the merge keep a batch's order
+    /// among equal ids, and one multi-row INSERT may not name a key twice.
+    static func lastOfEach(_ rows: [RecordRow]) -> [RecordRow] {
+        var unique: [RecordRow] = []
+        unique.reserveCapacity(rows.count)
+        for row in rows {
+            if unique.last?.id == row.id {
+                unique[unique.count - 1] = row
+            } else {
+                unique.append(row)
+            }
+        }
+        return unique
     }
 
     /// Merges id-sorted runs into one id-sorted array.

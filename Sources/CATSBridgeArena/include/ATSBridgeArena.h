@@ -60,7 +60,7 @@ void atsb_region_give(void *region, size_t size);
 /// A client decoding pages frees and re-allocates megabytes per page; with glibc's defaults the
 /// heap is trimmed after each page and page buffers above the dynamic mmap threshold are
 /// mapped afresh, so every page pays page faults for memory it just returned (a fifth of the
-/// decoding thread in profiles). Freed memory up to 64 MiB stays in the heap, and blocks under
+/// decoding thread in profiles). Freed memory up to 16 MiB stays in the heap, and blocks under
 /// 8 MiB (every page the protocol allows) come from it instead of fresh mappings.
 void atsb_tune_heap(void);
 
