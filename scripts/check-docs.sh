@@ -24,7 +24,7 @@ while IFS= read -r doc; do
       status=1
     fi
   done < <(grep -oE '[A-Za-z0-9_-]+\.md\b' "$doc" | sort -u)
-  if grep -nE '(^|[^A-Za-z&])#[0-9]+\b|\b[Ii]ssue ?#?[0-9]+' "$doc" >&2; then
+  if grep -nE '(^|[^A-Za-z&])#[0-9]+\b|\b[Ii]ssues? ?#?[0-9]+' "$doc" >&2; then
     echo "check-docs: $doc names an internal issue number (above)" >&2
     status=1
   fi
