@@ -1,4 +1,4 @@
-package import NIOCore
+import NIOCore
 import Synchronization
 
 /// The events of one client call, handed from the connection's event loop to the caller.
