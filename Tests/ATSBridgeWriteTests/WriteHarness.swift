@@ -61,6 +61,8 @@ struct WriteHarness {
         var recruConfiguration = RECRUAdapterConfiguration()
         recruConfiguration.write = tuning
         recruConfiguration.sync = tuning
+        // A RECRU read that keeps failing gives up after 10 s instead of production's 5 minutes.
+        recruConfiguration.write.retry.unavailabilityBudget = .seconds(10)
         // The sync waits out rate limits (tests of writes under a rate limit need it done).
         recruConfiguration.sync.retry.maxAttempts = 40
         recruConfiguration.sync.retry.maxRetryAfter = .milliseconds(1100)
