@@ -1,4 +1,5 @@
 public import ATSBridgeCore
+import ATSBridgeStoreRules
 import PostgresNIO
 
 /// API keys: hashes only, with their origin and times (docs/security.md, "API keys").
@@ -70,27 +71,15 @@ extension PostgresStore {
         try await self.transaction { connection in
             try await connection.run("LOCK TABLE api_keys IN SHARE ROW EXCLUSIVE MODE", logger: self.logger)
             var names = Set<String>()
-            for var key in keys {
-                names.insert(key.name)
-                let existing = try await Self.key(connection, self.logger, where: "name", key.name)
-                if let existing, existing.origin == .managed {
-                    throw ATSBridgeError(
-                        .inputInvalid,
-                        "api_keys: the name '\(key.name)' belongs to a key created through the admin service; "
-                            + "rename the configured key or revoke the managed one"
-                    )
-                }
-                if let holder = try await Self.key(connection, self.logger, where: "sha256", key.sha256),
-                    holder.name != key.name, holder.origin == .managed || names.contains(holder.name)
-                {
-                    throw ATSBridgeError(
-                        .inputInvalid,
-                        "api_keys: keys '\(key.name)' and '\(holder.name)' share a secret"
-                    )
-                }
-                key.origin = .config
-                key.createdAt = existing?.createdAt ?? now
-                key.lastUsedAt = existing?.lastUsedAt
+            for configured in keys {
+                names.insert(configured.name)
+                let key = try ConfiguredKeyRule.installed(
+                    configured,
+                    existing: try await Self.key(connection, self.logger, where: "name", configured.name),
+                    holder: try await Self.key(connection, self.logger, where: "sha256", configured.sha256),
+                    configured: names,
+                    at: now
+                )
                 // A config key that took another's secret replaces it (that one left the config).
                 try await connection.run(
                     "DELETE FROM api_keys WHERE sha256 = \(key.sha256) AND name <> \(key.name)",

@@ -1,4 +1,5 @@
 public import ATSBridgeCore
+import ATSBridgeStoreRules
 import Foundation
 import GRDB
 
@@ -57,27 +58,15 @@ extension SQLiteStore {
     public func installConfiguredAPIKeys(_ keys: [APIKey], at now: Int64) async throws -> [String] {
         try await self.write { db in
             var names = Set<String>()
-            for var key in keys {
-                names.insert(key.name)
-                let existing = try Self.key(db, where: "name = ?", key.name)
-                if let existing, existing.origin == .managed {
-                    throw ATSBridgeError(
-                        .inputInvalid,
-                        "api_keys: the name '\(key.name)' belongs to a key created through the admin service; "
-                            + "rename the configured key or revoke the managed one"
-                    )
-                }
-                if let holder = try Self.key(db, where: "sha256 = ?", key.sha256), holder.name != key.name,
-                    holder.origin == .managed || names.contains(holder.name)
-                {
-                    throw ATSBridgeError(
-                        .inputInvalid,
-                        "api_keys: keys '\(key.name)' and '\(holder.name)' share a secret"
-                    )
-                }
-                key.origin = .config
-                key.createdAt = existing?.createdAt ?? now
-                key.lastUsedAt = existing?.lastUsedAt
+            for configured in keys {
+                names.insert(configured.name)
+                let key = try ConfiguredKeyRule.installed(
+                    configured,
+                    existing: try Self.key(db, where: "name = ?", configured.name),
+                    holder: try Self.key(db, where: "sha256 = ?", configured.sha256),
+                    configured: names,
+                    at: now
+                )
                 // A config key that took another's secret replaces it (that one left the config).
                 try db.execute(
                     sql: "DELETE FROM api_keys WHERE sha256 = ? AND name <> ?",
