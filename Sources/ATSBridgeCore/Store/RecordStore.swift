@@ -38,18 +38,3 @@ public protocol RecordStore: RecordReading {
     /// Remote ids of the records of `model` created through ATSBridge.
     func createdHere(integrationID: String, model: Model) async throws -> Set<String>
 }
-
-extension RecordStore {
-    /// The upsert, then the marks: for backends without one transaction over both.
-    public func upsert(
-        batches: [RecordBatch],
-        createdHere: [Model: [String]],
-        integrationID: String,
-        at now: Int64
-    ) async throws -> UpsertResult {
-        for (model, remoteIDs) in createdHere.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
-            try await self.markCreatedHere(integrationID: integrationID, model: model, remoteIDs: remoteIDs)
-        }
-        return try await self.upsert(batches: batches, integrationID: integrationID, at: now)
-    }
-}

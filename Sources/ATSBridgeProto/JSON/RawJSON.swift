@@ -26,22 +26,11 @@ enum RawJSON {
 
     /// Appends valid JSON without the whitespace outside its strings.
     private static func appendWithoutSpace(_ json: UnsafeRawBufferPointer, to out: inout [UInt8]) {
-        var inString = false
-        var escaped = false
+        var strings = JSONStringTracker()
         var run = 0
         for index in 0..<json.count {
             let byte = json[index]
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
-            } else if byte == UInt8(ascii: "\"") {
-                inString = true
-            } else if Parser.isSpace(byte) {
+            if !strings.isInString(byte), Parser.isSpace(byte) {
                 if run < index { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: json[run..<index])) }
                 run = index + 1
             }

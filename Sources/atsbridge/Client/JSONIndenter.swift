@@ -1,3 +1,5 @@
+import ATSBridgeProto
+
 /// Indents compact JSON (two spaces, one member or element per line) without parsing it into
 /// values, so key order and number text stay exactly as written.
 enum JSONIndenter {
@@ -5,8 +7,7 @@ enum JSONIndenter {
         var out: [UInt8] = []
         out.reserveCapacity(json.count * 2)
         var depth = 0
-        var inString = false
-        var escaped = false
+        var strings = JSONStringTracker()
         var index = 0
         func newline() {
             out.append(0x0A)
@@ -15,21 +16,11 @@ enum JSONIndenter {
         while index < json.count {
             let byte = json[index]
             defer { index += 1 }
-            if inString {
+            if strings.isInString(byte) {
                 out.append(byte)
-                if escaped {
-                    escaped = false
-                } else if byte == UInt8(ascii: "\\") {
-                    escaped = true
-                } else if byte == UInt8(ascii: "\"") {
-                    inString = false
-                }
                 continue
             }
             switch byte {
-            case UInt8(ascii: "\""):
-                inString = true
-                out.append(byte)
             case UInt8(ascii: "{"), UInt8(ascii: "["):
                 out.append(byte)
                 // An empty object or array stays on one line.
