@@ -28,15 +28,17 @@ export ATSBRIDGE_SERVER=127.0.0.1:$port ATSBRIDGE_API_KEY=bench-key-0123456789 A
 sleep 10
 # The peak RSS reported below is the export's, not the first sync's: reset the high-water mark.
 echo 5 >"/proc/$server/clear_refs"
-runs=("candidates protobuf" "applications protobuf" "candidates ndjson" "applications ndjson" "jobs protobuf")
+# Storage order is what `atsbridge export` asks for; id order (the list default) beside it.
+runs=("candidates protobuf storage" "candidates protobuf id" "applications protobuf storage"
+  "applications protobuf id" "candidates ndjson storage" "applications ndjson storage" "jobs protobuf storage")
 declare -A rates rss
 for round in $(seq 1 "$rounds"); do
   for run in "${runs[@]}"; do
     set -- $run
-    line=$(/usr/bin/time -f "rss %M" "$bin" export "$1" --format "$2" --out "$out/x" --page-size 1000 2>&1)
+    line=$(/usr/bin/time -f "rss %M" "$bin" export "$1" --format "$2" --order "$3" --out "$out/x" --page-size 1000 2>&1)
     rate=$(grep -o '([0-9]* records/s)' <<<"$line" | tr -dc 0-9)
     kb=$(grep -o 'rss [0-9]*' <<<"$line" | tr -dc 0-9)
-    echo "round $round: export $1 --format $2: $rate records/s, CLI peak RSS $((kb / 1024)) MB"
+    echo "round $round: export $1 --format $2 --order $3: $rate records/s, CLI peak RSS $((kb / 1024)) MB"
     rates[$run]+="$rate "
     rss[$run]=$(( ${rss[$run]:-0} > kb ? ${rss[$run]:-0} : kb ))
   done

@@ -243,7 +243,14 @@ public final class RPCServer: Service, Sendable {
             try await channel.executeThenClose { inbound in
                 for try await connection in inbound {
                     guard let handle = connection.handle, let calls = connection.calls else { continue }
-                    group.addTask { await self.serve(connection.channel, handle, calls) }
+                    if self.configuration.runsCallsOnEventLoops {
+                        let executor = EventLoopTaskExecutor(handle.eventLoop)
+                        group.addTask(executorPreference: executor) {
+                            await self.serve(connection.channel, handle, calls)
+                        }
+                    } else {
+                        group.addTask { await self.serve(connection.channel, handle, calls) }
+                    }
                 }
             }
         }

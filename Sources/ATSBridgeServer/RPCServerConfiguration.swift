@@ -27,6 +27,11 @@ public struct RPCServerConfiguration: Sendable {
     /// TLS (optionally mutual) on the port, or `nil` for plain TCP. Defaults to `nil`; binding a
     /// non-loopback address without TLS logs a warning.
     public var tls: RPCServerTLS?
+    /// Whether a connection's unary calls run on the connection's event loop rather than on
+    /// Swift's cooperative pool: two thread wake-ups fewer per call (lower latency), while
+    /// handlers, which never block, still hand store and HTTP work to their own threads.
+    /// Streaming calls always run on the pool. Defaults to `true`.
+    public var runsCallsOnEventLoops: Bool = true
     /// How long running calls may take to finish after a shutdown starts. Defaults to 10 s.
     public var shutdownGracePeriod: Duration = .seconds(10)
 

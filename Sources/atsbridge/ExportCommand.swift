@@ -14,7 +14,8 @@ struct ExportCommand: AsyncParsableCommand {
             point is saved beside the file (FILE.resume); --resume continues an interrupted \
             export from there, giving exactly the records of an uninterrupted one. protobuf \
             writes each record as a varint length and its bytes (the delimited format of \
-            protobuf's writeDelimitedTo/parseDelimitedFrom).
+            protobuf's writeDelimitedTo/parseDelimitedFrom). Records come in the order the \
+            server reads fastest; --order id sorts them by ATSBridge id.
 
             Examples:
               atsbridge export candidates --out candidates.ndjson
@@ -29,6 +30,21 @@ struct ExportCommand: AsyncParsableCommand {
         case ndjson, csv, protobuf
     }
 
+    /// The order of the exported records.
+    enum Order: String, ExpressibleByArgument, CaseIterable {
+        /// Whatever order the store reads fastest (the default for exports).
+        case storage
+        /// By ATSBridge id.
+        case id
+
+        var pageOrder: PageOrder {
+            switch self {
+            case .storage: .storage
+            case .id: .id
+            }
+        }
+    }
+
     @OptionGroup var client: ClientOptions
     @Argument(help: "The model, e.g. candidates.") var model: String
     @Option(help: "The file to write.") var out: String
@@ -37,6 +53,7 @@ struct ExportCommand: AsyncParsableCommand {
     @Option(help: "Records per page (1–1000).") var pageSize = 1000
     @Option(help: "Only records changed after this RFC 3339 time.") var updatedAfter: String?
     @Flag(help: "Include records deleted in RECRU.") var includeDeleted = false
+    @Option(help: "storage (fastest, no particular order) or id.") var order = Order.storage
     @Option(help: .hidden) var conversionTasks = 2
 
     func validate() throws {
@@ -80,6 +97,7 @@ struct ExportCommand: AsyncParsableCommand {
                 path: self.command.out,
                 model: self.command.model,
                 format: self.command.format.rawValue,
+                order: self.command.order.rawValue,
                 resume: self.command.resume
             )
             if file.isFresh, self.command.format == .csv {
@@ -90,7 +108,8 @@ struct ExportCommand: AsyncParsableCommand {
                 pageSize: UInt32(self.command.pageSize),
                 cursor: file.cursor,
                 updatedAfter: self.command.updatedAfter.flatMap(ISODates.parse),
-                includeDeleted: self.command.includeDeleted ? true : nil
+                includeDeleted: self.command.includeDeleted ? true : nil,
+                order: Order(rawValue: file.order)?.pageOrder ?? .id
             )
             let progress = Progress(enabled: Terminal.stderrIsTerminal, initial: file.records)
             // Records pass through undecoded, delimited as each page is read; NDJSON and CSV

@@ -7,6 +7,8 @@ struct ExportFile {
     private struct State: Codable {
         var model: String
         var format: String
+        /// The export's order; absent in resume points saved before exports had one (id order).
+        var order: String?
         var cursor: String?
         var bytes: UInt64
         var records: Int
@@ -22,9 +24,11 @@ struct ExportFile {
     let isFresh: Bool
 
     var cursor: String? { self.state.cursor }
+    /// The order the export was started in: a resumed export keeps it, as its cursor needs it.
+    var order: String { self.state.order ?? "id" }
     var records: Int { self.state.records }
 
-    init(path: String, model: String, format: String, resume: Bool) throws {
+    init(path: String, model: String, format: String, order: String, resume: Bool) throws {
         self.statePath = path + ".resume"
         if resume {
             guard let data = FileManager.default.contents(atPath: self.statePath),
@@ -52,7 +56,7 @@ struct ExportFile {
                 throw CLIFailure.io("\(path) cannot be written")
             }
             self.handle = handle
-            self.state = State(model: model, format: format, cursor: nil, bytes: 0, records: 0)
+            self.state = State(model: model, format: format, order: order, cursor: nil, bytes: 0, records: 0)
             self.isFresh = true
         }
     }

@@ -58,9 +58,10 @@ import Testing
     @Test func oneGrantOfTheMaximumIsAcceptedButCreditPastItIsAConnectionError() async throws {
         try await withTestServer(router: self.router) { port in
             let connection = try await RawConnection.handshaken(port: port, initialCredit: 0)
-            // A call that stays open for a while without sending.
+            // A call that stays open for a while (2.5 s, even when this task is starved) without
+            // sending.
             try await connection.send(try RawConnection.callOpen(1, method: TestMethods.sleep.fullName))
-            try await connection.send(try self.request(1, PingRequest(payload: [100])))
+            try await connection.send(try self.request(1, PingRequest(payload: [250])))
             try await connection.send(RawConnection.credit(1, UInt32(Int32.max)))
             try await connection.send(RawConnection.frame(.ping, streamID: 0, payload: [UInt8](repeating: 0, count: 8)))
             _ = try await connection.waitForFrame("PING ACK") { $0.type == .ping }
@@ -75,7 +76,7 @@ import Testing
         try await withTestServer(router: self.router) { port in
             let connection = try await RawConnection.handshaken(port: port)
             try await connection.send(try RawConnection.callOpen(1, method: TestMethods.sleep.fullName))
-            try await connection.send(try self.request(1, PingRequest(payload: [100])))
+            try await connection.send(try self.request(1, PingRequest(payload: [250])))
             try await connection.send(RawConnection.credit(1, 1 << 30) + RawConnection.credit(1, 1 << 30))
             #expect(try await self.goAway(connection).code == .invalidArgument)
             try await connection.waitForClose()

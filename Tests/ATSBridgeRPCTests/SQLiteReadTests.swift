@@ -10,19 +10,25 @@ import Testing
 
 /// The read API over the real SQLite store, over real sockets.
 @Suite struct SQLiteReadTests {
-    @Test func listAndFilterCandidatesFromSQLite() async throws {
+    /// A fresh store with `count` flat candidates of integration `int-1`, remote ids `js-N`.
+    static func store(candidates count: Int, email: (Int) -> String) async throws -> (SQLiteStore, [Candidate]) {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-\(UUID())/store.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
-        let candidates = (0..<120).map { index in
+        let candidates = (0..<count).map { index in
             var candidate = SampleRecords.candidate(index: index)
             candidate.id = RecordID.make(integrationID: "int-1", model: .candidate, remoteID: "js-\(index)")
             candidate.remoteID = "js-\(index)"
             candidate.applications = []
             candidate.tags = []
-            candidate.emailAddresses = [EmailAddress(emailAddress: "person\(index)@Example.sk")]
+            candidate.emailAddresses = [EmailAddress(emailAddress: email(index))]
             return candidate
         }
         _ = try await store.upsert(.candidates(candidates), integrationID: "int-1", at: 1_000)
+        return (store, candidates)
+    }
+
+    @Test func listAndFilterCandidatesFromSQLite() async throws {
+        let (store, candidates) = try await Self.store(candidates: 120, email: { "person\($0)@Example.sk" })
         try await withTestServer(router: TestMethods.router(probe: Probe(), store: store)) { port in
             let client = testClient(port: port)
             var received: [Candidate] = []
@@ -51,6 +57,62 @@ import Testing
                     ListCandidatesRequest(page: PageRequest(cursor: "forged"))
                 )
             } throws: { ($0 as? ATSBridgeError)?.code.status == .invalidArgument }
+            await client.close()
+        }
+    }
+
+    @Test func storageOrderListsEveryRecordOnceAndKeepsItsCursorsApart() async throws {
+        let (store, candidates) = try await Self.store(candidates: 130, email: { "candidate\($0)@example.com" })
+        try await withTestServer(router: TestMethods.router(probe: Probe(), store: store)) { port in
+            let client = testClient(port: port)
+            let storage = PageRequest(pageSize: 40, order: .storage)
+            var streamed: [String] = []
+            for try await page in client.serverStreaming(
+                AtsReadService.listCandidates,
+                ListCandidatesRequest(page: storage)
+            ) {
+                streamed += page.items.map(\.id)
+            }
+            #expect(streamed.count == 130)
+            #expect(Set(streamed) == Set(candidates.map(\.id)))
+
+            // Unary pages in storage order resume each other and give the stream's records.
+            var paged: [String] = []
+            var request = ListCandidatesRequest(page: storage)
+            var storageCursor: String?
+            repeat {
+                let page = try await client.unary(AtsReadService.getCandidatePage, request)
+                paged += page.items.map(\.id)
+                storageCursor = storageCursor ?? page.nextCursor
+                request.page?.cursor = page.nextCursor
+            } while request.page?.cursor != nil
+            #expect(paged == streamed)
+
+            // A cursor resumes only the order that made it.
+            let cursor = try #require(storageCursor)
+            await #expect {
+                _ = try await client.unary(
+                    AtsReadService.getCandidatePage,
+                    ListCandidatesRequest(page: PageRequest(pageSize: 40, cursor: cursor))
+                )
+            } throws: { ($0 as? ATSBridgeError)?.code.status == .invalidArgument }
+
+            // With a filter, storage order is id order and still filters.
+            let filtered = try await client.unary(
+                AtsReadService.getCandidatePage,
+                ListCandidatesRequest(page: PageRequest(order: .storage), email: "CANDIDATE7@example.com")
+            )
+            #expect(filtered.items.map(\.remoteID) == ["js-7"])
+
+            await #expect {
+                _ = try await client.unary(
+                    AtsReadService.getCandidatePage,
+                    ListCandidatesRequest(page: PageRequest(order: .unrecognized(9)))
+                )
+            } throws: { error in
+                let error = error as? ATSBridgeError
+                return error?.code.status == .invalidArgument && error?.message.contains("order") == true
+            }
             await client.close()
         }
     }

@@ -252,7 +252,8 @@ import Testing
             let limits: (inout WriteHarness.Options) -> Void = {
                 $0.write = {
                     $0.maxAttachmentBytes = 4000
-                    $0.downloadTimeout = .seconds(2)
+                    // Generous: a full test run can starve the download for seconds.
+                    $0.downloadTimeout = .seconds(15)
                     // The file server is on loopback, which downloads reach only when allowed.
                     $0.attachmentAllowList.networks = [.init(address: IPAddress("127.0.0.1")!, prefixLength: 32)]
                 }

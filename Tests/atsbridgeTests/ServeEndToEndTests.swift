@@ -164,6 +164,26 @@ import Testing
             environment: demo.environment
         )
         #expect(again.status == 64 && again.stderr.contains("nothing to resume"))
+
+        // Exports are in storage order by default; --order id gives the same records by id.
+        let byID = directory.appendingPathComponent("by-id.ndjson").path
+        let idExport = try await CLIProcess.run(
+            ["export", "candidates", "--out", byID, "--order", "id", "--page-size", "50"],
+            environment: demo.environment
+        )
+        #expect(idExport.status == 0, "\(idExport.stderr)")
+        let idLines = self.lines(try String(contentsOfFile: byID, encoding: .utf8))
+        let ids = try idLines.map { line in
+            let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+            return try #require(object?["id"] as? String)
+        }
+        #expect(ids == ids.sorted())
+        #expect(Set(idLines) == Set(expected))
+        let sideways = try await CLIProcess.run(
+            ["export", "candidates", "--out", byID, "--order", "sideways"],
+            environment: demo.environment
+        )
+        #expect(sideways.status == 64)
     }
 
     @Test func watchShowsASyncedSandboxChangeAndResumesWithoutGapsOrRepeats() async throws {

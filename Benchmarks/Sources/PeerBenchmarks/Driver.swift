@@ -73,7 +73,7 @@ struct Driver: Sendable {
     private static func atsbridgeStream(client: RPCClient, pageSize: Int, readAhead: Int? = nil) async throws -> Int {
         var count = 0
         var applications = 0
-        let request = ListCandidatesRequest(page: PageRequest(pageSize: UInt32(pageSize)))
+        let request = ListCandidatesRequest(page: PageRequest(pageSize: UInt32(pageSize), order: .storage))
         var stream = client.serverStreaming(AtsReadService.listCandidates, request)
         if let readAhead { stream = stream.readingAhead(readAhead) }
         for try await page in stream {

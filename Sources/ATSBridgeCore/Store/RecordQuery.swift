@@ -55,7 +55,8 @@ public struct RecordQuery: Sendable, Hashable {
 
     /// Creates a query from a request's common filters, validating them.
     ///
-    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` naming the field that is out of range.
+    /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` naming the field that is out of range
+    ///   or the order this build does not know.
     public init(integrationID: String, model: Model, page: PageRequest?, filter: ModelFilter = .none) throws {
         let page = page ?? PageRequest()
         let size = page.pageSize.map(Int.init) ?? Self.defaultPageSize
@@ -73,6 +74,12 @@ public struct RecordQuery: Sendable, Hashable {
             remoteIDs: page.remoteIDs,
             filter: filter
         )
+        switch page.order ?? .unspecified {
+        case .unspecified, .id: self.order = .id
+        case .storage: self.order = .storage
+        case .unrecognized(let value):
+            throw ATSBridgeError(.inputInvalid, "order must be PAGE_ORDER_ID or PAGE_ORDER_STORAGE, got \(value)")
+        }
     }
 }
 

@@ -19,6 +19,8 @@ public struct PageRequest: ProtoMessage {
     /// A filter on a field the integration does not provide (see the coverage) matches nothing,
     /// as in the unified API; true ignores such filters instead. Default false.
     public var ignoreUnsupportedFilters: Bool?
+    /// The order of the records. Default `PAGE_ORDER_ID`; an unknown value is INVALID_ARGUMENT.
+    public var order: PageOrder?
 
     /// Creates a message; every argument defaults to absent or empty.
     public init(
@@ -28,7 +30,8 @@ public struct PageRequest: ProtoMessage {
         includeDeleted: Bool? = nil,
         ids: [String] = [],
         remoteIDs: [String] = [],
-        ignoreUnsupportedFilters: Bool? = nil
+        ignoreUnsupportedFilters: Bool? = nil,
+        order: PageOrder? = nil
     ) {
         self.pageSize = pageSize
         self.cursor = cursor
@@ -37,6 +40,7 @@ public struct PageRequest: ProtoMessage {
         self.ids = ids
         self.remoteIDs = remoteIDs
         self.ignoreUnsupportedFilters = ignoreUnsupportedFilters
+        self.order = order
     }
 
     /// Creates a message with every field absent or empty.
@@ -62,6 +66,8 @@ extension PageRequest {
         public static let remoteIDs: UInt32 = 6
         /// `ignore_unsupported_filters`.
         public static let ignoreUnsupportedFilters: UInt32 = 7
+        /// `order`.
+        public static let order: UInt32 = 8
     }
 }
 
@@ -117,6 +123,10 @@ extension PageRequest: CBridgedMessage {
             c.pointee.has_ignore_unsupported_filters = 1
             c.pointee.ignore_unsupported_filters = (value ? 1 : 0)
         }
+        if let value = self.order {
+            c.pointee.has_order = 1
+            c.pointee.order = .init(rawValue: .init(truncatingIfNeeded: value.rawValue))
+        }
     }
 
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
@@ -131,6 +141,7 @@ extension PageRequest: CBridgedMessage {
             self.remoteIDs = try ProtoBridge.strings(m.remote_ids, count: m.n_remote_ids, field: "remote_ids")
         }
         if m.has_ignore_unsupported_filters != 0 { self.ignoreUnsupportedFilters = (m.ignore_unsupported_filters != 0) }
+        if m.has_order != 0 { self.order = PageOrder(rawValue: Int32(truncatingIfNeeded: m.order.rawValue)) }
     }
 }
 
@@ -155,6 +166,7 @@ extension PageRequest: JSONWritable {
     /// The JSON field names, in field order.
     public static let jsonFieldNames: [String] = [
         "page_size", "cursor", "updated_after", "include_deleted", "ids", "remote_ids", "ignore_unsupported_filters",
+        "order",
     ]
 
     /// Writes the message as one JSON object in the unified API's shape.
@@ -174,6 +186,8 @@ extension PageRequest: JSONWritable {
         json.array(self.remoteIDs) { json, value in json.value(value) }
         json.key("ignore_unsupported_filters")
         if let value = self.ignoreUnsupportedFilters { json.value(value) } else { json.null() }
+        json.key("order")
+        if let value = self.order { json.value(value) } else { json.null() }
         json.endObject()
     }
 }
@@ -190,6 +204,7 @@ extension PageRequest: JSONReadable {
         self.ids = try object.repeated("ids") { try $0.string() }
         self.remoteIDs = try object.repeated("remote_ids") { try $0.string() }
         self.ignoreUnsupportedFilters = try object.optional("ignore_unsupported_filters") { try $0.bool() }
+        self.order = try object.optional("order") { try $0.enumeration() }
     }
 }
 
@@ -220,6 +235,7 @@ extension PageRequest: WireJSONWritable {
         var f5 = WireSlot()
         var f6 = WireSlot()
         var f7 = WireSlot()
+        var f8 = WireSlot()
         for part in 0..<segments.count {
             var reader = WireReader(segments[part], type: type)
             while let key = try reader.nextKey() {
@@ -238,6 +254,8 @@ extension PageRequest: WireJSONWritable {
                     try reader.record(key, into: &f6, wireType: 2, field: "remote_ids")
                 case 7:
                     try reader.record(key, into: &f7, wireType: 0, bool: true, field: "ignore_unsupported_filters")
+                case 8:
+                    try reader.record(key, into: &f8, wireType: 0, field: "order")
                 default: try reader.skip(key)
                 }
             }
@@ -272,6 +290,8 @@ extension PageRequest: WireJSONWritable {
         json.endArray()
         json.key(quoted: #""ignore_unsupported_filters":"#)
         if f7.count > 0 { json.value((f7.value != 0)) } else { json.null() }
+        json.key(quoted: #""order":"#)
+        if f8.count > 0 { json.value(PageOrder(rawValue: Int32(truncatingIfNeeded: f8.value))) } else { json.null() }
         json.endObject()
     }
 }

@@ -17,10 +17,19 @@ package struct ServerCallRunner: Sendable {
     }
 
     /// Runs every call yielded on `calls` until the stream ends and all calls have finished.
+    ///
+    /// Unary calls run on the calling task's executor (the connection's event loop, when the
+    /// server runs calls there: no thread wake-up between the loop and the handler). Streaming
+    /// calls spend their time producing messages and run on the global pool, beside the event
+    /// loop that sends what they produce.
     package func run(_ calls: AsyncStream<ServerCall>) async {
         await withDiscardingTaskGroup { group in
             for await call in calls {
-                group.addTask { await self.run(call) }
+                if call.method.kind == .unary {
+                    group.addTask { await self.run(call) }
+                } else {
+                    group.addTask(executorPreference: globalConcurrentExecutor) { await self.run(call) }
+                }
             }
         }
     }

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from atsbridge import Client, NotFoundError, StatusCode, time_of, to_dict
+from atsbridge import Client, InvalidArgumentError, NotFoundError, StatusCode, time_of, to_dict
 from atsbridge._export import read_delimited
 from atsbridge._models import MODELS
 
@@ -133,13 +133,47 @@ def test_export_to(client: Client, tmp_path: Path, format: str) -> None:
     count = client.applications.export_to(path, format=format, page_size=13)
     records = list(client.applications.list())
     assert count == len(records)
+    # Exports come in storage order: the same records, not necessarily sorted by id.
     if format == "ndjson":
         lines = path.read_text().splitlines()
-        assert [json.loads(line) for line in lines] == [to_dict(r) for r in records]
+        exported = sorted((json.loads(line) for line in lines), key=lambda r: r["id"])
+        assert exported == sorted((to_dict(r) for r in records), key=lambda r: r["id"])
     else:
         from atsbridge.v1 import models_pb2
 
-        assert read_delimited(path.read_bytes(), models_pb2.Application) == records
+        exported_records = read_delimited(path.read_bytes(), models_pb2.Application)
+        assert sorted(exported_records, key=lambda r: r.id) == sorted(records, key=lambda r: r.id)
+
+    by_id = tmp_path / f"by-id.{format}"
+    assert client.applications.export_to(by_id, format=format, order="ID") == count
+    if format == "protobuf":
+        from atsbridge.v1 import models_pb2
+
+        assert read_delimited(by_id.read_bytes(), models_pb2.Application) == records, "order=ID keeps id order"
+
+
+def test_storage_order_lists_every_record_once_and_keeps_its_cursors_apart(client: Client) -> None:
+    by_id = [r.id for r in client.candidates.list()]
+    stored = [r.id for r in client.candidates.list(order="STORAGE", page_size=9)]
+    assert len(stored) == len(set(stored)) and set(stored) == set(by_id)
+
+    paged: list[str] = []
+    first_cursor = None
+    cursor = None
+    while True:
+        page = client.candidates.page(order="STORAGE", page_size=9, cursor=cursor)
+        paged += [r.id for r in page.items]
+        if not page.HasField("next_cursor"):
+            break
+        cursor = page.next_cursor
+        first_cursor = first_cursor or cursor
+    assert paged == stored, "storage-order pages resume each other in the stream's order"
+
+    assert first_cursor is not None
+    with pytest.raises(InvalidArgumentError):
+        client.candidates.page(page_size=9, cursor=first_cursor)  # an id-order list
+    with pytest.raises(ValueError):
+        client.candidates.list(order="SIDEWAYS")
 
 
 def test_protobuf_export_matches_the_cli(server: Server, client: Client, tmp_path: Path) -> None:

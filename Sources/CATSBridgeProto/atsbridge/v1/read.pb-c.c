@@ -907,7 +907,7 @@ void   atsbridge__v1__job_hiring_team_member_page__free_unpacked
   assert(message->base.descriptor == &atsbridge__v1__job_hiring_team_member_page__descriptor);
   protobuf_c_message_free_unpacked ((ProtobufCMessage*)message, allocator);
 }
-static const ProtobufCFieldDescriptor atsbridge__v1__page_request__field_descriptors[7] =
+static const ProtobufCFieldDescriptor atsbridge__v1__page_request__field_descriptors[8] =
 {
   {
     "page_size",
@@ -993,12 +993,25 @@ static const ProtobufCFieldDescriptor atsbridge__v1__page_request__field_descrip
     0,             /* flags */
     0,NULL,NULL    /* reserved1,reserved2, etc */
   },
+  {
+    "order",
+    8,
+    PROTOBUF_C_LABEL_OPTIONAL,
+    PROTOBUF_C_TYPE_ENUM,
+    offsetof(Atsbridge__V1__PageRequest, has_order),
+    offsetof(Atsbridge__V1__PageRequest, order),
+    &atsbridge__v1__page_order__descriptor,
+    NULL,
+    0,             /* flags */
+    0,NULL,NULL    /* reserved1,reserved2, etc */
+  },
 };
 static const unsigned atsbridge__v1__page_request__field_indices_by_name[] = {
   1,   /* field[1] = cursor */
   4,   /* field[4] = ids */
   6,   /* field[6] = ignore_unsupported_filters */
   3,   /* field[3] = include_deleted */
+  7,   /* field[7] = order */
   0,   /* field[0] = page_size */
   5,   /* field[5] = remote_ids */
   2,   /* field[2] = updated_after */
@@ -1006,7 +1019,7 @@ static const unsigned atsbridge__v1__page_request__field_indices_by_name[] = {
 static const ProtobufCIntRange atsbridge__v1__page_request__number_ranges[1 + 1] =
 {
   { 1, 0 },
-  { 0, 7 }
+  { 0, 8 }
 };
 const ProtobufCMessageDescriptor atsbridge__v1__page_request__descriptor =
 {
@@ -1016,7 +1029,7 @@ const ProtobufCMessageDescriptor atsbridge__v1__page_request__descriptor =
   "Atsbridge__V1__PageRequest",
   "atsbridge.v1",
   sizeof(Atsbridge__V1__PageRequest),
-  7,
+  8,
   atsbridge__v1__page_request__field_descriptors,
   atsbridge__v1__page_request__field_indices_by_name,
   1,  atsbridge__v1__page_request__number_ranges,
@@ -2095,6 +2108,36 @@ const ProtobufCMessageDescriptor atsbridge__v1__job_hiring_team_member_page__des
   1,  atsbridge__v1__job_hiring_team_member_page__number_ranges,
   (ProtobufCMessageInit) atsbridge__v1__job_hiring_team_member_page__init,
   NULL,NULL,NULL    /* reserved[123] */
+};
+static const ProtobufCEnumValue atsbridge__v1__page_order__enum_values_by_number[3] =
+{
+  { "PAGE_ORDER_UNSPECIFIED", "ATSBRIDGE__V1__PAGE_ORDER__PAGE_ORDER_UNSPECIFIED", 0 },
+  { "PAGE_ORDER_ID", "ATSBRIDGE__V1__PAGE_ORDER__PAGE_ORDER_ID", 1 },
+  { "PAGE_ORDER_STORAGE", "ATSBRIDGE__V1__PAGE_ORDER__PAGE_ORDER_STORAGE", 2 },
+};
+static const ProtobufCIntRange atsbridge__v1__page_order__value_ranges[] = {
+{0, 0},{0, 3}
+};
+static const ProtobufCEnumValueIndex atsbridge__v1__page_order__enum_values_by_name[3] =
+{
+  { "PAGE_ORDER_ID", 1 },
+  { "PAGE_ORDER_STORAGE", 2 },
+  { "PAGE_ORDER_UNSPECIFIED", 0 },
+};
+const ProtobufCEnumDescriptor atsbridge__v1__page_order__descriptor =
+{
+  PROTOBUF_C__ENUM_DESCRIPTOR_MAGIC,
+  "atsbridge.v1.PageOrder",
+  "PageOrder",
+  "Atsbridge__V1__PageOrder",
+  "atsbridge.v1",
+  3,
+  atsbridge__v1__page_order__enum_values_by_number,
+  3,
+  atsbridge__v1__page_order__enum_values_by_name,
+  1,
+  atsbridge__v1__page_order__value_ranges,
+  NULL,NULL,NULL,NULL   /* reserved[1234] */
 };
 static const ProtobufCMethodDescriptor atsbridge__v1__ats_read__method_descriptors[27] =
 {

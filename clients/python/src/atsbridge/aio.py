@@ -359,7 +359,9 @@ class AsyncResource:
 
     async def export_to(self, path: str | os.PathLike[str], format: str = "ndjson", **list_options: Any) -> int:
         """Writes every matching record to ``path`` (``"ndjson"`` or ``"protobuf"``); returns the
-        count. File writes are small and buffered; they run on the loop."""
+        count, in the order the server reads fastest unless ``order="ID"`` is given. File writes
+        are small and buffered; they run on the loop."""
+        list_options.setdefault("order", "STORAGE")
         records = self.list(**list_options)
         with ExportWriter(Path(path), format) as writer:
             async with records:

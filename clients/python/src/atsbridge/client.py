@@ -432,7 +432,9 @@ class Resource:
         candidates and applications: ``remote_created_after``). Enum filters take names such as
         ``"OPEN"``. A filter on a field the integration does not provide (``job_codes``,
         ``remote_created_after`` for RECRU) matches nothing unless
-        ``ignore_unsupported_filters=True``, which ignores it."""
+        ``ignore_unsupported_filters=True``, which ignores it. ``order="STORAGE"`` returns the
+        records in the order the server reads fastest (for bulk reads; cursors then resume only
+        that order); the default is id order."""
         request = _models.list_request(
             self.model, updated_after=updated_after, include_deleted=include_deleted, ids=ids,
             remote_ids=remote_ids, page_size=page_size, cursor=cursor, **filters,
@@ -471,7 +473,9 @@ class Resource:
     def export_to(self, path: str | os.PathLike[str], format: str = "ndjson", **list_options: Any) -> int:
         """Writes every matching record to ``path`` and returns the count. ``format`` is
         ``"ndjson"`` (the CLI's JSON shape, one record a line) or ``"protobuf"`` (each record as a
-        varint length and its bytes, as ``atsbridge export --format protobuf`` writes)."""
+        varint length and its bytes, as ``atsbridge export --format protobuf`` writes). Records
+        come in the order the server reads fastest unless ``order="ID"`` is given."""
+        list_options.setdefault("order", "STORAGE")
         with ExportWriter(Path(path), format) as writer, self.list(**list_options) as records:
             for page in records.pages():
                 writer.write_page(page.items)

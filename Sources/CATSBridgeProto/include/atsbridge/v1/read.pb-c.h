@@ -41,6 +41,27 @@ typedef struct Atsbridge__V1__JobHiringTeamMemberPage Atsbridge__V1__JobHiringTe
 
 /* --- enums --- */
 
+/*
+ * The order of a list's records.
+ */
+typedef enum _Atsbridge__V1__PageOrder {
+  /*
+   * By ATSBridge id, as `PAGE_ORDER_ID`.
+   */
+  ATSBRIDGE__V1__PAGE_ORDER__PAGE_ORDER_UNSPECIFIED = 0,
+  /*
+   * By ATSBridge id (the default): stream and page cursors resume each other.
+   */
+  ATSBRIDGE__V1__PAGE_ORDER__PAGE_ORDER_ID = 1,
+  /*
+   * The order the store reads fastest, for bulk exports: no particular order. A record that
+   * exists throughout the list is returned exactly once, even while records change; one created
+   * meanwhile may or may not be. Cursors resume lists in this order only. A store without a
+   * cheaper order, or a list with filters other than `include_deleted`, returns id order.
+   */
+  ATSBRIDGE__V1__PAGE_ORDER__PAGE_ORDER_STORAGE = 2
+    PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(ATSBRIDGE__V1__PAGE_ORDER)
+} Atsbridge__V1__PageOrder;
 
 /* --- messages --- */
 
@@ -85,10 +106,15 @@ struct  Atsbridge__V1__PageRequest
    */
   protobuf_c_boolean has_ignore_unsupported_filters;
   protobuf_c_boolean ignore_unsupported_filters;
+  /*
+   * The order of the records. Default `PAGE_ORDER_ID`; an unknown value is INVALID_ARGUMENT.
+   */
+  protobuf_c_boolean has_order;
+  Atsbridge__V1__PageOrder order;
 };
 #define ATSBRIDGE__V1__PAGE_REQUEST__INIT \
  { PROTOBUF_C_MESSAGE_INIT (&atsbridge__v1__page_request__descriptor) \
-    , 0, 0, NULL, 0, 0, 0, 0, 0,NULL, 0,NULL, 0, 0 }
+    , 0, 0, NULL, 0, 0, 0, 0, 0,NULL, 0,NULL, 0, 0, 0, ATSBRIDGE__V1__PAGE_ORDER__PAGE_ORDER_UNSPECIFIED }
 
 
 /*
@@ -1128,6 +1154,7 @@ void atsbridge__v1__ats_read__get_job_hiring_team_member(ProtobufCService *servi
 
 /* --- descriptors --- */
 
+extern const ProtobufCEnumDescriptor    atsbridge__v1__page_order__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__page_request__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__get_request__descriptor;
 extern const ProtobufCMessageDescriptor atsbridge__v1__list_users_request__descriptor;

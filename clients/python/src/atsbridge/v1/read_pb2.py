@@ -15,53 +15,55 @@ from atsbridge.v1 import models_pb2 as atsbridge_dot_v1_dot_models__pb2
 from atsbridge.v1 import common_pb2 as atsbridge_dot_v1_dot_common__pb2
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x61tsbridge/v1/read.proto\x12\x0c\x61tsbridge.v1\x1a\x19\x61tsbridge/v1/models.proto\x1a\x19\x61tsbridge/v1/common.proto\"\xa5\x01\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x0e\n\x06\x63ursor\x18\x02 \x01(\t\x12\x15\n\rupdated_after\x18\x03 \x01(\x03\x12\x17\n\x0finclude_deleted\x18\x04 \x01(\x08\x12\x0b\n\x03ids\x18\x05 \x03(\t\x12\x12\n\nremote_ids\x18\x06 \x03(\t\x12\"\n\x1aignore_unsupported_filters\x18\x07 \x01(\x08\"1\n\nGetRequest\x12\n\n\x02id\x18\x01 \x02(\t\x12\x17\n\x0finclude_deleted\x18\x02 \x01(\x08\"K\n\x10ListUsersRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\x12\x0e\n\x06\x65mails\x18\x02 \x03(\t\"B\n\x08UserPage\x12!\n\x05items\x18\x01 \x03(\x0b\x32\x12.atsbridge.v1.User\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"\x95\x02\n\x0fListJobsRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\x12)\n\x08statuses\x18\x02 \x03(\x0e\x32\x17.atsbridge.v1.JobStatus\x12\x36\n\x10\x65mployment_types\x18\x03 \x03(\x0e\x32\x1c.atsbridge.v1.EmploymentType\x12.\n\x0cvisibilities\x18\x04 \x03(\x0e\x32\x18.atsbridge.v1.Visibility\x12\x15\n\rname_contains\x18\x05 \x01(\t\x12\x11\n\tjob_codes\x18\x06 \x03(\t\x12\x1c\n\x14remote_created_after\x18\x07 \x01(\x03\"@\n\x07JobPage\x12 \n\x05items\x18\x01 \x03(\x0b\x32\x11.atsbridge.v1.Job\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"\xa5\x01\n\x15ListCandidatesRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0f\n\x07job_ids\x18\x03 \x03(\t\x12\x12\n\nfirst_name\x18\x04 \x01(\t\x12\x11\n\tlast_name\x18\x05 \x01(\t\x12\x1c\n\x14remote_created_after\x18\x06 \x01(\x03\"L\n\rCandidatePage\x12&\n\x05items\x18\x01 \x03(\x0b\x32\x17.atsbridge.v1.Candidate\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"G\n\x1cListApplicationStagesRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\"Z\n\x14\x41pplicationStagePage\x12-\n\x05items\x18\x01 \x03(\x0b\x32\x1e.atsbridge.v1.ApplicationStage\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"\xd8\x01\n\x17ListApplicationsRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\x12\x32\n\x08outcomes\x18\x02 \x03(\x0e\x32 .atsbridge.v1.ApplicationOutcome\x12\x0f\n\x07job_ids\x18\x03 \x03(\t\x12\x16\n\x0ejob_remote_ids\x18\x04 \x03(\t\x12\x19\n\x11\x63urrent_stage_ids\x18\x05 \x03(\t\x12\x1c\n\x14remote_created_after\x18\x06 \x01(\x03\"P\n\x0f\x41pplicationPage\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x19.atsbridge.v1.Application\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\":\n\x0fListTagsRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\"@\n\x07TagPage\x12 \n\x05items\x18\x01 \x03(\x0b\x32\x11.atsbridge.v1.Tag\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"C\n\x18ListCandidateTagsRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\"R\n\x10\x43\x61ndidateTagPage\x12)\n\x05items\x18\x01 \x03(\x0b\x32\x1a.atsbridge.v1.CandidateTag\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"J\n\x1fListJobApplicationStagesRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\"`\n\x17JobApplicationStagePage\x12\x30\n\x05items\x18\x01 \x03(\x0b\x32!.atsbridge.v1.JobApplicationStage\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"J\n\x1fListJobHiringTeamMembersRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\"`\n\x17JobHiringTeamMemberPage\x12\x30\n\x05items\x18\x01 \x03(\x0b\x32!.atsbridge.v1.JobHiringTeamMember\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t2\xe8\x11\n\x07\x41tsRead\x12\x45\n\tListUsers\x12\x1e.atsbridge.v1.ListUsersRequest\x1a\x16.atsbridge.v1.UserPage0\x01\x12\x45\n\x0bGetUserPage\x12\x1e.atsbridge.v1.ListUsersRequest\x1a\x16.atsbridge.v1.UserPage\x12\x37\n\x07GetUser\x12\x18.atsbridge.v1.GetRequest\x1a\x12.atsbridge.v1.User\x12\x42\n\x08ListJobs\x12\x1d.atsbridge.v1.ListJobsRequest\x1a\x15.atsbridge.v1.JobPage0\x01\x12\x42\n\nGetJobPage\x12\x1d.atsbridge.v1.ListJobsRequest\x1a\x15.atsbridge.v1.JobPage\x12\x35\n\x06GetJob\x12\x18.atsbridge.v1.GetRequest\x1a\x11.atsbridge.v1.Job\x12T\n\x0eListCandidates\x12#.atsbridge.v1.ListCandidatesRequest\x1a\x1b.atsbridge.v1.CandidatePage0\x01\x12T\n\x10GetCandidatePage\x12#.atsbridge.v1.ListCandidatesRequest\x1a\x1b.atsbridge.v1.CandidatePage\x12\x41\n\x0cGetCandidate\x12\x18.atsbridge.v1.GetRequest\x1a\x17.atsbridge.v1.Candidate\x12i\n\x15ListApplicationStages\x12*.atsbridge.v1.ListApplicationStagesRequest\x1a\".atsbridge.v1.ApplicationStagePage0\x01\x12i\n\x17GetApplicationStagePage\x12*.atsbridge.v1.ListApplicationStagesRequest\x1a\".atsbridge.v1.ApplicationStagePage\x12O\n\x13GetApplicationStage\x12\x18.atsbridge.v1.GetRequest\x1a\x1e.atsbridge.v1.ApplicationStage\x12Z\n\x10ListApplications\x12%.atsbridge.v1.ListApplicationsRequest\x1a\x1d.atsbridge.v1.ApplicationPage0\x01\x12Z\n\x12GetApplicationPage\x12%.atsbridge.v1.ListApplicationsRequest\x1a\x1d.atsbridge.v1.ApplicationPage\x12\x45\n\x0eGetApplication\x12\x18.atsbridge.v1.GetRequest\x1a\x19.atsbridge.v1.Application\x12\x42\n\x08ListTags\x12\x1d.atsbridge.v1.ListTagsRequest\x1a\x15.atsbridge.v1.TagPage0\x01\x12\x42\n\nGetTagPage\x12\x1d.atsbridge.v1.ListTagsRequest\x1a\x15.atsbridge.v1.TagPage\x12\x35\n\x06GetTag\x12\x18.atsbridge.v1.GetRequest\x1a\x11.atsbridge.v1.Tag\x12]\n\x11ListCandidateTags\x12&.atsbridge.v1.ListCandidateTagsRequest\x1a\x1e.atsbridge.v1.CandidateTagPage0\x01\x12]\n\x13GetCandidateTagPage\x12&.atsbridge.v1.ListCandidateTagsRequest\x1a\x1e.atsbridge.v1.CandidateTagPage\x12G\n\x0fGetCandidateTag\x12\x18.atsbridge.v1.GetRequest\x1a\x1a.atsbridge.v1.CandidateTag\x12r\n\x18ListJobApplicationStages\x12-.atsbridge.v1.ListJobApplicationStagesRequest\x1a%.atsbridge.v1.JobApplicationStagePage0\x01\x12r\n\x1aGetJobApplicationStagePage\x12-.atsbridge.v1.ListJobApplicationStagesRequest\x1a%.atsbridge.v1.JobApplicationStagePage\x12U\n\x16GetJobApplicationStage\x12\x18.atsbridge.v1.GetRequest\x1a!.atsbridge.v1.JobApplicationStage\x12r\n\x18ListJobHiringTeamMembers\x12-.atsbridge.v1.ListJobHiringTeamMembersRequest\x1a%.atsbridge.v1.JobHiringTeamMemberPage0\x01\x12r\n\x1aGetJobHiringTeamMemberPage\x12-.atsbridge.v1.ListJobHiringTeamMembersRequest\x1a%.atsbridge.v1.JobHiringTeamMemberPage\x12U\n\x16GetJobHiringTeamMember\x12\x18.atsbridge.v1.GetRequest\x1a!.atsbridge.v1.JobHiringTeamMember')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x17\x61tsbridge/v1/read.proto\x12\x0c\x61tsbridge.v1\x1a\x19\x61tsbridge/v1/models.proto\x1a\x19\x61tsbridge/v1/common.proto\"\xcd\x01\n\x0bPageRequest\x12\x11\n\tpage_size\x18\x01 \x01(\r\x12\x0e\n\x06\x63ursor\x18\x02 \x01(\t\x12\x15\n\rupdated_after\x18\x03 \x01(\x03\x12\x17\n\x0finclude_deleted\x18\x04 \x01(\x08\x12\x0b\n\x03ids\x18\x05 \x03(\t\x12\x12\n\nremote_ids\x18\x06 \x03(\t\x12\"\n\x1aignore_unsupported_filters\x18\x07 \x01(\x08\x12&\n\x05order\x18\x08 \x01(\x0e\x32\x17.atsbridge.v1.PageOrder\"1\n\nGetRequest\x12\n\n\x02id\x18\x01 \x02(\t\x12\x17\n\x0finclude_deleted\x18\x02 \x01(\x08\"K\n\x10ListUsersRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\x12\x0e\n\x06\x65mails\x18\x02 \x03(\t\"B\n\x08UserPage\x12!\n\x05items\x18\x01 \x03(\x0b\x32\x12.atsbridge.v1.User\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"\x95\x02\n\x0fListJobsRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\x12)\n\x08statuses\x18\x02 \x03(\x0e\x32\x17.atsbridge.v1.JobStatus\x12\x36\n\x10\x65mployment_types\x18\x03 \x03(\x0e\x32\x1c.atsbridge.v1.EmploymentType\x12.\n\x0cvisibilities\x18\x04 \x03(\x0e\x32\x18.atsbridge.v1.Visibility\x12\x15\n\rname_contains\x18\x05 \x01(\t\x12\x11\n\tjob_codes\x18\x06 \x03(\t\x12\x1c\n\x14remote_created_after\x18\x07 \x01(\x03\"@\n\x07JobPage\x12 \n\x05items\x18\x01 \x03(\x0b\x32\x11.atsbridge.v1.Job\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"\xa5\x01\n\x15ListCandidatesRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\x12\r\n\x05\x65mail\x18\x02 \x01(\t\x12\x0f\n\x07job_ids\x18\x03 \x03(\t\x12\x12\n\nfirst_name\x18\x04 \x01(\t\x12\x11\n\tlast_name\x18\x05 \x01(\t\x12\x1c\n\x14remote_created_after\x18\x06 \x01(\x03\"L\n\rCandidatePage\x12&\n\x05items\x18\x01 \x03(\x0b\x32\x17.atsbridge.v1.Candidate\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"G\n\x1cListApplicationStagesRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\"Z\n\x14\x41pplicationStagePage\x12-\n\x05items\x18\x01 \x03(\x0b\x32\x1e.atsbridge.v1.ApplicationStage\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"\xd8\x01\n\x17ListApplicationsRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\x12\x32\n\x08outcomes\x18\x02 \x03(\x0e\x32 .atsbridge.v1.ApplicationOutcome\x12\x0f\n\x07job_ids\x18\x03 \x03(\t\x12\x16\n\x0ejob_remote_ids\x18\x04 \x03(\t\x12\x19\n\x11\x63urrent_stage_ids\x18\x05 \x03(\t\x12\x1c\n\x14remote_created_after\x18\x06 \x01(\x03\"P\n\x0f\x41pplicationPage\x12(\n\x05items\x18\x01 \x03(\x0b\x32\x19.atsbridge.v1.Application\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\":\n\x0fListTagsRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\"@\n\x07TagPage\x12 \n\x05items\x18\x01 \x03(\x0b\x32\x11.atsbridge.v1.Tag\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"C\n\x18ListCandidateTagsRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\"R\n\x10\x43\x61ndidateTagPage\x12)\n\x05items\x18\x01 \x03(\x0b\x32\x1a.atsbridge.v1.CandidateTag\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"J\n\x1fListJobApplicationStagesRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\"`\n\x17JobApplicationStagePage\x12\x30\n\x05items\x18\x01 \x03(\x0b\x32!.atsbridge.v1.JobApplicationStage\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t\"J\n\x1fListJobHiringTeamMembersRequest\x12\'\n\x04page\x18\x01 \x01(\x0b\x32\x19.atsbridge.v1.PageRequest\"`\n\x17JobHiringTeamMemberPage\x12\x30\n\x05items\x18\x01 \x03(\x0b\x32!.atsbridge.v1.JobHiringTeamMember\x12\x13\n\x0bnext_cursor\x18\x02 \x01(\t*R\n\tPageOrder\x12\x1a\n\x16PAGE_ORDER_UNSPECIFIED\x10\x00\x12\x11\n\rPAGE_ORDER_ID\x10\x01\x12\x16\n\x12PAGE_ORDER_STORAGE\x10\x02\x32\xe8\x11\n\x07\x41tsRead\x12\x45\n\tListUsers\x12\x1e.atsbridge.v1.ListUsersRequest\x1a\x16.atsbridge.v1.UserPage0\x01\x12\x45\n\x0bGetUserPage\x12\x1e.atsbridge.v1.ListUsersRequest\x1a\x16.atsbridge.v1.UserPage\x12\x37\n\x07GetUser\x12\x18.atsbridge.v1.GetRequest\x1a\x12.atsbridge.v1.User\x12\x42\n\x08ListJobs\x12\x1d.atsbridge.v1.ListJobsRequest\x1a\x15.atsbridge.v1.JobPage0\x01\x12\x42\n\nGetJobPage\x12\x1d.atsbridge.v1.ListJobsRequest\x1a\x15.atsbridge.v1.JobPage\x12\x35\n\x06GetJob\x12\x18.atsbridge.v1.GetRequest\x1a\x11.atsbridge.v1.Job\x12T\n\x0eListCandidates\x12#.atsbridge.v1.ListCandidatesRequest\x1a\x1b.atsbridge.v1.CandidatePage0\x01\x12T\n\x10GetCandidatePage\x12#.atsbridge.v1.ListCandidatesRequest\x1a\x1b.atsbridge.v1.CandidatePage\x12\x41\n\x0cGetCandidate\x12\x18.atsbridge.v1.GetRequest\x1a\x17.atsbridge.v1.Candidate\x12i\n\x15ListApplicationStages\x12*.atsbridge.v1.ListApplicationStagesRequest\x1a\".atsbridge.v1.ApplicationStagePage0\x01\x12i\n\x17GetApplicationStagePage\x12*.atsbridge.v1.ListApplicationStagesRequest\x1a\".atsbridge.v1.ApplicationStagePage\x12O\n\x13GetApplicationStage\x12\x18.atsbridge.v1.GetRequest\x1a\x1e.atsbridge.v1.ApplicationStage\x12Z\n\x10ListApplications\x12%.atsbridge.v1.ListApplicationsRequest\x1a\x1d.atsbridge.v1.ApplicationPage0\x01\x12Z\n\x12GetApplicationPage\x12%.atsbridge.v1.ListApplicationsRequest\x1a\x1d.atsbridge.v1.ApplicationPage\x12\x45\n\x0eGetApplication\x12\x18.atsbridge.v1.GetRequest\x1a\x19.atsbridge.v1.Application\x12\x42\n\x08ListTags\x12\x1d.atsbridge.v1.ListTagsRequest\x1a\x15.atsbridge.v1.TagPage0\x01\x12\x42\n\nGetTagPage\x12\x1d.atsbridge.v1.ListTagsRequest\x1a\x15.atsbridge.v1.TagPage\x12\x35\n\x06GetTag\x12\x18.atsbridge.v1.GetRequest\x1a\x11.atsbridge.v1.Tag\x12]\n\x11ListCandidateTags\x12&.atsbridge.v1.ListCandidateTagsRequest\x1a\x1e.atsbridge.v1.CandidateTagPage0\x01\x12]\n\x13GetCandidateTagPage\x12&.atsbridge.v1.ListCandidateTagsRequest\x1a\x1e.atsbridge.v1.CandidateTagPage\x12G\n\x0fGetCandidateTag\x12\x18.atsbridge.v1.GetRequest\x1a\x1a.atsbridge.v1.CandidateTag\x12r\n\x18ListJobApplicationStages\x12-.atsbridge.v1.ListJobApplicationStagesRequest\x1a%.atsbridge.v1.JobApplicationStagePage0\x01\x12r\n\x1aGetJobApplicationStagePage\x12-.atsbridge.v1.ListJobApplicationStagesRequest\x1a%.atsbridge.v1.JobApplicationStagePage\x12U\n\x16GetJobApplicationStage\x12\x18.atsbridge.v1.GetRequest\x1a!.atsbridge.v1.JobApplicationStage\x12r\n\x18ListJobHiringTeamMembers\x12-.atsbridge.v1.ListJobHiringTeamMembersRequest\x1a%.atsbridge.v1.JobHiringTeamMemberPage0\x01\x12r\n\x1aGetJobHiringTeamMemberPage\x12-.atsbridge.v1.ListJobHiringTeamMembersRequest\x1a%.atsbridge.v1.JobHiringTeamMemberPage\x12U\n\x16GetJobHiringTeamMember\x12\x18.atsbridge.v1.GetRequest\x1a!.atsbridge.v1.JobHiringTeamMember')
 
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, globals())
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'atsbridge.v1.read_pb2', globals())
 if _descriptor._USE_C_DESCRIPTORS == False:
 
   DESCRIPTOR._options = None
+  _PAGEORDER._serialized_start=2184
+  _PAGEORDER._serialized_end=2266
   _PAGEREQUEST._serialized_start=96
-  _PAGEREQUEST._serialized_end=261
-  _GETREQUEST._serialized_start=263
-  _GETREQUEST._serialized_end=312
-  _LISTUSERSREQUEST._serialized_start=314
-  _LISTUSERSREQUEST._serialized_end=389
-  _USERPAGE._serialized_start=391
-  _USERPAGE._serialized_end=457
-  _LISTJOBSREQUEST._serialized_start=460
-  _LISTJOBSREQUEST._serialized_end=737
-  _JOBPAGE._serialized_start=739
-  _JOBPAGE._serialized_end=803
-  _LISTCANDIDATESREQUEST._serialized_start=806
-  _LISTCANDIDATESREQUEST._serialized_end=971
-  _CANDIDATEPAGE._serialized_start=973
-  _CANDIDATEPAGE._serialized_end=1049
-  _LISTAPPLICATIONSTAGESREQUEST._serialized_start=1051
-  _LISTAPPLICATIONSTAGESREQUEST._serialized_end=1122
-  _APPLICATIONSTAGEPAGE._serialized_start=1124
-  _APPLICATIONSTAGEPAGE._serialized_end=1214
-  _LISTAPPLICATIONSREQUEST._serialized_start=1217
-  _LISTAPPLICATIONSREQUEST._serialized_end=1433
-  _APPLICATIONPAGE._serialized_start=1435
-  _APPLICATIONPAGE._serialized_end=1515
-  _LISTTAGSREQUEST._serialized_start=1517
-  _LISTTAGSREQUEST._serialized_end=1575
-  _TAGPAGE._serialized_start=1577
-  _TAGPAGE._serialized_end=1641
-  _LISTCANDIDATETAGSREQUEST._serialized_start=1643
-  _LISTCANDIDATETAGSREQUEST._serialized_end=1710
-  _CANDIDATETAGPAGE._serialized_start=1712
-  _CANDIDATETAGPAGE._serialized_end=1794
-  _LISTJOBAPPLICATIONSTAGESREQUEST._serialized_start=1796
-  _LISTJOBAPPLICATIONSTAGESREQUEST._serialized_end=1870
-  _JOBAPPLICATIONSTAGEPAGE._serialized_start=1872
-  _JOBAPPLICATIONSTAGEPAGE._serialized_end=1968
-  _LISTJOBHIRINGTEAMMEMBERSREQUEST._serialized_start=1970
-  _LISTJOBHIRINGTEAMMEMBERSREQUEST._serialized_end=2044
-  _JOBHIRINGTEAMMEMBERPAGE._serialized_start=2046
-  _JOBHIRINGTEAMMEMBERPAGE._serialized_end=2142
-  _ATSREAD._serialized_start=2145
-  _ATSREAD._serialized_end=4425
+  _PAGEREQUEST._serialized_end=301
+  _GETREQUEST._serialized_start=303
+  _GETREQUEST._serialized_end=352
+  _LISTUSERSREQUEST._serialized_start=354
+  _LISTUSERSREQUEST._serialized_end=429
+  _USERPAGE._serialized_start=431
+  _USERPAGE._serialized_end=497
+  _LISTJOBSREQUEST._serialized_start=500
+  _LISTJOBSREQUEST._serialized_end=777
+  _JOBPAGE._serialized_start=779
+  _JOBPAGE._serialized_end=843
+  _LISTCANDIDATESREQUEST._serialized_start=846
+  _LISTCANDIDATESREQUEST._serialized_end=1011
+  _CANDIDATEPAGE._serialized_start=1013
+  _CANDIDATEPAGE._serialized_end=1089
+  _LISTAPPLICATIONSTAGESREQUEST._serialized_start=1091
+  _LISTAPPLICATIONSTAGESREQUEST._serialized_end=1162
+  _APPLICATIONSTAGEPAGE._serialized_start=1164
+  _APPLICATIONSTAGEPAGE._serialized_end=1254
+  _LISTAPPLICATIONSREQUEST._serialized_start=1257
+  _LISTAPPLICATIONSREQUEST._serialized_end=1473
+  _APPLICATIONPAGE._serialized_start=1475
+  _APPLICATIONPAGE._serialized_end=1555
+  _LISTTAGSREQUEST._serialized_start=1557
+  _LISTTAGSREQUEST._serialized_end=1615
+  _TAGPAGE._serialized_start=1617
+  _TAGPAGE._serialized_end=1681
+  _LISTCANDIDATETAGSREQUEST._serialized_start=1683
+  _LISTCANDIDATETAGSREQUEST._serialized_end=1750
+  _CANDIDATETAGPAGE._serialized_start=1752
+  _CANDIDATETAGPAGE._serialized_end=1834
+  _LISTJOBAPPLICATIONSTAGESREQUEST._serialized_start=1836
+  _LISTJOBAPPLICATIONSTAGESREQUEST._serialized_end=1910
+  _JOBAPPLICATIONSTAGEPAGE._serialized_start=1912
+  _JOBAPPLICATIONSTAGEPAGE._serialized_end=2008
+  _LISTJOBHIRINGTEAMMEMBERSREQUEST._serialized_start=2010
+  _LISTJOBHIRINGTEAMMEMBERSREQUEST._serialized_end=2084
+  _JOBHIRINGTEAMMEMBERPAGE._serialized_start=2086
+  _JOBHIRINGTEAMMEMBERPAGE._serialized_end=2182
+  _ATSREAD._serialized_start=2269
+  _ATSREAD._serialized_end=4549
 # @@protoc_insertion_point(module_scope)

@@ -1,11 +1,15 @@
 from atsbridge.v1 import models_pb2 as _models_pb2
 from atsbridge.v1 import common_pb2 as _common_pb2
 from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
 from google.protobuf import descriptor as _descriptor
 from google.protobuf import message as _message
 from typing import ClassVar as _ClassVar, Iterable as _Iterable, Mapping as _Mapping, Optional as _Optional, Union as _Union
 
 DESCRIPTOR: _descriptor.FileDescriptor
+PAGE_ORDER_ID: PageOrder
+PAGE_ORDER_STORAGE: PageOrder
+PAGE_ORDER_UNSPECIFIED: PageOrder
 
 class ApplicationPage(_message.Message):
     __slots__ = ["items", "next_cursor"]
@@ -160,11 +164,12 @@ class ListUsersRequest(_message.Message):
     def __init__(self, page: _Optional[_Union[PageRequest, _Mapping]] = ..., emails: _Optional[_Iterable[str]] = ...) -> None: ...
 
 class PageRequest(_message.Message):
-    __slots__ = ["cursor", "ids", "ignore_unsupported_filters", "include_deleted", "page_size", "remote_ids", "updated_after"]
+    __slots__ = ["cursor", "ids", "ignore_unsupported_filters", "include_deleted", "order", "page_size", "remote_ids", "updated_after"]
     CURSOR_FIELD_NUMBER: _ClassVar[int]
     IDS_FIELD_NUMBER: _ClassVar[int]
     IGNORE_UNSUPPORTED_FILTERS_FIELD_NUMBER: _ClassVar[int]
     INCLUDE_DELETED_FIELD_NUMBER: _ClassVar[int]
+    ORDER_FIELD_NUMBER: _ClassVar[int]
     PAGE_SIZE_FIELD_NUMBER: _ClassVar[int]
     REMOTE_IDS_FIELD_NUMBER: _ClassVar[int]
     UPDATED_AFTER_FIELD_NUMBER: _ClassVar[int]
@@ -172,10 +177,11 @@ class PageRequest(_message.Message):
     ids: _containers.RepeatedScalarFieldContainer[str]
     ignore_unsupported_filters: bool
     include_deleted: bool
+    order: PageOrder
     page_size: int
     remote_ids: _containers.RepeatedScalarFieldContainer[str]
     updated_after: int
-    def __init__(self, page_size: _Optional[int] = ..., cursor: _Optional[str] = ..., updated_after: _Optional[int] = ..., include_deleted: bool = ..., ids: _Optional[_Iterable[str]] = ..., remote_ids: _Optional[_Iterable[str]] = ..., ignore_unsupported_filters: bool = ...) -> None: ...
+    def __init__(self, page_size: _Optional[int] = ..., cursor: _Optional[str] = ..., updated_after: _Optional[int] = ..., include_deleted: bool = ..., ids: _Optional[_Iterable[str]] = ..., remote_ids: _Optional[_Iterable[str]] = ..., ignore_unsupported_filters: bool = ..., order: _Optional[_Union[PageOrder, str]] = ...) -> None: ...
 
 class TagPage(_message.Message):
     __slots__ = ["items", "next_cursor"]
@@ -192,3 +198,6 @@ class UserPage(_message.Message):
     items: _containers.RepeatedCompositeFieldContainer[_models_pb2.User]
     next_cursor: str
     def __init__(self, items: _Optional[_Iterable[_Union[_models_pb2.User, _Mapping]]] = ..., next_cursor: _Optional[str] = ...) -> None: ...
+
+class PageOrder(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = []

@@ -1,0 +1,108 @@
+import ATSBridgeClient
+import ATSBridgeCore
+import ATSBridgeProto
+import ATSBridgeRPC
+import ATSBridgeServer
+import ATSBridgeTestSupport
+import NIOPosix
+import Synchronization
+import Testing
+
+/// Unary calls on the connection's event loop (`runsCallsOnEventLoops`): a waiting handler never
+/// holds up the connection's other calls, and streams still run off the loop.
+@Suite struct EventLoopCallTests {
+    static let wait = MethodDescriptor<PingRequest, PingResponse>(service: "test.Loop", method: "Wait", kind: .unary)
+    static let release = MethodDescriptor<PingRequest, PingResponse>(
+        service: "test.Loop",
+        method: "Release",
+        kind: .unary
+    )
+    static let where_ = MethodDescriptor<PingRequest, PingResponse>(
+        service: "test.Loop",
+        method: "Where",
+        kind: .serverStreaming
+    )
+
+    /// Whether the current thread is one of NIO's event loops.
+    static var onEventLoop: Bool { MultiThreadedEventLoopGroup.currentEventLoop != nil }
+
+    static func router(gate: AsyncGate) -> RPCRouter {
+        var router = RPCRouter()
+        router.unary(Self.wait, access: .readIntegration) { request, _ in
+            gate.record("unary", onEventLoop: Self.onEventLoop)
+            await gate.wait()
+            return PingResponse(payload: request.payload)
+        }
+        router.unary(Self.release, access: .readIntegration) { request, _ in
+            gate.open()
+            return PingResponse(payload: request.payload)
+        }
+        router.serverStreaming(Self.where_, access: .readIntegration) { _, writer, _ in
+            gate.record("stream", onEventLoop: Self.onEventLoop)
+            try await writer.write(PingResponse(payload: [1]))
+        }
+        return router
+    }
+
+    @Test(arguments: [true, false])
+    func aWaitingUnaryHandlerDoesNotHoldUpTheConnectionsOtherCalls(onEventLoops: Bool) async throws {
+        let gate = AsyncGate()
+        try await withRunningServer(
+            router: Self.router(gate: gate),
+            configure: { $0.runsCallsOnEventLoops = onEventLoops }
+        ) { port, _ in
+            let client = testClient(port: port)
+            // Both calls share the client's one connection; the first returns only after the
+            // second has run.
+            async let waited = client.unary(Self.wait, PingRequest(payload: [7]))
+            try await eventually { gate.waiters > 0 }
+            let released = try await client.unary(Self.release, PingRequest(payload: [8]))
+            #expect(released.payload == [8])
+            #expect(try await waited.payload == [7])
+            for try await _ in client.serverStreaming(Self.where_, PingRequest()) {}
+            #expect(gate.places == ["unary": onEventLoops, "stream": false])
+            await client.close()
+        }
+    }
+}
+
+/// Opens once; waiters before and after the opening all continue. Also notes where handlers ran.
+final class AsyncGate: Sendable {
+    private struct State {
+        var open = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+        var places: [String: Bool] = [:]
+    }
+
+    private let state = Mutex(State())
+
+    /// Whether each recorded handler ran on an event loop.
+    var places: [String: Bool] { self.state.withLock { $0.places } }
+
+    func record(_ handler: String, onEventLoop: Bool) {
+        self.state.withLock { $0.places[handler] = onEventLoop }
+    }
+
+    /// How many callers are waiting.
+    var waiters: Int { self.state.withLock { $0.waiting.count } }
+
+    func wait() async {
+        await withCheckedContinuation { continuation in
+            let resume = self.state.withLock { state in
+                if state.open { return true }
+                state.waiting.append(continuation)
+                return false
+            }
+            if resume { continuation.resume() }
+        }
+    }
+
+    func open() {
+        let waiting = self.state.withLock { state in
+            state.open = true
+            defer { state.waiting = [] }
+            return state.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+}
