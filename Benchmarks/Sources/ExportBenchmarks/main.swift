@@ -69,7 +69,7 @@ var banner = ""
 while !banner.contains("listening on") {
     banner += String(decoding: serverOut.fileHandleForReading.availableData, as: UTF8.self)
 }
-let address = String(banner.split(separator: " ").first { $0.contains("127.0.0.1:") } ?? "")
+let address = String(banner.split(whereSeparator: \.isWhitespace).first { $0.contains("127.0.0.1:") } ?? "")
     .trimmingCharacters(in: .whitespacesAndNewlines)
 
 func serverPeakRSS() -> String {
@@ -95,6 +95,11 @@ for format in ["protobuf", "ndjson", "protobuf", "ndjson"] {
     let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
     client.waitUntilExit()
     let elapsed = ContinuousClock.now - started
+    guard client.terminationStatus == 0 else {
+        print("export \(format) failed (exit \(client.terminationStatus)): \(stderr)")
+        server.terminate()
+        exit(1)
+    }
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     let clientKB = Int(stderr.split(separator: "\n").last ?? "") ?? 0
     let size = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? Int) ?? 0
