@@ -15,13 +15,18 @@ extension SQLiteStore {
                         AND \(via.column.name) IN \(keys))
                         """
                 }
-                try db.execute(
+                // Cached and bound with the C API: GRDB's own argument check looks up every
+                // parameter's name, quadratic in the 500 keys.
+                let statement = try db.cachedStatement(
                     sql: """
                         UPDATE records SET view = NULL WHERE integration_id = ?1 AND model = \(rule.model.rawValue)
                         AND \(rule.column.name) IN \(keys) AND view IS NOT NULL
-                        """,
-                    arguments: Self.arguments([integrationID] + chunk.map { $0 as any DatabaseValueConvertible })
+                        """
                 )
+                var binder = StatementBinder(statement.sqliteStatement)
+                binder.text(integrationID)
+                for key in chunk { binder.text(key) }
+                try StatementBinder.execute(statement.sqliteStatement, failure: "marking views stale failed")
             }
         }
     }

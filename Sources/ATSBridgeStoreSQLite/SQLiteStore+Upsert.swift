@@ -122,6 +122,20 @@ extension SQLiteStore {
         return existing
     }
 
+    /// The first column of every row a bound statement returns (NULLs skipped); resets it.
+    static func texts(_ handle: OpaquePointer, failure: String) throws -> [String] {
+        defer { sqlite3_reset(handle) }
+        var values: [String] = []
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return values }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: failure)
+            }
+            if let value = Self.text(handle, 0) { values.append(value) }
+        }
+    }
+
     /// A text column of the current row, nil for NULL.
     static func text(_ handle: OpaquePointer, _ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }
@@ -245,20 +259,22 @@ extension SQLiteStore {
     static func apply(_ targets: [TouchTarget], _ db: Database, _ integrationID: String, now: Int64) throws {
         for target in targets {
             for chunk in target.keys.chunked(500) {
-                let touched = try String.fetchAll(
-                    db,
+                let statement = try db.cachedStatement(
                     sql: """
                         UPDATE records SET touched_at = ?
                         WHERE integration_id = ? AND model = ? AND \(target.column.name) IN \(Self.placeholders(chunk.count))
                           AND touched_at < ?
                         RETURNING id
-                        """,
-                    arguments: Self.arguments(
-                        [now, integrationID, Int(target.model.rawValue)]
-                            + chunk.map { $0 as any DatabaseValueConvertible }
-                            + [now]
-                    )
+                        """
                 )
+                let handle = statement.sqliteStatement
+                var binder = StatementBinder(handle)
+                binder.integer(now)
+                binder.text(integrationID)
+                binder.integer(Int64(target.model.rawValue))
+                for key in chunk { binder.text(key) }
+                binder.integer(now)
+                let touched = try Self.texts(handle, failure: "touching parents failed")
                 try self.log(db, integrationID, target.model, touched, .touched, now)
             }
         }
