@@ -243,13 +243,11 @@ public final class RPCServer: Service, Sendable {
             try await channel.executeThenClose { inbound in
                 for try await connection in inbound {
                     guard let handle = connection.handle, let calls = connection.calls else { continue }
-                    if self.configuration.runsCallsOnEventLoops {
-                        let executor = EventLoopTaskExecutor(handle.eventLoop)
-                        group.addTask(executorPreference: executor) {
-                            await self.serve(connection.channel, handle, calls)
-                        }
-                    } else {
-                        group.addTask { await self.serve(connection.channel, handle, calls) }
+                    // nil: no preference, the cooperative pool.
+                    let executor: (any TaskExecutor)? =
+                        self.configuration.runsCallsOnEventLoops ? EventLoopTaskExecutor(handle.eventLoop) : nil
+                    group.addTask(executorPreference: executor) {
+                        await self.serve(connection.channel, handle, calls)
                     }
                 }
             }
