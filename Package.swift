@@ -324,6 +324,8 @@ let package = Package(
                 "ATSBridgeStoreSQLite", "ATSBridgeStorePostgres", "ATSBridgeStoreRules", "ATSBridgeTestSupport",
                 "StoreCrashLoad",
                 .product(name: "Crypto", package: "swift-crypto"),
+                // Reads the SQLite connections' settings (SQLiteConnectionSettingsTests).
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
                 // The PostgreSQL tests' own sessions: creating databases, locking, killing backends.
                 .product(name: "PostgresNIO", package: "postgres-nio"),

@@ -36,6 +36,14 @@ public final class SQLiteStore: Store {
             // sync spends most of its time waiting on them.
             try db.execute(sql: "PRAGMA wal_autocheckpoint = \(configuration.walCheckpointPages)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            if !db.configuration.readonly {
+                // Multi-row upserts inside a transaction keep a statement journal (the pages
+                // each statement changed, to undo it alone). SQLite spills it to a temporary file
+                // past 64 KiB: about 7 KiB of file writes per upserted record. In memory it is a
+                // copy, freed when the statement ends. Readers keep the default, so a large
+                // sort still spills to disk instead of growing the heap.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            }
             if let pages = configuration.maxPageCount {
                 try db.execute(sql: "PRAGMA max_page_count = \(pages)")
             }
