@@ -414,7 +414,7 @@ class Generator:
             out.append("        case nil:\n            break\n        }\n")
         out.append("    }\n\n")
         # decode
-        out.append("    init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {\n")
+        out.append("    @inline(__always)\n    init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {\n")
         out.append("        self.init()\n")
         if msg.fields:
             out.append("        let m = c.pointee\n")

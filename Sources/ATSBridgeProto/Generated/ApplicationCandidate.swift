@@ -124,6 +124,7 @@ extension ApplicationCandidate: CBridgedMessage {
         }
     }
 
+    @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee

@@ -58,6 +58,7 @@ extension IntegrationRequest: CBridgedMessage {
         c.pointee.integration_id = try arena.cString(self.integrationID, field: "integration_id")
     }
 
+    @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee

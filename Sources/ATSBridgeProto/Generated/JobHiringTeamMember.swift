@@ -115,6 +115,7 @@ extension JobHiringTeamMember: CBridgedMessage {
         }
     }
 
+    @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee

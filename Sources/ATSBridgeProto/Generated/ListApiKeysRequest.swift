@@ -39,6 +39,7 @@ extension ListApiKeysRequest: CBridgedMessage {
         _ = (c, arena)
     }
 
+    @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
     }

@@ -107,6 +107,7 @@ extension ListCandidatesRequest: CBridgedMessage {
         }
     }
 
+    @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee

@@ -112,6 +112,7 @@ extension Location: CBridgedMessage {
         }
     }
 
+    @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee

@@ -59,6 +59,7 @@ extension RevokeApiKeyRequest: CBridgedMessage {
         c.pointee.name = try arena.cString(self.name, field: "name")
     }
 
+    @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee

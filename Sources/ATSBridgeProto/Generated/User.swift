@@ -122,6 +122,7 @@ extension User: CBridgedMessage {
         }
     }
 
+    @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         self.init()
         let m = c.pointee
