@@ -229,6 +229,18 @@ extension SQLiteStore {
                     """
             )
         }
+        migrator.registerMigration("v9-stale-views-by-row") { db in
+            // Stale views are found in row order (rowid is the index's implicit last column):
+            // a new record's stale entry appends instead of landing at a random id, which
+            // dirtied a page of this index for most records of an upsert transaction.
+            try db.execute(
+                sql: """
+                    DROP INDEX records_stale_views;
+                    CREATE INDEX records_stale_views ON records (integration_id, model)
+                        WHERE view IS NULL AND model IN \(SQLiteStore.nestedModelList);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -8,7 +8,7 @@ extension SQLiteStore: NestedViewCache {
     public func refreshStaleViews(limit: Int) async throws -> Int {
         guard limit > 0 else { throw ATSBridgeError(.inputInvalid, "limit must be positive, got \(limit)") }
         return try await self.write { db in
-            // The partial index holds exactly the stale rows, in (integration, model, id) order.
+            // The partial index holds exactly the stale rows, in (integration, model, row) order.
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -30,16 +30,9 @@ extension SQLiteStore: NestedViewCache {
             }
             let update = try db.cachedStatement(sql: "UPDATE records SET view = ? WHERE row = ?")
             for group in groups {
-                // A full batch is most likely a dense run of stale ids (a first sync): read the
-                // children of its id range in one scan. A range scan stays correct for any keys
-                // (children outside them are skipped); it is only slower when they are sparse.
-                let views = try Self.nestedViews(
-                    db,
-                    group.model,
-                    group.integrationID,
-                    group.records,
-                    contiguous: rows.count == limit
-                )
+                // Row order scatters a batch's ids over the whole id range: children are looked
+                // up by key, never by one scan of the batch's id range.
+                let views = try Self.nestedViews(db, group.model, group.integrationID, group.records)
                 for (view, row) in zip(views, group.rows) {
                     try update.execute(arguments: [Data(view), row])
                 }
