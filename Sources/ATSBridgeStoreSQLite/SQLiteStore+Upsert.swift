@@ -259,14 +259,7 @@ extension SQLiteStore {
     static func apply(_ targets: [TouchTarget], _ db: Database, _ integrationID: String, now: Int64) throws {
         for target in targets {
             for chunk in target.keys.chunked(500) {
-                let statement = try db.cachedStatement(
-                    sql: """
-                        UPDATE records SET touched_at = ?
-                        WHERE integration_id = ? AND model = ? AND \(target.column.name) IN \(Self.placeholders(chunk.count))
-                          AND touched_at < ?
-                        RETURNING id
-                        """
-                )
+                let statement = try db.cachedStatement(sql: Self.touchSQL(target.column, keys: chunk.count))
                 let handle = statement.sqliteStatement
                 var binder = StatementBinder(handle)
                 binder.integer(now)
@@ -278,6 +271,21 @@ extension SQLiteStore {
                 try self.log(db, integrationID, target.model, touched, .touched, now)
             }
         }
+    }
+
+    /// Moves `touched_at` to the first parameter for the records of a model (third) whose
+    /// `column` is one of `keys` parameters, if it is earlier (last), returning their ids.
+    ///
+    /// `+touched_at` keeps SQLite from answering through the touched-time index: without
+    /// statistics it preferred that range (every record of the model touched before now, so
+    /// each statement read the whole model) to the keys' own index.
+    static func touchSQL(_ column: RecordColumn, keys: Int) -> String {
+        """
+        UPDATE records SET touched_at = ?
+        WHERE integration_id = ? AND model = ? AND \(column.name) IN \(Self.placeholders(keys))
+          AND +touched_at < ?
+        RETURNING id
+        """
     }
 
     /// Appends change-log entries.
