@@ -67,11 +67,17 @@ extension SQLiteStore {
                         related = excluded.related
                     """
             )
+            // Bound with the C API: GRDB's arguments box every value, per fingerprint.
+            let handle = statement.sqliteStatement
             for (source, related) in rows {
-                try statement.execute(arguments: [
-                    integrationID, Int(source.model.rawValue), source.remoteID, Data(source.hash), related,
-                    source.recordID,
-                ])
+                var binder = StatementBinder(handle)
+                binder.text(integrationID)
+                binder.integer(Int64(source.model.rawValue))
+                binder.text(source.remoteID)
+                binder.blob(source.hash)
+                binder.text(related)
+                binder.text(source.recordID)
+                try StatementBinder.execute(handle, failure: "remembering source fingerprints failed")
             }
         }
         return result
