@@ -12,6 +12,7 @@ extension SQLiteStore {
         guard !remoteIDs.isEmpty else { return [:] }
         return try await self.read { db in
             var found: [String: SourceHash] = [:]
+            found.reserveCapacity(remoteIDs.count)
             for chunk in Array(Set(remoteIDs)).chunked(500) {
                 let rows = try Row.fetchCursor(
                     db,

@@ -12,8 +12,15 @@ extension SQLiteStore {
         try await self.write { db in
             try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS seen_ids (id TEXT PRIMARY KEY) WITHOUT ROWID")
             try db.execute(sql: "DELETE FROM seen_ids")
+            // In key order, so each insert appends to the temporary b-tree, and bound with the
+            // C API: a full sync's tombstone pass inserts every id it saw.
             let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_ids (id) VALUES (?)")
-            for id in seenIDs { try insert.execute(arguments: [id]) }
+            let handle = insert.sqliteStatement
+            for id in seenIDs.sorted() {
+                var binder = StatementBinder(handle)
+                binder.text(id)
+                try StatementBinder.execute(handle, failure: "listing the seen ids failed")
+            }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
