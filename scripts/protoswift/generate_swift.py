@@ -413,7 +413,8 @@ class Generator:
                 out.append("            c.pointee.%s = %s\n" % (f.name, self.fill_value(f, "value")))
             out.append("        case nil:\n            break\n        }\n")
         out.append("    }\n\n")
-        # decode
+        # decode; inlined into its callers' loops: out of line, each value was built in a local,
+        # copied whole into the caller's result (retaining every field) and the local destroyed
         out.append("    @inline(__always)\n    init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {\n")
         out.append("        self.init()\n")
         if msg.fields:
