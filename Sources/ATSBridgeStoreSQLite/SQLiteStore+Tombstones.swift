@@ -12,15 +12,9 @@ extension SQLiteStore {
         try await self.write { db in
             try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS seen_ids (id TEXT PRIMARY KEY) WITHOUT ROWID")
             try db.execute(sql: "DELETE FROM seen_ids")
-            // In key order, so each insert appends to the temporary b-tree, and bound with the
-            // C API: a full sync's tombstone pass inserts every id it saw.
-            let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO seen_ids (id) VALUES (?)")
-            let handle = insert.sqliteStatement
-            for id in seenIDs.sorted() {
-                var binder = StatementBinder(handle)
-                binder.text(id)
-                try StatementBinder.execute(handle, failure: "listing the seen ids failed")
-            }
+            // In key order, so each insert appends to the temporary b-tree: a full sync's
+            // tombstone pass inserts every id it saw.
+            try Self.seenIDInsert.run(db, seenIDs.sorted()) { binder, id in binder.text(id) }
             let rows = try Row.fetchAll(
                 db,
                 sql: """
@@ -39,6 +33,8 @@ extension SQLiteStore {
             return plan.result
         }
     }
+
+    private static let seenIDInsert = BulkInsert(prefix: "INSERT OR IGNORE INTO seen_ids (id)", width: 1)
 
     /// Strips candidates and users deleted before `cutoff` to their ids.
     public func blankDeletedPersonalData(deletedBefore cutoff: Int64) async throws -> Int {
