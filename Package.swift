@@ -292,7 +292,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ATSBridgeCoreTests",
-            dependencies: ["ATSBridgeCore", "ATSBridgeTestSupport"],
+            dependencies: ["ATSBridgeCore", "ATSBridgeProto", "ATSBridgeTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

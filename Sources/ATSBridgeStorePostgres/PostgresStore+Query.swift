@@ -109,7 +109,7 @@ extension PostgresStore {
             self.addIn("visibility", numbers: visibilities.map(\.rawValue), to: &sql)
             if let nameContains, !nameContains.isEmpty {
                 sql.append(" AND strpos(search, ")
-                sql.bind(nameContains.lowercased())
+                sql.bind(RecordRow.lowercaseKey(nameContains))
                 sql.append(") > 0")
             }
         case .candidates(let email, let jobIDs, let firstName, let lastName):
@@ -117,7 +117,7 @@ extension PostgresStore {
                 sql.append(" AND id IN (SELECT candidate_id FROM candidate_emails WHERE integration_id = ")
                 sql.bind(integrationID)
                 sql.append(" AND email = ")
-                sql.bind(email.lowercased())
+                sql.bind(RecordRow.lowercaseKey(email))
                 sql.append(")")
             }
             if !jobIDs.isEmpty {
@@ -130,11 +130,11 @@ extension PostgresStore {
             }
             if let firstName {
                 sql.append(" AND first_name_key = ")
-                sql.bind(firstName.lowercased())
+                sql.bind(RecordRow.lowercaseKey(firstName))
             }
             if let lastName {
                 sql.append(" AND last_name_key = ")
-                sql.bind(lastName.lowercased())
+                sql.bind(RecordRow.lowercaseKey(lastName))
             }
         case .applications(let outcomes, let jobIDs, let jobRemoteIDs, let currentStageIDs):
             self.addIn("outcome", numbers: outcomes.map(\.rawValue), to: &sql)
@@ -149,7 +149,7 @@ extension PostgresStore {
             }
             try self.addIn("stage_id", currentStageIDs, field: "current_stage_ids", to: &sql)
         case .users(let emails):
-            try self.addIn("search", emails.map { $0.lowercased() }, field: "emails", to: &sql)
+            try self.addIn("search", emails.map(RecordRow.lowercaseKey), field: "emails", to: &sql)
         }
     }
 }

@@ -30,9 +30,16 @@ public struct UpsertPlan: Sendable {
 
     /// Plans the upsert of `rows` of `model`; `stored` holds what exists of them, by id.
     public init(model: Model, rows: [RecordRow], stored: [String: StoredState]) {
+        self.init(model: model, rows: rows, storedByPosition: rows.map { stored[$0.id] })
+    }
+
+    /// Plans the upsert of `rows` of `model`; `storedByPosition[i]` is what exists of
+    /// `rows[i]`, nil if nothing (a backend that reads the stored rows in the rows' order needs
+    /// no dictionary of ids).
+    public init(model: Model, rows: [RecordRow], storedByPosition: [StoredState?]) {
+        precondition(storedByPosition.count == rows.count, "one stored state per row")
         self.writes.reserveCapacity(rows.count)
-        for row in rows {
-            let old = stored[row.id]
+        for (row, old) in zip(rows, storedByPosition) {
             if let old, Self.isUnchanged(row, old) {
                 self.result.unchanged += 1
                 continue

@@ -216,12 +216,12 @@ extension SQLiteStore {
             self.addIn("visibility", numbers: visibilities.map(\.rawValue), to: &sql, &arguments)
             if let nameContains, !nameContains.isEmpty {
                 sql += " AND instr(search, ?) > 0"
-                arguments.append(nameContains.lowercased())
+                arguments.append(RecordRow.lowercaseKey(nameContains))
             }
         case .candidates(let email, let jobIDs, let firstName, let lastName):
             if let email {
                 sql += " AND id IN (SELECT candidate_id FROM candidate_emails WHERE integration_id = ? AND email = ?)"
-                arguments += [integrationID, email.lowercased()]
+                arguments += [integrationID, RecordRow.lowercaseKey(email)]
             }
             if !jobIDs.isEmpty {
                 guard jobIDs.count <= self.maxFilterValues else {
@@ -236,11 +236,11 @@ extension SQLiteStore {
             }
             if let firstName {
                 sql += " AND first_name_key = ?"
-                arguments.append(firstName.lowercased())
+                arguments.append(RecordRow.lowercaseKey(firstName))
             }
             if let lastName {
                 sql += " AND last_name_key = ?"
-                arguments.append(lastName.lowercased())
+                arguments.append(RecordRow.lowercaseKey(lastName))
             }
         case .applications(let outcomes, let jobIDs, let jobRemoteIDs, let currentStageIDs):
             self.addIn("outcome", numbers: outcomes.map(\.rawValue), to: &sql, &arguments)
@@ -258,7 +258,7 @@ extension SQLiteStore {
             }
             try self.addIn("stage_id", currentStageIDs, field: "current_stage_ids", to: &sql, &arguments)
         case .users(let emails):
-            try self.addIn("search", emails.map { $0.lowercased() }, field: "emails", to: &sql, &arguments)
+            try self.addIn("search", emails.map(RecordRow.lowercaseKey), field: "emails", to: &sql, &arguments)
         }
     }
 }

@@ -13,15 +13,8 @@ extension SQLiteStore {
 
     /// Upserts several batches (of any models) in one transaction; see ``Store``.
     public func upsert(batches: [RecordBatch], integrationID: String, at now: Int64) async throws -> UpsertResult {
-        let prepared = try await Self.prepare(batches)
-        guard !prepared.isEmpty else { return UpsertResult() }
-        return try await self.write { db in
-            var total = UpsertResult()
-            for (model, rows) in prepared {
-                total.merge(try Self.upsert(db, rows, model, integrationID, now))
-            }
-            return total
-        }
+        guard batches.contains(where: { $0.count > 0 }) else { return UpsertResult() }
+        return try await self.upsert(batches, createdHere: [:], integrationID, now)
     }
 
     /// Upserts a write command's records and its created-here marks in one transaction; see
@@ -32,25 +25,106 @@ extension SQLiteStore {
         integrationID: String,
         at now: Int64
     ) async throws -> UpsertResult {
-        let prepared = try await Self.prepare(batches)
-        return try await self.write { db in
-            try Self.markCreatedHere(db, integrationID, createdHere)
-            var total = UpsertResult()
-            for (model, rows) in prepared {
-                total.merge(try Self.upsert(db, rows, model, integrationID, now))
+        try await self.upsert(batches, createdHere: createdHere, integrationID, now)
+    }
+
+    /// Encodes and hashes the batches' rows (on both cores) and writes them in one transaction.
+    ///
+    /// When no other write is running or waiting, the transaction starts at once and reads what
+    /// is stored of the rows' ids (known before any row is encoded) while this task encodes
+    /// them, then waits for the rows: an unchanged re-upsert is mostly those two halves. When
+    /// the writer is busy, the rows are encoded first, so the writer never waits on them while
+    /// others' writes queue.
+    private func upsert(
+        _ batches: [RecordBatch],
+        createdHere: [Model: [String]],
+        _ integrationID: String,
+        _ now: Int64
+    ) async throws -> UpsertResult {
+        let batches = batches.filter { $0.count > 0 }
+        guard self.writerIsIdle, !batches.isEmpty else {
+            let prepared = try await Self.prepare(batches)
+            return try await self.write { db in
+                try Self.markCreatedHere(db, integrationID, createdHere)
+                return try Self.upsert(db, prepared, looked: [:], integrationID, now)
             }
-            return total
+        }
+        // A model's lookup is made before the transaction's writes only if no earlier batch of
+        // the same model can change what it reads.
+        let early = Dictionary(grouping: batches.indices, by: { batches[$0].model }).values
+            .filter { $0.count == 1 }.map { ($0[0], Self.sortedUnique(batches[$0[0]].ids)) }
+        let handoff = BlockingHandoff<[(Model, [RecordRow])]>()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                do {
+                    handoff.deliver(.success(try await Self.prepare(batches)))
+                } catch {
+                    handoff.deliver(.failure(error))
+                }
+            }
+            return try await self.write { db in
+                var looked: [Int: Lookup] = [:]
+                for (index, ids) in early {
+                    looked[index] = Lookup(
+                        ids: ids,
+                        stored: try Self.existing(db, integrationID, batches[index].model, ids)
+                    )
+                }
+                let prepared = try handoff.wait()
+                try Self.markCreatedHere(db, integrationID, createdHere)
+                return try Self.upsert(db, prepared, looked: looked, integrationID, now)
+            }
         }
     }
 
-    /// Each batch's rows, encoded and hashed before the write transaction (on both cores),
-    /// sorted by id so that inserts walk the key index in order.
+    /// Each batch's rows, encoded and hashed before they are written (on both cores), sorted by
+    /// id so that inserts walk the key index in order.
     private static func prepare(_ batches: [RecordBatch]) async throws -> [(Model, [RecordRow])] {
         var prepared: [(Model, [RecordRow])] = []
-        for batch in batches where batch.count > 0 {
+        for batch in batches {
             prepared.append((batch.model, try await RecordRow.sortedRows(of: batch)))
         }
         return prepared
+    }
+
+    /// Ids sorted, one of each: the ids of ``RecordRow/sortedRows(of:parts:)``'s rows.
+    private static func sortedUnique(_ ids: [String]) -> [String] {
+        var unique: [String] = []
+        unique.reserveCapacity(ids.count)
+        for id in ids.sorted() where unique.last != id { unique.append(id) }
+        return unique
+    }
+
+    /// What was read of a batch's ids before its rows were ready.
+    private struct Lookup {
+        var ids: [String]
+        var stored: [StoredState?]
+
+        /// Whether it is the lookup of `rows`, id for id, byte for byte (`String`'s `==` would
+        /// take canonically equivalent ids for one).
+        func matches(_ rows: [RecordRow]) -> Bool {
+            self.ids.count == rows.count && zip(self.ids, rows).allSatisfy { $0.utf8.elementsEqual($1.id.utf8) }
+        }
+    }
+
+    /// The prepared batches' rows, in order, inside the caller's transaction; `looked` holds
+    /// what was read of some batches (by index) before it.
+    private static func upsert(
+        _ db: Database,
+        _ prepared: [(Model, [RecordRow])],
+        looked: [Int: Lookup],
+        _ integrationID: String,
+        _ now: Int64
+    ) throws -> UpsertResult {
+        var total = UpsertResult()
+        for (index, (model, rows)) in prepared.enumerated() {
+            let stored =
+                if let early = looked[index], early.matches(rows) { early.stored } else {
+                    try Self.existing(db, integrationID, model, rows.map(\.id))
+                }
+            total.merge(try Self.upsert(db, rows, stored, model, integrationID, now))
+        }
+        return total
     }
 
     /// One model's rows, inside the caller's transaction: the decisions are
@@ -58,15 +132,12 @@ extension SQLiteStore {
     private static func upsert(
         _ db: Database,
         _ rows: [RecordRow],
+        _ stored: [StoredState?],
         _ model: Model,
         _ integrationID: String,
         _ now: Int64
     ) throws -> UpsertResult {
-        let plan = UpsertPlan(
-            model: model,
-            rows: rows,
-            stored: try Self.existing(db, integrationID, model, rows.map(\.id))
-        )
+        let plan = UpsertPlan(model: model, rows: rows, storedByPosition: stored)
         if model == .candidate {
             let changed = plan.writes.filter { !$0.isNew }.map(\.row.id)
             try Self.deleteEmails(db, integrationID: integrationID, candidates: changed)
@@ -78,48 +149,6 @@ extension SQLiteStore {
         }
         try Self.apply(plan.touches.targets(skipping: plan.writtenIDs), db, integrationID, now: now)
         return plan.result
-    }
-
-    /// What is stored of `ids`, read with SQLite's C API (the unchanged re-upsert of a full
-    /// sync is mostly this lookup).
-    private static func existing(
-        _ db: Database,
-        _ integrationID: String,
-        _ model: Model,
-        _ ids: [String]
-    ) throws -> [String: StoredState] {
-        var existing: [String: StoredState] = [:]
-        existing.reserveCapacity(ids.count)
-        for chunk in ids.chunked(500) {
-            let statement = try db.cachedStatement(
-                sql: """
-                    SELECT id, hash, remote_deleted_at IS NOT NULL, candidate_id, job_id FROM records
-                    WHERE integration_id = ? AND model = ? AND id IN \(Self.placeholders(chunk.count))
-                    """
-            )
-            let handle = statement.sqliteStatement
-            var binder = StatementBinder(handle)
-            binder.text(integrationID)
-            binder.integer(Int64(model.rawValue))
-            for id in chunk { binder.text(id) }
-            defer { sqlite3_reset(handle) }
-            while true {
-                let code = sqlite3_step(handle)
-                if code == SQLITE_DONE { break }
-                guard code == SQLITE_ROW else {
-                    throw DatabaseError(resultCode: ResultCode(rawValue: code), message: "record lookup failed")
-                }
-                let hash = sqlite3_column_blob(handle, 1)
-                let hashLength = Int(sqlite3_column_bytes(handle, 1))
-                existing[Self.text(handle, 0) ?? ""] = StoredState(
-                    hash: hash.map { [UInt8](UnsafeRawBufferPointer(start: $0, count: hashLength)) } ?? [],
-                    deleted: sqlite3_column_int64(handle, 2) != 0,
-                    candidateID: Self.text(handle, 3),
-                    jobID: Self.text(handle, 4)
-                )
-            }
-        }
-        return existing
     }
 
     /// The first column of every row a bound statement returns (NULLs skipped); resets it.

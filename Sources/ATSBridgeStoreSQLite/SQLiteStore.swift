@@ -3,6 +3,7 @@ import ATSBridgeProto
 import Crypto
 import Foundation
 import GRDB
+import Synchronization
 
 /// The SQLite store, ATSBridge's embedded default: one file in WAL mode, versioned migrations.
 ///
@@ -11,6 +12,8 @@ import GRDB
 /// done.
 public final class SQLiteStore: Store {
     let pool: DatabasePool
+    /// Write transactions running or waiting for the writer.
+    private let writesInFlight = Mutex(0)
     private let cursorSecretBytes: [UInt8]
     var cursorSecret: SymmetricKey { SymmetricKey(data: self.cursorSecretBytes) }
     /// The configuration the store was opened with.
@@ -104,12 +107,17 @@ public final class SQLiteStore: Store {
 
     /// Runs a write transaction, mapping SQLite errors.
     func write<T: Sendable>(_ updates: @Sendable @escaping (Database) throws -> T) async throws -> T {
+        self.writesInFlight.withLock { $0 += 1 }
+        defer { self.writesInFlight.withLock { $0 -= 1 } }
         do {
             return try await self.pool.write(updates)
         } catch {
             throw Self.storeError(error)
         }
     }
+
+    /// Whether no write transaction is running or waiting (a hint: it may change at once).
+    var writerIsIdle: Bool { self.writesInFlight.withLock { $0 == 0 } }
 
     /// Runs a read, mapping SQLite errors.
     func read<T: Sendable>(_ value: @Sendable @escaping (Database) throws -> T) async throws -> T {

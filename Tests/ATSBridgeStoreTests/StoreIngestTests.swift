@@ -84,4 +84,94 @@ import Testing
         #expect(try await self.ids(store, email: "new@example.sk") == ["twice"])
         #expect(try await store.changes(integrationID: self.integration, after: 0, limit: 10).count == 2)
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func twoBatchesOfOneModelInOneCallApplyInOrder(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let first = Candidate(id: self.fixture.id(.candidate, "x"), remoteID: "x", firstName: "First")
+        var second = first
+        second.firstName = "Second"
+        let other = Candidate(id: self.fixture.id(.candidate, "y"), remoteID: "y", firstName: "Other")
+        let result = try await store.upsert(
+            batches: [.candidates([first]), .users([]), .candidates([second, other])],
+            integrationID: self.integration,
+            at: 1_000
+        )
+        #expect(Set(result.created) == [first.id, other.id])
+        #expect(result.changed == [first.id])
+        let stored = try await store.all(
+            Candidate.self,
+            RecordQuery(integrationID: self.integration, model: .candidate)
+        )
+        #expect(Set(stored.map { $0.firstName ?? "" }) == ["Second", "Other"])
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func idsWhoseTextOrderIsNotTheirByteOrderAreFoundAgain(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        // "e" + a combining accent sorts as "é" (after "f") for Swift, before "f" in bytes.
+        let ids = ["f-1", "e\u{301}x", "a-1", "\u{1F600}-1", "z"]
+        var candidates = ids.map { Candidate(id: $0, remoteID: $0, firstName: "Name") }
+        let created = try await store.upsert(.candidates(candidates), integrationID: self.integration, at: 1_000)
+        #expect(created.created.count == ids.count)
+        let again = try await store.upsert(.candidates(candidates), integrationID: self.integration, at: 2_000)
+        #expect(again.unchanged == ids.count)
+        #expect(again.created.isEmpty && again.changed.isEmpty)
+        candidates[1].firstName = "Changed"
+        let changed = try await store.upsert(.candidates(candidates), integrationID: self.integration, at: 3_000)
+        #expect(changed.changed.map { Array($0.utf8) } == [Array(ids[1].utf8)])
+        #expect(changed.unchanged == ids.count - 1)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func aBatchThatCannotBeEncodedWritesNothingOfItsCall(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let valid = (0..<300).map { Candidate(id: self.fixture.id(.candidate, "v\($0)"), remoteID: "v\($0)") }
+        await #expect {
+            _ = try await store.upsert(
+                batches: [.candidates(valid), .tags([Tag(id: "", name: "no id")])],
+                integrationID: self.integration,
+                at: 1_000
+            )
+        } throws: { error in
+            (error as? ATSBridgeError)?.code == .inputInvalid
+        }
+        let stored = try await store.all(
+            Candidate.self,
+            RecordQuery(integrationID: self.integration, model: .candidate)
+        )
+        #expect(stored.isEmpty)
+        #expect(try await store.changes(integrationID: self.integration, after: 0, limit: 10).isEmpty)
+    }
+
+    @Test(arguments: StoreKind.allCases)
+    func concurrentUpsertsAllLand(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let batches = (0..<6).map { part in
+            (0..<300).map { index in
+                Candidate(
+                    id: self.fixture.id(.candidate, "p\(part)-\(index)"),
+                    remoteID: "p\(part)-\(index)",
+                    emailAddresses: [EmailAddress(emailAddress: "p\(part)-\(index)@example.sk")]
+                )
+            }
+        }
+        // Each batch twice at once: one creates, the other finds them all unchanged (whichever
+        // commits second), whether its rows were encoded before or during its transaction.
+        let results = try await withThrowingTaskGroup(of: UpsertResult.self) { group in
+            for batch in batches + batches {
+                group.addTask { try await store.upsert(.candidates(batch), integrationID: self.integration, at: 1_000) }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.reduce(0) { $0 + $1.created.count } == 1_800)
+        #expect(results.reduce(0) { $0 + $1.unchanged } == 1_800)
+        #expect(results.allSatisfy { $0.changed.isEmpty })
+        let stored = try await store.all(
+            Candidate.self,
+            RecordQuery(integrationID: self.integration, model: .candidate)
+        )
+        #expect(stored.count == 1_800)
+        #expect(try await self.ids(store, email: "P5-299@example.sk") == ["p5-299"])
+    }
 }

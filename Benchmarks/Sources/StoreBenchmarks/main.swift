@@ -76,6 +76,17 @@ print(
         + "\(unchanged) unchanged, change log ends at \(lastSequence ?? 0) (was \(changesBefore)+\(total - 1))"
 )
 
+// 2b. What every upsert does before its transaction: encode, hash and sort the rows (on both
+// cores). The unchanged re-upsert is this plus one lookup per record.
+var prepareSeconds = 0.0
+for batchStart in stride(from: 0, to: total, by: batchSize) {
+    let batch = RecordBatch.candidates((batchStart..<min(total, batchStart + batchSize)).map { candidate($0) })
+    let begin = clock.now
+    _ = try await RecordRow.sortedRows(of: batch, parts: Int(environment["BENCH_PARTS"] ?? "2") ?? 2)
+    prepareSeconds += seconds(clock.now - begin)
+}
+print(String(format: "prepare rows:      %.0f records/s (%.2f s)", Double(total) / prepareSeconds, prepareSeconds))
+
 // 3. Full keyset scan, streaming stored bytes (candidates without applications or tags yet).
 func scan(_ model: Model, _ label: String, order: RecordOrder = .id) async throws {
     let start = clock.now

@@ -60,7 +60,7 @@ public struct RecordRow: Sendable, Hashable {
         self.id = id
         self.remoteID = remoteID
         self.data = data
-        self.hash = Array(SHA256.hash(data: data).prefix(16))
+        self.hash = SHA256.hash(data: data).withUnsafeBytes { Array($0.prefix(16)) }
     }
 
     /// The rows of a batch.
@@ -116,13 +116,16 @@ public struct RecordRow: Sendable, Hashable {
 
     /// A row whose data is `record` without the store-managed times (`changed_at` and
     /// `remote_deleted_at` are the store's, not part of the hash).
-    private static func base<M: StoredRecord>(_ model: Model, _ record: M) throws -> RecordRow {
+    ///
+    /// `record` is consumed: the callers strip nested views from their own copy, and a second
+    /// copy of a record retains each of its strings and arrays once more.
+    private static func base<M: StoredRecord>(_ model: Model, _ record: consuming M) throws -> RecordRow {
         guard !record.id.isEmpty else { throw ATSBridgeError(.inputInvalid, "a \(model.name ?? "record") has no id") }
-        var own = record
-        own.changedAt = nil
-        own.remoteDeletedAt = nil
-        var row = RecordRow(model: model, id: record.id, remoteID: record.remoteID, data: try own.encode())
-        row.remoteDeletedAt = record.remoteDeletedAt
+        let remoteDeletedAt = record.remoteDeletedAt
+        record.changedAt = nil
+        record.remoteDeletedAt = nil
+        var row = RecordRow(model: model, id: record.id, remoteID: record.remoteID, data: try record.encode())
+        row.remoteDeletedAt = remoteDeletedAt
         return row
     }
 
@@ -131,7 +134,7 @@ public struct RecordRow: Sendable, Hashable {
         row.firstName = user.firstName
         row.lastName = user.lastName
         row.email = user.email
-        row.search = user.email?.lowercased()
+        row.search = user.email.map(Self.lowercaseKey)
         return row
     }
 
@@ -141,7 +144,7 @@ public struct RecordRow: Sendable, Hashable {
         own.hiringTeam = []
         var row = try self.base(.job, own)
         row.name = job.name
-        row.search = job.name?.lowercased()
+        row.search = job.name.map(Self.lowercaseKey)
         row.status = job.status?.rawValue
         row.employmentType = job.employmentType?.rawValue
         row.visibility = job.visibility?.rawValue
@@ -155,10 +158,23 @@ public struct RecordRow: Sendable, Hashable {
         var row = try self.base(.candidate, own)
         row.firstName = candidate.firstName
         row.lastName = candidate.lastName
-        row.firstNameKey = candidate.firstName?.lowercased()
-        row.lastNameKey = candidate.lastName?.lowercased()
-        row.emails = Array(Set(candidate.emailAddresses.compactMap { $0.emailAddress?.lowercased() })).sorted()
+        row.firstNameKey = candidate.firstName.map(Self.lowercaseKey)
+        row.lastNameKey = candidate.lastName.map(Self.lowercaseKey)
+        row.emails = Self.uniqueSorted(candidate.emailAddresses.compactMap { $0.emailAddress.map(Self.lowercaseKey) })
         return row
+    }
+
+    /// Sorted, without repeats (a candidate has a few addresses: no `Set` needed).
+    private static func uniqueSorted(_ values: [String]) -> [String] {
+        switch values.count {
+        case 0, 1: return values
+        case 2 where values[0] < values[1]: return values
+        case 2 where values[0] > values[1]: return [values[1], values[0]]
+        default:
+            var unique: [String] = []
+            for value in values.sorted() where unique.last != value { unique.append(value) }
+            return unique
+        }
     }
 
     private static func row(_ application: Application) throws -> RecordRow {
