@@ -174,4 +174,35 @@ import Testing
         #expect(stored.count == 1_800)
         #expect(try await self.ids(store, email: "P5-299@example.sk") == ["p5-299"])
     }
+
+    @Test(arguments: StoreKind.allCases)
+    func cancelledUpsertsEndAndLeaveTheStoreUsable(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let batches = (0..<4).map { part in
+            (0..<600).map { index in
+                Candidate(id: self.fixture.id(.candidate, "k\(part)-\(index)"), remoteID: "k\(part)-\(index)")
+            }
+        }
+        // Cancelled while encoding, waiting for the writer, or writing: each call ends, by
+        // finishing or by throwing, and none leaves the writer waiting for rows.
+        let writes = Task {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for batch in batches {
+                    group.addTask {
+                        _ = try await store.upsert(.candidates(batch), integrationID: self.integration, at: 1_000)
+                    }
+                }
+                try await group.waitForAll()
+            }
+        }
+        writes.cancel()
+        _ = await writes.result
+        let after = try await store.upsert(.candidates(batches[0]), integrationID: self.integration, at: 2_000)
+        #expect(after.created.count + after.unchanged == 600)
+        let stored = try await store.all(
+            Candidate.self,
+            RecordQuery(integrationID: self.integration, model: .candidate)
+        )
+        #expect(stored.count >= 600 && stored.count % 600 == 0, "whole batches only")
+    }
 }
