@@ -6,7 +6,19 @@ import GRDB
 extension SQLiteStore {
     /// Clears the kept views the rules name stale, inside the caller's transaction.
     static func apply(_ stale: StaleViews, _ db: Database, _ integrationID: String) throws {
-        for rule in stale.rules {
+        var cleared = ClearedViews()
+        try Self.apply(stale, db, integrationID, cleared: &cleared)
+    }
+
+    /// Clears the kept views the rules name stale, inside the caller's transaction, skipping
+    /// those `cleared` says the transaction already cleared.
+    static func apply(
+        _ stale: StaleViews,
+        _ db: Database,
+        _ integrationID: String,
+        cleared: inout ClearedViews
+    ) throws {
+        for rule in stale.rules.map({ cleared.remaining($0) }) {
             for chunk in rule.keys.chunked(500) {
                 var keys = "(" + (0..<chunk.count).map { "?\($0 + 2)" }.joined(separator: ", ") + ")"
                 if let via = rule.via {

@@ -117,12 +117,13 @@ extension SQLiteStore {
         _ now: Int64
     ) throws -> UpsertResult {
         var total = UpsertResult()
+        var cleared = ClearedViews()
         for (index, (model, rows)) in prepared.enumerated() {
             let stored =
                 if let early = looked[index], early.matches(rows) { early.stored } else {
                     try Self.existing(db, integrationID, model, rows.map(\.id))
                 }
-            total.merge(try Self.upsert(db, rows, stored, model, integrationID, now))
+            total.merge(try Self.upsert(db, rows, stored, model, integrationID, now, cleared: &cleared))
         }
         return total
     }
@@ -135,7 +136,8 @@ extension SQLiteStore {
         _ stored: [StoredState?],
         _ model: Model,
         _ integrationID: String,
-        _ now: Int64
+        _ now: Int64,
+        cleared: inout ClearedViews
     ) throws -> UpsertResult {
         let plan = UpsertPlan(model: model, rows: rows, storedByPosition: stored)
         if model == .candidate {
@@ -143,7 +145,8 @@ extension SQLiteStore {
             try Self.deleteEmails(db, integrationID: integrationID, candidates: changed)
         }
         try Self.write(db, plan.writes.map(\.row), integrationID: integrationID, now: now)
-        try Self.apply(plan.staleViews, db, integrationID)
+        cleared.noteWritten(model, ids: plan.writes.lazy.map(\.row.id))
+        try Self.apply(plan.staleViews, db, integrationID, cleared: &cleared)
         for (kind, ids) in plan.changeLog {
             try Self.log(db, integrationID, model, ids, kind, now)
         }

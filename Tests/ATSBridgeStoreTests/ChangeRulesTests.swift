@@ -115,4 +115,22 @@ import Testing
         let decoded = try page.withUnsafeBytes { try CandidatePage(decoding: $0) }
         #expect(decoded.items == [candidate])
     }
+
+    @Test func aTransactionClearsEachViewOnce() {
+        var stale = StaleViews()
+        // Applications of c1 and c2 changed: their candidates' views go stale.
+        stale.recordChanged(.application, id: "a1", candidateID: "c1", jobID: nil)
+        stale.recordChanged(.application, id: "a2", candidateID: "c2", jobID: nil)
+        // A tag renamed: a rule through the candidate tags, kept whole every time.
+        stale.recordChanged(.tag, id: "t1", candidateID: nil, jobID: nil)
+        var cleared = ClearedViews()
+        cleared.noteWritten(.candidate, ids: ["c1"])
+        let first = stale.rules.map { cleared.remaining($0) }
+        let candidatesByID = first.filter { $0.model == .candidate && $0.column == .id && $0.via == nil }
+        #expect(candidatesByID.map(\.keys) == [["c2"]], "c1 was written: its view is already cleared")
+        let second = stale.rules.map { cleared.remaining($0) }
+        #expect(second.filter { $0.via == nil }.allSatisfy { $0.keys.isEmpty })
+        #expect(second.filter { $0.via != nil } == stale.rules.filter { $0.via != nil })
+        #expect(second.contains { $0.via != nil && $0.keys == ["t1"] })
+    }
 }

@@ -175,4 +175,28 @@ import Testing
             )
         }
     }
+
+    /// One transaction names a parent again and again (a sync writes candidates, then their
+    /// applications, then their tags); the views it cleared once are not cleared again
+    /// (`ClearedViews`), and every read still shows every change.
+    @Test(arguments: [true, false])
+    func oneCallNamingAParentManyTimesShowsEveryChange(candidateChanged: Bool) async throws {
+        try await self.check("one call, many batches") { store in
+            var candidates = self.fixture.candidates
+            candidates[1].lastName = "Nováková-Malá"
+            var applications = self.fixture.applications
+            applications[1].outcome = .declined
+            let tag = CandidateTag(
+                id: self.fixture.id(.candidateTag, "c2-t2"),
+                candidateID: self.fixture.id(.candidate, "c2"),
+                tagID: self.fixture.id(.tag, "t2")
+            )
+            let batches: [RecordBatch] = [.applications(applications), .candidateTags([tag])]
+            _ = try await store.upsert(
+                batches: candidateChanged ? [.candidates(candidates)] + batches : batches,
+                integrationID: self.integration,
+                at: 5_000
+            )
+        }
+    }
 }
