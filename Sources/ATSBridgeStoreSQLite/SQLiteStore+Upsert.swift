@@ -52,7 +52,7 @@ extension SQLiteStore {
         // A model's lookup is made before the transaction's writes only if no earlier batch of
         // the same model can change what it reads.
         let early = Dictionary(grouping: batches.indices, by: { batches[$0].model }).values
-            .filter { $0.count == 1 }.map { ($0[0], Self.sortedUnique(batches[$0[0]].ids)) }
+            .filter { $0.count == 1 }.map { ($0[0], RecordRow.uniqueSorted(batches[$0[0]].ids)) }
         let handoff = BlockingHandoff<[(Model, [RecordRow])]>()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -85,14 +85,6 @@ extension SQLiteStore {
             prepared.append((batch.model, try await RecordRow.sortedRows(of: batch)))
         }
         return prepared
-    }
-
-    /// Ids sorted, one of each: the ids of ``RecordRow/sortedRows(of:parts:)``'s rows.
-    private static func sortedUnique(_ ids: [String]) -> [String] {
-        var unique: [String] = []
-        unique.reserveCapacity(ids.count)
-        for id in ids.sorted() where unique.last != id { unique.append(id) }
-        return unique
     }
 
     /// What was read of a batch's ids before its rows were ready.

@@ -26,6 +26,22 @@ extension RecordRow {
         return Self.lastOfEach(runs)
     }
 
+    /// Texts sorted, without repeats: a candidate's address keys, and the ids of
+    /// ``sortedRows(of:parts:)``'s rows for a batch's ids (which a store can look up before the
+    /// rows are encoded). Few values (a candidate's addresses) need no `Set` and no sort.
+    public static func uniqueSorted(_ values: [String]) -> [String] {
+        switch values.count {
+        case 0, 1: return values
+        case 2 where values[0] < values[1]: return values
+        case 2 where values[0] > values[1]: return [values[1], values[0]]
+        default:
+            var unique: [String] = []
+            unique.reserveCapacity(values.count)
+            for value in values.sorted() where unique.last != value { unique.append(value) }
+            return unique
+        }
+    }
+
     /// Rows with the order that sorts them by id (stable: equal ids keep the batch's order).
     /// Sorting positions instead of the rows themselves keeps the sort from moving each row,
     /// some 300 bytes, a dozen times.

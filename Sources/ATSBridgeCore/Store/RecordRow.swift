@@ -164,19 +164,6 @@ public struct RecordRow: Sendable, Hashable {
         return row
     }
 
-    /// Sorted, without repeats (a candidate has a few addresses: no `Set` needed).
-    private static func uniqueSorted(_ values: [String]) -> [String] {
-        switch values.count {
-        case 0, 1: return values
-        case 2 where values[0] < values[1]: return values
-        case 2 where values[0] > values[1]: return [values[1], values[0]]
-        default:
-            var unique: [String] = []
-            for value in values.sorted() where unique.last != value { unique.append(value) }
-            return unique
-        }
-    }
-
     private static func row(_ application: Application) throws -> RecordRow {
         var own = application
         own.candidate = nil
