@@ -148,16 +148,11 @@ extension SQLiteStore {
 
     /// The first column of every row a bound statement returns (NULLs skipped); resets it.
     static func texts(_ handle: OpaquePointer, failure: String) throws -> [String] {
-        defer { sqlite3_reset(handle) }
         var values: [String] = []
-        while true {
-            let code = sqlite3_step(handle)
-            if code == SQLITE_DONE { return values }
-            guard code == SQLITE_ROW else {
-                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: failure)
-            }
+        try StatementBinder.forEachRow(handle, failure: failure) {
             if let value = Self.text(handle, 0) { values.append(value) }
         }
+        return values
     }
 
     /// A text column of the current row, nil for NULL.

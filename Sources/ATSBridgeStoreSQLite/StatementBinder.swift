@@ -46,6 +46,21 @@ struct StatementBinder {
         self.index += 1
     }
 
+    /// Steps a bound statement through its rows, calling `row` at each (read the columns from
+    /// `handle`), then resets it for the next use.
+    @inline(__always)
+    static func forEachRow(_ handle: OpaquePointer, failure: String, _ row: () throws -> Void) throws {
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                throw DatabaseError(resultCode: ResultCode(rawValue: code), message: failure)
+            }
+            try row()
+        }
+    }
+
     /// Runs a statement that returns no rows, then resets it for the next use.
     static func execute(_ handle: OpaquePointer, failure: String) throws {
         let code = sqlite3_step(handle)
