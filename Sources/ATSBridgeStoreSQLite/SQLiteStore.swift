@@ -81,6 +81,11 @@ public final class SQLiteStore: Store {
         let subject = path.map { "the SQLite store at \($0)" } ?? "the SQLite store"
         if let error = error as? DatabaseError {
             switch error.resultCode {
+            case .SQLITE_INTERRUPT:
+                // GRDB interrupts SQLite when the task is cancelled; statements stepped through the
+                // C API (page scans, lookups) then fail with this code rather than GRDB's own
+                // `CancellationError`. It is the caller going away, not the store failing.
+                return CancellationError()
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:
                 return ATSBridgeError(.storeCorrupt, "\(subject) is not a valid database (corrupt?)", cause: error)
             case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:

@@ -123,6 +123,21 @@ import Testing
         }
     }
 
+    @Test func aCancelledCallIsCountedAsCancelledWhateverItsHandlerThrows() async throws {
+        LimitMetrics.install()
+        let method = TestMethods.interrupted.fullName
+        let cancelled = LimitMetrics.calls(method, "CANCELLED")
+        let unavailable = LimitMetrics.calls(method, "UNAVAILABLE")
+        try await withTestServer(router: self.router) { port in
+            let client = testClient(port: port)
+            for try await _ in client.serverStreaming(TestMethods.interrupted, PingRequest()) { break }
+            try await eventually("the cancel to be counted") { LimitMetrics.calls(method, "CANCELLED") > cancelled }
+            #expect(self.probe.cancelled == 1)
+            #expect(LimitMetrics.calls(method, "UNAVAILABLE") == unavailable)
+            await client.close()
+        }
+    }
+
     @Test func cancellingTheConsumingTaskCancelsTheCall() async throws {
         try await withTestServer(router: self.router) { port in
             let client = testClient(port: port)

@@ -57,6 +57,12 @@ enum TestMethods {
         method: "SlowWrite",
         kind: .unary
     )
+    /// Streams until cancelled, then fails the way a store does when its statement is interrupted.
+    static let interrupted = MethodDescriptor<PingRequest, PingResponse>(
+        service: "test.Test",
+        method: "Interrupted",
+        kind: .serverStreaming
+    )
     static let fails = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Fails", kind: .unary)
 
     /// A router with the test methods, health, and reads over `store`.
@@ -101,6 +107,14 @@ enum TestMethods {
             } catch {
                 probe.cancel()
                 throw error
+            }
+        }
+        router.serverStreaming(interrupted, access: .readIntegration) { _, writer, _ in
+            do {
+                while true { try await writer.write(PingResponse(payload: [1])) }
+            } catch {
+                probe.cancel()
+                throw ATSBridgeError(.storeUnavailable, "the SQLite store failed: SQLite code 9")
             }
         }
         router.serverStreaming(sequence, access: .readIntegration) { request, writer, _ in

@@ -68,15 +68,18 @@ package struct ServerCallRunner: Sendable {
             defer { if holdsWrite { admission?.writeFinished() } }
             try await authorized.method.run(authorized.request, authorized.stream, authorized.context)
             call.stream.finish(Status(code: .ok))
-        } catch let error as ATSBridgeError {
-            code = error.code.status.name ?? "UNKNOWN"
-            errorCode = error.code.dotted
-            call.stream.finish(error.status)
-        } catch is CancellationError {
-            code = Self.finishCancelled(call.stream)
         } catch {
-            if Task.isCancelled || call.stream.cancelReason != nil {
+            // A cancelled call may fail with whatever its handler makes of the interruption (a
+            // store maps an interrupted statement, a client a closed channel): the cancellation is
+            // what ended it, so that is what the client and the metrics see.
+            if error is CancellationError || call.stream.cancelReason != nil || Task.isCancelled {
                 code = Self.finishCancelled(call.stream)
+                return
+            }
+            if let error = error as? ATSBridgeError {
+                code = error.code.status.name ?? "UNKNOWN"
+                errorCode = error.code.dotted
+                call.stream.finish(error.status)
                 return
             }
             code = "INTERNAL"
