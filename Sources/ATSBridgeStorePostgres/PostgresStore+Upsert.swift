@@ -51,7 +51,7 @@ extension RecordWriter {
     /// One model's rows, inside the writer's transaction.
     func upsert(_ rows: [RecordRow], _ model: Model, now: Int64) async throws -> UpsertResult {
         let stored = try await self.storedStates(model, rows.map(\.id))
-        let plan = UpsertPlan(model: model, rows: rows, stored: stored)
+        let plan = UpsertPlan(model: model, rows: rows, storedByPosition: stored)
         guard !plan.writes.isEmpty else { return plan.result }
         for chunk in stride(from: 0, to: plan.writes.count, by: PostgresStore.insertChunk) {
             let writes = plan.writes[chunk..<min(chunk + PostgresStore.insertChunk, plan.writes.count)]
@@ -66,9 +66,12 @@ extension RecordWriter {
         return plan.result
     }
 
-    /// What is stored of `ids`, for the plan.
-    private func storedStates(_ model: Model, _ ids: [String]) async throws -> [String: StoredState] {
-        var stored: [String: StoredState] = [:]
+    /// What is stored of `ids` (in byte order, one of each, as the prepared rows), by position.
+    private func storedStates(_ model: Model, _ ids: [String]) async throws -> [StoredState?] {
+        var stored = [StoredState?](repeating: nil, count: ids.count)
+        // Matched by bytes, as the key compares them: a `String`-keyed dictionary would take
+        // canonically equivalent ids for one record.
+        var walk = IDWalk(ids: ids)
         let number = Int32(model.rawValue)
         for start in stride(from: 0, to: ids.count, by: 10_000) {
             let chunk = Array(ids[start..<min(start + 10_000, ids.count)])
@@ -82,7 +85,8 @@ extension RecordWriter {
             for try await (id, hash, deleted, candidateID, jobID) in rows.decode(
                 (String, ByteBuffer, Bool, String?, String?).self
             ) {
-                stored[id] = StoredState(
+                guard let position = walk.position(of: id) else { continue }
+                stored[position] = StoredState(
                     hash: Array(hash.readableBytesView),
                     deleted: deleted,
                     candidateID: candidateID,

@@ -39,11 +39,15 @@ public struct UpsertPlan: Sendable {
     public init(model: Model, rows: [RecordRow], storedByPosition: [StoredState?]) {
         precondition(storedByPosition.count == rows.count, "one stored state per row")
         self.writes.reserveCapacity(rows.count)
-        for (row, old) in zip(rows, storedByPosition) {
-            if let old, Self.isUnchanged(row, old) {
+        for position in rows.indices {
+            let old = storedByPosition[position]
+            // Unchanged rows (most of a re-sync) are checked in place: copying a row retains
+            // each of its texts.
+            if let old, Self.isUnchanged(rows[position], old) {
                 self.result.unchanged += 1
                 continue
             }
+            let row = rows[position]
             self.writes.append(Write(row: row, isNew: old == nil))
             if old == nil {
                 self.result.created.append(row.id)

@@ -5,15 +5,13 @@ import GRDB
 internal import GRDBSQLite
 
 extension SQLiteStore {
-    /// What is stored of `ids` (sorted, one of each, as the rows ``RecordRow/sortedRows(of:parts:)``
-    /// makes), by position: nil where nothing is, read with SQLite's C API. The unchanged
-    /// re-upsert of a full sync is mostly this lookup.
+    /// What is stored of `ids` (in byte order, one of each, as the rows
+    /// ``RecordRow/sortedRows(of:parts:)`` makes), by position: nil where nothing is, read with
+    /// SQLite's C API. The unchanged re-upsert of a full sync is mostly this lookup.
     ///
-    /// SQLite returns the rows of `id IN (…)` in the key index's order, which for the ids the
-    /// store makes is the ids' order, so each result is matched to its position by walking both
-    /// (no `String` per result, no dictionary). A result that does not match where the walk
-    /// is (ids whose `String` order is not their bytes' order) is found through a dictionary of
-    /// the ids, made the first time it is needed.
+    /// SQLite returns the rows of `id IN (…)` in the key index's order, which is the ids' byte
+    /// order, so each result is matched to its position by walking both (no `String` per
+    /// result, no dictionary; ``IDWalk``).
     static func existing(
         _ db: Database,
         _ integrationID: String,

@@ -52,7 +52,7 @@ extension SQLiteStore {
         // A model's lookup is made before the transaction's writes only if no earlier batch of
         // the same model can change what it reads.
         let early = Dictionary(grouping: batches.indices, by: { batches[$0].model }).values
-            .filter { $0.count == 1 }.map { ($0[0], RecordRow.uniqueSorted(batches[$0[0]].ids)) }
+            .filter { $0.count == 1 }.map { $0[0] }
         let handoff = BlockingHandoff<[(Model, [RecordRow])]>()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
@@ -64,7 +64,9 @@ extension SQLiteStore {
             }
             return try await self.write { db in
                 var looked: [Int: Lookup] = [:]
-                for (index, ids) in early {
+                // The ids are sorted here, on the writer, beside the encoding.
+                for index in early {
+                    let ids = RecordRow.uniqueSorted(batches[index].ids)
                     looked[index] = Lookup(
                         ids: ids,
                         stored: try Self.existing(db, integrationID, batches[index].model, ids)
@@ -95,7 +97,8 @@ extension SQLiteStore {
         /// Whether it is the lookup of `rows`, id for id, byte for byte (`String`'s `==` would
         /// take canonically equivalent ids for one).
         func matches(_ rows: [RecordRow]) -> Bool {
-            self.ids.count == rows.count && zip(self.ids, rows).allSatisfy { $0.utf8.elementsEqual($1.id.utf8) }
+            self.ids.count == rows.count
+                && self.ids.indices.allSatisfy { RecordRow.byteOrder(self.ids[$0], rows[$0].id) == 0 }
         }
     }
 

@@ -54,4 +54,29 @@ import Testing
         let rows = try await RecordRow.sortedRows(of: .candidates([candidate]))
         #expect(rows.first?.emails == ["ann@example.sk", "zoe@example.sk"])
     }
+
+    @Test func idsAreOrderedAndTellApartByTheirBytes() async throws {
+        let texts = ["", "a", "ab", "b", "e\u{301}x", "\u{E9}x", "f", "\u{1F600}", "z", "\u{FFFF}"]
+        for left in texts {
+            for right in texts {
+                let bytes = Array(left.utf8).lexicographicallyPrecedes(Array(right.utf8))
+                #expect((RecordRow.byteOrder(left, right) < 0) == bytes, "\(left) < \(right)")
+                #expect((RecordRow.byteOrder(left, right) == 0) == Array(left.utf8).elementsEqual(right.utf8))
+            }
+        }
+        // Canonically equivalent, so equal for `String`, but two keys for a store.
+        let decomposed = "e\u{301}x"
+        let composed = "\u{E9}x"
+        #expect(decomposed == composed)
+        #expect(
+            RecordRow.uniqueSorted([composed, decomposed, composed]).map { Array($0.utf8) } == [
+                Array(decomposed.utf8), Array(composed.utf8),
+            ]
+        )
+        let rows = try await RecordRow.sortedRows(
+            of: .candidates([Candidate(id: composed, firstName: "Composed"), Candidate(id: decomposed)])
+        )
+        #expect(rows.map { Array($0.id.utf8) } == [Array(decomposed.utf8), Array(composed.utf8)])
+        #expect(rows.last?.firstName == "Composed")
+    }
 }

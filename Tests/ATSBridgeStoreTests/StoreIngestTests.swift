@@ -124,6 +124,30 @@ import Testing
     }
 
     @Test(arguments: StoreKind.allCases)
+    func canonicallyEquivalentIDsAreTwoRecords(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        // Equal for Swift's `==`, different bytes: the store's key tells them apart.
+        let ids = ["\u{E9}x", "e\u{301}x", "\u{E9}y"]
+        var candidates = ids.map { Candidate(id: $0, remoteID: $0, firstName: "Name") }
+        let created = try await store.upsert(.candidates(candidates), integrationID: self.integration, at: 1_000)
+        #expect(created.created.count == 3)
+        #expect(
+            try await store.upsert(.candidates(candidates), integrationID: self.integration, at: 2_000).unchanged == 3
+        )
+        candidates[1].firstName = "Changed"
+        let changed = try await store.upsert(.candidates(candidates), integrationID: self.integration, at: 3_000)
+        #expect(changed.changed.map { Array($0.utf8) } == [Array(ids[1].utf8)])
+        #expect(changed.unchanged == 2)
+        let stored = try await store.all(
+            Candidate.self,
+            RecordQuery(integrationID: self.integration, model: .candidate, pageSize: 10)
+        )
+        #expect(stored.count == 3)
+        #expect(stored.first { $0.id.utf8.elementsEqual(ids[1].utf8) }?.firstName == "Changed")
+        #expect(stored.first { $0.id.utf8.elementsEqual(ids[0].utf8) }?.firstName == "Name")
+    }
+
+    @Test(arguments: StoreKind.allCases)
     func aBatchThatCannotBeEncodedWritesNothingOfItsCall(kind: StoreKind) async throws {
         let store = try await kind.make()
         let valid = (0..<300).map { Candidate(id: self.fixture.id(.candidate, "v\($0)"), remoteID: "v\($0)") }

@@ -2,7 +2,7 @@ extension RecordRow {
     /// Below this many records a batch is encoded on the calling task alone.
     static let concurrentThreshold = 256
 
-    /// The rows of a batch sorted by id, one per id (the batch's last when it names a record
+    /// The rows of a batch sorted by id bytes (``byteOrder(_:_:)-(String,String)``), one per id (the batch's last when it names a record
     /// twice, as if upserted in order), encoded and hashed on up to `parts` tasks at once (each
     /// row costs an encode and a SHA-256; a sync batch of 1,000 keeps two cores busy for about a
     /// millisecond each instead of one for two).
@@ -26,23 +26,27 @@ extension RecordRow {
         return Self.lastOfEach(runs)
     }
 
-    /// Texts sorted, without repeats: a candidate's address keys, and the ids of
-    /// ``sortedRows(of:parts:)``'s rows for a batch's ids (which a store can look up before the
-    /// rows are encoded). Few values (a candidate's addresses) need no `Set` and no sort.
+    /// Texts in byte order (``byteOrder(_:_:)-(String,String)``), without repeats: a candidate's
+    /// address keys, and the ids of ``sortedRows(of:parts:)``'s rows for a batch's ids (which a
+    /// store can look up before the rows are encoded). Few values (a candidate's addresses) need
+    /// no sort.
     public static func uniqueSorted(_ values: [String]) -> [String] {
-        switch values.count {
-        case 0, 1: return values
-        case 2 where values[0] < values[1]: return values
-        case 2 where values[0] > values[1]: return [values[1], values[0]]
-        default:
-            var unique: [String] = []
-            unique.reserveCapacity(values.count)
-            for value in values.sorted() where unique.last != value { unique.append(value) }
-            return unique
+        if values.count < 2 { return values }
+        if values.count == 2 {
+            let order = Self.byteOrder(values[0], values[1])
+            return order < 0 ? values : order > 0 ? [values[1], values[0]] : [values[0]]
         }
+        var unique: [String] = []
+        unique.reserveCapacity(values.count)
+        for value in values.sorted(by: { Self.byteOrder($0, $1) < 0 }) {
+            if let last = unique.last, Self.byteOrder(last, value) == 0 { continue }
+            unique.append(value)
+        }
+        return unique
     }
 
-    /// Rows with the order that sorts them by id (stable: equal ids keep the batch's order).
+    /// Rows with the order that sorts them by id bytes, the order of the stores' key index
+    /// (stable: equal ids keep the batch's order).
     /// Sorting positions instead of the rows themselves keeps the sort from moving each row,
     /// some 300 bytes, a dozen times.
     struct OrderedRows: Sendable {
@@ -52,7 +56,13 @@ extension RecordRow {
 
     /// `rows` with their id order.
     static func idOrdered(_ rows: [RecordRow]) -> OrderedRows {
-        OrderedRows(rows: rows, order: rows.indices.sorted { rows[$0].id < rows[$1].id })
+        OrderedRows(
+            rows: rows,
+            order: rows.indices.sorted {
+                let order = Self.byteOrder(rows[$0].id, rows[$1].id)
+                return order == 0 ? $0 < $1 : order < 0
+            }
+        )
     }
 
     /// Merges runs (given in batch order) into one id-sorted array with one row per id, the last
@@ -66,13 +76,17 @@ extension RecordRow {
             // that the later one (later in the batch) replaces it.
             var best: Int?
             for run in runs.indices where positions[run] < runs[run].order.count {
-                if let current = best, Self.id(runs, current, positions) <= Self.id(runs, run, positions) { continue }
+                if let current = best,
+                    Self.byteOrder(Self.id(runs, current, positions), Self.id(runs, run, positions)) <= 0
+                {
+                    continue
+                }
                 best = run
             }
             guard let best else { return merged }
             let row = runs[best].rows[runs[best].order[positions[best]]]
             positions[best] += 1
-            if merged.last?.id == row.id {
+            if let last = merged.last, Self.byteOrder(last.id, row.id) == 0 {
                 merged[merged.count - 1] = row
             } else {
                 merged.append(row)

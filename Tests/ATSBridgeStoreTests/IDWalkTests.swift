@@ -1,0 +1,18 @@
+import ATSBridgeStoreRules
+import Testing
+
+/// How a backend matches the ids it reads back to the positions of a batch's rows.
+@Suite struct IDWalkTests {
+    private let ids = ["a-1", "a-2", "b", "e\u{301}x", "\u{E9}x", "z"]
+
+    @Test func resultsInKeyOrderAreMatchedInOneWalk() {
+        var walk = IDWalk(ids: self.ids)
+        #expect(["a-1", "b", "e\u{301}x", "\u{E9}x", "z"].map { walk.position(of: $0) } == [0, 2, 3, 4, 5])
+    }
+
+    @Test func resultsInAnyOrderAreFoundAndUnknownIDsAreNot() {
+        var walk = IDWalk(ids: self.ids)
+        let order = ["z", "\u{E9}x", "a-2", "missing", "e\u{301}x", "a-1", "", "b"]
+        #expect(order.map { walk.position(of: $0) } == [5, 4, 1, nil, 3, 0, nil, 2])
+    }
+}
