@@ -18,8 +18,7 @@ extension RecordRow {
         var runs = [OrderedRows](repeating: OrderedRows(rows: [], order: []), count: ranges.count)
         try await withThrowingTaskGroup(of: (Int, OrderedRows).self) { group in
             for (index, range) in ranges.enumerated() {
-                let slice = batch.slice(range)
-                group.addTask { (index, Self.idOrdered(try Self.rows(of: slice))) }
+                group.addTask { (index, Self.idOrdered(try Self.rows(of: batch, in: range))) }
             }
             for try await (index, run) in group { runs[index] = run }
         }

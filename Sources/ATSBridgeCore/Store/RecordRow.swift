@@ -63,38 +63,40 @@ public struct RecordRow: Sendable, Hashable {
         self.hash = SHA256.hash(data: data).withUnsafeBytes { Array($0.prefix(16)) }
     }
 
-    /// The rows of a batch.
+    /// The rows of a batch, or of the records at `range` (positions in the batch; read in
+    /// place, so tasks that each take a range copy no record).
     ///
     /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` when a record has no id or cannot
     ///   be encoded.
-    public static func rows(of batch: RecordBatch) throws -> [RecordRow] {
+    public static func rows(of batch: RecordBatch, in range: Range<Int>? = nil) throws -> [RecordRow] {
+        let range = range ?? 0..<batch.count
         do {
             switch batch {
-            case .users(let users): return try users.map(self.row)
-            case .jobs(let jobs): return try jobs.map(self.row)
-            case .candidates(let candidates): return try candidates.map(self.row)
+            case .users(let users): return try users[range].map(self.row)
+            case .jobs(let jobs): return try jobs[range].map(self.row)
+            case .candidates(let candidates): return try candidates[range].map(self.row)
             case .applicationStages(let stages):
-                return try stages.map { stage in
+                return try stages[range].map { stage in
                     var row = try self.base(.applicationStage, stage)
                     row.name = stage.name
                     return row
                 }
-            case .applications(let applications): return try applications.map(self.row)
+            case .applications(let applications): return try applications[range].map(self.row)
             case .tags(let tags):
-                return try tags.map { tag in
+                return try tags[range].map { tag in
                     var row = try self.base(.tag, tag)
                     row.name = tag.name
                     return row
                 }
             case .candidateTags(let joins):
-                return try joins.map { join in
+                return try joins[range].map { join in
                     var row = try self.base(.candidateTag, join)
                     row.candidateID = join.candidateID
                     row.tagID = join.tagID
                     return row
                 }
             case .jobApplicationStages(let joins):
-                return try joins.map { join in
+                return try joins[range].map { join in
                     var row = try self.base(.jobApplicationStage, join)
                     row.jobID = join.jobID
                     row.stageID = join.stageID
@@ -102,7 +104,7 @@ public struct RecordRow: Sendable, Hashable {
                     return row
                 }
             case .jobHiringTeamMembers(let joins):
-                return try joins.map { join in
+                return try joins[range].map { join in
                     var row = try self.base(.jobHiringTeamMember, join)
                     row.jobID = join.jobID
                     row.userID = join.userID
