@@ -79,4 +79,36 @@ import Testing
         #expect(rows.map { Array($0.id.utf8) } == [Array(decomposed.utf8), Array(composed.utf8)])
         #expect(rows.last?.firstName == "Composed")
     }
+
+    /// Store-managed times and nested views are not part of a record's data or hash: a record
+    /// that has them (encoded from a copy) and one that has not (encoded in place) are one row.
+    @Test func timesAndNestedViewsAreLeftOutOfTheData() throws {
+        let plain = Candidate(id: "c-1", remoteID: "r1", firstName: "Ann")
+        var full = plain
+        full.changedAt = 5
+        full.applications = [CandidateApplication(id: "a-1")]
+        full.tags = [TagSummary(id: "t-1", name: "senior")]
+        let rows = try RecordRow.rows(of: .candidates([plain, full]))
+        #expect(rows[0].data == rows[1].data)
+        #expect(rows[0].hash == rows[1].hash)
+        #expect(rows[0].data == (try plain.encode()))
+
+        var deleted = plain
+        deleted.remoteDeletedAt = 9
+        let deletedRow = try #require(try RecordRow.rows(of: .candidates([deleted])).first)
+        #expect(deletedRow.data == rows[0].data)
+        #expect(deletedRow.remoteDeletedAt == 9)
+
+        let application = Application(id: "a-1", candidateID: "c-1")
+        var nested = application
+        nested.candidate = ApplicationCandidate(id: "c-1", firstName: "Ann")
+        let applicationRows = try RecordRow.rows(of: .applications([application, nested]))
+        #expect(applicationRows[0].data == applicationRows[1].data)
+        #expect(applicationRows[0].candidateID == "c-1")
+
+        var job = Job(id: "j-1", name: "Engineer")
+        let jobRow = try RecordRow.rows(of: .jobs([job]))
+        job.stages = [JobStage(id: "s-1", name: "Screen", index: 0)]
+        #expect(try RecordRow.rows(of: .jobs([job])).first?.data == jobRow.first?.data)
+    }
 }

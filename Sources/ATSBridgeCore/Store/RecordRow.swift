@@ -117,17 +117,30 @@ public struct RecordRow: Sendable, Hashable {
     }
 
     /// A row whose data is `record` without the store-managed times (`changed_at` and
-    /// `remote_deleted_at` are the store's, not part of the hash).
+    /// `remote_deleted_at` are the store's, not part of the hash) and, when `hasNested`, without
+    /// what `strip` removes (nested views).
     ///
-    /// `record` is consumed: the callers strip nested views from their own copy, and a second
-    /// copy of a record retains each of its strings and arrays once more.
-    private static func base<M: StoredRecord>(_ model: Model, _ record: consuming M) throws -> RecordRow {
+    /// A record with none of those (what a sync maps from RECRU) is encoded where it is: a copy
+    /// would retain each of its strings and arrays once more, and release them again.
+    private static func base<M: StoredRecord>(
+        _ model: Model,
+        _ record: M,
+        hasNested: Bool = false,
+        strip: (inout M) -> Void = { _ in }
+    ) throws -> RecordRow {
         guard !record.id.isEmpty else { throw ATSBridgeError(.inputInvalid, "a \(model.name ?? "record") has no id") }
-        let remoteDeletedAt = record.remoteDeletedAt
-        record.changedAt = nil
-        record.remoteDeletedAt = nil
-        var row = RecordRow(model: model, id: record.id, remoteID: record.remoteID, data: try record.encode())
-        row.remoteDeletedAt = remoteDeletedAt
+        let data: [UInt8]
+        if hasNested || record.changedAt != nil || record.remoteDeletedAt != nil {
+            var own = record
+            own.changedAt = nil
+            own.remoteDeletedAt = nil
+            strip(&own)
+            data = try own.encode()
+        } else {
+            data = try record.encode()
+        }
+        var row = RecordRow(model: model, id: record.id, remoteID: record.remoteID, data: data)
+        row.remoteDeletedAt = record.remoteDeletedAt
         return row
     }
 
@@ -141,10 +154,10 @@ public struct RecordRow: Sendable, Hashable {
     }
 
     private static func row(_ job: Job) throws -> RecordRow {
-        var own = job
-        own.stages = []
-        own.hiringTeam = []
-        var row = try self.base(.job, own)
+        var row = try self.base(.job, job, hasNested: !job.stages.isEmpty || !job.hiringTeam.isEmpty) {
+            $0.stages = []
+            $0.hiringTeam = []
+        }
         row.name = job.name
         row.search = job.name.map(Self.lowercaseKey)
         row.status = job.status?.rawValue
@@ -154,10 +167,14 @@ public struct RecordRow: Sendable, Hashable {
     }
 
     private static func row(_ candidate: Candidate) throws -> RecordRow {
-        var own = candidate
-        own.applications = []
-        own.tags = []
-        var row = try self.base(.candidate, own)
+        var row = try self.base(
+            .candidate,
+            candidate,
+            hasNested: !candidate.applications.isEmpty || !candidate.tags.isEmpty
+        ) {
+            $0.applications = []
+            $0.tags = []
+        }
         row.firstName = candidate.firstName
         row.lastName = candidate.lastName
         row.firstNameKey = candidate.firstName.map(Self.lowercaseKey)
@@ -167,11 +184,12 @@ public struct RecordRow: Sendable, Hashable {
     }
 
     private static func row(_ application: Application) throws -> RecordRow {
-        var own = application
-        own.candidate = nil
-        own.currentStage = nil
-        own.job = nil
-        var row = try self.base(.application, own)
+        let hasNested = application.candidate != nil || application.currentStage != nil || application.job != nil
+        var row = try self.base(.application, application, hasNested: hasNested) {
+            $0.candidate = nil
+            $0.currentStage = nil
+            $0.job = nil
+        }
         row.outcome = application.outcome?.rawValue
         row.outcomeRaw = application.outcomeRaw
         row.candidateID = application.candidateID
