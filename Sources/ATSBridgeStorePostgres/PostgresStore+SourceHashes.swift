@@ -49,7 +49,22 @@ extension PostgresStore {
         async throws -> UpsertResult
     {
         let result = try await self.upsert(batches: batches, integrationID: integrationID, at: now)
-        guard !sources.isEmpty else { return result }
+        try await self.remember(sources, integrationID: integrationID)
+        return result
+    }
+
+    /// The same for batches already encoded; see ``SourceHashStore``.
+    public func upsert(encoded: [EncodedBatch], sources: [SourceHash], integrationID: String, at now: Int64)
+        async throws -> UpsertResult
+    {
+        let result = try await self.upsert(encoded: encoded, createdHere: [:], integrationID: integrationID, at: now)
+        try await self.remember(sources, integrationID: integrationID)
+        return result
+    }
+
+    /// Remembers the sources whose record is live, with its hash as it is now.
+    private func remember(_ sources: [SourceHash], integrationID: String) async throws {
+        guard !sources.isEmpty else { return }
         // One row per source, the last given: one INSERT may not name a key twice.
         var last: [String: Int] = [:]
         for (index, source) in sources.enumerated() { last["\(source.model.rawValue):\(source.remoteID)"] = index }
@@ -94,6 +109,5 @@ extension PostgresStore {
                 related_models = excluded.related_models, related_ids = excluded.related_ids
             """
         )
-        return result
     }
 }

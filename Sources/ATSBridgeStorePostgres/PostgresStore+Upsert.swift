@@ -28,17 +28,24 @@ extension PostgresStore {
         integrationID: String,
         at now: Int64
     ) async throws -> UpsertResult {
-        var prepared: [(Model, [RecordRow])] = []
-        for batch in batches where batch.count > 0 {
-            // Encoded and hashed on two tasks; sorted by id, so that inserts walk the key in order.
-            prepared.append((batch.model, try await RecordRow.sortedRows(of: batch)))
-        }
-        guard !prepared.isEmpty || !createdHere.isEmpty else { return UpsertResult() }
+        // Encoded and hashed on two tasks; sorted by id, so that inserts walk the key in order.
+        let encoded = try await EncodedBatch.encode(batches)
+        return try await self.upsert(encoded: encoded, createdHere: createdHere, integrationID: integrationID, at: now)
+    }
+
+    /// Writes batches already encoded and created-here marks in one transaction.
+    func upsert(
+        encoded: [EncodedBatch],
+        createdHere: [Model: [String]],
+        integrationID: String,
+        at now: Int64
+    ) async throws -> UpsertResult {
+        guard !encoded.isEmpty || !createdHere.isEmpty else { return UpsertResult() }
         let result = try await self.writeTransaction(integrationID: integrationID) { writer in
             try await Self.markCreatedHere(writer.connection, writer.logger, integrationID, createdHere)
             var total = UpsertResult()
-            for (model, rows) in prepared {
-                total.merge(try await writer.upsert(rows, model, now: now))
+            for batch in encoded {
+                total.merge(try await writer.upsert(batch.rows, batch.model, now: now))
             }
             return total
         }

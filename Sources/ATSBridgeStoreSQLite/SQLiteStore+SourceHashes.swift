@@ -53,7 +53,22 @@ extension SQLiteStore {
         async throws -> UpsertResult
     {
         let result = try await self.upsert(batches: batches, integrationID: integrationID, at: now)
-        guard !sources.isEmpty else { return result }
+        try await self.remember(sources, integrationID: integrationID)
+        return result
+    }
+
+    /// The same for batches already encoded; see ``SourceHashStore``.
+    public func upsert(encoded: [EncodedBatch], sources: [SourceHash], integrationID: String, at now: Int64)
+        async throws -> UpsertResult
+    {
+        let result = try await self.upsert(encoded: encoded, [:], integrationID, now)
+        try await self.remember(sources, integrationID: integrationID)
+        return result
+    }
+
+    /// Remembers the sources whose record is live, with its hash as it is now.
+    private func remember(_ sources: [SourceHash], integrationID: String) async throws {
+        guard !sources.isEmpty else { return }
         let rows = sources.map { source in
             (source, Self.related(encoding: source.related))
         }
@@ -81,7 +96,6 @@ extension SQLiteStore {
                 try StatementBinder.execute(handle, failure: "remembering source fingerprints failed")
             }
         }
-        return result
     }
 
     /// Related ids as text: `model:id` pairs separated by spaces (ids are base58, model numbers

@@ -9,12 +9,13 @@ extension SQLiteStore {
     public func markMissing(integrationID: String, model: Model, seenIDs: Set<String>, at now: Int64) async throws
         -> UpsertResult
     {
-        try await self.write { db in
+        // In key order (bytes), so each insert appends to the temporary b-tree: a full sync's
+        // tombstone pass inserts every id it saw. Sorted before the transaction, off the writer.
+        let seen = seenIDs.sorted { RecordRow.byteOrder($0, $1) < 0 }
+        return try await self.write { db in
             try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS seen_ids (id TEXT PRIMARY KEY) WITHOUT ROWID")
             try db.execute(sql: "DELETE FROM seen_ids")
-            // In key order, so each insert appends to the temporary b-tree: a full sync's
-            // tombstone pass inserts every id it saw.
-            try Self.seenIDInsert.run(db, seenIDs.sorted()) { binder, id in binder.text(id) }
+            try Self.seenIDInsert.run(db, seen) { binder, id in binder.text(id) }
             let rows = try Row.fetchAll(
                 db,
                 sql: """

@@ -43,21 +43,22 @@ extension SQLiteStore {
     ) async throws -> UpsertResult {
         let batches = batches.filter { $0.count > 0 }
         guard self.writerIsIdle, !batches.isEmpty else {
-            let prepared = try await Self.prepare(batches)
-            return try await self.write { db in
-                try Self.markCreatedHere(db, integrationID, createdHere)
-                return try Self.upsert(db, prepared, looked: [:], integrationID, now)
-            }
+            return try await self.upsert(
+                encoded: try await EncodedBatch.encode(batches),
+                createdHere,
+                integrationID,
+                now
+            )
         }
         // A model's lookup is made before the transaction's writes only if no earlier batch of
         // the same model can change what it reads.
         let early = Dictionary(grouping: batches.indices, by: { batches[$0].model }).values
             .filter { $0.count == 1 }.map { $0[0] }
-        let handoff = BlockingHandoff<[(Model, [RecordRow])]>()
+        let handoff = BlockingHandoff<[EncodedBatch]>()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
                 do {
-                    handoff.deliver(.success(try await Self.prepare(batches)))
+                    handoff.deliver(.success(try await EncodedBatch.encode(batches)))
                 } catch {
                     handoff.deliver(.failure(error))
                 }
@@ -79,14 +80,19 @@ extension SQLiteStore {
         }
     }
 
-    /// Each batch's rows, encoded and hashed before they are written (on both cores), sorted by
-    /// id so that inserts walk the key index in order.
-    private static func prepare(_ batches: [RecordBatch]) async throws -> [(Model, [RecordRow])] {
-        var prepared: [(Model, [RecordRow])] = []
-        for batch in batches {
-            prepared.append((batch.model, try await RecordRow.sortedRows(of: batch)))
+    /// Writes batches already encoded (sorted by id, so that inserts walk the key index in
+    /// order) and created-here marks in one transaction.
+    func upsert(
+        encoded: [EncodedBatch],
+        _ createdHere: [Model: [String]],
+        _ integrationID: String,
+        _ now: Int64
+    ) async throws -> UpsertResult {
+        guard !encoded.isEmpty || !createdHere.isEmpty else { return UpsertResult() }
+        return try await self.write { db in
+            try Self.markCreatedHere(db, integrationID, createdHere)
+            return try Self.upsert(db, encoded, looked: [:], integrationID, now)
         }
-        return prepared
     }
 
     /// What was read of a batch's ids before its rows were ready.
@@ -106,19 +112,19 @@ extension SQLiteStore {
     /// what was read of some batches (by index) before it.
     private static func upsert(
         _ db: Database,
-        _ prepared: [(Model, [RecordRow])],
+        _ prepared: [EncodedBatch],
         looked: [Int: Lookup],
         _ integrationID: String,
         _ now: Int64
     ) throws -> UpsertResult {
         var total = UpsertResult()
         var cleared = ClearedViews()
-        for (index, (model, rows)) in prepared.enumerated() {
+        for (index, batch) in prepared.enumerated() {
             let stored =
-                if let early = looked[index], early.matches(rows) { early.stored } else {
-                    try Self.existing(db, integrationID, model, rows.map(\.id))
+                if let early = looked[index], early.matches(batch.rows) { early.stored } else {
+                    try Self.existing(db, integrationID, batch.model, batch.rows.map(\.id))
                 }
-            total.merge(try Self.upsert(db, rows, stored, model, integrationID, now, cleared: &cleared))
+            total.merge(try Self.upsert(db, batch.rows, stored, batch.model, integrationID, now, cleared: &cleared))
         }
         return total
     }

@@ -104,8 +104,9 @@ struct SyncWriter {
         }
     }
 
-    /// Starts writing the pending records (and their sources' fingerprints) once the previous
-    /// transaction committed.
+    /// Encodes the pending records while the previous transaction is still being written, then
+    /// starts writing them (and their sources' fingerprints) once it committed: the store's
+    /// single writer never waits for the encoding, and transactions still commit in order.
     private mutating func startWrite() async throws {
         guard self.pendingCount > 0 || !self.pendingSources.isEmpty else { return }
         let batches = self.pendingModels.compactMap { self.pending[$0] }
@@ -114,6 +115,7 @@ struct SyncWriter {
         self.pendingModels = []
         self.pendingCount = 0
         self.pendingSources = []
+        let encoded = try await EncodedBatch.encode(batches)
         try await self.settle()
         try Task.checkCancellation()
         try await self.renewLeaseIfDue()
@@ -121,7 +123,7 @@ struct SyncWriter {
         let integrationID = self.integrationID
         let now = self.clock.nowMilliseconds()
         self.inFlight = Task {
-            try await store.upsert(batches: batches, sources: sources, integrationID: integrationID, at: now)
+            try await store.upsert(encoded: encoded, sources: sources, integrationID: integrationID, at: now)
         }
     }
 

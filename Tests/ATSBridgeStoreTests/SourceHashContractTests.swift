@@ -48,6 +48,45 @@ import Testing
         #expect(try await store.sourceHashes(integrationID: "other", model: .candidate, remoteIDs: ["c1"]).isEmpty)
     }
 
+    /// What a sync does: encode the next transaction's batches while the store writes the
+    /// previous one, then hand them over. The result is as if the batches were given.
+    @Test(arguments: StoreKind.allCases)
+    func encodedBatchesAreWrittenInOrderWithTheirFingerprints(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        var later = self.fixture.candidates
+        later[0].title = "Later"
+        let encoded = try await EncodedBatch.encode([
+            .tags(self.fixture.tags), .candidates(self.fixture.candidates), .candidates([]), .candidates(later),
+        ])
+        #expect(encoded.map(\.model) == [.tag, .candidate, .candidate])
+        let result = try await store.upsert(
+            encoded: encoded,
+            sources: [self.source("c1"), self.source("c2")],
+            integrationID: self.integration,
+            at: 1_000
+        )
+        #expect(result.created.count == self.fixture.tags.count + self.fixture.candidates.count)
+        #expect(result.changed == [later[0].id])
+        #expect(try await self.remembered(store) == ["c1": self.source("c1"), "c2": self.source("c2")])
+        let stored = try await store.all(
+            Candidate.self,
+            RecordQuery(integrationID: self.integration, model: .candidate, pageSize: 100)
+        )
+        #expect(stored.first { $0.id == later[0].id }?.title == "Later")
+
+        let again = try await store.upsert(
+            encoded: try await EncodedBatch.encode([.candidates(later)]),
+            sources: [],
+            integrationID: self.integration,
+            at: 2_000
+        )
+        #expect(again.unchanged == later.count)
+        #expect(
+            try await store.upsert(encoded: [], sources: [], integrationID: self.integration, at: 3_000)
+                == UpsertResult()
+        )
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aNewFingerprintReplacesTheOld(kind: StoreKind) async throws {
         let store = try await kind.make()

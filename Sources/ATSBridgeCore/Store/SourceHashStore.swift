@@ -18,4 +18,9 @@ public protocol SourceHashStore: Sendable {
     /// the sources are only mapped again next time.
     func upsert(batches: [RecordBatch], sources: [SourceHash], integrationID: String, at now: Int64) async throws
         -> UpsertResult
+
+    /// The same for batches the caller already encoded (``EncodedBatch``), in the given order,
+    /// in one transaction: a sync encodes its next transaction's rows while this one is written.
+    func upsert(encoded: [EncodedBatch], sources: [SourceHash], integrationID: String, at now: Int64) async throws
+        -> UpsertResult
 }
