@@ -6,28 +6,40 @@ import GRDB
 
 extension SQLiteStore {
     /// Marks live records not seen by a full sync deleted; see ``Store``.
+    ///
+    /// The live records of the model are read on a reader, in storage order, and checked against
+    /// `seenIDs` (a full re-sync that finds nothing missing never takes the writer); only the
+    /// unseen ones are then marked, on the writer, if still live. Records written after the read
+    /// are left alone, as if written after this call.
     public func markMissing(integrationID: String, model: Model, seenIDs: Set<String>, at now: Int64) async throws
         -> UpsertResult
     {
-        // In key order (bytes), so each insert appends to the temporary b-tree: a full sync's
-        // tombstone pass inserts every id it saw. Sorted before the transaction, off the writer.
-        let seen = seenIDs.sorted { RecordRow.byteOrder($0, $1) < 0 }
+        let missing = try await self.read { db in try Self.unseen(db, integrationID, model, seenIDs) }
+        guard !missing.isEmpty else { return UpsertResult() }
         return try await self.write { db in
-            try db.execute(sql: "CREATE TEMP TABLE IF NOT EXISTS seen_ids (id TEXT PRIMARY KEY) WITHOUT ROWID")
-            try db.execute(sql: "DELETE FROM seen_ids")
-            try Self.seenIDInsert.run(db, seen) { binder, id in binder.text(id) }
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    UPDATE records SET remote_deleted_at = ?, changed_at = ?, touched_at = ?
-                    WHERE integration_id = ? AND model = ? AND remote_deleted_at IS NULL
-                      AND id NOT IN (SELECT id FROM seen_ids)
-                    RETURNING id, candidate_id, job_id
-                    """,
-                arguments: [now, now, now, integrationID, Int(model.rawValue)]
-            )
-            let plan = TombstonePlan(model: model, deleted: rows.map { ($0[0], $0[1], $0[2]) })
-            try db.execute(sql: "DELETE FROM seen_ids")
+            var deleted: [(id: String, candidateID: String?, jobID: String?)] = []
+            for chunk in missing.chunked(500) {
+                let statement = try db.cachedStatement(
+                    sql: """
+                        UPDATE records SET remote_deleted_at = ?, changed_at = ?, touched_at = ?
+                        WHERE integration_id = ? AND model = ? AND remote_deleted_at IS NULL
+                          AND id IN \(Self.placeholders(chunk.count))
+                        RETURNING id, candidate_id, job_id
+                        """
+                )
+                let handle = statement.sqliteStatement
+                var binder = StatementBinder(handle)
+                for _ in 0..<3 { binder.integer(now) }
+                binder.text(integrationID)
+                binder.integer(Int64(model.rawValue))
+                for id in chunk { binder.text(id) }
+                try StatementBinder.forEachRow(handle, failure: "marking missing records failed") {
+                    guard let id = Self.text(handle, 0) else { return }
+                    deleted.append((id, Self.text(handle, 1), Self.text(handle, 2)))
+                }
+            }
+            deleted.sort { $0.id < $1.id }
+            let plan = TombstonePlan(model: model, deleted: deleted)
             try Self.apply(plan.staleViews, db, integrationID)
             try Self.log(db, integrationID, model, plan.result.deleted, .deleted, now)
             try Self.apply(plan.touches.targets(skipping: []), db, integrationID, now: now)
@@ -35,7 +47,26 @@ extension SQLiteStore {
         }
     }
 
-    private static let seenIDInsert = BulkInsert(prefix: "INSERT OR IGNORE INTO seen_ids (id)", width: 1)
+    /// The ids of the model's live records that are not in `seen`, in storage order.
+    private static func unseen(_ db: Database, _ integrationID: String, _ model: Model, _ seen: Set<String>) throws
+        -> [String]
+    {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT id FROM records INDEXED BY records_scan
+                WHERE integration_id = ? AND model = ? AND remote_deleted_at IS NULL
+                """
+        )
+        let handle = statement.sqliteStatement
+        var binder = StatementBinder(handle)
+        binder.text(integrationID)
+        binder.integer(Int64(model.rawValue))
+        var missing: [String] = []
+        try StatementBinder.forEachRow(handle, failure: "reading live records failed") {
+            if let id = Self.text(handle, 0), !seen.contains(id) { missing.append(id) }
+        }
+        return missing
+    }
 
     /// Strips candidates and users deleted before `cutoff` to their ids.
     public func blankDeletedPersonalData(deletedBefore cutoff: Int64) async throws -> Int {

@@ -139,6 +139,43 @@ import Testing
         #expect(jobs.first?.stages.map(\.name) == ["Nový kandidát"])
     }
 
+    /// A full sync's tombstone pass over more records than one statement names: only the
+    /// unseen ones are marked (each once, in the change log too), and a second pass with the
+    /// same ids marks nothing.
+    @Test(arguments: StoreKind.allCases)
+    func tombstonesMarkExactlyTheUnseenRecordsOfAManyRecordModel(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        let candidates = (0..<1_300).map { Candidate(id: self.fixture.id(.candidate, "m\($0)"), remoteID: "m\($0)") }
+        _ = try await store.upsert(.candidates(candidates), integrationID: self.integration, at: 1_000)
+        let before = try await store.lastChangeSequence(integrationID: self.integration)
+        let seen = Set(candidates.enumerated().filter { $0.offset % 3 == 0 }.map(\.element.id))
+        let unseen = candidates.map(\.id).filter { !seen.contains($0) }
+        let result = try await store.markMissing(
+            integrationID: self.integration,
+            model: .candidate,
+            seenIDs: seen,
+            at: 2_000
+        )
+        #expect(Set(result.deleted) == Set(unseen))
+        #expect(result.deleted.count == unseen.count)
+        let live = try await store.all(Candidate.self, self.query(.candidate) { $0.pageSize = 500 })
+        #expect(Set(live.map(\.id)) == seen)
+        let logged = try await store.changes(integrationID: self.integration, after: before, limit: 2_000)
+        #expect(logged.count == unseen.count && logged.allSatisfy { $0.kind == .deleted })
+        let again = try await store.markMissing(
+            integrationID: self.integration,
+            model: .candidate,
+            seenIDs: seen,
+            at: 3_000
+        )
+        #expect(again.deleted.isEmpty)
+        // Other models are not touched.
+        #expect(
+            try await store.markMissing(integrationID: self.integration, model: .tag, seenIDs: [], at: 4_000).deleted
+                .isEmpty
+        )
+    }
+
     @Test(arguments: StoreKind.allCases)
     func tombstonesHideDeletedRecordsAndReappearanceRestores(kind: StoreKind) async throws {
         let store = try await kind.make()
