@@ -46,9 +46,10 @@ extension SQLiteStore {
     /// Upserts, then remembers the sources whose record that upsert left live; see
     /// ``SourceHashStore``.
     ///
-    /// Two transactions: the fingerprints commit after the records, so a crash in between only
-    /// costs mapping those sources again. Each fingerprint keeps its record's hash as it is
-    /// then, read in the same statement.
+    /// Two transactions (the upsert may run its lookup before its rows are encoded): the
+    /// fingerprints commit after the records, so a crash in between only costs mapping those
+    /// sources again. Each fingerprint keeps its record's hash as it is then, read in the same
+    /// statement.
     public func upsert(batches: [RecordBatch], sources: [SourceHash], integrationID: String, at now: Int64)
         async throws -> UpsertResult
     {
@@ -58,44 +59,110 @@ extension SQLiteStore {
     }
 
     /// The same for batches already encoded; see ``SourceHashStore``.
+    ///
+    /// One transaction: the records, then their fingerprints. A fingerprint whose record is
+    /// among the rows takes that row's hash (what the upsert left stored) without reading the
+    /// record back; any other is checked against the store.
     public func upsert(encoded: [EncodedBatch], sources: [SourceHash], integrationID: String, at now: Int64)
         async throws -> UpsertResult
     {
-        let result = try await self.upsert(encoded: encoded, [:], integrationID, now)
-        try await self.remember(sources, integrationID: integrationID)
-        return result
+        guard !encoded.isEmpty || !sources.isEmpty else { return UpsertResult() }
+        return try await self.write { db in
+            let result = try Self.upsert(db, encoded, integrationID, now)
+            try Self.remember(db, sources, written: encoded, integrationID: integrationID)
+            return result
+        }
     }
 
     /// Remembers the sources whose record is live, with its hash as it is now.
     private func remember(_ sources: [SourceHash], integrationID: String) async throws {
         guard !sources.isEmpty else { return }
-        let rows = sources.map { source in
-            (source, Self.related(encoding: source.related))
-        }
         try await self.write { db in
-            let statement = try db.cachedStatement(
-                sql: """
-                    INSERT INTO source_hashes (integration_id, model, remote_id, hash, record_id, record_hash, related)
-                    SELECT ?1, ?2, ?3, ?4, id, hash, ?5 FROM records
-                    WHERE integration_id = ?1 AND model = ?2 AND id = ?6 AND remote_deleted_at IS NULL
-                    ON CONFLICT (integration_id, model, remote_id) DO UPDATE SET
-                        hash = excluded.hash, record_id = excluded.record_id, record_hash = excluded.record_hash,
-                        related = excluded.related
-                    """
-            )
-            // Bound with the C API: GRDB's arguments box every value, per fingerprint.
-            let handle = statement.sqliteStatement
-            for (source, related) in rows {
-                var binder = StatementBinder(handle)
-                binder.text(integrationID)
-                binder.integer(Int64(source.model.rawValue))
-                binder.text(source.remoteID)
-                binder.blob(source.hash)
-                binder.text(related)
-                binder.text(source.recordID)
-                try StatementBinder.execute(handle, failure: "remembering source fingerprints failed")
+            try Self.remember(db, sources, written: [], integrationID: integrationID)
+        }
+    }
+
+    /// Remembers sources inside the caller's transaction, after `written` was upserted in it.
+    private static func remember(
+        _ db: Database,
+        _ sources: [SourceHash],
+        written: [EncodedBatch],
+        integrationID: String
+    ) throws {
+        guard !sources.isEmpty else { return }
+        var known: [(source: SourceHash, recordHash: [UInt8])] = []
+        var unknown: [SourceHash] = []
+        known.reserveCapacity(sources.count)
+        for source in sources {
+            // The last batch holding the record has what the transaction left stored.
+            let row = written.reversed().lazy.filter { $0.model == source.model }
+                .compactMap { Self.row(source.recordID, in: $0.rows) }.first
+            if let row {
+                // A record marked deleted gets no fingerprint: its source is mapped again.
+                if row.remoteDeletedAt == nil { known.append((source, row.hash)) }
+            } else {
+                unknown.append(source)
             }
         }
+        try Self.sourceInsert.run(db, known) { binder, pair in
+            binder.text(integrationID)
+            binder.integer(Int64(pair.source.model.rawValue))
+            binder.text(pair.source.remoteID)
+            binder.blob(pair.source.hash)
+            binder.text(pair.source.recordID)
+            binder.blob(pair.recordHash)
+            binder.text(Self.related(encoding: pair.source.related))
+        }
+        guard !unknown.isEmpty else { return }
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO source_hashes (integration_id, model, remote_id, hash, record_id, record_hash, related)
+                SELECT ?1, ?2, ?3, ?4, id, hash, ?5 FROM records
+                WHERE integration_id = ?1 AND model = ?2 AND id = ?6 AND remote_deleted_at IS NULL
+                ON CONFLICT (integration_id, model, remote_id) DO UPDATE SET
+                    hash = excluded.hash, record_id = excluded.record_id, record_hash = excluded.record_hash,
+                    related = excluded.related
+                """
+        )
+        // Bound with the C API: GRDB's arguments box every value, per fingerprint.
+        let handle = statement.sqliteStatement
+        for source in unknown {
+            var binder = StatementBinder(handle)
+            binder.text(integrationID)
+            binder.integer(Int64(source.model.rawValue))
+            binder.text(source.remoteID)
+            binder.blob(source.hash)
+            binder.text(Self.related(encoding: source.related))
+            binder.text(source.recordID)
+            try StatementBinder.execute(handle, failure: "remembering source fingerprints failed")
+        }
+    }
+
+    /// Multi-row upsert of fingerprints whose record hash is known; a remote id given twice in
+    /// one statement takes the last (`ON CONFLICT` applies row by row).
+    private static let sourceInsert = BulkInsert(
+        prefix: """
+            INSERT INTO source_hashes (integration_id, model, remote_id, hash, record_id, record_hash, related)
+            """,
+        width: 7,
+        suffix: """
+             ON CONFLICT (integration_id, model, remote_id) DO UPDATE SET
+                hash = excluded.hash, record_id = excluded.record_id, record_hash = excluded.record_hash,
+                related = excluded.related
+            """
+    )
+
+    /// The row with id `id` among rows sorted by id bytes, found by a binary search.
+    private static func row(_ id: String, in rows: [RecordRow]) -> RecordRow? {
+        var low = 0
+        var high = rows.count
+        while low < high {
+            let middle = (low + high) / 2
+            let order = RecordRow.byteOrder(rows[middle].id, id)
+            if order == 0 { return rows[middle] }
+            if order < 0 { low = middle + 1 } else { high = middle }
+        }
+        return nil
     }
 
     /// Related ids as text: `model:id` pairs separated by spaces (ids are base58, model numbers

@@ -95,6 +95,16 @@ extension SQLiteStore {
         }
     }
 
+    /// Writes batches already encoded inside the caller's transaction.
+    static func upsert(
+        _ db: Database,
+        _ encoded: [EncodedBatch],
+        _ integrationID: String,
+        _ now: Int64
+    ) throws -> UpsertResult {
+        try Self.upsert(db, encoded, looked: [:], integrationID, now)
+    }
+
     /// What was read of a batch's ids before its rows were ready.
     private struct Lookup {
         var ids: [String]

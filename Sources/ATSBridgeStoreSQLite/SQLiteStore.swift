@@ -15,6 +15,8 @@ public final class SQLiteStore: Store {
     /// Write transactions running or waiting for the writer.
     private let writesInFlight = Mutex(0)
     private let cursorSecretBytes: [UInt8]
+    /// Checkpoints the WAL beside the writer.
+    let checkpointer: WALCheckpointer
     var cursorSecret: SymmetricKey { SymmetricKey(data: self.cursorSecretBytes) }
     /// The configuration the store was opened with.
     public let configuration: SQLiteStoreConfiguration
@@ -26,6 +28,8 @@ public final class SQLiteStore: Store {
     ///   cannot be written or is full, `PLATFORM.STORE_CORRUPT` when it is not a database.
     public init(configuration: SQLiteStoreConfiguration) async throws {
         self.configuration = configuration
+        let checkpointer = WALCheckpointer(path: configuration.path, threshold: configuration.walCheckpointPages)
+        self.checkpointer = checkpointer
         var config = Configuration()
         config.busyMode = .timeout(configuration.busyTimeout.fractionalSeconds)
         config.maximumReaderCount = configuration.maxReaders
@@ -35,11 +39,12 @@ public final class SQLiteStore: Store {
             // Readers scan in key order and gain little from a large cache; each has its own.
             let cache = db.configuration.readonly ? configuration.readerCacheKilobytes : configuration.cacheKilobytes
             try db.execute(sql: "PRAGMA cache_size = -\(cache)")
-            // Checkpoints fsync the database file; at SQLite's default (every ~4 MB of WAL) a bulk
-            // sync spends most of its time waiting on them.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(configuration.walCheckpointPages)")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
             if !db.configuration.readonly {
+                // Checkpoints copy the WAL into the database file and fsync it; run inside a
+                // commit (SQLite's automatic checkpoint, every ~4 MB of WAL by default) they
+                // stall every write behind them. They run on their own connection instead.
+                checkpointer.install(on: db)
                 // Multi-row upserts inside a transaction keep a statement journal (the pages
                 // each statement changed, to undo it alone). SQLite spills it to a temporary file
                 // past 64 KiB: about 7 KiB of file writes per upserted record. In memory it is a

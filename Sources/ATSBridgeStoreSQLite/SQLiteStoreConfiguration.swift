@@ -11,7 +11,9 @@ public struct SQLiteStoreConfiguration: Sendable, Hashable {
     public var cacheKilobytes: Int = 65_536
     /// Page cache of each reader connection, in KiB. Defaults to 2048 (2 MiB).
     public var readerCacheKilobytes: Int = 2_048
-    /// WAL pages (4 KiB) between automatic checkpoints. Defaults to 16384 (64 MiB).
+    /// WAL pages (4 KiB) after which a checkpoint starts on a connection of its own, beside the
+    /// writer; past four times as many, the writer checkpoints itself, so the WAL stays bounded.
+    /// Defaults to 16384 (64 MiB).
     public var walCheckpointPages: Int = 16_384
     /// A cap on the file size in pages of 4 KiB, or `nil` for none (tests use it to make the
     /// store full). Defaults to `nil`.

@@ -1,5 +1,6 @@
 import ATSBridgeCore
 import ATSBridgeProto
+import Foundation
 import GRDB
 import Testing
 
@@ -33,5 +34,46 @@ import Testing
             return try Int.fetchOne(db, sql: "SELECT count(*) FROM t") ?? -1
         }
         #expect(count == 2)
+    }
+
+    /// Checkpoints run beside the writer: past the threshold a background checkpoint copies
+    /// the WAL into the database file, and the WAL stays bounded however long writes go on.
+    @Test func theWALIsCheckpointedBesideTheWriterAndStaysBounded() async throws {
+        let path = temporaryDatabasePath()
+        var configuration = SQLiteStoreConfiguration(path: path)
+        configuration.walCheckpointPages = 64
+        let store = try await SQLiteStore(configuration: configuration)
+        let integration = "wal"
+        var largestWAL = 0
+        for round in 0..<40 {
+            let candidates = (0..<200).map { index in
+                Candidate(
+                    id: RecordID.make(integrationID: integration, model: .candidate, remoteID: "\(round)-\(index)"),
+                    remoteID: "\(round)-\(index)",
+                    title: String(repeating: "t", count: 300)
+                )
+            }
+            _ = try await store.upsert(.candidates(candidates), integrationID: integration, at: Int64(round))
+            largestWAL = max(largestWAL, Self.fileSize(path + "-wal"))
+        }
+        // Polled: the background checkpoint finishes on its own thread.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while store.checkpointer.checkpointsCompleted == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(store.checkpointer.checkpointsCompleted > 0)
+        // The hard limit (4 × 64 pages) plus the last transaction's pages, in 4 KiB frames.
+        #expect(largestWAL < (4 * 64 + 400) * 4_120)
+        // 8,000 candidates of ~400 bytes: most of them reached the database file itself.
+        #expect(Self.fileSize(path) > 2_000_000)
+        let stored = try await store.all(
+            Candidate.self,
+            RecordQuery(integrationID: integration, model: .candidate, pageSize: 1_000)
+        )
+        #expect(stored.count == 8_000)
+    }
+
+    private static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
     }
 }

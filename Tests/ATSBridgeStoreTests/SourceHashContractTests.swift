@@ -87,6 +87,34 @@ import Testing
         )
     }
 
+    /// A sync's fingerprints follow their records as the transaction leaves them: one written
+    /// in it with its hash, one stored before (not among the rows) as stored, one marked
+    /// deleted not at all; of a source given twice, the last.
+    @Test(arguments: StoreKind.allCases)
+    func encodedFingerprintsFollowTheirRecordsAsStored(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        _ = try await store.upsert(.candidates([self.fixture.candidates[1]]), integrationID: self.integration, at: 500)
+        var gone = Candidate(id: self.fixture.id(.candidate, "gone"), remoteID: "gone")
+        gone.remoteDeletedAt = 400
+        // More rows than one multi-row statement holds.
+        let many = (0..<300).map { Candidate(id: self.fixture.id(.candidate, "m\($0)"), remoteID: "m\($0)") }
+        let sources =
+            [self.source("c1", hash: 4), self.source("c1", hash: 5), self.source("c2"), self.source("gone")]
+            + many.map { self.source($0.remoteID ?? "", hash: 6) }
+        _ = try await store.upsert(
+            encoded: try await EncodedBatch.encode([.candidates([self.fixture.candidates[0], gone] + many)]),
+            sources: sources,
+            integrationID: self.integration,
+            at: 1_000
+        )
+        let found = try await self.remembered(store, ["c1", "c2", "gone"] + many.map { $0.remoteID ?? "" })
+        #expect(found["c1"] == self.source("c1", hash: 5))
+        #expect(found["c2"] == self.source("c2"))
+        #expect(found["gone"] == nil)
+        #expect(found.count == 2 + many.count)
+        #expect(found["m299"]?.hash == [UInt8](repeating: 6, count: 16))
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aNewFingerprintReplacesTheOld(kind: StoreKind) async throws {
         let store = try await kind.make()
