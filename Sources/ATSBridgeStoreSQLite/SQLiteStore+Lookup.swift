@@ -46,7 +46,7 @@ extension SQLiteStore {
     }
 
     /// A text or blob column of the current row, valid until the next step.
-    private static func bytes(_ handle: OpaquePointer, _ column: Int32) -> UnsafeRawBufferPointer {
+    static func bytes(_ handle: OpaquePointer, _ column: Int32) -> UnsafeRawBufferPointer {
         let pointer = sqlite3_column_blob(handle, column)
         return UnsafeRawBufferPointer(
             start: pointer,

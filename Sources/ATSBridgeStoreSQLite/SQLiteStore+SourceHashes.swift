@@ -14,28 +14,30 @@ extension SQLiteStore {
             var found: [String: SourceHash] = [:]
             found.reserveCapacity(remoteIDs.count)
             for chunk in Array(Set(remoteIDs)).chunked(500) {
-                let rows = try Row.fetchCursor(
-                    db,
+                // Read with SQLite's C API: a full re-sync looks up every source it lists, and
+                // GRDB's rows cost more than the lookup itself.
+                let statement = try db.cachedStatement(
                     sql: """
                         SELECT s.remote_id, s.hash, s.record_id, s.related FROM source_hashes AS s
                         JOIN records AS r
                           ON r.integration_id = s.integration_id AND r.model = s.model AND r.id = s.record_id
                         WHERE s.integration_id = ? AND s.model = ? AND s.remote_id IN \(Self.placeholders(chunk.count))
                           AND r.hash = s.record_hash AND r.remote_deleted_at IS NULL
-                        """,
-                    arguments: Self.arguments(
-                        [integrationID, Int(model.rawValue)] + chunk.map { $0 as any DatabaseValueConvertible }
-                    )
+                        """
                 )
-                while let row = try rows.next() {
-                    let remoteID: String = row[0]
-                    let hash: Data = row[1]
+                let handle = statement.sqliteStatement
+                var binder = StatementBinder(handle)
+                binder.text(integrationID)
+                binder.integer(Int64(model.rawValue))
+                for remoteID in chunk { binder.text(remoteID) }
+                try StatementBinder.forEachRow(handle, failure: "reading source fingerprints failed") {
+                    let remoteID = Self.text(handle, 0) ?? ""
                     found[remoteID] = SourceHash(
                         model: model,
                         remoteID: remoteID,
-                        hash: [UInt8](hash),
-                        recordID: row[2],
-                        related: Self.related(decoding: row[3])
+                        hash: Array(Self.bytes(handle, 1)),
+                        recordID: Self.text(handle, 2) ?? "",
+                        related: Self.related(decoding: Self.text(handle, 3) ?? "")
                     )
                 }
             }
