@@ -95,7 +95,13 @@ extension SQLiteStore {
         var known: [(source: SourceHash, recordHash: [UInt8])] = []
         var unknown: [SourceHash] = []
         known.reserveCapacity(sources.count)
-        for source in sources {
+        // Of a source given twice, the last: the two statements below would apply them out of
+        // order if one had its record among the rows and the other not.
+        var given: Set<SourceKey> = []
+        let last = sources.reversed().filter {
+            given.insert(SourceKey(model: $0.model, remoteID: $0.remoteID)).inserted
+        }
+        for source in last.reversed() {
             // The last batch holding the record has what the transaction left stored.
             let row = written.reversed().lazy.filter { $0.model == source.model }
                 .compactMap { Self.row(source.recordID, in: $0.rows) }.first
@@ -153,6 +159,18 @@ extension SQLiteStore {
                 related = excluded.related
             """
     )
+
+    /// A source's key in `source_hashes`, by the remote id's bytes (as SQLite compares it:
+    /// `String`'s `==` would take canonically equivalent ids for one).
+    private struct SourceKey: Hashable {
+        var model: Model
+        var remoteID: [UInt8]
+
+        init(model: Model, remoteID: String) {
+            self.model = model
+            self.remoteID = Array(remoteID.utf8)
+        }
+    }
 
     /// The row with id `id` among rows sorted by id bytes, found by a binary search.
     private static func row(_ id: String, in rows: [RecordRow]) -> RecordRow? {

@@ -98,8 +98,15 @@ import Testing
         gone.remoteDeletedAt = 400
         // More rows than one multi-row statement holds.
         let many = (0..<300).map { Candidate(id: self.fixture.id(.candidate, "m\($0)"), remoteID: "m\($0)") }
+        // c1 first names a record not among the rows (checked against the store), then c1's.
+        let earlier = SourceHash(
+            model: .candidate,
+            remoteID: "c1",
+            hash: [UInt8](repeating: 9, count: 16),
+            recordID: self.fixture.id(.candidate, "c2")
+        )
         let sources =
-            [self.source("c1", hash: 4), self.source("c1", hash: 5), self.source("c2"), self.source("gone")]
+            [earlier, self.source("c1", hash: 4), self.source("c1", hash: 5), self.source("c2"), self.source("gone")]
             + many.map { self.source($0.remoteID ?? "", hash: 6) }
         _ = try await store.upsert(
             encoded: try await EncodedBatch.encode([.candidates([self.fixture.candidates[0], gone] + many)]),
