@@ -1,5 +1,6 @@
 public import ATSBridgeCore
 public import ATSBridgeProto
+import ATSBridgeStoreRules
 import Foundation
 import GRDB
 
@@ -172,17 +173,9 @@ extension SQLiteStore {
         }
     }
 
-    /// The row with id `id` among rows sorted by id bytes, found by a binary search.
+    /// The row with id `id` among rows sorted by id bytes.
     private static func row(_ id: String, in rows: [RecordRow]) -> RecordRow? {
-        var low = 0
-        var high = rows.count
-        while low < high {
-            let middle = (low + high) / 2
-            let order = RecordRow.byteOrder(rows[middle].id, id)
-            if order == 0 { return rows[middle] }
-            if order < 0 { low = middle + 1 } else { high = middle }
-        }
-        return nil
+        IDWalk.search(count: rows.count) { RecordRow.byteOrder(rows[$0].id, id) }.map { rows[$0] }
     }
 
     /// Related ids as text: `model:id` pairs separated by spaces (ids are base58, model numbers

@@ -1,3 +1,4 @@
+import ATSBridgeCore
 import ATSBridgeStoreRules
 import Testing
 
@@ -14,5 +15,19 @@ import Testing
         var walk = IDWalk(ids: self.ids)
         let order = ["z", "\u{E9}x", "a-2", "missing", "e\u{301}x", "a-1", "", "b"]
         #expect(order.map { walk.position(of: $0) } == [5, 4, 1, nil, 3, 0, nil, 2])
+    }
+
+    /// The search both the walk and the stores' row lookups use: by bytes, so canonically
+    /// equivalent ids are told apart.
+    @Test func theBinarySearchFindsEachIDByItsBytes() {
+        let ids = self.ids.sorted { RecordRow.byteOrder($0, $1) < 0 }
+        #expect(ids.last == "\u{E9}x")  // 0xC3 sorts after every ASCII byte
+        func find(_ id: String) -> Int? {
+            IDWalk.search(count: ids.count) { RecordRow.byteOrder(ids[$0], id) }
+        }
+        #expect(ids.map(find) == Array(ids.indices))
+        #expect(find("missing") == nil)
+        #expect(find("") == nil)
+        #expect(IDWalk.search(count: 0) { _ in 0 } == nil)
     }
 }
