@@ -80,6 +80,25 @@ import Testing
         #expect(rows.last?.firstName == "Composed")
     }
 
+    /// The sort compares each text's first eight bytes as one number and whole texts only on
+    /// a tie: texts that share those bytes, end within them or hold a NUL byte order by bytes.
+    @Test func textsSharingTheirFirstBytesAreOrderedByAllOfThem() async throws {
+        var texts = ["", "\u{0}", "a", "a\u{0}", "a\u{0}b", "a\u{1}", "abcdefgh", "abcdefg", "abcdefgh\u{0}"]
+        texts += (0..<300).map { "candidate-\(($0 * 7_919) % 1_000)" }
+        texts += ["caté", "cate\u{301}", "\u{FFFF}", "\u{1F600}", "abcdefghij", "abcdefghi"]
+        let expected = Set(texts.map { Array($0.utf8) }).sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(RecordRow.uniqueSorted(texts + texts.reversed()).map { Array($0.utf8) } == expected)
+
+        // Ids may hold no NUL (the codec refuses it).
+        let ids = texts.filter { !$0.isEmpty && !$0.utf8.contains(0) }
+        let candidates = ids.enumerated().map { Candidate(id: $1, firstName: "First \($0)") }
+        let rows = try await RecordRow.sortedRows(
+            of: .candidates(candidates + [Candidate(id: "candidate-0", firstName: "Later")])
+        )
+        #expect(rows.map { Array($0.id.utf8) } == expected.filter { !$0.isEmpty && !$0.contains(0) })
+        #expect(rows.first { $0.id == "candidate-0" }?.firstName == "Later")
+    }
+
     /// Store-managed times and nested views are not part of a record's data or hash: a record
     /// that has them (encoded from a copy) and one that has not (encoded in place) are one row.
     @Test func timesAndNestedViewsAreLeftOutOfTheData() throws {

@@ -39,4 +39,37 @@ extension RecordRow {
         }
         return left.count == right.count ? 0 : left.count < right.count ? -1 : 1
     }
+
+    /// The positions of `texts` in byte order; equal texts keep their order.
+    ///
+    /// Sorts each text's first eight bytes as one integer (ids are hashes, so those nearly
+    /// always differ) and compares whole texts only on a tie: comparing the texts themselves
+    /// would retain and release both at every step, a sort of 500 ids some 9,000 times.
+    static func byteOrderedPositions(_ texts: [String]) -> [Int] {
+        var keys: [(prefix: UInt64, position: Int)] = []
+        keys.reserveCapacity(texts.count)
+        for (position, text) in texts.enumerated() {
+            keys.append((Self.prefix(text), position))
+        }
+        keys.sort { left, right in
+            if left.prefix != right.prefix { return left.prefix < right.prefix }
+            let order = Self.byteOrder(texts[left.position], texts[right.position])
+            return order == 0 ? left.position < right.position : order < 0
+        }
+        return keys.map(\.position)
+    }
+
+    /// A text's first eight UTF-8 bytes as a big-endian integer, zero-padded: when two
+    /// prefixes differ, they order as the texts' bytes do (zero sorts first, as a shorter text
+    /// does), and equal prefixes say nothing.
+    static func prefix(_ text: String) -> UInt64 {
+        var text = text
+        return text.withUTF8 { bytes in
+            var value: UInt64 = 0
+            for index in 0..<8 {
+                value = value << 8 | UInt64(index < bytes.count ? bytes[index] : 0)
+            }
+            return value
+        }
+    }
 }

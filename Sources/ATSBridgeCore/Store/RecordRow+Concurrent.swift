@@ -1,3 +1,5 @@
+internal import ATSBridgeProto
+
 extension RecordRow {
     /// Below this many records a batch is encoded on the calling task alone.
     static let concurrentThreshold = 256
@@ -37,7 +39,8 @@ extension RecordRow {
         }
         var unique: [String] = []
         unique.reserveCapacity(values.count)
-        for value in values.sorted(by: { Self.byteOrder($0, $1) < 0 }) {
+        for position in Self.byteOrderedPositions(values) {
+            let value = values[position]
             if let last = unique.last, Self.byteOrder(last, value) == 0 { continue }
             unique.append(value)
         }
@@ -55,18 +58,15 @@ extension RecordRow {
 
     /// `rows` with their id order.
     static func idOrdered(_ rows: [RecordRow]) -> OrderedRows {
-        OrderedRows(
-            rows: rows,
-            order: rows.indices.sorted {
-                let order = Self.byteOrder(rows[$0].id, rows[$1].id)
-                return order == 0 ? $0 < $1 : order < 0
-            }
-        )
+        OrderedRows(rows: rows, order: Self.byteOrderedPositions(rows.map(\.id)))
     }
 
     /// Merges runs (given in batch order) into one id-sorted array with one row per id, the last
-    /// in batch order: one multi-row INSERT may not name a key twice. Each row is copied once.
-    static func lastOfEach(_ runs: [OrderedRows]) -> [RecordRow] {
+    /// in batch order: one multi-row INSERT may not name a key twice.
+    ///
+    /// Each row is moved out of its run, leaving ``vacant`` behind: a copy would retain each of
+    /// a row's twenty-odd texts and arrays, and freeing the runs release them again.
+    static func lastOfEach(_ runs: consuming [OrderedRows]) -> [RecordRow] {
         var merged: [RecordRow] = []
         merged.reserveCapacity(runs.reduce(0) { $0 + $1.rows.count })
         var positions = [Int](repeating: 0, count: runs.count)
@@ -83,7 +83,8 @@ extension RecordRow {
                 best = run
             }
             guard let best else { return merged }
-            let row = runs[best].rows[runs[best].order[positions[best]]]
+            var row = Self.vacant
+            swap(&row, &runs[best].rows[runs[best].order[positions[best]]])
             positions[best] += 1
             if let last = merged.last, Self.byteOrder(last.id, row.id) == 0 {
                 merged[merged.count - 1] = row
@@ -92,6 +93,9 @@ extension RecordRow {
             }
         }
     }
+
+    /// What a row moved out of a run leaves in its place.
+    private static let vacant = RecordRow(model: .user, id: "", remoteID: nil, data: [])
 
     /// The id at the head of a run.
     private static func id(_ runs: [OrderedRows], _ run: Int, _ positions: [Int]) -> String {
