@@ -1,3 +1,4 @@
+import ATSBridgeCore
 public import ATSBridgeProto
 
 /// One batched read a backend runs for nested-view assembly, as plain data: the records of
@@ -35,7 +36,7 @@ public struct ChildLookup: Sendable, Hashable {
     public var model: Model
     /// The column matched against `keys`.
     public var column: RecordColumn
-    /// The keys: distinct, sorted, never empty.
+    /// The keys: distinct, in byte order (``RecordRow/uniqueSorted(_:)``), never empty.
     public var keys: [String]
     /// Whether only records not deleted upstream are wanted.
     public var liveOnly: Bool
@@ -58,7 +59,7 @@ public struct ChildLookup: Sendable, Hashable {
         self.purpose = purpose
         self.model = model
         self.column = column
-        self.keys = Set(keys).sorted()
+        self.keys = RecordRow.uniqueSorted(Array(keys))
         self.liveOnly = liveOnly
         self.columns = columns
         self.keysAreRecordIDs = keysAreRecordIDs

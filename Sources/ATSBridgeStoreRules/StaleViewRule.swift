@@ -1,3 +1,4 @@
+import ATSBridgeCore
 public import ATSBridgeProto
 
 /// Kept views to clear: those of the records of `model` whose `column` is one of `keys`, or,
@@ -18,7 +19,7 @@ public struct StaleViewRule: Sendable, Hashable {
     public var model: Model
     /// Its column matched against the keys (or against `via`'s selected values).
     public var column: RecordColumn
-    /// The keys, sorted.
+    /// The keys, in byte order (``RecordRow/uniqueSorted(_:)``).
     public var keys: [String]
     /// The indirection, if any.
     public var via: Via?
@@ -26,7 +27,7 @@ public struct StaleViewRule: Sendable, Hashable {
     init(model: Model, column: RecordColumn, keys: Set<String>, via: Via? = nil) {
         self.model = model
         self.column = column
-        self.keys = keys.sorted()
+        self.keys = RecordRow.uniqueSorted(Array(keys))
         self.via = via
     }
 }

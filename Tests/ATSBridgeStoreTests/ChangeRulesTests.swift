@@ -69,6 +69,21 @@ import Testing
         #expect(plan.touches.targets(skipping: []) == [TouchTarget(model: .candidate, column: .id, keys: [candidate])])
     }
 
+    /// The keys a backend matches are in the order of its indexes, the ids' bytes, which is
+    /// not `String`'s order: "\u{212B}" (ANGSTROM SIGN) compares as its canonical "\u{C5}",
+    /// before "\u{D0}", but its UTF-8 (E2 84 AB) sorts after C3 90.
+    @Test func touchedAndStaleKeysAreInByteOrder() throws {
+        let ids = ["\u{212B}-c", "\u{D0}-c", "a-c"]
+        #expect(ids.sorted() == ["a-c", "\u{212B}-c", "\u{D0}-c"])
+        let joins = ids.enumerated().map { index, candidateID in
+            CandidateTag(id: "ct-\(index)", candidateID: candidateID, tagID: "t-1")
+        }
+        let plan = UpsertPlan(model: .candidateTag, rows: try RecordRow.rows(of: .candidateTags(joins)), stored: [:])
+        let byBytes = ["a-c", "\u{D0}-c", "\u{212B}-c"]
+        #expect(plan.touches.targets(skipping: []).map(\.keys) == [byBytes])
+        #expect(plan.staleViews.rules.first { $0.model == .candidate }?.keys == byBytes)
+    }
+
     @Test func aStageChangeMakesItsApplicationsCandidatesAndJobsStale() throws {
         let stage = try self.row(.applicationStages([self.fixture.stages[0]]))
         let plan = UpsertPlan(model: .applicationStage, rows: [stage], stored: [stage.id: self.stored(stage, hash: [])])
