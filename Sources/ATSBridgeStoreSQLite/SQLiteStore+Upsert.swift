@@ -155,7 +155,7 @@ extension SQLiteStore {
             let changed = plan.writes.filter { !$0.isNew }.map(\.row.id)
             try Self.deleteEmails(db, integrationID: integrationID, candidates: changed)
         }
-        try Self.write(db, plan.writes.map(\.row), integrationID: integrationID, now: now)
+        try Self.write(db, plan.writes, integrationID: integrationID, now: now)
         cleared.noteWritten(model, ids: plan.writes.lazy.map(\.row.id))
         try Self.apply(plan.staleViews, db, integrationID, cleared: &cleared)
         for (kind, ids) in plan.changeLog {
@@ -184,47 +184,60 @@ extension SQLiteStore {
     /// email addresses (a changed candidate's old ones are deleted first: ``deleteEmails``).
     private static func write(
         _ db: Database,
-        _ rows: some Collection<RecordRow>,
+        _ writes: [UpsertPlan.Write],
         integrationID: String,
         now: Int64
     ) throws {
-        guard !rows.isEmpty else { return }
-        try Self.recordInsert.run(db, rows) { binder, row in
-            binder.text(integrationID)
-            binder.integer(Int64(row.model.rawValue))
-            binder.text(row.id)
-            binder.text(row.remoteID)
-            binder.integer(now)
-            binder.integer(now)
-            binder.integer(row.remoteDeletedAt)
-            binder.blob(row.hash)
-            binder.blob(row.data)
-            binder.text(row.name)
-            binder.text(row.search)
-            binder.text(row.firstName)
-            binder.text(row.lastName)
-            binder.text(row.firstNameKey)
-            binder.text(row.lastNameKey)
-            binder.text(row.email)
-            binder.integer(row.status.map(Int64.init))
-            binder.integer(row.employmentType.map(Int64.init))
-            binder.integer(row.visibility.map(Int64.init))
-            binder.integer(row.outcome.map(Int64.init))
-            binder.text(row.outcomeRaw)
-            binder.text(row.candidateID)
-            binder.text(row.jobID)
-            binder.text(row.stageID)
-            binder.text(row.tagID)
-            binder.text(row.userID)
-            binder.integer(row.index.map(Int64.init))
-            binder.text(row.model == .candidate ? Self.emailColumn(row.emails) : nil)
+        guard !writes.isEmpty else { return }
+        try Self.recordInsert.run(db, writes) { binder, write in
+            Self.bind(&binder, write.row, integrationID, now)
         }
-        let emails = rows.lazy.flatMap { row in row.emails.lazy.map { (row.id, $0) } }
-        try Self.emailInsert.run(db, Array(emails)) { binder, pair in
-            binder.text(integrationID)
-            binder.text(pair.1)
-            binder.text(pair.0)
+        var emails: [(id: String, email: String)] = []
+        for index in writes.indices {
+            for email in writes[index].row.emails { emails.append((writes[index].row.id, email)) }
         }
+        try Self.emailInsert.run(db, emails) { binder, pair in
+            binder.text(integrationID)
+            binder.text(pair.email)
+            binder.text(pair.id)
+        }
+    }
+
+    /// Binds one row's values of ``recordInsert``.
+    private static func bind(
+        _ binder: inout StatementBinder,
+        _ row: borrowing RecordRow,
+        _ integrationID: String,
+        _ now: Int64
+    ) {
+        binder.text(integrationID)
+        binder.integer(Int64(row.model.rawValue))
+        binder.text(row.id)
+        binder.text(row.remoteID)
+        binder.integer(now)
+        binder.integer(now)
+        binder.integer(row.remoteDeletedAt)
+        binder.blob(row.hash)
+        binder.blob(row.data)
+        binder.text(row.name)
+        binder.text(row.search)
+        binder.text(row.firstName)
+        binder.text(row.lastName)
+        binder.text(row.firstNameKey)
+        binder.text(row.lastNameKey)
+        binder.text(row.email)
+        binder.integer(row.status.map(Int64.init))
+        binder.integer(row.employmentType.map(Int64.init))
+        binder.integer(row.visibility.map(Int64.init))
+        binder.integer(row.outcome.map(Int64.init))
+        binder.text(row.outcomeRaw)
+        binder.text(row.candidateID)
+        binder.text(row.jobID)
+        binder.text(row.stageID)
+        binder.text(row.tagID)
+        binder.text(row.userID)
+        binder.integer(row.index.map(Int64.init))
+        binder.text(row.model == .candidate ? Self.emailColumn(row.emails) : nil)
     }
 
     private static let recordInsert = BulkInsert(
