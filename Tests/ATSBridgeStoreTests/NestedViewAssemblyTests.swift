@@ -134,6 +134,23 @@ import Testing
         }
     }
 
+    /// A backend matches lookup keys against its index, by bytes, and may bound a range scan
+    /// by the first and last key: the keys come one per distinct byte string, in byte order
+    /// (not `String`'s, which merges "caté" composed and decomposed and puts U+212B before U+D0).
+    @Test func lookupKeysAreDistinctByTheirBytesAndInByteOrder() throws {
+        let candidateIDs = ["\u{212B}-c", "\u{D0}-c", "a-c", "cat\u{E9}", "cate\u{301}", "a-c"]
+        var assembly = NestedViewAssembly(
+            model: .application,
+            records: candidateIDs.enumerated().map {
+                RecordHead(id: "app-\($0)", candidateID: $1, jobID: "j-1", stageID: "s-1")
+            }
+        )
+        let lookup = try #require(try assembly.nextLookups().first { $0.model == .candidate })
+        let expected = Set(candidateIDs.map { Array($0.utf8) }).sorted { $0.lexicographicallyPrecedes($1) }
+        #expect(lookup.keys.map { Array($0.utf8) } == expected)
+        #expect(expected.count == 5)
+    }
+
     @Test func modelsWithoutViewsNeedNoLookups() throws {
         var assembly = NestedViewAssembly(model: .tag, records: [RecordHead(id: "t1")])
         #expect(try assembly.nextLookups().isEmpty)

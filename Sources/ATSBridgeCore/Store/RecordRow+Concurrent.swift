@@ -24,7 +24,7 @@ extension RecordRow {
             }
             for try await (index, run) in group { runs[index] = run }
         }
-        return Self.lastOfEach(runs)
+        return Self.lastOfEach(consume runs)
     }
 
     /// Texts in byte order (``byteOrder(_:_:)-(String,String)``), without repeats: a candidate's
