@@ -1,3 +1,4 @@
+import ATSBridgeCore
 public import ATSBridgeProto
 
 /// The kept views one write transaction has already cleared, so that a rule naming them again
@@ -12,7 +13,8 @@ public struct ClearedViews: Sendable {
     private struct Key: Hashable {
         var model: Model
         var column: RecordColumn
-        var key: String
+        /// Compared by its bytes, as the stores compare keys.
+        var key: ExactID
     }
 
     private var keys: Set<Key> = []
@@ -22,7 +24,7 @@ public struct ClearedViews: Sendable {
 
     /// Records of `model` written in the transaction: the write cleared their views.
     public mutating func noteWritten(_ model: Model, ids: some Sequence<String>) {
-        for id in ids { self.keys.insert(Key(model: model, column: .id, key: id)) }
+        for id in ids { self.keys.insert(Key(model: model, column: .id, key: ExactID(id))) }
     }
 
     /// `rule` without the keys whose views the transaction already cleared through the same
@@ -33,7 +35,7 @@ public struct ClearedViews: Sendable {
         guard rule.via == nil else { return rule }
         var remaining = rule
         remaining.keys = rule.keys.filter {
-            self.keys.insert(Key(model: rule.model, column: rule.column, key: $0)).inserted
+            self.keys.insert(Key(model: rule.model, column: rule.column, key: ExactID($0))).inserted
         }
         return remaining
     }

@@ -4,14 +4,15 @@ public import ATSBridgeProto
 /// Parents whose nested data changed in one write (ARCHITECTURE.md, "Read semantics"): their
 /// `touched_at` moves and they are logged as TOUCHED, while their own `changed_at` stays.
 public struct ParentTouches: Sendable, Hashable {
+    // Keyed by the ids' bytes (``ExactID``), as the stores key records.
     /// Candidates whose applications or tags were added, removed or changed.
-    public private(set) var candidates: Set<String> = []
+    private var candidates: Set<ExactID> = []
     /// Jobs whose stages or hiring team were added or removed.
-    public private(set) var jobs: Set<String> = []
+    private var jobs: Set<ExactID> = []
     /// Candidates whose applications are touched (the application's candidate changed).
-    public private(set) var applicationsOfCandidates: Set<String> = []
+    private var applicationsOfCandidates: Set<ExactID> = []
     /// Stages whose applications are touched (the application's current stage changed).
-    public private(set) var applicationsOfStages: Set<String> = []
+    private var applicationsOfStages: Set<ExactID> = []
 
     /// Creates an empty set of touches.
     public init() {}
@@ -27,18 +28,18 @@ public struct ParentTouches: Sendable, Hashable {
         switch model {
         case .application, .candidateTag:
             // A candidate's applications or tags were added, removed or changed.
-            if let id = row.candidateID { self.candidates.insert(id) }
-            if let id = stored?.candidateID, id != row.candidateID { self.candidates.insert(id) }
+            if let id = row.candidateID { self.candidates.insert(ExactID(id)) }
+            if let id = stored?.candidateID { self.candidates.insert(ExactID(id)) }
         case .jobApplicationStage, .jobHiringTeamMember:
             // A job's stages or hiring team were added or removed.
-            if let id = row.jobID { self.jobs.insert(id) }
-            if let id = stored?.jobID, id != row.jobID { self.jobs.insert(id) }
+            if let id = row.jobID { self.jobs.insert(ExactID(id)) }
+            if let id = stored?.jobID { self.jobs.insert(ExactID(id)) }
         case .candidate where stored != nil:
             // An application's candidate changed.
-            self.applicationsOfCandidates.insert(row.id)
+            self.applicationsOfCandidates.insert(ExactID(row.id))
         case .applicationStage where stored != nil:
             // An application's current stage changed.
-            self.applicationsOfStages.insert(row.id)
+            self.applicationsOfStages.insert(ExactID(row.id))
         default:
             break
         }
@@ -48,9 +49,9 @@ public struct ParentTouches: Sendable, Hashable {
     public mutating func recordDeleted(_ model: Model, candidateID: String?, jobID: String?) {
         switch model {
         case .application, .candidateTag:
-            if let candidateID { self.candidates.insert(candidateID) }
+            if let candidateID { self.candidates.insert(ExactID(candidateID)) }
         case .jobApplicationStage, .jobHiringTeamMember:
-            if let jobID { self.jobs.insert(jobID) }
+            if let jobID { self.jobs.insert(ExactID(jobID)) }
         default:
             break
         }
@@ -62,17 +63,12 @@ public struct ParentTouches: Sendable, Hashable {
     ///
     /// - Parameter skipping: ids written by the same batch (created or changed), which need no
     ///   touch of their own.
-    public func targets(skipping: Set<String>) -> [TouchTarget] {
+    public func targets(skipping: Set<ExactID>) -> [TouchTarget] {
         [
-            TouchTarget(model: .candidate, column: .id, keys: Self.sorted(self.candidates.subtracting(skipping))),
-            TouchTarget(model: .job, column: .id, keys: Self.sorted(self.jobs.subtracting(skipping))),
-            TouchTarget(model: .application, column: .candidateID, keys: Self.sorted(self.applicationsOfCandidates)),
-            TouchTarget(model: .application, column: .stageID, keys: Self.sorted(self.applicationsOfStages)),
+            TouchTarget(model: .candidate, column: .id, keys: self.candidates.subtracting(skipping).byteSorted),
+            TouchTarget(model: .job, column: .id, keys: self.jobs.subtracting(skipping).byteSorted),
+            TouchTarget(model: .application, column: .candidateID, keys: self.applicationsOfCandidates.byteSorted),
+            TouchTarget(model: .application, column: .stageID, keys: self.applicationsOfStages.byteSorted),
         ].filter { !$0.keys.isEmpty }
-    }
-
-    /// Keys in the order of the stores' indexes (bytes), which is also the cheaper sort.
-    private static func sorted(_ keys: Set<String>) -> [String] {
-        RecordRow.uniqueSorted(Array(keys))
     }
 }

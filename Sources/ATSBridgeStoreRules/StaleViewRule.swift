@@ -24,10 +24,10 @@ public struct StaleViewRule: Sendable, Hashable {
     /// The indirection, if any.
     public var via: Via?
 
-    init(model: Model, column: RecordColumn, keys: Set<String>, via: Via? = nil) {
+    init(model: Model, column: RecordColumn, keys: Set<ExactID>, via: Via? = nil) {
         self.model = model
         self.column = column
-        self.keys = RecordRow.uniqueSorted(Array(keys))
+        self.keys = keys.byteSorted
         self.via = via
     }
 }

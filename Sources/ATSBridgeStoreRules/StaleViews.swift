@@ -1,3 +1,4 @@
+import ATSBridgeCore
 public import ATSBridgeProto
 
 /// The kept nested views a write makes stale, collected per transaction; a backend then clears
@@ -10,13 +11,14 @@ public import ATSBridgeProto
 /// team holds them. A stale view is refilled by a background refresh, and reads assemble it on
 /// the fly until then, so what a read returns never depends on timing.
 public struct StaleViews: Sendable, Hashable {
-    private var candidates: Set<String> = []
-    private var jobs: Set<String> = []
-    private var applicationsOfCandidates: Set<String> = []
-    private var byJob: Set<String> = []
-    private var byStage: Set<String> = []
-    private var byTag: Set<String> = []
-    private var byUser: Set<String> = []
+    // Keyed by the ids' bytes (``ExactID``), as the stores key records.
+    private var candidates: Set<ExactID> = []
+    private var jobs: Set<ExactID> = []
+    private var applicationsOfCandidates: Set<ExactID> = []
+    private var byJob: Set<ExactID> = []
+    private var byStage: Set<ExactID> = []
+    private var byTag: Set<ExactID> = []
+    private var byUser: Set<ExactID> = []
 
     /// Creates an empty collection.
     public init() {}
@@ -26,30 +28,30 @@ public struct StaleViews: Sendable, Hashable {
     public mutating func recordChanged(_ model: Model, id: String, candidateID: String?, jobID: String?) {
         switch model {
         case .candidate:
-            self.applicationsOfCandidates.insert(id)
+            self.applicationsOfCandidates.insert(ExactID(id))
         case .application:
-            if let candidateID { self.candidates.insert(candidateID) }
+            if let candidateID { self.candidates.insert(ExactID(candidateID)) }
         case .candidateTag:
             if let candidateID {
-                self.candidates.insert(candidateID)
-                self.applicationsOfCandidates.insert(candidateID)
+                self.candidates.insert(ExactID(candidateID))
+                self.applicationsOfCandidates.insert(ExactID(candidateID))
             }
         case .job:
-            self.byJob.insert(id)
+            self.byJob.insert(ExactID(id))
         case .jobApplicationStage:
             // The stage's index shows in the job's stages and in applications' stage summaries.
             if let jobID {
-                self.jobs.insert(jobID)
-                self.byJob.insert(jobID)
+                self.jobs.insert(ExactID(jobID))
+                self.byJob.insert(ExactID(jobID))
             }
         case .jobHiringTeamMember:
-            if let jobID { self.jobs.insert(jobID) }
+            if let jobID { self.jobs.insert(ExactID(jobID)) }
         case .applicationStage:
-            self.byStage.insert(id)
+            self.byStage.insert(ExactID(id))
         case .tag:
-            self.byTag.insert(id)
+            self.byTag.insert(ExactID(id))
         case .user:
-            self.byUser.insert(id)
+            self.byUser.insert(ExactID(id))
         default:
             break
         }

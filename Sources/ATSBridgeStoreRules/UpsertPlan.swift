@@ -69,7 +69,9 @@ public struct UpsertPlan: Sendable {
     }
 
     /// The ids the plan writes (created or changed): parents among them need no touch.
-    public var writtenIDs: Set<String> { Set(self.result.created).union(self.result.changed) }
+    public var writtenIDs: Set<ExactID> {
+        Set(self.result.created.map(ExactID.init)).union(self.result.changed.map(ExactID.init))
+    }
 
     /// The change-log entries of the writes, in order: created, then changed.
     public var changeLog: [(kind: ChangeKind, ids: [String])] {

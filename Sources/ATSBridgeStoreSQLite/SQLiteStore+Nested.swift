@@ -84,9 +84,9 @@ extension SQLiteStore {
         let live = lookup.liveOnly ? " AND remote_deleted_at IS NULL" : ""
         let columns = (["id", lookup.column.name] + lookup.columns.map(\.name)).joined(separator: ", ")
         var found: [ChildRow] = []
-        func collect(_ cursor: RowCursor, wanted: Set<String>?) throws {
+        func collect(_ cursor: RowCursor, wanted: Set<ExactID>?) throws {
             while let row = try cursor.next() {
-                if let wanted, !wanted.contains(row[1] as String? ?? "") { continue }
+                if let wanted, !wanted.contains(ExactID(row[1] as String? ?? "")) { continue }
                 var child = ChildRow(id: row[0])
                 for (offset, column) in lookup.columns.enumerated() {
                     switch column.kind {
@@ -106,7 +106,7 @@ extension SQLiteStore {
                 AND \(lookup.column.name) >= ? AND \(lookup.column.name) <= ?\(live)
                 """
             let arguments: StatementArguments = [integrationID, Int(lookup.model.rawValue), low, high]
-            try collect(try Row.fetchCursor(db, sql: sql, arguments: arguments), wanted: Set(keys))
+            try collect(try Row.fetchCursor(db, sql: sql, arguments: arguments), wanted: Set(keys.map(ExactID.init)))
         } else {
             for chunk in keys.chunked(500) {
                 let sql = """

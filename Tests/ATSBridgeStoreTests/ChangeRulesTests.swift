@@ -65,7 +65,7 @@ import Testing
         let join = try self.row(.candidateTags([self.fixture.candidateTags[0]]))
         let plan = UpsertPlan(model: .candidateTag, rows: [join], stored: [:])
         let candidate = try #require(join.candidateID)
-        #expect(plan.touches.targets(skipping: [candidate]).isEmpty)
+        #expect(plan.touches.targets(skipping: [ExactID(candidate)]).isEmpty)
         #expect(plan.touches.targets(skipping: []) == [TouchTarget(model: .candidate, column: .id, keys: [candidate])])
     }
 
@@ -82,6 +82,28 @@ import Testing
         let byBytes = ["a-c", "\u{D0}-c", "\u{212B}-c"]
         #expect(plan.touches.targets(skipping: []).map(\.keys) == [byBytes])
         #expect(plan.staleViews.rules.first { $0.model == .candidate }?.keys == byBytes)
+    }
+
+    /// Canonically equivalent ids ("caté" composed and decomposed) are two records for a store:
+    /// a write touching both touches both, clears both views, and skips only the one written.
+    @Test func canonicallyEquivalentIDsAreTwoParents() throws {
+        let composed = "cat\u{E9}"
+        let decomposed = "cate\u{301}"
+        #expect(composed == decomposed)
+        let joins = [composed, decomposed].enumerated().map { index, candidateID in
+            CandidateTag(id: "ct-\(index)", candidateID: candidateID, tagID: "t-1")
+        }
+        let plan = UpsertPlan(model: .candidateTag, rows: try RecordRow.rows(of: .candidateTags(joins)), stored: [:])
+        let bytes = [Array(decomposed.utf8), Array(composed.utf8)]
+        #expect(plan.touches.targets(skipping: []).first?.keys.map { Array($0.utf8) } == bytes)
+        #expect(plan.staleViews.rules.first { $0.model == .candidate }?.keys.map { Array($0.utf8) } == bytes)
+        #expect(
+            plan.touches.targets(skipping: [ExactID(composed)]).first?.keys.map { Array($0.utf8) } == [bytes[0]]
+        )
+        var cleared = ClearedViews()
+        cleared.noteWritten(.candidate, ids: [composed])
+        let rule = try #require(plan.staleViews.rules.first { $0.model == .candidate && $0.via == nil })
+        #expect(cleared.remaining(rule).keys.map { Array($0.utf8) } == [bytes[0]])
     }
 
     @Test func aStageChangeMakesItsApplicationsCandidatesAndJobsStale() throws {
