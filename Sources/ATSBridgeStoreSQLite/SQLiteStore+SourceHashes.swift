@@ -100,7 +100,7 @@ extension SQLiteStore {
         // order if one had its record among the rows and the other not.
         var given: Set<SourceKey> = []
         let last = sources.reversed().filter {
-            given.insert(SourceKey(model: $0.model, remoteID: $0.remoteID)).inserted
+            given.insert(SourceKey(model: $0.model, remoteID: ExactID($0.remoteID))).inserted
         }
         for source in last.reversed() {
             // The last batch holding the record has what the transaction left stored.
@@ -165,12 +165,7 @@ extension SQLiteStore {
     /// `String`'s `==` would take canonically equivalent ids for one).
     private struct SourceKey: Hashable {
         var model: Model
-        var remoteID: [UInt8]
-
-        init(model: Model, remoteID: String) {
-            self.model = model
-            self.remoteID = Array(remoteID.utf8)
-        }
+        var remoteID: ExactID
     }
 
     /// The row with id `id` among rows sorted by id bytes.

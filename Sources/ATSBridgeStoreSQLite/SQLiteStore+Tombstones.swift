@@ -38,7 +38,8 @@ extension SQLiteStore {
                     deleted.append((id, Self.text(handle, 1), Self.text(handle, 2)))
                 }
             }
-            deleted.sort { $0.id < $1.id }
+            // The change log lists them in key order, whatever order the chunks came back in.
+            deleted.sort { RecordRow.byteOrder($0.id, $1.id) < 0 }
             let plan = TombstonePlan(model: model, deleted: deleted)
             try Self.apply(plan.staleViews, db, integrationID)
             try Self.log(db, integrationID, model, plan.result.deleted, .deleted, now)
