@@ -23,6 +23,8 @@ package enum JSONWriter {
     private static let nullType = ObjectIdentifier(NSNull.self)
     private static let orderedType = ObjectIdentifier(JSONObject.self)
     private static let orderedArrayType = ObjectIdentifier([JSONObject].self)
+    private static let fragmentType = ObjectIdentifier(JSONFragment.self)
+    private static let fragmentArrayType = ObjectIdentifier([JSONFragment].self)
 
     private static func append(_ value: Any, _ sorted: Bool, to out: inout [UInt8]) {
         // Dispatch on the exact type first: parsed JSON holds these, and a failed `as?` (a
@@ -39,6 +41,17 @@ package enum JSONWriter {
         }
         if type == self.arrayType, let array = value as? [Any] {
             return self.appendArray(array, sorted, to: &out)
+        }
+        if type == self.fragmentType, let fragment = value as? JSONFragment {
+            return out.append(contentsOf: fragment.bytes)
+        }
+        if type == self.fragmentArrayType, let fragments = value as? [JSONFragment] {
+            out.append(UInt8(ascii: "["))
+            for (index, fragment) in fragments.enumerated() {
+                if index > 0 { out.append(UInt8(ascii: ",")) }
+                out.append(contentsOf: fragment.bytes)
+            }
+            return out.append(UInt8(ascii: "]"))
         }
         if type == self.orderedType, let object = value as? JSONObject {
             return self.appendMembers(
@@ -106,13 +119,13 @@ package enum JSONWriter {
     private static func appendScalar(_ value: Any, to out: inout [UInt8]) {
         let type = Swift.type(of: value)
         if type == Int.self, let int = value as? Int {
-            out.append(contentsOf: Array(String(int).utf8))
+            out.append(contentsOf: String(int).utf8)
         } else if type == Bool.self, let bool = value as? Bool {
             out.append(contentsOf: bool ? Array("true".utf8) : Array("false".utf8))
         } else if type == Double.self, let double = value as? Double {
             self.appendDouble(double, to: &out)
         } else if type == Int64.self, let int = value as? Int64 {
-            out.append(contentsOf: Array(String(int).utf8))
+            out.append(contentsOf: String(int).utf8)
         } else if let number = value as? NSNumber {
             self.appendNumber(number, to: &out)
         } else {
@@ -144,25 +157,27 @@ package enum JSONWriter {
 
     private static func appendString(_ string: String, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        // Most strings need no escaping (a base64 CV, names): copy them whole.
-        if !string.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-            out.append(contentsOf: string.utf8)
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-            case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-            case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
-            case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
-            case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out.append(contentsOf: [
-                    UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
-                ])
-            default: out.append(byte)
+        var string = string
+        string.withUTF8 { utf8 in
+            // Most strings need no escaping (a base64 CV, names): copy them whole. Scanning the
+            // contiguous bytes, not the `UTF8View`, keeps this a tight loop.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) else {
+                return out.append(contentsOf: utf8)
+            }
+            for byte in utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case 0x0A: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: [
+                        UInt8(ascii: "\\"), UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)],
+                    ])
+                default: out.append(byte)
+                }
             }
         }
         out.append(UInt8(ascii: "\""))

@@ -56,7 +56,7 @@ extension RECRUSandbox {
             return self.state.withLock { state in
                 let result = state.jobseekers.page(page, limit: limit)
                 return Self.page(
-                    result.items.map { Self.json($0, state) },
+                    Self.list(result.items) { Self.write($0, state, to: &$1) },
                     total: result.total,
                     page: page,
                     limit: limit
@@ -75,7 +75,12 @@ extension RECRUSandbox {
             )
             return self.state.withLock { state in
                 let result = state.applications.page(page, limit: limit)
-                return Self.page(result.items.map(Self.json), total: result.total, page: page, limit: limit)
+                return Self.page(
+                    Self.list(result.items) { Self.write($0, to: &$1) },
+                    total: result.total,
+                    page: page,
+                    limit: limit
+                )
             }
         case .tagList:
             return self.state.withLock {
@@ -107,7 +112,8 @@ extension RECRUSandbox {
             as [String: Any]
     }
 
-    static func page(_ items: [JSONObject], total: Int, page: Int, limit: Int) -> JSONObject {
+    /// A list result; `items` is `[JSONObject]` or a ``JSONFragment`` holding the array.
+    static func page(_ items: Any, total: Int, page: Int, limit: Int) -> JSONObject {
         ["items": items, "total": total, "page": page, "limit": limit]
     }
 }

@@ -196,6 +196,57 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
         #expect((past["items"] as? [Any])?.isEmpty == true)
     }
 
+    @Test func listedRecordsHaveTheDocumentedKeysInOrderAndEqualTheirSingleGet() throws {
+        let harness = SandboxHarness()
+        let token = harness.login()
+        let body = { (method: String, params: [String: Any]) -> [UInt8] in
+            let request = try! JSONSerialization.data(withJSONObject: [
+                "jsonrpc": "2.0", "method": method, "params": params, "id": 1,
+            ])
+            return harness.sandbox.handle(body: [UInt8](request), authorization: "Bearer \(token)").body
+        }
+        let listed = body("JobseekerService.getList", ["page": 1, "limit": 60])
+        let items = try #require(
+            (try JSONSerialization.jsonObject(with: Data(listed)) as? [String: Any])
+                .flatMap { $0["result"] as? [String: Any] }?["items"] as? [[String: Any]]
+        )
+        #expect(items.count == 60)
+        // Keys in the fixed order of docs/recru-jsonrpc.md, absent values as null.
+        let keys = [
+            "id", "first_name", "last_name", "email", "phone", "emails", "phones", "current_company",
+            "current_position", "city", "country", "source", "tags", "gdpr_consent", "gdpr_consent_until",
+            "attachments",
+        ]
+        for item in items { #expect(Set(item.keys) == Set(keys)) }
+        let single = body("JobseekerService.get", ["id": 1])
+        guard case .result(let singleRange) = try JSONReader.envelope(single),
+            case .result(let listRange) = try JSONReader.envelope(listed)
+        else {
+            Issue.record("two results")
+            return
+        }
+        let text = String(decoding: single[singleRange], as: UTF8.self)
+        var position = text.startIndex
+        for key in keys {
+            let found = try #require(text.range(of: "\"\(key)\":", range: position..<text.endIndex), "\(key)")
+            position = found.upperBound
+        }
+        // The listed record is the same bytes as the single get of it.
+        let first = try #require(try JSONReader.listPage(listed, listRange).items.first)
+        #expect(Array(listed[first.range]) == Array(single[singleRange]))
+        #expect(items.contains { $0["phone"] is NSNull || $0["city"] is NSNull })
+        let applications = try #require(
+            (try JSONSerialization.jsonObject(with: Data(body("ApplicationService.getList", [:])))
+                as? [String: Any]).flatMap { $0["result"] as? [String: Any] }?["items"] as? [[String: Any]]
+        )
+        #expect(
+            applications.allSatisfy {
+                Set($0.keys) == ["id", "project_id", "jobseeker_id", "stage_id", "status", "rejection_reason_id"]
+            }
+        )
+        #expect(applications.contains { $0["rejection_reason_id"] is NSNull })
+    }
+
     @Test func changedSinceFiltersProjectsOnly() {
         let harness = SandboxHarness()
         let token = harness.login()
@@ -436,5 +487,18 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
         #expect(RPCParams.boolean(parsed["no"]!) == false)
         #expect(parsed["nothing"] is NSNull)
         #expect(((parsed["list"] as? [Any])?[2] as? [String: Any])?["three"] as? Int == 3)
+    }
+
+    @Test func fragmentsAreEmbeddedAsWritten() {
+        let record = JSONFragment(bytes: Array(#"{"id":1,"name":"Ján \"J\""}"#.utf8))
+        let value: JSONObject = [
+            "items": JSONFragment(bytes: Array("[1,2]".utf8)), "one": record, "list": [record, record],
+            "text": "a\u{7}b",
+        ]
+        #expect(
+            String(decoding: JSONWriter.write(value), as: UTF8.self)
+                == #"{"items":[1,2],"one":{"id":1,"name":"Ján \"J\""},"list":["#
+                + #"{"id":1,"name":"Ján \"J\""},{"id":1,"name":"Ján \"J\""}],"text":"a\u0007b"}"#
+        )
     }
 }

@@ -99,7 +99,7 @@ import Testing
         options.sync = { $0.pageSize = 5 }
         try await SyncHarness.with(options) { harness in
             let started = try await harness.engine.trigger(integrationID: harness.integrationID, type: .full)
-            try await eventually(timeout: .seconds(20), "some jobs synced") {
+            try await eventually(timeout: .seconds(60), "some jobs synced") {
                 !(try await StoreSnapshot.take(harness.store, harness.integrationID)[.job].isEmpty)
             }
             await harness.engine.cancel(integrationID: harness.integrationID)

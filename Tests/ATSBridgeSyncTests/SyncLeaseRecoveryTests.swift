@@ -97,7 +97,7 @@ import Testing
         let restarted = world.engine(instanceID: "server-a")
         try await withRunningService(restarted, logger: world.logger) { _, _ in
             // No time passes on the manual clock: the lease did not have to expire.
-            try await eventually(timeout: .seconds(20), "the interrupted run FAILED and a new sync SUCCEEDED") {
+            try await eventually(timeout: .seconds(60), "the interrupted run FAILED and a new sync SUCCEEDED") {
                 let runs = try await world.runs()
                 return runs.contains { $0.id == killed.id && $0.state == .failed }
                     && runs.contains { $0.id != killed.id && $0.state == .succeeded }
@@ -124,7 +124,7 @@ import Testing
             // Once the lease expired, the survivor finds the abandoned sync by itself (it looks
             // every renewal interval) and syncs again; no trigger needed.
             world.clock.advance(by: .seconds(61))
-            try await eventually(timeout: .seconds(20), "the abandoned sync taken over and completed") {
+            try await eventually(timeout: .seconds(60), "the abandoned sync taken over and completed") {
                 try await world.runs().contains { $0.id != killed.id && $0.state == .succeeded }
             }
             let failed = try await world.runs().first { $0.id == killed.id }
@@ -141,7 +141,7 @@ import Testing
         let engine = world.engine(instanceID: "server-a")
         try await withRunningService(engine, logger: world.logger) { engine, _ in
             let run = try await engine.trigger(integrationID: world.integrationID, type: .full)
-            try await eventually(timeout: .seconds(10), "the run is RUNNING") {
+            try await eventually(timeout: .seconds(60), "the run is RUNNING") {
                 engine.activeRun(integrationID: world.integrationID)?.state == .running
             }
             // Twice the lease's duration, in renewal steps: each step renews it.

@@ -22,14 +22,14 @@ import Testing
             #expect(try await runs().count == 1, "not due before the interval")
 
             harness.clock.advance(by: .seconds(120))
-            try await eventually(timeout: .seconds(10), "a scheduled delta sync") {
+            try await eventually(timeout: .seconds(60), "a scheduled delta sync") {
                 let latest = try await runs()
                 return latest.count == 2 && latest[0].state == .succeeded
             }
             #expect(try await runs()[0].type == .delta)
 
             harness.clock.advance(by: .seconds(24 * 3600))
-            try await eventually(timeout: .seconds(10), "a scheduled full sync") {
+            try await eventually(timeout: .seconds(60), "a scheduled full sync") {
                 let latest = try await runs()
                 return latest.count == 3 && latest[0].state == .succeeded
             }

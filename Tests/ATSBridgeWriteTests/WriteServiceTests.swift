@@ -209,13 +209,16 @@ import Testing
             } throws: { self.code($0) == "UNAVAILABLE REMOTE.SERVICE_UNAVAILABLE" }
             #expect(try await harness.counts() == before)
         }
-        try await WriteHarness.with({
-            $0.http = true
-            $0.sandbox = { $0.faults.rateLimitPerSecond = 2 }
-        }) { harness in
+        try await WriteHarness.with({ $0.http = true }) { harness in
             // Over RECRU's limit a write is refused with 429; writes are not retried blindly.
+            // One request a second per token, set once the harness is up (its first sync stays
+            // unthrottled). The writes go one after another, so they share a connection and its
+            // token; two of their requests within a second exceed the limit even on a slow machine.
+            var faults = harness.sandbox.faults
+            faults.rateLimitPerSecond = 1
+            harness.sandbox.setFaults(faults)
             await #expect {
-                for index in 0..<4 {
+                for index in 0..<8 {
                     _ = try await harness.client.unary(
                         AtsWriteService.createApplication,
                         harness.request(email: "rate\(index)@example.sk")

@@ -414,19 +414,20 @@ class Generator:
             out.append("        case nil:\n            break\n        }\n")
         out.append("    }\n\n")
         # decode; inlined into its callers' loops: out of line, each value was built in a local,
-        # copied whole into the caller's result (retaining every field) and the local destroyed
+        # copied whole into the caller's result (retaining every field) and the local destroyed.
         out.append("    @inline(__always)\n    init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {\n")
-        out.append("        self.init()\n")
+        # Each stored property is written once: starting from `self.init()` built an empty
+        # value, copied it and then released every default again as its field was assigned.
         if msg.fields:
             out.append("        let m = c.pointee\n")
         for f in plain:
             out.append(self.read_field(f))
         for oneof, fields in oneof_fields.items():
-            out.append("        switch Int(m.%s_case.rawValue) {\n" % oneof)
+            out.append("        self.%s =\n            switch Int(m.%s_case.rawValue) {\n" % (camel(oneof), oneof))
             for f in fields:
-                out.append("        case %d: self.%s = .%s(%s)\n" % (
-                    f.number, camel(oneof), f.swift_name.strip("`"), self.read_value(f, "m.%s" % f.name)))
-            out.append("        default: self.%s = nil\n        }\n" % camel(oneof))
+                out.append("            case %d: .%s(%s)\n" % (
+                    f.number, f.swift_name.strip("`"), self.read_value(f, "m.%s" % f.name)))
+            out.append("            default: nil\n            }\n")
         out.append("    }\n}\n\n")
         out.append("extension %s {\n" % msg.name)
         out.append("    /// Encodes the message in the protobuf wire format.\n")
@@ -750,11 +751,11 @@ class Generator:
                 value = "ProtoBridge.scalars(m.%s, count: m.n_%s) { $0 != 0 }" % (n, n)
             else:
                 value = "ProtoBridge.scalars(m.%s, count: m.n_%s) { $0 }" % (n, n)
-            return "        if m.n_%s > 0 { self.%s = %s }\n" % (n, sw, value)
+            return "        self.%s = if m.n_%s > 0 { %s } else { [] }\n" % (sw, n, value)
         if f.label == LABEL_OPTIONAL:
             if f.type in (T_STRING, T_MESSAGE):
-                return "        if let p = m.%s { self.%s = %s }\n" % (n, sw, self.read_value(f, "p"))
-            return "        if m.has_%s != 0 { self.%s = %s }\n" % (n, sw, self.read_value(f, "m." + n))
+                return "        self.%s = if let p = m.%s { %s } else { nil }\n" % (sw, n, self.read_value(f, "p"))
+            return "        self.%s = if m.has_%s != 0 { %s } else { nil }\n" % (sw, n, self.read_value(f, "m." + n))
         if f.type == T_MESSAGE:
             return ("        guard let p = m.%s else { throw ProtoCodecError.missingField(\"%s\", in: Self.protoName) }\n"
                     "        self.%s = try %s(c: p)\n") % (n, n, sw, self.swift_type(f))

@@ -80,11 +80,11 @@ extension AddCandidateTagRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.candidate_id { self.candidateID = try ProtoBridge.string(p, field: "candidate_id") }
-        if let p = m.tag_name { self.tagName = try ProtoBridge.string(p, field: "tag_name") }
-        if let p = m.idempotency_key { self.idempotencyKey = try ProtoBridge.string(p, field: "idempotency_key") }
+        self.candidateID = if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
+        self.tagName = if let p = m.tag_name { try ProtoBridge.string(p, field: "tag_name") } else { nil }
+        self.idempotencyKey =
+            if let p = m.idempotency_key { try ProtoBridge.string(p, field: "idempotency_key") } else { nil }
     }
 }
 

@@ -82,13 +82,13 @@ extension AddCandidateTagResponse: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.tag { self.tag = try TagSummary(c: p) }
-        if m.has_already_assigned != 0 { self.alreadyAssigned = (m.already_assigned != 0) }
-        if m.n_warnings > 0 {
-            self.warnings = try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self)
-        }
+        self.tag = if let p = m.tag { try TagSummary(c: p) } else { nil }
+        self.alreadyAssigned = if m.has_already_assigned != 0 { (m.already_assigned != 0) } else { nil }
+        self.warnings =
+            if m.n_warnings > 0 { try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self) } else {
+                []
+            }
     }
 }
 

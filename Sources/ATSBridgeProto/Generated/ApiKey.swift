@@ -108,20 +108,17 @@ extension ApiKey: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.name = try ProtoBridge.requiredString(m.name, field: "name")
-        if m.has_role != 0 { self.role = KeyRole(rawValue: Int32(truncatingIfNeeded: m.role.rawValue)) }
-        if m.n_integration_ids > 0 {
-            self.integrationIDs = try ProtoBridge.strings(
-                m.integration_ids,
-                count: m.n_integration_ids,
-                field: "integration_ids"
-            )
-        }
-        if m.has_origin != 0 { self.origin = KeyOrigin(rawValue: Int32(truncatingIfNeeded: m.origin.rawValue)) }
-        if m.has_created_at != 0 { self.createdAt = m.created_at }
-        if m.has_last_used_at != 0 { self.lastUsedAt = m.last_used_at }
+        self.role = if m.has_role != 0 { KeyRole(rawValue: Int32(truncatingIfNeeded: m.role.rawValue)) } else { nil }
+        self.integrationIDs =
+            if m.n_integration_ids > 0 {
+                try ProtoBridge.strings(m.integration_ids, count: m.n_integration_ids, field: "integration_ids")
+            } else { [] }
+        self.origin =
+            if m.has_origin != 0 { KeyOrigin(rawValue: Int32(truncatingIfNeeded: m.origin.rawValue)) } else { nil }
+        self.createdAt = if m.has_created_at != 0 { m.created_at } else { nil }
+        self.lastUsedAt = if m.has_last_used_at != 0 { m.last_used_at } else { nil }
     }
 }
 

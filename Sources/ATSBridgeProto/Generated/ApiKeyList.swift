@@ -61,9 +61,8 @@ extension ApiKeyList: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.n_keys > 0 { self.keys = try ProtoBridge.messages(m.keys, count: m.n_keys, as: ApiKey.self) }
+        self.keys = if m.n_keys > 0 { try ProtoBridge.messages(m.keys, count: m.n_keys, as: ApiKey.self) } else { [] }
     }
 }
 

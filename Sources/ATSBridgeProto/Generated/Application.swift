@@ -229,31 +229,33 @@ extension Application: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if m.has_changed_at != 0 { self.changedAt = m.changed_at }
-        if m.has_remote_deleted_at != 0 { self.remoteDeletedAt = m.remote_deleted_at }
-        if m.has_outcome != 0 {
-            self.outcome = ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: m.outcome.rawValue))
-        }
-        if let p = m.outcome_raw { self.outcomeRaw = try ProtoBridge.string(p, field: "outcome_raw") }
-        if let p = m.current_stage_id { self.currentStageID = try ProtoBridge.string(p, field: "current_stage_id") }
-        if let p = m.job_id { self.jobID = try ProtoBridge.string(p, field: "job_id") }
-        if let p = m.candidate_id { self.candidateID = try ProtoBridge.string(p, field: "candidate_id") }
-        if m.has_remote_data != 0 { self.remoteData = ProtoBridge.bytes(m.remote_data) }
-        if let p = m.candidate { self.candidate = try ApplicationCandidate(c: p) }
-        if let p = m.current_stage { self.currentStage = try StageSummary(c: p) }
-        if let p = m.job { self.job = try JobSummary(c: p) }
-        if m.has_remote_created_at != 0 { self.remoteCreatedAt = m.remote_created_at }
-        if m.has_remote_updated_at != 0 { self.remoteUpdatedAt = m.remote_updated_at }
-        if m.has_custom_fields != 0 { self.customFields = ProtoBridge.bytes(m.custom_fields) }
-        if let p = m.rejection_reason_name {
-            self.rejectionReasonName = try ProtoBridge.string(p, field: "rejection_reason_name")
-        }
-        if m.has_rejected_at != 0 { self.rejectedAt = m.rejected_at }
-        if let p = m.remote_url { self.remoteURL = try ProtoBridge.string(p, field: "remote_url") }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        self.outcome =
+            if m.has_outcome != 0 { ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: m.outcome.rawValue)) } else {
+                nil
+            }
+        self.outcomeRaw = if let p = m.outcome_raw { try ProtoBridge.string(p, field: "outcome_raw") } else { nil }
+        self.currentStageID =
+            if let p = m.current_stage_id { try ProtoBridge.string(p, field: "current_stage_id") } else { nil }
+        self.jobID = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+        self.candidateID = if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
+        self.remoteData = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
+        self.candidate = if let p = m.candidate { try ApplicationCandidate(c: p) } else { nil }
+        self.currentStage = if let p = m.current_stage { try StageSummary(c: p) } else { nil }
+        self.job = if let p = m.job { try JobSummary(c: p) } else { nil }
+        self.remoteCreatedAt = if m.has_remote_created_at != 0 { m.remote_created_at } else { nil }
+        self.remoteUpdatedAt = if m.has_remote_updated_at != 0 { m.remote_updated_at } else { nil }
+        self.customFields = if m.has_custom_fields != 0 { ProtoBridge.bytes(m.custom_fields) } else { nil }
+        self.rejectionReasonName =
+            if let p = m.rejection_reason_name { try ProtoBridge.string(p, field: "rejection_reason_name") } else {
+                nil
+            }
+        self.rejectedAt = if m.has_rejected_at != 0 { m.rejected_at } else { nil }
+        self.remoteURL = if let p = m.remote_url { try ProtoBridge.string(p, field: "remote_url") } else { nil }
     }
 }
 

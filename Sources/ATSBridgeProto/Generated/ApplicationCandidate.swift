@@ -126,28 +126,22 @@ extension ApplicationCandidate: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if let p = m.first_name { self.firstName = try ProtoBridge.string(p, field: "first_name") }
-        if let p = m.last_name { self.lastName = try ProtoBridge.string(p, field: "last_name") }
-        if m.n_email_addresses > 0 {
-            self.emailAddresses = try ProtoBridge.messages(
-                m.email_addresses,
-                count: m.n_email_addresses,
-                as: EmailAddress.self
-            )
-        }
-        if m.n_phone_numbers > 0 {
-            self.phoneNumbers = try ProtoBridge.messages(
-                m.phone_numbers,
-                count: m.n_phone_numbers,
-                as: PhoneNumber.self
-            )
-        }
-        if let p = m.source { self.source = try ProtoBridge.string(p, field: "source") }
-        if m.n_tags > 0 { self.tags = try ProtoBridge.messages(m.tags, count: m.n_tags, as: TagSummary.self) }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        self.emailAddresses =
+            if m.n_email_addresses > 0 {
+                try ProtoBridge.messages(m.email_addresses, count: m.n_email_addresses, as: EmailAddress.self)
+            } else { [] }
+        self.phoneNumbers =
+            if m.n_phone_numbers > 0 {
+                try ProtoBridge.messages(m.phone_numbers, count: m.n_phone_numbers, as: PhoneNumber.self)
+            } else { [] }
+        self.source = if let p = m.source { try ProtoBridge.string(p, field: "source") } else { nil }
+        self.tags =
+            if m.n_tags > 0 { try ProtoBridge.messages(m.tags, count: m.n_tags, as: TagSummary.self) } else { [] }
     }
 }
 

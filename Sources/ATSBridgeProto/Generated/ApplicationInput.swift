@@ -69,10 +69,9 @@ extension ApplicationInput: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.job_id { self.jobID = try ProtoBridge.string(p, field: "job_id") }
-        if let p = m.stage_id { self.stageID = try ProtoBridge.string(p, field: "stage_id") }
+        self.jobID = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+        self.stageID = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
     }
 }
 

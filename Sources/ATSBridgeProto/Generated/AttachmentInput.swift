@@ -104,16 +104,17 @@ extension AttachmentInput: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
-        if m.has_type != 0 { self.type = AttachmentType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) }
-        if let p = m.content_type { self.contentType = try ProtoBridge.string(p, field: "content_type") }
-        switch Int(m.content_case.rawValue) {
-        case 3: self.content = .data(ProtoBridge.bytes(m.data))
-        case 4: self.content = .dataURL(try ProtoBridge.string(m.data_url, field: "data_url"))
-        default: self.content = nil
-        }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.type =
+            if m.has_type != 0 { AttachmentType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) } else { nil }
+        self.contentType = if let p = m.content_type { try ProtoBridge.string(p, field: "content_type") } else { nil }
+        self.content =
+            switch Int(m.content_case.rawValue) {
+            case 3: .data(ProtoBridge.bytes(m.data))
+            case 4: .dataURL(try ProtoBridge.string(m.data_url, field: "data_url"))
+            default: nil
+            }
     }
 }
 

@@ -125,18 +125,20 @@ extension AuditEntry: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.sequence = m.sequence
-        if m.has_at != 0 { self.at = m.at }
-        if let p = m.key_name { self.keyName = try ProtoBridge.string(p, field: "key_name") }
-        if let p = m.method { self.method = try ProtoBridge.string(p, field: "method") }
-        if let p = m.integration_id { self.integrationID = try ProtoBridge.string(p, field: "integration_id") }
-        if m.n_target_ids > 0 {
-            self.targetIDs = try ProtoBridge.strings(m.target_ids, count: m.n_target_ids, field: "target_ids")
-        }
-        if m.has_status != 0 { self.status = StatusCode(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) }
-        if let p = m.error_code { self.errorCode = try ProtoBridge.string(p, field: "error_code") }
+        self.at = if m.has_at != 0 { m.at } else { nil }
+        self.keyName = if let p = m.key_name { try ProtoBridge.string(p, field: "key_name") } else { nil }
+        self.method = if let p = m.method { try ProtoBridge.string(p, field: "method") } else { nil }
+        self.integrationID =
+            if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
+        self.targetIDs =
+            if m.n_target_ids > 0 {
+                try ProtoBridge.strings(m.target_ids, count: m.n_target_ids, field: "target_ids")
+            } else { [] }
+        self.status =
+            if m.has_status != 0 { StatusCode(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else { nil }
+        self.errorCode = if let p = m.error_code { try ProtoBridge.string(p, field: "error_code") } else { nil }
     }
 }
 

@@ -71,12 +71,12 @@ extension AuditEntryPage: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.n_entries > 0 {
-            self.entries = try ProtoBridge.messages(m.entries, count: m.n_entries, as: AuditEntry.self)
-        }
-        if m.has_next_before_sequence != 0 { self.nextBeforeSequence = m.next_before_sequence }
+        self.entries =
+            if m.n_entries > 0 { try ProtoBridge.messages(m.entries, count: m.n_entries, as: AuditEntry.self) } else {
+                []
+            }
+        self.nextBeforeSequence = if m.has_next_before_sequence != 0 { m.next_before_sequence } else { nil }
     }
 }
 

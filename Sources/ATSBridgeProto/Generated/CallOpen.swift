@@ -114,17 +114,19 @@ extension CallOpen: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.method = try ProtoBridge.requiredString(m.method, field: "method")
-        if m.has_timeout_ms != 0 { self.timeoutMs = m.timeout_ms }
-        if let p = m.api_key { self.apiKey = try ProtoBridge.string(p, field: "api_key") }
-        if let p = m.integration_id { self.integrationID = try ProtoBridge.string(p, field: "integration_id") }
-        if let p = m.idempotency_key { self.idempotencyKey = try ProtoBridge.string(p, field: "idempotency_key") }
-        if let p = m.request_id { self.requestID = try ProtoBridge.string(p, field: "request_id") }
-        if m.n_metadata > 0 {
-            self.metadata = try ProtoBridge.messages(m.metadata, count: m.n_metadata, as: MetadataEntry.self)
-        }
+        self.timeoutMs = if m.has_timeout_ms != 0 { m.timeout_ms } else { nil }
+        self.apiKey = if let p = m.api_key { try ProtoBridge.string(p, field: "api_key") } else { nil }
+        self.integrationID =
+            if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
+        self.idempotencyKey =
+            if let p = m.idempotency_key { try ProtoBridge.string(p, field: "idempotency_key") } else { nil }
+        self.requestID = if let p = m.request_id { try ProtoBridge.string(p, field: "request_id") } else { nil }
+        self.metadata =
+            if m.n_metadata > 0 {
+                try ProtoBridge.messages(m.metadata, count: m.n_metadata, as: MetadataEntry.self)
+            } else { [] }
     }
 }
 

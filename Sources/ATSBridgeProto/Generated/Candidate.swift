@@ -251,49 +251,41 @@ extension Candidate: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if m.has_changed_at != 0 { self.changedAt = m.changed_at }
-        if m.has_remote_deleted_at != 0 { self.remoteDeletedAt = m.remote_deleted_at }
-        if let p = m.first_name { self.firstName = try ProtoBridge.string(p, field: "first_name") }
-        if let p = m.last_name { self.lastName = try ProtoBridge.string(p, field: "last_name") }
-        if let p = m.company { self.company = try ProtoBridge.string(p, field: "company") }
-        if let p = m.title { self.title = try ProtoBridge.string(p, field: "title") }
-        if let p = m.source { self.source = try ProtoBridge.string(p, field: "source") }
-        if m.n_phone_numbers > 0 {
-            self.phoneNumbers = try ProtoBridge.messages(
-                m.phone_numbers,
-                count: m.n_phone_numbers,
-                as: PhoneNumber.self
-            )
-        }
-        if m.n_email_addresses > 0 {
-            self.emailAddresses = try ProtoBridge.messages(
-                m.email_addresses,
-                count: m.n_email_addresses,
-                as: EmailAddress.self
-            )
-        }
-        if let p = m.location { self.location = try Location(c: p) }
-        if m.has_remote_data != 0 { self.remoteData = ProtoBridge.bytes(m.remote_data) }
-        if m.n_applications > 0 {
-            self.applications = try ProtoBridge.messages(
-                m.applications,
-                count: m.n_applications,
-                as: CandidateApplication.self
-            )
-        }
-        if m.n_tags > 0 { self.tags = try ProtoBridge.messages(m.tags, count: m.n_tags, as: TagSummary.self) }
-        if m.has_remote_created_at != 0 { self.remoteCreatedAt = m.remote_created_at }
-        if m.has_remote_updated_at != 0 { self.remoteUpdatedAt = m.remote_updated_at }
-        if m.has_custom_fields != 0 { self.customFields = ProtoBridge.bytes(m.custom_fields) }
-        if m.n_social_media > 0 {
-            self.socialMedia = try ProtoBridge.messages(m.social_media, count: m.n_social_media, as: SocialMedia.self)
-        }
-        if let p = m.remote_url { self.remoteURL = try ProtoBridge.string(p, field: "remote_url") }
-        if m.has_confidential != 0 { self.confidential = (m.confidential != 0) }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        self.company = if let p = m.company { try ProtoBridge.string(p, field: "company") } else { nil }
+        self.title = if let p = m.title { try ProtoBridge.string(p, field: "title") } else { nil }
+        self.source = if let p = m.source { try ProtoBridge.string(p, field: "source") } else { nil }
+        self.phoneNumbers =
+            if m.n_phone_numbers > 0 {
+                try ProtoBridge.messages(m.phone_numbers, count: m.n_phone_numbers, as: PhoneNumber.self)
+            } else { [] }
+        self.emailAddresses =
+            if m.n_email_addresses > 0 {
+                try ProtoBridge.messages(m.email_addresses, count: m.n_email_addresses, as: EmailAddress.self)
+            } else { [] }
+        self.location = if let p = m.location { try Location(c: p) } else { nil }
+        self.remoteData = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
+        self.applications =
+            if m.n_applications > 0 {
+                try ProtoBridge.messages(m.applications, count: m.n_applications, as: CandidateApplication.self)
+            } else { [] }
+        self.tags =
+            if m.n_tags > 0 { try ProtoBridge.messages(m.tags, count: m.n_tags, as: TagSummary.self) } else { [] }
+        self.remoteCreatedAt = if m.has_remote_created_at != 0 { m.remote_created_at } else { nil }
+        self.remoteUpdatedAt = if m.has_remote_updated_at != 0 { m.remote_updated_at } else { nil }
+        self.customFields = if m.has_custom_fields != 0 { ProtoBridge.bytes(m.custom_fields) } else { nil }
+        self.socialMedia =
+            if m.n_social_media > 0 {
+                try ProtoBridge.messages(m.social_media, count: m.n_social_media, as: SocialMedia.self)
+            } else { [] }
+        self.remoteURL = if let p = m.remote_url { try ProtoBridge.string(p, field: "remote_url") } else { nil }
+        self.confidential = if m.has_confidential != 0 { (m.confidential != 0) } else { nil }
     }
 }
 

@@ -116,17 +116,17 @@ extension CandidateApplication: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if m.has_changed_at != 0 { self.changedAt = m.changed_at }
-        if m.has_outcome != 0 {
-            self.outcome = ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: m.outcome.rawValue))
-        }
-        if let p = m.outcome_raw { self.outcomeRaw = try ProtoBridge.string(p, field: "outcome_raw") }
-        if let p = m.current_stage { self.currentStage = try StageSummary(c: p) }
-        if let p = m.job { self.job = try JobSummary(c: p) }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        self.outcome =
+            if m.has_outcome != 0 { ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: m.outcome.rawValue)) } else {
+                nil
+            }
+        self.outcomeRaw = if let p = m.outcome_raw { try ProtoBridge.string(p, field: "outcome_raw") } else { nil }
+        self.currentStage = if let p = m.current_stage { try StageSummary(c: p) } else { nil }
+        self.job = if let p = m.job { try JobSummary(c: p) } else { nil }
     }
 }
 

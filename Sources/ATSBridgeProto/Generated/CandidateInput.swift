@@ -114,15 +114,15 @@ extension CandidateInput: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.first_name { self.firstName = try ProtoBridge.string(p, field: "first_name") }
-        if let p = m.last_name { self.lastName = try ProtoBridge.string(p, field: "last_name") }
-        if let p = m.email_address { self.emailAddress = try ProtoBridge.string(p, field: "email_address") }
-        if let p = m.phone_number { self.phoneNumber = try ProtoBridge.string(p, field: "phone_number") }
-        if let p = m.location { self.location = try Location(c: p) }
-        if let p = m.company { self.company = try ProtoBridge.string(p, field: "company") }
-        if let p = m.title { self.title = try ProtoBridge.string(p, field: "title") }
+        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        self.emailAddress =
+            if let p = m.email_address { try ProtoBridge.string(p, field: "email_address") } else { nil }
+        self.phoneNumber = if let p = m.phone_number { try ProtoBridge.string(p, field: "phone_number") } else { nil }
+        self.location = if let p = m.location { try Location(c: p) } else { nil }
+        self.company = if let p = m.company { try ProtoBridge.string(p, field: "company") } else { nil }
+        self.title = if let p = m.title { try ProtoBridge.string(p, field: "title") } else { nil }
     }
 }
 

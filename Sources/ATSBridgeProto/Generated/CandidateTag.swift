@@ -105,14 +105,13 @@ extension CandidateTag: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if m.has_changed_at != 0 { self.changedAt = m.changed_at }
-        if m.has_remote_deleted_at != 0 { self.remoteDeletedAt = m.remote_deleted_at }
-        if let p = m.candidate_id { self.candidateID = try ProtoBridge.string(p, field: "candidate_id") }
-        if let p = m.tag_id { self.tagID = try ProtoBridge.string(p, field: "tag_id") }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        self.candidateID = if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
+        self.tagID = if let p = m.tag_id { try ProtoBridge.string(p, field: "tag_id") } else { nil }
     }
 }
 

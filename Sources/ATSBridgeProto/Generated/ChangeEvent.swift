@@ -98,13 +98,12 @@ extension ChangeEvent: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.sequence = m.sequence
-        if m.has_model != 0 { self.model = Model(rawValue: Int32(truncatingIfNeeded: m.model.rawValue)) }
-        if m.has_kind != 0 { self.kind = ChangeKind(rawValue: Int32(truncatingIfNeeded: m.kind.rawValue)) }
-        if m.n_ids > 0 { self.ids = try ProtoBridge.strings(m.ids, count: m.n_ids, field: "ids") }
-        if m.has_committed_at != 0 { self.committedAt = m.committed_at }
+        self.model = if m.has_model != 0 { Model(rawValue: Int32(truncatingIfNeeded: m.model.rawValue)) } else { nil }
+        self.kind = if m.has_kind != 0 { ChangeKind(rawValue: Int32(truncatingIfNeeded: m.kind.rawValue)) } else { nil }
+        self.ids = if m.n_ids > 0 { try ProtoBridge.strings(m.ids, count: m.n_ids, field: "ids") } else { [] }
+        self.committedAt = if m.has_committed_at != 0 { m.committed_at } else { nil }
     }
 }
 

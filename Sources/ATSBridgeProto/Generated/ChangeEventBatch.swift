@@ -74,10 +74,12 @@ extension ChangeEventBatch: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.n_events > 0 { self.events = try ProtoBridge.messages(m.events, count: m.n_events, as: ChangeEvent.self) }
-        if m.has_start_sequence != 0 { self.startSequence = m.start_sequence }
+        self.events =
+            if m.n_events > 0 { try ProtoBridge.messages(m.events, count: m.n_events, as: ChangeEvent.self) } else {
+                []
+            }
+        self.startSequence = if m.has_start_sequence != 0 { m.start_sequence } else { nil }
     }
 }
 

@@ -82,17 +82,13 @@ extension CreateApiKeyRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
-        if m.has_role != 0 { self.role = KeyRole(rawValue: Int32(truncatingIfNeeded: m.role.rawValue)) }
-        if m.n_integration_ids > 0 {
-            self.integrationIDs = try ProtoBridge.strings(
-                m.integration_ids,
-                count: m.n_integration_ids,
-                field: "integration_ids"
-            )
-        }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.role = if m.has_role != 0 { KeyRole(rawValue: Int32(truncatingIfNeeded: m.role.rawValue)) } else { nil }
+        self.integrationIDs =
+            if m.n_integration_ids > 0 {
+                try ProtoBridge.strings(m.integration_ids, count: m.n_integration_ids, field: "integration_ids")
+            } else { [] }
     }
 }
 

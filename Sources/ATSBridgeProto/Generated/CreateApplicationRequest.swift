@@ -117,17 +117,18 @@ extension CreateApplicationRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.job_id { self.jobID = try ProtoBridge.string(p, field: "job_id") }
-        if let p = m.stage_id { self.stageID = try ProtoBridge.string(p, field: "stage_id") }
-        if let p = m.candidate { self.candidate = try CandidateInput(c: p) }
-        if m.n_attachments > 0 {
-            self.attachments = try ProtoBridge.messages(m.attachments, count: m.n_attachments, as: AttachmentInput.self)
-        }
-        if let p = m.source { self.source = try SourceInput(c: p) }
-        if let p = m.gdpr_consent { self.gdprConsent = try GdprConsent(c: p) }
-        if let p = m.idempotency_key { self.idempotencyKey = try ProtoBridge.string(p, field: "idempotency_key") }
+        self.jobID = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+        self.stageID = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
+        self.candidate = if let p = m.candidate { try CandidateInput(c: p) } else { nil }
+        self.attachments =
+            if m.n_attachments > 0 {
+                try ProtoBridge.messages(m.attachments, count: m.n_attachments, as: AttachmentInput.self)
+            } else { [] }
+        self.source = if let p = m.source { try SourceInput(c: p) } else { nil }
+        self.gdprConsent = if let p = m.gdpr_consent { try GdprConsent(c: p) } else { nil }
+        self.idempotencyKey =
+            if let p = m.idempotency_key { try ProtoBridge.string(p, field: "idempotency_key") } else { nil }
     }
 }
 

@@ -72,12 +72,12 @@ extension CreateApplicationResponse: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.application { self.application = try Application(c: p) }
-        if m.n_warnings > 0 {
-            self.warnings = try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self)
-        }
+        self.application = if let p = m.application { try Application(c: p) } else { nil }
+        self.warnings =
+            if m.n_warnings > 0 { try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self) } else {
+                []
+            }
     }
 }
 

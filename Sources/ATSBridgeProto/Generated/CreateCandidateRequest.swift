@@ -108,16 +108,17 @@ extension CreateCandidateRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.candidate { self.candidate = try CandidateInput(c: p) }
-        if let p = m.application { self.application = try ApplicationInput(c: p) }
-        if m.n_attachments > 0 {
-            self.attachments = try ProtoBridge.messages(m.attachments, count: m.n_attachments, as: AttachmentInput.self)
-        }
-        if let p = m.source { self.source = try SourceInput(c: p) }
-        if let p = m.gdpr_consent { self.gdprConsent = try GdprConsent(c: p) }
-        if let p = m.idempotency_key { self.idempotencyKey = try ProtoBridge.string(p, field: "idempotency_key") }
+        self.candidate = if let p = m.candidate { try CandidateInput(c: p) } else { nil }
+        self.application = if let p = m.application { try ApplicationInput(c: p) } else { nil }
+        self.attachments =
+            if m.n_attachments > 0 {
+                try ProtoBridge.messages(m.attachments, count: m.n_attachments, as: AttachmentInput.self)
+            } else { [] }
+        self.source = if let p = m.source { try SourceInput(c: p) } else { nil }
+        self.gdprConsent = if let p = m.gdpr_consent { try GdprConsent(c: p) } else { nil }
+        self.idempotencyKey =
+            if let p = m.idempotency_key { try ProtoBridge.string(p, field: "idempotency_key") } else { nil }
     }
 }
 

@@ -72,12 +72,12 @@ extension CreateCandidateResponse: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.candidate { self.candidate = try Candidate(c: p) }
-        if m.n_warnings > 0 {
-            self.warnings = try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self)
-        }
+        self.candidate = if let p = m.candidate { try Candidate(c: p) } else { nil }
+        self.warnings =
+            if m.n_warnings > 0 { try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self) } else {
+                []
+            }
     }
 }
 

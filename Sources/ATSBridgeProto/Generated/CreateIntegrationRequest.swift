@@ -98,13 +98,12 @@ extension CreateIntegrationRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
-        if let p = m.tenant_url { self.tenantURL = try ProtoBridge.string(p, field: "tenant_url") }
-        if let p = m.login { self.login = try ProtoBridge.string(p, field: "login") }
-        if let p = m.password { self.password = try ProtoBridge.string(p, field: "password") }
-        if let p = m.settings { self.settings = try IntegrationSettings(c: p) }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.tenantURL = if let p = m.tenant_url { try ProtoBridge.string(p, field: "tenant_url") } else { nil }
+        self.login = if let p = m.login { try ProtoBridge.string(p, field: "login") } else { nil }
+        self.password = if let p = m.password { try ProtoBridge.string(p, field: "password") } else { nil }
+        self.settings = if let p = m.settings { try IntegrationSettings(c: p) } else { nil }
     }
 }
 

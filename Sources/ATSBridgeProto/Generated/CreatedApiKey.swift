@@ -69,10 +69,9 @@ extension CreatedApiKey: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.key { self.key = try ApiKey(c: p) }
-        if let p = m.secret { self.secret = try ProtoBridge.string(p, field: "secret") }
+        self.key = if let p = m.key { try ApiKey(c: p) } else { nil }
+        self.secret = if let p = m.secret { try ProtoBridge.string(p, field: "secret") } else { nil }
     }
 }
 

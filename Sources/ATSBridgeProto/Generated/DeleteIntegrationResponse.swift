@@ -63,9 +63,8 @@ extension DeleteIntegrationResponse: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_deleted_records != 0 { self.deletedRecords = m.deleted_records }
+        self.deletedRecords = if m.has_deleted_records != 0 { m.deleted_records } else { nil }
     }
 }
 

@@ -78,11 +78,11 @@ extension EmailAddress: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.email_address { self.emailAddress = try ProtoBridge.string(p, field: "email_address") }
-        if let p = m.type { self.type = try ProtoBridge.string(p, field: "type") }
-        if let p = m.type_raw { self.typeRaw = try ProtoBridge.string(p, field: "type_raw") }
+        self.emailAddress =
+            if let p = m.email_address { try ProtoBridge.string(p, field: "email_address") } else { nil }
+        self.type = if let p = m.type { try ProtoBridge.string(p, field: "type") } else { nil }
+        self.typeRaw = if let p = m.type_raw { try ProtoBridge.string(p, field: "type_raw") } else { nil }
     }
 }
 

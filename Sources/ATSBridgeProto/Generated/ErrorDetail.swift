@@ -69,10 +69,9 @@ extension ErrorDetail: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.field { self.field = try ProtoBridge.string(p, field: "field") }
-        if let p = m.reason { self.reason = try ProtoBridge.string(p, field: "reason") }
+        self.field = if let p = m.field { try ProtoBridge.string(p, field: "field") } else { nil }
+        self.reason = if let p = m.reason { try ProtoBridge.string(p, field: "reason") } else { nil }
     }
 }
 

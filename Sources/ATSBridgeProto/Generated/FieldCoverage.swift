@@ -70,10 +70,10 @@ extension FieldCoverage: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
-        if m.has_status != 0 { self.status = CoverageStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.status =
+            if m.has_status != 0 { CoverageStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else { nil }
     }
 }
 

@@ -71,10 +71,9 @@ extension GdprConsent: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_given != 0 { self.given = (m.given != 0) }
-        if m.has_expires_at != 0 { self.expiresAt = m.expires_at }
+        self.given = if m.has_given != 0 { (m.given != 0) } else { nil }
+        self.expiresAt = if m.has_expires_at != 0 { m.expires_at } else { nil }
     }
 }
 

@@ -69,10 +69,9 @@ extension GetRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if m.has_include_deleted != 0 { self.includeDeleted = (m.include_deleted != 0) }
+        self.includeDeleted = if m.has_include_deleted != 0 { (m.include_deleted != 0) } else { nil }
     }
 }
 

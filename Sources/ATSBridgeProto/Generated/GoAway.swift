@@ -77,11 +77,10 @@ extension GoAway: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.lastStreamID = m.last_stream_id
-        if m.has_code != 0 { self.code = StatusCode(rawValue: Int32(truncatingIfNeeded: m.code.rawValue)) }
-        if let p = m.message { self.message = try ProtoBridge.string(p, field: "message") }
+        self.code = if m.has_code != 0 { StatusCode(rawValue: Int32(truncatingIfNeeded: m.code.rawValue)) } else { nil }
+        self.message = if let p = m.message { try ProtoBridge.string(p, field: "message") } else { nil }
     }
 }
 

@@ -106,14 +106,14 @@ extension HiringTeamMember: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if let p = m.first_name { self.firstName = try ProtoBridge.string(p, field: "first_name") }
-        if let p = m.last_name { self.lastName = try ProtoBridge.string(p, field: "last_name") }
-        if let p = m.email { self.email = try ProtoBridge.string(p, field: "email") }
-        if m.n_roles > 0 { self.roles = try ProtoBridge.messages(m.roles, count: m.n_roles, as: JobRole.self) }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        self.email = if let p = m.email { try ProtoBridge.string(p, field: "email") } else { nil }
+        self.roles =
+            if m.n_roles > 0 { try ProtoBridge.messages(m.roles, count: m.n_roles, as: JobRole.self) } else { [] }
     }
 }
 

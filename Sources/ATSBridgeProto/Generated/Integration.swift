@@ -153,21 +153,25 @@ extension Integration: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
-        if let p = m.tenant_url { self.tenantURL = try ProtoBridge.string(p, field: "tenant_url") }
-        if let p = m.login { self.login = try ProtoBridge.string(p, field: "login") }
-        if m.has_status != 0 { self.status = IntegrationStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) }
-        if m.has_setup_status != 0 {
-            self.setupStatus = SetupStatus(rawValue: Int32(truncatingIfNeeded: m.setup_status.rawValue))
-        }
-        if let p = m.status_reason { self.statusReason = try ProtoBridge.string(p, field: "status_reason") }
-        if let p = m.settings { self.settings = try IntegrationSettings(c: p) }
-        if m.has_created_at != 0 { self.createdAt = m.created_at }
-        if m.has_last_sync_started_at != 0 { self.lastSyncStartedAt = m.last_sync_started_at }
-        if m.has_last_sync_finished_at != 0 { self.lastSyncFinishedAt = m.last_sync_finished_at }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.tenantURL = if let p = m.tenant_url { try ProtoBridge.string(p, field: "tenant_url") } else { nil }
+        self.login = if let p = m.login { try ProtoBridge.string(p, field: "login") } else { nil }
+        self.status =
+            if m.has_status != 0 { IntegrationStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else {
+                nil
+            }
+        self.setupStatus =
+            if m.has_setup_status != 0 {
+                SetupStatus(rawValue: Int32(truncatingIfNeeded: m.setup_status.rawValue))
+            } else { nil }
+        self.statusReason =
+            if let p = m.status_reason { try ProtoBridge.string(p, field: "status_reason") } else { nil }
+        self.settings = if let p = m.settings { try IntegrationSettings(c: p) } else { nil }
+        self.createdAt = if m.has_created_at != 0 { m.created_at } else { nil }
+        self.lastSyncStartedAt = if m.has_last_sync_started_at != 0 { m.last_sync_started_at } else { nil }
+        self.lastSyncFinishedAt = if m.has_last_sync_finished_at != 0 { m.last_sync_finished_at } else { nil }
     }
 }
 

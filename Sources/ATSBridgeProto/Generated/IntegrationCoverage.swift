@@ -73,18 +73,15 @@ extension IntegrationCoverage: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.n_models > 0 {
-            self.models = try ProtoBridge.messages(m.models, count: m.n_models, as: ModelCoverage.self)
-        }
-        if m.n_write_actions > 0 {
-            self.writeActions = try ProtoBridge.messages(
-                m.write_actions,
-                count: m.n_write_actions,
-                as: WriteActionCoverage.self
-            )
-        }
+        self.models =
+            if m.n_models > 0 { try ProtoBridge.messages(m.models, count: m.n_models, as: ModelCoverage.self) } else {
+                []
+            }
+        self.writeActions =
+            if m.n_write_actions > 0 {
+                try ProtoBridge.messages(m.write_actions, count: m.n_write_actions, as: WriteActionCoverage.self)
+            } else { [] }
     }
 }
 

@@ -61,11 +61,11 @@ extension IntegrationList: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.n_integrations > 0 {
-            self.integrations = try ProtoBridge.messages(m.integrations, count: m.n_integrations, as: Integration.self)
-        }
+        self.integrations =
+            if m.n_integrations > 0 {
+                try ProtoBridge.messages(m.integrations, count: m.n_integrations, as: Integration.self)
+            } else { [] }
     }
 }
 

@@ -60,7 +60,6 @@ extension IntegrationRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
     }

@@ -114,16 +114,15 @@ extension IntegrationSettings: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_sync_only_created_applications != 0 {
-            self.syncOnlyCreatedApplications = (m.sync_only_created_applications != 0)
-        }
-        if m.has_source_writing_enabled != 0 { self.sourceWritingEnabled = (m.source_writing_enabled != 0) }
-        if let p = m.source_name { self.sourceName = try ProtoBridge.string(p, field: "source_name") }
-        if m.has_sync_interval_ms != 0 { self.syncIntervalMs = m.sync_interval_ms }
-        if m.has_max_requests_per_second != 0 { self.maxRequestsPerSecond = m.max_requests_per_second }
-        if m.has_fetch_concurrency != 0 { self.fetchConcurrency = m.fetch_concurrency }
+        self.syncOnlyCreatedApplications =
+            if m.has_sync_only_created_applications != 0 { (m.sync_only_created_applications != 0) } else { nil }
+        self.sourceWritingEnabled =
+            if m.has_source_writing_enabled != 0 { (m.source_writing_enabled != 0) } else { nil }
+        self.sourceName = if let p = m.source_name { try ProtoBridge.string(p, field: "source_name") } else { nil }
+        self.syncIntervalMs = if m.has_sync_interval_ms != 0 { m.sync_interval_ms } else { nil }
+        self.maxRequestsPerSecond = if m.has_max_requests_per_second != 0 { m.max_requests_per_second } else { nil }
+        self.fetchConcurrency = if m.has_fetch_concurrency != 0 { m.fetch_concurrency } else { nil }
     }
 }
 

@@ -327,45 +327,52 @@ extension Job: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if m.has_changed_at != 0 { self.changedAt = m.changed_at }
-        if m.has_remote_deleted_at != 0 { self.remoteDeletedAt = m.remote_deleted_at }
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
-        if let p = m.description { self.description = try ProtoBridge.string(p, field: "description") }
-        if m.has_employment_type != 0 {
-            self.employmentType = EmploymentType(rawValue: Int32(truncatingIfNeeded: m.employment_type.rawValue))
-        }
-        if let p = m.employment_type_raw {
-            self.employmentTypeRaw = try ProtoBridge.string(p, field: "employment_type_raw")
-        }
-        if m.has_status != 0 { self.status = JobStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) }
-        if let p = m.status_raw { self.statusRaw = try ProtoBridge.string(p, field: "status_raw") }
-        if m.has_visibility != 0 {
-            self.visibility = Visibility(rawValue: Int32(truncatingIfNeeded: m.visibility.rawValue))
-        }
-        if let p = m.visibility_raw { self.visibilityRaw = try ProtoBridge.string(p, field: "visibility_raw") }
-        if let p = m.department { self.department = try ProtoBridge.string(p, field: "department") }
-        if let p = m.experience_level { self.experienceLevel = try ProtoBridge.string(p, field: "experience_level") }
-        if m.has_salary_amount != 0 { self.salaryAmount = m.salary_amount }
-        if m.has_opened_at != 0 { self.openedAt = m.opened_at }
-        if m.has_closed_at != 0 { self.closedAt = m.closed_at }
-        if m.has_remote_updated_at != 0 { self.remoteUpdatedAt = m.remote_updated_at }
-        if m.has_remote_data != 0 { self.remoteData = ProtoBridge.bytes(m.remote_data) }
-        if m.n_stages > 0 { self.stages = try ProtoBridge.messages(m.stages, count: m.n_stages, as: JobStage.self) }
-        if m.n_hiring_team > 0 {
-            self.hiringTeam = try ProtoBridge.messages(m.hiring_team, count: m.n_hiring_team, as: HiringTeamMember.self)
-        }
-        if let p = m.job_code { self.jobCode = try ProtoBridge.string(p, field: "job_code") }
-        if m.has_confidential != 0 { self.confidential = (m.confidential != 0) }
-        if m.has_weekly_hours != 0 { self.weeklyHours = m.weekly_hours }
-        if let p = m.salary_currency { self.salaryCurrency = try ProtoBridge.string(p, field: "salary_currency") }
-        if let p = m.salary_period { self.salaryPeriod = try ProtoBridge.string(p, field: "salary_period") }
-        if m.has_remote_created_at != 0 { self.remoteCreatedAt = m.remote_created_at }
-        if m.has_custom_fields != 0 { self.customFields = ProtoBridge.bytes(m.custom_fields) }
-        if let p = m.remote_url { self.remoteURL = try ProtoBridge.string(p, field: "remote_url") }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.description = if let p = m.description { try ProtoBridge.string(p, field: "description") } else { nil }
+        self.employmentType =
+            if m.has_employment_type != 0 {
+                EmploymentType(rawValue: Int32(truncatingIfNeeded: m.employment_type.rawValue))
+            } else { nil }
+        self.employmentTypeRaw =
+            if let p = m.employment_type_raw { try ProtoBridge.string(p, field: "employment_type_raw") } else { nil }
+        self.status =
+            if m.has_status != 0 { JobStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else { nil }
+        self.statusRaw = if let p = m.status_raw { try ProtoBridge.string(p, field: "status_raw") } else { nil }
+        self.visibility =
+            if m.has_visibility != 0 { Visibility(rawValue: Int32(truncatingIfNeeded: m.visibility.rawValue)) } else {
+                nil
+            }
+        self.visibilityRaw =
+            if let p = m.visibility_raw { try ProtoBridge.string(p, field: "visibility_raw") } else { nil }
+        self.department = if let p = m.department { try ProtoBridge.string(p, field: "department") } else { nil }
+        self.experienceLevel =
+            if let p = m.experience_level { try ProtoBridge.string(p, field: "experience_level") } else { nil }
+        self.salaryAmount = if m.has_salary_amount != 0 { m.salary_amount } else { nil }
+        self.openedAt = if m.has_opened_at != 0 { m.opened_at } else { nil }
+        self.closedAt = if m.has_closed_at != 0 { m.closed_at } else { nil }
+        self.remoteUpdatedAt = if m.has_remote_updated_at != 0 { m.remote_updated_at } else { nil }
+        self.remoteData = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
+        self.stages =
+            if m.n_stages > 0 { try ProtoBridge.messages(m.stages, count: m.n_stages, as: JobStage.self) } else { [] }
+        self.hiringTeam =
+            if m.n_hiring_team > 0 {
+                try ProtoBridge.messages(m.hiring_team, count: m.n_hiring_team, as: HiringTeamMember.self)
+            } else { [] }
+        self.jobCode = if let p = m.job_code { try ProtoBridge.string(p, field: "job_code") } else { nil }
+        self.confidential = if m.has_confidential != 0 { (m.confidential != 0) } else { nil }
+        self.weeklyHours = if m.has_weekly_hours != 0 { m.weekly_hours } else { nil }
+        self.salaryCurrency =
+            if let p = m.salary_currency { try ProtoBridge.string(p, field: "salary_currency") } else { nil }
+        self.salaryPeriod =
+            if let p = m.salary_period { try ProtoBridge.string(p, field: "salary_period") } else { nil }
+        self.remoteCreatedAt = if m.has_remote_created_at != 0 { m.remote_created_at } else { nil }
+        self.customFields = if m.has_custom_fields != 0 { ProtoBridge.bytes(m.custom_fields) } else { nil }
+        self.remoteURL = if let p = m.remote_url { try ProtoBridge.string(p, field: "remote_url") } else { nil }
     }
 }
 

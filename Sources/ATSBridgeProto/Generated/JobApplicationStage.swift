@@ -117,15 +117,14 @@ extension JobApplicationStage: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if m.has_changed_at != 0 { self.changedAt = m.changed_at }
-        if m.has_remote_deleted_at != 0 { self.remoteDeletedAt = m.remote_deleted_at }
-        if m.has_index != 0 { self.index = m.index }
-        if let p = m.job_id { self.jobID = try ProtoBridge.string(p, field: "job_id") }
-        if let p = m.stage_id { self.stageID = try ProtoBridge.string(p, field: "stage_id") }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        self.index = if m.has_index != 0 { m.index } else { nil }
+        self.jobID = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+        self.stageID = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
     }
 }
 

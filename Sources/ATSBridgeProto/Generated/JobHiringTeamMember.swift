@@ -117,15 +117,15 @@ extension JobHiringTeamMember: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if m.has_changed_at != 0 { self.changedAt = m.changed_at }
-        if m.has_remote_deleted_at != 0 { self.remoteDeletedAt = m.remote_deleted_at }
-        if let p = m.job_id { self.jobID = try ProtoBridge.string(p, field: "job_id") }
-        if let p = m.user_id { self.userID = try ProtoBridge.string(p, field: "user_id") }
-        if m.n_roles > 0 { self.roles = try ProtoBridge.messages(m.roles, count: m.n_roles, as: JobRole.self) }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        self.jobID = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+        self.userID = if let p = m.user_id { try ProtoBridge.string(p, field: "user_id") } else { nil }
+        self.roles =
+            if m.n_roles > 0 { try ProtoBridge.messages(m.roles, count: m.n_roles, as: JobRole.self) } else { [] }
     }
 }
 

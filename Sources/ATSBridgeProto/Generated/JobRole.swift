@@ -79,13 +79,13 @@ extension JobRole: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if let p = m.remote_label { self.remoteLabel = try ProtoBridge.string(p, field: "remote_label") }
-        if m.has_unified_type != 0 {
-            self.unifiedType = HiringTeamRole(rawValue: Int32(truncatingIfNeeded: m.unified_type.rawValue))
-        }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.remoteLabel = if let p = m.remote_label { try ProtoBridge.string(p, field: "remote_label") } else { nil }
+        self.unifiedType =
+            if m.has_unified_type != 0 {
+                HiringTeamRole(rawValue: Int32(truncatingIfNeeded: m.unified_type.rawValue))
+            } else { nil }
     }
 }
 

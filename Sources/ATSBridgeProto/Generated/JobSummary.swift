@@ -76,11 +76,10 @@ extension JobSummary: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
     }
 }
 

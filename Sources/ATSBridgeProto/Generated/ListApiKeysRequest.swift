@@ -41,7 +41,6 @@ extension ListApiKeysRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
     }
 }
 

@@ -62,9 +62,8 @@ extension ListApplicationStagesRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.page { self.page = try PageRequest(c: p) }
+        self.page = if let p = m.page { try PageRequest(c: p) } else { nil }
     }
 }
 

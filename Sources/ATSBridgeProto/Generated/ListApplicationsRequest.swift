@@ -112,30 +112,25 @@ extension ListApplicationsRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.page { self.page = try PageRequest(c: p) }
-        if m.n_outcomes > 0 {
-            self.outcomes = ProtoBridge.scalars(m.outcomes, count: m.n_outcomes) {
-                ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
-            }
-        }
-        if m.n_job_ids > 0 { self.jobIDs = try ProtoBridge.strings(m.job_ids, count: m.n_job_ids, field: "job_ids") }
-        if m.n_job_remote_ids > 0 {
-            self.jobRemoteIDs = try ProtoBridge.strings(
-                m.job_remote_ids,
-                count: m.n_job_remote_ids,
-                field: "job_remote_ids"
-            )
-        }
-        if m.n_current_stage_ids > 0 {
-            self.currentStageIDs = try ProtoBridge.strings(
-                m.current_stage_ids,
-                count: m.n_current_stage_ids,
-                field: "current_stage_ids"
-            )
-        }
-        if m.has_remote_created_after != 0 { self.remoteCreatedAfter = m.remote_created_after }
+        self.page = if let p = m.page { try PageRequest(c: p) } else { nil }
+        self.outcomes =
+            if m.n_outcomes > 0 {
+                ProtoBridge.scalars(m.outcomes, count: m.n_outcomes) {
+                    ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
+                }
+            } else { [] }
+        self.jobIDs =
+            if m.n_job_ids > 0 { try ProtoBridge.strings(m.job_ids, count: m.n_job_ids, field: "job_ids") } else { [] }
+        self.jobRemoteIDs =
+            if m.n_job_remote_ids > 0 {
+                try ProtoBridge.strings(m.job_remote_ids, count: m.n_job_remote_ids, field: "job_remote_ids")
+            } else { [] }
+        self.currentStageIDs =
+            if m.n_current_stage_ids > 0 {
+                try ProtoBridge.strings(m.current_stage_ids, count: m.n_current_stage_ids, field: "current_stage_ids")
+            } else { [] }
+        self.remoteCreatedAfter = if m.has_remote_created_after != 0 { m.remote_created_after } else { nil }
     }
 }
 

@@ -82,11 +82,11 @@ extension ListAuditEntriesRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_before_sequence != 0 { self.beforeSequence = m.before_sequence }
-        if m.has_limit != 0 { self.limit = m.limit }
-        if let p = m.integration_id { self.integrationID = try ProtoBridge.string(p, field: "integration_id") }
+        self.beforeSequence = if m.has_before_sequence != 0 { m.before_sequence } else { nil }
+        self.limit = if m.has_limit != 0 { m.limit } else { nil }
+        self.integrationID =
+            if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
     }
 }
 

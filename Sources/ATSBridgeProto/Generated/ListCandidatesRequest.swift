@@ -109,14 +109,14 @@ extension ListCandidatesRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.page { self.page = try PageRequest(c: p) }
-        if let p = m.email { self.email = try ProtoBridge.string(p, field: "email") }
-        if m.n_job_ids > 0 { self.jobIDs = try ProtoBridge.strings(m.job_ids, count: m.n_job_ids, field: "job_ids") }
-        if let p = m.first_name { self.firstName = try ProtoBridge.string(p, field: "first_name") }
-        if let p = m.last_name { self.lastName = try ProtoBridge.string(p, field: "last_name") }
-        if m.has_remote_created_after != 0 { self.remoteCreatedAfter = m.remote_created_after }
+        self.page = if let p = m.page { try PageRequest(c: p) } else { nil }
+        self.email = if let p = m.email { try ProtoBridge.string(p, field: "email") } else { nil }
+        self.jobIDs =
+            if m.n_job_ids > 0 { try ProtoBridge.strings(m.job_ids, count: m.n_job_ids, field: "job_ids") } else { [] }
+        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        self.remoteCreatedAfter = if m.has_remote_created_after != 0 { m.remote_created_after } else { nil }
     }
 }
 

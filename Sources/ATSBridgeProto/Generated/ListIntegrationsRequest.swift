@@ -63,9 +63,11 @@ extension ListIntegrationsRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_status != 0 { self.status = IntegrationStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) }
+        self.status =
+            if m.has_status != 0 { IntegrationStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else {
+                nil
+            }
     }
 }
 

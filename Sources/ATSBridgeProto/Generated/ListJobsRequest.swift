@@ -123,29 +123,32 @@ extension ListJobsRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.page { self.page = try PageRequest(c: p) }
-        if m.n_statuses > 0 {
-            self.statuses = ProtoBridge.scalars(m.statuses, count: m.n_statuses) {
-                JobStatus(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
-            }
-        }
-        if m.n_employment_types > 0 {
-            self.employmentTypes = ProtoBridge.scalars(m.employment_types, count: m.n_employment_types) {
-                EmploymentType(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
-            }
-        }
-        if m.n_visibilities > 0 {
-            self.visibilities = ProtoBridge.scalars(m.visibilities, count: m.n_visibilities) {
-                Visibility(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
-            }
-        }
-        if let p = m.name_contains { self.nameContains = try ProtoBridge.string(p, field: "name_contains") }
-        if m.n_job_codes > 0 {
-            self.jobCodes = try ProtoBridge.strings(m.job_codes, count: m.n_job_codes, field: "job_codes")
-        }
-        if m.has_remote_created_after != 0 { self.remoteCreatedAfter = m.remote_created_after }
+        self.page = if let p = m.page { try PageRequest(c: p) } else { nil }
+        self.statuses =
+            if m.n_statuses > 0 {
+                ProtoBridge.scalars(m.statuses, count: m.n_statuses) {
+                    JobStatus(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
+                }
+            } else { [] }
+        self.employmentTypes =
+            if m.n_employment_types > 0 {
+                ProtoBridge.scalars(m.employment_types, count: m.n_employment_types) {
+                    EmploymentType(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
+                }
+            } else { [] }
+        self.visibilities =
+            if m.n_visibilities > 0 {
+                ProtoBridge.scalars(m.visibilities, count: m.n_visibilities) {
+                    Visibility(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
+                }
+            } else { [] }
+        self.nameContains =
+            if let p = m.name_contains { try ProtoBridge.string(p, field: "name_contains") } else { nil }
+        self.jobCodes =
+            if m.n_job_codes > 0 { try ProtoBridge.strings(m.job_codes, count: m.n_job_codes, field: "job_codes") } else
+            { [] }
+        self.remoteCreatedAfter = if m.has_remote_created_after != 0 { m.remote_created_after } else { nil }
     }
 }
 

@@ -79,11 +79,10 @@ extension ListSyncRunsRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
-        if m.has_page_size != 0 { self.pageSize = m.page_size }
-        if let p = m.cursor { self.cursor = try ProtoBridge.string(p, field: "cursor") }
+        self.pageSize = if m.has_page_size != 0 { m.page_size } else { nil }
+        self.cursor = if let p = m.cursor { try ProtoBridge.string(p, field: "cursor") } else { nil }
     }
 }
 

@@ -72,10 +72,10 @@ extension ListUsersRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.page { self.page = try PageRequest(c: p) }
-        if m.n_emails > 0 { self.emails = try ProtoBridge.strings(m.emails, count: m.n_emails, field: "emails") }
+        self.page = if let p = m.page { try PageRequest(c: p) } else { nil }
+        self.emails =
+            if m.n_emails > 0 { try ProtoBridge.strings(m.emails, count: m.n_emails, field: "emails") } else { [] }
     }
 }
 

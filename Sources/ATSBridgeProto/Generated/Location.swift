@@ -114,15 +114,14 @@ extension Location: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.city { self.city = try ProtoBridge.string(p, field: "city") }
-        if let p = m.country { self.country = try ProtoBridge.string(p, field: "country") }
-        if let p = m.raw { self.raw = try ProtoBridge.string(p, field: "raw") }
-        if let p = m.state { self.state = try ProtoBridge.string(p, field: "state") }
-        if let p = m.street_1 { self.street1 = try ProtoBridge.string(p, field: "street_1") }
-        if let p = m.street_2 { self.street2 = try ProtoBridge.string(p, field: "street_2") }
-        if let p = m.zip_code { self.zipCode = try ProtoBridge.string(p, field: "zip_code") }
+        self.city = if let p = m.city { try ProtoBridge.string(p, field: "city") } else { nil }
+        self.country = if let p = m.country { try ProtoBridge.string(p, field: "country") } else { nil }
+        self.raw = if let p = m.raw { try ProtoBridge.string(p, field: "raw") } else { nil }
+        self.state = if let p = m.state { try ProtoBridge.string(p, field: "state") } else { nil }
+        self.street1 = if let p = m.street_1 { try ProtoBridge.string(p, field: "street_1") } else { nil }
+        self.street2 = if let p = m.street_2 { try ProtoBridge.string(p, field: "street_2") } else { nil }
+        self.zipCode = if let p = m.zip_code { try ProtoBridge.string(p, field: "zip_code") } else { nil }
     }
 }
 

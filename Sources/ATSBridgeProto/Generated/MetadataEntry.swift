@@ -67,10 +67,9 @@ extension MetadataEntry: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.key = try ProtoBridge.requiredString(m.key, field: "key")
-        if let p = m.value { self.value = try ProtoBridge.string(p, field: "value") }
+        self.value = if let p = m.value { try ProtoBridge.string(p, field: "value") } else { nil }
     }
 }
 

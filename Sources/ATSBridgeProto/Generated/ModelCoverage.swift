@@ -90,14 +90,15 @@ extension ModelCoverage: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_model != 0 { self.model = Model(rawValue: Int32(truncatingIfNeeded: m.model.rawValue)) }
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
-        if m.has_status != 0 { self.status = CoverageStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) }
-        if m.n_fields > 0 {
-            self.fields = try ProtoBridge.messages(m.fields, count: m.n_fields, as: FieldCoverage.self)
-        }
+        self.model = if m.has_model != 0 { Model(rawValue: Int32(truncatingIfNeeded: m.model.rawValue)) } else { nil }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.status =
+            if m.has_status != 0 { CoverageStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else { nil }
+        self.fields =
+            if m.n_fields > 0 { try ProtoBridge.messages(m.fields, count: m.n_fields, as: FieldCoverage.self) } else {
+                []
+            }
     }
 }
 

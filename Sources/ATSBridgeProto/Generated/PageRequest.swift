@@ -131,18 +131,20 @@ extension PageRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_page_size != 0 { self.pageSize = m.page_size }
-        if let p = m.cursor { self.cursor = try ProtoBridge.string(p, field: "cursor") }
-        if m.has_updated_after != 0 { self.updatedAfter = m.updated_after }
-        if m.has_include_deleted != 0 { self.includeDeleted = (m.include_deleted != 0) }
-        if m.n_ids > 0 { self.ids = try ProtoBridge.strings(m.ids, count: m.n_ids, field: "ids") }
-        if m.n_remote_ids > 0 {
-            self.remoteIDs = try ProtoBridge.strings(m.remote_ids, count: m.n_remote_ids, field: "remote_ids")
-        }
-        if m.has_ignore_unsupported_filters != 0 { self.ignoreUnsupportedFilters = (m.ignore_unsupported_filters != 0) }
-        if m.has_order != 0 { self.order = PageOrder(rawValue: Int32(truncatingIfNeeded: m.order.rawValue)) }
+        self.pageSize = if m.has_page_size != 0 { m.page_size } else { nil }
+        self.cursor = if let p = m.cursor { try ProtoBridge.string(p, field: "cursor") } else { nil }
+        self.updatedAfter = if m.has_updated_after != 0 { m.updated_after } else { nil }
+        self.includeDeleted = if m.has_include_deleted != 0 { (m.include_deleted != 0) } else { nil }
+        self.ids = if m.n_ids > 0 { try ProtoBridge.strings(m.ids, count: m.n_ids, field: "ids") } else { [] }
+        self.remoteIDs =
+            if m.n_remote_ids > 0 {
+                try ProtoBridge.strings(m.remote_ids, count: m.n_remote_ids, field: "remote_ids")
+            } else { [] }
+        self.ignoreUnsupportedFilters =
+            if m.has_ignore_unsupported_filters != 0 { (m.ignore_unsupported_filters != 0) } else { nil }
+        self.order =
+            if m.has_order != 0 { PageOrder(rawValue: Int32(truncatingIfNeeded: m.order.rawValue)) } else { nil }
     }
 }
 

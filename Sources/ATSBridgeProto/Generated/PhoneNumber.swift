@@ -78,11 +78,10 @@ extension PhoneNumber: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.phone_number { self.phoneNumber = try ProtoBridge.string(p, field: "phone_number") }
-        if let p = m.type { self.type = try ProtoBridge.string(p, field: "type") }
-        if let p = m.type_raw { self.typeRaw = try ProtoBridge.string(p, field: "type_raw") }
+        self.phoneNumber = if let p = m.phone_number { try ProtoBridge.string(p, field: "phone_number") } else { nil }
+        self.type = if let p = m.type { try ProtoBridge.string(p, field: "type") } else { nil }
+        self.typeRaw = if let p = m.type_raw { try ProtoBridge.string(p, field: "type_raw") } else { nil }
     }
 }
 

@@ -61,9 +61,8 @@ extension PingRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_payload != 0 { self.payload = ProtoBridge.bytes(m.payload) }
+        self.payload = if m.has_payload != 0 { ProtoBridge.bytes(m.payload) } else { nil }
     }
 }
 

@@ -80,11 +80,11 @@ extension PingResponse: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_payload != 0 { self.payload = ProtoBridge.bytes(m.payload) }
-        if m.has_server_time != 0 { self.serverTime = m.server_time }
-        if let p = m.server_version { self.serverVersion = try ProtoBridge.string(p, field: "server_version") }
+        self.payload = if m.has_payload != 0 { ProtoBridge.bytes(m.payload) } else { nil }
+        self.serverTime = if m.has_server_time != 0 { m.server_time } else { nil }
+        self.serverVersion =
+            if let p = m.server_version { try ProtoBridge.string(p, field: "server_version") } else { nil }
     }
 }
 

@@ -61,7 +61,6 @@ extension RevokeApiKeyRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.name = try ProtoBridge.requiredString(m.name, field: "name")
     }

@@ -62,9 +62,8 @@ extension RevokeApiKeyResponse: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.key { self.key = try ApiKey(c: p) }
+        self.key = if let p = m.key { try ApiKey(c: p) } else { nil }
     }
 }
 

@@ -81,11 +81,10 @@ extension RotateIntegrationCredentialsRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
-        if let p = m.login { self.login = try ProtoBridge.string(p, field: "login") }
-        if let p = m.password { self.password = try ProtoBridge.string(p, field: "password") }
+        self.login = if let p = m.login { try ProtoBridge.string(p, field: "login") } else { nil }
+        self.password = if let p = m.password { try ProtoBridge.string(p, field: "password") } else { nil }
     }
 }
 

@@ -91,12 +91,11 @@ extension Settings: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_max_frame_size != 0 { self.maxFrameSize = m.max_frame_size }
-        if m.has_max_concurrent_streams != 0 { self.maxConcurrentStreams = m.max_concurrent_streams }
-        if m.has_initial_credit != 0 { self.initialCredit = m.initial_credit }
-        if m.has_max_message_size != 0 { self.maxMessageSize = m.max_message_size }
+        self.maxFrameSize = if m.has_max_frame_size != 0 { m.max_frame_size } else { nil }
+        self.maxConcurrentStreams = if m.has_max_concurrent_streams != 0 { m.max_concurrent_streams } else { nil }
+        self.initialCredit = if m.has_initial_credit != 0 { m.initial_credit } else { nil }
+        self.maxMessageSize = if m.has_max_message_size != 0 { m.max_message_size } else { nil }
     }
 }
 

@@ -78,11 +78,10 @@ extension SocialMedia: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.link { self.link = try ProtoBridge.string(p, field: "link") }
-        if let p = m.type { self.type = try ProtoBridge.string(p, field: "type") }
-        if let p = m.username { self.username = try ProtoBridge.string(p, field: "username") }
+        self.link = if let p = m.link { try ProtoBridge.string(p, field: "link") } else { nil }
+        self.type = if let p = m.type { try ProtoBridge.string(p, field: "type") } else { nil }
+        self.username = if let p = m.username { try ProtoBridge.string(p, field: "username") } else { nil }
     }
 }
 

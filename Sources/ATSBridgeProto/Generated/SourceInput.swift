@@ -60,9 +60,8 @@ extension SourceInput: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
     }
 }
 

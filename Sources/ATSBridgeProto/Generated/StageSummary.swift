@@ -86,12 +86,11 @@ extension StageSummary: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
-        if m.has_index != 0 { self.index = m.index }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.index = if m.has_index != 0 { m.index } else { nil }
     }
 }
 

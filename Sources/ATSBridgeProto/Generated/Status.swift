@@ -86,14 +86,14 @@ extension Status: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.code = StatusCode(rawValue: Int32(truncatingIfNeeded: m.code.rawValue))
-        if let p = m.error_code { self.errorCode = try ProtoBridge.string(p, field: "error_code") }
-        if let p = m.message { self.message = try ProtoBridge.string(p, field: "message") }
-        if m.n_details > 0 {
-            self.details = try ProtoBridge.messages(m.details, count: m.n_details, as: ErrorDetail.self)
-        }
+        self.errorCode = if let p = m.error_code { try ProtoBridge.string(p, field: "error_code") } else { nil }
+        self.message = if let p = m.message { try ProtoBridge.string(p, field: "message") } else { nil }
+        self.details =
+            if m.n_details > 0 { try ProtoBridge.messages(m.details, count: m.n_details, as: ErrorDetail.self) } else {
+                []
+            }
     }
 }
 

@@ -206,26 +206,28 @@ extension SyncRun: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.integration_id { self.integrationID = try ProtoBridge.string(p, field: "integration_id") }
-        if m.has_type != 0 { self.type = SyncType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) }
-        if m.has_state != 0 { self.state = SyncState(rawValue: Int32(truncatingIfNeeded: m.state.rawValue)) }
-        if m.has_queued_at != 0 { self.queuedAt = m.queued_at }
-        if m.has_started_at != 0 { self.startedAt = m.started_at }
-        if m.has_finished_at != 0 { self.finishedAt = m.finished_at }
-        if m.has_created != 0 { self.created = m.created }
-        if m.has_updated != 0 { self.updated = m.updated }
-        if m.has_deleted != 0 { self.deleted = m.deleted }
-        if let p = m.error_code { self.errorCode = try ProtoBridge.string(p, field: "error_code") }
-        if let p = m.error_message { self.errorMessage = try ProtoBridge.string(p, field: "error_message") }
-        if m.has_remote_requests != 0 { self.remoteRequests = m.remote_requests }
-        if m.has_rate_limited_responses != 0 { self.rateLimitedResponses = m.rate_limited_responses }
-        if m.has_effective_requests_per_second != 0 {
-            self.effectiveRequestsPerSecond = m.effective_requests_per_second
-        }
-        if m.has_requests_per_second_limit != 0 { self.requestsPerSecondLimit = m.requests_per_second_limit }
+        self.integrationID =
+            if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
+        self.type = if m.has_type != 0 { SyncType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) } else { nil }
+        self.state =
+            if m.has_state != 0 { SyncState(rawValue: Int32(truncatingIfNeeded: m.state.rawValue)) } else { nil }
+        self.queuedAt = if m.has_queued_at != 0 { m.queued_at } else { nil }
+        self.startedAt = if m.has_started_at != 0 { m.started_at } else { nil }
+        self.finishedAt = if m.has_finished_at != 0 { m.finished_at } else { nil }
+        self.created = if m.has_created != 0 { m.created } else { nil }
+        self.updated = if m.has_updated != 0 { m.updated } else { nil }
+        self.deleted = if m.has_deleted != 0 { m.deleted } else { nil }
+        self.errorCode = if let p = m.error_code { try ProtoBridge.string(p, field: "error_code") } else { nil }
+        self.errorMessage =
+            if let p = m.error_message { try ProtoBridge.string(p, field: "error_message") } else { nil }
+        self.remoteRequests = if m.has_remote_requests != 0 { m.remote_requests } else { nil }
+        self.rateLimitedResponses = if m.has_rate_limited_responses != 0 { m.rate_limited_responses } else { nil }
+        self.effectiveRequestsPerSecond =
+            if m.has_effective_requests_per_second != 0 { m.effective_requests_per_second } else { nil }
+        self.requestsPerSecondLimit =
+            if m.has_requests_per_second_limit != 0 { m.requests_per_second_limit } else { nil }
     }
 }
 

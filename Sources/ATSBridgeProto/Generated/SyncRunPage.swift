@@ -70,10 +70,9 @@ extension SyncRunPage: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.n_runs > 0 { self.runs = try ProtoBridge.messages(m.runs, count: m.n_runs, as: SyncRun.self) }
-        if let p = m.next_cursor { self.nextCursor = try ProtoBridge.string(p, field: "next_cursor") }
+        self.runs = if m.n_runs > 0 { try ProtoBridge.messages(m.runs, count: m.n_runs, as: SyncRun.self) } else { [] }
+        self.nextCursor = if let p = m.next_cursor { try ProtoBridge.string(p, field: "next_cursor") } else { nil }
     }
 }
 

@@ -70,10 +70,9 @@ extension SyncStatus: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.integration { self.integration = try Integration(c: p) }
-        if m.n_runs > 0 { self.runs = try ProtoBridge.messages(m.runs, count: m.n_runs, as: SyncRun.self) }
+        self.integration = if let p = m.integration { try Integration(c: p) } else { nil }
+        self.runs = if m.n_runs > 0 { try ProtoBridge.messages(m.runs, count: m.n_runs, as: SyncRun.self) } else { [] }
     }
 }
 

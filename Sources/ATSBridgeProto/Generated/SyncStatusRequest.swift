@@ -70,10 +70,9 @@ extension SyncStatusRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
-        if m.has_limit != 0 { self.limit = m.limit }
+        self.limit = if m.has_limit != 0 { m.limit } else { nil }
     }
 }
 

@@ -70,10 +70,9 @@ extension TagPage: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.n_items > 0 { self.items = try ProtoBridge.messages(m.items, count: m.n_items, as: Tag.self) }
-        if let p = m.next_cursor { self.nextCursor = try ProtoBridge.string(p, field: "next_cursor") }
+        self.items = if m.n_items > 0 { try ProtoBridge.messages(m.items, count: m.n_items, as: Tag.self) } else { [] }
+        self.nextCursor = if let p = m.next_cursor { try ProtoBridge.string(p, field: "next_cursor") } else { nil }
     }
 }
 

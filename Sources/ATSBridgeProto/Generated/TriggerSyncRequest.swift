@@ -70,10 +70,9 @@ extension TriggerSyncRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
-        if m.has_type != 0 { self.type = SyncType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) }
+        self.type = if m.has_type != 0 { SyncType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) } else { nil }
     }
 }
 

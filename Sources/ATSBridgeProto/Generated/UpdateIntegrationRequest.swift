@@ -79,11 +79,10 @@ extension UpdateIntegrationRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
-        if let p = m.settings { self.settings = try IntegrationSettings(c: p) }
-        if let p = m.name { self.name = try ProtoBridge.string(p, field: "name") }
+        self.settings = if let p = m.settings { try IntegrationSettings(c: p) } else { nil }
+        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
     }
 }
 

@@ -124,16 +124,15 @@ extension User: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
         self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        if let p = m.remote_id { self.remoteID = try ProtoBridge.string(p, field: "remote_id") }
-        if m.has_changed_at != 0 { self.changedAt = m.changed_at }
-        if m.has_remote_deleted_at != 0 { self.remoteDeletedAt = m.remote_deleted_at }
-        if let p = m.first_name { self.firstName = try ProtoBridge.string(p, field: "first_name") }
-        if let p = m.last_name { self.lastName = try ProtoBridge.string(p, field: "last_name") }
-        if let p = m.email { self.email = try ProtoBridge.string(p, field: "email") }
-        if m.has_remote_data != 0 { self.remoteData = ProtoBridge.bytes(m.remote_data) }
+        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        self.email = if let p = m.email { try ProtoBridge.string(p, field: "email") } else { nil }
+        self.remoteData = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
     }
 }
 

@@ -60,9 +60,8 @@ extension Warning: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if let p = m.message { self.message = try ProtoBridge.string(p, field: "message") }
+        self.message = if let p = m.message { try ProtoBridge.string(p, field: "message") } else { nil }
     }
 }
 

@@ -82,15 +82,15 @@ extension WatchRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
-        self.init()
         let m = c.pointee
-        if m.has_after_sequence != 0 { self.afterSequence = m.after_sequence }
-        if m.n_models > 0 {
-            self.models = ProtoBridge.scalars(m.models, count: m.n_models) {
-                Model(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
-            }
-        }
-        if m.has_announce_start != 0 { self.announceStart = (m.announce_start != 0) }
+        self.afterSequence = if m.has_after_sequence != 0 { m.after_sequence } else { nil }
+        self.models =
+            if m.n_models > 0 {
+                ProtoBridge.scalars(m.models, count: m.n_models) {
+                    Model(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
+                }
+            } else { [] }
+        self.announceStart = if m.has_announce_start != 0 { (m.announce_start != 0) } else { nil }
     }
 }
 
