@@ -181,7 +181,7 @@ let package = Package(
         .target(
             name: "ATSBridgeSandbox",
             dependencies: [
-                "ATSBridgeCore", "ATSBridgeRECRU", "ATSBridgeListener",
+                "ATSBridgeProto", "ATSBridgeCore", "ATSBridgeRECRU", "ATSBridgeListener",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

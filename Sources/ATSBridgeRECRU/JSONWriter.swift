@@ -9,7 +9,8 @@ import Foundation
 package enum JSONWriter {
     /// The JSON text of `value`.
     ///
-    /// - Parameter sortedKeys: Write object keys in ascending order, for a canonical form.
+    /// - Parameter sortedKeys: Write object keys in ascending order, for a canonical form. A
+    ///   ``JSONFragment`` is copied as it is, its keys not sorted.
     package static func write(_ value: Any, sortedKeys: Bool = false) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(1024)

@@ -247,6 +247,66 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
         #expect(applications.contains { $0["rejection_reason_id"] is NSNull })
     }
 
+    @Test func aJobseekerAndAnApplicationAreWrittenExactlyInRECRUsShape() throws {
+        let state = RECRUSandbox(seed: 5, size: .small).snapshot
+        let source = try #require(state.sources.first)
+        let tags = Array(state.tags.all.prefix(2))
+        let jobseeker = SandboxJobseeker(
+            id: 41,
+            firstName: "Ján",
+            lastName: "Nováková \"Q\"",
+            email: "jan@example.sk",
+            phone: nil,
+            currentCompany: "Acme",
+            currentPosition: nil,
+            city: "Bratislava",
+            country: nil,
+            sourceID: source.id,
+            tagIDs: tags.map(\.id),
+            gdprConsent: true,
+            gdprConsentUntil: 1_800_000_000_000,
+            attachments: [
+                SandboxAttachment(id: 9, name: "cv.pdf", mimeType: "application/pdf", type: "cv", size: 1234)
+            ],
+            workEmail: "jan@acme.example"
+        )
+        let tagsJSON = tags.map { #"{"id":\#($0.id),"name":"\#($0.name)"}"# }.joined(separator: ",")
+        #expect(
+            String(decoding: RECRUSandbox.json(jobseeker, state).bytes, as: UTF8.self)
+                == #"{"id":41,"first_name":"Ján","last_name":"Nováková \"Q\"","email":"jan@example.sk","#
+                + #""phone":null,"emails":[{"email":"jan@example.sk","type":"private"},"#
+                + #"{"email":"jan@acme.example","type":"work"}],"phones":[],"current_company":"Acme","#
+                + #""current_position":null,"city":"Bratislava","country":null,"#
+                + #""source":{"id":\#(source.id),"name":"\#(source.name)"},"tags":[\#(tagsJSON)],"#
+                + #""gdpr_consent":true,"gdpr_consent_until":"2027-01-15T08:00:00Z","#
+                + #""attachments":[{"id":9,"name":"cv.pdf","mime_type":"application/pdf","type":"cv","size":1234}]}"#
+        )
+        let applications = [
+            SandboxApplication(
+                id: 7,
+                projectID: 3,
+                jobseekerID: 41,
+                stageID: 12,
+                status: "rejected",
+                rejectionReasonID: 2
+            ),
+            SandboxApplication(
+                id: 8,
+                projectID: 3,
+                jobseekerID: 42,
+                stageID: 11,
+                status: "active",
+                rejectionReasonID: nil
+            ),
+        ]
+        #expect(
+            String(decoding: RECRUSandbox.list(applications) { RECRUSandbox.write($0, to: &$1) }.bytes, as: UTF8.self)
+                == #"[{"id":7,"project_id":3,"jobseeker_id":41,"stage_id":12,"status":"rejected","#
+                + #""rejection_reason_id":2},{"id":8,"project_id":3,"jobseeker_id":42,"stage_id":11,"#
+                + #""status":"active","rejection_reason_id":null}]"#
+        )
+    }
+
     @Test func changedSinceFiltersProjectsOnly() {
         let harness = SandboxHarness()
         let token = harness.login()
