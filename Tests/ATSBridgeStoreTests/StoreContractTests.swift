@@ -538,5 +538,18 @@ import Testing
         #expect(id.allSatisfy { "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".contains($0) })
         // Ids are a contract: stores, exports and clients keep them. This one must never change.
         #expect(id == "3NP1SPRaNVZfrV43g5FstSKJ")
+        // Computed outside Swift (Python's hashlib) from the documented derivation: SHA-256 of
+        // the UTF-8 bytes of integration, model number and remote id, NUL-separated.
+        let composite = RecordID.make(
+            integrationID: "intégration-ü",
+            model: .jobHiringTeamMember,
+            remoteID: "élan/42"
+        )
+        #expect(composite == "3ECvPmSwes8e2cbC51b6QgLi")
+        #expect(RecordID.make(integrationID: "int-1", model: .candidate, remoteID: "") == "33CNRZ6aHqnxvF4q6iK2vTRZ")
+        let random = [RecordID.random(), RecordID.random()]
+        #expect(random[0] != random[1])
+        let alphabet = Set("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
+        #expect(random.allSatisfy { $0.utf8.count == RecordID.length && $0.allSatisfy(alphabet.contains) })
     }
 }

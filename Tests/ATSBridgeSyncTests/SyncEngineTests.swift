@@ -31,6 +31,26 @@ import Testing
         }
     }
 
+    /// The small preset fits in one transaction per model at the default batch size; with 7
+    /// records per transaction the run writes dozens, each committed while the next is encoded.
+    @Test func aSyncWrittenInManySmallTransactionsMirrorsEveryRecordOnce() async throws {
+        var options = SyncHarness.Options()
+        options.sync = { $0.writeBatchSize = 7 }
+        try await SyncHarness.with(options) { harness in
+            let run = try await harness.sync()
+            #expect(run.state == .succeeded)
+            let snapshot = try await StoreSnapshot.take(harness.store, harness.integrationID)
+            let expected = try await StoreSnapshot.expected(from: harness.connection())
+            #expect(StoreSnapshot.differences(snapshot.content, expected) == [])
+            let total = expected.values.reduce(0) { $0 + $1.count }
+            #expect(total > 7 * 20, "the run spans many transactions")
+            #expect(run.created == UInt64(total))
+            #expect(run.updated == 0 && run.deleted == 0)
+            let again = try await harness.sync()
+            #expect(again.created == 0 && again.updated == 0 && again.deleted == 0)
+        }
+    }
+
     @Test func aSecondSyncWithoutChangesWritesNothing() async throws {
         try await SyncHarness.with { harness in
             try await harness.sync()

@@ -67,7 +67,10 @@ server.standardOutput = serverOut
 try server.run()
 var banner = ""
 while !banner.contains("listening on") {
-    banner += String(decoding: serverOut.fileHandleForReading.availableData, as: UTF8.self)
+    let data = serverOut.fileHandleForReading.availableData
+    // End of file: the server exited (its error is on stderr) and would never listen.
+    guard !data.isEmpty else { fatalError("the server exited before listening: \(banner)") }
+    banner += String(decoding: data, as: UTF8.self)
 }
 let address = String(banner.split(whereSeparator: \.isWhitespace).first { $0.contains("127.0.0.1:") } ?? "")
     .trimmingCharacters(in: .whitespacesAndNewlines)

@@ -18,6 +18,7 @@ import ServiceLifecycle
 //
 //   swift run -c release SyncBenchmarks
 //   SYNC_SKIP_UNCHANGED=0 swift run -c release SyncBenchmarks   # map every record every run
+//   SYNC_FETCH_CONCURRENCY=8 SYNC_WRITE_BATCH=10000 SYNC_CACHE_KIB=262144 …   # other settings
 
 var logger = Logger(label: "bench.sync")
 logger.logLevel = .warning
@@ -26,9 +27,11 @@ let clock = ContinuousClock()
 let sandbox = RECRUSandbox(seed: 1, size: .large)
 let server = SandboxHTTPServer(sandbox: sandbox, port: 0, logger: logger)
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-bench-\(UUID())")
-let store = try await SQLiteStore(
-    configuration: SQLiteStoreConfiguration(path: directory.appendingPathComponent("store.sqlite").path)
-)
+var storeConfiguration = SQLiteStoreConfiguration(path: directory.appendingPathComponent("store.sqlite").path)
+if let value = ProcessInfo.processInfo.environment["SYNC_CACHE_KIB"].flatMap(Int.init) {
+    storeConfiguration.cacheKilobytes = value
+}
+let store = try await SQLiteStore(configuration: storeConfiguration)
 let vault = try CredentialVault(encodedKey: CredentialVault.generateKey())
 var recruConfiguration = RECRUAdapterConfiguration()
 recruConfiguration.sync.requestsPerSecond = 1_000_000
