@@ -21,8 +21,8 @@ public struct SyncConfiguration: Sendable {
     public var pageSize = 200
     /// Records written per store transaction. Larger transactions write each index page they
     /// touch once; a failed or killed sync loses at most one uncommitted batch, which the next
-    /// sync rewrites. Each pending record costs about 4 KB of memory while it waits (its mapped
-    /// value, its raw RECRU JSON and its encoded row; docs/sync.md). Defaults to 10,000.
+    /// sync rewrites. A sync holds up to two batches (one pending, one being written), about
+    /// 4 KB of memory per record (docs/sync.md, "Configuration"). Defaults to 10,000.
     public var writeBatchSize = 10_000
     /// Skip mapping and writing remote records whose raw form did not change since a sync
     /// last mapped them (docs/sync.md, "Unchanged sources"). Defaults to true; false maps

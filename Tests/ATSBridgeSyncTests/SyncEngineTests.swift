@@ -31,11 +31,15 @@ import Testing
         }
     }
 
-    /// The small preset fits in one transaction per model at the default batch size; with 7
-    /// records per transaction the run writes dozens, each committed while the next is encoded.
+    /// The small preset fits in one transaction per model at the default batch size. With pages
+    /// of 5 and transactions of 12, each transaction holds parts of several pages and is written
+    /// while the next is encoded.
     @Test func aSyncWrittenInManySmallTransactionsMirrorsEveryRecordOnce() async throws {
         var options = SyncHarness.Options()
-        options.sync = { $0.writeBatchSize = 7 }
+        options.sync = {
+            $0.pageSize = 5
+            $0.writeBatchSize = 12
+        }
         try await SyncHarness.with(options) { harness in
             let run = try await harness.sync()
             #expect(run.state == .succeeded)
@@ -43,7 +47,7 @@ import Testing
             let expected = try await StoreSnapshot.expected(from: harness.connection())
             #expect(StoreSnapshot.differences(snapshot.content, expected) == [])
             let total = expected.values.reduce(0) { $0 + $1.count }
-            #expect(total > 7 * 20, "the run spans many transactions")
+            #expect(total > 12 * 20, "the run spans more than twenty transactions")
             #expect(run.created == UInt64(total))
             #expect(run.updated == 0 && run.deleted == 0)
             let again = try await harness.sync()
