@@ -530,12 +530,13 @@ import Testing
     }
 
     @Test func idsAreDeterministic24CharacterBase58() {
+        let alphabet = Set("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
         let id = RecordID.make(integrationID: "int-1", model: .candidate, remoteID: "42")
         #expect(id.count == 24)
         #expect(id == RecordID.make(integrationID: "int-1", model: .candidate, remoteID: "42"))
         #expect(id != RecordID.make(integrationID: "int-1", model: .application, remoteID: "42"))
         #expect(id != RecordID.make(integrationID: "int-2", model: .candidate, remoteID: "42"))
-        #expect(id.allSatisfy { "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".contains($0) })
+        #expect(id.allSatisfy(alphabet.contains))
         // Ids are a contract: stores, exports and clients keep them. This one must never change.
         #expect(id == "3NP1SPRaNVZfrV43g5FstSKJ")
         // Computed outside Swift (Python's hashlib) from the documented derivation: SHA-256 of
@@ -549,7 +550,6 @@ import Testing
         #expect(RecordID.make(integrationID: "int-1", model: .candidate, remoteID: "") == "33CNRZ6aHqnxvF4q6iK2vTRZ")
         let random = [RecordID.random(), RecordID.random()]
         #expect(random[0] != random[1])
-        let alphabet = Set("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz")
         #expect(random.allSatisfy { $0.utf8.count == RecordID.length && $0.allSatisfy(alphabet.contains) })
     }
 }
