@@ -13,8 +13,14 @@ struct DemoBootstrap {
     func run(sandboxURL: String) async throws -> DemoReady {
         let id = DemoOptions.integrationID
         // The sandbox listens on a new port each start; its data is kept in the data directory.
-        if try await self.store.updateIntegration(id: id, { $0.tenantURL = sandboxURL }) == nil {
-            let integration = Integration(
+        let updated = try await self.store.updateIntegration(id: id) { integration in
+            integration.tenantURL = sandboxURL
+            if integration.settings?.maxRequestsPerSecond == nil {
+                integration.settings = Self.settings(integration.settings)
+            }
+        }
+        if updated == nil {
+            var integration = Integration(
                 id: id,
                 name: "Demo (RECRU sandbox)",
                 tenantURL: sandboxURL,
@@ -23,6 +29,7 @@ struct DemoBootstrap {
                 setupStatus: .syncPending,
                 createdAt: self.clock.nowMilliseconds()
             )
+            integration.settings = Self.settings(nil)
             try await self.store.saveIntegration(
                 StoredIntegration(
                     integration: integration,
@@ -42,6 +49,17 @@ struct DemoBootstrap {
             counts.append((model.name?.lowercased() ?? "?", try await self.count(model, id)))
         }
         return DemoReady(integrationID: id, apiKey: self.options.apiKey, counts: counts, sandboxURL: sandboxURL)
+    }
+
+    /// The sandbox runs in this process, on loopback: RECRU's pacing of 10 requests per second
+    /// would hold the large preset's first sync (1,514 requests) for two and a half minutes, so
+    /// the demo integration may send the most an integration's settings allow.
+    static let requestsPerSecond = 1_000.0
+
+    private static func settings(_ settings: IntegrationSettings?) -> IntegrationSettings {
+        var settings = settings ?? IntegrationSettings()
+        settings.maxRequestsPerSecond = Self.requestsPerSecond
+        return settings
     }
 
     private func count(_ model: Model, _ integrationID: String) async throws -> Int {

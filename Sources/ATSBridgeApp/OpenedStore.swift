@@ -17,7 +17,8 @@ public struct OpenedStore: Sendable {
         self.closeStore = close
     }
 
-    /// Closes the store's connections (PostgreSQL's pool); nothing to do for SQLite.
+    /// Closes the store: PostgreSQL's pool closes; SQLite empties its WAL into the database
+    /// file, so the next start does not read through it.
     public func close() async {
         await self.closeStore()
     }

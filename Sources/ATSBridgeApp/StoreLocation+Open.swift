@@ -18,7 +18,11 @@ extension StoreLocation {
         case .sqlite(let path):
             let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
             let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
-            return OpenedStore(store: store, files: [folder] + SQLiteStore.files(of: path), close: {})
+            return OpenedStore(
+                store: store,
+                files: [folder] + SQLiteStore.files(of: path),
+                close: { await store.close() }
+            )
         case .postgres(let url):
             var configuration = try url.configuration
             if let maxConnections { configuration.maximumConnections = maxConnections }

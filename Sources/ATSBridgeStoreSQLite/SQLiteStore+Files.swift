@@ -30,9 +30,14 @@ extension SQLiteStore {
         }
         let descriptor = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0o600)
         if descriptor >= 0 {
-            close(descriptor)
+            closeDescriptor(descriptor)
         } else if errno != EEXIST {
             throw ATSBridgeError(.storeUnavailable, "the SQLite store at \(path) cannot be created (errno \(errno))")
         }
     }
+}
+
+/// The C library's `close`, which ``SQLiteStore/close()`` hides inside the store's extensions.
+private func closeDescriptor(_ descriptor: Int32) {
+    _ = close(descriptor)
 }

@@ -28,7 +28,11 @@ public final class SQLiteStore: Store {
     ///   cannot be written or is full, `PLATFORM.STORE_CORRUPT` when it is not a database.
     public init(configuration: SQLiteStoreConfiguration) async throws {
         self.configuration = configuration
-        let checkpointer = WALCheckpointer(path: configuration.path, threshold: configuration.walCheckpointPages)
+        let checkpointer = WALCheckpointer(
+            path: configuration.path,
+            threshold: configuration.walCheckpointPages,
+            idleDelay: configuration.walIdleCheckpointDelay
+        )
         self.checkpointer = checkpointer
         var config = Configuration()
         config.busyMode = .timeout(configuration.busyTimeout.fractionalSeconds)
@@ -45,6 +49,9 @@ public final class SQLiteStore: Store {
                 // commit (SQLite's automatic checkpoint, every ~4 MB of WAL by default) they
                 // stall every write behind them. They run on their own connection instead.
                 checkpointer.install(on: db)
+                // A WAL file keeps its largest size unless told otherwise; when a copied WAL
+                // starts over, SQLite cuts it back to the size a background checkpoint starts at.
+                try db.execute(sql: "PRAGMA journal_size_limit = \(configuration.walCheckpointPages * 4_096)")
                 // Multi-row upserts inside a transaction keep a statement journal (the pages
                 // each statement changed, to undo it alone). SQLite spills it to a temporary file
                 // past 64 KiB: about 7 KiB of file writes per upserted record. In memory it is a
@@ -78,6 +85,7 @@ public final class SQLiteStore: Store {
         } catch {
             throw Self.storeError(error, opening: configuration.path)
         }
+        checkpointer.start()
     }
 
     /// Maps SQLite's failures to clear, typed errors.
@@ -113,6 +121,16 @@ public final class SQLiteStore: Store {
             )
         }
         return ATSBridgeError(.storeUnavailable, "\(subject) failed (\(type(of: error)))", cause: error)
+    }
+
+    /// Empties the WAL into the database file, once every read and write has finished, so that
+    /// the next start neither replays it nor reads through it. Call it once, when the store is
+    /// no longer used; a failure only leaves the WAL for the next start's checkpoint.
+    public func close() async {
+        await self.checkpointer.stop()
+        _ = try? await self.pool.barrierWriteWithoutTransaction { db in
+            try db.checkpoint(.truncate)
+        }
     }
 
     /// Runs a write transaction, mapping SQLite errors.

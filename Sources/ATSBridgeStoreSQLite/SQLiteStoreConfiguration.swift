@@ -15,6 +15,9 @@ public struct SQLiteStoreConfiguration: Sendable, Hashable {
     /// writer; past four times as many, the writer checkpoints itself, so the WAL stays bounded.
     /// Defaults to 16384 (64 MiB).
     public var walCheckpointPages: Int = 16_384
+    /// How long writes pause before a checkpoint copies what is left in the WAL, so that
+    /// readers stop looking pages up there. Defaults to 1 second.
+    public var walIdleCheckpointDelay: Duration = .seconds(1)
     /// A cap on the file size in pages of 4 KiB, or `nil` for none (tests use it to make the
     /// store full). Defaults to `nil`.
     public var maxPageCount: Int?

@@ -12,31 +12,58 @@ import Synchronization
 /// which copies what readers no longer need while the writer goes on. If the WAL still
 /// reaches ``hardLimit`` pages (checkpoints falling behind, or readers pinning old pages), the
 /// writer checkpoints itself, as SQLite's automatic checkpoint would, so the WAL stays bounded.
+///
+/// Frames not yet copied stay where readers look pages up, and in a WAL that the next start
+/// replays. So the checkpointer also copies what is in the WAL when the store opens
+/// (``start()``, a WAL an earlier process left behind) and once writes have paused for
+/// ``idleDelay``; ``SQLiteStore/close()`` empties it.
 final class WALCheckpointer: Sendable {
-    private enum State {
-        case idle
-        case running
+    /// The checkpointer's state: what runs, and what the next idle checkpoint waits for.
+    private struct State {
+        /// A checkpoint runs on `queue`.
+        var running = false
+        /// The last commit not yet followed by an idle checkpoint.
+        var lastCommit: ContinuousClock.Instant?
+        /// The idle timer is scheduled on `queue`.
+        var timerArmed = false
+        /// ``stop()`` was called: no checkpoint starts any more.
+        var stopped = false
+    }
+
+    /// What the idle timer does when it fires.
+    private enum TimerAction {
+        case none
+        case rearm(after: Duration)
+        case checkpoint
     }
 
     /// WAL pages after which a background checkpoint starts.
     let threshold: Int
     /// WAL pages after which the committing writer checkpoints itself.
     var hardLimit: Int { self.threshold * 4 }
+    /// How long writes pause before the background connection copies what is left.
+    let idleDelay: Duration
     private let path: String
-    private let state = Mutex(State.idle)
+    private let state = Mutex(State())
     private let completed = Mutex(0)
+    /// The outcome of the last background checkpoint: frames in the WAL, frames copied.
+    private let lastResult = Mutex<(walFrames: Int, copied: Int)?>(nil)
     /// The checkpoint connection, opened by the first checkpoint (on `queue`, never on the
     /// writer's thread).
     private let connection = Mutex<DatabaseQueue?>(nil)
     private let queue = DispatchQueue(label: "atsbridge.sqlite.checkpoint")
 
-    init(path: String, threshold: Int) {
+    init(path: String, threshold: Int, idleDelay: Duration) {
         self.path = path
         self.threshold = max(1, threshold)
+        self.idleDelay = max(.zero, idleDelay)
     }
 
     /// Background checkpoints finished so far (tests poll it).
     var checkpointsCompleted: Int { self.completed.withLock { $0 } }
+
+    /// Frames in the WAL and frames copied by the last background checkpoint (tests read it).
+    var lastCheckpoint: (walFrames: Int, copied: Int)? { self.lastResult.withLock { $0 } }
 
     /// Makes `db` (the writer connection) call this checkpointer after each commit, in place of
     /// SQLite's automatic checkpoint. The checkpointer must outlive the connection: the store's
@@ -45,21 +72,76 @@ final class WALCheckpointer: Sendable {
         sqlite3_wal_hook(db.sqliteConnection, walHook, Unmanaged.passUnretained(self).toOpaque())
     }
 
+    /// Copies what an earlier process left in the WAL (a crash, a kill, a shutdown that could
+    /// not empty it), so that readers stop looking pages up there.
+    func start() {
+        guard self.claim() else { return }
+        self.queue.async { self.checkpoint() }
+    }
+
+    /// Stops starting checkpoints and waits for a running one, before the store empties the
+    /// WAL itself on its way out.
+    func stop() async {
+        self.state.withLock { $0.stopped = true }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            self.queue.async { continuation.resume() }
+        }
+    }
+
     /// A commit left `frames` pages in the WAL of `connection` (on the writer's thread).
     fileprivate func committed(frames: Int, connection: OpaquePointer?) {
         if frames >= self.hardLimit {
             // Returns SQLITE_BUSY while the background checkpoint runs; the next commit retries.
             sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
-            return
+        } else if frames >= self.threshold, self.claim() {
+            self.queue.async { self.checkpoint() }
         }
-        guard frames >= self.threshold else { return }
-        let start = self.state.withLock { state in
-            guard case .idle = state else { return false }
-            state = .running
+        let arm = self.state.withLock { state in
+            state.lastCommit = .now
+            guard !state.timerArmed, !state.stopped else { return false }
+            state.timerArmed = true
             return true
         }
-        guard start else { return }
-        self.queue.async { self.checkpoint() }
+        if arm { self.armIdleTimer(after: self.idleDelay) }
+    }
+
+    /// Marks a checkpoint as running; false if one already runs or the store is closing.
+    private func claim() -> Bool {
+        self.state.withLock { state in
+            guard !state.running, !state.stopped else { return false }
+            state.running = true
+            return true
+        }
+    }
+
+    private func armIdleTimer(after delay: Duration) {
+        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+        self.queue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds))) {
+            self.idleTimerFired()
+        }
+    }
+
+    /// On `queue`: checkpoints if no commit came for ``idleDelay``, else waits for the rest.
+    private func idleTimerFired() {
+        let action = self.state.withLock { state -> TimerAction in
+            guard let last = state.lastCommit, !state.stopped else {
+                state.timerArmed = false
+                return .none
+            }
+            let quiet = ContinuousClock.now - last
+            if quiet < self.idleDelay { return .rearm(after: self.idleDelay - quiet) }
+            // A threshold checkpoint is still copying: look again once it may be done.
+            if state.running { return .rearm(after: self.idleDelay) }
+            state.lastCommit = nil
+            state.timerArmed = false
+            state.running = true
+            return .checkpoint
+        }
+        switch action {
+        case .none: break
+        case .rearm(let delay): self.armIdleTimer(after: delay)
+        case .checkpoint: self.checkpoint()
+        }
     }
 
     /// Copies what it can of the WAL into the database file (on `queue`). Failures are left to
@@ -67,7 +149,7 @@ final class WALCheckpointer: Sendable {
     /// keeps committing to the WAL.
     private func checkpoint() {
         defer {
-            self.state.withLock { $0 = .idle }
+            self.state.withLock { $0.running = false }
             self.completed.withLock { $0 += 1 }
         }
         do {
@@ -81,9 +163,10 @@ final class WALCheckpointer: Sendable {
                 connection = opened
                 return opened
             }
-            try connection.writeWithoutTransaction { db in
-                _ = try db.checkpoint(.passive)
+            let result = try connection.writeWithoutTransaction { db in
+                try db.checkpoint(.passive)
             }
+            self.lastResult.withLock { $0 = (result.walFrameCount, result.checkpointedFrameCount) }
         } catch {
             // SQLITE_BUSY (the writer is checkpointing itself) or an I/O error: see above.
         }

@@ -19,6 +19,16 @@ import Testing
         #expect(reader == 0)  // DEFAULT: files
     }
 
+    /// A WAL file that starts over is cut back to the size a background checkpoint starts at,
+    /// instead of keeping the largest size it ever had.
+    @Test func theWALFileIsCutBackWhenItStartsOver() async throws {
+        var configuration = SQLiteStoreConfiguration(path: temporaryDatabasePath())
+        configuration.walCheckpointPages = 100
+        let store = try await SQLiteStore(configuration: configuration)
+        let limit = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA journal_size_limit") }
+        #expect(limit == 409_600)
+    }
+
     /// A failed multi-row statement is still undone alone: the in-memory statement journal
     /// restores the pages it changed, and the transaction's earlier writes stay.
     @Test func aFailedStatementIsUndoneWithoutItsTransaction() async throws {
@@ -54,7 +64,7 @@ import Testing
                 )
             }
             _ = try await store.upsert(.candidates(candidates), integrationID: integration, at: Int64(round))
-            largestWAL = max(largestWAL, Self.fileSize(path + "-wal"))
+            largestWAL = max(largestWAL, fileSize(path + "-wal"))
         }
         // Polled: the background checkpoint finishes on its own thread.
         let deadline = ContinuousClock.now + .seconds(30)
@@ -65,15 +75,11 @@ import Testing
         // The hard limit (4 × 64 pages) plus the last transaction's pages, in 4 KiB frames.
         #expect(largestWAL < (4 * 64 + 400) * 4_120)
         // 8,000 candidates of ~400 bytes: most of them reached the database file itself.
-        #expect(Self.fileSize(path) > 2_000_000)
+        #expect(fileSize(path) > 2_000_000)
         let stored = try await store.all(
             Candidate.self,
             RecordQuery(integrationID: integration, model: .candidate, pageSize: 1_000)
         )
         #expect(stored.count == 8_000)
-    }
-
-    private static func fileSize(_ path: String) -> Int {
-        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
     }
 }

@@ -30,6 +30,11 @@ func temporaryDatabasePath() -> String {
         .appendingPathComponent("atsbridge.sqlite").path
 }
 
+/// The size of the file at `path` in bytes, 0 when it does not exist.
+func fileSize(_ path: String) -> Int {
+    ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+}
+
 /// A small integration in the unified model: users, jobs with stages and hiring teams,
 /// candidates with applications and tags.
 struct StoreFixture {

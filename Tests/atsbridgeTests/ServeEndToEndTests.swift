@@ -52,6 +52,9 @@ import Testing
         #expect(integration["id"] as? String == "demo")
         #expect(integration["status"] as? String == "ACTIVE")
         #expect(integration["setup_status"] as? String == "COMPLETED")
+        // The sandbox is on loopback: the demo is not paced like a RECRU tenant.
+        let settings = integration["settings"] as? [String: Any]
+        #expect(settings?["max_requests_per_second"] as? Double == 1_000, "\(list.stdout)")
 
         let show = try await CLIProcess.run(["integrations", "show", "demo"], environment: env)
         #expect(show.status == 0 && show.stdout.contains("SUCCEEDED"))
@@ -362,6 +365,10 @@ import Testing
         let demo = DemoServer()
         try await demo.start()
         try await demo.stop()
+        // A server stopped gracefully copied its WAL into the database and emptied it, so the
+        // next start neither replays it nor reads through it.
+        let wal = try FileManager.default.attributesOfItem(atPath: demo.directory + "/atsbridge.sqlite-wal")
+        #expect((wal[.size] as? Int) == 0)
         let keyFile = demo.directory + "/credential.key"
         let key = try String(contentsOfFile: keyFile, encoding: .utf8)
 

@@ -51,7 +51,8 @@ if !FileManager.default.fileExists(atPath: storePath + ".ready") {
             )
         )
     )
-    FileManager.default.createFile(atPath: storePath + ".ready", contents: Data())
+    await store.close()
+    _ = FileManager.default.createFile(atPath: storePath + ".ready", contents: Data())
     print("built a store of \(count) candidates in \(ContinuousClock.now - started)")
 }
 
