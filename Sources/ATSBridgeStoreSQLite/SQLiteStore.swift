@@ -51,7 +51,7 @@ public final class SQLiteStore: Store {
                 checkpointer.install(on: db)
                 // A WAL file keeps its largest size unless told otherwise; when a copied WAL
                 // starts over, SQLite cuts it back to the size a background checkpoint starts at.
-                try db.execute(sql: "PRAGMA journal_size_limit = \(configuration.walCheckpointPages * 4_096)")
+                try db.execute(sql: "PRAGMA journal_size_limit = \(checkpointer.threshold * 4_096)")
                 // Multi-row upserts inside a transaction keep a statement journal (the pages
                 // each statement changed, to undo it alone). SQLite spills it to a temporary file
                 // past 64 KiB: about 7 KiB of file writes per upserted record. In memory it is a
@@ -127,9 +127,13 @@ public final class SQLiteStore: Store {
     /// the next start neither replays it nor reads through it. Call it once, when the store is
     /// no longer used; a failure only leaves the WAL for the next start's checkpoint.
     public func close() async {
-        await self.checkpointer.stop()
-        _ = try? await self.pool.barrierWriteWithoutTransaction { db in
-            try db.checkpoint(.truncate)
+        // Also when the closing task is cancelled (a server stopping on an error).
+        await withCancellationShield {
+            await self.checkpointer.stop()
+            let busyTimeout = self.configuration.busyTimeout
+            try? await self.pool.barrierWriteWithoutTransaction { db in
+                WALCheckpointer.empty(on: db, wait: .milliseconds(200), restoring: busyTimeout)
+            }
         }
     }
 

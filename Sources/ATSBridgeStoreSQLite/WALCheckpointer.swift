@@ -20,7 +20,7 @@ import Synchronization
 final class WALCheckpointer: Sendable {
     /// The checkpointer's state: what runs, and what the next idle checkpoint waits for.
     private struct State {
-        /// A checkpoint runs on `queue`.
+        /// A checkpoint is claimed: queued or running on `queue`.
         var running = false
         /// The last commit not yet followed by an idle checkpoint.
         var lastCommit: ContinuousClock.Instant?
@@ -105,6 +105,31 @@ final class WALCheckpointer: Sendable {
         if arm { self.armIdleTimer(after: self.idleDelay) }
     }
 
+    /// Readers held frames the checkpoint could not copy: another try once writes and reads
+    /// have left the WAL alone for ``idleDelay`` (the idle timer, as after a commit).
+    private func retryLater() {
+        let arm = self.state.withLock { state in
+            state.lastCommit = state.lastCommit ?? .now
+            guard !state.timerArmed, !state.stopped else { return false }
+            state.timerArmed = true
+            return true
+        }
+        if arm { self.armIdleTimer(after: self.idleDelay) }
+    }
+
+    /// Empties the WAL on `db` (the writer, once reads and writes are done): a TRUNCATE
+    /// checkpoint that waits at most `wait` for readers, so that another process sharing the
+    /// file is not held up long; on failure the WAL stays for the next start.
+    static func empty(on db: Database, wait: Duration, restoring busyTimeout: Duration) {
+        sqlite3_busy_timeout(db.sqliteConnection, Self.milliseconds(wait))
+        sqlite3_wal_checkpoint_v2(db.sqliteConnection, nil, SQLITE_CHECKPOINT_TRUNCATE, nil, nil)
+        sqlite3_busy_timeout(db.sqliteConnection, Self.milliseconds(busyTimeout))
+    }
+
+    private static func milliseconds(_ duration: Duration) -> Int32 {
+        Int32(max(0, min(duration / .milliseconds(1), Double(Int32.max))))
+    }
+
     /// Marks a checkpoint as running; false if one already runs or the store is closing.
     private func claim() -> Bool {
         self.state.withLock { state in
@@ -115,7 +140,10 @@ final class WALCheckpointer: Sendable {
     }
 
     private func armIdleTimer(after delay: Duration) {
-        let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+        // Saturating: a delay of centuries waits "forever" rather than trapping.
+        let (scaled, overflow) = delay.components.seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        let (sum, sumOverflow) = scaled.addingReportingOverflow(delay.components.attoseconds / 1_000_000_000)
+        let nanoseconds = overflow || sumOverflow ? Int64.max : max(0, sum)
         self.queue.asyncAfter(deadline: .now() + .nanoseconds(Int(clamping: nanoseconds))) {
             self.idleTimerFired()
         }
@@ -130,7 +158,7 @@ final class WALCheckpointer: Sendable {
             }
             let quiet = ContinuousClock.now - last
             if quiet < self.idleDelay { return .rearm(after: self.idleDelay - quiet) }
-            // A threshold checkpoint is still copying: look again once it may be done.
+            // A threshold checkpoint is claimed and queued behind this block: look again after it.
             if state.running { return .rearm(after: self.idleDelay) }
             state.lastCommit = nil
             state.timerArmed = false
@@ -148,6 +176,11 @@ final class WALCheckpointer: Sendable {
     /// the next checkpoint: a checkpoint never loses data, and a writer that cannot checkpoint
     /// keeps committing to the WAL.
     private func checkpoint() {
+        // Claimed before ``stop()`` but queued after its marker: the store is emptying the WAL.
+        guard !self.state.withLock({ $0.stopped }) else {
+            self.state.withLock { $0.running = false }
+            return
+        }
         defer {
             self.state.withLock { $0.running = false }
             self.completed.withLock { $0 += 1 }
@@ -167,6 +200,7 @@ final class WALCheckpointer: Sendable {
                 try db.checkpoint(.passive)
             }
             self.lastResult.withLock { $0 = (result.walFrameCount, result.checkpointedFrameCount) }
+            if result.checkpointedFrameCount < result.walFrameCount { self.retryLater() }
         } catch {
             // SQLITE_BUSY (the writer is checkpointing itself) or an I/O error: see above.
         }

@@ -19,16 +19,6 @@ import Testing
         #expect(reader == 0)  // DEFAULT: files
     }
 
-    /// A WAL file that starts over is cut back to the size a background checkpoint starts at,
-    /// instead of keeping the largest size it ever had.
-    @Test func theWALFileIsCutBackWhenItStartsOver() async throws {
-        var configuration = SQLiteStoreConfiguration(path: temporaryDatabasePath())
-        configuration.walCheckpointPages = 100
-        let store = try await SQLiteStore(configuration: configuration)
-        let limit = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA journal_size_limit") }
-        #expect(limit == 409_600)
-    }
-
     /// A failed multi-row statement is still undone alone: the in-memory statement journal
     /// restores the pages it changed, and the transaction's earlier writes stay.
     @Test func aFailedStatementIsUndoneWithoutItsTransaction() async throws {

@@ -19,8 +19,8 @@ import Testing
         return configuration
     }
 
-    private func write(_ count: Int, to store: SQLiteStore) async throws {
-        let candidates = (0..<count).map { index in
+    private func write(_ count: Int, to store: SQLiteStore, from first: Int = 0) async throws {
+        let candidates = (first..<first + count).map { index in
             Candidate(
                 id: RecordID.make(integrationID: self.integration, model: .candidate, remoteID: "\(index)"),
                 remoteID: "\(index)",
@@ -61,13 +61,24 @@ import Testing
         return nil
     }
 
-    @Test func writesThatPauseAreCopiedOutOfTheWAL() async throws {
+    /// Opens a store whose idle checkpoint waits `delay`, and waits for the checkpoints of its
+    /// opening: the one `start()` runs and the idle one after the opening's own commits.
+    private func openPausing(_ delay: Duration) async throws -> SQLiteStore {
         var configuration = self.quiet(temporaryDatabasePath())
-        configuration.walIdleCheckpointDelay = .milliseconds(50)
-        let store = try await self.open(configuration)
-        let before = store.checkpointer.checkpointsCompleted
+        configuration.walIdleCheckpointDelay = delay
+        let store = try await SQLiteStore(configuration: configuration)
+        let deadline = ContinuousClock.now + .seconds(30)
+        while store.checkpointer.checkpointsCompleted < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        #expect(store.checkpointer.checkpointsCompleted == 2)
+        return store
+    }
+
+    @Test func writesThatPauseAreCopiedOutOfTheWAL() async throws {
+        let store = try await self.openPausing(.milliseconds(50))
         try await self.write(2_000, to: store)
-        let copy = try await self.waitForWholeCopy(store, after: before)
+        let copy = try await self.waitForWholeCopy(store, after: 2)
         // 2,000 records of ~400 bytes fill well over a hundred pages; all of them were copied,
         // though the WAL stayed below the threshold of a million pages.
         #expect((copy?.walFrames ?? 0) > 100)
@@ -75,24 +86,30 @@ import Testing
         #expect(try await self.storedCount(store) == 2_000)
     }
 
-    @Test func writesThatGoOnWaitForTheirPause() async throws {
-        var configuration = self.quiet(temporaryDatabasePath())
-        configuration.walIdleCheckpointDelay = .seconds(3_600)
-        let store = try await self.open(configuration)
-        let opened = store.checkpointer.checkpointsCompleted
-        #expect(opened == 1)
-        try await self.write(500, to: store)
-        // The writes have not paused for an hour: no checkpoint follows the opening's.
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(store.checkpointer.checkpointsCompleted == opened)
+    @Test func writesThatGoOnPutTheCopyOffUntilTheyPause() async throws {
+        let store = try await self.openPausing(.seconds(1))
+        // A commit every 20 ms for 1.5 s: never a pause of a second.
+        let end = ContinuousClock.now + .milliseconds(1_500)
+        var round = 0
+        while ContinuousClock.now < end {
+            try await self.write(5, to: store, from: round * 5)
+            round += 1
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(store.checkpointer.checkpointsCompleted == 2, "no copy while the writes went on")
+        let copy = try await self.waitForWholeCopy(store, after: 2)
+        #expect(copy != nil, "one copy once they paused")
+        #expect(store.checkpointer.checkpointsCompleted == 3)
+        #expect(try await self.storedCount(store) == round * 5)
     }
 
-    @Test func aStoreOpenedOverAWALLeftBehindCopiesIt() async throws {
+    /// `start()`: a store that opens over a WAL whose frames are not yet copied copies them
+    /// (the first store stays open, so SQLite does not copy them as its last connection closes).
+    @Test func aStoreOpenedOverAWALNotYetCopiedCopiesIt() async throws {
         let path = temporaryDatabasePath()
         let first = try await self.open(self.quiet(path))
         try await self.write(2_000, to: first)
         #expect(fileSize(path + "-wal") > 400_000)
-        // A second store on the same file, as after a restart that found the WAL full.
         let second = try await SQLiteStore(configuration: self.quiet(path))
         let copy = try await self.waitForWholeCopy(second, after: 0)
         #expect((copy?.walFrames ?? 0) > 100)
@@ -109,5 +126,22 @@ import Testing
         #expect(fileSize(path + "-wal") == 0)
         let reopened = try await SQLiteStore(configuration: self.quiet(path))
         #expect(try await self.storedCount(reopened) == 2_000)
+    }
+
+    /// A WAL file that starts over is cut back to the size a background checkpoint starts at
+    /// (`journal_size_limit`), instead of keeping the largest size it ever had.
+    @Test func aWALThatStartsOverIsCutBack() async throws {
+        let path = temporaryDatabasePath()
+        var configuration = self.quiet(path)
+        configuration.walCheckpointPages = 100
+        configuration.walIdleCheckpointDelay = .milliseconds(50)
+        let store = try await SQLiteStore(configuration: configuration)
+        // One transaction of ~1,000 pages: past the limit, the WAL file grows to hold it.
+        try await self.write(8_000, to: store)
+        let grown = fileSize(path + "-wal")
+        #expect(grown > 2_000_000)
+        _ = try await self.waitForWholeCopy(store, after: store.checkpointer.checkpointsCompleted)
+        try await self.write(1, to: store, from: 9_000)
+        #expect(fileSize(path + "-wal") <= 100 * 4_096 + 2 * 4_120)
     }
 }
