@@ -58,6 +58,8 @@ struct ExportCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(self.pageSize) else { throw ValidationError("--page-size must be 1 to 1000") }
+        // Before connecting: a device or a pipe is refused whatever the server would answer.
+        if let problem = ExportFile.notRegular(self.out) { throw ValidationError(problem) }
         if let time = self.updatedAfter, ISODates.parse(time) == nil {
             throw ValidationError("--updated-after must be \(ISODates.acceptedFormat), not '\(time)'")
         }

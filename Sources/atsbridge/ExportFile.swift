@@ -29,6 +29,7 @@ struct ExportFile {
     var records: Int { self.state.records }
 
     init(path: String, model: String, format: String, order: String, resume: Bool) throws {
+        if let problem = Self.notRegular(path) { throw CLIFailure.usage(problem) }
         self.statePath = path + ".resume"
         if resume {
             guard let data = FileManager.default.contents(atPath: self.statePath),
@@ -50,15 +51,24 @@ struct ExportFile {
             self.state = saved
             self.isFresh = false
         } else {
-            guard FileManager.default.createFile(atPath: path, contents: nil),
-                let handle = FileHandle(forWritingAtPath: path)
-            else {
-                throw CLIFailure.io("\(path) cannot be written")
-            }
-            self.handle = handle
+            // Opened in place, never written aside and renamed over the path: Foundation's
+            // `createFile` does that, which replaced a device such as /dev/null with a file.
+            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard descriptor >= 0 else { throw CLIFailure.io("\(path) cannot be written") }
+            self.handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             self.state = State(model: model, format: format, order: order, cursor: nil, bytes: 0, records: 0)
             self.isFresh = true
         }
+    }
+
+    /// Why `path` cannot be an export's file: it exists and is not a regular file (after
+    /// symbolic links), while an export cuts its file back and resumes it, which a device or a
+    /// pipe cannot do. `nil` when it can (a missing file is created; open reports the rest).
+    static func notRegular(_ path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { return nil }
+        return "--out \(path) is not a regular file; export writes a file it can resume "
+            + "(to a pipe: atsbridge get MODEL --all --format ndjson)"
     }
 
     /// Appends a page's bytes, then records the resume point after it.

@@ -253,6 +253,16 @@ import Testing
         )
         #expect(local.status == 74)
         #expect(local.stderr == "error: INTERNAL CLI.IO: /nonexistent/dir/c.ndjson cannot be written\n")
+        // A device or a pipe is not an export file: refused before connecting, and left as it
+        // was (Foundation's createFile used to rename a new file over it).
+        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("atsbridge-fifo-\(UUID())").path
+        #expect(mkfifo(fifo, 0o600) == 0)
+        defer { try? FileManager.default.removeItem(atPath: fifo) }
+        let pipe = try await CLIProcess.run(["export", "candidates", "--out", fifo], environment: env)
+        #expect(pipe.status == 64)
+        #expect(pipe.stderr.hasPrefix("error: INVALID_ARGUMENT CLI.USAGE: --out \(fifo) is not a regular file"))
+        let kind = try FileManager.default.attributesOfItem(atPath: fifo)[.type] as? FileAttributeType
+        #expect(kind != nil && kind != .typeRegular, "still a pipe")
         let model = try await CLIProcess.run(["get", "nonsense"], environment: env)
         #expect(model.status == 64 && model.stderr.hasPrefix("error: INVALID_ARGUMENT CLI.USAGE: unknown model"))
 

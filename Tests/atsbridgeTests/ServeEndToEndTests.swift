@@ -71,6 +71,9 @@ import Testing
         #expect(exported.status == 0 && exported.stderr.contains("exported 60 records"))
         #expect(self.lines(try String(contentsOfFile: ndjson, encoding: .utf8)).count == 60)
         #expect(!FileManager.default.fileExists(atPath: ndjson + ".resume"))
+        // Personal data: the new file is the owner's alone.
+        let mode = try FileManager.default.attributesOfItem(atPath: ndjson)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
 
         let protobuf = directory.appendingPathComponent("c.pb").path
         #expect(
