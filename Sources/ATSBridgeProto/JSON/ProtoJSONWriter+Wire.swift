@@ -148,6 +148,15 @@ extension ProtoJSONWriter {
     mutating func appendFramed(comma: Bool, quoted: Bool, _ body: UnsafeRawBufferPointer) {
         let framing = (comma ? 1 : 0) + (quoted ? 2 : 0)
         guard body.count + framing > 0 else { return }
+        // `OutputSpan` came with Swift 6.2's standard library; Apple systems before it (the
+        // package supports macOS 15) append piece by piece.
+        guard #available(macOS 26, iOS 26, tvOS 26, watchOS 26, visionOS 26, *) else {
+            if comma { self.bytes.append(UInt8(ascii: ",")) }
+            if quoted { self.bytes.append(UInt8(ascii: "\"")) }
+            self.bytes.append(contentsOf: body)
+            if quoted { self.bytes.append(UInt8(ascii: "\"")) }
+            return
+        }
         self.bytes.append(addingCapacity: body.count + framing) { span in
             span.withUnsafeMutableBufferPointer { buffer, count in
                 var out = UnsafeMutableRawPointer(buffer.baseAddress! + count)
