@@ -24,8 +24,16 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data" "$out"'
 for _ in $(seq 1 900); do grep -q "API key" "$out/server.log" && break; sleep 1; done
 grep -q "API key" "$out/server.log" || { cat "$out/server.log"; exit 1; }
 export ATSBRIDGE_SERVER=127.0.0.1:$port ATSBRIDGE_API_KEY=bench-key-0123456789 ATSBRIDGE_INTEGRATION=demo
-# Wait until the kept nested views are all assembled (the server refreshes them after the sync).
-sleep 10
+# Wait until the kept nested views are all assembled: the server refreshes them after the sync
+# (about half a minute for the large preset) and is busy until then. Done once it stays below 5 %
+# of a core for two seconds (CPU ticks from /proc, 100 per second).
+ticks() { awk '{print $14 + $15}' "/proc/$server/stat"; }
+quiet=0
+for _ in $(seq 1 600); do
+  before=$(ticks); sleep 1; after=$(ticks)
+  if [ $((after - before)) -lt 5 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+  [ "$quiet" -ge 2 ] && break
+done
 # The peak RSS reported below is the export's, not the first sync's: reset the high-water mark.
 echo 5 >"/proc/$server/clear_refs"
 # Storage order is what `atsbridge export` asks for; id order (the list default) beside it.

@@ -77,6 +77,7 @@ extension SyncEngine {
         run.finishedAt = self.clock.nowMilliseconds()
         if let pacing = connection?.pacing { Self.report(pacing, in: &run, metadata: &metadata) }
         SyncMetrics.runFinished(run)
+        HeapTuning.releaseFreeMemory()
         await self.finish(run, metadata: metadata)
         if leased { await lease.release() }
         let next = self.state.withLock {

@@ -20,3 +20,9 @@ void atsb_tune_heap(void) {
     mallopt(M_MMAP_THRESHOLD, ATSB_MMAP_THRESHOLD);
 #endif
 }
+
+void atsb_release_free_heap(void) {
+#if defined(__GLIBC__)
+    malloc_trim(0);
+#endif
+}

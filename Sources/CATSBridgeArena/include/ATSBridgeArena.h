@@ -64,4 +64,8 @@ void atsb_region_give(void *region, size_t size);
 /// 8 MiB (every page the protocol allows) come from it instead of fresh mappings.
 void atsb_tune_heap(void);
 
+/// Hands the heap's free pages back to the system (glibc's `malloc_trim(0)`; a no-op
+/// elsewhere). Blocks while it walks the heap: call it off any event loop or task pool.
+void atsb_release_free_heap(void);
+
 #endif
