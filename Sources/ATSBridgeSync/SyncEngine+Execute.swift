@@ -1,5 +1,6 @@
 import ATSBridgeCore
 import ATSBridgeProto
+import Dispatch
 import Logging
 import Synchronization
 
@@ -77,13 +78,22 @@ extension SyncEngine {
         run.finishedAt = self.clock.nowMilliseconds()
         if let pacing = connection?.pacing { Self.report(pacing, in: &run, metadata: &metadata) }
         SyncMetrics.runFinished(run)
-        HeapTuning.releaseFreeMemory()
         await self.finish(run, metadata: metadata)
         if leased { await lease.release() }
+        Self.releaseHeap(after: run)
         let next = self.state.withLock {
             $0.finished(integrationID: integrationID, succeeded: run.state == .succeeded)
         }
         if let next { self.startsContinuation.yield(next) }
+    }
+
+    /// A run that wrote a thousand records or more grew the heap with its write batches (up to
+    /// two of 10,000 records; docs/sync.md), which glibc would keep resident for the process's
+    /// life. Trimmed on a Dispatch thread, as the trim blocks while it walks the heap.
+    private static func releaseHeap(after run: SyncRun) {
+        let written = (run.created ?? 0) + (run.updated ?? 0) + (run.deleted ?? 0)
+        guard written >= 1_000 else { return }
+        DispatchQueue.global(qos: .utility).async { HeapTuning.releaseFreeMemoryNow() }
     }
 
     /// This server's lease on an integration's sync.

@@ -102,9 +102,10 @@ struct ExportCommand: AsyncParsableCommand {
                 order: self.command.order.rawValue,
                 resume: self.command.resume
             )
-            if file.isFresh, self.command.format == .csv {
-                try file.append(Array((CSV.header(M.Page.Item.jsonFieldNames) + "\n").utf8), cursor: nil, records: 0)
-            }
+            // Written with the first page, so that a failed call leaves an existing file alone.
+            var header: [UInt8]? =
+                file.isFresh && self.command.format == .csv
+                ? Array((CSV.header(M.Page.Item.jsonFieldNames) + "\n").utf8) : nil
             var request = M.Request()
             request.page = PageRequest(
                 pageSize: UInt32(self.command.pageSize),
@@ -131,11 +132,16 @@ struct ExportCommand: AsyncParsableCommand {
                     try await converter.ndjson(page, as: M.Page.Item.self, parallel: parallel)
                     try file.append(converter.output, cursor: page.nextCursor, records: page.count)
                 case .csv:
+                    if let first = header {
+                        try file.append(first, cursor: nil, records: 0)
+                        header = nil
+                    }
                     try converter.csv(page, as: M.Page.Item.self)
                     try file.append(converter.output, cursor: page.nextCursor, records: page.count)
                 }
                 progress.update(file.records)
             }
+            if let first = header { try file.append(first, cursor: nil, records: 0) }
             progress.finish()
             try file.complete()
             return file.records

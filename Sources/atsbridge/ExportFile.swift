@@ -22,6 +22,8 @@ struct ExportFile {
     private var savedAt = ContinuousClock.now - .seconds(1)
     /// Whether the export starts from the beginning.
     let isFresh: Bool
+    /// A fresh export's file still holds what was there before: emptied by the first append.
+    private var needsEmptying = false
 
     var cursor: String? { self.state.cursor }
     /// The order the export was started in: a resumed export keeps it, as its cursor needs it.
@@ -29,7 +31,6 @@ struct ExportFile {
     var records: Int { self.state.records }
 
     init(path: String, model: String, format: String, order: String, resume: Bool) throws {
-        if let problem = Self.notRegular(path) { throw CLIFailure.usage(problem) }
         self.statePath = path + ".resume"
         if resume {
             guard let data = FileManager.default.contents(atPath: self.statePath),
@@ -42,8 +43,13 @@ struct ExportFile {
             guard saved.model == model, saved.format == format else {
                 throw CLIFailure.usage("\(path) is an export of \(saved.model) as \(saved.format); resume with those")
             }
-            guard let handle = FileHandle(forUpdatingAtPath: path) else {
-                throw CLIFailure.io("\(path) cannot be opened to resume")
+            let handle = try Self.openRegular(path, create: false)
+            // Shorter than its resume point: changed since, and cutting it "back" would pad it
+            // with zero bytes.
+            guard try handle.seekToEnd() >= saved.bytes else {
+                throw CLIFailure.usage(
+                    "\(path) is shorter than its resume point (\(saved.bytes) bytes); run the export without --resume"
+                )
             }
             try handle.truncate(atOffset: saved.bytes)
             try handle.seekToEnd()
@@ -51,14 +57,30 @@ struct ExportFile {
             self.state = saved
             self.isFresh = false
         } else {
-            // Opened in place, never written aside and renamed over the path: Foundation's
-            // `createFile` does that, which replaced a device such as /dev/null with a file.
-            let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-            guard descriptor >= 0 else { throw CLIFailure.io("\(path) cannot be written") }
-            self.handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+            // Emptied when the first page arrives: an export that cannot reach its server
+            // leaves an existing file, and the resume point beside it, as they were.
+            self.handle = try Self.openRegular(path, create: true)
             self.state = State(model: model, format: format, order: order, cursor: nil, bytes: 0, records: 0)
             self.isFresh = true
+            self.needsEmptying = true
         }
+    }
+
+    /// Opens `path` for writing, in place (Foundation's `createFile` writes a new file and
+    /// renames it over the path, which replaced a device such as /dev/null). Non-blocking, so
+    /// that a pipe without a reader cannot hang the open, and refused unless a regular file.
+    private static func openRegular(_ path: String, create: Bool) throws -> FileHandle {
+        let descriptor = open(path, O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | (create ? O_CREAT : 0), 0o600)
+        guard descriptor >= 0 else {
+            throw CLIFailure.io(create ? "\(path) cannot be written" : "\(path) cannot be opened to resume")
+        }
+        let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            throw CLIFailure.usage(Self.notRegularMessage(path))
+        }
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) & ~O_NONBLOCK)
+        return handle
     }
 
     /// Why `path` cannot be an export's file: it exists and is not a regular file (after
@@ -67,13 +89,24 @@ struct ExportFile {
     static func notRegular(_ path: String) -> String? {
         var info = stat()
         guard stat(path, &info) == 0, info.st_mode & S_IFMT != S_IFREG else { return nil }
-        return "--out \(path) is not a regular file; export writes a file it can resume "
+        return self.notRegularMessage(path)
+    }
+
+    private static func notRegularMessage(_ path: String) -> String {
+        "--out \(path) is not a regular file; export writes a file it can resume "
             + "(to a pipe: atsbridge get MODEL --all --format ndjson)"
     }
 
     /// Appends a page's bytes, then records the resume point after it.
     mutating func append(_ bytes: [UInt8], cursor: String?, records: Int) throws {
         do {
+            if self.needsEmptying {
+                // The resume point first: a folder that cannot hold it fails the export before
+                // the file loses anything.
+                try self.saveState()
+                try self.handle.truncate(atOffset: 0)
+                self.needsEmptying = false
+            }
             try self.handle.write(contentsOf: bytes)
             self.state.bytes += UInt64(bytes.count)
             self.state.records += records
@@ -94,6 +127,8 @@ struct ExportFile {
 
     /// The export finished: flush and forget the resume point.
     func complete() throws {
+        // No page came (nothing to export): the file still has to hold exactly that.
+        if self.needsEmptying { try self.handle.truncate(atOffset: 0) }
         try? self.handle.synchronize()
         try? self.handle.close()
         try? FileManager.default.removeItem(atPath: self.statePath)

@@ -13,7 +13,10 @@ import Testing
         return (Int(line.filter(\.isNumber)) ?? 0) * 1024
     }
 
-    @Test func freedMemoryBelowTheHeapsTopGoesBackToTheSystem() throws {
+    /// Measured from the peak, while the blocks are held: a trim that another test's sync
+    /// starts in between can only help.
+    @Test(.enabled(if: FileManager.default.fileExists(atPath: "/proc/self/status")))
+    func freedMemoryBelowTheHeapsTopGoesBackToTheSystem() throws {
         // 64 MB in blocks of 2 KB (far below the mmap threshold, so they come from the heap),
         // touched so that they are resident, then a block above them that stays: the heap
         // cannot shrink from its top, and free() alone gives nothing back.
@@ -25,10 +28,10 @@ import Testing
         let top = malloc(2_048)!
         memset(top, 1, 2_048)
         defer { free(top) }
+        let peak = try self.residentBytes()
         for block in blocks { free(block) }
-        let before = try self.residentBytes()
         HeapTuning.releaseFreeMemoryNow()
         let after = try self.residentBytes()
-        #expect(before - after > 32 << 20, "\(before >> 20) MB resident before, \(after >> 20) MB after")
+        #expect(peak - after > 32 << 20, "\(peak >> 20) MB resident at the peak, \(after >> 20) MB after")
     }
 }

@@ -110,7 +110,8 @@ import Testing
         if longestGap < .milliseconds(500) {
             #expect(during == 2, "no copy while the writes went on")
         }
-        let copy = try await self.waitForWholeCopy(store, after: during)
+        // After the opening's two: a stall at the loop's end may have let the copy come already.
+        let copy = try await self.waitForWholeCopy(store, after: 2)
         #expect(copy != nil, "a copy once they paused")
         #expect(try await self.storedCount(store) == round * 5)
     }

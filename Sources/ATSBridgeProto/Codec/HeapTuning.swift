@@ -1,7 +1,7 @@
 internal import CATSBridgeArena
-import Dispatch
 
-/// Tunes the C heap for clients that decode streams of large pages (see `atsb_tune_heap`).
+/// The C heap: tuned for clients that decode streams of large pages (see `atsb_tune_heap`), and
+/// trimmed after work that grew it.
 package enum HeapTuning {
     private static let applied: Void = atsb_tune_heap()
 
@@ -10,14 +10,9 @@ package enum HeapTuning {
         _ = self.applied
     }
 
-    /// Hands the C heap's free pages back to the system, on a thread of Dispatch's (it walks
-    /// the heap), after work that grew it for a while: a first sync holds two write batches of
-    /// up to 10,000 records, whose memory glibc would otherwise keep for the process's life.
-    package static func releaseFreeMemory() {
-        DispatchQueue.global(qos: .utility).async { self.releaseFreeMemoryNow() }
-    }
-
-    /// ``releaseFreeMemory()`` on the calling thread, which it blocks while it walks the heap.
+    /// Hands the C heap's free pages back to the system (glibc's `malloc_trim`; nothing
+    /// elsewhere), for work that grew the heap for a while. It blocks the calling thread while
+    /// it walks the heap: never call it on an event loop or the task pool.
     package static func releaseFreeMemoryNow() {
         atsb_release_free_heap()
     }

@@ -148,14 +148,11 @@ extension ProtoJSONWriter {
     mutating func appendFramed(comma: Bool, quoted: Bool, _ body: UnsafeRawBufferPointer) {
         let framing = (comma ? 1 : 0) + (quoted ? 2 : 0)
         guard body.count + framing > 0 else { return }
-        // `OutputSpan` came with Swift 6.2's standard library; Apple systems before it (the
-        // package supports macOS 15) append piece by piece.
+        // `OutputSpan` came with Swift 6.2 (the package builds with 6.1 too) and its standard
+        // library (Apple systems before macOS 26): elsewhere, piece by piece.
+        #if compiler(>=6.2)
         guard #available(macOS 26, iOS 26, tvOS 26, watchOS 26, visionOS 26, *) else {
-            if comma { self.bytes.append(UInt8(ascii: ",")) }
-            if quoted { self.bytes.append(UInt8(ascii: "\"")) }
-            self.bytes.append(contentsOf: body)
-            if quoted { self.bytes.append(UInt8(ascii: "\"")) }
-            return
+            return self.appendPieces(comma: comma, quoted: quoted, body)
         }
         self.bytes.append(addingCapacity: body.count + framing) { span in
             span.withUnsafeMutableBufferPointer { buffer, count in
@@ -174,6 +171,16 @@ extension ProtoJSONWriter {
                 count += body.count + framing
             }
         }
+        #else
+        self.appendPieces(comma: comma, quoted: quoted, body)
+        #endif
+    }
+
+    private mutating func appendPieces(comma: Bool, quoted: Bool, _ body: UnsafeRawBufferPointer) {
+        if comma { self.bytes.append(UInt8(ascii: ",")) }
+        if quoted { self.bytes.append(UInt8(ascii: "\"")) }
+        self.bytes.append(contentsOf: body)
+        if quoted { self.bytes.append(UInt8(ascii: "\"")) }
     }
 }
 
