@@ -96,20 +96,15 @@ final class WALCheckpointer: Sendable {
         } else if frames >= self.threshold, self.claim() {
             self.queue.async { self.checkpoint() }
         }
-        let arm = self.state.withLock { state in
-            state.lastCommit = .now
-            guard !state.timerArmed, !state.stopped else { return false }
-            state.timerArmed = true
-            return true
-        }
-        if arm { self.armIdleTimer(after: self.idleDelay) }
+        self.scheduleIdleCheckpoint(afterCommit: true)
     }
 
-    /// Readers held frames the checkpoint could not copy: another try once writes and reads
-    /// have left the WAL alone for ``idleDelay`` (the idle timer, as after a commit).
-    private func retryLater() {
+    /// Arms the idle timer unless it is armed: after a commit (which restarts the quiet time),
+    /// or when readers held frames a checkpoint could not copy (another try once the WAL has
+    /// been left alone for ``idleDelay``).
+    private func scheduleIdleCheckpoint(afterCommit: Bool) {
         let arm = self.state.withLock { state in
-            state.lastCommit = state.lastCommit ?? .now
+            state.lastCommit = afterCommit ? .now : state.lastCommit ?? .now
             guard !state.timerArmed, !state.stopped else { return false }
             state.timerArmed = true
             return true
@@ -200,7 +195,7 @@ final class WALCheckpointer: Sendable {
                 try db.checkpoint(.passive)
             }
             self.lastResult.withLock { $0 = (result.walFrameCount, result.checkpointedFrameCount) }
-            if result.checkpointedFrameCount < result.walFrameCount { self.retryLater() }
+            if result.checkpointedFrameCount < result.walFrameCount { self.scheduleIdleCheckpoint(afterCommit: false) }
         } catch {
             // SQLITE_BUSY (the writer is checkpointing itself) or an I/O error: see above.
         }
