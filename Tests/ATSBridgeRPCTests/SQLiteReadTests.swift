@@ -117,6 +117,45 @@ import Testing
         }
     }
 
+    /// Every list request carries its model's filter case, with no field set when the caller
+    /// filters nothing: that is still an unfiltered list, read in row order.
+    @Test func storageOrderWalksRowsForModelsWithTheirOwnFilters() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-\(UUID())/store.sqlite").path
+        let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
+        // Written one by one against their id order, so row order is descending id order.
+        let written = (0..<25).map { index in
+            var candidate = SampleRecords.candidate(index: index)
+            candidate.remoteID = "row-\(index)"
+            candidate.id = RecordID.make(integrationID: "int-1", model: .candidate, remoteID: "row-\(index)")
+            candidate.applications = []
+            candidate.tags = []
+            return candidate
+        }.sorted { $0.id > $1.id }
+        for candidate in written {
+            _ = try await store.upsert(.candidates([candidate]), integrationID: "int-1", at: 1_000)
+        }
+        try await withTestServer(router: TestMethods.router(probe: Probe(), store: store)) { port in
+            let client = testClient(port: port)
+            var streamed: [String] = []
+            for try await page in client.serverStreaming(
+                AtsReadService.listCandidates,
+                ListCandidatesRequest(page: PageRequest(pageSize: 7, order: .storage))
+            ) {
+                streamed += page.items.map(\.id)
+            }
+            #expect(streamed == written.map(\.id))
+            var byID: [String] = []
+            for try await page in client.serverStreaming(
+                AtsReadService.listCandidates,
+                ListCandidatesRequest(page: PageRequest(pageSize: 7))
+            ) {
+                byID += page.items.map(\.id)
+            }
+            #expect(byID == written.map(\.id).sorted())
+            await client.close()
+        }
+    }
+
     @Test func readsWaitForTheFirstSyncOfAnIntegration() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-\(UUID())/store.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))

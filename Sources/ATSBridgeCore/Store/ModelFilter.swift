@@ -24,3 +24,23 @@ public enum ModelFilter: Sendable, Hashable {
     /// Users: emails (case-insensitive, any match).
     case users(emails: [String])
 }
+
+extension ModelFilter {
+    /// Whether the filter selects every record: `.none`, or a model's case with no field set.
+    /// A list request always carries its model's case, so an unfiltered list is an empty one.
+    public var isEmpty: Bool {
+        switch self {
+        case .none:
+            true
+        case .jobs(let statuses, let employmentTypes, let visibilities, let nameContains):
+            // An empty substring matches every name; both stores skip it.
+            statuses.isEmpty && employmentTypes.isEmpty && visibilities.isEmpty && (nameContains ?? "").isEmpty
+        case .candidates(let email, let jobIDs, let firstName, let lastName):
+            email == nil && jobIDs.isEmpty && firstName == nil && lastName == nil
+        case .applications(let outcomes, let jobIDs, let jobRemoteIDs, let currentStageIDs):
+            outcomes.isEmpty && jobIDs.isEmpty && jobRemoteIDs.isEmpty && currentStageIDs.isEmpty
+        case .users(let emails):
+            emails.isEmpty
+        }
+    }
+}

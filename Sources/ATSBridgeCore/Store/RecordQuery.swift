@@ -87,7 +87,7 @@ extension RecordQuery {
     /// Whether the query has no filter: every live (or, with `includeDeleted`, every) record of
     /// the model.
     public var isUnfiltered: Bool {
-        self.filter == .none && self.updatedAfter == nil && self.ids.isEmpty && self.remoteIDs.isEmpty
+        self.filter.isEmpty && self.updatedAfter == nil && self.ids.isEmpty && self.remoteIDs.isEmpty
     }
 
     /// A stable hash of the filters (not the cursor or page size), bound into cursors so that a
