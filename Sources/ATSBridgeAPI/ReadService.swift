@@ -151,21 +151,13 @@ public struct ReadService: Sendable {
             )
         }
         router.serverStreaming(list, access: .readIntegration) { request, writer, context in
-            guard var recordQuery = try await makeQuery(request, context) else {
+            guard let recordQuery = try await makeQuery(request, context) else {
                 return try await writer.writeEncoded([])
             }
-            var result = try await store.page(recordQuery)
-            while true {
+            // The store reads the following pages while each is sent.
+            for try await page in store.pages(recordQuery) {
                 try Task.checkCancellation()
-                // The next page is read while this one is sent: the store and the socket overlap.
-                var following = recordQuery
-                following.cursor = result.nextCursor
-                let nextQuery = following
-                async let prefetched = nextQuery.cursor != nil ? store.page(nextQuery) : nil
-                try await writer.writeEncoded(result.encoded())
-                guard let next = try await prefetched else { return }
-                result = next
-                recordQuery = nextQuery
+                try await writer.writeEncoded(page.encoded())
             }
         }
         router.unaryEncoded(page, access: .readIntegration) { request, context in

@@ -9,6 +9,17 @@ extension SQLiteStore {
 
     /// One page of records in id order, with nested views; see ``RecordReading``.
     public func page(_ query: RecordQuery) async throws -> RecordPage {
+        try await self.read { db in try self.readPage(db, query) }
+    }
+
+    /// Every page of the query, read ahead on a reader thread while the caller sends; see
+    /// ``PageReadAhead``.
+    public func pages(_ query: RecordQuery) -> RecordPages {
+        RecordPages { PageReadAhead(store: self, query: query) }
+    }
+
+    /// One page, read inside the caller's read transaction.
+    func readPage(_ db: Database, _ query: RecordQuery) throws -> RecordPage {
         guard RecordQuery.pageSizes.contains(query.pageSize) else {
             throw ATSBridgeError(.inputInvalid, "page_size must be from 1 to 1000, got \(query.pageSize)")
         }
@@ -16,7 +27,7 @@ extension SQLiteStore {
             try PageCursor(decoding: $0, secret: self.cursorSecret, expectedFingerprint: query.fingerprint).lastID
         }
         if query.order == .storage, query.isUnfiltered {
-            return try await self.storagePage(query, after: after)
+            return try self.storagePage(db, query, after: after)
         }
         var sql = """
             SELECT \(Self.fetchedColumns) FROM records
@@ -37,26 +48,20 @@ extension SQLiteStore {
         try Self.addFilter(query.filter, integrationID: query.integrationID, to: &sql, &arguments)
         sql += " ORDER BY id LIMIT ?"
         arguments.append(query.pageSize + 1)
-        let statement = sql
-        let bound = Self.arguments(arguments)
-        let selective = try await self.isSelective(query)
-        let scan = try await self.read { db -> PageScan in
-            let sql = statement.replacingOccurrences(
+        let selective = try Self.isSelective(db, query)
+        let scan = try PageScan(
+            db,
+            query.model,
+            query.integrationID,
+            sql: sql.replacingOccurrences(
                 of: Self.touchedIndexHint,
                 with: selective ? "INDEXED BY records_touched " : ""
-            )
+            ),
+            arguments: Self.arguments(arguments),
+            pageSize: query.pageSize,
             // An unfiltered page holds every live record of its id range.
-            let contiguous = query.isUnfiltered
-            return try PageScan(
-                db,
-                query.model,
-                query.integrationID,
-                sql: sql,
-                arguments: bound,
-                pageSize: query.pageSize,
-                contiguous: contiguous
-            )
-        }
+            contiguous: query.isUnfiltered
+        )
         let next =
             scan.hasMore
             ? scan.lastID.map {
@@ -68,7 +73,7 @@ extension SQLiteStore {
     /// An unfiltered page in row order (``RecordOrder/storage``): table rows are read in their
     /// physical order through `records_scan` (integration, model, row), not fetched one by one
     /// in id order. An update keeps its row, so a record is returned once however it changes.
-    private func storagePage(_ query: RecordQuery, after: String?) async throws -> RecordPage {
+    private func storagePage(_ db: Database, _ query: RecordQuery, after: String?) throws -> RecordPage {
         let afterRow: Int64
         if let after {
             guard let row = Int64(after) else {
@@ -82,24 +87,18 @@ extension SQLiteStore {
             afterRow = 0
         }
         let live = query.includeDeleted ? "" : " AND remote_deleted_at IS NULL"
-        let sql = """
-            SELECT \(Self.fetchedColumns), row FROM records INDEXED BY records_scan
-            WHERE integration_id = ? AND model = ? AND row > ?\(live) ORDER BY row LIMIT ?
-            """
-        let arguments: StatementArguments = [
-            query.integrationID, Int(query.model.rawValue), afterRow, query.pageSize + 1,
-        ]
-        let scan = try await self.read { db in
-            try PageScan(
-                db,
-                query.model,
-                query.integrationID,
-                sql: sql,
-                arguments: arguments,
-                pageSize: query.pageSize,
-                contiguous: false
-            )
-        }
+        let scan = try PageScan(
+            db,
+            query.model,
+            query.integrationID,
+            sql: """
+                SELECT \(Self.fetchedColumns), row FROM records INDEXED BY records_scan
+                WHERE integration_id = ? AND model = ? AND row > ?\(live) ORDER BY row LIMIT ?
+                """,
+            arguments: [query.integrationID, Int(query.model.rawValue), afterRow, query.pageSize + 1],
+            pageSize: query.pageSize,
+            contiguous: false
+        )
         let next =
             scan.hasMore
             ? scan.lastRow.map {
@@ -115,20 +114,18 @@ extension SQLiteStore {
 
     /// Whether `updated_after` selects few records. SQLite cannot tell from its statistics how
     /// many rows a time range holds, so it is asked with a bounded count over the index.
-    private func isSelective(_ query: RecordQuery) async throws -> Bool {
+    private static func isSelective(_ db: Database, _ query: RecordQuery) throws -> Bool {
         guard let updatedAfter = query.updatedAfter else { return false }
-        let limit = Self.selectiveLimit
-        let count = try await self.read { db in
+        let count =
             try Int.fetchOne(
                 db,
                 sql: """
                     SELECT count(*) FROM (SELECT 1 FROM records INDEXED BY records_touched
                     WHERE integration_id = ? AND model = ? AND touched_at > ? LIMIT ?)
                     """,
-                arguments: [query.integrationID, Int(query.model.rawValue), updatedAfter, limit]
+                arguments: [query.integrationID, Int(query.model.rawValue), updatedAfter, Self.selectiveLimit]
             ) ?? 0
-        }
-        return count < limit
+        return count < Self.selectiveLimit
     }
 
     /// One record by id with its nested views; a deleted one only with `includeDeleted`.

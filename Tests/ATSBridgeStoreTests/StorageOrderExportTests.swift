@@ -20,7 +20,19 @@ import Testing
 
     @Test(arguments: StoreKind.allCases, [RecordOrder.storage, .id])
     func anExportWhileRecordsAreUpdatedReturnsEachRecordOnce(kind: StoreKind, order: RecordOrder) async throws {
-        let store = try await kind.make()
+        try await self.exportWhileUpdating(try await kind.make(), order: order, streamed: false)
+    }
+
+    /// The same through ``RecordReading/pages(_:)``, which reads pages ahead of the caller: the
+    /// records change while pages read ahead wait.
+    @Test(arguments: StoreKind.allCases, [RecordOrder.storage, .id])
+    func aStreamedExportWhileRecordsAreUpdatedReturnsEachRecordOnce(kind: StoreKind, order: RecordOrder)
+        async throws
+    {
+        try await self.exportWhileUpdating(try await kind.make(), order: order, streamed: true)
+    }
+
+    private func exportWhileUpdating(_ store: any Store, order: RecordOrder, streamed: Bool) async throws {
         let total = 1_200
         _ = try await store.upsert(
             .candidates((0..<total).map { self.candidate($0, title: "v0") }),
@@ -31,8 +43,14 @@ import Testing
         query.order = order
         var seen: [String] = []
         var round = 0
+        var pages = store.pages(query).makeAsyncIterator()
         while true {
-            let page = try await store.page(query)
+            let page: RecordPage
+            if streamed {
+                page = try #require(try await pages.next())
+            } else {
+                page = try await store.page(query)
+            }
             seen += try page.records.map { bytes in try bytes.withUnsafeBytes { try Candidate(decoding: $0) }.id }
             round += 1
             // Between pages: every record read so far and every one not yet read changes, and
@@ -47,6 +65,7 @@ import Testing
             guard let next = page.nextCursor else { break }
             query.cursor = next
         }
+        if streamed { #expect(try await pages.next() == nil) }
         #expect(seen.count == Set(seen).count, "a record was returned twice")
         let original = Set((0..<total).map { self.candidate($0, title: "").id })
         #expect(original.isSubset(of: Set(seen)), "a record that existed throughout was skipped")

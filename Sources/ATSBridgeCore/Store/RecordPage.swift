@@ -38,12 +38,12 @@ public struct RecordPage: Sendable, Hashable {
     }
 
     /// The page message's wire bytes: the items, then the cursor.
-    public func encoded() -> [UInt8] {
+    /// Consuming: a page used only to be sent gives up its buffer instead of copying it.
+    public consuming func encoded() -> [UInt8] {
+        guard let cursor = self.nextCursor else { return self.itemsWire }
         var out = self.itemsWire
-        if let cursor = self.nextCursor {
-            out.reserveCapacity(out.count + cursor.utf8.count + 6)
-            ProtoWire.appendLengthDelimited(field: 2, Array(cursor.utf8), to: &out)
-        }
+        self.itemsWire = []
+        ProtoWire.appendLengthDelimited(field: 2, Array(cursor.utf8), to: &out)
         return out
     }
 }

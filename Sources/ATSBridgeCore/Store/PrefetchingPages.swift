@@ -1,0 +1,52 @@
+import Synchronization
+
+/// Pages read one at a time through ``RecordReading/page(_:)``, the next one requested as soon
+/// as a page is handed out, so the store reads while the caller sends.
+final class PrefetchingPages: RecordPageSource {
+    private struct State {
+        /// The query of the page after the one handed out last; `nil` once the last was.
+        var following: RecordQuery?
+        /// The read of that page, once started.
+        var pending: Task<RecordPage, any Error>?
+    }
+
+    private let reader: any RecordReading
+    private let state: Mutex<State>
+
+    init(reader: any RecordReading, query: RecordQuery) {
+        self.reader = reader
+        self.state = Mutex(State(following: query))
+    }
+
+    deinit {
+        self.state.withLock { $0.pending?.cancel() }
+    }
+
+    func next() async throws -> RecordPage? {
+        let reader = self.reader
+        let read: Task<RecordPage, any Error>? = self.state.withLock { state in
+            if let pending = state.pending {
+                state.pending = nil
+                return pending
+            }
+            guard let query = state.following else { return nil }
+            return Task { try await reader.page(query) }
+        }
+        guard let read else { return nil }
+        let page = try await withTaskCancellationHandler {
+            try await read.value
+        } onCancel: {
+            read.cancel()
+        }
+        self.state.withLock { state in
+            guard var following = state.following, let cursor = page.nextCursor else {
+                state.following = nil
+                return
+            }
+            following.cursor = cursor
+            state.following = following
+            state.pending = Task { try await reader.page(following) }
+        }
+        return page
+    }
+}
