@@ -55,6 +55,8 @@ let package = Package(
         .target(name: "CATSBridgeProto", dependencies: ["CATSBridgeProtobufC"]),
         // The bounded bump arena that every pack and unpack allocates from (hand-written C).
         .target(name: "CATSBridgeArena", dependencies: ["CATSBridgeProtobufC"]),
+        // System calls Swift's Glibc module leaves out (hand-written C; the CLI's file writes).
+        .target(name: "CATSBridgeSystem"),
         // Proto: Swift value types for every message, encoded and decoded by the C codecs.
         .target(
             name: "ATSBridgeProto",
@@ -258,6 +260,7 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 "ATSBridgeProto",
+                "CATSBridgeSystem",
             ],
             swiftSettings: swiftSettings
         ),
@@ -404,7 +407,7 @@ let package = Package(
         .testTarget(
             name: "atsbridgeTests",
             dependencies: [
-                "atsbridge", "ATSBridgeProto", "ATSBridgeTestSupport",
+                "atsbridge", "ATSBridgeProto", "ATSBridgeTestSupport", "CATSBridgeSystem",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

@@ -1,3 +1,4 @@
+import CATSBridgeSystem
 import Foundation
 
 /// The file an export writes, and its resume point (`FILE.resume`): the cursor of the next page
@@ -24,6 +25,10 @@ struct ExportFile {
     let isFresh: Bool
     /// A fresh export's file still holds what was there before: emptied by the first append.
     private var needsEmptying = false
+    /// Where the file's writeback was last started: every ``writebackStep`` bytes the kernel
+    /// is told to start writing, so the final fsync does not write the whole export at once.
+    private var writebackFrom: UInt64 = 0
+    private static let writebackStep: UInt64 = 8 << 20
 
     var cursor: String? { self.state.cursor }
     /// The order the export was started in: a resumed export keeps it, as its cursor needs it.
@@ -55,6 +60,7 @@ struct ExportFile {
             try handle.seekToEnd()
             self.handle = handle
             self.state = saved
+            self.writebackFrom = saved.bytes
             self.isFresh = false
         } else {
             // Emptied when the first page arrives: an export that cannot reach its server
@@ -109,6 +115,15 @@ struct ExportFile {
             }
             try self.handle.write(contentsOf: bytes)
             self.state.bytes += UInt64(bytes.count)
+            if self.state.bytes - self.writebackFrom >= Self.writebackStep {
+                // A hint: where it fails (a file system without it), the final fsync writes all.
+                _ = atsb_start_writeback(
+                    self.handle.fileDescriptor,
+                    Int64(self.writebackFrom),
+                    Int64(self.state.bytes - self.writebackFrom)
+                )
+                self.writebackFrom = self.state.bytes
+            }
             self.state.records += records
             self.state.cursor = cursor
             if ContinuousClock.now - self.savedAt >= .milliseconds(200) {

@@ -1,5 +1,8 @@
+import CATSBridgeSystem
 import Foundation
 import Testing
+
+@testable import atsbridge
 
 /// What `atsbridge export` does to the file it is given when the export cannot go ahead: the
 /// file and its resume point stay as they were.
@@ -50,5 +53,37 @@ import Testing
         #expect(run.status == 64)
         #expect(run.stderr.contains("shorter than its resume point (100 bytes)"), "\(run.stderr)")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "{}\n")
+    }
+
+    /// Past every 8 MiB the kernel is told to start writing the file back, so the final fsync
+    /// has little left: the file still holds exactly the pages, in order.
+    @Test func pagesPastTheWritebackStepAreWrittenWhole() throws {
+        let folder = try self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/candidates.pb"
+        var file = try ExportFile(path: path, model: "candidates", format: "protobuf", order: "storage", resume: false)
+        var expected: [UInt8] = []
+        for page in 0..<5 {
+            let bytes = [UInt8](repeating: UInt8(page + 1), count: 3 << 20)
+            try file.append(bytes, cursor: page < 4 ? "c\(page)" : nil, records: 1_000)
+            expected += bytes
+        }
+        try file.complete()
+        #expect(try [UInt8](Data(contentsOf: URL(fileURLWithPath: path))) == expected)
+        #expect(!FileManager.default.fileExists(atPath: path + ".resume"))
+    }
+
+    @Test func writebackIsStartedOnFilesAndRefusedOnPipes() throws {
+        let folder = try self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/x"
+        try Data(repeating: 7, count: 1 << 20).write(to: URL(fileURLWithPath: path))
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        defer { try? handle.close() }
+        #expect(atsb_start_writeback(handle.fileDescriptor, 0, 1 << 20) == 0)
+        #if os(Linux)
+        let pipe = Pipe()
+        #expect(atsb_start_writeback(pipe.fileHandleForWriting.fileDescriptor, 0, 10) == ESPIPE)
+        #endif
     }
 }
