@@ -68,7 +68,10 @@ struct ExportCommand: AsyncParsableCommand {
     func run() async throws {
         try await CLIFailure.run {
             let started = ContinuousClock.now
-            let written = try await self.client.withClient(needsIntegration: true) { client, options in
+            let written = try await self.client.withClient(
+                needsIntegration: true,
+                streamCredit: Self.streamCredit(pageSize: self.pageSize)
+            ) { client, options in
                 var streaming = options
                 streaming.timeout = nil
                 return try await CLIModels.visit(
@@ -87,6 +90,13 @@ struct ExportCommand: AsyncParsableCommand {
                 )
             )
         }
+    }
+
+    /// Pages the server may send ahead of the file: about 16,000 records (16 MB of nested
+    /// candidates), at least 4 pages and at most the client's default 32. When the file is
+    /// written more slowly than the server reads (NDJSON, CSV), that many wait in memory.
+    static func streamCredit(pageSize: Int) -> Int {
+        min(32, max(4, 16_000 / max(1, pageSize)))
     }
 
     private struct Exporter: CLIModelVisitor {

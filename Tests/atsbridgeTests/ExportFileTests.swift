@@ -86,4 +86,13 @@ import Testing
         #expect(atsb_start_writeback(pipe.fileHandleForWriting.fileDescriptor, 0, 10) == ESPIPE)
         #endif
     }
+
+    /// A slow file holds at most the stream's credit in pages: about 16,000 records, whatever
+    /// the page size, within the client's usual 4 to 32 pages.
+    @Test func theServerRunsAboutSixteenThousandRecordsAheadOfTheFile() {
+        #expect(ExportCommand.streamCredit(pageSize: 1000) == 16)
+        #expect(ExportCommand.streamCredit(pageSize: 800) == 20)
+        #expect(ExportCommand.streamCredit(pageSize: 500) == 32)
+        #expect(ExportCommand.streamCredit(pageSize: 1) == 32)
+    }
 }

@@ -2,6 +2,7 @@ import ATSBridgeApp
 import ATSBridgeClient
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeRPC
 import ArgumentParser
 import Foundation
 
@@ -119,30 +120,42 @@ struct ClientOptions: ParsableArguments {
 
     /// A connected client; `body` runs with it and the connection is closed after.
     ///
-    /// - Parameter needsIntegration: Calls name the integration (``integrationID(_:_:)``).
-    func withClient<T>(needsIntegration: Bool = false, _ body: (RPCClient, CallOptions) async throws -> T) async throws
-        -> T
-    {
+    /// - Parameters:
+    ///   - needsIntegration: Calls name the integration (``integrationID(_:_:)``).
+    ///   - streamCredit: Messages a stream's server may send ahead of the consumer; `nil`
+    ///     keeps the client's default (32).
+    func withClient<T>(
+        needsIntegration: Bool = false,
+        streamCredit: Int? = nil,
+        _ body: (RPCClient, CallOptions) async throws -> T
+    ) async throws -> T {
         let options = CallOptions(timeout: try self.deadline())
         if needsIntegration, self.namedIntegration == nil {
             // Find the default integration first, then call with it.
-            let found = try await self.connected(integration: nil) { client in
+            let found = try await self.connected(integration: nil, streamCredit: nil) { client in
                 try await self.integrationID(client, options)
             }
-            return try await self.connected(integration: found) { try await body($0, options) }
+            return try await self.connected(integration: found, streamCredit: streamCredit) {
+                try await body($0, options)
+            }
         }
-        return try await self.connected(integration: self.namedIntegration) { try await body($0, options) }
+        return try await self.connected(integration: self.namedIntegration, streamCredit: streamCredit) {
+            try await body($0, options)
+        }
     }
 
-    private func connected<T>(integration: String?, _ body: (RPCClient) async throws -> T) async throws -> T {
+    private func connected<T>(integration: String?, streamCredit: Int?, _ body: (RPCClient) async throws -> T)
+        async throws -> T
+    {
         let address = try self.address()
-        let configuration = RPCClientConfiguration(
+        var configuration = RPCClientConfiguration(
             host: address.host,
             port: address.port,
             apiKey: self.apiKey ?? self.environment["ATSBRIDGE_API_KEY"],
             integrationID: integration,
             tls: try self.tlsSettings()
         )
+        if let streamCredit { configuration.connection.initialCredit = streamCredit }
         let client = RPCClient(configuration: configuration)
         do {
             let result = try await body(client)
