@@ -23,6 +23,7 @@ struct ExportCommand: AsyncParsableCommand {
               atsbridge export applications --out applications.csv --format csv \\
                 --updated-after 2026-11-01T00:00:00Z
               atsbridge export candidates --out candidates.ndjson --resume
+              atsbridge export candidates --out - | gzip > candidates.ndjson.gz
             """
     )
 
@@ -47,7 +48,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     @OptionGroup var client: ClientOptions
     @Argument(help: "The model, e.g. candidates.") var model: String
-    @Option(help: "The file to write.") var out: String
+    @Option(help: "The file to write, or - for standard output (no resume point).") var out: String
     @Option(help: "ndjson, csv or protobuf.") var format = Format.ndjson
     @Flag(help: "Continue an interrupted export of the same model and format into the same file.") var resume = false
     @Option(help: "Records per page (1–1000).") var pageSize = 1000
@@ -58,8 +59,14 @@ struct ExportCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...1000).contains(self.pageSize) else { throw ValidationError("--page-size must be 1 to 1000") }
-        // Before connecting: a device or a pipe is refused whatever the server would answer.
-        if let problem = ExportFile.notRegular(self.out) { throw ValidationError(problem) }
+        if self.out == ExportFile.standardOutput {
+            guard !self.resume else {
+                throw ValidationError("--resume needs a file: an export to standard output cannot be resumed")
+            }
+        } else if let problem = ExportFile.notRegular(self.out) {
+            // Before connecting: a device or a pipe is refused whatever the server would answer.
+            throw ValidationError(problem)
+        }
         if let time = self.updatedAfter, ISODates.parse(time) == nil {
             throw ValidationError("--updated-after must be \(ISODates.acceptedFormat), not '\(time)'")
         }
@@ -84,7 +91,7 @@ struct ExportCommand: AsyncParsableCommand {
                 String(
                     format: "exported %d records to %@ in %.1f s (%.0f records/s)",
                     written,
-                    self.out,
+                    self.out == ExportFile.standardOutput ? "standard output" : self.out,
                     seconds,
                     Double(written) / max(seconds, 0.001)
                 )

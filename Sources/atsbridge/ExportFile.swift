@@ -15,8 +15,12 @@ struct ExportFile {
         var records: Int
     }
 
+    /// `--out -`: the export goes to standard output, with no resume point.
+    static let standardOutput = "-"
+
     private let handle: FileHandle
-    private let statePath: String
+    /// Where the resume point is saved; `nil` for standard output, which cannot be resumed.
+    private let statePath: String?
     private var state: State
     /// When the resume point was last saved: at most every 200 ms (a resumed export then
     /// re-reads a few more pages; the file is cut back to match).
@@ -36,13 +40,22 @@ struct ExportFile {
     var records: Int { self.state.records }
 
     init(path: String, model: String, format: String, order: String, resume: Bool) throws {
-        self.statePath = path + ".resume"
+        if path == Self.standardOutput {
+            // Validation refuses --resume with it: a pipe is written once, in order.
+            self.statePath = nil
+            self.handle = FileHandle.standardOutput
+            self.state = State(model: model, format: format, order: order, cursor: nil, bytes: 0, records: 0)
+            self.isFresh = true
+            return
+        }
+        let statePath = path + ".resume"
+        self.statePath = statePath
         if resume {
-            guard let data = FileManager.default.contents(atPath: self.statePath),
+            guard let data = FileManager.default.contents(atPath: statePath),
                 let saved = try? JSONDecoder().decode(State.self, from: data)
             else {
                 throw CLIFailure.usage(
-                    "nothing to resume: \(self.statePath) is missing; run the export without --resume"
+                    "nothing to resume: \(statePath) is missing; run the export without --resume"
                 )
             }
             guard saved.model == model, saved.format == format else {
@@ -100,7 +113,7 @@ struct ExportFile {
 
     private static func notRegularMessage(_ path: String) -> String {
         "--out \(path) is not a regular file; export writes a file it can resume "
-            + "(to a pipe: atsbridge get MODEL --all --format ndjson)"
+            + "(to a pipe: --out -, which has no resume point)"
     }
 
     /// Appends a page's bytes, then records the resume point after it.
@@ -115,7 +128,7 @@ struct ExportFile {
             }
             try self.handle.write(contentsOf: bytes)
             self.state.bytes += UInt64(bytes.count)
-            if self.state.bytes - self.writebackFrom >= Self.writebackStep {
+            if self.statePath != nil, self.state.bytes - self.writebackFrom >= Self.writebackStep {
                 // A hint: where it fails (a file system without it), the final fsync writes all.
                 _ = atsb_start_writeback(
                     self.handle.fileDescriptor,
@@ -135,17 +148,19 @@ struct ExportFile {
     }
 
     private mutating func saveState() throws {
+        guard let statePath = self.statePath else { return }
         let data = try JSONEncoder().encode(self.state)
-        try data.write(to: URL(fileURLWithPath: self.statePath), options: .atomic)
+        try data.write(to: URL(fileURLWithPath: statePath), options: .atomic)
         self.savedAt = ContinuousClock.now
     }
 
     /// The export finished: flush and forget the resume point.
     func complete() throws {
+        guard let statePath = self.statePath else { return }
         // No page came (nothing to export): the file still has to hold exactly that.
         if self.needsEmptying { try self.handle.truncate(atOffset: 0) }
         try? self.handle.synchronize()
         try? self.handle.close()
-        try? FileManager.default.removeItem(atPath: self.statePath)
+        try? FileManager.default.removeItem(atPath: statePath)
     }
 }

@@ -263,6 +263,13 @@ import Testing
         #expect(pipe.stderr.hasPrefix("error: INVALID_ARGUMENT CLI.USAGE: --out \(fifo) is not a regular file"))
         let kind = try FileManager.default.attributesOfItem(atPath: fifo)[.type] as? FileAttributeType
         #expect(kind != nil && kind != .typeRegular, "still a pipe")
+        // Standard output can be exported to, but not resumed.
+        let resumeStdout = try await CLIProcess.run(
+            ["export", "candidates", "--out", "-", "--resume"],
+            environment: env
+        )
+        #expect(resumeStdout.status == 64)
+        #expect(resumeStdout.stderr.contains("--resume needs a file"))
         let model = try await CLIProcess.run(["get", "nonsense"], environment: env)
         #expect(model.status == 64 && model.stderr.hasPrefix("error: INVALID_ARGUMENT CLI.USAGE: unknown model"))
 

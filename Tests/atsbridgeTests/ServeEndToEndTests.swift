@@ -161,6 +161,11 @@ import Testing
         }
         let partial = self.lines(try String(contentsOfFile: part, encoding: .utf8)).count
         let expected = self.lines(try String(contentsOfFile: whole, encoding: .utf8))
+        // To standard output, the same records in the same order, and nothing else on it.
+        let piped = try await CLIProcess.run(["export", "candidates", "--out", "-"], environment: demo.environment)
+        #expect(piped.status == 0, "\(piped.stderr)")
+        #expect(self.lines(piped.stdout) == expected)
+        #expect(piped.stderr.contains("to standard output"))
         #expect(partial < expected.count, "the export was interrupted")
 
         let resumed = try await CLIProcess.run(
