@@ -1,5 +1,6 @@
 import ATSBridgeCore
 import GRDB
+internal import GRDBSQLite
 import Synchronization
 
 /// A streamed list's pages, read back to back on one of GRDB's reader threads while the caller
@@ -7,10 +8,137 @@ import Synchronization
 /// the cooperative pool per page, and stops once ``limit`` pages wait for the caller.
 ///
 /// Each page is its own read transaction, as with ``SQLiteStore/page(_:)``, so a slow caller
-/// never holds a snapshot (and the WAL behind it) between pages.
+/// never holds a snapshot (and the WAL behind it) between pages. A reader gives its connection
+/// back after ``turn`` and queues again, so other reads do not wait for a whole export. A
+/// cancelled caller, or one that drops the source, interrupts the page being read.
 final class PageReadAhead: RecordPageSource {
     /// The most pages read and not yet taken: the memory a slow caller can hold.
     static let limit = 2
+    /// How long a reader keeps its connection before queueing behind other reads again.
+    static let turn: Duration = .milliseconds(10)
+
+    private let reading: Reading
+
+    init(store: SQLiteStore, query: RecordQuery) {
+        self.reading = Reading(store: store, query: query)
+    }
+
+    deinit {
+        // The reader thread holds `reading`, not this source: dropping the source stops it.
+        self.reading.stop()
+    }
+
+    /// Pages read so far, and whether a reader is reading more: what tests of the bound see.
+    var progress: (pagesRead: Int, reading: Bool) {
+        self.reading.progress
+    }
+
+    func next() async throws -> RecordPage? {
+        try await self.reading.next()
+    }
+}
+
+extension PageReadAhead {
+    /// What the caller and the reader thread share: a small state machine behind a mutex.
+    private final class Reading: Sendable {
+        private let store: SQLiteStore
+        private let state: Mutex<State>
+
+        init(store: SQLiteStore, query: RecordQuery) {
+            self.store = store
+            self.state = Mutex(State(following: query))
+        }
+
+        var progress: (pagesRead: Int, reading: Bool) {
+            self.state.withLock { ($0.pagesRead, $0.reading) }
+        }
+
+        func next() async throws -> RecordPage? {
+            try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: Waiter) in
+                    let (take, startReader) = self.state.withLock { state in
+                        (state.take(waiting: continuation), state.claimReader())
+                    }
+                    if startReader { self.startReader() }
+                    switch take {
+                    case .page(let page): continuation.resume(returning: page)
+                    case .end: continuation.resume(returning: nil)
+                    case .failure(let error): continuation.resume(throwing: error)
+                    case .wait: break
+                    }
+                }
+            } onCancel: {
+                self.stop()
+            }
+        }
+
+        /// Reads nothing more, interrupts the page being read and fails the waiting caller.
+        func stop() {
+            let waiter = self.state.withLock { state in
+                state.stopped = true
+                // Only set while a page is read on it, so the interrupt cannot reach another
+                // read that the connection serves later.
+                if let connection = state.connection.flatMap(OpaquePointer.init(bitPattern:)) {
+                    sqlite3_interrupt(connection)
+                }
+                defer { state.waiter = nil }
+                return state.waiter
+            }
+            waiter?.resume(throwing: CancellationError())
+        }
+
+        private func startReader() {
+            self.store.pool.asyncUnsafeRead { result in
+                switch result {
+                case .success(let db):
+                    self.readPages(db)
+                case .failure(let error):
+                    let failure = SQLiteStore.storeError(error)
+                    let waiter = self.state.withLock { state in
+                        state.reading = false
+                        return state.deliver(.failure(failure))
+                    }
+                    waiter?.resume(throwing: failure)
+                }
+            }
+        }
+
+        /// Reads pages on the reader's thread until enough wait, the list ends, a read fails,
+        /// the caller is gone or the turn is over (then it queues again).
+        private func readPages(_ db: Database) {
+            let turnEnds = ContinuousClock.now + PageReadAhead.turn
+            // As an address: a connection pointer is not Sendable, and only the interrupt uses it.
+            let connection = Int(bitPattern: db.sqliteConnection)
+            while let query = self.state.withLock({ $0.nextRead(on: connection) }) {
+                let result: Result<RecordPage, any Error>
+                do {
+                    var page: RecordPage?
+                    try db.inTransaction(.deferred) {
+                        page = try self.store.readPage(db, query)
+                        return .commit
+                    }
+                    result = .success(page!)
+                } catch {
+                    result = .failure(SQLiteStore.storeError(error))
+                }
+                let waiter = self.state.withLock { $0.deliver(result) }
+                waiter?.resume(with: result.map { Optional($0) })
+                if ContinuousClock.now >= turnEnds, self.state.withLock({ $0.endTurn() }) {
+                    return self.startReader()
+                }
+            }
+        }
+    }
+
+    private typealias Waiter = CheckedContinuation<RecordPage?, any Error>
+
+    /// What the caller gets from one look at the state.
+    private enum Take {
+        case page(RecordPage)
+        case end
+        case failure(any Error)
+        case wait
+    }
 
     private struct State {
         /// Pages read and not yet taken, oldest first.
@@ -19,14 +147,27 @@ final class PageReadAhead: RecordPageSource {
         var following: RecordQuery?
         /// The error that ended the list, handed out after the pages read before it.
         var failure: (any Error)?
-        /// Whether a reader thread is reading pages now.
+        /// Whether a reader thread is reading pages now (or queued for its next turn).
         var reading = false
+        /// The address of the connection a page is being read on, to interrupt it.
+        var connection: Int?
         /// The caller waiting for a page (only while none is ready).
-        var waiter: CheckedContinuation<RecordPage?, any Error>?
-        /// The caller was cancelled: read nothing more.
+        var waiter: Waiter?
+        /// The caller was cancelled or dropped the source: read nothing more.
         var stopped = false
         /// Pages read so far (for tests of the bound).
         var pagesRead = 0
+
+        /// What a caller gets now; `.wait` keeps its continuation.
+        mutating func take(waiting continuation: Waiter) -> Take {
+            if self.stopped { return .failure(CancellationError()) }
+            if !self.ready.isEmpty { return .page(self.ready.removeFirst()) }
+            if let failure = self.failure { return .failure(failure) }
+            // Every page read was handed out with the one that ended the list.
+            if self.following == nil { return .end }
+            self.waiter = continuation
+            return .wait
+        }
 
         /// Whether a reader should start now, marking it started.
         mutating func claimReader() -> Bool {
@@ -37,19 +178,27 @@ final class PageReadAhead: RecordPageSource {
             return true
         }
 
-        /// The next page to read, or `nil` (marking the reader stopped) when none should be.
-        mutating func nextRead() -> RecordQuery? {
+        /// The next page to read on `connection`, or `nil` (marking the reader stopped).
+        mutating func nextRead(on connection: Int) -> RecordQuery? {
             guard !self.stopped, self.ready.count < PageReadAhead.limit, let following = self.following else {
                 self.reading = false
                 return nil
             }
             self.pagesRead += 1
+            self.connection = connection
             return following
+        }
+
+        /// Whether the reader should queue again for more (it stays marked as reading).
+        mutating func endTurn() -> Bool {
+            guard !self.stopped, self.ready.count < PageReadAhead.limit, self.following != nil else { return false }
+            return true
         }
 
         /// Takes the page (or the failure) read for `following`, returning the waiter to hand it
         /// to. Only the reader changes `following`, so it is still the query just read.
-        mutating func deliver(_ result: Result<RecordPage, any Error>) -> CheckedContinuation<RecordPage?, any Error>? {
+        mutating func deliver(_ result: Result<RecordPage, any Error>) -> Waiter? {
+            self.connection = nil
             switch result {
             case .success(let page):
                 self.following = page.nextCursor.flatMap { cursor in
@@ -66,101 +215,6 @@ final class PageReadAhead: RecordPageSource {
             }
             defer { self.waiter = nil }
             return self.waiter
-        }
-    }
-
-    /// What the caller gets from one look at the state.
-    private enum Take {
-        case page(RecordPage)
-        case end
-        case failure(any Error)
-        case wait
-    }
-
-    private let store: SQLiteStore
-    private let state: Mutex<State>
-
-    init(store: SQLiteStore, query: RecordQuery) {
-        self.store = store
-        self.state = Mutex(State(following: query))
-    }
-
-    /// Pages read so far, and whether a reader is reading more: what tests of the bound see.
-    var progress: (pagesRead: Int, reading: Bool) {
-        self.state.withLock { ($0.pagesRead, $0.reading) }
-    }
-
-    func next() async throws -> RecordPage? {
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<RecordPage?, any Error>) in
-                let (take, startReader) = self.state.withLock { state -> (Take, Bool) in
-                    let take: Take
-                    if state.stopped {
-                        take = .failure(CancellationError())
-                    } else if !state.ready.isEmpty {
-                        take = .page(state.ready.removeFirst())
-                    } else if let failure = state.failure {
-                        take = .failure(failure)
-                    } else if state.following == nil {
-                        // Every page read was handed out with the one that ended the list.
-                        take = .end
-                    } else {
-                        state.waiter = continuation
-                        take = .wait
-                    }
-                    return (take, state.claimReader())
-                }
-                if startReader { self.startReader() }
-                switch take {
-                case .page(let page): continuation.resume(returning: page)
-                case .end: continuation.resume(returning: nil)
-                case .failure(let error): continuation.resume(throwing: error)
-                case .wait: break
-                }
-            }
-        } onCancel: {
-            let waiter = self.state.withLock { state in
-                state.stopped = true
-                defer { state.waiter = nil }
-                return state.waiter
-            }
-            waiter?.resume(throwing: CancellationError())
-        }
-    }
-
-    private func startReader() {
-        self.store.pool.asyncUnsafeRead { result in
-            switch result {
-            case .success(let db):
-                self.readPages(db)
-            case .failure(let error):
-                let failure = SQLiteStore.storeError(error)
-                let waiter = self.state.withLock { state in
-                    state.reading = false
-                    return state.deliver(.failure(failure))
-                }
-                waiter?.resume(throwing: failure)
-            }
-        }
-    }
-
-    /// Reads pages on the reader's thread until enough wait, the list ends, a read fails or the
-    /// caller is cancelled.
-    private func readPages(_ db: Database) {
-        while let query = self.state.withLock({ $0.nextRead() }) {
-            let result: Result<RecordPage, any Error>
-            do {
-                var page: RecordPage?
-                try db.inTransaction(.deferred) {
-                    page = try self.store.readPage(db, query)
-                    return .commit
-                }
-                result = .success(page!)
-            } catch {
-                result = .failure(SQLiteStore.storeError(error))
-            }
-            let waiter = self.state.withLock { $0.deliver(result) }
-            waiter?.resume(with: result.map { Optional($0) })
         }
     }
 }

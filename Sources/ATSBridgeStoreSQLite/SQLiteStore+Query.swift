@@ -26,8 +26,10 @@ extension SQLiteStore {
         let after = try query.cursor.map {
             try PageCursor(decoding: $0, secret: self.cursorSecret, expectedFingerprint: query.fingerprint).lastID
         }
-        if query.order == .storage, query.isUnfiltered {
-            return try self.storagePage(db, query, after: after)
+        // A storage-order cursor holding an id, not a row, was made by a build that listed
+        // candidates, applications, jobs and users in id order: that list goes on in id order.
+        if query.order == .storage, query.isUnfiltered, after.map({ Int64($0) != nil }) ?? true {
+            return try self.storagePage(db, query, afterRow: after.flatMap { Int64($0) } ?? 0)
         }
         var sql = """
             SELECT \(Self.fetchedColumns) FROM records
@@ -73,19 +75,7 @@ extension SQLiteStore {
     /// An unfiltered page in row order (``RecordOrder/storage``): table rows are read in their
     /// physical order through `records_scan` (integration, model, row), not fetched one by one
     /// in id order. An update keeps its row, so a record is returned once however it changes.
-    private func storagePage(_ db: Database, _ query: RecordQuery, after: String?) throws -> RecordPage {
-        let afterRow: Int64
-        if let after {
-            guard let row = Int64(after) else {
-                throw ATSBridgeError(
-                    .inputInvalid,
-                    "invalid cursor: send a next_cursor from a page with the same filters"
-                )
-            }
-            afterRow = row
-        } else {
-            afterRow = 0
-        }
+    private func storagePage(_ db: Database, _ query: RecordQuery, afterRow: Int64) throws -> RecordPage {
         let live = query.includeDeleted ? "" : " AND remote_deleted_at IS NULL"
         let scan = try PageScan(
             db,

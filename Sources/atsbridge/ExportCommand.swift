@@ -119,6 +119,11 @@ struct ExportCommand: AsyncParsableCommand {
                 order: self.command.order.rawValue,
                 resume: self.command.resume
             )
+            // Stopped after its last page: asking again from no cursor would start over.
+            if file.isFinished {
+                try file.complete()
+                return file.records
+            }
             // Written with the first page, so that a failed call leaves an existing file alone.
             var header: [UInt8]? =
                 file.isFresh && self.command.format == .csv

@@ -35,6 +35,8 @@ struct ExportFile {
     private static let writebackStep: UInt64 = 8 << 20
 
     var cursor: String? { self.state.cursor }
+    /// A resumed export whose last page was written and saved: only the final flush is left.
+    var isFinished: Bool { !self.isFresh && self.state.cursor == nil && self.state.records > 0 }
     /// The order the export was started in: a resumed export keeps it, as its cursor needs it.
     var order: String { self.state.order ?? "id" }
     var records: Int { self.state.records }
@@ -159,7 +161,14 @@ struct ExportFile {
         guard let statePath = self.statePath else { return }
         // No page came (nothing to export): the file still has to hold exactly that.
         if self.needsEmptying { try self.handle.truncate(atOffset: 0) }
-        try? self.handle.synchronize()
+        do {
+            // Also where a write back started during the export failed (EIO, ENOSPC).
+            try self.handle.synchronize()
+        } catch {
+            throw CLIFailure.io(
+                "the export could not be flushed to disk (\(error.localizedDescription)); its resume point is kept"
+            )
+        }
         try? self.handle.close()
         try? FileManager.default.removeItem(atPath: statePath)
     }

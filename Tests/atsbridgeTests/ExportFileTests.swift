@@ -95,4 +95,24 @@ import Testing
         #expect(ExportCommand.streamCredit(pageSize: 500) == 32)
         #expect(ExportCommand.streamCredit(pageSize: 1) == 32)
     }
+
+    /// Stopped after its last page was saved (cursor gone) and before the flush: resuming only
+    /// finishes it, without asking the server to start over and doubling the records.
+    @Test func resumingAnExportStoppedAfterItsLastPageOnlyFinishesIt() async throws {
+        let folder = try self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/candidates.ndjson"
+        let content = "{\"id\":\"a\"}\n{\"id\":\"b\"}\n"
+        try Data(content.utf8).write(to: URL(fileURLWithPath: path))
+        let resume =
+            #"{"model":"candidates","format":"ndjson","order":"storage","bytes":\#(content.utf8.count),"records":2}"#
+        try Data(resume.utf8).write(to: URL(fileURLWithPath: path + ".resume"))
+        let run = try await CLIProcess.run(
+            ["export", "candidates", "--out", path, "--resume"],
+            environment: self.unreachable
+        )
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == content)
+        #expect(!FileManager.default.fileExists(atPath: path + ".resume"))
+    }
 }

@@ -134,9 +134,11 @@ import Testing
             ).status == 0
         )
 
-        // Killed mid-export, as by a crash or Ctrl-C, after some pages were saved. Pages of one
-        // record keep the export going well past the resume point's first save (every 200 ms);
-        // one that still ends before it is tried again.
+        // Killed mid-export, as by a crash or Ctrl-C, after some pages were saved. The resume
+        // point is saved at the first page and then at most every 200 ms: the CLI is held
+        // (SIGSTOP) once the first is there, for longer than that, so the next page it writes
+        // saves another; it is killed once that one holds records. Pages of one record keep
+        // the export going past that; one that still ends first is tried again.
         for _ in 0..<3 {
             let export = CLIProcess.Running(
                 ["export", "candidates", "--out", part, "--page-size", "1"],
@@ -145,15 +147,23 @@ import Testing
             try export.start()
             var saved = false
             let deadline = ContinuousClock.now + .seconds(60)
+            var held = false
             while !saved, export.isRunning, ContinuousClock.now < deadline {
                 if let data = FileManager.default.contents(atPath: part + ".resume"),
-                    let state = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                    (state["records"] as? Int ?? 0) >= 50
+                    let state = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
                 {
-                    saved = true
-                } else {
-                    try await Task.sleep(for: .milliseconds(2))
+                    if (state["records"] as? Int ?? 0) > 0 {
+                        saved = true
+                        break
+                    }
+                    if !held {
+                        held = true
+                        export.signal(SIGSTOP)
+                        try await Task.sleep(for: .milliseconds(300))
+                        export.signal(SIGCONT)
+                    }
                 }
+                try await Task.sleep(for: .milliseconds(1))
             }
             export.signal(SIGKILL)
             try await export.waitForExit()

@@ -8,6 +8,8 @@ final class PrefetchingPages: RecordPageSource {
         var following: RecordQuery?
         /// The read of that page, once started.
         var pending: Task<RecordPage, any Error>?
+        /// The error that ended the list: every later call throws it.
+        var failure: (any Error)?
     }
 
     private let reader: any RecordReading
@@ -24,7 +26,8 @@ final class PrefetchingPages: RecordPageSource {
 
     func next() async throws -> RecordPage? {
         let reader = self.reader
-        let read: Task<RecordPage, any Error>? = self.state.withLock { state in
+        let read: Task<RecordPage, any Error>? = try self.state.withLock { state in
+            if let failure = state.failure { throw failure }
             if let pending = state.pending {
                 state.pending = nil
                 return pending
@@ -33,11 +36,22 @@ final class PrefetchingPages: RecordPageSource {
             return Task { try await reader.page(query) }
         }
         guard let read else { return nil }
-        let page = try await withTaskCancellationHandler {
-            try await read.value
-        } onCancel: {
-            read.cancel()
+        let page: RecordPage
+        do {
+            page = try await withTaskCancellationHandler {
+                try await read.value
+            } onCancel: {
+                read.cancel()
+            }
+        } catch {
+            self.state.withLock { state in
+                state.following = nil
+                state.failure = error
+            }
+            throw error
         }
+        // A caller cancelled meanwhile asks for nothing more.
+        let cancelled = Task.isCancelled
         self.state.withLock { state in
             guard var following = state.following, let cursor = page.nextCursor else {
                 state.following = nil
@@ -45,7 +59,7 @@ final class PrefetchingPages: RecordPageSource {
             }
             following.cursor = cursor
             state.following = following
-            state.pending = Task { try await reader.page(following) }
+            if !cancelled { state.pending = Task { try await reader.page(following) } }
         }
         return page
     }

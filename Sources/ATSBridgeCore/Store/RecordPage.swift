@@ -43,6 +43,7 @@ public struct RecordPage: Sendable, Hashable {
         guard let cursor = self.nextCursor else { return self.itemsWire }
         var out = self.itemsWire
         self.itemsWire = []
+        out.reserveCapacity(out.count + cursor.utf8.count + 6)
         ProtoWire.appendLengthDelimited(field: 2, Array(cursor.utf8), to: &out)
         return out
     }

@@ -32,10 +32,3 @@ public struct RecordPages: AsyncSequence, Sendable {
         }
     }
 }
-
-/// Where one iteration of ``RecordPages`` takes its pages from. One task calls ``next()`` at a
-/// time; dropping the source stops any read ahead.
-public protocol RecordPageSource: AnyObject, Sendable {
-    /// The next page, or `nil` after the last.
-    func next() async throws -> RecordPage?
-}

@@ -5,8 +5,9 @@
 #include <stdint.h>
 
 /// Starts writing back the dirty pages of `length` bytes of `fd` from `offset`, without waiting
-/// for them (Linux `sync_file_range` with `SYNC_FILE_RANGE_WRITE`), so that a later fsync has
-/// little left to write. Returns 0, or the errno; elsewhere than Linux it does nothing.
+/// for the writes to finish (Linux `sync_file_range` with `SYNC_FILE_RANGE_WRITE`; it can still
+/// wait for room in a full device queue), so that a later fsync has little left to write.
+/// Returns 0, or the errno; elsewhere than Linux (and on Android) it does nothing.
 int atsb_start_writeback(int fd, int64_t offset, int64_t length);
 
 #endif
