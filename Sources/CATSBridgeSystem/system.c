@@ -7,6 +7,10 @@
 
 #include "ATSBridgeSystem.h"
 
+#include <errno.h>
+#include <spawn.h>
+#include <sys/types.h>
+
 int atsb_start_writeback(int fd, int64_t offset, int64_t length) {
 #if defined(__linux__) && !defined(__ANDROID__)
     // glibc declares the offsets as 64-bit (__off64_t) whatever off_t is: no casts.
@@ -17,4 +21,31 @@ int atsb_start_writeback(int fd, int64_t offset, int64_t length) {
     (void)length;
     return 0;
 #endif
+}
+
+int atsb_spawn(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd,
+               int32_t *pid) {
+    posix_spawn_file_actions_t actions;
+    posix_spawnattr_t attributes;
+    int error = posix_spawn_file_actions_init(&actions);
+    if (error != 0) return error;
+    error = posix_spawnattr_init(&attributes);
+    if (error != 0) {
+        posix_spawn_file_actions_destroy(&actions);
+        return error;
+    }
+    if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, in_fd, 0);
+    if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
+    if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
+#if defined(__APPLE__)
+    if (error == 0) error = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_CLOEXEC_DEFAULT);
+#elif defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+    if (error == 0) error = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
+#endif
+    pid_t child = 0;
+    if (error == 0) error = posix_spawn(&child, path, &actions, &attributes, argv, envp);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    if (error == 0) *pid = (int32_t)child;
+    return error;
 }

@@ -137,11 +137,11 @@ import Testing
         // Killed mid-export, as by a crash or Ctrl-C, after some pages were saved. The resume
         // point is saved at the first page and then at most every 200 ms: the CLI is held
         // (SIGSTOP) once the first is there, for longer than that, so the next page it writes
-        // saves another; it is killed once that one holds records. Pages of one record keep
+        // saves another; it is killed once that one holds records. Pages of five records keep
         // the export going past that; one that still ends first is tried again.
         for _ in 0..<3 {
             let export = CLIProcess.Running(
-                ["export", "candidates", "--out", part, "--page-size", "1"],
+                ["export", "candidates", "--out", part, "--page-size", "5"],
                 environment: demo.environment
             )
             try export.start()

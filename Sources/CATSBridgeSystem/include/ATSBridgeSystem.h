@@ -10,4 +10,12 @@
 /// Returns 0, or the errno; elsewhere than Linux (and on Android) it does nothing.
 int atsb_start_writeback(int fd, int64_t offset, int64_t length);
 
+/// Starts `path` (an absolute path) with `argv` and `envp` (both NULL-terminated), its standard
+/// input, output and error on `in_fd`, `out_fd` and `err_fd`, and no other descriptor of the
+/// caller: unlike Foundation's `Process` on Linux, without listing /proc/self/fd first (whose
+/// reading over-reads and can crash, swift-corelibs-foundation#5472). Returns 0 and the
+/// child's id in `*pid`, or the errno. For tests and benchmarks that run the CLI.
+int atsb_spawn(const char *path, char *const argv[], char *const envp[], int in_fd, int out_fd, int err_fd,
+               int32_t *pid);
+
 #endif
