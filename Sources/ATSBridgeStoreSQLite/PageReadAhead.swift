@@ -15,12 +15,13 @@ final class PageReadAhead: RecordPageSource {
     /// The most pages read and not yet taken: the memory a slow caller can hold.
     static let limit = 2
     /// How long a reader keeps its connection before queueing behind other reads again.
-    static let turn: Duration = .milliseconds(10)
+    static let turn: Duration = .milliseconds(50)
 
     private let reading: Reading
 
-    init(store: SQLiteStore, query: RecordQuery) {
-        self.reading = Reading(store: store, query: query)
+    /// - Parameter turn: How long a reader keeps its connection (tests shorten it).
+    init(store: SQLiteStore, query: RecordQuery, turn: Duration = PageReadAhead.turn) {
+        self.reading = Reading(store: store, query: query, turn: turn)
     }
 
     deinit {
@@ -28,8 +29,9 @@ final class PageReadAhead: RecordPageSource {
         self.reading.stop()
     }
 
-    /// Pages read so far, and whether a reader is reading more: what tests of the bound see.
-    var progress: (pagesRead: Int, reading: Bool) {
+    /// Pages read so far, whether a reader is reading more, and how many turns readers took:
+    /// what tests of the bound see.
+    var progress: (pagesRead: Int, reading: Bool, turns: Int) {
         self.reading.progress
     }
 
@@ -42,15 +44,17 @@ extension PageReadAhead {
     /// What the caller and the reader thread share: a small state machine behind a mutex.
     private final class Reading: Sendable {
         private let store: SQLiteStore
+        private let turn: Duration
         private let state: Mutex<State>
 
-        init(store: SQLiteStore, query: RecordQuery) {
+        init(store: SQLiteStore, query: RecordQuery, turn: Duration) {
             self.store = store
+            self.turn = turn
             self.state = Mutex(State(following: query))
         }
 
-        var progress: (pagesRead: Int, reading: Bool) {
-            self.state.withLock { ($0.pagesRead, $0.reading) }
+        var progress: (pagesRead: Int, reading: Bool, turns: Int) {
+            self.state.withLock { ($0.pagesRead, $0.reading, $0.turns) }
         }
 
         func next() async throws -> RecordPage? {
@@ -88,6 +92,7 @@ extension PageReadAhead {
         }
 
         private func startReader() {
+            self.state.withLock { $0.turns += 1 }
             self.store.pool.asyncUnsafeRead { result in
                 switch result {
                 case .success(let db):
@@ -106,7 +111,7 @@ extension PageReadAhead {
         /// Reads pages on the reader's thread until enough wait, the list ends, a read fails,
         /// the caller is gone or the turn is over (then it queues again).
         private func readPages(_ db: Database) {
-            let turnEnds = ContinuousClock.now + PageReadAhead.turn
+            let turnEnds = ContinuousClock.now + self.turn
             // As an address: a connection pointer is not Sendable, and only the interrupt uses it.
             let connection = Int(bitPattern: db.sqliteConnection)
             while let query = self.state.withLock({ $0.nextRead(on: connection) }) {
@@ -155,8 +160,9 @@ extension PageReadAhead {
         var waiter: Waiter?
         /// The caller was cancelled or dropped the source: read nothing more.
         var stopped = false
-        /// Pages read so far (for tests of the bound).
+        /// Pages read so far, and turns readers took (for tests).
         var pagesRead = 0
+        var turns = 0
 
         /// What a caller gets now; `.wait` keeps its continuation.
         mutating func take(waiting continuation: Waiter) -> Take {
