@@ -242,7 +242,7 @@ let package = Package(
         .target(
             name: "ATSBridgeTestSupport",
             dependencies: [
-                "ATSBridgeProto", "ATSBridgeCore",
+                "ATSBridgeProto", "ATSBridgeCore", "CATSBridgeSystem",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],

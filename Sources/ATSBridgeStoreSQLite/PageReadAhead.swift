@@ -10,7 +10,9 @@ import Synchronization
 /// Each page is its own read transaction, as with ``SQLiteStore/page(_:)``, so a slow caller
 /// never holds a snapshot (and the WAL behind it) between pages. A reader gives its connection
 /// back after ``turn`` and queues again, so other reads do not wait for a whole export. A
-/// cancelled caller, or one that drops the source, interrupts the page being read.
+/// cancelled caller, or one that drops the source, interrupts the page being read (when the
+/// interrupt lands while one of its statements runs; otherwise that page completes) and the
+/// reader stops.
 final class PageReadAhead: RecordPageSource {
     /// The most pages read and not yet taken: the memory a slow caller can hold.
     static let limit = 2
@@ -78,7 +80,9 @@ extension PageReadAhead {
 
         /// Reads nothing more, interrupts the page being read and fails the waiting caller.
         func stop() {
-            let waiter = self.state.withLock { state in
+            let waiter = self.state.withLock { state -> Waiter? in
+                // Once: a second interrupt (cancelled, then dropped) could reach the rollback.
+                guard !state.stopped else { return nil }
                 state.stopped = true
                 // Only set while a page is read on it, so the interrupt cannot reach another
                 // read that the connection serves later.

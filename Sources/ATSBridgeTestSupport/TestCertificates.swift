@@ -50,34 +50,14 @@ public struct TestCertificates: Sendable {
         // This file is Sources/ATSBridgeTestSupport/TestCertificates.swift in the repository.
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/make-test-certs.sh").path
-        let status = try await self.spawnAndWait(["/bin/bash", script, directory])
+        let status = try await ChildProcess.run("/bin/bash", [script, directory], timeout: .seconds(300)).status
         guard status == 0 else { throw CertificateScriptFailed(status: status) }
         return TestCertificates(directory: directory)
     }
 
-    /// posix_spawn, then waitpid on a thread of its own (not the pool's, and not Foundation's
-    /// Process, whose exit notification can be lost when tests spawn concurrently).
-    private static func spawnAndWait(_ arguments: [String]) async throws -> Int32 {
-        var pid: pid_t = 0
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { for argument in argv { free(argument) } }
-        let spawned = posix_spawn(&pid, arguments[0], nil, nil, argv, environ)
-        guard spawned == 0 else { throw CertificateScriptFailed(status: -spawned) }
-        let child = pid
-        return await withCheckedContinuation { continuation in
-            let waiter = Thread {
-                var status: Int32 = 0
-                while waitpid(child, &status, 0) == -1 && errno == EINTR {}
-                // WIFEXITED / WEXITSTATUS, spelled out (they are C macros).
-                continuation.resume(returning: status & 0x7F == 0 ? (status >> 8) & 0xFF : -1)
-            }
-            waiter.start()
-        }
-    }
-
     /// `scripts/make-test-certs.sh` failed.
     public struct CertificateScriptFailed: Error, CustomStringConvertible {
-        /// The script's exit status (negative: it could not be started).
+        /// The script's exit status (or the signal that ended it).
         public var status: Int32
         /// What failed.
         public var description: String {

@@ -8,8 +8,11 @@
 #include "ATSBridgeSystem.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/types.h>
+#include <unistd.h>
 
 int atsb_start_writeback(int fd, int64_t offset, int64_t length) {
 #if defined(__linux__) && !defined(__ANDROID__)
@@ -34,12 +37,24 @@ int atsb_spawn(const char *path, char *const argv[], char *const envp[], int in_
         posix_spawn_file_actions_destroy(&actions);
         return error;
     }
+    // The child starts with no signal blocked and every signal at its default action, whatever
+    // the spawning thread blocks or the caller ignores (as Foundation's Process does).
+    sigset_t signals;
+    sigemptyset(&signals);
+    if (error == 0) error = posix_spawnattr_setsigmask(&attributes, &signals);
+    sigfillset(&signals);
+    sigdelset(&signals, SIGKILL);
+    sigdelset(&signals, SIGSTOP);
+    if (error == 0) error = posix_spawnattr_setsigdefault(&attributes, &signals);
+    short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+#if defined(__APPLE__)
+    flags |= POSIX_SPAWN_CLOEXEC_DEFAULT;
+#endif
+    if (error == 0) error = posix_spawnattr_setflags(&attributes, flags);
     if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, in_fd, 0);
     if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, out_fd, 1);
     if (error == 0) error = posix_spawn_file_actions_adddup2(&actions, err_fd, 2);
-#if defined(__APPLE__)
-    if (error == 0) error = posix_spawnattr_setflags(&attributes, POSIX_SPAWN_CLOEXEC_DEFAULT);
-#elif defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
     if (error == 0) error = posix_spawn_file_actions_addclosefrom_np(&actions, 3);
 #endif
     pid_t child = 0;
@@ -48,4 +63,15 @@ int atsb_spawn(const char *path, char *const argv[], char *const envp[], int in_
     posix_spawn_file_actions_destroy(&actions);
     if (error == 0) *pid = (int32_t)child;
     return error;
+}
+
+int atsb_pipe(int fds[2]) {
+#if defined(__linux__) && !defined(__ANDROID__)
+    return pipe2(fds, O_CLOEXEC) == 0 ? 0 : errno;
+#else
+    if (pipe(fds) != 0) return errno;
+    (void)fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    (void)fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
 }

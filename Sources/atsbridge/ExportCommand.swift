@@ -124,9 +124,10 @@ struct ExportCommand: AsyncParsableCommand {
                 try file.complete()
                 return file.records
             }
-            // Written with the first page, so that a failed call leaves an existing file alone.
+            // Written with the first page, so that a failed call leaves an existing file alone;
+            // also when resuming an export stopped before its first page (the file is empty).
             var header: [UInt8]? =
-                file.isFresh && self.command.format == .csv
+                file.bytes == 0 && self.command.format == .csv
                 ? Array((CSV.header(M.Page.Item.jsonFieldNames) + "\n").utf8) : nil
             var request = M.Request()
             request.page = PageRequest(

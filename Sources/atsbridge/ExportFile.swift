@@ -37,6 +37,8 @@ struct ExportFile {
     var cursor: String? { self.state.cursor }
     /// A resumed export whose last page was written and saved: only the final flush is left.
     var isFinished: Bool { !self.isFresh && self.state.cursor == nil && self.state.records > 0 }
+    /// The file's length so far: 0 until the first page (and a CSV header) is written.
+    var bytes: UInt64 { self.state.bytes }
     /// The order the export was started in: a resumed export keeps it, as its cursor needs it.
     var order: String { self.state.order ?? "id" }
     var records: Int { self.state.records }
@@ -165,8 +167,21 @@ struct ExportFile {
             // Also where a write back started during the export failed (EIO, ENOSPC).
             try self.handle.synchronize()
         } catch {
+            // Linux may mark the pages that failed clean and report the error once: a later
+            // flush of this file cannot tell, so resuming starts the export over.
+            var restart = self
+            restart.state = State(
+                model: self.state.model,
+                format: self.state.format,
+                order: self.state.order,
+                cursor: nil,
+                bytes: 0,
+                records: 0
+            )
+            try? restart.saveState()
             throw CLIFailure.io(
-                "the export could not be flushed to disk (\(error.localizedDescription)); its resume point is kept"
+                "the export could not be flushed to disk (\(error.localizedDescription)); run it again "
+                    + "(--resume starts it over)"
             )
         }
         try? self.handle.close()

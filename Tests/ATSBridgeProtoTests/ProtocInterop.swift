@@ -1,7 +1,8 @@
+import ATSBridgeTestSupport
 import Foundation
 
-/// Runs Google's `protoc` on the repository's `proto/` files, without blocking a thread of the
-/// cooperative pool: input and output go through files and the exit is awaited.
+/// Runs Google's `protoc` on the repository's `proto/` files as a ``ChildProcess``: its exit is
+/// awaited, not waited for on a thread of the cooperative pool.
 enum ProtocInterop {
     static let repositoryRoot = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
@@ -22,37 +23,16 @@ enum ProtocInterop {
     }
 
     private static func run(_ mode: [String], input: Data) async throws -> Data {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("atsbridge-protoc-\(UUID())")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let inURL = directory.appendingPathComponent("in")
-        let outURL = directory.appendingPathComponent("out")
-        let errURL = directory.appendingPathComponent("err")
-        try input.write(to: inURL)
-        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         let protoRoot = self.repositoryRoot.appendingPathComponent("proto").path
         let files = ["common", "models", "read", "write", "admin", "rpc"].map { "atsbridge/v1/\($0).proto" }
-        process.arguments = ["protoc", "-I", protoRoot] + mode + files
-        process.standardInput = try FileHandle(forReadingFrom: inURL)
-        process.standardOutput = try FileHandle(forWritingTo: outURL)
-        process.standardError = try FileHandle(forWritingTo: errURL)
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
+        let process = try await ChildProcess.run(
+            "/usr/bin/env",
+            ["protoc", "-I", protoRoot] + mode + files,
+            stdin: input
+        )
+        guard process.status == 0 else {
+            throw Failure(description: "protoc \(mode) exited \(process.status): \(process.stderr)")
         }
-        guard status == 0 else {
-            let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
-            throw Failure(description: "protoc \(mode) exited \(status): \(stderr)")
-        }
-        return try Data(contentsOf: outURL)
+        return process.stdoutData
     }
 }

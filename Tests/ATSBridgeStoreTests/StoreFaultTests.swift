@@ -1,6 +1,7 @@
 import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeStoreSQLite
+import ATSBridgeTestSupport
 import Foundation
 import Testing
 
@@ -14,23 +15,17 @@ import Testing
     @Test func killedMidBatchTheStoreReopensWithWholeBatchesOnly() async throws {
         let path = temporaryDatabasePath()
         let batchSize = 2_000
-        let process = Process()
-        process.executableURL = Self.executable
-        process.arguments = ["--db", path, "--batch-size", String(batchSize)]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
+        let process = ChildProcess(
+            executable: Self.executable.path,
+            arguments: ["--db", path, "--batch-size", String(batchSize)],
+            environment: ProcessInfo.processInfo.environment
+        )
+        try process.start()
         // Wait for two commits, then kill -9 while the third batch is being written.
-        let lines = AsyncLines(output.fileHandleForReading)
-        try await lines.waitFor("committed 2")
-        kill(process.processIdentifier, SIGKILL)
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                process.waitUntilExit()
-                continuation.resume()
-            }
-        }
-        #expect(process.terminationReason == .uncaughtSignal)
+        try await process.waitForOutput("committed 2\n")
+        process.signal(SIGKILL)
+        try await process.waitForExit()
+        #expect(process.endedBySignal)
 
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         let count = try await store.all(
@@ -87,13 +82,11 @@ import Testing
     }()
 
     static func run(_ tool: String, _ arguments: [String]) -> Bool {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tool)
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return false }
-        process.waitUntilExit()
-        return process.terminationStatus == 0
+        let process = ChildProcess(executable: tool, arguments: arguments, environment: [:])
+        guard (try? process.start()) != nil else { return false }
+        // Called from a static initializer: polls, as it cannot await.
+        while process.isRunning { usleep(1_000) }
+        return process.status == 0
     }
 
     @Test(.enabled(if: immutableFilesWork, "needs chattr +i, the only read-only file as root"))
@@ -164,35 +157,5 @@ import Testing
         let cursor = try await first.page(RecordQuery(integrationID: "i", model: .tag, pageSize: 1)).records
         let second = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         #expect(try await second.page(RecordQuery(integrationID: "i", model: .tag, pageSize: 1)).records == cursor)
-    }
-}
-
-/// Lines of a child's output, read off the cooperative pool.
-final class AsyncLines: Sendable {
-    private let handle: FileHandle
-
-    init(_ handle: FileHandle) {
-        self.handle = handle
-    }
-
-    func waitFor(_ line: String) async throws {
-        let handle = self.handle
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            DispatchQueue.global().async {
-                var buffer = ""
-                while true {
-                    let data = handle.availableData
-                    guard !data.isEmpty else {
-                        continuation.resume(throwing: CocoaError(.fileReadUnknown))
-                        return
-                    }
-                    buffer += String(decoding: data, as: UTF8.self)
-                    if buffer.split(separator: "\n").contains(where: { $0 == line }) {
-                        continuation.resume()
-                        return
-                    }
-                }
-            }
-        }
     }
 }

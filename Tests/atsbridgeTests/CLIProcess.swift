@@ -1,4 +1,4 @@
-import CATSBridgeSystem
+import ATSBridgeTestSupport
 import Foundation
 import Synchronization
 
@@ -53,154 +53,28 @@ enum CLIProcess {
         return Result(status: process.status, stdout: process.stdout, stderr: process.stderr)
     }
 
-    /// A started process whose output is collected as it comes.
-    ///
-    /// Spawned with `atsb_spawn`, not Foundation's `Process`: on Linux, `Process.run()` lists
-    /// /proc/self/fd with an over-reading copy that crashes the test process now and then
-    /// (swift-corelibs-foundation#5472), and these tests start hundreds of processes.
-    final class Running: Sendable {
-        private let arguments: [String]
-        private let executable: String
-        private let environment: [String]
-        private let out = OutputBuffer()
-        private let err = OutputBuffer()
-        private let input: String?
-        /// The child's id once started, and its wait status once it exited.
-        private let child = Mutex<(pid: Int32, exit: Int32?)>((0, nil))
-
-        init(
-            _ arguments: [String],
-            environment: [String: String] = [:],
-            stdin: String? = nil,
-            executable: URL = CLIProcess.executable
-        ) {
-            self.arguments = arguments
-            self.executable = executable.path
-            var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ATSBRIDGE_") }
-            env.merge(environment) { $1 }
-            self.environment = env.map { "\($0.key)=\($0.value)" }
-            self.input = stdin
-        }
-
-        func start() throws {
-            let input = try Self.makePipe()
-            let output = try Self.makePipe()
-            let errors = try Self.makePipe()
-            let argv = ([self.executable] + self.arguments).map { strdup($0) } + [nil]
-            let envp = self.environment.map { strdup($0) } + [nil]
-            defer { for string in argv + envp { free(string) } }
-            var pid: Int32 = 0
-            let error = atsb_spawn(self.executable, argv, envp, input.read, output.write, errors.write, &pid)
-            for descriptor in [input.read, output.write, errors.write] { close(descriptor) }
-            guard error == 0 else {
-                for descriptor in [input.write, output.read, errors.read] { close(descriptor) }
-                throw CLISpawnError(arguments: self.arguments, errno: error)
-            }
-            let spawned = pid
-            self.child.withLock { $0.pid = spawned }
-            // Reaps the child once it exits; the status stays for `status`.
-            Thread { [self] in
-                var status: Int32 = 0
-                while waitpid(spawned, &status, 0) == -1, errno == EINTR {}
-                self.child.withLock { $0.exit = status }
-            }.start()
-            // One thread per pipe reads until its end: blocking reads see every byte, where a
-            // readability handler can miss the last ones of a process that exits under load.
-            self.out.read(FileHandle(fileDescriptor: output.read, closeOnDealloc: true))
-            self.err.read(FileHandle(fileDescriptor: errors.read, closeOnDealloc: true))
-            let stdinHandle = FileHandle(fileDescriptor: input.write, closeOnDealloc: true)
-            if let text = self.input { try? stdinHandle.write(contentsOf: Data(text.utf8)) }
-            try? stdinHandle.close()
-        }
-
-        /// A pipe whose ends are not inherited by other children spawned meanwhile.
-        private static func makePipe() throws -> (read: Int32, write: Int32) {
-            var ends: [Int32] = [0, 0]
-            guard pipe(&ends) == 0 else { throw CLISpawnError(arguments: [], errno: errno) }
-            for end in ends { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
-            return (ends[0], ends[1])
-        }
-
-        var isRunning: Bool { self.child.withLock { $0.pid != 0 && $0.exit == nil } }
-
-        /// Waits (at most 10 s) until both pipes were read to their end: the last bytes of a
-        /// process that just exited may still be in them.
-        func drain() async throws {
-            let deadline = ContinuousClock.now + .seconds(10)
-            while !(self.out.ended && self.err.ended), ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(2))
-            }
-        }
-
-        /// The exit code, or the number of the signal that ended the process.
-        var status: Int32 {
-            let status = self.child.withLock { $0.exit } ?? 0
-            return status & 0x7F == 0 ? (status >> 8) & 0xFF : status & 0x7F
-        }
-        var pid: Int32 { self.child.withLock { $0.pid } }
-        var stdout: String { self.out.text }
-        var stderr: String { self.err.text }
-
-        func signal(_ signal: Int32) {
-            self.child.withLock { child in
-                // Under the lock: once reaped, the id may belong to another process.
-                if child.pid != 0, child.exit == nil { kill(child.pid, signal) }
-            }
-        }
-
-        /// Waits until the process has exited.
-        func waitForExit(timeout: Duration = .seconds(30)) async throws {
-            let deadline = ContinuousClock.now + timeout
-            while self.isRunning {
-                guard ContinuousClock.now < deadline else { throw CLITimeout(arguments: self.arguments) }
-                try await Task.sleep(for: .milliseconds(10))
-            }
-        }
-
-        /// Waits until stdout contains `text`, or the process exits.
-        func waitForOutput(_ text: String, timeout: Duration = .seconds(120)) async throws {
-            let deadline = ContinuousClock.now + timeout
-            while !self.stdout.contains(text) {
-                guard self.isRunning, ContinuousClock.now < deadline else {
-                    throw CLITimeout(arguments: self.arguments + ["waiting for: \(text)", self.stderr])
-                }
-                try await Task.sleep(for: .milliseconds(20))
-            }
-        }
-    }
+    /// A started CLI whose output is collected as it comes (see ``ChildProcess``).
+    typealias Running = ChildProcess
 }
 
-/// The CLI could not be started.
-struct CLISpawnError: Error, CustomStringConvertible {
-    var arguments: [String]
-    var errno: Int32
-    var description: String {
-        "atsbridge \(self.arguments.joined(separator: " ")) could not start: errno \(self.errno)"
+extension ChildProcess {
+    /// The CLI (or `executable`) with these arguments, in this process's environment without
+    /// its `ATSBRIDGE_` variables, plus `environment`.
+    convenience init(
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        stdin: String? = nil,
+        executable: URL = CLIProcess.executable
+    ) {
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("ATSBRIDGE_") }
+        env.merge(environment) { $1 }
+        self.init(
+            executable: executable.path,
+            arguments: arguments,
+            environment: env,
+            stdin: stdin.map { Data($0.utf8) }
+        )
     }
-}
-
-/// Output collected from a pipe, until its end.
-final class OutputBuffer: Sendable {
-    private let data = Mutex((bytes: Data(), ended: false))
-
-    /// Reads the pipe on a thread of its own until its end (an empty read).
-    func read(_ handle: FileHandle) {
-        let thread = Thread {
-            while true {
-                let more = handle.availableData
-                self.data.withLock {
-                    $0.bytes.append(more)
-                    if more.isEmpty { $0.ended = true }
-                }
-                if more.isEmpty { return }
-            }
-        }
-        thread.start()
-    }
-
-    var ended: Bool { self.data.withLock { $0.ended } }
-
-    var text: String { String(decoding: self.data.withLock { $0.bytes }, as: UTF8.self) }
 }
 
 struct CLITimeout: Error, CustomStringConvertible {

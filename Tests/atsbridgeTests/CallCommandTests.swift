@@ -1,4 +1,5 @@
 import ATSBridgeProto
+import ATSBridgeTestSupport
 import Foundation
 import Testing
 

@@ -1,4 +1,5 @@
 import ATSBridgeProto
+import ATSBridgeTestSupport
 import ArgumentParser
 import Foundation
 import Testing
@@ -69,7 +70,7 @@ import Testing
         #expect(readme.contains("the first build takes about 8 minutes"))
     }
 
-    @Test func theBuildRefusesASwiftOlderThan61Clearly() throws {
+    @Test func theBuildRefusesASwiftOlderThan61Clearly() async throws {
         let bin = FileManager.default.temporaryDirectory.appendingPathComponent("old-swift-\(UUID())")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let swift = bin.appendingPathComponent("swift")
@@ -79,16 +80,12 @@ import Testing
             encoding: .utf8
         )
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: swift.path)
-        let process = Process()
-        process.executableURL = Self.repository.appendingPathComponent("scripts/build.sh")
-        process.environment = ["PATH": "\(bin.path):/usr/sbin:/usr/bin:/sbin:/bin"]
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 69)
+        let process = try await ChildProcess.run(
+            Self.repository.appendingPathComponent("scripts/build.sh").path,
+            environment: ["PATH": "\(bin.path):/usr/sbin:/usr/bin:/sbin:/bin"]
+        )
+        let message = process.stderr
+        #expect(process.status == 69)
         #expect(
             message == "build: ATSBridge needs Swift 6.1 or newer; found: Swift version 5.10 (swift-5.10-RELEASE)\n"
         )
@@ -150,18 +147,12 @@ import Testing
         )
     }
 
-    private func script(_ name: String, _ arguments: [String] = []) throws -> Int32 {
-        let process = Process()
-        process.executableURL = Self.repository.appendingPathComponent("scripts/\(name)")
-        process.arguments = arguments
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        return process.terminationStatus
+    private func script(_ name: String, _ arguments: [String] = []) async throws -> Int32 {
+        try await ChildProcess.run(Self.repository.appendingPathComponent("scripts/\(name)").path, arguments).status
     }
 
-    @Test func theDocumentCheckPassesAndTheWarningCheckCatchesOurWarningsOnly() throws {
-        #expect(try self.script("check-docs.sh") == 0)
+    @Test func theDocumentCheckPassesAndTheWarningCheckCatchesOurWarningsOnly() async throws {
+        #expect(try await self.script("check-docs.sh") == 0)
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("build-\(UUID()).log")
         let repo = Self.repository.path
         try "\(repo)/.build/checkouts/x/Sources/A.swift:1:2: warning: theirs\n".write(
@@ -169,12 +160,12 @@ import Testing
             atomically: true,
             encoding: .utf8
         )
-        #expect(try self.script("check-warnings.sh", [log.path]) == 0)
+        #expect(try await self.script("check-warnings.sh", [log.path]) == 0)
         try "\(repo)/Sources/ATSBridgeRPC/X.swift:3:4: warning: ours\n".write(
             to: log,
             atomically: true,
             encoding: .utf8
         )
-        #expect(try self.script("check-warnings.sh", [log.path]) == 1)
+        #expect(try await self.script("check-warnings.sh", [log.path]) == 1)
     }
 }

@@ -1,4 +1,5 @@
 import ATSBridgeProto
+import ATSBridgeTestSupport
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -152,7 +153,8 @@ import Testing
                 if let data = FileManager.default.contents(atPath: part + ".resume"),
                     let state = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
                 {
-                    if (state["records"] as? Int ?? 0) > 0 {
+                    // With a cursor: not the save of the last page, just before the export ends.
+                    if (state["records"] as? Int ?? 0) > 0, state["cursor"] is String {
                         saved = true
                         break
                     }
@@ -171,6 +173,26 @@ import Testing
         }
         let partial = self.lines(try String(contentsOfFile: part, encoding: .utf8)).count
         let expected = self.lines(try String(contentsOfFile: whole, encoding: .utf8))
+        // A CSV export stopped before its first page was written resumes with its header line.
+        let wholeCSV = directory.appendingPathComponent("whole.csv").path
+        let partCSV = directory.appendingPathComponent("part.csv").path
+        let freshCSV = try await CLIProcess.run(
+            ["export", "candidates", "--out", wholeCSV, "--format", "csv"],
+            environment: demo.environment
+        )
+        #expect(freshCSV.status == 0, "\(freshCSV.stderr)")
+        try Data().write(to: URL(fileURLWithPath: partCSV))
+        let emptyState = #"{"model":"candidates","format":"csv","order":"storage","bytes":0,"records":0}"#
+        try Data(emptyState.utf8).write(to: URL(fileURLWithPath: partCSV + ".resume"))
+        let resumedCSV = try await CLIProcess.run(
+            ["export", "candidates", "--out", partCSV, "--format", "csv", "--resume"],
+            environment: demo.environment
+        )
+        #expect(resumedCSV.status == 0, "\(resumedCSV.stderr)")
+        #expect(
+            try String(contentsOfFile: partCSV, encoding: .utf8) == String(contentsOfFile: wholeCSV, encoding: .utf8)
+        )
+
         // To standard output, the same records in the same order, and nothing else on it.
         let piped = try await CLIProcess.run(["export", "candidates", "--out", "-"], environment: demo.environment)
         #expect(piped.status == 0, "\(piped.stderr)")

@@ -1,3 +1,4 @@
+import ATSBridgeTestSupport
 import Foundation
 import Synchronization
 import Testing

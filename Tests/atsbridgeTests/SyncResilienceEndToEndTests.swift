@@ -1,3 +1,4 @@
+import ATSBridgeTestSupport
 import AsyncHTTPClient
 import Foundation
 import NIOCore
