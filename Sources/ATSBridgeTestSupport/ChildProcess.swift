@@ -38,15 +38,21 @@ public final class ChildProcess: Sendable {
         timeout: Duration = .seconds(120)
     ) async throws -> ChildProcess {
         let process = ChildProcess(executable: executable, arguments: arguments, environment: environment, stdin: stdin)
-        try process.start()
+        try await process.runToEnd(timeout: timeout)
+        return process
+    }
+
+    /// Starts the process and waits for its end and all of its output (at most `timeout`, then
+    /// it is killed).
+    public func runToEnd(timeout: Duration) async throws {
+        try self.start()
         do {
-            try await process.waitForExit(timeout: timeout)
+            try await self.waitForExit(timeout: timeout)
         } catch {
-            process.signal(SIGKILL)
+            self.signal(SIGKILL)
             throw error
         }
-        try await process.drain()
-        return process
+        try await self.drain()
     }
 
     /// Starts the process.
@@ -169,6 +175,10 @@ public final class ChildProcess: Sendable {
     public struct Timeout: Error, CustomStringConvertible {
         /// The arguments, and what was waited for.
         public var arguments: [String]
+        /// A timeout of `arguments`.
+        public init(arguments: [String]) {
+            self.arguments = arguments
+        }
         /// What timed out.
         public var description: String { "atsbridge \(self.arguments.joined(separator: " ")) timed out" }
     }

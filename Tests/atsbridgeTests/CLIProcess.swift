@@ -40,16 +40,7 @@ enum CLIProcess {
         executable: URL = CLIProcess.executable
     ) async throws -> Result {
         let process = Running(arguments, environment: environment, stdin: stdin, executable: executable)
-        try process.start()
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning {
-            if ContinuousClock.now > deadline {
-                process.signal(SIGKILL)
-                throw CLITimeout(arguments: arguments)
-            }
-            try await Task.sleep(for: .milliseconds(10))
-        }
-        try await process.drain()
+        try await process.runToEnd(timeout: timeout)
         return Result(status: process.status, stdout: process.stdout, stderr: process.stderr)
     }
 
@@ -75,11 +66,6 @@ extension ChildProcess {
             stdin: stdin.map { Data($0.utf8) }
         )
     }
-}
-
-struct CLITimeout: Error, CustomStringConvertible {
-    var arguments: [String]
-    var description: String { "atsbridge \(self.arguments.joined(separator: " ")) timed out" }
 }
 
 /// `atsbridge serve --demo` on free ports in its own data directory, stopped with SIGTERM.

@@ -117,5 +117,5 @@ func eventually(
         if try await condition() { return }
         try await Task.sleep(for: .milliseconds(100))
     }
-    throw CLITimeout(arguments: ["waiting for: \(what)"])
+    throw ChildProcess.Timeout(arguments: ["waiting for: \(what)"])
 }
