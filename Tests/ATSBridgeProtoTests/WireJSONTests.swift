@@ -101,9 +101,11 @@ import Testing
             ([0x08, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01], .malformed),
             ([0x0B], .malformed),
             ([], .missingRequiredField),
-            (nul, .malformed),
+            (nul, .embeddedNUL),
             (invalid, .invalidUTF8),
             (wrongType, .malformed),
+            // A key whose first byte holds field number 0, which protobuf-c refuses.
+            (try Candidate(id: "c1").encode() + [0x02, 0x01, 0x41], .malformed),
         ]
         for (bytes, code) in cases {
             var json = ProtoJSONWriter()
@@ -115,7 +117,12 @@ import Testing
                 (error as? ProtoCodecError)?.code == code
             }
             #expect(json.bytes == before, "a failed record leaves nothing behind")
+            #expect(throws: ProtoCodecError.self, "the typed decode refuses it too") { try Candidate(decoding: bytes) }
         }
+        // A longer key that works out to field 0 is an unknown field to both.
+        let longZero = try Candidate(id: "c1").encode() + [0x82, 0x00, 0x01, 0x41]
+        try self.expectSame(longZero, as: Candidate.self)
+        #expect(try Candidate(decoding: longZero) == Candidate(id: "c1"))
     }
 
     @Test func pagesBecomeNDJSONInOrderAlsoInHalves() throws {

@@ -23,8 +23,8 @@ extension ProtoJSONWriter {
 
     /// A string field's value from its wire bytes.
     ///
-    /// - Throws: `invalidUTF8` when the bytes are not UTF-8, `malformed` when they hold a NUL
-    ///   character (which the C codec cannot represent).
+    /// - Throws: `invalidUTF8` when the bytes are not UTF-8, `embeddedNUL` when they hold a NUL
+    ///   character (as the typed decode does).
     mutating func wireString(
         _ string: UnsafeRawBufferPointer,
         type: StaticString,
@@ -41,7 +41,7 @@ extension ProtoJSONWriter {
             )
         case .nul:
             throw ProtoCodecError(
-                code: .malformed,
+                code: .embeddedNUL,
                 message: "string field '\(field)' holds a NUL character",
                 messageType: "\(type)",
                 field: "\(field)"

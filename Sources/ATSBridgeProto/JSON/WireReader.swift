@@ -32,7 +32,12 @@ struct WireReader {
 
     /// The next key, or nil at the end of the bytes.
     mutating func nextKey() throws(ProtoCodecError) -> Key? {
-        guard self.position < self.count, self.base != nil else { return nil }
+        guard self.position < self.count, let base = self.base else { return nil }
+        // protobuf-c refuses field number 0 only when the key's first byte says so; a longer
+        // key that works out to 0 reads as field 0, which no message has, so it is skipped.
+        guard base.load(fromByteOffset: self.position, as: UInt8.self) & 0xF8 != 0 else {
+            throw self.malformed("invalid field number 0")
+        }
         // protobuf-c reads a key of at most 5 bytes.
         guard let value = self.rawVarint(maxBytes: 5) else { throw self.malformed("truncated field key") }
         let wireType = UInt8(value & 7)
