@@ -112,7 +112,7 @@ struct ExportCommand: AsyncParsableCommand {
         let options: CallOptions
 
         func visit<M: CLIModel>(_ model: M.Type) async throws -> Int {
-            var file = try ExportFile(
+            let file = try await ExportWriter.open(
                 path: self.command.out,
                 model: self.command.model,
                 format: self.command.format.rawValue,
@@ -120,24 +120,25 @@ struct ExportCommand: AsyncParsableCommand {
                 resume: self.command.resume
             )
             // Stopped after its last page: asking again from no cursor would start over.
-            if file.isFinished {
-                try file.complete()
-                return file.records
+            if file.read(\.isFinished) {
+                try await file.complete()
+                return file.read(\.records)
             }
             // Written with the first page, so that a failed call leaves an existing file alone;
             // also when resuming an export stopped before its first page (the file is empty).
             var header: [UInt8]? =
-                file.bytes == 0 && self.command.format == .csv
+                file.read(\.bytes) == 0 && self.command.format == .csv
                 ? Array((CSV.header(M.Page.Item.jsonFieldNames) + "\n").utf8) : nil
             var request = M.Request()
             request.page = PageRequest(
                 pageSize: UInt32(self.command.pageSize),
-                cursor: file.cursor,
+                cursor: file.read(\.cursor),
                 updatedAfter: self.command.updatedAfter.flatMap(ISODates.parse),
                 includeDeleted: self.command.includeDeleted ? true : nil,
-                order: Order(rawValue: file.order)?.pageOrder ?? .id
+                order: Order(rawValue: file.read(\.order))?.pageOrder ?? .id
             )
-            let progress = Progress(enabled: Terminal.stderrIsTerminal, initial: file.records)
+            var records = file.read(\.records)
+            let progress = Progress(enabled: Terminal.stderrIsTerminal, initial: records)
             // Records pass through undecoded, delimited as each page is read; NDJSON and CSV
             // are written straight from their wire bytes.
             let raw = MethodDescriptor<M.Request, DelimitedPage>(
@@ -149,25 +150,26 @@ struct ExportCommand: AsyncParsableCommand {
             for try await page in self.client.serverStreaming(raw, request, options: self.options) {
                 switch self.command.format {
                 case .protobuf:
-                    try file.append(page.delimited, cursor: page.nextCursor, records: page.count)
+                    try await file.append(page.delimited, cursor: page.nextCursor, records: page.count)
                 case .ndjson:
                     let parallel = self.command.conversionTasks > 1
                     try await converter.ndjson(page, as: M.Page.Item.self, parallel: parallel)
-                    try file.append(converter.output, cursor: page.nextCursor, records: page.count)
+                    try await file.append(converter.output, cursor: page.nextCursor, records: page.count)
                 case .csv:
                     if let first = header {
-                        try file.append(first, cursor: nil, records: 0)
+                        try await file.append(first, cursor: nil, records: 0)
                         header = nil
                     }
                     try converter.csv(page, as: M.Page.Item.self)
-                    try file.append(converter.output, cursor: page.nextCursor, records: page.count)
+                    try await file.append(converter.output, cursor: page.nextCursor, records: page.count)
                 }
-                progress.update(file.records)
+                records += page.count
+                progress.update(records)
             }
-            if let first = header { try file.append(first, cursor: nil, records: 0) }
+            if let first = header { try await file.append(first, cursor: nil, records: 0) }
             progress.finish()
-            try file.complete()
-            return file.records
+            try await file.complete()
+            return file.read(\.records)
         }
     }
 }

@@ -1,5 +1,6 @@
 import CATSBridgeSystem
 import Foundation
+import Glibc
 
 /// The file an export writes, and its resume point (`FILE.resume`): the cursor of the next page
 /// and the file's length when it was saved. A resumed export cuts the file back to that length
@@ -130,7 +131,7 @@ struct ExportFile {
                 try self.handle.truncate(atOffset: 0)
                 self.needsEmptying = false
             }
-            try self.handle.write(contentsOf: bytes)
+            try Self.write(bytes, to: self.handle.fileDescriptor)
             self.state.bytes += UInt64(bytes.count)
             if self.statePath != nil, self.state.bytes - self.writebackFrom >= Self.writebackStep {
                 // A hint: where it fails (a file system without it), the final fsync writes all.
@@ -148,6 +149,30 @@ struct ExportFile {
             }
         } catch {
             throw CLIFailure.io("writing the export failed: \(error.localizedDescription)")
+        }
+    }
+
+    /// Writes all of `bytes`. Standard output may be a pipe its owner left non-blocking: a
+    /// full pipe then waits for room (`poll`) instead of failing the export with EAGAIN.
+    static func write(_ bytes: [UInt8], to descriptor: Int32) throws {
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if written >= 0 {
+                    offset += written
+                    continue
+                }
+                switch errno {
+                case EINTR:
+                    continue
+                case EAGAIN, EWOULDBLOCK:
+                    var ready = pollfd(fd: descriptor, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&ready, 1, -1)
+                default:
+                    throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
+                }
+            }
         }
     }
 

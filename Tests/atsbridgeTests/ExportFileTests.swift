@@ -13,7 +13,8 @@ import Testing
         "ATSBRIDGE_INTEGRATION": "int-1",
     ]
 
-    private func folder() throws -> String {
+    /// A new empty folder under the system's temporary folder.
+    func folder() throws -> String {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("export-file-\(UUID())").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
