@@ -62,10 +62,13 @@ extension RecordWriter {
         guard !plan.writes.isEmpty else { return plan.result }
         for chunk in stride(from: 0, to: plan.writes.count, by: PostgresStore.insertChunk) {
             let writes = plan.writes[chunk..<min(chunk + PostgresStore.insertChunk, plan.writes.count)]
-            try await self.save(writes.map(\.row), model, now: now)
+            try await self.save(writes.map { rows[$0.position] }, model, now: now)
         }
         if model == .candidate {
-            try await self.saveEmails(plan.writes.filter { !$0.isNew }.map(\.row.id), plan.writes.map(\.row))
+            try await self.saveEmails(
+                plan.writes.filter { !$0.isNew }.map { rows[$0.position].id },
+                plan.writes.map { rows[$0.position] }
+            )
         }
         try await self.clear(plan.staleViews)
         for entry in plan.changeLog { try await self.log(model, entry.ids, entry.kind, now) }

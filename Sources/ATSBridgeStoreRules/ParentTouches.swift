@@ -24,7 +24,7 @@ public struct ParentTouches: Sendable, Hashable {
     }
 
     /// A record of `model` was created or changed (`stored` is what it was before, nil when new).
-    public mutating func recordWritten(_ model: Model, row: RecordRow, stored: StoredState?) {
+    public mutating func recordWritten(_ model: Model, row: borrowing RecordRow, stored: StoredState?) {
         switch model {
         case .application, .candidateTag:
             // A candidate's applications or tags were added, removed or changed.

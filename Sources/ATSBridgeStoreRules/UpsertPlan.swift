@@ -13,8 +13,10 @@ public import ATSBridgeProto
 public struct UpsertPlan: Sendable {
     /// A row to write.
     public struct Write: Sendable {
-        /// The row.
-        public var row: RecordRow
+        /// The row's position in the planned rows. A position, not a copy of the row: copying
+        /// a row retains each of its texts and blobs, which the writer's thread then paid for
+        /// every record of a first sync (the rows come from other threads' caches).
+        public var position: Int
         /// Whether no record with its id existed (an insert, not an update).
         public var isNew: Bool
     }
@@ -39,32 +41,35 @@ public struct UpsertPlan: Sendable {
     public init(model: Model, rows: [RecordRow], storedByPosition: [StoredState?]) {
         precondition(storedByPosition.count == rows.count, "one stored state per row")
         self.writes.reserveCapacity(rows.count)
-        for position in rows.indices {
-            let old = storedByPosition[position]
-            // Unchanged rows (most of a re-sync) are checked in place: copying a row retains
-            // each of its texts.
-            if let old, Self.isUnchanged(rows[position], old) {
-                self.result.unchanged += 1
-                continue
-            }
-            let row = rows[position]
-            self.writes.append(Write(row: row, isNew: old == nil))
-            if old == nil {
-                self.result.created.append(row.id)
-            } else {
-                self.result.changed.append(row.id)
-            }
-            self.touches.recordWritten(model, row: row, stored: old)
-            self.staleViews.recordChanged(model, id: row.id, candidateID: row.candidateID, jobID: row.jobID)
-            if let old, old.candidateID != row.candidateID || old.jobID != row.jobID {
-                self.staleViews.recordChanged(model, id: row.id, candidateID: old.candidateID, jobID: old.jobID)
+        // Through a buffer: reading a row's fields in place, where an array's subscript could
+        // copy the whole row (retaining each of its texts) on the writer's thread.
+        rows.withUnsafeBufferPointer { rows in
+            for position in rows.indices {
+                let old = storedByPosition[position]
+                if let old, Self.isUnchanged(rows[position], old) {
+                    self.result.unchanged += 1
+                    continue
+                }
+                self.writes.append(Write(position: position, isNew: old == nil))
+                let id = rows[position].id
+                if old == nil {
+                    self.result.created.append(id)
+                } else {
+                    self.result.changed.append(id)
+                }
+                self.touches.recordWritten(model, row: rows[position], stored: old)
+                let (candidateID, jobID) = (rows[position].candidateID, rows[position].jobID)
+                self.staleViews.recordChanged(model, id: id, candidateID: candidateID, jobID: jobID)
+                if let old, old.candidateID != candidateID || old.jobID != jobID {
+                    self.staleViews.recordChanged(model, id: id, candidateID: old.candidateID, jobID: old.jobID)
+                }
             }
         }
     }
 
     /// Whether a stored record needs no write: its own fields' hash and its deletion mark are
     /// as stored. A record that comes back after deletion is changed.
-    public static func isUnchanged(_ row: RecordRow, _ stored: StoredState) -> Bool {
+    public static func isUnchanged(_ row: borrowing RecordRow, _ stored: StoredState) -> Bool {
         stored.hash == row.hash && stored.deleted == (row.remoteDeletedAt != nil)
     }
 

@@ -103,12 +103,9 @@ extension SQLiteStore {
             given.insert(SourceKey(model: $0.model, remoteID: ExactID($0.remoteID))).inserted
         }
         for source in last.reversed() {
-            // The last batch holding the record has what the transaction left stored.
-            let row = written.reversed().lazy.filter { $0.model == source.model }
-                .compactMap { Self.row(source.recordID, in: $0.rows) }.first
-            if let row {
+            if let stored = Self.stored(source, in: written) {
                 // A record marked deleted gets no fingerprint: its source is mapped again.
-                if row.remoteDeletedAt == nil { known.append((source, row.hash)) }
+                if stored.live { known.append((source, stored.hash)) }
             } else {
                 unknown.append(source)
             }
@@ -169,8 +166,20 @@ extension SQLiteStore {
     }
 
     /// The row with id `id` among rows sorted by id bytes.
-    private static func row(_ id: String, in rows: [RecordRow]) -> RecordRow? {
-        IDWalk.search(count: rows.count) { RecordRow.byteOrder(rows[$0].id, id) }.map { rows[$0] }
+    /// The hash, and whether it is live, of the source's record as the last batch of `written`
+    /// holding it left it stored; nil when no batch holds it. Reads the two fields in place: a
+    /// copy of each row retained and released every one of its fields on the writer's thread.
+    private static func stored(_ source: SourceHash, in written: [EncodedBatch]) -> (hash: [UInt8], live: Bool)? {
+        let id = source.recordID
+        for batch in written.reversed() where batch.model == source.model {
+            let found = batch.rows.withUnsafeBufferPointer { rows in
+                IDWalk.search(count: rows.count, order: { RecordRow.byteOrder(rows[$0].id, id) }).map {
+                    (rows[$0].hash, rows[$0].remoteDeletedAt == nil)
+                }
+            }
+            if let found { return found }
+        }
+        return nil
     }
 
     /// Related ids as text: `model:id` pairs separated by spaces (ids are base58, model numbers

@@ -152,11 +152,11 @@ extension SQLiteStore {
     ) throws -> UpsertResult {
         let plan = UpsertPlan(model: model, rows: rows, storedByPosition: stored)
         if model == .candidate {
-            let changed = plan.writes.filter { !$0.isNew }.map(\.row.id)
+            let changed = plan.writes.filter { !$0.isNew }.map { rows[$0.position].id }
             try Self.deleteEmails(db, integrationID: integrationID, candidates: changed)
         }
-        try Self.write(db, plan.writes, integrationID: integrationID, now: now)
-        cleared.noteWritten(model, ids: plan.writes.lazy.map(\.row.id))
+        try Self.write(db, rows, plan.writes, integrationID: integrationID, now: now)
+        cleared.noteWritten(model, ids: plan.writes.lazy.map { rows[$0.position].id })
         try Self.apply(plan.staleViews, db, integrationID, cleared: &cleared)
         for (kind, ids) in plan.changeLog {
             try Self.log(db, integrationID, model, ids, kind, now)
@@ -184,17 +184,21 @@ extension SQLiteStore {
     /// email addresses (a changed candidate's old ones are deleted first: ``deleteEmails``).
     private static func write(
         _ db: Database,
+        _ rows: [RecordRow],
         _ writes: [UpsertPlan.Write],
         integrationID: String,
         now: Int64
     ) throws {
         guard !writes.isEmpty else { return }
-        try Self.recordInsert.run(db, writes) { binder, write in
-            Self.bind(&binder, write.row, integrationID, now)
-        }
+        // Rows are read in place through a buffer, never copied (see ``UpsertPlan/Write``).
         var emails: [(id: String, email: String)] = []
-        for index in writes.indices {
-            for email in writes[index].row.emails { emails.append((writes[index].row.id, email)) }
+        try rows.withUnsafeBufferPointer { rows in
+            try Self.recordInsert.run(db, writes) { binder, write in
+                Self.bind(&binder, rows[write.position], integrationID, now)
+            }
+            for write in writes {
+                for email in rows[write.position].emails { emails.append((rows[write.position].id, email)) }
+            }
         }
         try Self.emailInsert.run(db, emails) { binder, pair in
             binder.text(integrationID)

@@ -30,7 +30,7 @@ import Testing
         #expect(plan.result.created == [rows[0].id])
         #expect(plan.result.changed == [rows[2].id])
         #expect(plan.result.unchanged == 1)
-        #expect(plan.writes.map(\.row.id) == [rows[0].id, rows[2].id])
+        #expect(plan.writes.map { rows[$0.position].id } == [rows[0].id, rows[2].id])
         #expect(plan.writes.map(\.isNew) == [true, false])
         #expect(plan.changeLog.map(\.kind) == [.created, .changed])
         // A changed candidate touches the applications pointing at it, not itself.
