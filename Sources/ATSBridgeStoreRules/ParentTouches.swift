@@ -23,23 +23,31 @@ public struct ParentTouches: Sendable, Hashable {
             && self.applicationsOfStages.isEmpty
     }
 
-    /// A record of `model` was created or changed (`stored` is what it was before, nil when new).
-    public mutating func recordWritten(_ model: Model, row: borrowing RecordRow, stored: StoredState?) {
+    /// A record of `model` with `id`, pointing at `candidateID` and `jobID`, was created or
+    /// changed (`stored` is what it was before, nil when new). The fields, not the row: passing
+    /// a row read in place copied it whole, retaining each of its texts.
+    public mutating func recordWritten(
+        _ model: Model,
+        id: String,
+        candidateID: String?,
+        jobID: String?,
+        stored: StoredState?
+    ) {
         switch model {
         case .application, .candidateTag:
             // A candidate's applications or tags were added, removed or changed.
-            if let id = row.candidateID { self.candidates.insert(ExactID(id)) }
+            if let candidateID { self.candidates.insert(ExactID(candidateID)) }
             if let id = stored?.candidateID { self.candidates.insert(ExactID(id)) }
         case .jobApplicationStage, .jobHiringTeamMember:
             // A job's stages or hiring team were added or removed.
-            if let id = row.jobID { self.jobs.insert(ExactID(id)) }
+            if let jobID { self.jobs.insert(ExactID(jobID)) }
             if let id = stored?.jobID { self.jobs.insert(ExactID(id)) }
         case .candidate where stored != nil:
             // An application's candidate changed.
-            self.applicationsOfCandidates.insert(ExactID(row.id))
+            self.applicationsOfCandidates.insert(ExactID(id))
         case .applicationStage where stored != nil:
             // An application's current stage changed.
-            self.applicationsOfStages.insert(ExactID(row.id))
+            self.applicationsOfStages.insert(ExactID(id))
         default:
             break
         }

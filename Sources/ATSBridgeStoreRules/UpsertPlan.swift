@@ -57,8 +57,8 @@ public struct UpsertPlan: Sendable {
                 } else {
                     self.result.changed.append(id)
                 }
-                self.touches.recordWritten(model, row: rows[position], stored: old)
                 let (candidateID, jobID) = (rows[position].candidateID, rows[position].jobID)
+                self.touches.recordWritten(model, id: id, candidateID: candidateID, jobID: jobID, stored: old)
                 self.staleViews.recordChanged(model, id: id, candidateID: candidateID, jobID: jobID)
                 if let old, old.candidateID != candidateID || old.jobID != jobID {
                     self.staleViews.recordChanged(model, id: id, candidateID: old.candidateID, jobID: old.jobID)

@@ -207,7 +207,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Binds one row's values of ``recordInsert``.
+    /// Binds one row's values of ``recordInsert``. Inlined: called with a row read in place,
+    /// a call copied the whole row first (retaining each of its texts and blobs).
+    @inline(__always)
     private static func bind(
         _ binder: inout StatementBinder,
         _ row: borrowing RecordRow,
