@@ -165,7 +165,6 @@ extension SQLiteStore {
         var remoteID: ExactID
     }
 
-    /// The row with id `id` among rows sorted by id bytes.
     /// The hash, and whether it is live, of the source's record as the last batch of `written`
     /// holding it left it stored; nil when no batch holds it. Reads the two fields in place: a
     /// copy of each row retained and released every one of its fields on the writer's thread.
