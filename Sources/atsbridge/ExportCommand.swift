@@ -137,6 +137,7 @@ struct ExportCommand: AsyncParsableCommand {
                 includeDeleted: self.command.includeDeleted ? true : nil,
                 order: Order(rawValue: file.read(\.order))?.pageOrder ?? .id
             )
+            // Counted here, not read from the file's state, which waits for the write in flight.
             var records = file.read(\.records)
             let progress = Progress(enabled: Terminal.stderrIsTerminal, initial: records)
             // Records pass through undecoded, delimited as each page is read; NDJSON and CSV

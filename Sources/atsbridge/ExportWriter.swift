@@ -24,20 +24,14 @@ final class ExportWriter: Sendable {
         -> ExportWriter
     {
         let queue = DispatchQueue(label: "atsbridge.export-file")
-        let file = try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<ExportFile, any Error>) in
-            queue.async {
-                continuation.resume(
-                    with: Result {
-                        try ExportFile(path: path, model: model, format: format, order: order, resume: resume)
-                    }
-                )
-            }
+        let file = try await Self.run(on: queue) {
+            try ExportFile(path: path, model: model, format: format, order: order, resume: resume)
         }
         return ExportWriter(queue: queue, file: file)
     }
 
-    /// A value read from the file's state (cursor, records, order, …).
+    /// A value read from the file's state (cursor, records, order, …). It waits for a write
+    /// in progress: read it before the pages or after ``complete()``.
     func read<T>(_ body: (borrowing ExportFile) -> T) -> T {
         self.file.withLock { body($0) }
     }
@@ -58,19 +52,23 @@ final class ExportWriter: Sendable {
 
     /// Waits until every queued page is written; throws the first write's failure.
     func drain() async throws {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            self.queue.async { continuation.resume() }
-        }
+        try await Self.run(on: self.queue) {}
         if let error = self.failure.withLock({ $0 }) { throw error }
     }
 
     /// Writes what is queued, flushes the file and forgets the resume point.
     func complete() async throws {
         try await self.drain()
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            self.queue.async {
-                continuation.resume(with: Result { try self.file.withLock { try $0.complete() } })
-            }
+        try await Self.run(on: self.queue) { try self.file.withLock { try $0.complete() } }
+    }
+
+    /// Runs `body` on `queue` after what is queued there, and returns its result.
+    private static func run<T: Sendable>(
+        on queue: DispatchQueue,
+        _ body: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { continuation.resume(with: Result { try body() }) }
         }
     }
 }
