@@ -194,7 +194,7 @@ extension SQLiteStore {
         var emails: [(id: String, email: String)] = []
         try rows.withUnsafeBufferPointer { rows in
             try Self.recordInsert.run(db, writes) { binder, write in
-                Self.bind(&binder, rows[write.position], integrationID, now)
+                Self.bind(&binder, rows.baseAddress! + write.position, integrationID, now)
             }
             for write in writes {
                 for email in rows[write.position].emails { emails.append((rows[write.position].id, email)) }
@@ -207,43 +207,43 @@ extension SQLiteStore {
         }
     }
 
-    /// Binds one row's values of ``recordInsert``. Inlined: called with a row read in place,
-    /// a call copied the whole row first (retaining each of its texts and blobs).
-    @inline(__always)
+    /// Binds one row's values of ``recordInsert``, reading its fields where the row lies: a row
+    /// passed by value, even one read in place, was copied whole first (retaining each of its
+    /// texts and blobs).
     private static func bind(
         _ binder: inout StatementBinder,
-        _ row: borrowing RecordRow,
+        _ row: UnsafePointer<RecordRow>,
         _ integrationID: String,
         _ now: Int64
     ) {
         binder.text(integrationID)
-        binder.integer(Int64(row.model.rawValue))
-        binder.text(row.id)
-        binder.text(row.remoteID)
+        binder.integer(Int64(row.pointee.model.rawValue))
+        binder.text(row.pointee.id)
+        binder.text(row.pointee.remoteID)
         binder.integer(now)
         binder.integer(now)
-        binder.integer(row.remoteDeletedAt)
-        binder.blob(row.hash)
-        binder.blob(row.data)
-        binder.text(row.name)
-        binder.text(row.search)
-        binder.text(row.firstName)
-        binder.text(row.lastName)
-        binder.text(row.firstNameKey)
-        binder.text(row.lastNameKey)
-        binder.text(row.email)
-        binder.integer(row.status.map(Int64.init))
-        binder.integer(row.employmentType.map(Int64.init))
-        binder.integer(row.visibility.map(Int64.init))
-        binder.integer(row.outcome.map(Int64.init))
-        binder.text(row.outcomeRaw)
-        binder.text(row.candidateID)
-        binder.text(row.jobID)
-        binder.text(row.stageID)
-        binder.text(row.tagID)
-        binder.text(row.userID)
-        binder.integer(row.index.map(Int64.init))
-        binder.text(row.model == .candidate ? Self.emailColumn(row.emails) : nil)
+        binder.integer(row.pointee.remoteDeletedAt)
+        binder.blob(row.pointee.hash)
+        binder.blob(row.pointee.data)
+        binder.text(row.pointee.name)
+        binder.text(row.pointee.search)
+        binder.text(row.pointee.firstName)
+        binder.text(row.pointee.lastName)
+        binder.text(row.pointee.firstNameKey)
+        binder.text(row.pointee.lastNameKey)
+        binder.text(row.pointee.email)
+        binder.integer(row.pointee.status.map(Int64.init))
+        binder.integer(row.pointee.employmentType.map(Int64.init))
+        binder.integer(row.pointee.visibility.map(Int64.init))
+        binder.integer(row.pointee.outcome.map(Int64.init))
+        binder.text(row.pointee.outcomeRaw)
+        binder.text(row.pointee.candidateID)
+        binder.text(row.pointee.jobID)
+        binder.text(row.pointee.stageID)
+        binder.text(row.pointee.tagID)
+        binder.text(row.pointee.userID)
+        binder.integer(row.pointee.index.map(Int64.init))
+        binder.text(row.pointee.model == .candidate ? Self.emailColumn(row.pointee.emails) : nil)
     }
 
     private static let recordInsert = BulkInsert(
