@@ -44,8 +44,10 @@ import Testing
         // Longer than a request waits for its slot (at least 5/s, three callers), shorter than
         // the walk.
         configuration.tokenLifetime = .milliseconds(1_200)
-        // Two requests per token per second: every burst is refused, whatever the machine's load.
+        // Two requests per token per second refuse every burst; a loaded machine can be slower
+        // than that, so a quarter of all requests are refused as well, whatever the pace.
         configuration.faults.rateLimitPerSecond = 2
+        configuration.faults.rateLimitedRate = 0.25
         configuration.faults.retryAfterSeconds = 0
         let sandbox = RECRUSandbox(configuration: configuration, seed: 3, size: .small)
         let client = self.client(sandbox) {
