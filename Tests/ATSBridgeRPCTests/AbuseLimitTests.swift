@@ -131,11 +131,11 @@ import Testing
 
     @Test func deadlineExpiriesAreCountedAsDeadlineExceededNotCancelled() async throws {
         try await withTestServer(router: self.router) { port in
-            let method = TestMethods.sleep.fullName
+            let method = TestMethods.hold.fullName
             let expired = LimitMetrics.calls(method, "DEADLINE_EXCEEDED")
             let connection = try await RawConnection.handshaken(port: port)
             try await connection.send(
-                try RawConnection.callOpen(1, method: method, timeoutMs: 200) + self.request(1, [200])
+                try RawConnection.callOpen(1, method: method, timeoutMs: 200) + self.request(1, [])
             )
             #expect(try await connection.status(of: 1).code == .deadlineExceeded)
             try await eventually(timeout: .seconds(30), "the expiry to be counted") {

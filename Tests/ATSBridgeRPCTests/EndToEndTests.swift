@@ -92,10 +92,10 @@ import Testing
         try await withTestServer(router: self.router) { port in
             let client = testClient(port: port)
             do {
-                // The handler sleeps 2.5 s; the deadline is 100 ms.
+                // The handler answers only when cancelled; the deadline is 100 ms.
                 _ = try await client.unary(
-                    TestMethods.sleep,
-                    PingRequest(payload: [250]),
+                    TestMethods.hold,
+                    PingRequest(),
                     options: .init(timeout: .milliseconds(100))
                 )
                 Issue.record("expected DEADLINE_EXCEEDED")

@@ -58,10 +58,9 @@ import Testing
     @Test func oneGrantOfTheMaximumIsAcceptedButCreditPastItIsAConnectionError() async throws {
         try await withTestServer(router: self.router) { port in
             let connection = try await RawConnection.handshaken(port: port, initialCredit: 0)
-            // A call that stays open for a while (2.5 s, even when this task is starved) without
-            // sending.
-            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.sleep.fullName))
-            try await connection.send(try self.request(1, PingRequest(payload: [250])))
+            // A call that stays open without sending.
+            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.hold.fullName))
+            try await connection.send(try self.request(1, PingRequest()))
             try await connection.send(RawConnection.credit(1, UInt32(Int32.max)))
             try await connection.send(RawConnection.frame(.ping, streamID: 0, payload: [UInt8](repeating: 0, count: 8)))
             _ = try await connection.waitForFrame("PING ACK") { $0.type == .ping }
@@ -75,8 +74,8 @@ import Testing
     @Test func cumulativeCreditPastTheMaximumIsAConnectionError() async throws {
         try await withTestServer(router: self.router) { port in
             let connection = try await RawConnection.handshaken(port: port)
-            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.sleep.fullName))
-            try await connection.send(try self.request(1, PingRequest(payload: [250])))
+            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.hold.fullName))
+            try await connection.send(try self.request(1, PingRequest()))
             try await connection.send(RawConnection.credit(1, 1 << 30) + RawConnection.credit(1, 1 << 30))
             #expect(try await self.goAway(connection).code == .invalidArgument)
             try await connection.waitForClose()
@@ -138,8 +137,8 @@ import Testing
             #expect(try await connection.status(of: 1).code == .unauthenticated)
             // One write, so that the request is there long before the deadline even on a busy machine.
             try await connection.send(
-                try RawConnection.callOpen(3, method: TestMethods.sleep.fullName, timeoutMs: 300)
-                    + self.request(3, PingRequest(payload: [200]))
+                try RawConnection.callOpen(3, method: TestMethods.hold.fullName, timeoutMs: 300)
+                    + self.request(3, PingRequest())
             )
             #expect(try await connection.status(of: 3).code == .deadlineExceeded)
             try await eventually("the handler to be cancelled") { self.probe.cancelled == 1 }

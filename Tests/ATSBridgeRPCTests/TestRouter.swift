@@ -30,6 +30,9 @@ final class Probe: Sendable {
 enum TestMethods {
     static let echo = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Echo", kind: .unary)
     static let sleep = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Sleep", kind: .unary)
+    /// Answers only when cancelled: a call that stays open however long a loaded machine starves
+    /// the test between its sends.
+    static let hold = MethodDescriptor<PingRequest, PingResponse>(service: "test.Test", method: "Hold", kind: .unary)
     static let infinite = MethodDescriptor<PingRequest, PingResponse>(
         service: "test.Test",
         method: "Infinite",
@@ -85,6 +88,16 @@ enum TestMethods {
             }
             probe.finish()
             return PingResponse(payload: request.payload)
+        }
+        router.unary(hold, access: .readIntegration) { _, _ in
+            do {
+                try await Task.sleep(for: .seconds(3_600))
+            } catch {
+                probe.cancel()
+                throw error
+            }
+            probe.finish()
+            return PingResponse()
         }
         router.unary(slowWrite, access: .writeIntegration) { request, _ in
             probe.attempt()

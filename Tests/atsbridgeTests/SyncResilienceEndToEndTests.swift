@@ -145,11 +145,9 @@ import Testing
         #expect(slowRun["state"] as? String == "SUCCEEDED")
         let slowRate = try #require(slowRun["effective_requests_per_second"] as? Double)
         // Only the new limit is compared: on a loaded machine the first sync may itself have run
-        // below 2 requests/s, so "slower than before" is not a property of the sync.
+        // below 2 requests/s, so "slower than before" (in rate or in time) is not a property of
+        // the sync.
         #expect(slowRate <= 3, "\(slowRate) requests/s (logins and 429s included) against a limit of 2")
-        #expect(
-            try self.seconds(slowRun, "started_at", "finished_at") > self.seconds(fast, "started_at", "finished_at")
-        )
         #expect(!history.contains { $0["state"] as? String == "FAILED" }, "no failed run: \(history)")
         try await server.stop()
     }
