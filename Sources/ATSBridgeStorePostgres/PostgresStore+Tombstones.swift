@@ -8,7 +8,7 @@ import PostgresNIO
 /// (``RetentionBlanking``).
 extension PostgresStore {
     /// Marks live records not seen by a full sync deleted; see ``Store``.
-    public func markMissing(integrationID: String, model: Model, seenIDs: Set<String>, at now: Int64) async throws
+    public func markMissing(integrationID: String, model: Model, seenIDs: RecordIDSet, at now: Int64) async throws
         -> UpsertResult
     {
         let seen = Array(seenIDs)

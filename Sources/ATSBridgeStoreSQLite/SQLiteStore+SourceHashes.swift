@@ -38,7 +38,7 @@ extension SQLiteStore {
                         remoteID: remoteID,
                         hash: Array(Self.bytes(handle, 1)),
                         recordID: Self.text(handle, 2) ?? "",
-                        related: Self.related(decoding: Self.text(handle, 3) ?? "")
+                        related: Self.related(decoding: Self.bytes(handle, 3))
                     )
                 }
             }
@@ -189,11 +189,27 @@ extension SQLiteStore {
             .joined(separator: " ")
     }
 
-    private static func related(decoding text: String) -> [Model: [String]] {
+    /// Reads what ``related(encoding:)`` wrote, from its bytes: a re-sync reads one list per
+    /// source it lists, and splitting a `String` would walk it by grapheme.
+    private static func related(decoding text: UnsafeRawBufferPointer) -> [Model: [String]] {
         var related: [Model: [String]] = [:]
-        for pair in text.split(separator: " ") {
-            guard let colon = pair.firstIndex(of: ":"), let raw = Int32(pair[..<colon]) else { continue }
-            related[Model(rawValue: raw), default: []].append(String(pair[pair.index(after: colon)...]))
+        for pair in text.split(separator: UInt8(ascii: " ")) {
+            guard let colon = pair.firstIndex(of: UInt8(ascii: ":")), colon > pair.startIndex,
+                colon - pair.startIndex <= 9
+            else { continue }
+            // The model's number: at most nine digits, so it cannot overflow.
+            var raw: Int32 = 0
+            var isNumber = true
+            for byte in pair[..<colon] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
+                    isNumber = false
+                    break
+                }
+                raw = raw * 10 + Int32(byte - UInt8(ascii: "0"))
+            }
+            guard isNumber else { continue }
+            let id = UnsafeRawBufferPointer(rebasing: pair[(colon + 1)...])
+            related[Model(rawValue: raw), default: []].append(String(decoding: id, as: UTF8.self))
         }
         return related
     }

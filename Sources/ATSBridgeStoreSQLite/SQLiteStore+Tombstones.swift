@@ -11,7 +11,7 @@ extension SQLiteStore {
     /// `seenIDs` (a full re-sync that finds nothing missing never takes the writer); only the
     /// unseen ones are then marked, on the writer, if still live. Records written after the read
     /// are left alone, as if written after this call.
-    public func markMissing(integrationID: String, model: Model, seenIDs: Set<String>, at now: Int64) async throws
+    public func markMissing(integrationID: String, model: Model, seenIDs: RecordIDSet, at now: Int64) async throws
         -> UpsertResult
     {
         let missing = try await self.read { db in try Self.unseen(db, integrationID, model, seenIDs) }
@@ -49,7 +49,7 @@ extension SQLiteStore {
     }
 
     /// The ids of the model's live records that are not in `seen`, in storage order.
-    private static func unseen(_ db: Database, _ integrationID: String, _ model: Model, _ seen: Set<String>) throws
+    private static func unseen(_ db: Database, _ integrationID: String, _ model: Model, _ seen: RecordIDSet) throws
         -> [String]
     {
         let statement = try db.cachedStatement(
@@ -64,7 +64,9 @@ extension SQLiteStore {
         binder.integer(Int64(model.rawValue))
         var missing: [String] = []
         try StatementBinder.forEachRow(handle, failure: "reading live records failed") {
-            if let id = Self.text(handle, 0), !seen.contains(id) { missing.append(id) }
+            // Looked up by its bytes: only the ids of missing records become strings.
+            let id = Self.bytes(handle, 0)
+            if id.baseAddress != nil, !seen.contains(utf8: id) { missing.append(String(decoding: id, as: UTF8.self)) }
         }
         return missing
     }

@@ -14,7 +14,7 @@ struct SyncWriter {
     private(set) var deleted = 0
     /// Remote sources found unchanged and not mapped.
     private(set) var unchangedSources = 0
-    private(set) var seen: [Model: Set<String>] = [:]
+    private(set) var seen: [Model: RecordIDSet] = [:]
     private var leaseRenewedAt: Int64
     /// Records waiting to be written, per model, in the order their models came: larger
     /// transactions write each index page they touch once instead of once per remote page.

@@ -8,14 +8,19 @@ import Testing
     let fixture = StoreFixture()
     var integration: String { self.fixture.integrationID }
 
-    /// The fingerprint of candidate `c1` (with its tag join) or of another fixture candidate.
+    /// The fingerprint of candidate `c1` (with records of two other models derived from the same
+    /// source) or of another fixture candidate.
     func source(_ remoteID: String, hash: UInt8 = 1) -> SourceHash {
         SourceHash(
             model: .candidate,
             remoteID: remoteID,
             hash: [UInt8](repeating: hash, count: 16),
             recordID: self.fixture.id(.candidate, remoteID),
-            related: remoteID == "c1" ? [.candidateTag: [self.fixture.id(.candidateTag, "c1-t1")]] : [:]
+            related: remoteID == "c1"
+                ? [
+                    .candidateTag: [self.fixture.id(.candidateTag, "c1-t1"), self.fixture.id(.candidateTag, "c1-t2")],
+                    .application: [self.fixture.id(.application, "a1")],
+                ] : [:]
         )
     }
 

@@ -153,7 +153,7 @@ import Testing
         let result = try await store.markMissing(
             integrationID: self.integration,
             model: .candidate,
-            seenIDs: seen,
+            seenIDs: RecordIDSet(seen),
             at: 2_000
         )
         #expect(Set(result.deleted) == Set(unseen))
@@ -165,7 +165,7 @@ import Testing
         let again = try await store.markMissing(
             integrationID: self.integration,
             model: .candidate,
-            seenIDs: seen,
+            seenIDs: RecordIDSet(seen),
             at: 3_000
         )
         #expect(again.deleted.isEmpty)
@@ -185,7 +185,7 @@ import Testing
         let result = try await store.markMissing(
             integrationID: self.integration,
             model: .candidate,
-            seenIDs: seen,
+            seenIDs: RecordIDSet(seen),
             at: 7_000
         )
         #expect(result.deleted == [c3])
@@ -208,7 +208,7 @@ import Testing
         _ = try await store.markMissing(
             integrationID: self.integration,
             model: .application,
-            seenIDs: seenApplications,
+            seenIDs: RecordIDSet(seenApplications),
             at: 9_000
         )
         let c1 = try #require(

@@ -26,7 +26,7 @@ public protocol RecordStore: RecordReading {
     ) async throws -> UpsertResult
 
     /// After a full sync of `model`: marks every live record not in `seenIDs` deleted at `now`.
-    func markMissing(integrationID: String, model: Model, seenIDs: Set<String>, at now: Int64) async throws
+    func markMissing(integrationID: String, model: Model, seenIDs: RecordIDSet, at now: Int64) async throws
         -> UpsertResult
 
     /// Blanks the personal data of records deleted before `cutoff`, keeping ids and times.
