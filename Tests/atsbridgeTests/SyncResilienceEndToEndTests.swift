@@ -85,8 +85,16 @@ import Testing
 
         try await server.start()
         let restarted = ContinuousClock.now
-        try await eventually(timeout: .seconds(60), "a new sync after the restart") {
-            try await self.runs(server, id).contains { $0["id"] as? String != killed && $0["started_at"] is String }
+        do {
+            try await eventually(timeout: .seconds(60), "a new sync after the restart") {
+                try await self.runs(server, id).contains { $0["id"] as? String != killed && $0["started_at"] is String }
+            }
+        } catch {
+            // What the restarted server logged (warnings and errors: no personal data) and the
+            // history it left, so that a failure on a loaded machine says why.
+            let history = try await self.runs(server, id).map { "\($0["id"] ?? "") \($0["state"] ?? "")" }
+            Issue.record("runs: \(history); server log: \(String(server.process?.stderr.suffix(4_000) ?? ""))")
+            throw error
         }
         // At once: well within the 60-second lease a dead server's lease would otherwise hold.
         #expect(ContinuousClock.now - restarted < .seconds(20))
