@@ -156,7 +156,7 @@ struct RECRUConnection: RemoteATSConnection {
             let stages = (project?["stages"] as? [[String: Any]] ?? []).sorted {
                 ($0["position"] as? Int ?? 0) < ($1["position"] as? Int ?? 0)
             }
-            stage = stages.first?["id"].map { "\($0)" }
+            stage = stages.first?["id"].map(RECRUMapper.idText)
         }
         // The same keys RECRU lists applications with, so the next sync sees no change.
         let application = try self.mapper.application([

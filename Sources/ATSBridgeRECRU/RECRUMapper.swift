@@ -105,7 +105,7 @@ package struct RECRUMapper: Sendable {
     package func hiringTeam(ofProject json: [String: Any]) throws -> [JobHiringTeamMember] {
         let projectID = try Self.remoteID(json, "project")
         return (json["users"] as? [[String: Any]] ?? []).compactMap { member in
-            guard let userID = member["user_id"].map({ "\($0)" }) else { return nil }
+            guard let userID = member["user_id"].map(Self.idText) else { return nil }
             let role = member["role"] as? String
             return JobHiringTeamMember(
                 id: self.id(.jobHiringTeamMember, "\(projectID)-\(userID)"),
@@ -160,7 +160,7 @@ package struct RECRUMapper: Sendable {
             remoteData: Self.raw(json.filter { $0.key != "tags" })
         )
         let tags = (json["tags"] as? [[String: Any]] ?? []).compactMap { tag -> CandidateTag? in
-            guard let tagID = tag["id"].map({ "\($0)" }) else { return nil }
+            guard let tagID = tag["id"].map(Self.idText) else { return nil }
             return CandidateTag(
                 id: self.id(.candidateTag, "\(remoteID)-\(tagID)"),
                 candidateID: candidateID,
@@ -180,9 +180,9 @@ package struct RECRUMapper: Sendable {
             remoteID: remoteID,
             outcome: outcome,
             outcomeRaw: outcome == nil ? status : nil,
-            currentStageID: json["stage_id"].map { self.id(.applicationStage, "\($0)") },
-            jobID: json["project_id"].map { self.id(.job, "\($0)") },
-            candidateID: json["jobseeker_id"].map { self.id(.candidate, "\($0)") },
+            currentStageID: json["stage_id"].map { self.id(.applicationStage, Self.idText($0)) },
+            jobID: json["project_id"].map { self.id(.job, Self.idText($0)) },
+            candidateID: json["jobseeker_id"].map { self.id(.candidate, Self.idText($0)) },
             remoteData: Self.raw(json)
         )
     }
@@ -222,7 +222,18 @@ package struct RECRUMapper: Sendable {
         guard let id = json["id"], !(id is NSNull) else {
             throw ATSBridgeError(.remoteUnknown, "RECRU sent a \(what) without an id")
         }
-        return "\(id)"
+        return Self.idText(id)
+    }
+
+    /// An id's text, as `"\(value)"` writes it, without the standard library's printing of an
+    /// `Any` for the two types RECRU's ids come in: mapping reads several per record.
+    static func idText(_ value: Any) -> String {
+        // The exact type first: a failed `as?` (a number tried as a string) costs a bridging
+        // search on Linux.
+        let type = ObjectIdentifier(Swift.type(of: value))
+        if type == ObjectIdentifier(Int.self), let int = value as? Int { return String(int) }
+        if type == ObjectIdentifier(String.self), let string = value as? String { return string }
+        return "\(value)"
     }
 
     private static func raw(_ json: [String: Any]) -> [UInt8]? {
