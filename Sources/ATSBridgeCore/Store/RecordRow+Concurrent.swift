@@ -86,10 +86,11 @@ extension RecordRow {
             var row = Self.vacant
             swap(&row, &runs[best].rows[runs[best].order[positions[best]]])
             positions[best] += 1
-            if let last = merged.last, Self.byteOrder(last.id, row.id) == 0 {
-                merged[merged.count - 1] = row
+            // The last row's id alone: `merged.last` would copy the whole row to read it.
+            if !merged.isEmpty, Self.byteOrder(merged[merged.count - 1].id, row.id) == 0 {
+                merged[merged.count - 1] = consume row
             } else {
-                merged.append(row)
+                merged.append(consume row)
             }
         }
     }
