@@ -24,6 +24,9 @@ public struct ClearedViews: Sendable {
 
     /// Records of `model` written in the transaction: the write cleared their views.
     public mutating func noteWritten(_ model: Model, ids: some Sequence<String>) {
+        // Room for them at once: a first sync's transaction notes tens of thousands, and
+        // growing the set one doubling at a time rehashes every key noted before.
+        self.keys.reserveCapacity(self.keys.count + ids.underestimatedCount)
         for id in ids { self.keys.insert(Key(model: model, column: .id, key: ExactID(id))) }
     }
 
