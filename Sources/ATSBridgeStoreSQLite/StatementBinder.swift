@@ -17,7 +17,11 @@ struct StatementBinder {
     /// Binds text, or NULL.
     mutating func text(_ value: String?) {
         if let value {
-            sqlite3_bind_text(self.handle, self.index, value, -1, Self.transient)
+            // `withCString`, not the string passed as the argument: Swift makes that argument a
+            // NUL-terminated copy on the heap (`utf8CString`), one per bound text, while a
+            // native string's own bytes already end in a NUL. Same text either way: SQLite reads
+            // up to the first NUL.
+            value.withCString { sqlite3_bind_text(self.handle, self.index, $0, -1, Self.transient) }
         } else {
             sqlite3_bind_null(self.handle, self.index)
         }

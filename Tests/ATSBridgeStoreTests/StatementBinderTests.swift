@@ -1,17 +1,19 @@
+import Foundation
 import GRDB
 import Testing
 
 @testable import ATSBridgeStoreSQLite
 
 /// Text bound from a string's own bytes keeps what it held: an empty string stays empty text,
-/// not NULL; nil is NULL; short (inline) and long strings and non-ASCII letters arrive whole.
+/// not NULL; nil is NULL; short (inline) and long strings and non-ASCII letters arrive whole; a
+/// string holding a NUL arrives up to it, as C strings do.
 @Suite struct StatementBinderTests {
     @Test func textIsBoundWholeAndEmptyIsNotNull() throws {
         let long = "Šťastný-Müller, Ján: a name well past fifteen bytes"
         let queue = try DatabaseQueue()
         let values: [String?] = try queue.read { db in
             let statement = try db.makeStatement(
-                sql: "SELECT typeof(?1), ?1, typeof(?2), ?3, length(?3), ?4, typeof(?4)"
+                sql: "SELECT typeof(?1), ?1, typeof(?2), ?3, length(?3), ?4, typeof(?4), ?5, ?6"
             )
             let handle = statement.sqliteStatement
             var binder = StatementBinder(handle)
@@ -19,12 +21,20 @@ import Testing
             binder.text(nil)
             binder.text(long)
             binder.text("short")
+            binder.text("before\u{0}after")
+            // Bridged from Foundation: not a native Swift string.
+            binder.text(String(NSString(string: "bridged ÄÖ text, long enough not to be inline")))
             var row: [String?] = []
             try StatementBinder.forEachRow(handle, failure: "select failed") {
-                row = (0..<7).map { SQLiteStore.text(handle, Int32($0)) }
+                row = (0..<9).map { SQLiteStore.text(handle, Int32($0)) }
             }
             return row
         }
-        #expect(values == ["text", "", "null", long, String(long.count), "short", "text"])
+        #expect(
+            values == [
+                "text", "", "null", long, String(long.count), "short", "text", "before",
+                "bridged ÄÖ text, long enough not to be inline",
+            ]
+        )
     }
 }
