@@ -21,7 +21,7 @@ struct StatementBinder {
             // NUL-terminated copy on the heap (`utf8CString`), one per bound text, while a
             // native string's own bytes already end in a NUL. Same text either way: SQLite reads
             // up to the first NUL.
-            value.withCString { sqlite3_bind_text(self.handle, self.index, $0, -1, Self.transient) }
+            _ = value.withCString { sqlite3_bind_text(self.handle, self.index, $0, -1, Self.transient) }
         } else {
             sqlite3_bind_null(self.handle, self.index)
         }
