@@ -11,7 +11,7 @@ extension PostgresStore {
     public func markMissing(integrationID: String, model: Model, seenIDs: RecordIDSet, at now: Int64) async throws
         -> UpsertResult
     {
-        let seen = Array(seenIDs)
+        let seen = seenIDs.ids
         let number = Int32(model.rawValue)
         let result = try await self.writeTransaction(integrationID: integrationID) { writer in
             // The seen ids in a temporary table: an anti-join, whatever their number.

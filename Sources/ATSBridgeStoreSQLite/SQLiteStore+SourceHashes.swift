@@ -194,23 +194,28 @@ extension SQLiteStore {
     private static func related(decoding text: UnsafeRawBufferPointer) -> [Model: [String]] {
         var related: [Model: [String]] = [:]
         for pair in text.split(separator: UInt8(ascii: " ")) {
-            guard let colon = pair.firstIndex(of: UInt8(ascii: ":")), colon > pair.startIndex,
-                colon - pair.startIndex <= 9
+            guard let colon = pair.firstIndex(of: UInt8(ascii: ":")),
+                let raw = Self.int32(UnsafeRawBufferPointer(rebasing: pair[..<colon]))
             else { continue }
-            // The model's number: at most nine digits, so it cannot overflow.
-            var raw: Int32 = 0
-            var isNumber = true
-            for byte in pair[..<colon] {
-                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else {
-                    isNumber = false
-                    break
-                }
-                raw = raw * 10 + Int32(byte - UInt8(ascii: "0"))
-            }
-            guard isNumber else { continue }
             let id = UnsafeRawBufferPointer(rebasing: pair[(colon + 1)...])
             related[Model(rawValue: raw), default: []].append(String(decoding: id, as: UTF8.self))
         }
         return related
+    }
+
+    /// The model number `related(encoding:)` wrote (any `Int32`, an unrecognized model's
+    /// too), as `Int32(_:)` reads it from text: an optional sign, then digits, within range.
+    private static func int32(_ digits: UnsafeRawBufferPointer) -> Int32? {
+        var rest = digits[...]
+        let negative = rest.first == UInt8(ascii: "-")
+        if negative || rest.first == UInt8(ascii: "+") { rest = rest.dropFirst() }
+        guard !rest.isEmpty else { return nil }
+        var value: Int64 = 0
+        for byte in rest {
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            value = value * 10 + Int64(byte - UInt8(ascii: "0"))
+            guard value <= Int64(Int32.max) + 1 else { return nil }
+        }
+        return Int32(exactly: negative ? -value : value)
     }
 }

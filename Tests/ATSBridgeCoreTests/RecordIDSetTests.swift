@@ -24,16 +24,24 @@ import Testing
     }
 
     @Test func idsAreComparedByBytesNotByUnicodeEquivalence() {
-        // "é" precomposed and decomposed: equal as Swift strings, different ids in a store.
-        let precomposed = "caf\u{E9}" + String(repeating: "a", count: 19)
-        let decomposed = "cafe\u{301}" + String(repeating: "a", count: 19)
-        #expect(precomposed == decomposed)
-        #expect(precomposed.utf8.count == 24 && decomposed.utf8.count == 25)
-        let set: RecordIDSet = [precomposed]
-        #expect(set.contains(precomposed))
-        #expect(!set.contains(decomposed))
-        let both = RecordIDSet([precomposed, decomposed])
-        #expect(both.count == 2 && both.contains(decomposed))
+        // Pairs equal as Swift strings (canonically equivalent) but different ids in a store:
+        // both 24 bytes (held inline), both shorter (held as strings), and one of each.
+        let padding = String(repeating: "a", count: 19)
+        let pairs = [
+            ("a\u{301}\u{316}" + padding, "a\u{316}\u{301}" + padding),
+            ("caf\u{E9}", "cafe\u{301}"),
+            ("caf\u{E9}" + padding, "cafe\u{301}" + padding),
+        ]
+        #expect(pairs[0].0.utf8.count == 24 && pairs[0].1.utf8.count == 24)
+        #expect(pairs[2].0.utf8.count == 24 && pairs[2].1.utf8.count == 25)
+        for (one, other) in pairs {
+            #expect(one == other)
+            let set: RecordIDSet = [one]
+            #expect(set.contains(one))
+            #expect(!set.contains(other), "\(Array(other.utf8))")
+            let both = RecordIDSet([one, other])
+            #expect(both.count == 2 && both.contains(other))
+        }
     }
 
     @Test func anIdAddedTwiceIsHeldOnceAndIteratesBackWhole() {

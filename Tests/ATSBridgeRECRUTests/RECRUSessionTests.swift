@@ -58,7 +58,7 @@ import Testing
         #expect(ids == sandbox.snapshot.jobseekers.all.map(\.id).sorted())
         #expect(client.counters.logins >= 2, "the token expired during the walk and was renewed")
         let pacing = client.pacing
-        #expect(pacing.rateLimited > 0, "RECRU rate-limited the client")
+        #expect(pacing.rateLimited > 0, "RECRU answered 429")
         #expect((pacing.requestsPerSecond ?? 50) < 50, "and it slowed down")
     }
 

@@ -20,6 +20,8 @@ import Testing
                 ? [
                     .candidateTag: [self.fixture.id(.candidateTag, "c1-t1"), self.fixture.id(.candidateTag, "c1-t2")],
                     .application: [self.fixture.id(.application, "a1")],
+                    // Models of a later build: any number is read back as written.
+                    .unrecognized(-7): ["x"], .unrecognized(2_000_000_000): ["y", "z"],
                 ] : [:]
         )
     }

@@ -92,7 +92,7 @@ import Testing
         } catch {
             // What the restarted server logged (warnings and errors: no personal data) and the
             // history it left, so that a failure on a loaded machine says why.
-            let history = try await self.runs(server, id).map { "\($0["id"] ?? "") \($0["state"] ?? "")" }
+            let history = ((try? await self.runs(server, id)) ?? []).map { "\($0["id"] ?? "") \($0["state"] ?? "")" }
             Issue.record("runs: \(history); server log: \(String(server.process?.stderr.suffix(4_000) ?? ""))")
             throw error
         }

@@ -57,36 +57,50 @@ public struct RecordIDSet: Sendable, Equatable, ExpressibleByArrayLiteral, Seque
         return !self.others.isEmpty && self.others.contains(ExactID(String(decoding: bytes, as: UTF8.self)))
     }
 
-    /// The ids, in no particular order.
-    public func makeIterator() -> IndexingIterator<[String]> {
-        (self.packed.map(\.text) + self.others.map(\.text)).makeIterator()
+    /// The ids, in no particular order: a string made of each id held inline.
+    public var ids: [String] {
+        var ids: [String] = []
+        ids.reserveCapacity(self.count)
+        for packed in self.packed { ids.append(packed.text) }
+        for other in self.others { ids.append(other.text) }
+        return ids
     }
+
+    /// The ids, in no particular order (``ids``).
+    public func makeIterator() -> IndexingIterator<[String]> {
+        self.ids.makeIterator()
+    }
+
+    /// The number of ids (``count``).
+    public var underestimatedCount: Int { self.count }
 }
 
-/// An id of exactly ``RecordID/length`` bytes, held in three words.
-private struct PackedID: Hashable, Sendable {
-    var words: (UInt64, UInt64, UInt64)
+extension RecordIDSet {
+    /// An id of exactly ``RecordID/length`` bytes, held in three words.
+    fileprivate struct PackedID: Hashable, Sendable {
+        var words: (UInt64, UInt64, UInt64)
 
-    init?(_ bytes: UnsafeRawBufferPointer) {
-        guard bytes.count == 24 else { return nil }
-        self.words = (
-            bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-            bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-            bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
-        )
-    }
+        init?(_ bytes: UnsafeRawBufferPointer) {
+            guard bytes.count == 24 else { return nil }
+            self.words = (
+                bytes.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
+                bytes.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
+                bytes.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+            )
+        }
 
-    var text: String {
-        withUnsafeBytes(of: self.words) { String(decoding: $0, as: UTF8.self) }
-    }
+        var text: String {
+            withUnsafeBytes(of: self.words) { String(decoding: $0, as: UTF8.self) }
+        }
 
-    static func == (left: PackedID, right: PackedID) -> Bool {
-        left.words.0 == right.words.0 && left.words.1 == right.words.1 && left.words.2 == right.words.2
-    }
+        static func == (left: PackedID, right: PackedID) -> Bool {
+            left.words.0 == right.words.0 && left.words.1 == right.words.1 && left.words.2 == right.words.2
+        }
 
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(self.words.0)
-        hasher.combine(self.words.1)
-        hasher.combine(self.words.2)
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(self.words.0)
+            hasher.combine(self.words.1)
+            hasher.combine(self.words.2)
+        }
     }
 }
