@@ -78,20 +78,40 @@ extension ScaleOutTests {
             let (a, b) = (cluster.servers[0], cluster.servers[1])
             try await cluster.start([0])
             let id = try await cluster.addIntegration(through: a, waitForSetup: false)
-            try await eventually(timeout: .seconds(30), "the setup sync RUNNING on the first server") {
-                try await a.runs(id).first?["state"] as? String == "RUNNING"
-            }
-            let killed = try #require(try await a.runs(id).first?["id"] as? String)
+            // Both servers up before the first one's sync is watched, so that the kill follows
+            // the sighting at once; a sync that still ends before the kill (a loaded machine) is
+            // followed by another, killed in turn.
             try await cluster.start([1])
-            try await a.kill()
-            let killedAt = Date()
+            var killed: String?
+            var killedAt = Date()
+            for attempt in 0..<3 where killed == nil {
+                if attempt > 0 {
+                    try await cluster.start([0])
+                    let again = try await CLIProcess.run(
+                        ["sync", "--full"],
+                        environment: a.environment(integration: id)
+                    )
+                    #expect(again.status == 0, "\(again.stderr)")
+                }
+                try await eventually(timeout: .seconds(30), "a sync RUNNING on the first server") {
+                    try await a.runs(id).first?["state"] as? String == "RUNNING"
+                }
+                let running = try #require(try await a.runs(id).first?["id"] as? String)
+                try await a.kill()
+                killedAt = Date()
+                let state = try await b.runs(id).first { $0["id"] as? String == running }?["state"] as? String
+                if state != "SUCCEEDED" { killed = running }
+            }
+            let interrupted = try #require(killed, "three syncs in a row ended before the kill")
 
             // The survivor takes over once the dead server's 8-second lease expired (it looks
-            // every renewal interval, 2 s), and its sync completes the work.
+            // every renewal interval, 2 s), and its sync completes the work: a run newer than
+            // the interrupted one (the history is newest first).
             var takeover: [String: Any] = [:]
             try await eventually(timeout: .seconds(120), "the second server's sync SUCCEEDED") {
                 let runs = try await b.runs(id)
-                takeover = runs.first { $0["id"] as? String != killed && $0["state"] as? String == "SUCCEEDED" } ?? [:]
+                let position = runs.firstIndex { $0["id"] as? String == interrupted } ?? 0
+                takeover = runs[..<position].first { $0["state"] as? String == "SUCCEEDED" } ?? [:]
                 return !takeover.isEmpty
             }
             let started = try #require(ScaleOutCluster.date(takeover["started_at"]))
@@ -100,7 +120,7 @@ extension ScaleOutTests {
                 "taken over \(started.timeIntervalSince(killedAt)) s after the kill; the lease lasts 8 s"
             )
             let history = try await b.runs(id)
-            let failed = try #require(history.first { $0["id"] as? String == killed })
+            let failed = try #require(history.first { $0["id"] as? String == interrupted })
             #expect(failed["state"] as? String == "FAILED")
             #expect((failed["error_message"] as? String)?.hasPrefix("interrupted") == true)
             _ = Self.expectNoOverlap(history)
