@@ -30,6 +30,7 @@ public enum ServerApplication {
         logger: Logger,
         ready: @escaping @Sendable (ServerReady) -> Void
     ) async throws {
+        HeapTuning.tuneForServing()
         var configuration = configuration
         if let demo {
             configuration.store = .sqlite(path: demo.dataDirectory + "/atsbridge.sqlite")

@@ -1,5 +1,6 @@
 import ATSBridgeProto
 import ATSBridgeTestSupport
+import Foundation
 import Testing
 
 @Suite struct RoundTripTests {
@@ -7,6 +8,27 @@ import Testing
         let candidate = SampleRecords.candidate()
         let bytes = try candidate.encode()
         #expect(try Candidate(decoding: bytes) == candidate)
+    }
+
+    /// Every initialiser builds through the same synthesized memberwise one, which also stores a
+    /// marker: values built by the public initialiser, by decoding and by reading JSON must still
+    /// be equal and hash alike exactly when their fields are.
+    @Test func valuesBuiltEveryWayCompareAndHashByTheirFieldsAlone() throws {
+        var built = SampleRecords.candidate()
+        // Reading JSON writes `remote_data` back in its own key order: keep one key.
+        built.remoteData = Array(#"{"id":10000}"#.utf8)
+        let decoded = try Candidate(decoding: try built.encode())
+        let read = try Candidate(json: try JSONDecoder().decode(ProtoJSONValue.self, from: Data(built.jsonBytes())))
+        #expect(decoded == built)
+        #expect(read == built)
+        #expect(Set([built, decoded, read]).count == 1)
+
+        var changed = decoded
+        changed.applications[0].currentStage?.name = "Offer"
+        #expect(changed != built)
+        #expect(Set([built, changed]).count == 2)
+        #expect(Candidate() == Candidate(id: ""))
+        #expect(Candidate() != Candidate(id: "x"))
     }
 
     @Test func jobWithStagesAndHiringTeamRoundTrips() throws {

@@ -341,6 +341,13 @@ class Generator:
         out = [HEADER % msg.file, "\n", "internal import CATSBridgeProto\n\n"]
         out.append(doc(msg.comment, "", "The `%s` message." % msg.full_name))
         out.append("public struct %s: ProtoMessage {\n" % msg.name)
+        # A stored property without a default keeps Swift's synthesized memberwise initialiser,
+        # whose first label no public initialiser shares. Every initialiser goes through it:
+        # Swift 6.3 copies a value built by an explicit initialiser that assigns its fields (one
+        # retain and one release per field), which the synthesized one does not.
+        if msg.fields:
+            out.append("    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).\n")
+            out.append("    fileprivate let fieldwise: Fieldwise\n")
         params = []
         for f in msg.fields:
             if f.oneof is not None:
@@ -366,25 +373,27 @@ class Generator:
             out.append("    /// Which of the `%s` fields is set, if any.\n" % oneof)
             out.append("    public var %s: %s?\n" % (escape(camel(oneof)), ename))
             params.append((escape(camel(oneof)), ename + "?", "nil"))
-        out.append("\n    /// Creates a message; every argument defaults to absent or empty.\n")
+        if not params:
+            out.append("\n    /// Creates a message with every field absent or empty.\n")
+            out.append("    public init() {}\n")
+        out.append("}\n\n")
         if params:
+            out.append("extension %s {\n" % msg.name)
+            out.append("    /// Creates a message; every argument defaults to absent or empty.\n")
             out.append("    public init(\n")
             out.append(",\n".join("        %s: %s = %s" % p for p in params))
             out.append("\n    ) {\n")
-            for name, _, _ in params:
-                out.append("        self.%s = %s\n" % (name.strip("`"), name))
-            out.append("    }\n\n")
+            out.append("        self.init(\n            fieldwise: Fieldwise(),\n")
+            out.append(",\n".join("            %s: %s" % (name.strip("`"), name) for name, _, _ in params))
+            out.append("\n        )\n    }\n\n")
             out.append("    /// Creates a message with every field absent or empty.\n")
             out.append("    public init() {\n        self.init(%s: %s)\n    }\n" % (params[0][0].strip("`"), params[0][2]))
-        else:
-            out.append("    public init() {}\n")
-        out.append("}\n\n")
+            out.append("}\n\n")
         out.append(self.field_numbers(msg))
 
         # Bridging
         out.append("extension %s: CBridgedMessage {\n" % msg.name)
         out.append("    typealias CStruct = %s\n\n" % c_type)
-        out.append('    /// The full protobuf name of the message.\n')
         out.append('    /// The full protobuf name of the message.\n')
         out.append('    public static var protoName: String { "%s" }\n' % msg.full_name)
         req = [f for f in msg.fields if f.label == LABEL_REQUIRED]
@@ -416,18 +425,30 @@ class Generator:
         # decode; inlined into its callers' loops: out of line, each value was built in a local,
         # copied whole into the caller's result (retaining every field) and the local destroyed.
         out.append("    @inline(__always)\n    init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {\n")
-        # Each stored property is written once: starting from `self.init()` built an empty
-        # value, copied it and then released every default again as its field was assigned.
+        # Each field is read into a local once and the value built by the memberwise
+        # initialiser (see `Fieldwise`): no empty value first, no copy of the whole value.
+        names = [f.swift_name.strip("`") for f in plain] + [camel(o) for o in oneof_fields]
+        clash = {"c", "m", "p"} & set(names)
+        if clash:
+            raise SystemExit("generate_swift: field names %s clash with the decoder's locals" % sorted(clash))
         if msg.fields:
             out.append("        let m = c.pointee\n")
         for f in plain:
             out.append(self.read_field(f))
         for oneof, fields in oneof_fields.items():
-            out.append("        self.%s =\n            switch Int(m.%s_case.rawValue) {\n" % (camel(oneof), oneof))
+            out.append("        let %s: %s? =\n            switch Int(m.%s_case.rawValue) {\n" % (
+                escape(camel(oneof)), camel(oneof, upper_first=True), oneof))
             for f in fields:
                 out.append("            case %d: .%s(%s)\n" % (
                     f.number, f.swift_name.strip("`"), self.read_value(f, "m.%s" % f.name)))
             out.append("            default: nil\n            }\n")
+        if msg.fields:
+            args = ["            fieldwise: Fieldwise()"]
+            args += ["            %s: %s" % (f.swift_name.strip("`"), f.swift_name) for f in plain]
+            args += ["            %s: %s" % (camel(o), escape(camel(o))) for o in oneof_fields]
+            out.append("        self.init(\n%s\n        )\n" % ",\n".join(args))
+        else:
+            out.append("        self.init()\n")
         out.append("    }\n}\n\n")
         out.append("extension %s {\n" % msg.name)
         out.append("    /// Encodes the message in the protobuf wire format.\n")
@@ -738,7 +759,7 @@ class Generator:
         return expr
 
     def read_field(self, f):
-        n, sw = f.name, f.swift_name.strip("`")
+        n, local, t = f.name, f.swift_name, self.swift_type(f)
         if f.label == LABEL_REPEATED:
             if f.type == T_MESSAGE:
                 value = "try ProtoBridge.messages(m.%s, count: m.n_%s, as: %s.self)" % (n, n, self.swift_type(f))
@@ -751,17 +772,17 @@ class Generator:
                 value = "ProtoBridge.scalars(m.%s, count: m.n_%s) { $0 != 0 }" % (n, n)
             else:
                 value = "ProtoBridge.scalars(m.%s, count: m.n_%s) { $0 }" % (n, n)
-            return "        self.%s = if m.n_%s > 0 { %s } else { [] }\n" % (sw, n, value)
+            return "        let %s: [%s] = if m.n_%s > 0 { %s } else { [] }\n" % (local, t, n, value)
         if f.label == LABEL_OPTIONAL:
             if f.type in (T_STRING, T_MESSAGE):
-                return "        self.%s = if let p = m.%s { %s } else { nil }\n" % (sw, n, self.read_value(f, "p"))
-            return "        self.%s = if m.has_%s != 0 { %s } else { nil }\n" % (sw, n, self.read_value(f, "m." + n))
+                return "        let %s: %s? = if let p = m.%s { %s } else { nil }\n" % (local, t, n, self.read_value(f, "p"))
+            return "        let %s: %s? = if m.has_%s != 0 { %s } else { nil }\n" % (local, t, n, self.read_value(f, "m." + n))
         if f.type == T_MESSAGE:
             return ("        guard let p = m.%s else { throw ProtoCodecError.missingField(\"%s\", in: Self.protoName) }\n"
-                    "        self.%s = try %s(c: p)\n") % (n, n, sw, self.swift_type(f))
+                    "        let %s: %s = try %s(c: p)\n") % (n, n, local, t, t)
         if f.type == T_STRING:
-            return "        self.%s = try ProtoBridge.requiredString(m.%s, field: \"%s\")\n" % (sw, n, n)
-        return "        self.%s = %s\n" % (sw, self.read_value(f, "m." + n))
+            return "        let %s: String = try ProtoBridge.requiredString(m.%s, field: \"%s\")\n" % (local, n, n)
+        return "        let %s: %s = %s\n" % (local, t, self.read_value(f, "m." + n))
 
     def services_file(self):
         out = [HEADER % "proto/atsbridge/v1/*.proto", "\n"]

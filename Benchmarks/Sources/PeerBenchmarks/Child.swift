@@ -46,6 +46,18 @@ final class Child: @unchecked Sendable {
         return (line.split(separator: " ").compactMap { Int($0) }.first ?? 0) * 1024
     }
 
+    /// Seconds of CPU the child has used so far (user and system time, from `/proc/PID/stat`, in
+    /// clock ticks of 10 ms).
+    var cpuSeconds: Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(self.process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+        // The command name in parentheses may hold spaces: the fields count from after it.
+        guard let close = stat.lastIndex(of: ")") else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Stops the child and waits for it.
     func stop() {
         self.process.terminate()

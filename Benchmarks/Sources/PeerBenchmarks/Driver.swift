@@ -56,7 +56,13 @@ struct Driver: Sendable {
         )
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let rounds = try await GRPCPeer.withClient(port: grpcServer.port) { grpc in
-            try await Self.rounds(options: options, client: client, grpc: grpc, http: http, jsonPort: jsonServer.port)
+            try await Self.rounds(
+                options: options,
+                servers: Servers(atsbridge: atsbridge, grpc: grpcServer, json: jsonServer),
+                client: client,
+                grpc: grpc,
+                http: http
+            )
         }
         await client.close()
         try await http.shutdown()
@@ -84,13 +90,21 @@ struct Driver: Sendable {
         return count
     }
 
+    /// The three server processes.
+    private struct Servers {
+        let atsbridge: Child
+        let grpc: Child
+        let json: Child
+    }
+
     private static func rounds(
         options: Options,
+        servers: Servers,
         client: RPCClient,
         grpc: GRPCClient<HTTP2ClientTransport.Posix>,
-        http: HTTPClient,
-        jsonPort: Int
+        http: HTTPClient
     ) async throws -> [Round] {
+        let jsonPort = servers.json.port
         let count = options.candidates
         let concurrentCalls = options.pings * 10
         // Warm-up: a full pass and a few pings each, not reported.
@@ -106,10 +120,10 @@ struct Driver: Sendable {
         for number in 1...options.rounds {
             var round = Round()
             // A: ATSBridge.
-            round.atsbridgeStream = try await timeStream(expect: count) {
+            round.atsbridgeStream = try await timeStream(expect: count, server: servers.atsbridge) {
                 try await atsbridgeStream(client: client, pageSize: options.streamPage)
             }
-            round.atsbridgeOneCore = try await timeStream(expect: count) {
+            round.atsbridgeOneCore = try await timeStream(expect: count, server: servers.atsbridge) {
                 try await atsbridgeStream(client: client, pageSize: options.streamPage, readAhead: 0)
             }
             round.atsbridgeSequential = try await Latency.measure(calls: options.pings, inFlight: 1) {
@@ -119,7 +133,7 @@ struct Driver: Sendable {
                 _ = try await client.unary(HealthService.ping, PingRequest())
             }
             // B: grpc-swift-2.
-            round.grpcStream = try await timeStream(expect: count) {
+            round.grpcStream = try await timeStream(expect: count, server: servers.grpc) {
                 try await GRPCPeer.stream(client: grpc, pageSize: options.streamPage)
             }
             round.grpcSequential = try await Latency.measure(calls: options.pings, inFlight: 1) {
@@ -129,7 +143,7 @@ struct Driver: Sendable {
                 try await GRPCPeer.ping(client: grpc)
             }
             // C: JSON paging.
-            round.jsonStream = try await timeStream(expect: count) {
+            round.jsonStream = try await timeStream(expect: count, server: servers.json) {
                 try await JSONPeer.stream(client: http, port: jsonPort, pageSize: options.jsonPage)
             }
             round.load = loadAverage()
@@ -155,16 +169,17 @@ struct Driver: Sendable {
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
         for (index, round) in rounds.enumerated() {
             print(
-                "| \(index + 1) | \(rate(round.atsbridgeStream)) | \(rate(round.atsbridgeOneCore)) "
-                    + "| \(rate(round.grpcStream)) | \(rate(round.jsonStream)) "
+                "| \(index + 1) | \(rate(round.atsbridgeStream.rate)) | \(rate(round.atsbridgeOneCore.rate)) "
+                    + "| \(rate(round.grpcStream.rate)) | \(rate(round.jsonStream.rate)) "
                     + "| \(micros(round.atsbridgeSequential)) | \(micros(round.grpcSequential)) "
                     + "| \(String(format: "%.0f", round.atsbridgeConcurrent.callsPerSecond)) calls/s "
                     + "| \(String(format: "%.0f", round.grpcConcurrent.callsPerSecond)) calls/s | \(round.load) |"
             )
         }
-        let streamVsGRPC = rounds.map { $0.atsbridgeStream / $0.grpcStream }
-        let streamVsJSON = rounds.map { $0.atsbridgeStream / $0.jsonStream }
-        let readAheadGain = rounds.map { $0.atsbridgeStream / $0.atsbridgeOneCore }
+        Self.reportCPU(rounds: rounds)
+        let streamVsGRPC = rounds.map { $0.atsbridgeStream.rate / $0.grpcStream.rate }
+        let streamVsJSON = rounds.map { $0.atsbridgeStream.rate / $0.jsonStream.rate }
+        let readAheadGain = rounds.map { $0.atsbridgeStream.rate / $0.atsbridgeOneCore.rate }
         let sequentialP50 = rounds.map { $0.grpcSequential.p50 / $0.atsbridgeSequential.p50 }
         let sequentialRate = rounds.map { $0.atsbridgeSequential.callsPerSecond / $0.grpcSequential.callsPerSecond }
         let concurrentRate = rounds.map { $0.atsbridgeConcurrent.callsPerSecond / $0.grpcConcurrent.callsPerSecond }
@@ -177,9 +192,31 @@ struct Driver: Sendable {
         print("| --- | --- | --- | --- |")
         line("typed streaming / grpc-swift-2", streamVsGRPC, target: 3)
         line("typed streaming / JSON paging", streamVsJSON, target: 20)
+        line(
+            "typed streaming, CPU per candidate (grpc / ATSBridge, client + server)",
+            rounds.map { $0.grpcStream.totalMicros / $0.atsbridgeStream.totalMicros },
+            target: nil
+        )
         line("ATSBridge read-ahead / no read-ahead", readAheadGain, target: nil)
         line("unary sequential, p50 latency (grpc / ATSBridge)", sequentialP50, target: 5)
         line("unary sequential, calls/s", sequentialRate, target: nil)
         line("unary 64 in flight, calls/s", concurrentRate, target: nil)
+    }
+
+    /// CPU microseconds per streamed candidate on each side, which the machine's load moves
+    /// less than the rates.
+    private static func reportCPU(rounds: [Round]) {
+        func cpu(_ run: StreamRun) -> String {
+            String(format: "%.2f + %.2f = %.2f µs", run.clientMicros, run.serverMicros, run.totalMicros)
+        }
+        print("\nCPU per candidate (client + server)\n")
+        print("| round | ATSBridge stream | ATSBridge, no read-ahead | grpc-swift-2 stream | JSON paging |")
+        print("| --- | --- | --- | --- | --- |")
+        for (index, round) in rounds.enumerated() {
+            print(
+                "| \(index + 1) | \(cpu(round.atsbridgeStream)) | \(cpu(round.atsbridgeOneCore)) "
+                    + "| \(cpu(round.grpcStream)) | \(cpu(round.jsonStream)) |"
+            )
+        }
     }
 }

@@ -1,14 +1,33 @@
+import BenchmarkSupport
 import Foundation
 import Histogram
 
-/// A streamed export: candidates per second.
-func timeStream(expect count: Int, _ body: () async throws -> Int) async throws -> Double {
+/// A streamed export: its rate, and the CPU it took on each side.
+struct StreamRun: Sendable {
+    /// Candidates per second.
+    var rate = 0.0
+    /// CPU microseconds per candidate in this process (the client; all its threads).
+    var clientMicros = 0.0
+    /// CPU microseconds per candidate in the server's process.
+    var serverMicros = 0.0
+
+    /// Client and server CPU microseconds per candidate.
+    var totalMicros: Double { self.clientMicros + self.serverMicros }
+}
+
+/// Times a streamed export of `count` candidates from `server`, with both sides' CPU time: on a
+/// shared machine CPU per record moves far less with the neighbours' load than the wall time.
+func timeStream(expect count: Int, server: Child, _ body: () async throws -> Int) async throws -> StreamRun {
     let clock = ContinuousClock()
-    let start = clock.now
+    let (start, clientCPU, serverCPU) = (clock.now, processCPUSeconds(), server.cpuSeconds)
     let received = try await body()
     let elapsed = seconds(clock.now - start)
     guard received == count else { throw PeerError("received \(received) of \(count) candidates") }
-    return Double(count) / elapsed
+    return StreamRun(
+        rate: Double(count) / elapsed,
+        clientMicros: (processCPUSeconds() - clientCPU) * 1e6 / Double(count),
+        serverMicros: (server.cpuSeconds - serverCPU) * 1e6 / Double(count)
+    )
 }
 
 /// Unary latency and throughput of `calls` calls, `inFlight` at a time.
@@ -51,15 +70,15 @@ struct Latency: Sendable {
 
 /// One round of A (ATSBridge), B (grpc-swift-2), C (JSON paging).
 struct Round: Sendable {
-    var atsbridgeStream = 0.0
+    var atsbridgeStream = StreamRun()
     /// The same stream decoded on the consumer's task alone (no read-ahead), for comparison.
-    var atsbridgeOneCore = 0.0
+    var atsbridgeOneCore = StreamRun()
     var atsbridgeSequential = Latency(p50: 0, p99: 0, callsPerSecond: 0)
     var atsbridgeConcurrent = Latency(p50: 0, p99: 0, callsPerSecond: 0)
-    var grpcStream = 0.0
+    var grpcStream = StreamRun()
     var grpcSequential = Latency(p50: 0, p99: 0, callsPerSecond: 0)
     var grpcConcurrent = Latency(p50: 0, p99: 0, callsPerSecond: 0)
-    var jsonStream = 0.0
+    var jsonStream = StreamRun()
     /// The 1-minute load average after the round.
     var load = ""
 }

@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// Assigns an existing RECRU tag, by name, to a candidate. RECRU cannot create tags.
 public struct AddCandidateTagRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// The candidate's ATSBridge id.
     public var candidateID: String?
     /// `tag_name` (field 2).
     public var tagName: String?
     /// `idempotency_key` (field 3).
     public var idempotencyKey: String?
+}
 
+extension AddCandidateTagRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         candidateID: String? = nil,
         tagName: String? = nil,
         idempotencyKey: String? = nil
     ) {
-        self.candidateID = candidateID
-        self.tagName = tagName
-        self.idempotencyKey = idempotencyKey
+        self.init(
+            fieldwise: Fieldwise(),
+            candidateID: candidateID,
+            tagName: tagName,
+            idempotencyKey: idempotencyKey
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension AddCandidateTagRequest {
 extension AddCandidateTagRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AddCandidateTagRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.AddCandidateTagRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -81,10 +87,17 @@ extension AddCandidateTagRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.candidateID = if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
-        self.tagName = if let p = m.tag_name { try ProtoBridge.string(p, field: "tag_name") } else { nil }
-        self.idempotencyKey =
+        let candidateID: String? =
+            if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
+        let tagName: String? = if let p = m.tag_name { try ProtoBridge.string(p, field: "tag_name") } else { nil }
+        let idempotencyKey: String? =
             if let p = m.idempotency_key { try ProtoBridge.string(p, field: "idempotency_key") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            candidateID: candidateID,
+            tagName: tagName,
+            idempotencyKey: idempotencyKey
+        )
     }
 }
 

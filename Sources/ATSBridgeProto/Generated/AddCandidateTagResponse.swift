@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// The tag assigned, and whether the candidate already had it.
 public struct AddCandidateTagResponse: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `tag` (field 1).
     public var tag: TagSummary?
     /// `already_assigned` (field 2).
     public var alreadyAssigned: Bool?
     /// `warnings` (field 3).
     public var warnings: [Warning]
+}
 
+extension AddCandidateTagResponse {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         tag: TagSummary? = nil,
         alreadyAssigned: Bool? = nil,
         warnings: [Warning] = []
     ) {
-        self.tag = tag
-        self.alreadyAssigned = alreadyAssigned
-        self.warnings = warnings
+        self.init(
+            fieldwise: Fieldwise(),
+            tag: tag,
+            alreadyAssigned: alreadyAssigned,
+            warnings: warnings
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension AddCandidateTagResponse {
 extension AddCandidateTagResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AddCandidateTagResponse
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.AddCandidateTagResponse" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -83,12 +89,18 @@ extension AddCandidateTagResponse: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.tag = if let p = m.tag { try TagSummary(c: p) } else { nil }
-        self.alreadyAssigned = if m.has_already_assigned != 0 { (m.already_assigned != 0) } else { nil }
-        self.warnings =
+        let tag: TagSummary? = if let p = m.tag { try TagSummary(c: p) } else { nil }
+        let alreadyAssigned: Bool? = if m.has_already_assigned != 0 { (m.already_assigned != 0) } else { nil }
+        let warnings: [Warning] =
             if m.n_warnings > 0 { try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self) } else {
                 []
             }
+        self.init(
+            fieldwise: Fieldwise(),
+            tag: tag,
+            alreadyAssigned: alreadyAssigned,
+            warnings: warnings
+        )
     }
 }
 

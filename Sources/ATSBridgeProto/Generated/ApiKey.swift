@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// An API key as listed: never its secret or the secret's hash.
 public struct ApiKey: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `name` (field 1).
     public var name: String
     /// `role` (field 2).
@@ -16,7 +18,9 @@ public struct ApiKey: ProtoMessage {
     public var createdAt: Int64?
     /// When the key last authenticated a call (to within a minute); absent when never.
     public var lastUsedAt: Int64?
+}
 
+extension ApiKey {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         name: String = "",
@@ -26,12 +30,15 @@ public struct ApiKey: ProtoMessage {
         createdAt: Int64? = nil,
         lastUsedAt: Int64? = nil
     ) {
-        self.name = name
-        self.role = role
-        self.integrationIDs = integrationIDs
-        self.origin = origin
-        self.createdAt = createdAt
-        self.lastUsedAt = lastUsedAt
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name,
+            role: role,
+            integrationIDs: integrationIDs,
+            origin: origin,
+            createdAt: createdAt,
+            lastUsedAt: lastUsedAt
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -61,7 +68,6 @@ extension ApiKey {
 extension ApiKey: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApiKey
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApiKey" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "name")] }
@@ -109,16 +115,26 @@ extension ApiKey: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.name = try ProtoBridge.requiredString(m.name, field: "name")
-        self.role = if m.has_role != 0 { KeyRole(rawValue: Int32(truncatingIfNeeded: m.role.rawValue)) } else { nil }
-        self.integrationIDs =
+        let name: String = try ProtoBridge.requiredString(m.name, field: "name")
+        let role: KeyRole? =
+            if m.has_role != 0 { KeyRole(rawValue: Int32(truncatingIfNeeded: m.role.rawValue)) } else { nil }
+        let integrationIDs: [String] =
             if m.n_integration_ids > 0 {
                 try ProtoBridge.strings(m.integration_ids, count: m.n_integration_ids, field: "integration_ids")
             } else { [] }
-        self.origin =
+        let origin: KeyOrigin? =
             if m.has_origin != 0 { KeyOrigin(rawValue: Int32(truncatingIfNeeded: m.origin.rawValue)) } else { nil }
-        self.createdAt = if m.has_created_at != 0 { m.created_at } else { nil }
-        self.lastUsedAt = if m.has_last_used_at != 0 { m.last_used_at } else { nil }
+        let createdAt: Int64? = if m.has_created_at != 0 { m.created_at } else { nil }
+        let lastUsedAt: Int64? = if m.has_last_used_at != 0 { m.last_used_at } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name,
+            role: role,
+            integrationIDs: integrationIDs,
+            origin: origin,
+            createdAt: createdAt,
+            lastUsedAt: lastUsedAt
+        )
     }
 }
 

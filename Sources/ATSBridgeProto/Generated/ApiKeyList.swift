@@ -4,14 +4,21 @@ internal import CATSBridgeProto
 
 /// Every API key.
 public struct ApiKeyList: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `keys` (field 1).
     public var keys: [ApiKey]
+}
 
+extension ApiKeyList {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         keys: [ApiKey] = []
     ) {
-        self.keys = keys
+        self.init(
+            fieldwise: Fieldwise(),
+            keys: keys
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -31,7 +38,6 @@ extension ApiKeyList {
 extension ApiKeyList: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApiKeyList
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApiKeyList" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -62,7 +68,12 @@ extension ApiKeyList: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.keys = if m.n_keys > 0 { try ProtoBridge.messages(m.keys, count: m.n_keys, as: ApiKey.self) } else { [] }
+        let keys: [ApiKey] =
+            if m.n_keys > 0 { try ProtoBridge.messages(m.keys, count: m.n_keys, as: ApiKey.self) } else { [] }
+        self.init(
+            fieldwise: Fieldwise(),
+            keys: keys
+        )
     }
 }
 

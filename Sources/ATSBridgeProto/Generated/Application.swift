@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// An application of a candidate to a job.
 public struct Application: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -43,7 +45,9 @@ public struct Application: ProtoMessage {
     public var rejectedAt: Int64?
     /// `remote_url` (field 19).
     public var remoteURL: String?
+}
 
+extension Application {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -66,25 +70,28 @@ public struct Application: ProtoMessage {
         rejectedAt: Int64? = nil,
         remoteURL: String? = nil
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.changedAt = changedAt
-        self.remoteDeletedAt = remoteDeletedAt
-        self.outcome = outcome
-        self.outcomeRaw = outcomeRaw
-        self.currentStageID = currentStageID
-        self.jobID = jobID
-        self.candidateID = candidateID
-        self.remoteData = remoteData
-        self.candidate = candidate
-        self.currentStage = currentStage
-        self.job = job
-        self.remoteCreatedAt = remoteCreatedAt
-        self.remoteUpdatedAt = remoteUpdatedAt
-        self.customFields = customFields
-        self.rejectionReasonName = rejectionReasonName
-        self.rejectedAt = rejectedAt
-        self.remoteURL = remoteURL
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            outcome: outcome,
+            outcomeRaw: outcomeRaw,
+            currentStageID: currentStageID,
+            jobID: jobID,
+            candidateID: candidateID,
+            remoteData: remoteData,
+            candidate: candidate,
+            currentStage: currentStage,
+            job: job,
+            remoteCreatedAt: remoteCreatedAt,
+            remoteUpdatedAt: remoteUpdatedAt,
+            customFields: customFields,
+            rejectionReasonName: rejectionReasonName,
+            rejectedAt: rejectedAt,
+            remoteURL: remoteURL
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -140,7 +147,6 @@ extension Application {
 extension Application: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Application
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Application" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -230,32 +236,56 @@ extension Application: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
-        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
-        self.outcome =
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        let outcome: ApplicationOutcome? =
             if m.has_outcome != 0 { ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: m.outcome.rawValue)) } else {
                 nil
             }
-        self.outcomeRaw = if let p = m.outcome_raw { try ProtoBridge.string(p, field: "outcome_raw") } else { nil }
-        self.currentStageID =
+        let outcomeRaw: String? =
+            if let p = m.outcome_raw { try ProtoBridge.string(p, field: "outcome_raw") } else { nil }
+        let currentStageID: String? =
             if let p = m.current_stage_id { try ProtoBridge.string(p, field: "current_stage_id") } else { nil }
-        self.jobID = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
-        self.candidateID = if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
-        self.remoteData = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
-        self.candidate = if let p = m.candidate { try ApplicationCandidate(c: p) } else { nil }
-        self.currentStage = if let p = m.current_stage { try StageSummary(c: p) } else { nil }
-        self.job = if let p = m.job { try JobSummary(c: p) } else { nil }
-        self.remoteCreatedAt = if m.has_remote_created_at != 0 { m.remote_created_at } else { nil }
-        self.remoteUpdatedAt = if m.has_remote_updated_at != 0 { m.remote_updated_at } else { nil }
-        self.customFields = if m.has_custom_fields != 0 { ProtoBridge.bytes(m.custom_fields) } else { nil }
-        self.rejectionReasonName =
+        let jobID: String? = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+        let candidateID: String? =
+            if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
+        let remoteData: [UInt8]? = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
+        let candidate: ApplicationCandidate? = if let p = m.candidate { try ApplicationCandidate(c: p) } else { nil }
+        let currentStage: StageSummary? = if let p = m.current_stage { try StageSummary(c: p) } else { nil }
+        let job: JobSummary? = if let p = m.job { try JobSummary(c: p) } else { nil }
+        let remoteCreatedAt: Int64? = if m.has_remote_created_at != 0 { m.remote_created_at } else { nil }
+        let remoteUpdatedAt: Int64? = if m.has_remote_updated_at != 0 { m.remote_updated_at } else { nil }
+        let customFields: [UInt8]? = if m.has_custom_fields != 0 { ProtoBridge.bytes(m.custom_fields) } else { nil }
+        let rejectionReasonName: String? =
             if let p = m.rejection_reason_name { try ProtoBridge.string(p, field: "rejection_reason_name") } else {
                 nil
             }
-        self.rejectedAt = if m.has_rejected_at != 0 { m.rejected_at } else { nil }
-        self.remoteURL = if let p = m.remote_url { try ProtoBridge.string(p, field: "remote_url") } else { nil }
+        let rejectedAt: Int64? = if m.has_rejected_at != 0 { m.rejected_at } else { nil }
+        let remoteURL: String? = if let p = m.remote_url { try ProtoBridge.string(p, field: "remote_url") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            outcome: outcome,
+            outcomeRaw: outcomeRaw,
+            currentStageID: currentStageID,
+            jobID: jobID,
+            candidateID: candidateID,
+            remoteData: remoteData,
+            candidate: candidate,
+            currentStage: currentStage,
+            job: job,
+            remoteCreatedAt: remoteCreatedAt,
+            remoteUpdatedAt: remoteUpdatedAt,
+            customFields: customFields,
+            rejectionReasonName: rejectionReasonName,
+            rejectedAt: rejectedAt,
+            remoteURL: remoteURL
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// The candidate as nested in `Application.candidate`.
 public struct ApplicationCandidate: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -20,7 +22,9 @@ public struct ApplicationCandidate: ProtoMessage {
     public var source: String?
     /// `tags` (field 8).
     public var tags: [TagSummary]
+}
 
+extension ApplicationCandidate {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -32,14 +36,17 @@ public struct ApplicationCandidate: ProtoMessage {
         source: String? = nil,
         tags: [TagSummary] = []
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.firstName = firstName
-        self.lastName = lastName
-        self.emailAddresses = emailAddresses
-        self.phoneNumbers = phoneNumbers
-        self.source = source
-        self.tags = tags
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            firstName: firstName,
+            lastName: lastName,
+            emailAddresses: emailAddresses,
+            phoneNumbers: phoneNumbers,
+            source: source,
+            tags: tags
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -73,7 +80,6 @@ extension ApplicationCandidate {
 extension ApplicationCandidate: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationCandidate
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApplicationCandidate" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -127,21 +133,32 @@ extension ApplicationCandidate: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
-        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
-        self.emailAddresses =
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let firstName: String? = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        let lastName: String? = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        let emailAddresses: [EmailAddress] =
             if m.n_email_addresses > 0 {
                 try ProtoBridge.messages(m.email_addresses, count: m.n_email_addresses, as: EmailAddress.self)
             } else { [] }
-        self.phoneNumbers =
+        let phoneNumbers: [PhoneNumber] =
             if m.n_phone_numbers > 0 {
                 try ProtoBridge.messages(m.phone_numbers, count: m.n_phone_numbers, as: PhoneNumber.self)
             } else { [] }
-        self.source = if let p = m.source { try ProtoBridge.string(p, field: "source") } else { nil }
-        self.tags =
+        let source: String? = if let p = m.source { try ProtoBridge.string(p, field: "source") } else { nil }
+        let tags: [TagSummary] =
             if m.n_tags > 0 { try ProtoBridge.messages(m.tags, count: m.n_tags, as: TagSummary.self) } else { [] }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            firstName: firstName,
+            lastName: lastName,
+            emailAddresses: emailAddresses,
+            phoneNumbers: phoneNumbers,
+            source: source,
+            tags: tags
+        )
     }
 }
 

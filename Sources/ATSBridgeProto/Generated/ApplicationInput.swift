@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// The application part of CreateCandidate.
 public struct ApplicationInput: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// An ATSBridge job id, or `remote:<RECRU project id>`.
     public var jobID: String?
     /// An ATSBridge stage id; default: the job's first stage.
     public var stageID: String?
+}
 
+extension ApplicationInput {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         jobID: String? = nil,
         stageID: String? = nil
     ) {
-        self.jobID = jobID
-        self.stageID = stageID
+        self.init(
+            fieldwise: Fieldwise(),
+            jobID: jobID,
+            stageID: stageID
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension ApplicationInput {
 extension ApplicationInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationInput
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApplicationInput" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -70,8 +76,13 @@ extension ApplicationInput: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.jobID = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
-        self.stageID = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
+        let jobID: String? = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+        let stageID: String? = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            jobID: jobID,
+            stageID: stageID
+        )
     }
 }
 

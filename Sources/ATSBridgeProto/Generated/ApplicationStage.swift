@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// A global application stage.
 public struct ApplicationStage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -16,7 +18,9 @@ public struct ApplicationStage: ProtoMessage {
     public var name: String?
     /// `remote_data` (field 6).
     public var remoteData: [UInt8]?
+}
 
+extension ApplicationStage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -26,12 +30,15 @@ public struct ApplicationStage: ProtoMessage {
         name: String? = nil,
         remoteData: [UInt8]? = nil
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.changedAt = changedAt
-        self.remoteDeletedAt = remoteDeletedAt
-        self.name = name
-        self.remoteData = remoteData
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            name: name,
+            remoteData: remoteData
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -61,7 +68,6 @@ extension ApplicationStage {
 extension ApplicationStage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationStage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApplicationStage" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -107,12 +113,21 @@ extension ApplicationStage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
-        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
-        self.remoteData = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let remoteData: [UInt8]? = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            name: name,
+            remoteData: remoteData
+        )
     }
 }
 

@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// A page of application stages. `next_cursor` resumes after this page; absent on the last page.
 public struct ApplicationStagePage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `items` (field 1).
     public var items: [ApplicationStage]
     /// `next_cursor` (field 2).
     public var nextCursor: String?
+}
 
+extension ApplicationStagePage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         items: [ApplicationStage] = [],
         nextCursor: String? = nil
     ) {
-        self.items = items
-        self.nextCursor = nextCursor
+        self.init(
+            fieldwise: Fieldwise(),
+            items: items,
+            nextCursor: nextCursor
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension ApplicationStagePage {
 extension ApplicationStagePage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ApplicationStagePage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ApplicationStagePage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -73,11 +79,17 @@ extension ApplicationStagePage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.items =
+        let items: [ApplicationStage] =
             if m.n_items > 0 { try ProtoBridge.messages(m.items, count: m.n_items, as: ApplicationStage.self) } else {
                 []
             }
-        self.nextCursor = if let p = m.next_cursor { try ProtoBridge.string(p, field: "next_cursor") } else { nil }
+        let nextCursor: String? =
+            if let p = m.next_cursor { try ProtoBridge.string(p, field: "next_cursor") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            items: items,
+            nextCursor: nextCursor
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// A file to attach. Exactly one of `data` and `data_url` is set.
 public struct AttachmentInput: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `name` (field 1).
     public var name: String?
     /// `type` (field 2).
@@ -19,7 +21,9 @@ public struct AttachmentInput: ProtoMessage {
     }
     /// Which of the `content` fields is set, if any.
     public var content: Content?
+}
 
+extension AttachmentInput {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         name: String? = nil,
@@ -27,10 +31,13 @@ public struct AttachmentInput: ProtoMessage {
         contentType: String? = nil,
         content: Content? = nil
     ) {
-        self.name = name
-        self.type = type
-        self.contentType = contentType
-        self.content = content
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name,
+            type: type,
+            contentType: contentType,
+            content: content
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -58,7 +65,6 @@ extension AttachmentInput {
 extension AttachmentInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AttachmentInput
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.AttachmentInput" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -105,16 +111,24 @@ extension AttachmentInput: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
-        self.type =
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let type: AttachmentType? =
             if m.has_type != 0 { AttachmentType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) } else { nil }
-        self.contentType = if let p = m.content_type { try ProtoBridge.string(p, field: "content_type") } else { nil }
-        self.content =
+        let contentType: String? =
+            if let p = m.content_type { try ProtoBridge.string(p, field: "content_type") } else { nil }
+        let content: Content? =
             switch Int(m.content_case.rawValue) {
             case 3: .data(ProtoBridge.bytes(m.data))
             case 4: .dataURL(try ProtoBridge.string(m.data_url, field: "data_url"))
             default: nil
             }
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name,
+            type: type,
+            contentType: contentType,
+            content: content
+        )
     }
 }
 

@@ -5,6 +5,8 @@ internal import CATSBridgeProto
 /// One audited call: who (the key's name), what (method and target ids), when and the outcome.
 /// It holds no personal data.
 public struct AuditEntry: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `sequence` (field 1).
     public var sequence: UInt64
     /// `at` (field 2).
@@ -21,7 +23,9 @@ public struct AuditEntry: ProtoMessage {
     public var status: StatusCode?
     /// Dotted error code of a failure, e.g. PLATFORM.PERMISSION_DENIED.
     public var errorCode: String?
+}
 
+extension AuditEntry {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         sequence: UInt64 = 0,
@@ -33,14 +37,17 @@ public struct AuditEntry: ProtoMessage {
         status: StatusCode? = nil,
         errorCode: String? = nil
     ) {
-        self.sequence = sequence
-        self.at = at
-        self.keyName = keyName
-        self.method = method
-        self.integrationID = integrationID
-        self.targetIDs = targetIDs
-        self.status = status
-        self.errorCode = errorCode
+        self.init(
+            fieldwise: Fieldwise(),
+            sequence: sequence,
+            at: at,
+            keyName: keyName,
+            method: method,
+            integrationID: integrationID,
+            targetIDs: targetIDs,
+            status: status,
+            errorCode: errorCode
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -74,7 +81,6 @@ extension AuditEntry {
 extension AuditEntry: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AuditEntry
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.AuditEntry" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "sequence")] }
@@ -126,19 +132,30 @@ extension AuditEntry: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.sequence = m.sequence
-        self.at = if m.has_at != 0 { m.at } else { nil }
-        self.keyName = if let p = m.key_name { try ProtoBridge.string(p, field: "key_name") } else { nil }
-        self.method = if let p = m.method { try ProtoBridge.string(p, field: "method") } else { nil }
-        self.integrationID =
+        let sequence: UInt64 = m.sequence
+        let at: Int64? = if m.has_at != 0 { m.at } else { nil }
+        let keyName: String? = if let p = m.key_name { try ProtoBridge.string(p, field: "key_name") } else { nil }
+        let method: String? = if let p = m.method { try ProtoBridge.string(p, field: "method") } else { nil }
+        let integrationID: String? =
             if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
-        self.targetIDs =
+        let targetIDs: [String] =
             if m.n_target_ids > 0 {
                 try ProtoBridge.strings(m.target_ids, count: m.n_target_ids, field: "target_ids")
             } else { [] }
-        self.status =
+        let status: StatusCode? =
             if m.has_status != 0 { StatusCode(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else { nil }
-        self.errorCode = if let p = m.error_code { try ProtoBridge.string(p, field: "error_code") } else { nil }
+        let errorCode: String? = if let p = m.error_code { try ProtoBridge.string(p, field: "error_code") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            sequence: sequence,
+            at: at,
+            keyName: keyName,
+            method: method,
+            integrationID: integrationID,
+            targetIDs: targetIDs,
+            status: status,
+            errorCode: errorCode
+        )
     }
 }
 

@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// A page of audit entries, newest first.
 public struct AuditEntryPage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `entries` (field 1).
     public var entries: [AuditEntry]
     /// Pass as before_sequence for the next page; absent on the last page.
     public var nextBeforeSequence: UInt64?
+}
 
+extension AuditEntryPage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         entries: [AuditEntry] = [],
         nextBeforeSequence: UInt64? = nil
     ) {
-        self.entries = entries
-        self.nextBeforeSequence = nextBeforeSequence
+        self.init(
+            fieldwise: Fieldwise(),
+            entries: entries,
+            nextBeforeSequence: nextBeforeSequence
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension AuditEntryPage {
 extension AuditEntryPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__AuditEntryPage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.AuditEntryPage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -72,11 +78,16 @@ extension AuditEntryPage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.entries =
+        let entries: [AuditEntry] =
             if m.n_entries > 0 { try ProtoBridge.messages(m.entries, count: m.n_entries, as: AuditEntry.self) } else {
                 []
             }
-        self.nextBeforeSequence = if m.has_next_before_sequence != 0 { m.next_before_sequence } else { nil }
+        let nextBeforeSequence: UInt64? = if m.has_next_before_sequence != 0 { m.next_before_sequence } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            entries: entries,
+            nextBeforeSequence: nextBeforeSequence
+        )
     }
 }
 

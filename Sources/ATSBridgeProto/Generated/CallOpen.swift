@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Opens a call on a new stream.
 public struct CallOpen: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// Full method name, e.g. "/atsbridge.v1.AtsRead/ListCandidates".
     public var method: String
     /// Relative deadline in milliseconds; absent means none.
@@ -18,7 +20,9 @@ public struct CallOpen: ProtoMessage {
     public var requestID: String?
     /// Any further metadata.
     public var metadata: [MetadataEntry]
+}
 
+extension CallOpen {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         method: String = "",
@@ -29,13 +33,16 @@ public struct CallOpen: ProtoMessage {
         requestID: String? = nil,
         metadata: [MetadataEntry] = []
     ) {
-        self.method = method
-        self.timeoutMs = timeoutMs
-        self.apiKey = apiKey
-        self.integrationID = integrationID
-        self.idempotencyKey = idempotencyKey
-        self.requestID = requestID
-        self.metadata = metadata
+        self.init(
+            fieldwise: Fieldwise(),
+            method: method,
+            timeoutMs: timeoutMs,
+            apiKey: apiKey,
+            integrationID: integrationID,
+            idempotencyKey: idempotencyKey,
+            requestID: requestID,
+            metadata: metadata
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -67,7 +74,6 @@ extension CallOpen {
 extension CallOpen: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CallOpen
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CallOpen" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "method")] }
@@ -115,18 +121,28 @@ extension CallOpen: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.method = try ProtoBridge.requiredString(m.method, field: "method")
-        self.timeoutMs = if m.has_timeout_ms != 0 { m.timeout_ms } else { nil }
-        self.apiKey = if let p = m.api_key { try ProtoBridge.string(p, field: "api_key") } else { nil }
-        self.integrationID =
+        let method: String = try ProtoBridge.requiredString(m.method, field: "method")
+        let timeoutMs: UInt64? = if m.has_timeout_ms != 0 { m.timeout_ms } else { nil }
+        let apiKey: String? = if let p = m.api_key { try ProtoBridge.string(p, field: "api_key") } else { nil }
+        let integrationID: String? =
             if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
-        self.idempotencyKey =
+        let idempotencyKey: String? =
             if let p = m.idempotency_key { try ProtoBridge.string(p, field: "idempotency_key") } else { nil }
-        self.requestID = if let p = m.request_id { try ProtoBridge.string(p, field: "request_id") } else { nil }
-        self.metadata =
+        let requestID: String? = if let p = m.request_id { try ProtoBridge.string(p, field: "request_id") } else { nil }
+        let metadata: [MetadataEntry] =
             if m.n_metadata > 0 {
                 try ProtoBridge.messages(m.metadata, count: m.n_metadata, as: MetadataEntry.self)
             } else { [] }
+        self.init(
+            fieldwise: Fieldwise(),
+            method: method,
+            timeoutMs: timeoutMs,
+            apiKey: apiKey,
+            integrationID: integrationID,
+            idempotencyKey: idempotencyKey,
+            requestID: requestID,
+            metadata: metadata
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// A candidate (RECRU: jobseeker).
 public struct Candidate: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -47,7 +49,9 @@ public struct Candidate: ProtoMessage {
     public var remoteURL: String?
     /// `confidential` (field 21).
     public var confidential: Bool?
+}
 
+extension Candidate {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -72,27 +76,30 @@ public struct Candidate: ProtoMessage {
         remoteURL: String? = nil,
         confidential: Bool? = nil
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.changedAt = changedAt
-        self.remoteDeletedAt = remoteDeletedAt
-        self.firstName = firstName
-        self.lastName = lastName
-        self.company = company
-        self.title = title
-        self.source = source
-        self.phoneNumbers = phoneNumbers
-        self.emailAddresses = emailAddresses
-        self.location = location
-        self.remoteData = remoteData
-        self.applications = applications
-        self.tags = tags
-        self.remoteCreatedAt = remoteCreatedAt
-        self.remoteUpdatedAt = remoteUpdatedAt
-        self.customFields = customFields
-        self.socialMedia = socialMedia
-        self.remoteURL = remoteURL
-        self.confidential = confidential
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            firstName: firstName,
+            lastName: lastName,
+            company: company,
+            title: title,
+            source: source,
+            phoneNumbers: phoneNumbers,
+            emailAddresses: emailAddresses,
+            location: location,
+            remoteData: remoteData,
+            applications: applications,
+            tags: tags,
+            remoteCreatedAt: remoteCreatedAt,
+            remoteUpdatedAt: remoteUpdatedAt,
+            customFields: customFields,
+            socialMedia: socialMedia,
+            remoteURL: remoteURL,
+            confidential: confidential
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -152,7 +159,6 @@ extension Candidate {
 extension Candidate: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Candidate
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Candidate" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -252,40 +258,64 @@ extension Candidate: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
-        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
-        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
-        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
-        self.company = if let p = m.company { try ProtoBridge.string(p, field: "company") } else { nil }
-        self.title = if let p = m.title { try ProtoBridge.string(p, field: "title") } else { nil }
-        self.source = if let p = m.source { try ProtoBridge.string(p, field: "source") } else { nil }
-        self.phoneNumbers =
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        let firstName: String? = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        let lastName: String? = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        let company: String? = if let p = m.company { try ProtoBridge.string(p, field: "company") } else { nil }
+        let title: String? = if let p = m.title { try ProtoBridge.string(p, field: "title") } else { nil }
+        let source: String? = if let p = m.source { try ProtoBridge.string(p, field: "source") } else { nil }
+        let phoneNumbers: [PhoneNumber] =
             if m.n_phone_numbers > 0 {
                 try ProtoBridge.messages(m.phone_numbers, count: m.n_phone_numbers, as: PhoneNumber.self)
             } else { [] }
-        self.emailAddresses =
+        let emailAddresses: [EmailAddress] =
             if m.n_email_addresses > 0 {
                 try ProtoBridge.messages(m.email_addresses, count: m.n_email_addresses, as: EmailAddress.self)
             } else { [] }
-        self.location = if let p = m.location { try Location(c: p) } else { nil }
-        self.remoteData = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
-        self.applications =
+        let location: Location? = if let p = m.location { try Location(c: p) } else { nil }
+        let remoteData: [UInt8]? = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
+        let applications: [CandidateApplication] =
             if m.n_applications > 0 {
                 try ProtoBridge.messages(m.applications, count: m.n_applications, as: CandidateApplication.self)
             } else { [] }
-        self.tags =
+        let tags: [TagSummary] =
             if m.n_tags > 0 { try ProtoBridge.messages(m.tags, count: m.n_tags, as: TagSummary.self) } else { [] }
-        self.remoteCreatedAt = if m.has_remote_created_at != 0 { m.remote_created_at } else { nil }
-        self.remoteUpdatedAt = if m.has_remote_updated_at != 0 { m.remote_updated_at } else { nil }
-        self.customFields = if m.has_custom_fields != 0 { ProtoBridge.bytes(m.custom_fields) } else { nil }
-        self.socialMedia =
+        let remoteCreatedAt: Int64? = if m.has_remote_created_at != 0 { m.remote_created_at } else { nil }
+        let remoteUpdatedAt: Int64? = if m.has_remote_updated_at != 0 { m.remote_updated_at } else { nil }
+        let customFields: [UInt8]? = if m.has_custom_fields != 0 { ProtoBridge.bytes(m.custom_fields) } else { nil }
+        let socialMedia: [SocialMedia] =
             if m.n_social_media > 0 {
                 try ProtoBridge.messages(m.social_media, count: m.n_social_media, as: SocialMedia.self)
             } else { [] }
-        self.remoteURL = if let p = m.remote_url { try ProtoBridge.string(p, field: "remote_url") } else { nil }
-        self.confidential = if m.has_confidential != 0 { (m.confidential != 0) } else { nil }
+        let remoteURL: String? = if let p = m.remote_url { try ProtoBridge.string(p, field: "remote_url") } else { nil }
+        let confidential: Bool? = if m.has_confidential != 0 { (m.confidential != 0) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            firstName: firstName,
+            lastName: lastName,
+            company: company,
+            title: title,
+            source: source,
+            phoneNumbers: phoneNumbers,
+            emailAddresses: emailAddresses,
+            location: location,
+            remoteData: remoteData,
+            applications: applications,
+            tags: tags,
+            remoteCreatedAt: remoteCreatedAt,
+            remoteUpdatedAt: remoteUpdatedAt,
+            customFields: customFields,
+            socialMedia: socialMedia,
+            remoteURL: remoteURL,
+            confidential: confidential
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// An application as nested in `Candidate.applications`.
 public struct CandidateApplication: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -18,7 +20,9 @@ public struct CandidateApplication: ProtoMessage {
     public var currentStage: StageSummary?
     /// `job` (field 7).
     public var job: JobSummary?
+}
 
+extension CandidateApplication {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -29,13 +33,16 @@ public struct CandidateApplication: ProtoMessage {
         currentStage: StageSummary? = nil,
         job: JobSummary? = nil
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.changedAt = changedAt
-        self.outcome = outcome
-        self.outcomeRaw = outcomeRaw
-        self.currentStage = currentStage
-        self.job = job
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            outcome: outcome,
+            outcomeRaw: outcomeRaw,
+            currentStage: currentStage,
+            job: job
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -67,7 +74,6 @@ extension CandidateApplication {
 extension CandidateApplication: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidateApplication
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CandidateApplication" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -117,16 +123,27 @@ extension CandidateApplication: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
-        self.outcome =
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        let outcome: ApplicationOutcome? =
             if m.has_outcome != 0 { ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: m.outcome.rawValue)) } else {
                 nil
             }
-        self.outcomeRaw = if let p = m.outcome_raw { try ProtoBridge.string(p, field: "outcome_raw") } else { nil }
-        self.currentStage = if let p = m.current_stage { try StageSummary(c: p) } else { nil }
-        self.job = if let p = m.job { try JobSummary(c: p) } else { nil }
+        let outcomeRaw: String? =
+            if let p = m.outcome_raw { try ProtoBridge.string(p, field: "outcome_raw") } else { nil }
+        let currentStage: StageSummary? = if let p = m.current_stage { try StageSummary(c: p) } else { nil }
+        let job: JobSummary? = if let p = m.job { try JobSummary(c: p) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            outcome: outcome,
+            outcomeRaw: outcomeRaw,
+            currentStage: currentStage,
+            job: job
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// The candidate of a create command. first_name, last_name and email_address are required.
 public struct CandidateInput: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `first_name` (field 1).
     public var firstName: String?
     /// `last_name` (field 2).
@@ -18,7 +20,9 @@ public struct CandidateInput: ProtoMessage {
     public var company: String?
     /// `title` (field 7).
     public var title: String?
+}
 
+extension CandidateInput {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         firstName: String? = nil,
@@ -29,13 +33,16 @@ public struct CandidateInput: ProtoMessage {
         company: String? = nil,
         title: String? = nil
     ) {
-        self.firstName = firstName
-        self.lastName = lastName
-        self.emailAddress = emailAddress
-        self.phoneNumber = phoneNumber
-        self.location = location
-        self.company = company
-        self.title = title
+        self.init(
+            fieldwise: Fieldwise(),
+            firstName: firstName,
+            lastName: lastName,
+            emailAddress: emailAddress,
+            phoneNumber: phoneNumber,
+            location: location,
+            company: company,
+            title: title
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -67,7 +74,6 @@ extension CandidateInput {
 extension CandidateInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidateInput
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CandidateInput" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -115,14 +121,25 @@ extension CandidateInput: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
-        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
-        self.emailAddress =
+        let firstName: String? = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        let lastName: String? = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        let emailAddress: String? =
             if let p = m.email_address { try ProtoBridge.string(p, field: "email_address") } else { nil }
-        self.phoneNumber = if let p = m.phone_number { try ProtoBridge.string(p, field: "phone_number") } else { nil }
-        self.location = if let p = m.location { try Location(c: p) } else { nil }
-        self.company = if let p = m.company { try ProtoBridge.string(p, field: "company") } else { nil }
-        self.title = if let p = m.title { try ProtoBridge.string(p, field: "title") } else { nil }
+        let phoneNumber: String? =
+            if let p = m.phone_number { try ProtoBridge.string(p, field: "phone_number") } else { nil }
+        let location: Location? = if let p = m.location { try Location(c: p) } else { nil }
+        let company: String? = if let p = m.company { try ProtoBridge.string(p, field: "company") } else { nil }
+        let title: String? = if let p = m.title { try ProtoBridge.string(p, field: "title") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            firstName: firstName,
+            lastName: lastName,
+            emailAddress: emailAddress,
+            phoneNumber: phoneNumber,
+            location: location,
+            company: company,
+            title: title
+        )
     }
 }
 

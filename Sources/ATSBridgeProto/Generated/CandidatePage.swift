@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// A page of candidates. `next_cursor` resumes after this page; absent on the last page.
 public struct CandidatePage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `items` (field 1).
     public var items: [Candidate]
     /// `next_cursor` (field 2).
     public var nextCursor: String?
+}
 
+extension CandidatePage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         items: [Candidate] = [],
         nextCursor: String? = nil
     ) {
-        self.items = items
-        self.nextCursor = nextCursor
+        self.init(
+            fieldwise: Fieldwise(),
+            items: items,
+            nextCursor: nextCursor
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension CandidatePage {
 extension CandidatePage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidatePage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CandidatePage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -71,9 +77,15 @@ extension CandidatePage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.items =
+        let items: [Candidate] =
             if m.n_items > 0 { try ProtoBridge.messages(m.items, count: m.n_items, as: Candidate.self) } else { [] }
-        self.nextCursor = if let p = m.next_cursor { try ProtoBridge.string(p, field: "next_cursor") } else { nil }
+        let nextCursor: String? =
+            if let p = m.next_cursor { try ProtoBridge.string(p, field: "next_cursor") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            items: items,
+            nextCursor: nextCursor
+        )
     }
 }
 

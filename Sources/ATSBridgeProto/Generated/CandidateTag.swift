@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Join: a tag assigned to a candidate.
 public struct CandidateTag: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -16,7 +18,9 @@ public struct CandidateTag: ProtoMessage {
     public var candidateID: String?
     /// `tag_id` (field 6).
     public var tagID: String?
+}
 
+extension CandidateTag {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -26,12 +30,15 @@ public struct CandidateTag: ProtoMessage {
         candidateID: String? = nil,
         tagID: String? = nil
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.changedAt = changedAt
-        self.remoteDeletedAt = remoteDeletedAt
-        self.candidateID = candidateID
-        self.tagID = tagID
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            candidateID: candidateID,
+            tagID: tagID
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -61,7 +68,6 @@ extension CandidateTag {
 extension CandidateTag: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CandidateTag
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CandidateTag" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -106,12 +112,22 @@ extension CandidateTag: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
-        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
-        self.candidateID = if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
-        self.tagID = if let p = m.tag_id { try ProtoBridge.string(p, field: "tag_id") } else { nil }
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        let candidateID: String? =
+            if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
+        let tagID: String? = if let p = m.tag_id { try ProtoBridge.string(p, field: "tag_id") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            candidateID: candidateID,
+            tagID: tagID
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// One committed change.
 public struct ChangeEvent: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `sequence` (field 1).
     public var sequence: UInt64
     /// `model` (field 2).
@@ -14,7 +16,9 @@ public struct ChangeEvent: ProtoMessage {
     public var ids: [String]
     /// `committed_at` (field 5).
     public var committedAt: Int64?
+}
 
+extension ChangeEvent {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         sequence: UInt64 = 0,
@@ -23,11 +27,14 @@ public struct ChangeEvent: ProtoMessage {
         ids: [String] = [],
         committedAt: Int64? = nil
     ) {
-        self.sequence = sequence
-        self.model = model
-        self.kind = kind
-        self.ids = ids
-        self.committedAt = committedAt
+        self.init(
+            fieldwise: Fieldwise(),
+            sequence: sequence,
+            model: model,
+            kind: kind,
+            ids: ids,
+            committedAt: committedAt
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -55,7 +62,6 @@ extension ChangeEvent {
 extension ChangeEvent: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ChangeEvent
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ChangeEvent" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "sequence")] }
@@ -99,11 +105,21 @@ extension ChangeEvent: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.sequence = m.sequence
-        self.model = if m.has_model != 0 { Model(rawValue: Int32(truncatingIfNeeded: m.model.rawValue)) } else { nil }
-        self.kind = if m.has_kind != 0 { ChangeKind(rawValue: Int32(truncatingIfNeeded: m.kind.rawValue)) } else { nil }
-        self.ids = if m.n_ids > 0 { try ProtoBridge.strings(m.ids, count: m.n_ids, field: "ids") } else { [] }
-        self.committedAt = if m.has_committed_at != 0 { m.committed_at } else { nil }
+        let sequence: UInt64 = m.sequence
+        let model: Model? =
+            if m.has_model != 0 { Model(rawValue: Int32(truncatingIfNeeded: m.model.rawValue)) } else { nil }
+        let kind: ChangeKind? =
+            if m.has_kind != 0 { ChangeKind(rawValue: Int32(truncatingIfNeeded: m.kind.rawValue)) } else { nil }
+        let ids: [String] = if m.n_ids > 0 { try ProtoBridge.strings(m.ids, count: m.n_ids, field: "ids") } else { [] }
+        let committedAt: Int64? = if m.has_committed_at != 0 { m.committed_at } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            sequence: sequence,
+            model: model,
+            kind: kind,
+            ids: ids,
+            committedAt: committedAt
+        )
     }
 }
 

@@ -4,19 +4,26 @@ internal import CATSBridgeProto
 
 /// Change events in sequence order. A batch is never split across a resume point.
 public struct ChangeEventBatch: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `events` (field 1).
     public var events: [ChangeEvent]
     /// Only in the first batch of a stream that asked for `announce_start`: the sequence the
     /// stream resumes after.
     public var startSequence: UInt64?
+}
 
+extension ChangeEventBatch {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         events: [ChangeEvent] = [],
         startSequence: UInt64? = nil
     ) {
-        self.events = events
-        self.startSequence = startSequence
+        self.init(
+            fieldwise: Fieldwise(),
+            events: events,
+            startSequence: startSequence
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -38,7 +45,6 @@ extension ChangeEventBatch {
 extension ChangeEventBatch: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ChangeEventBatch
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ChangeEventBatch" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -75,11 +81,16 @@ extension ChangeEventBatch: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.events =
+        let events: [ChangeEvent] =
             if m.n_events > 0 { try ProtoBridge.messages(m.events, count: m.n_events, as: ChangeEvent.self) } else {
                 []
             }
-        self.startSequence = if m.has_start_sequence != 0 { m.start_sequence } else { nil }
+        let startSequence: UInt64? = if m.has_start_sequence != 0 { m.start_sequence } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            events: events,
+            startSequence: startSequence
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Creates a candidate (or reuses one with the same email) and applies it to a job.
 public struct CreateApplicationRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// An ATSBridge job id, or `remote:<RECRU project id>`.
     public var jobID: String?
     /// `stage_id` (field 2).
@@ -18,7 +20,9 @@ public struct CreateApplicationRequest: ProtoMessage {
     public var gdprConsent: GdprConsent?
     /// `idempotency_key` (field 7).
     public var idempotencyKey: String?
+}
 
+extension CreateApplicationRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         jobID: String? = nil,
@@ -29,13 +33,16 @@ public struct CreateApplicationRequest: ProtoMessage {
         gdprConsent: GdprConsent? = nil,
         idempotencyKey: String? = nil
     ) {
-        self.jobID = jobID
-        self.stageID = stageID
-        self.candidate = candidate
-        self.attachments = attachments
-        self.source = source
-        self.gdprConsent = gdprConsent
-        self.idempotencyKey = idempotencyKey
+        self.init(
+            fieldwise: Fieldwise(),
+            jobID: jobID,
+            stageID: stageID,
+            candidate: candidate,
+            attachments: attachments,
+            source: source,
+            gdprConsent: gdprConsent,
+            idempotencyKey: idempotencyKey
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -67,7 +74,6 @@ extension CreateApplicationRequest {
 extension CreateApplicationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateApplicationRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CreateApplicationRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -118,17 +124,27 @@ extension CreateApplicationRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.jobID = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
-        self.stageID = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
-        self.candidate = if let p = m.candidate { try CandidateInput(c: p) } else { nil }
-        self.attachments =
+        let jobID: String? = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+        let stageID: String? = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
+        let candidate: CandidateInput? = if let p = m.candidate { try CandidateInput(c: p) } else { nil }
+        let attachments: [AttachmentInput] =
             if m.n_attachments > 0 {
                 try ProtoBridge.messages(m.attachments, count: m.n_attachments, as: AttachmentInput.self)
             } else { [] }
-        self.source = if let p = m.source { try SourceInput(c: p) } else { nil }
-        self.gdprConsent = if let p = m.gdpr_consent { try GdprConsent(c: p) } else { nil }
-        self.idempotencyKey =
+        let source: SourceInput? = if let p = m.source { try SourceInput(c: p) } else { nil }
+        let gdprConsent: GdprConsent? = if let p = m.gdpr_consent { try GdprConsent(c: p) } else { nil }
+        let idempotencyKey: String? =
             if let p = m.idempotency_key { try ProtoBridge.string(p, field: "idempotency_key") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            jobID: jobID,
+            stageID: stageID,
+            candidate: candidate,
+            attachments: attachments,
+            source: source,
+            gdprConsent: gdprConsent,
+            idempotencyKey: idempotencyKey
+        )
     }
 }
 

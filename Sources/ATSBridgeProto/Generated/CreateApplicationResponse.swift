@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// The created application, with its nested candidate, and warnings.
 public struct CreateApplicationResponse: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `application` (field 1).
     public var application: Application?
     /// `warnings` (field 2).
     public var warnings: [Warning]
+}
 
+extension CreateApplicationResponse {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         application: Application? = nil,
         warnings: [Warning] = []
     ) {
-        self.application = application
-        self.warnings = warnings
+        self.init(
+            fieldwise: Fieldwise(),
+            application: application,
+            warnings: warnings
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension CreateApplicationResponse {
 extension CreateApplicationResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateApplicationResponse
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CreateApplicationResponse" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -73,11 +79,16 @@ extension CreateApplicationResponse: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.application = if let p = m.application { try Application(c: p) } else { nil }
-        self.warnings =
+        let application: Application? = if let p = m.application { try Application(c: p) } else { nil }
+        let warnings: [Warning] =
             if m.n_warnings > 0 { try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self) } else {
                 []
             }
+        self.init(
+            fieldwise: Fieldwise(),
+            application: application,
+            warnings: warnings
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Creates a candidate with one application.
 public struct CreateCandidateRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `candidate` (field 1).
     public var candidate: CandidateInput?
     /// `application` (field 2).
@@ -16,7 +18,9 @@ public struct CreateCandidateRequest: ProtoMessage {
     public var gdprConsent: GdprConsent?
     /// `idempotency_key` (field 6).
     public var idempotencyKey: String?
+}
 
+extension CreateCandidateRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         candidate: CandidateInput? = nil,
@@ -26,12 +30,15 @@ public struct CreateCandidateRequest: ProtoMessage {
         gdprConsent: GdprConsent? = nil,
         idempotencyKey: String? = nil
     ) {
-        self.candidate = candidate
-        self.application = application
-        self.attachments = attachments
-        self.source = source
-        self.gdprConsent = gdprConsent
-        self.idempotencyKey = idempotencyKey
+        self.init(
+            fieldwise: Fieldwise(),
+            candidate: candidate,
+            application: application,
+            attachments: attachments,
+            source: source,
+            gdprConsent: gdprConsent,
+            idempotencyKey: idempotencyKey
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -61,7 +68,6 @@ extension CreateCandidateRequest {
 extension CreateCandidateRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateCandidateRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CreateCandidateRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -109,16 +115,25 @@ extension CreateCandidateRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.candidate = if let p = m.candidate { try CandidateInput(c: p) } else { nil }
-        self.application = if let p = m.application { try ApplicationInput(c: p) } else { nil }
-        self.attachments =
+        let candidate: CandidateInput? = if let p = m.candidate { try CandidateInput(c: p) } else { nil }
+        let application: ApplicationInput? = if let p = m.application { try ApplicationInput(c: p) } else { nil }
+        let attachments: [AttachmentInput] =
             if m.n_attachments > 0 {
                 try ProtoBridge.messages(m.attachments, count: m.n_attachments, as: AttachmentInput.self)
             } else { [] }
-        self.source = if let p = m.source { try SourceInput(c: p) } else { nil }
-        self.gdprConsent = if let p = m.gdpr_consent { try GdprConsent(c: p) } else { nil }
-        self.idempotencyKey =
+        let source: SourceInput? = if let p = m.source { try SourceInput(c: p) } else { nil }
+        let gdprConsent: GdprConsent? = if let p = m.gdpr_consent { try GdprConsent(c: p) } else { nil }
+        let idempotencyKey: String? =
             if let p = m.idempotency_key { try ProtoBridge.string(p, field: "idempotency_key") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            candidate: candidate,
+            application: application,
+            attachments: attachments,
+            source: source,
+            gdprConsent: gdprConsent,
+            idempotencyKey: idempotencyKey
+        )
     }
 }
 

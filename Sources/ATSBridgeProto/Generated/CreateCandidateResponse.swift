@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// The created candidate, with its application, and warnings.
 public struct CreateCandidateResponse: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `candidate` (field 1).
     public var candidate: Candidate?
     /// `warnings` (field 2).
     public var warnings: [Warning]
+}
 
+extension CreateCandidateResponse {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         candidate: Candidate? = nil,
         warnings: [Warning] = []
     ) {
-        self.candidate = candidate
-        self.warnings = warnings
+        self.init(
+            fieldwise: Fieldwise(),
+            candidate: candidate,
+            warnings: warnings
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension CreateCandidateResponse {
 extension CreateCandidateResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateCandidateResponse
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CreateCandidateResponse" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -73,11 +79,16 @@ extension CreateCandidateResponse: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.candidate = if let p = m.candidate { try Candidate(c: p) } else { nil }
-        self.warnings =
+        let candidate: Candidate? = if let p = m.candidate { try Candidate(c: p) } else { nil }
+        let warnings: [Warning] =
             if m.n_warnings > 0 { try ProtoBridge.messages(m.warnings, count: m.n_warnings, as: Warning.self) } else {
                 []
             }
+        self.init(
+            fieldwise: Fieldwise(),
+            candidate: candidate,
+            warnings: warnings
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Connects a RECRU account. The credentials are validated by a login and stored encrypted.
 public struct CreateIntegrationRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `name` (field 1).
     public var name: String?
     /// `tenant_url` (field 2).
@@ -14,7 +16,9 @@ public struct CreateIntegrationRequest: ProtoMessage {
     public var password: String?
     /// `settings` (field 5).
     public var settings: IntegrationSettings?
+}
 
+extension CreateIntegrationRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         name: String? = nil,
@@ -23,11 +27,14 @@ public struct CreateIntegrationRequest: ProtoMessage {
         password: String? = nil,
         settings: IntegrationSettings? = nil
     ) {
-        self.name = name
-        self.tenantURL = tenantURL
-        self.login = login
-        self.password = password
-        self.settings = settings
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name,
+            tenantURL: tenantURL,
+            login: login,
+            password: password,
+            settings: settings
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -55,7 +62,6 @@ extension CreateIntegrationRequest {
 extension CreateIntegrationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreateIntegrationRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CreateIntegrationRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -99,11 +105,19 @@ extension CreateIntegrationRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
-        self.tenantURL = if let p = m.tenant_url { try ProtoBridge.string(p, field: "tenant_url") } else { nil }
-        self.login = if let p = m.login { try ProtoBridge.string(p, field: "login") } else { nil }
-        self.password = if let p = m.password { try ProtoBridge.string(p, field: "password") } else { nil }
-        self.settings = if let p = m.settings { try IntegrationSettings(c: p) } else { nil }
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let tenantURL: String? = if let p = m.tenant_url { try ProtoBridge.string(p, field: "tenant_url") } else { nil }
+        let login: String? = if let p = m.login { try ProtoBridge.string(p, field: "login") } else { nil }
+        let password: String? = if let p = m.password { try ProtoBridge.string(p, field: "password") } else { nil }
+        let settings: IntegrationSettings? = if let p = m.settings { try IntegrationSettings(c: p) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name,
+            tenantURL: tenantURL,
+            login: login,
+            password: password,
+            settings: settings
+        )
     }
 }
 

@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// A created key with its secret, which is shown only here.
 public struct CreatedApiKey: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `key` (field 1).
     public var key: ApiKey?
     /// `secret` (field 2).
     public var secret: String?
+}
 
+extension CreatedApiKey {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         key: ApiKey? = nil,
         secret: String? = nil
     ) {
-        self.key = key
-        self.secret = secret
+        self.init(
+            fieldwise: Fieldwise(),
+            key: key,
+            secret: secret
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension CreatedApiKey {
 extension CreatedApiKey: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__CreatedApiKey
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.CreatedApiKey" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -70,8 +76,13 @@ extension CreatedApiKey: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.key = if let p = m.key { try ApiKey(c: p) } else { nil }
-        self.secret = if let p = m.secret { try ProtoBridge.string(p, field: "secret") } else { nil }
+        let key: ApiKey? = if let p = m.key { try ApiKey(c: p) } else { nil }
+        let secret: String? = if let p = m.secret { try ProtoBridge.string(p, field: "secret") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            key: key,
+            secret: secret
+        )
     }
 }
 

@@ -4,14 +4,21 @@ internal import CATSBridgeProto
 
 /// Result of deleting an integration and all its data.
 public struct DeleteIntegrationResponse: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `deleted_records` (field 1).
     public var deletedRecords: UInt64?
+}
 
+extension DeleteIntegrationResponse {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         deletedRecords: UInt64? = nil
     ) {
-        self.deletedRecords = deletedRecords
+        self.init(
+            fieldwise: Fieldwise(),
+            deletedRecords: deletedRecords
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -31,7 +38,6 @@ extension DeleteIntegrationResponse {
 extension DeleteIntegrationResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__DeleteIntegrationResponse
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.DeleteIntegrationResponse" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -64,7 +70,11 @@ extension DeleteIntegrationResponse: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.deletedRecords = if m.has_deleted_records != 0 { m.deleted_records } else { nil }
+        let deletedRecords: UInt64? = if m.has_deleted_records != 0 { m.deleted_records } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            deletedRecords: deletedRecords
+        )
     }
 }
 

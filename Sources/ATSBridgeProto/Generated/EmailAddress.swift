@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// An email address of a candidate.
 public struct EmailAddress: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `email_address` (field 1).
     public var emailAddress: String?
     /// The unified API's type: PERSONAL, WORK or OTHER; absent when RECRU gives none.
     public var type: String?
     /// RECRU's own type, as RECRU sent it ("private", "work").
     public var typeRaw: String?
+}
 
+extension EmailAddress {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         emailAddress: String? = nil,
         type: String? = nil,
         typeRaw: String? = nil
     ) {
-        self.emailAddress = emailAddress
-        self.type = type
-        self.typeRaw = typeRaw
+        self.init(
+            fieldwise: Fieldwise(),
+            emailAddress: emailAddress,
+            type: type,
+            typeRaw: typeRaw
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension EmailAddress {
 extension EmailAddress: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__EmailAddress
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.EmailAddress" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -79,10 +85,16 @@ extension EmailAddress: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.emailAddress =
+        let emailAddress: String? =
             if let p = m.email_address { try ProtoBridge.string(p, field: "email_address") } else { nil }
-        self.type = if let p = m.type { try ProtoBridge.string(p, field: "type") } else { nil }
-        self.typeRaw = if let p = m.type_raw { try ProtoBridge.string(p, field: "type_raw") } else { nil }
+        let type: String? = if let p = m.type { try ProtoBridge.string(p, field: "type") } else { nil }
+        let typeRaw: String? = if let p = m.type_raw { try ProtoBridge.string(p, field: "type_raw") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            emailAddress: emailAddress,
+            type: type,
+            typeRaw: typeRaw
+        )
     }
 }
 

@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// One detail of an error, such as the invalid field of a write command.
 public struct ErrorDetail: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `field` (field 1).
     public var field: String?
     /// `reason` (field 2).
     public var reason: String?
+}
 
+extension ErrorDetail {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         field: String? = nil,
         reason: String? = nil
     ) {
-        self.field = field
-        self.reason = reason
+        self.init(
+            fieldwise: Fieldwise(),
+            field: field,
+            reason: reason
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension ErrorDetail {
 extension ErrorDetail: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ErrorDetail
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ErrorDetail" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -70,8 +76,13 @@ extension ErrorDetail: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.field = if let p = m.field { try ProtoBridge.string(p, field: "field") } else { nil }
-        self.reason = if let p = m.reason { try ProtoBridge.string(p, field: "reason") } else { nil }
+        let field: String? = if let p = m.field { try ProtoBridge.string(p, field: "field") } else { nil }
+        let reason: String? = if let p = m.reason { try ProtoBridge.string(p, field: "reason") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            field: field,
+            reason: reason
+        )
     }
 }
 

@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// Coverage of one field of a model or write action.
 public struct FieldCoverage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `name` (field 1).
     public var name: String?
     /// `status` (field 2).
     public var status: CoverageStatus?
+}
 
+extension FieldCoverage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         name: String? = nil,
         status: CoverageStatus? = nil
     ) {
-        self.name = name
-        self.status = status
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name,
+            status: status
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension FieldCoverage {
 extension FieldCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__FieldCoverage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.FieldCoverage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -71,9 +77,14 @@ extension FieldCoverage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
-        self.status =
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let status: CoverageStatus? =
             if m.has_status != 0 { CoverageStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name,
+            status: status
+        )
     }
 }
 

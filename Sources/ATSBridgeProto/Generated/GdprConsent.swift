@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// The candidate's GDPR consent.
 public struct GdprConsent: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `given` (field 1).
     public var given: Bool?
     /// When the consent expires (ms since epoch).
     public var expiresAt: Int64?
+}
 
+extension GdprConsent {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         given: Bool? = nil,
         expiresAt: Int64? = nil
     ) {
-        self.given = given
-        self.expiresAt = expiresAt
+        self.init(
+            fieldwise: Fieldwise(),
+            given: given,
+            expiresAt: expiresAt
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension GdprConsent {
 extension GdprConsent: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__GdprConsent
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.GdprConsent" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -72,8 +78,13 @@ extension GdprConsent: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.given = if m.has_given != 0 { (m.given != 0) } else { nil }
-        self.expiresAt = if m.has_expires_at != 0 { m.expires_at } else { nil }
+        let given: Bool? = if m.has_given != 0 { (m.given != 0) } else { nil }
+        let expiresAt: Int64? = if m.has_expires_at != 0 { m.expires_at } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            given: given,
+            expiresAt: expiresAt
+        )
     }
 }
 

@@ -4,19 +4,26 @@ internal import CATSBridgeProto
 
 /// Request for a single record by ATSBridge id.
 public struct GetRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// Also return the record when it was deleted in RECRU; otherwise a deleted record is
     /// NOT_FOUND, as lists hide it. Default false.
     public var includeDeleted: Bool?
+}
 
+extension GetRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
         includeDeleted: Bool? = nil
     ) {
-        self.id = id
-        self.includeDeleted = includeDeleted
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            includeDeleted: includeDeleted
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -38,7 +45,6 @@ extension GetRequest {
 extension GetRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__GetRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.GetRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -70,8 +76,13 @@ extension GetRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.includeDeleted = if m.has_include_deleted != 0 { (m.include_deleted != 0) } else { nil }
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let includeDeleted: Bool? = if m.has_include_deleted != 0 { (m.include_deleted != 0) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            includeDeleted: includeDeleted
+        )
     }
 }
 

@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// Tells the peer no new calls will be accepted.
 public struct GoAway: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// Calls on streams up to this id are still processed; later ones were not.
     public var lastStreamID: UInt32
     /// `code` (field 2).
     public var code: StatusCode?
     /// `message` (field 3).
     public var message: String?
+}
 
+extension GoAway {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         lastStreamID: UInt32 = 0,
         code: StatusCode? = nil,
         message: String? = nil
     ) {
-        self.lastStreamID = lastStreamID
-        self.code = code
-        self.message = message
+        self.init(
+            fieldwise: Fieldwise(),
+            lastStreamID: lastStreamID,
+            code: code,
+            message: message
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension GoAway {
 extension GoAway: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__GoAway
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.GoAway" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "last_stream_id")] }
@@ -78,9 +84,16 @@ extension GoAway: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.lastStreamID = m.last_stream_id
-        self.code = if m.has_code != 0 { StatusCode(rawValue: Int32(truncatingIfNeeded: m.code.rawValue)) } else { nil }
-        self.message = if let p = m.message { try ProtoBridge.string(p, field: "message") } else { nil }
+        let lastStreamID: UInt32 = m.last_stream_id
+        let code: StatusCode? =
+            if m.has_code != 0 { StatusCode(rawValue: Int32(truncatingIfNeeded: m.code.rawValue)) } else { nil }
+        let message: String? = if let p = m.message { try ProtoBridge.string(p, field: "message") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            lastStreamID: lastStreamID,
+            code: code,
+            message: message
+        )
     }
 }
 

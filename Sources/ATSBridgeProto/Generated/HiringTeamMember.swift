@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// A member of a job's hiring team, nested in `Job.hiring_team`.
 public struct HiringTeamMember: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// The user's ATSBridge id.
     public var id: String
     /// `remote_id` (field 2).
@@ -16,7 +18,9 @@ public struct HiringTeamMember: ProtoMessage {
     public var email: String?
     /// `roles` (field 6).
     public var roles: [JobRole]
+}
 
+extension HiringTeamMember {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -26,12 +30,15 @@ public struct HiringTeamMember: ProtoMessage {
         email: String? = nil,
         roles: [JobRole] = []
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.firstName = firstName
-        self.lastName = lastName
-        self.email = email
-        self.roles = roles
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            firstName: firstName,
+            lastName: lastName,
+            email: email,
+            roles: roles
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -61,7 +68,6 @@ extension HiringTeamMember {
 extension HiringTeamMember: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__HiringTeamMember
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.HiringTeamMember" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -107,13 +113,22 @@ extension HiringTeamMember: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
-        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
-        self.email = if let p = m.email { try ProtoBridge.string(p, field: "email") } else { nil }
-        self.roles =
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let firstName: String? = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        let lastName: String? = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        let email: String? = if let p = m.email { try ProtoBridge.string(p, field: "email") } else { nil }
+        let roles: [JobRole] =
             if m.n_roles > 0 { try ProtoBridge.messages(m.roles, count: m.n_roles, as: JobRole.self) } else { [] }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            firstName: firstName,
+            lastName: lastName,
+            email: email,
+            roles: roles
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// A connected RECRU account. The password is never returned.
 public struct Integration: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `name` (field 2).
@@ -26,7 +28,9 @@ public struct Integration: ProtoMessage {
     public var lastSyncStartedAt: Int64?
     /// `last_sync_finished_at` (field 11).
     public var lastSyncFinishedAt: Int64?
+}
 
+extension Integration {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -41,17 +45,20 @@ public struct Integration: ProtoMessage {
         lastSyncStartedAt: Int64? = nil,
         lastSyncFinishedAt: Int64? = nil
     ) {
-        self.id = id
-        self.name = name
-        self.tenantURL = tenantURL
-        self.login = login
-        self.status = status
-        self.setupStatus = setupStatus
-        self.statusReason = statusReason
-        self.settings = settings
-        self.createdAt = createdAt
-        self.lastSyncStartedAt = lastSyncStartedAt
-        self.lastSyncFinishedAt = lastSyncFinishedAt
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            name: name,
+            tenantURL: tenantURL,
+            login: login,
+            status: status,
+            setupStatus: setupStatus,
+            statusReason: statusReason,
+            settings: settings,
+            createdAt: createdAt,
+            lastSyncStartedAt: lastSyncStartedAt,
+            lastSyncFinishedAt: lastSyncFinishedAt
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -91,7 +98,6 @@ extension Integration {
 extension Integration: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Integration
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Integration" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -154,24 +160,38 @@ extension Integration: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
-        self.tenantURL = if let p = m.tenant_url { try ProtoBridge.string(p, field: "tenant_url") } else { nil }
-        self.login = if let p = m.login { try ProtoBridge.string(p, field: "login") } else { nil }
-        self.status =
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let tenantURL: String? = if let p = m.tenant_url { try ProtoBridge.string(p, field: "tenant_url") } else { nil }
+        let login: String? = if let p = m.login { try ProtoBridge.string(p, field: "login") } else { nil }
+        let status: IntegrationStatus? =
             if m.has_status != 0 { IntegrationStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else {
                 nil
             }
-        self.setupStatus =
+        let setupStatus: SetupStatus? =
             if m.has_setup_status != 0 {
                 SetupStatus(rawValue: Int32(truncatingIfNeeded: m.setup_status.rawValue))
             } else { nil }
-        self.statusReason =
+        let statusReason: String? =
             if let p = m.status_reason { try ProtoBridge.string(p, field: "status_reason") } else { nil }
-        self.settings = if let p = m.settings { try IntegrationSettings(c: p) } else { nil }
-        self.createdAt = if m.has_created_at != 0 { m.created_at } else { nil }
-        self.lastSyncStartedAt = if m.has_last_sync_started_at != 0 { m.last_sync_started_at } else { nil }
-        self.lastSyncFinishedAt = if m.has_last_sync_finished_at != 0 { m.last_sync_finished_at } else { nil }
+        let settings: IntegrationSettings? = if let p = m.settings { try IntegrationSettings(c: p) } else { nil }
+        let createdAt: Int64? = if m.has_created_at != 0 { m.created_at } else { nil }
+        let lastSyncStartedAt: Int64? = if m.has_last_sync_started_at != 0 { m.last_sync_started_at } else { nil }
+        let lastSyncFinishedAt: Int64? = if m.has_last_sync_finished_at != 0 { m.last_sync_finished_at } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            name: name,
+            tenantURL: tenantURL,
+            login: login,
+            status: status,
+            setupStatus: setupStatus,
+            statusReason: statusReason,
+            settings: settings,
+            createdAt: createdAt,
+            lastSyncStartedAt: lastSyncStartedAt,
+            lastSyncFinishedAt: lastSyncFinishedAt
+        )
     }
 }
 

@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// What ATSBridge reads and writes for an integration, field by field.
 public struct IntegrationCoverage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `models` (field 1).
     public var models: [ModelCoverage]
     /// `write_actions` (field 2).
     public var writeActions: [WriteActionCoverage]
+}
 
+extension IntegrationCoverage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         models: [ModelCoverage] = [],
         writeActions: [WriteActionCoverage] = []
     ) {
-        self.models = models
-        self.writeActions = writeActions
+        self.init(
+            fieldwise: Fieldwise(),
+            models: models,
+            writeActions: writeActions
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension IntegrationCoverage {
 extension IntegrationCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationCoverage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.IntegrationCoverage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -74,14 +80,19 @@ extension IntegrationCoverage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.models =
+        let models: [ModelCoverage] =
             if m.n_models > 0 { try ProtoBridge.messages(m.models, count: m.n_models, as: ModelCoverage.self) } else {
                 []
             }
-        self.writeActions =
+        let writeActions: [WriteActionCoverage] =
             if m.n_write_actions > 0 {
                 try ProtoBridge.messages(m.write_actions, count: m.n_write_actions, as: WriteActionCoverage.self)
             } else { [] }
+        self.init(
+            fieldwise: Fieldwise(),
+            models: models,
+            writeActions: writeActions
+        )
     }
 }
 

@@ -4,14 +4,21 @@ internal import CATSBridgeProto
 
 /// All integrations the key may see.
 public struct IntegrationList: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `integrations` (field 1).
     public var integrations: [Integration]
+}
 
+extension IntegrationList {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         integrations: [Integration] = []
     ) {
-        self.integrations = integrations
+        self.init(
+            fieldwise: Fieldwise(),
+            integrations: integrations
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -31,7 +38,6 @@ extension IntegrationList {
 extension IntegrationList: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationList
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.IntegrationList" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -62,10 +68,14 @@ extension IntegrationList: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.integrations =
+        let integrations: [Integration] =
             if m.n_integrations > 0 {
                 try ProtoBridge.messages(m.integrations, count: m.n_integrations, as: Integration.self)
             } else { [] }
+        self.init(
+            fieldwise: Fieldwise(),
+            integrations: integrations
+        )
     }
 }
 

@@ -4,14 +4,21 @@ internal import CATSBridgeProto
 
 /// Names one integration.
 public struct IntegrationRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `integration_id` (field 1).
     public var integrationID: String
+}
 
+extension IntegrationRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         integrationID: String = ""
     ) {
-        self.integrationID = integrationID
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -31,7 +38,6 @@ extension IntegrationRequest {
 extension IntegrationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.IntegrationRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "integration_id")] }
@@ -61,7 +67,11 @@ extension IntegrationRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Per-integration settings. Absent fields take the server's documented defaults.
 public struct IntegrationSettings: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// Mirror only candidates and applications created through ATSBridge. Default false.
     public var syncOnlyCreatedApplications: Bool?
     /// Set a source on every candidate created through ATSBridge. Default true.
@@ -18,7 +20,9 @@ public struct IntegrationSettings: ProtoMessage {
     public var maxRequestsPerSecond: Double?
     /// Remote list pages fetched at once. Default the server's sync_fetch_concurrency (4).
     public var fetchConcurrency: UInt32?
+}
 
+extension IntegrationSettings {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         syncOnlyCreatedApplications: Bool? = nil,
@@ -28,12 +32,15 @@ public struct IntegrationSettings: ProtoMessage {
         maxRequestsPerSecond: Double? = nil,
         fetchConcurrency: UInt32? = nil
     ) {
-        self.syncOnlyCreatedApplications = syncOnlyCreatedApplications
-        self.sourceWritingEnabled = sourceWritingEnabled
-        self.sourceName = sourceName
-        self.syncIntervalMs = syncIntervalMs
-        self.maxRequestsPerSecond = maxRequestsPerSecond
-        self.fetchConcurrency = fetchConcurrency
+        self.init(
+            fieldwise: Fieldwise(),
+            syncOnlyCreatedApplications: syncOnlyCreatedApplications,
+            sourceWritingEnabled: sourceWritingEnabled,
+            sourceName: sourceName,
+            syncIntervalMs: syncIntervalMs,
+            maxRequestsPerSecond: maxRequestsPerSecond,
+            fetchConcurrency: fetchConcurrency
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -63,7 +70,6 @@ extension IntegrationSettings {
 extension IntegrationSettings: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__IntegrationSettings
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.IntegrationSettings" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -115,14 +121,25 @@ extension IntegrationSettings: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.syncOnlyCreatedApplications =
+        let syncOnlyCreatedApplications: Bool? =
             if m.has_sync_only_created_applications != 0 { (m.sync_only_created_applications != 0) } else { nil }
-        self.sourceWritingEnabled =
+        let sourceWritingEnabled: Bool? =
             if m.has_source_writing_enabled != 0 { (m.source_writing_enabled != 0) } else { nil }
-        self.sourceName = if let p = m.source_name { try ProtoBridge.string(p, field: "source_name") } else { nil }
-        self.syncIntervalMs = if m.has_sync_interval_ms != 0 { m.sync_interval_ms } else { nil }
-        self.maxRequestsPerSecond = if m.has_max_requests_per_second != 0 { m.max_requests_per_second } else { nil }
-        self.fetchConcurrency = if m.has_fetch_concurrency != 0 { m.fetch_concurrency } else { nil }
+        let sourceName: String? =
+            if let p = m.source_name { try ProtoBridge.string(p, field: "source_name") } else { nil }
+        let syncIntervalMs: Int64? = if m.has_sync_interval_ms != 0 { m.sync_interval_ms } else { nil }
+        let maxRequestsPerSecond: Double? =
+            if m.has_max_requests_per_second != 0 { m.max_requests_per_second } else { nil }
+        let fetchConcurrency: UInt32? = if m.has_fetch_concurrency != 0 { m.fetch_concurrency } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            syncOnlyCreatedApplications: syncOnlyCreatedApplications,
+            sourceWritingEnabled: sourceWritingEnabled,
+            sourceName: sourceName,
+            syncIntervalMs: syncIntervalMs,
+            maxRequestsPerSecond: maxRequestsPerSecond,
+            fetchConcurrency: fetchConcurrency
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// A job (RECRU: project).
 public struct Job: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -63,7 +65,9 @@ public struct Job: ProtoMessage {
     public var customFields: [UInt8]?
     /// `remote_url` (field 29).
     public var remoteURL: String?
+}
 
+extension Job {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -96,35 +100,38 @@ public struct Job: ProtoMessage {
         customFields: [UInt8]? = nil,
         remoteURL: String? = nil
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.changedAt = changedAt
-        self.remoteDeletedAt = remoteDeletedAt
-        self.name = name
-        self.description = description
-        self.employmentType = employmentType
-        self.employmentTypeRaw = employmentTypeRaw
-        self.status = status
-        self.statusRaw = statusRaw
-        self.visibility = visibility
-        self.visibilityRaw = visibilityRaw
-        self.department = department
-        self.experienceLevel = experienceLevel
-        self.salaryAmount = salaryAmount
-        self.openedAt = openedAt
-        self.closedAt = closedAt
-        self.remoteUpdatedAt = remoteUpdatedAt
-        self.remoteData = remoteData
-        self.stages = stages
-        self.hiringTeam = hiringTeam
-        self.jobCode = jobCode
-        self.confidential = confidential
-        self.weeklyHours = weeklyHours
-        self.salaryCurrency = salaryCurrency
-        self.salaryPeriod = salaryPeriod
-        self.remoteCreatedAt = remoteCreatedAt
-        self.customFields = customFields
-        self.remoteURL = remoteURL
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            name: name,
+            description: description,
+            employmentType: employmentType,
+            employmentTypeRaw: employmentTypeRaw,
+            status: status,
+            statusRaw: statusRaw,
+            visibility: visibility,
+            visibilityRaw: visibilityRaw,
+            department: department,
+            experienceLevel: experienceLevel,
+            salaryAmount: salaryAmount,
+            openedAt: openedAt,
+            closedAt: closedAt,
+            remoteUpdatedAt: remoteUpdatedAt,
+            remoteData: remoteData,
+            stages: stages,
+            hiringTeam: hiringTeam,
+            jobCode: jobCode,
+            confidential: confidential,
+            weeklyHours: weeklyHours,
+            salaryCurrency: salaryCurrency,
+            salaryPeriod: salaryPeriod,
+            remoteCreatedAt: remoteCreatedAt,
+            customFields: customFields,
+            remoteURL: remoteURL
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -200,7 +207,6 @@ extension Job {
 extension Job: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Job
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Job" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -328,51 +334,85 @@ extension Job: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
-        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
-        self.description = if let p = m.description { try ProtoBridge.string(p, field: "description") } else { nil }
-        self.employmentType =
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let description: String? =
+            if let p = m.description { try ProtoBridge.string(p, field: "description") } else { nil }
+        let employmentType: EmploymentType? =
             if m.has_employment_type != 0 {
                 EmploymentType(rawValue: Int32(truncatingIfNeeded: m.employment_type.rawValue))
             } else { nil }
-        self.employmentTypeRaw =
+        let employmentTypeRaw: String? =
             if let p = m.employment_type_raw { try ProtoBridge.string(p, field: "employment_type_raw") } else { nil }
-        self.status =
+        let status: JobStatus? =
             if m.has_status != 0 { JobStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else { nil }
-        self.statusRaw = if let p = m.status_raw { try ProtoBridge.string(p, field: "status_raw") } else { nil }
-        self.visibility =
+        let statusRaw: String? = if let p = m.status_raw { try ProtoBridge.string(p, field: "status_raw") } else { nil }
+        let visibility: Visibility? =
             if m.has_visibility != 0 { Visibility(rawValue: Int32(truncatingIfNeeded: m.visibility.rawValue)) } else {
                 nil
             }
-        self.visibilityRaw =
+        let visibilityRaw: String? =
             if let p = m.visibility_raw { try ProtoBridge.string(p, field: "visibility_raw") } else { nil }
-        self.department = if let p = m.department { try ProtoBridge.string(p, field: "department") } else { nil }
-        self.experienceLevel =
+        let department: String? =
+            if let p = m.department { try ProtoBridge.string(p, field: "department") } else { nil }
+        let experienceLevel: String? =
             if let p = m.experience_level { try ProtoBridge.string(p, field: "experience_level") } else { nil }
-        self.salaryAmount = if m.has_salary_amount != 0 { m.salary_amount } else { nil }
-        self.openedAt = if m.has_opened_at != 0 { m.opened_at } else { nil }
-        self.closedAt = if m.has_closed_at != 0 { m.closed_at } else { nil }
-        self.remoteUpdatedAt = if m.has_remote_updated_at != 0 { m.remote_updated_at } else { nil }
-        self.remoteData = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
-        self.stages =
+        let salaryAmount: Double? = if m.has_salary_amount != 0 { m.salary_amount } else { nil }
+        let openedAt: Int64? = if m.has_opened_at != 0 { m.opened_at } else { nil }
+        let closedAt: Int64? = if m.has_closed_at != 0 { m.closed_at } else { nil }
+        let remoteUpdatedAt: Int64? = if m.has_remote_updated_at != 0 { m.remote_updated_at } else { nil }
+        let remoteData: [UInt8]? = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
+        let stages: [JobStage] =
             if m.n_stages > 0 { try ProtoBridge.messages(m.stages, count: m.n_stages, as: JobStage.self) } else { [] }
-        self.hiringTeam =
+        let hiringTeam: [HiringTeamMember] =
             if m.n_hiring_team > 0 {
                 try ProtoBridge.messages(m.hiring_team, count: m.n_hiring_team, as: HiringTeamMember.self)
             } else { [] }
-        self.jobCode = if let p = m.job_code { try ProtoBridge.string(p, field: "job_code") } else { nil }
-        self.confidential = if m.has_confidential != 0 { (m.confidential != 0) } else { nil }
-        self.weeklyHours = if m.has_weekly_hours != 0 { m.weekly_hours } else { nil }
-        self.salaryCurrency =
+        let jobCode: String? = if let p = m.job_code { try ProtoBridge.string(p, field: "job_code") } else { nil }
+        let confidential: Bool? = if m.has_confidential != 0 { (m.confidential != 0) } else { nil }
+        let weeklyHours: Double? = if m.has_weekly_hours != 0 { m.weekly_hours } else { nil }
+        let salaryCurrency: String? =
             if let p = m.salary_currency { try ProtoBridge.string(p, field: "salary_currency") } else { nil }
-        self.salaryPeriod =
+        let salaryPeriod: String? =
             if let p = m.salary_period { try ProtoBridge.string(p, field: "salary_period") } else { nil }
-        self.remoteCreatedAt = if m.has_remote_created_at != 0 { m.remote_created_at } else { nil }
-        self.customFields = if m.has_custom_fields != 0 { ProtoBridge.bytes(m.custom_fields) } else { nil }
-        self.remoteURL = if let p = m.remote_url { try ProtoBridge.string(p, field: "remote_url") } else { nil }
+        let remoteCreatedAt: Int64? = if m.has_remote_created_at != 0 { m.remote_created_at } else { nil }
+        let customFields: [UInt8]? = if m.has_custom_fields != 0 { ProtoBridge.bytes(m.custom_fields) } else { nil }
+        let remoteURL: String? = if let p = m.remote_url { try ProtoBridge.string(p, field: "remote_url") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            name: name,
+            description: description,
+            employmentType: employmentType,
+            employmentTypeRaw: employmentTypeRaw,
+            status: status,
+            statusRaw: statusRaw,
+            visibility: visibility,
+            visibilityRaw: visibilityRaw,
+            department: department,
+            experienceLevel: experienceLevel,
+            salaryAmount: salaryAmount,
+            openedAt: openedAt,
+            closedAt: closedAt,
+            remoteUpdatedAt: remoteUpdatedAt,
+            remoteData: remoteData,
+            stages: stages,
+            hiringTeam: hiringTeam,
+            jobCode: jobCode,
+            confidential: confidential,
+            weeklyHours: weeklyHours,
+            salaryCurrency: salaryCurrency,
+            salaryPeriod: salaryPeriod,
+            remoteCreatedAt: remoteCreatedAt,
+            customFields: customFields,
+            remoteURL: remoteURL
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Join: a stage in a job's pipeline.
 public struct JobApplicationStage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -18,7 +20,9 @@ public struct JobApplicationStage: ProtoMessage {
     public var jobID: String?
     /// `stage_id` (field 7).
     public var stageID: String?
+}
 
+extension JobApplicationStage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -29,13 +33,16 @@ public struct JobApplicationStage: ProtoMessage {
         jobID: String? = nil,
         stageID: String? = nil
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.changedAt = changedAt
-        self.remoteDeletedAt = remoteDeletedAt
-        self.index = index
-        self.jobID = jobID
-        self.stageID = stageID
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            index: index,
+            jobID: jobID,
+            stageID: stageID
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -67,7 +74,6 @@ extension JobApplicationStage {
 extension JobApplicationStage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobApplicationStage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobApplicationStage" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -118,13 +124,23 @@ extension JobApplicationStage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
-        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
-        self.index = if m.has_index != 0 { m.index } else { nil }
-        self.jobID = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
-        self.stageID = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        let index: Int32? = if m.has_index != 0 { m.index } else { nil }
+        let jobID: String? = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+        let stageID: String? = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            index: index,
+            jobID: jobID,
+            stageID: stageID
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Join: a user in a job's hiring team.
 public struct JobHiringTeamMember: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -18,7 +20,9 @@ public struct JobHiringTeamMember: ProtoMessage {
     public var userID: String?
     /// `roles` (field 7).
     public var roles: [JobRole]
+}
 
+extension JobHiringTeamMember {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -29,13 +33,16 @@ public struct JobHiringTeamMember: ProtoMessage {
         userID: String? = nil,
         roles: [JobRole] = []
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.changedAt = changedAt
-        self.remoteDeletedAt = remoteDeletedAt
-        self.jobID = jobID
-        self.userID = userID
-        self.roles = roles
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            jobID: jobID,
+            userID: userID,
+            roles: roles
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -67,7 +74,6 @@ extension JobHiringTeamMember {
 extension JobHiringTeamMember: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobHiringTeamMember
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobHiringTeamMember" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -118,14 +124,24 @@ extension JobHiringTeamMember: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
-        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
-        self.jobID = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
-        self.userID = if let p = m.user_id { try ProtoBridge.string(p, field: "user_id") } else { nil }
-        self.roles =
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        let jobID: String? = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+        let userID: String? = if let p = m.user_id { try ProtoBridge.string(p, field: "user_id") } else { nil }
+        let roles: [JobRole] =
             if m.n_roles > 0 { try ProtoBridge.messages(m.roles, count: m.n_roles, as: JobRole.self) } else { [] }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            jobID: jobID,
+            userID: userID,
+            roles: roles
+        )
     }
 }
 

@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// A job's role assignment for a hiring-team member.
 public struct JobRole: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `remote_id` (field 1).
     public var remoteID: String?
     /// RECRU's own label of the role; kept whether or not it maps to `unified_type`.
     public var remoteLabel: String?
     /// `unified_type` (field 3).
     public var unifiedType: HiringTeamRole?
+}
 
+extension JobRole {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         remoteID: String? = nil,
         remoteLabel: String? = nil,
         unifiedType: HiringTeamRole? = nil
     ) {
-        self.remoteID = remoteID
-        self.remoteLabel = remoteLabel
-        self.unifiedType = unifiedType
+        self.init(
+            fieldwise: Fieldwise(),
+            remoteID: remoteID,
+            remoteLabel: remoteLabel,
+            unifiedType: unifiedType
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension JobRole {
 extension JobRole: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobRole
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobRole" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -80,12 +86,19 @@ extension JobRole: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.remoteLabel = if let p = m.remote_label { try ProtoBridge.string(p, field: "remote_label") } else { nil }
-        self.unifiedType =
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let remoteLabel: String? =
+            if let p = m.remote_label { try ProtoBridge.string(p, field: "remote_label") } else { nil }
+        let unifiedType: HiringTeamRole? =
             if m.has_unified_type != 0 {
                 HiringTeamRole(rawValue: Int32(truncatingIfNeeded: m.unified_type.rawValue))
             } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            remoteID: remoteID,
+            remoteLabel: remoteLabel,
+            unifiedType: unifiedType
+        )
     }
 }
 

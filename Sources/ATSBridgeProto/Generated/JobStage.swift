@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// A job-specific application stage, nested in `Job.stages`.
 public struct JobStage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -12,7 +14,9 @@ public struct JobStage: ProtoMessage {
     public var name: String?
     /// Position in the job's pipeline, from 0.
     public var index: Int32?
+}
 
+extension JobStage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -20,10 +24,13 @@ public struct JobStage: ProtoMessage {
         name: String? = nil,
         index: Int32? = nil
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.name = name
-        self.index = index
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            name: name,
+            index: index
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -49,7 +56,6 @@ extension JobStage {
 extension JobStage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__JobStage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.JobStage" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -87,10 +93,17 @@ extension JobStage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
-        self.index = if m.has_index != 0 { m.index } else { nil }
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let index: Int32? = if m.has_index != 0 { m.index } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            name: name,
+            index: index
+        )
     }
 }
 

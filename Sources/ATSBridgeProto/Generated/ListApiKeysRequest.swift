@@ -5,14 +5,13 @@ internal import CATSBridgeProto
 /// Lists API keys.
 public struct ListApiKeysRequest: ProtoMessage {
 
-    /// Creates a message; every argument defaults to absent or empty.
+    /// Creates a message with every field absent or empty.
     public init() {}
 }
 
 extension ListApiKeysRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListApiKeysRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListApiKeysRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -41,6 +40,7 @@ extension ListApiKeysRequest: CBridgedMessage {
 
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
+        self.init()
     }
 }
 

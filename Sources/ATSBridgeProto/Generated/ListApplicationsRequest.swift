@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Lists applications. Filters AND across each other and OR within one list.
 public struct ListApplicationsRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `page` (field 1).
     public var page: PageRequest?
     /// `outcomes` (field 2).
@@ -16,7 +18,9 @@ public struct ListApplicationsRequest: ProtoMessage {
     public var currentStageIDs: [String]
     /// Applications created in the remote ATS at or after this time (ms since epoch).
     public var remoteCreatedAfter: Int64?
+}
 
+extension ListApplicationsRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         page: PageRequest? = nil,
@@ -26,12 +30,15 @@ public struct ListApplicationsRequest: ProtoMessage {
         currentStageIDs: [String] = [],
         remoteCreatedAfter: Int64? = nil
     ) {
-        self.page = page
-        self.outcomes = outcomes
-        self.jobIDs = jobIDs
-        self.jobRemoteIDs = jobRemoteIDs
-        self.currentStageIDs = currentStageIDs
-        self.remoteCreatedAfter = remoteCreatedAfter
+        self.init(
+            fieldwise: Fieldwise(),
+            page: page,
+            outcomes: outcomes,
+            jobIDs: jobIDs,
+            jobRemoteIDs: jobRemoteIDs,
+            currentStageIDs: currentStageIDs,
+            remoteCreatedAfter: remoteCreatedAfter
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -61,7 +68,6 @@ extension ListApplicationsRequest {
 extension ListApplicationsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListApplicationsRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListApplicationsRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -113,24 +119,33 @@ extension ListApplicationsRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.page = if let p = m.page { try PageRequest(c: p) } else { nil }
-        self.outcomes =
+        let page: PageRequest? = if let p = m.page { try PageRequest(c: p) } else { nil }
+        let outcomes: [ApplicationOutcome] =
             if m.n_outcomes > 0 {
                 ProtoBridge.scalars(m.outcomes, count: m.n_outcomes) {
                     ApplicationOutcome(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
                 }
             } else { [] }
-        self.jobIDs =
+        let jobIDs: [String] =
             if m.n_job_ids > 0 { try ProtoBridge.strings(m.job_ids, count: m.n_job_ids, field: "job_ids") } else { [] }
-        self.jobRemoteIDs =
+        let jobRemoteIDs: [String] =
             if m.n_job_remote_ids > 0 {
                 try ProtoBridge.strings(m.job_remote_ids, count: m.n_job_remote_ids, field: "job_remote_ids")
             } else { [] }
-        self.currentStageIDs =
+        let currentStageIDs: [String] =
             if m.n_current_stage_ids > 0 {
                 try ProtoBridge.strings(m.current_stage_ids, count: m.n_current_stage_ids, field: "current_stage_ids")
             } else { [] }
-        self.remoteCreatedAfter = if m.has_remote_created_after != 0 { m.remote_created_after } else { nil }
+        let remoteCreatedAfter: Int64? = if m.has_remote_created_after != 0 { m.remote_created_after } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            page: page,
+            outcomes: outcomes,
+            jobIDs: jobIDs,
+            jobRemoteIDs: jobRemoteIDs,
+            currentStageIDs: currentStageIDs,
+            remoteCreatedAfter: remoteCreatedAfter
+        )
     }
 }
 

@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// Reads the audit log, newest first.
 public struct ListAuditEntriesRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// Entries older than this sequence; absent starts at the newest.
     public var beforeSequence: UInt64?
     /// Page size. Default 100, at most 1000.
     public var limit: UInt32?
     /// Only entries of this integration.
     public var integrationID: String?
+}
 
+extension ListAuditEntriesRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         beforeSequence: UInt64? = nil,
         limit: UInt32? = nil,
         integrationID: String? = nil
     ) {
-        self.beforeSequence = beforeSequence
-        self.limit = limit
-        self.integrationID = integrationID
+        self.init(
+            fieldwise: Fieldwise(),
+            beforeSequence: beforeSequence,
+            limit: limit,
+            integrationID: integrationID
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension ListAuditEntriesRequest {
 extension ListAuditEntriesRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListAuditEntriesRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListAuditEntriesRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -83,10 +89,16 @@ extension ListAuditEntriesRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.beforeSequence = if m.has_before_sequence != 0 { m.before_sequence } else { nil }
-        self.limit = if m.has_limit != 0 { m.limit } else { nil }
-        self.integrationID =
+        let beforeSequence: UInt64? = if m.has_before_sequence != 0 { m.before_sequence } else { nil }
+        let limit: UInt32? = if m.has_limit != 0 { m.limit } else { nil }
+        let integrationID: String? =
             if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            beforeSequence: beforeSequence,
+            limit: limit,
+            integrationID: integrationID
+        )
     }
 }
 

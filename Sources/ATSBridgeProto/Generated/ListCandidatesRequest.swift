@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Lists candidates. Filters AND across each other and OR within one list.
 public struct ListCandidatesRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `page` (field 1).
     public var page: PageRequest?
     /// Case-insensitive match against any of the candidate's email addresses.
@@ -16,7 +18,9 @@ public struct ListCandidatesRequest: ProtoMessage {
     public var lastName: String?
     /// Candidates created in the remote ATS at or after this time (ms since epoch).
     public var remoteCreatedAfter: Int64?
+}
 
+extension ListCandidatesRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         page: PageRequest? = nil,
@@ -26,12 +30,15 @@ public struct ListCandidatesRequest: ProtoMessage {
         lastName: String? = nil,
         remoteCreatedAfter: Int64? = nil
     ) {
-        self.page = page
-        self.email = email
-        self.jobIDs = jobIDs
-        self.firstName = firstName
-        self.lastName = lastName
-        self.remoteCreatedAfter = remoteCreatedAfter
+        self.init(
+            fieldwise: Fieldwise(),
+            page: page,
+            email: email,
+            jobIDs: jobIDs,
+            firstName: firstName,
+            lastName: lastName,
+            remoteCreatedAfter: remoteCreatedAfter
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -61,7 +68,6 @@ extension ListCandidatesRequest {
 extension ListCandidatesRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListCandidatesRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListCandidatesRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -110,13 +116,22 @@ extension ListCandidatesRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.page = if let p = m.page { try PageRequest(c: p) } else { nil }
-        self.email = if let p = m.email { try ProtoBridge.string(p, field: "email") } else { nil }
-        self.jobIDs =
+        let page: PageRequest? = if let p = m.page { try PageRequest(c: p) } else { nil }
+        let email: String? = if let p = m.email { try ProtoBridge.string(p, field: "email") } else { nil }
+        let jobIDs: [String] =
             if m.n_job_ids > 0 { try ProtoBridge.strings(m.job_ids, count: m.n_job_ids, field: "job_ids") } else { [] }
-        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
-        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
-        self.remoteCreatedAfter = if m.has_remote_created_after != 0 { m.remote_created_after } else { nil }
+        let firstName: String? = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        let lastName: String? = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        let remoteCreatedAfter: Int64? = if m.has_remote_created_after != 0 { m.remote_created_after } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            page: page,
+            email: email,
+            jobIDs: jobIDs,
+            firstName: firstName,
+            lastName: lastName,
+            remoteCreatedAfter: remoteCreatedAfter
+        )
     }
 }
 

@@ -4,14 +4,21 @@ internal import CATSBridgeProto
 
 /// Lists integrations.
 public struct ListIntegrationsRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `status` (field 1).
     public var status: IntegrationStatus?
+}
 
+extension ListIntegrationsRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         status: IntegrationStatus? = nil
     ) {
-        self.status = status
+        self.init(
+            fieldwise: Fieldwise(),
+            status: status
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -31,7 +38,6 @@ extension ListIntegrationsRequest {
 extension ListIntegrationsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListIntegrationsRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListIntegrationsRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -64,10 +70,14 @@ extension ListIntegrationsRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.status =
+        let status: IntegrationStatus? =
             if m.has_status != 0 { IntegrationStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else {
                 nil
             }
+        self.init(
+            fieldwise: Fieldwise(),
+            status: status
+        )
     }
 }
 

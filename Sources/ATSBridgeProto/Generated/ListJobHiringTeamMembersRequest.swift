@@ -4,14 +4,21 @@ internal import CATSBridgeProto
 
 /// Lists job hiring-team members. Filters AND across each other and OR within one list.
 public struct ListJobHiringTeamMembersRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `page` (field 1).
     public var page: PageRequest?
+}
 
+extension ListJobHiringTeamMembersRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         page: PageRequest? = nil
     ) {
-        self.page = page
+        self.init(
+            fieldwise: Fieldwise(),
+            page: page
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -31,7 +38,6 @@ extension ListJobHiringTeamMembersRequest {
 extension ListJobHiringTeamMembersRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListJobHiringTeamMembersRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListJobHiringTeamMembersRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -65,7 +71,11 @@ extension ListJobHiringTeamMembersRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.page = if let p = m.page { try PageRequest(c: p) } else { nil }
+        let page: PageRequest? = if let p = m.page { try PageRequest(c: p) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            page: page
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Lists jobs. Filters AND across each other and OR within one list.
 public struct ListJobsRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `page` (field 1).
     public var page: PageRequest?
     /// OR within the list; absent or empty means any.
@@ -18,7 +20,9 @@ public struct ListJobsRequest: ProtoMessage {
     public var jobCodes: [String]
     /// Jobs created in the remote ATS at or after this time (ms since epoch).
     public var remoteCreatedAfter: Int64?
+}
 
+extension ListJobsRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         page: PageRequest? = nil,
@@ -29,13 +33,16 @@ public struct ListJobsRequest: ProtoMessage {
         jobCodes: [String] = [],
         remoteCreatedAfter: Int64? = nil
     ) {
-        self.page = page
-        self.statuses = statuses
-        self.employmentTypes = employmentTypes
-        self.visibilities = visibilities
-        self.nameContains = nameContains
-        self.jobCodes = jobCodes
-        self.remoteCreatedAfter = remoteCreatedAfter
+        self.init(
+            fieldwise: Fieldwise(),
+            page: page,
+            statuses: statuses,
+            employmentTypes: employmentTypes,
+            visibilities: visibilities,
+            nameContains: nameContains,
+            jobCodes: jobCodes,
+            remoteCreatedAfter: remoteCreatedAfter
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -67,7 +74,6 @@ extension ListJobsRequest {
 extension ListJobsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListJobsRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListJobsRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -124,31 +130,41 @@ extension ListJobsRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.page = if let p = m.page { try PageRequest(c: p) } else { nil }
-        self.statuses =
+        let page: PageRequest? = if let p = m.page { try PageRequest(c: p) } else { nil }
+        let statuses: [JobStatus] =
             if m.n_statuses > 0 {
                 ProtoBridge.scalars(m.statuses, count: m.n_statuses) {
                     JobStatus(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
                 }
             } else { [] }
-        self.employmentTypes =
+        let employmentTypes: [EmploymentType] =
             if m.n_employment_types > 0 {
                 ProtoBridge.scalars(m.employment_types, count: m.n_employment_types) {
                     EmploymentType(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
                 }
             } else { [] }
-        self.visibilities =
+        let visibilities: [Visibility] =
             if m.n_visibilities > 0 {
                 ProtoBridge.scalars(m.visibilities, count: m.n_visibilities) {
                     Visibility(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
                 }
             } else { [] }
-        self.nameContains =
+        let nameContains: String? =
             if let p = m.name_contains { try ProtoBridge.string(p, field: "name_contains") } else { nil }
-        self.jobCodes =
+        let jobCodes: [String] =
             if m.n_job_codes > 0 { try ProtoBridge.strings(m.job_codes, count: m.n_job_codes, field: "job_codes") } else
             { [] }
-        self.remoteCreatedAfter = if m.has_remote_created_after != 0 { m.remote_created_after } else { nil }
+        let remoteCreatedAfter: Int64? = if m.has_remote_created_after != 0 { m.remote_created_after } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            page: page,
+            statuses: statuses,
+            employmentTypes: employmentTypes,
+            visibilities: visibilities,
+            nameContains: nameContains,
+            jobCodes: jobCodes,
+            remoteCreatedAfter: remoteCreatedAfter
+        )
     }
 }
 

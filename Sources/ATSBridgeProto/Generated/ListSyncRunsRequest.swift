@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// Pages through an integration's sync history, newest first.
 public struct ListSyncRunsRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `integration_id` (field 1).
     public var integrationID: String
     /// Runs per page. Default 20, at most 200.
     public var pageSize: UInt32?
     /// `next_cursor` of the previous page; absent for the first page.
     public var cursor: String?
+}
 
+extension ListSyncRunsRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         integrationID: String = "",
         pageSize: UInt32? = nil,
         cursor: String? = nil
     ) {
-        self.integrationID = integrationID
-        self.pageSize = pageSize
-        self.cursor = cursor
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID,
+            pageSize: pageSize,
+            cursor: cursor
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension ListSyncRunsRequest {
 extension ListSyncRunsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListSyncRunsRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListSyncRunsRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "integration_id")] }
@@ -80,9 +86,15 @@ extension ListSyncRunsRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
-        self.pageSize = if m.has_page_size != 0 { m.page_size } else { nil }
-        self.cursor = if let p = m.cursor { try ProtoBridge.string(p, field: "cursor") } else { nil }
+        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let pageSize: UInt32? = if m.has_page_size != 0 { m.page_size } else { nil }
+        let cursor: String? = if let p = m.cursor { try ProtoBridge.string(p, field: "cursor") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID,
+            pageSize: pageSize,
+            cursor: cursor
+        )
     }
 }
 

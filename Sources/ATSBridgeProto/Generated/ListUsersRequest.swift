@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// Lists users. Filters AND across each other and OR within one list.
 public struct ListUsersRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `page` (field 1).
     public var page: PageRequest?
     /// Case-insensitive, any match.
     public var emails: [String]
+}
 
+extension ListUsersRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         page: PageRequest? = nil,
         emails: [String] = []
     ) {
-        self.page = page
-        self.emails = emails
+        self.init(
+            fieldwise: Fieldwise(),
+            page: page,
+            emails: emails
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension ListUsersRequest {
 extension ListUsersRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ListUsersRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ListUsersRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -73,9 +79,14 @@ extension ListUsersRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.page = if let p = m.page { try PageRequest(c: p) } else { nil }
-        self.emails =
+        let page: PageRequest? = if let p = m.page { try PageRequest(c: p) } else { nil }
+        let emails: [String] =
             if m.n_emails > 0 { try ProtoBridge.strings(m.emails, count: m.n_emails, field: "emails") } else { [] }
+        self.init(
+            fieldwise: Fieldwise(),
+            page: page,
+            emails: emails
+        )
     }
 }
 

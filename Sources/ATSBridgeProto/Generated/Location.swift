@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// A postal location. Every field is optional; `country` is ISO 3166-1 alpha-2 where known.
 public struct Location: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `city` (field 1).
     public var city: String?
     /// `country` (field 2).
@@ -18,7 +20,9 @@ public struct Location: ProtoMessage {
     public var street2: String?
     /// `zip_code` (field 7).
     public var zipCode: String?
+}
 
+extension Location {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         city: String? = nil,
@@ -29,13 +33,16 @@ public struct Location: ProtoMessage {
         street2: String? = nil,
         zipCode: String? = nil
     ) {
-        self.city = city
-        self.country = country
-        self.raw = raw
-        self.state = state
-        self.street1 = street1
-        self.street2 = street2
-        self.zipCode = zipCode
+        self.init(
+            fieldwise: Fieldwise(),
+            city: city,
+            country: country,
+            raw: raw,
+            state: state,
+            street1: street1,
+            street2: street2,
+            zipCode: zipCode
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -67,7 +74,6 @@ extension Location {
 extension Location: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Location
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Location" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -115,13 +121,23 @@ extension Location: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.city = if let p = m.city { try ProtoBridge.string(p, field: "city") } else { nil }
-        self.country = if let p = m.country { try ProtoBridge.string(p, field: "country") } else { nil }
-        self.raw = if let p = m.raw { try ProtoBridge.string(p, field: "raw") } else { nil }
-        self.state = if let p = m.state { try ProtoBridge.string(p, field: "state") } else { nil }
-        self.street1 = if let p = m.street_1 { try ProtoBridge.string(p, field: "street_1") } else { nil }
-        self.street2 = if let p = m.street_2 { try ProtoBridge.string(p, field: "street_2") } else { nil }
-        self.zipCode = if let p = m.zip_code { try ProtoBridge.string(p, field: "zip_code") } else { nil }
+        let city: String? = if let p = m.city { try ProtoBridge.string(p, field: "city") } else { nil }
+        let country: String? = if let p = m.country { try ProtoBridge.string(p, field: "country") } else { nil }
+        let raw: String? = if let p = m.raw { try ProtoBridge.string(p, field: "raw") } else { nil }
+        let state: String? = if let p = m.state { try ProtoBridge.string(p, field: "state") } else { nil }
+        let street1: String? = if let p = m.street_1 { try ProtoBridge.string(p, field: "street_1") } else { nil }
+        let street2: String? = if let p = m.street_2 { try ProtoBridge.string(p, field: "street_2") } else { nil }
+        let zipCode: String? = if let p = m.zip_code { try ProtoBridge.string(p, field: "zip_code") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            city: city,
+            country: country,
+            raw: raw,
+            state: state,
+            street1: street1,
+            street2: street2,
+            zipCode: zipCode
+        )
     }
 }
 

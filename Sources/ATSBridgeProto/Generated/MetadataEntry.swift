@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// A key/value pair of call metadata.
 public struct MetadataEntry: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `key` (field 1).
     public var key: String
     /// `value` (field 2).
     public var value: String?
+}
 
+extension MetadataEntry {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         key: String = "",
         value: String? = nil
     ) {
-        self.key = key
-        self.value = value
+        self.init(
+            fieldwise: Fieldwise(),
+            key: key,
+            value: value
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension MetadataEntry {
 extension MetadataEntry: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__MetadataEntry
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.MetadataEntry" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "key")] }
@@ -68,8 +74,13 @@ extension MetadataEntry: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.key = try ProtoBridge.requiredString(m.key, field: "key")
-        self.value = if let p = m.value { try ProtoBridge.string(p, field: "value") } else { nil }
+        let key: String = try ProtoBridge.requiredString(m.key, field: "key")
+        let value: String? = if let p = m.value { try ProtoBridge.string(p, field: "value") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            key: key,
+            value: value
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Coverage of one model.
 public struct ModelCoverage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `model` (field 1).
     public var model: Model?
     /// `name` (field 2).
@@ -12,7 +14,9 @@ public struct ModelCoverage: ProtoMessage {
     public var status: CoverageStatus?
     /// `fields` (field 4).
     public var fields: [FieldCoverage]
+}
 
+extension ModelCoverage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         model: Model? = nil,
@@ -20,10 +24,13 @@ public struct ModelCoverage: ProtoMessage {
         status: CoverageStatus? = nil,
         fields: [FieldCoverage] = []
     ) {
-        self.model = model
-        self.name = name
-        self.status = status
-        self.fields = fields
+        self.init(
+            fieldwise: Fieldwise(),
+            model: model,
+            name: name,
+            status: status,
+            fields: fields
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -49,7 +56,6 @@ extension ModelCoverage {
 extension ModelCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__ModelCoverage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.ModelCoverage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -91,14 +97,22 @@ extension ModelCoverage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.model = if m.has_model != 0 { Model(rawValue: Int32(truncatingIfNeeded: m.model.rawValue)) } else { nil }
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
-        self.status =
+        let model: Model? =
+            if m.has_model != 0 { Model(rawValue: Int32(truncatingIfNeeded: m.model.rawValue)) } else { nil }
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let status: CoverageStatus? =
             if m.has_status != 0 { CoverageStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else { nil }
-        self.fields =
+        let fields: [FieldCoverage] =
             if m.n_fields > 0 { try ProtoBridge.messages(m.fields, count: m.n_fields, as: FieldCoverage.self) } else {
                 []
             }
+        self.init(
+            fieldwise: Fieldwise(),
+            model: model,
+            name: name,
+            status: status,
+            fields: fields
+        )
     }
 }
 

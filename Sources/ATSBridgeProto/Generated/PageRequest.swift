@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// The filters and paging options common to every list.
 public struct PageRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// From 1 to 1000; default 100.
     public var pageSize: UInt32?
     /// Opaque resume cursor from a previous page's `next_cursor`. Send the same filters with it.
@@ -21,7 +23,9 @@ public struct PageRequest: ProtoMessage {
     public var ignoreUnsupportedFilters: Bool?
     /// The order of the records. Default `PAGE_ORDER_ID`; an unknown value is INVALID_ARGUMENT.
     public var order: PageOrder?
+}
 
+extension PageRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         pageSize: UInt32? = nil,
@@ -33,14 +37,17 @@ public struct PageRequest: ProtoMessage {
         ignoreUnsupportedFilters: Bool? = nil,
         order: PageOrder? = nil
     ) {
-        self.pageSize = pageSize
-        self.cursor = cursor
-        self.updatedAfter = updatedAfter
-        self.includeDeleted = includeDeleted
-        self.ids = ids
-        self.remoteIDs = remoteIDs
-        self.ignoreUnsupportedFilters = ignoreUnsupportedFilters
-        self.order = order
+        self.init(
+            fieldwise: Fieldwise(),
+            pageSize: pageSize,
+            cursor: cursor,
+            updatedAfter: updatedAfter,
+            includeDeleted: includeDeleted,
+            ids: ids,
+            remoteIDs: remoteIDs,
+            ignoreUnsupportedFilters: ignoreUnsupportedFilters,
+            order: order
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -74,7 +81,6 @@ extension PageRequest {
 extension PageRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PageRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.PageRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -132,19 +138,30 @@ extension PageRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.pageSize = if m.has_page_size != 0 { m.page_size } else { nil }
-        self.cursor = if let p = m.cursor { try ProtoBridge.string(p, field: "cursor") } else { nil }
-        self.updatedAfter = if m.has_updated_after != 0 { m.updated_after } else { nil }
-        self.includeDeleted = if m.has_include_deleted != 0 { (m.include_deleted != 0) } else { nil }
-        self.ids = if m.n_ids > 0 { try ProtoBridge.strings(m.ids, count: m.n_ids, field: "ids") } else { [] }
-        self.remoteIDs =
+        let pageSize: UInt32? = if m.has_page_size != 0 { m.page_size } else { nil }
+        let cursor: String? = if let p = m.cursor { try ProtoBridge.string(p, field: "cursor") } else { nil }
+        let updatedAfter: Int64? = if m.has_updated_after != 0 { m.updated_after } else { nil }
+        let includeDeleted: Bool? = if m.has_include_deleted != 0 { (m.include_deleted != 0) } else { nil }
+        let ids: [String] = if m.n_ids > 0 { try ProtoBridge.strings(m.ids, count: m.n_ids, field: "ids") } else { [] }
+        let remoteIDs: [String] =
             if m.n_remote_ids > 0 {
                 try ProtoBridge.strings(m.remote_ids, count: m.n_remote_ids, field: "remote_ids")
             } else { [] }
-        self.ignoreUnsupportedFilters =
+        let ignoreUnsupportedFilters: Bool? =
             if m.has_ignore_unsupported_filters != 0 { (m.ignore_unsupported_filters != 0) } else { nil }
-        self.order =
+        let order: PageOrder? =
             if m.has_order != 0 { PageOrder(rawValue: Int32(truncatingIfNeeded: m.order.rawValue)) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            pageSize: pageSize,
+            cursor: cursor,
+            updatedAfter: updatedAfter,
+            includeDeleted: includeDeleted,
+            ids: ids,
+            remoteIDs: remoteIDs,
+            ignoreUnsupportedFilters: ignoreUnsupportedFilters,
+            order: order
+        )
     }
 }
 

@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// A phone number of a candidate.
 public struct PhoneNumber: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `phone_number` (field 1).
     public var phoneNumber: String?
     /// The unified API's type: PERSONAL, WORK or OTHER; absent when RECRU gives none.
     public var type: String?
     /// RECRU's own type, as RECRU sent it ("mobile", "home").
     public var typeRaw: String?
+}
 
+extension PhoneNumber {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         phoneNumber: String? = nil,
         type: String? = nil,
         typeRaw: String? = nil
     ) {
-        self.phoneNumber = phoneNumber
-        self.type = type
-        self.typeRaw = typeRaw
+        self.init(
+            fieldwise: Fieldwise(),
+            phoneNumber: phoneNumber,
+            type: type,
+            typeRaw: typeRaw
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension PhoneNumber {
 extension PhoneNumber: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PhoneNumber
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.PhoneNumber" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -79,9 +85,16 @@ extension PhoneNumber: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.phoneNumber = if let p = m.phone_number { try ProtoBridge.string(p, field: "phone_number") } else { nil }
-        self.type = if let p = m.type { try ProtoBridge.string(p, field: "type") } else { nil }
-        self.typeRaw = if let p = m.type_raw { try ProtoBridge.string(p, field: "type_raw") } else { nil }
+        let phoneNumber: String? =
+            if let p = m.phone_number { try ProtoBridge.string(p, field: "phone_number") } else { nil }
+        let type: String? = if let p = m.type { try ProtoBridge.string(p, field: "type") } else { nil }
+        let typeRaw: String? = if let p = m.type_raw { try ProtoBridge.string(p, field: "type_raw") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            phoneNumber: phoneNumber,
+            type: type,
+            typeRaw: typeRaw
+        )
     }
 }
 

@@ -4,14 +4,21 @@ internal import CATSBridgeProto
 
 /// Health check request. `payload` is echoed back.
 public struct PingRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `payload` (field 1).
     public var payload: [UInt8]?
+}
 
+extension PingRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         payload: [UInt8]? = nil
     ) {
-        self.payload = payload
+        self.init(
+            fieldwise: Fieldwise(),
+            payload: payload
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -31,7 +38,6 @@ extension PingRequest {
 extension PingRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PingRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.PingRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -62,7 +68,11 @@ extension PingRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.payload = if m.has_payload != 0 { ProtoBridge.bytes(m.payload) } else { nil }
+        let payload: [UInt8]? = if m.has_payload != 0 { ProtoBridge.bytes(m.payload) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            payload: payload
+        )
     }
 }
 

@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// Health check response.
 public struct PingResponse: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `payload` (field 1).
     public var payload: [UInt8]?
     /// Server clock, ms since epoch.
     public var serverTime: Int64?
     /// `server_version` (field 3).
     public var serverVersion: String?
+}
 
+extension PingResponse {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         payload: [UInt8]? = nil,
         serverTime: Int64? = nil,
         serverVersion: String? = nil
     ) {
-        self.payload = payload
-        self.serverTime = serverTime
-        self.serverVersion = serverVersion
+        self.init(
+            fieldwise: Fieldwise(),
+            payload: payload,
+            serverTime: serverTime,
+            serverVersion: serverVersion
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension PingResponse {
 extension PingResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__PingResponse
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.PingResponse" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -81,10 +87,16 @@ extension PingResponse: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.payload = if m.has_payload != 0 { ProtoBridge.bytes(m.payload) } else { nil }
-        self.serverTime = if m.has_server_time != 0 { m.server_time } else { nil }
-        self.serverVersion =
+        let payload: [UInt8]? = if m.has_payload != 0 { ProtoBridge.bytes(m.payload) } else { nil }
+        let serverTime: Int64? = if m.has_server_time != 0 { m.server_time } else { nil }
+        let serverVersion: String? =
             if let p = m.server_version { try ProtoBridge.string(p, field: "server_version") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            payload: payload,
+            serverTime: serverTime,
+            serverVersion: serverVersion
+        )
     }
 }
 

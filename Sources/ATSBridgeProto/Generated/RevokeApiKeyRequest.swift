@@ -5,14 +5,21 @@ internal import CATSBridgeProto
 /// Revokes an API key by name: new calls with it are refused at once, on every server sharing
 /// the store.
 public struct RevokeApiKeyRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `name` (field 1).
     public var name: String
+}
 
+extension RevokeApiKeyRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         name: String = ""
     ) {
-        self.name = name
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -32,7 +39,6 @@ extension RevokeApiKeyRequest {
 extension RevokeApiKeyRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__RevokeApiKeyRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.RevokeApiKeyRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "name")] }
@@ -62,7 +68,11 @@ extension RevokeApiKeyRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.name = try ProtoBridge.requiredString(m.name, field: "name")
+        let name: String = try ProtoBridge.requiredString(m.name, field: "name")
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name
+        )
     }
 }
 

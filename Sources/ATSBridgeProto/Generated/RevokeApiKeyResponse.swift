@@ -4,14 +4,21 @@ internal import CATSBridgeProto
 
 /// The revoked key.
 public struct RevokeApiKeyResponse: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `key` (field 1).
     public var key: ApiKey?
+}
 
+extension RevokeApiKeyResponse {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         key: ApiKey? = nil
     ) {
-        self.key = key
+        self.init(
+            fieldwise: Fieldwise(),
+            key: key
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -31,7 +38,6 @@ extension RevokeApiKeyResponse {
 extension RevokeApiKeyResponse: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__RevokeApiKeyResponse
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.RevokeApiKeyResponse" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -63,7 +69,11 @@ extension RevokeApiKeyResponse: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.key = if let p = m.key { try ApiKey(c: p) } else { nil }
+        let key: ApiKey? = if let p = m.key { try ApiKey(c: p) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            key: key
+        )
     }
 }
 

@@ -5,22 +5,29 @@ internal import CATSBridgeProto
 /// Replaces an integration's RECRU credentials in place. They are checked by a login first and
 /// stored sealed; the integration keeps its id and every record id.
 public struct RotateIntegrationCredentialsRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `integration_id` (field 1).
     public var integrationID: String
     /// A new login; absent keeps the stored one.
     public var login: String?
     /// `password` (field 3).
     public var password: String?
+}
 
+extension RotateIntegrationCredentialsRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         integrationID: String = "",
         login: String? = nil,
         password: String? = nil
     ) {
-        self.integrationID = integrationID
-        self.login = login
-        self.password = password
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID,
+            login: login,
+            password: password
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -44,7 +51,6 @@ extension RotateIntegrationCredentialsRequest {
 extension RotateIntegrationCredentialsRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__RotateIntegrationCredentialsRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.RotateIntegrationCredentialsRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "integration_id")] }
@@ -82,9 +88,15 @@ extension RotateIntegrationCredentialsRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
-        self.login = if let p = m.login { try ProtoBridge.string(p, field: "login") } else { nil }
-        self.password = if let p = m.password { try ProtoBridge.string(p, field: "password") } else { nil }
+        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let login: String? = if let p = m.login { try ProtoBridge.string(p, field: "login") } else { nil }
+        let password: String? = if let p = m.password { try ProtoBridge.string(p, field: "password") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID,
+            login: login,
+            password: password
+        )
     }
 }
 

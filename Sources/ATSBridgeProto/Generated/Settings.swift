@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Connection settings, sent by each side right after the preface.
 public struct Settings: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// Largest frame payload the sender accepts, in bytes.
     public var maxFrameSize: UInt32?
     /// Most concurrent calls the sender accepts on the connection.
@@ -12,7 +14,9 @@ public struct Settings: ProtoMessage {
     public var initialCredit: UInt32?
     /// Largest message the sender accepts, in bytes.
     public var maxMessageSize: UInt32?
+}
 
+extension Settings {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         maxFrameSize: UInt32? = nil,
@@ -20,10 +24,13 @@ public struct Settings: ProtoMessage {
         initialCredit: UInt32? = nil,
         maxMessageSize: UInt32? = nil
     ) {
-        self.maxFrameSize = maxFrameSize
-        self.maxConcurrentStreams = maxConcurrentStreams
-        self.initialCredit = initialCredit
-        self.maxMessageSize = maxMessageSize
+        self.init(
+            fieldwise: Fieldwise(),
+            maxFrameSize: maxFrameSize,
+            maxConcurrentStreams: maxConcurrentStreams,
+            initialCredit: initialCredit,
+            maxMessageSize: maxMessageSize
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -49,7 +56,6 @@ extension Settings {
 extension Settings: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Settings
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Settings" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -92,10 +98,18 @@ extension Settings: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.maxFrameSize = if m.has_max_frame_size != 0 { m.max_frame_size } else { nil }
-        self.maxConcurrentStreams = if m.has_max_concurrent_streams != 0 { m.max_concurrent_streams } else { nil }
-        self.initialCredit = if m.has_initial_credit != 0 { m.initial_credit } else { nil }
-        self.maxMessageSize = if m.has_max_message_size != 0 { m.max_message_size } else { nil }
+        let maxFrameSize: UInt32? = if m.has_max_frame_size != 0 { m.max_frame_size } else { nil }
+        let maxConcurrentStreams: UInt32? =
+            if m.has_max_concurrent_streams != 0 { m.max_concurrent_streams } else { nil }
+        let initialCredit: UInt32? = if m.has_initial_credit != 0 { m.initial_credit } else { nil }
+        let maxMessageSize: UInt32? = if m.has_max_message_size != 0 { m.max_message_size } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            maxFrameSize: maxFrameSize,
+            maxConcurrentStreams: maxConcurrentStreams,
+            initialCredit: initialCredit,
+            maxMessageSize: maxMessageSize
+        )
     }
 }
 

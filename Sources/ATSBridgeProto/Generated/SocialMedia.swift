@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// A social-media profile of a candidate.
 public struct SocialMedia: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `link` (field 1).
     public var link: String?
     /// `type` (field 2).
     public var type: String?
     /// `username` (field 3).
     public var username: String?
+}
 
+extension SocialMedia {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         link: String? = nil,
         type: String? = nil,
         username: String? = nil
     ) {
-        self.link = link
-        self.type = type
-        self.username = username
+        self.init(
+            fieldwise: Fieldwise(),
+            link: link,
+            type: type,
+            username: username
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension SocialMedia {
 extension SocialMedia: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SocialMedia
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.SocialMedia" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -79,9 +85,15 @@ extension SocialMedia: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.link = if let p = m.link { try ProtoBridge.string(p, field: "link") } else { nil }
-        self.type = if let p = m.type { try ProtoBridge.string(p, field: "type") } else { nil }
-        self.username = if let p = m.username { try ProtoBridge.string(p, field: "username") } else { nil }
+        let link: String? = if let p = m.link { try ProtoBridge.string(p, field: "link") } else { nil }
+        let type: String? = if let p = m.type { try ProtoBridge.string(p, field: "type") } else { nil }
+        let username: String? = if let p = m.username { try ProtoBridge.string(p, field: "username") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            link: link,
+            type: type,
+            username: username
+        )
     }
 }
 

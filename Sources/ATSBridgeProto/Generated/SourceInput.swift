@@ -4,14 +4,21 @@ internal import CATSBridgeProto
 
 /// Where the candidate came from. Overrides the integration's source-writing default.
 public struct SourceInput: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `name` (field 1).
     public var name: String?
+}
 
+extension SourceInput {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         name: String? = nil
     ) {
-        self.name = name
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -31,7 +38,6 @@ extension SourceInput {
 extension SourceInput: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SourceInput
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.SourceInput" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -61,7 +67,11 @@ extension SourceInput: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// The final status of a call. Always sent, also on success.
 public struct Status: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `code` (field 1).
     public var code: StatusCode
     /// Dotted error code in the unified API's style, e.g. ATS.JOB_CLOSED.
@@ -12,7 +14,9 @@ public struct Status: ProtoMessage {
     public var message: String?
     /// `details` (field 4).
     public var details: [ErrorDetail]
+}
 
+extension Status {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         code: StatusCode = .ok,
@@ -20,10 +24,13 @@ public struct Status: ProtoMessage {
         message: String? = nil,
         details: [ErrorDetail] = []
     ) {
-        self.code = code
-        self.errorCode = errorCode
-        self.message = message
-        self.details = details
+        self.init(
+            fieldwise: Fieldwise(),
+            code: code,
+            errorCode: errorCode,
+            message: message,
+            details: details
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -49,7 +56,6 @@ extension Status {
 extension Status: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Status
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Status" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "code")] }
@@ -87,13 +93,20 @@ extension Status: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.code = StatusCode(rawValue: Int32(truncatingIfNeeded: m.code.rawValue))
-        self.errorCode = if let p = m.error_code { try ProtoBridge.string(p, field: "error_code") } else { nil }
-        self.message = if let p = m.message { try ProtoBridge.string(p, field: "message") } else { nil }
-        self.details =
+        let code: StatusCode = StatusCode(rawValue: Int32(truncatingIfNeeded: m.code.rawValue))
+        let errorCode: String? = if let p = m.error_code { try ProtoBridge.string(p, field: "error_code") } else { nil }
+        let message: String? = if let p = m.message { try ProtoBridge.string(p, field: "message") } else { nil }
+        let details: [ErrorDetail] =
             if m.n_details > 0 { try ProtoBridge.messages(m.details, count: m.n_details, as: ErrorDetail.self) } else {
                 []
             }
+        self.init(
+            fieldwise: Fieldwise(),
+            code: code,
+            errorCode: errorCode,
+            message: message,
+            details: details
+        )
     }
 }
 

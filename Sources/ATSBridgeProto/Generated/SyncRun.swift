@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// One sync of one integration.
 public struct SyncRun: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `integration_id` (field 2).
@@ -37,7 +39,9 @@ public struct SyncRun: ProtoMessage {
     /// The adaptive request rate at the end of the run (starts at the integration's maximum,
     /// halves on 429, grows back on success).
     public var requestsPerSecondLimit: Double?
+}
 
+extension SyncRun {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -57,22 +61,25 @@ public struct SyncRun: ProtoMessage {
         effectiveRequestsPerSecond: Double? = nil,
         requestsPerSecondLimit: Double? = nil
     ) {
-        self.id = id
-        self.integrationID = integrationID
-        self.type = type
-        self.state = state
-        self.queuedAt = queuedAt
-        self.startedAt = startedAt
-        self.finishedAt = finishedAt
-        self.created = created
-        self.updated = updated
-        self.deleted = deleted
-        self.errorCode = errorCode
-        self.errorMessage = errorMessage
-        self.remoteRequests = remoteRequests
-        self.rateLimitedResponses = rateLimitedResponses
-        self.effectiveRequestsPerSecond = effectiveRequestsPerSecond
-        self.requestsPerSecondLimit = requestsPerSecondLimit
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            integrationID: integrationID,
+            type: type,
+            state: state,
+            queuedAt: queuedAt,
+            startedAt: startedAt,
+            finishedAt: finishedAt,
+            created: created,
+            updated: updated,
+            deleted: deleted,
+            errorCode: errorCode,
+            errorMessage: errorMessage,
+            remoteRequests: remoteRequests,
+            rateLimitedResponses: rateLimitedResponses,
+            effectiveRequestsPerSecond: effectiveRequestsPerSecond,
+            requestsPerSecondLimit: requestsPerSecondLimit
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -122,7 +129,6 @@ extension SyncRun {
 extension SyncRun: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncRun
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.SyncRun" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -207,27 +213,48 @@ extension SyncRun: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.integrationID =
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let integrationID: String? =
             if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
-        self.type = if m.has_type != 0 { SyncType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) } else { nil }
-        self.state =
+        let type: SyncType? =
+            if m.has_type != 0 { SyncType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) } else { nil }
+        let state: SyncState? =
             if m.has_state != 0 { SyncState(rawValue: Int32(truncatingIfNeeded: m.state.rawValue)) } else { nil }
-        self.queuedAt = if m.has_queued_at != 0 { m.queued_at } else { nil }
-        self.startedAt = if m.has_started_at != 0 { m.started_at } else { nil }
-        self.finishedAt = if m.has_finished_at != 0 { m.finished_at } else { nil }
-        self.created = if m.has_created != 0 { m.created } else { nil }
-        self.updated = if m.has_updated != 0 { m.updated } else { nil }
-        self.deleted = if m.has_deleted != 0 { m.deleted } else { nil }
-        self.errorCode = if let p = m.error_code { try ProtoBridge.string(p, field: "error_code") } else { nil }
-        self.errorMessage =
+        let queuedAt: Int64? = if m.has_queued_at != 0 { m.queued_at } else { nil }
+        let startedAt: Int64? = if m.has_started_at != 0 { m.started_at } else { nil }
+        let finishedAt: Int64? = if m.has_finished_at != 0 { m.finished_at } else { nil }
+        let created: UInt64? = if m.has_created != 0 { m.created } else { nil }
+        let updated: UInt64? = if m.has_updated != 0 { m.updated } else { nil }
+        let deleted: UInt64? = if m.has_deleted != 0 { m.deleted } else { nil }
+        let errorCode: String? = if let p = m.error_code { try ProtoBridge.string(p, field: "error_code") } else { nil }
+        let errorMessage: String? =
             if let p = m.error_message { try ProtoBridge.string(p, field: "error_message") } else { nil }
-        self.remoteRequests = if m.has_remote_requests != 0 { m.remote_requests } else { nil }
-        self.rateLimitedResponses = if m.has_rate_limited_responses != 0 { m.rate_limited_responses } else { nil }
-        self.effectiveRequestsPerSecond =
+        let remoteRequests: UInt64? = if m.has_remote_requests != 0 { m.remote_requests } else { nil }
+        let rateLimitedResponses: UInt64? =
+            if m.has_rate_limited_responses != 0 { m.rate_limited_responses } else { nil }
+        let effectiveRequestsPerSecond: Double? =
             if m.has_effective_requests_per_second != 0 { m.effective_requests_per_second } else { nil }
-        self.requestsPerSecondLimit =
+        let requestsPerSecondLimit: Double? =
             if m.has_requests_per_second_limit != 0 { m.requests_per_second_limit } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            integrationID: integrationID,
+            type: type,
+            state: state,
+            queuedAt: queuedAt,
+            startedAt: startedAt,
+            finishedAt: finishedAt,
+            created: created,
+            updated: updated,
+            deleted: deleted,
+            errorCode: errorCode,
+            errorMessage: errorMessage,
+            remoteRequests: remoteRequests,
+            rateLimitedResponses: rateLimitedResponses,
+            effectiveRequestsPerSecond: effectiveRequestsPerSecond,
+            requestsPerSecondLimit: requestsPerSecondLimit
+        )
     }
 }
 

@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// One page of sync runs, newest first.
 public struct SyncRunPage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `runs` (field 1).
     public var runs: [SyncRun]
     /// Resumes after this page; absent on the last page.
     public var nextCursor: String?
+}
 
+extension SyncRunPage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         runs: [SyncRun] = [],
         nextCursor: String? = nil
     ) {
-        self.runs = runs
-        self.nextCursor = nextCursor
+        self.init(
+            fieldwise: Fieldwise(),
+            runs: runs,
+            nextCursor: nextCursor
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension SyncRunPage {
 extension SyncRunPage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncRunPage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.SyncRunPage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -71,8 +77,15 @@ extension SyncRunPage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.runs = if m.n_runs > 0 { try ProtoBridge.messages(m.runs, count: m.n_runs, as: SyncRun.self) } else { [] }
-        self.nextCursor = if let p = m.next_cursor { try ProtoBridge.string(p, field: "next_cursor") } else { nil }
+        let runs: [SyncRun] =
+            if m.n_runs > 0 { try ProtoBridge.messages(m.runs, count: m.n_runs, as: SyncRun.self) } else { [] }
+        let nextCursor: String? =
+            if let p = m.next_cursor { try ProtoBridge.string(p, field: "next_cursor") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            runs: runs,
+            nextCursor: nextCursor
+        )
     }
 }
 

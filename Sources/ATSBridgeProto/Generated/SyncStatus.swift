@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// An integration's sync status.
 public struct SyncStatus: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `integration` (field 1).
     public var integration: Integration?
     /// `runs` (field 2).
     public var runs: [SyncRun]
+}
 
+extension SyncStatus {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         integration: Integration? = nil,
         runs: [SyncRun] = []
     ) {
-        self.integration = integration
-        self.runs = runs
+        self.init(
+            fieldwise: Fieldwise(),
+            integration: integration,
+            runs: runs
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension SyncStatus {
 extension SyncStatus: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncStatus
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.SyncStatus" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -71,8 +77,14 @@ extension SyncStatus: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.integration = if let p = m.integration { try Integration(c: p) } else { nil }
-        self.runs = if m.n_runs > 0 { try ProtoBridge.messages(m.runs, count: m.n_runs, as: SyncRun.self) } else { [] }
+        let integration: Integration? = if let p = m.integration { try Integration(c: p) } else { nil }
+        let runs: [SyncRun] =
+            if m.n_runs > 0 { try ProtoBridge.messages(m.runs, count: m.n_runs, as: SyncRun.self) } else { [] }
+        self.init(
+            fieldwise: Fieldwise(),
+            integration: integration,
+            runs: runs
+        )
     }
 }
 

@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// Asks for an integration's sync status and its latest runs.
 public struct SyncStatusRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `integration_id` (field 1).
     public var integrationID: String
     /// How many runs to return, newest first. Default 20, at most 200.
     public var limit: UInt32?
+}
 
+extension SyncStatusRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         integrationID: String = "",
         limit: UInt32? = nil
     ) {
-        self.integrationID = integrationID
-        self.limit = limit
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID,
+            limit: limit
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension SyncStatusRequest {
 extension SyncStatusRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__SyncStatusRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.SyncStatusRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "integration_id")] }
@@ -71,8 +77,13 @@ extension SyncStatusRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
-        self.limit = if m.has_limit != 0 { m.limit } else { nil }
+        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let limit: UInt32? = if m.has_limit != 0 { m.limit } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID,
+            limit: limit
+        )
     }
 }
 

@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// A short view of a tag, nested in candidates.
 public struct TagSummary: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
     public var remoteID: String?
     /// `name` (field 3).
     public var name: String?
+}
 
+extension TagSummary {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
         remoteID: String? = nil,
         name: String? = nil
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.name = name
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            name: name
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension TagSummary {
 extension TagSummary: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__TagSummary
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.TagSummary" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -77,9 +83,15 @@ extension TagSummary: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            name: name
+        )
     }
 }
 

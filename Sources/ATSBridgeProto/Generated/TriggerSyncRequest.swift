@@ -4,18 +4,25 @@ internal import CATSBridgeProto
 
 /// Starts a sync now. A sync already running for the integration is returned instead.
 public struct TriggerSyncRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `integration_id` (field 1).
     public var integrationID: String
     /// `type` (field 2).
     public var type: SyncType?
+}
 
+extension TriggerSyncRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         integrationID: String = "",
         type: SyncType? = nil
     ) {
-        self.integrationID = integrationID
-        self.type = type
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID,
+            type: type
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -37,7 +44,6 @@ extension TriggerSyncRequest {
 extension TriggerSyncRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__TriggerSyncRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.TriggerSyncRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "integration_id")] }
@@ -71,8 +77,14 @@ extension TriggerSyncRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
-        self.type = if m.has_type != 0 { SyncType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) } else { nil }
+        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let type: SyncType? =
+            if m.has_type != 0 { SyncType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID,
+            type: type
+        )
     }
 }
 

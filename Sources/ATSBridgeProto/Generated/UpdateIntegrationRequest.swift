@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Changes an integration's settings in place, keeping its id and every record id.
 public struct UpdateIntegrationRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `integration_id` (field 1).
     public var integrationID: String
     /// Merged into the stored settings: every field present here replaces the stored one, absent
@@ -11,16 +13,21 @@ public struct UpdateIntegrationRequest: ProtoMessage {
     public var settings: IntegrationSettings?
     /// A new display name.
     public var name: String?
+}
 
+extension UpdateIntegrationRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         integrationID: String = "",
         settings: IntegrationSettings? = nil,
         name: String? = nil
     ) {
-        self.integrationID = integrationID
-        self.settings = settings
-        self.name = name
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID,
+            settings: settings,
+            name: name
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -44,7 +51,6 @@ extension UpdateIntegrationRequest {
 extension UpdateIntegrationRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__UpdateIntegrationRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.UpdateIntegrationRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "integration_id")] }
@@ -80,9 +86,15 @@ extension UpdateIntegrationRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.integrationID = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
-        self.settings = if let p = m.settings { try IntegrationSettings(c: p) } else { nil }
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let settings: IntegrationSettings? = if let p = m.settings { try IntegrationSettings(c: p) } else { nil }
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            integrationID: integrationID,
+            settings: settings,
+            name: name
+        )
     }
 }
 

@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// A user of the ATS (a recruiter or hiring manager).
 public struct User: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `id` (field 1).
     public var id: String
     /// `remote_id` (field 2).
@@ -20,7 +22,9 @@ public struct User: ProtoMessage {
     public var email: String?
     /// The raw RECRU record, as JSON.
     public var remoteData: [UInt8]?
+}
 
+extension User {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         id: String = "",
@@ -32,14 +36,17 @@ public struct User: ProtoMessage {
         email: String? = nil,
         remoteData: [UInt8]? = nil
     ) {
-        self.id = id
-        self.remoteID = remoteID
-        self.changedAt = changedAt
-        self.remoteDeletedAt = remoteDeletedAt
-        self.firstName = firstName
-        self.lastName = lastName
-        self.email = email
-        self.remoteData = remoteData
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            firstName: firstName,
+            lastName: lastName,
+            email: email,
+            remoteData: remoteData
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -73,7 +80,6 @@ extension User {
 extension User: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__User
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.User" }
     static var requiredFields: [(number: UInt32, name: String)] { [(1, "id")] }
@@ -125,14 +131,25 @@ extension User: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.id = try ProtoBridge.requiredString(m.id, field: "id")
-        self.remoteID = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        self.changedAt = if m.has_changed_at != 0 { m.changed_at } else { nil }
-        self.remoteDeletedAt = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
-        self.firstName = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
-        self.lastName = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
-        self.email = if let p = m.email { try ProtoBridge.string(p, field: "email") } else { nil }
-        self.remoteData = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
+        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
+        let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
+        let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
+        let firstName: String? = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
+        let lastName: String? = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
+        let email: String? = if let p = m.email { try ProtoBridge.string(p, field: "email") } else { nil }
+        let remoteData: [UInt8]? = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            id: id,
+            remoteID: remoteID,
+            changedAt: changedAt,
+            remoteDeletedAt: remoteDeletedAt,
+            firstName: firstName,
+            lastName: lastName,
+            email: email,
+            remoteData: remoteData
+        )
     }
 }
 

@@ -4,14 +4,21 @@ internal import CATSBridgeProto
 
 /// A non-fatal remark about an executed write, such as an input field RECRU ignores.
 public struct Warning: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `message` (field 1).
     public var message: String?
+}
 
+extension Warning {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         message: String? = nil
     ) {
-        self.message = message
+        self.init(
+            fieldwise: Fieldwise(),
+            message: message
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -31,7 +38,6 @@ extension Warning {
 extension Warning: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__Warning
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.Warning" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -61,7 +67,11 @@ extension Warning: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.message = if let p = m.message { try ProtoBridge.string(p, field: "message") } else { nil }
+        let message: String? = if let p = m.message { try ProtoBridge.string(p, field: "message") } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            message: message
+        )
     }
 }
 

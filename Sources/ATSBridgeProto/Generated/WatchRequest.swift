@@ -4,6 +4,8 @@ internal import CATSBridgeProto
 
 /// Opens a change stream for the integration named in the call metadata.
 public struct WatchRequest: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// Resume after this sequence number; absent means from now on.
     public var afterSequence: UInt64?
     /// Only these models; empty means all.
@@ -11,16 +13,21 @@ public struct WatchRequest: ProtoMessage {
     /// Send a first batch without events whose `start_sequence` tells where the stream starts
     /// (useful when `after_sequence` is absent). Default false.
     public var announceStart: Bool?
+}
 
+extension WatchRequest {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         afterSequence: UInt64? = nil,
         models: [Model] = [],
         announceStart: Bool? = nil
     ) {
-        self.afterSequence = afterSequence
-        self.models = models
-        self.announceStart = announceStart
+        self.init(
+            fieldwise: Fieldwise(),
+            afterSequence: afterSequence,
+            models: models,
+            announceStart: announceStart
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -44,7 +51,6 @@ extension WatchRequest {
 extension WatchRequest: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__WatchRequest
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.WatchRequest" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -83,14 +89,20 @@ extension WatchRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.afterSequence = if m.has_after_sequence != 0 { m.after_sequence } else { nil }
-        self.models =
+        let afterSequence: UInt64? = if m.has_after_sequence != 0 { m.after_sequence } else { nil }
+        let models: [Model] =
             if m.n_models > 0 {
                 ProtoBridge.scalars(m.models, count: m.n_models) {
                     Model(rawValue: Int32(truncatingIfNeeded: $0.rawValue))
                 }
             } else { [] }
-        self.announceStart = if m.has_announce_start != 0 { (m.announce_start != 0) } else { nil }
+        let announceStart: Bool? = if m.has_announce_start != 0 { (m.announce_start != 0) } else { nil }
+        self.init(
+            fieldwise: Fieldwise(),
+            afterSequence: afterSequence,
+            models: models,
+            announceStart: announceStart
+        )
     }
 }
 

@@ -4,22 +4,29 @@ internal import CATSBridgeProto
 
 /// Coverage of one write action.
 public struct WriteActionCoverage: ProtoMessage {
+    /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
+    fileprivate let fieldwise: Fieldwise
     /// `name` (field 1).
     public var name: String?
     /// `status` (field 2).
     public var status: CoverageStatus?
     /// `fields` (field 3).
     public var fields: [FieldCoverage]
+}
 
+extension WriteActionCoverage {
     /// Creates a message; every argument defaults to absent or empty.
     public init(
         name: String? = nil,
         status: CoverageStatus? = nil,
         fields: [FieldCoverage] = []
     ) {
-        self.name = name
-        self.status = status
-        self.fields = fields
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name,
+            status: status,
+            fields: fields
+        )
     }
 
     /// Creates a message with every field absent or empty.
@@ -43,7 +50,6 @@ extension WriteActionCoverage {
 extension WriteActionCoverage: CBridgedMessage {
     typealias CStruct = Atsbridge__V1__WriteActionCoverage
 
-    /// The full protobuf name of the message.
     /// The full protobuf name of the message.
     public static var protoName: String { "atsbridge.v1.WriteActionCoverage" }
     static var requiredFields: [(number: UInt32, name: String)] { [] }
@@ -83,13 +89,19 @@ extension WriteActionCoverage: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        self.name = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
-        self.status =
+        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let status: CoverageStatus? =
             if m.has_status != 0 { CoverageStatus(rawValue: Int32(truncatingIfNeeded: m.status.rawValue)) } else { nil }
-        self.fields =
+        let fields: [FieldCoverage] =
             if m.n_fields > 0 { try ProtoBridge.messages(m.fields, count: m.n_fields, as: FieldCoverage.self) } else {
                 []
             }
+        self.init(
+            fieldwise: Fieldwise(),
+            name: name,
+            status: status,
+            fields: fields
+        )
     }
 }
 

@@ -64,6 +64,10 @@ void atsb_region_give(void *region, size_t size);
 /// 8 MiB (every page the protocol allows) come from it instead of fresh mappings.
 void atsb_tune_heap(void);
 
+/// The same with the given thresholds in bytes: freed memory up to `trim_threshold` stays in
+/// each heap, and blocks under `mmap_threshold` come from a heap instead of fresh mappings.
+void atsb_tune_heap_thresholds(int trim_threshold, int mmap_threshold);
+
 /// Hands the heap's free pages back to the system (glibc's `malloc_trim(0)`; a no-op
 /// elsewhere). Blocks while it walks the heap: call it off any event loop or task pool.
 void atsb_release_free_heap(void);
