@@ -364,6 +364,8 @@ class Generator:
             params.append((f.swift_name, decl, self.default(f)))
         for oneof, fields in oneof_fields.items():
             ename = camel(oneof, upper_first=True)
+            if ename == "Fieldwise":
+                raise SystemExit("generate_swift: a oneof named %s would hide the Fieldwise marker" % oneof)
             out.append("    /// The `%s` oneof: at most one of its fields is set.\n" % oneof)
             out.append("    public enum %s: Sendable, Hashable {\n" % ename)
             for f in fields:
@@ -428,7 +430,7 @@ class Generator:
         # Each field is read into a local once and the value built by the memberwise
         # initialiser (see `Fieldwise`): no empty value first, no copy of the whole value.
         names = [f.swift_name.strip("`") for f in plain] + [camel(o) for o in oneof_fields]
-        clash = {"c", "m", "p"} & set(names)
+        clash = {"c", "m", "p", "fieldwise"} & set(names)
         if clash:
             raise SystemExit("generate_swift: field names %s clash with the decoder's locals" % sorted(clash))
         if msg.fields:

@@ -18,11 +18,18 @@ final class Child: @unchecked Sendable {
     let process: Process
     let port: Int
 
-    /// Starts `executable` and waits for a line that `portIn` finds a port in.
-    init(_ executable: String, _ arguments: [String], portIn: @Sendable (Substring) -> Int?) throws {
+    /// Starts `executable` with `environment` added to this process's, and waits for a line
+    /// that `portIn` finds a port in.
+    init(
+        _ executable: String,
+        _ arguments: [String],
+        environment: [String: String] = [:],
+        portIn: @Sendable (Substring) -> Int?
+    ) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, added in added }
         let output = Pipe()
         process.standardOutput = output
         try process.run()
@@ -46,15 +53,18 @@ final class Child: @unchecked Sendable {
         return (line.split(separator: " ").compactMap { Int($0) }.first ?? 0) * 1024
     }
 
-    /// Seconds of CPU the child has used so far (user and system time, from `/proc/PID/stat`, in
-    /// clock ticks of 10 ms).
-    var cpuSeconds: Double {
-        let stat = (try? String(contentsOfFile: "/proc/\(self.process.processIdentifier)/stat", encoding: .utf8)) ?? ""
+    /// Seconds of CPU the child has used so far (user and system time, from `/proc/PID/stat`).
+    /// The kernel counts it in clock ticks of 10 ms: over a stream of 200,000 candidates, 0.05 µs
+    /// per candidate.
+    func cpuSeconds() throws -> Double {
+        let path = "/proc/\(self.process.processIdentifier)/stat"
+        let stat = try String(contentsOfFile: path, encoding: .utf8)
         // The command name in parentheses may hold spaces: the fields count from after it.
-        guard let close = stat.lastIndex(of: ")") else { return 0 }
-        let fields = stat[stat.index(after: close)...].split(separator: " ")
         // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
-        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        guard let close = stat.lastIndex(of: ")"),
+            case let fields = stat[stat.index(after: close)...].split(separator: " "),
+            fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12])
+        else { throw PeerError("\(path) does not hold utime and stime where expected") }
         return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 

@@ -39,10 +39,12 @@ struct Driver: Sendable {
             guard let range = line.range(of: "listening on ") else { return nil }
             return line[range.upperBound...].split(separator: " ").first?.split(separator: ":").last.flatMap { Int($0) }
         }
-        let grpcServer = try Child(here.path, ["serve-grpc", dataset.recordsPath]) { line in
+        // The peers' servers get the glibc heap settings `atsbridge serve` makes for itself.
+        let heap = ["MALLOC_TRIM_THRESHOLD_": "\(4 << 20)", "MALLOC_MMAP_THRESHOLD_": "\(2 << 20)"]
+        let grpcServer = try Child(here.path, ["serve-grpc", dataset.recordsPath], environment: heap) { line in
             line.hasPrefix("PORT ") ? Int(line.dropFirst(5)) : nil
         }
-        let jsonServer = try Child(here.path, ["serve-json", dataset.recordsPath]) { line in
+        let jsonServer = try Child(here.path, ["serve-json", dataset.recordsPath], environment: heap) { line in
             line.hasPrefix("PORT ") ? Int(line.dropFirst(5)) : nil
         }
         defer { for child in [atsbridge, grpcServer, jsonServer] { child.stop() } }

@@ -19,14 +19,14 @@ struct StreamRun: Sendable {
 /// shared machine CPU per record moves far less with the neighbours' load than the wall time.
 func timeStream(expect count: Int, server: Child, _ body: () async throws -> Int) async throws -> StreamRun {
     let clock = ContinuousClock()
-    let (start, clientCPU, serverCPU) = (clock.now, processCPUSeconds(), server.cpuSeconds)
+    let (start, clientCPU, serverCPU) = (clock.now, processCPUSeconds(), try server.cpuSeconds())
     let received = try await body()
     let elapsed = seconds(clock.now - start)
     guard received == count else { throw PeerError("received \(received) of \(count) candidates") }
     return StreamRun(
         rate: Double(count) / elapsed,
         clientMicros: (processCPUSeconds() - clientCPU) * 1e6 / Double(count),
-        serverMicros: (server.cpuSeconds - serverCPU) * 1e6 / Double(count)
+        serverMicros: (try server.cpuSeconds() - serverCPU) * 1e6 / Double(count)
     )
 }
 
