@@ -385,9 +385,8 @@ class Generator:
             out.append("    public init(\n")
             out.append(",\n".join("        %s: %s = %s" % p for p in params))
             out.append("\n    ) {\n")
-            out.append("        self.init(\n            fieldwise: Fieldwise(),\n")
-            out.append(",\n".join("            %s: %s" % (name.strip("`"), name) for name, _, _ in params))
-            out.append("\n        )\n    }\n\n")
+            out.append(self.memberwise_init(params))
+            out.append("    }\n\n")
             out.append("    /// Creates a message with every field absent or empty.\n")
             out.append("    public init() {\n        self.init(%s: %s)\n    }\n" % (params[0][0].strip("`"), params[0][2]))
             out.append("}\n\n")
@@ -444,11 +443,8 @@ class Generator:
                 out.append("            case %d: .%s(%s)\n" % (
                     f.number, f.swift_name.strip("`"), self.read_value(f, "m.%s" % f.name)))
             out.append("            default: nil\n            }\n")
-        if msg.fields:
-            args = ["            fieldwise: Fieldwise()"]
-            args += ["            %s: %s" % (f.swift_name.strip("`"), f.swift_name) for f in plain]
-            args += ["            %s: %s" % (camel(o), escape(camel(o))) for o in oneof_fields]
-            out.append("        self.init(\n%s\n        )\n" % ",\n".join(args))
+        if params:
+            out.append(self.memberwise_init(params))
         else:
             out.append("        self.init()\n")
         out.append("    }\n}\n\n")
@@ -465,6 +461,13 @@ class Generator:
         out.append(self.json_extension(msg, plain, oneof_fields))
         out.append(self.wire_json(msg, plain, oneof_fields))
         return "".join(out)
+
+    def memberwise_init(self, params):
+        """The call of the synthesized memberwise initialiser (see `Fieldwise`), passing each
+        field's local or argument of the same name."""
+        args = ["            fieldwise: Fieldwise()"]
+        args += ["            %s: %s" % (name.strip("`"), name) for name, _, _ in params]
+        return "        self.init(\n%s\n        )\n" % ",\n".join(args)
 
     # Field numbers, so that code writing wire bytes by hand names fields instead of typing numbers
     def field_numbers(self, msg):
