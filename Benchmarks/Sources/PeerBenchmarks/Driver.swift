@@ -60,6 +60,7 @@ struct Driver: Sendable {
         let rounds = try await GRPCPeer.withClient(port: grpcServer.port) { grpc in
             try await Self.rounds(
                 options: options,
+                dataset: dataset,
                 servers: Servers(atsbridge: atsbridge, grpc: grpcServer, json: jsonServer),
                 client: client,
                 grpc: grpc,
@@ -101,6 +102,7 @@ struct Driver: Sendable {
 
     private static func rounds(
         options: Options,
+        dataset: Dataset,
         servers: Servers,
         client: RPCClient,
         grpc: GRPCClient<HTTP2ClientTransport.Posix>,
@@ -148,6 +150,10 @@ struct Driver: Sendable {
             round.jsonStream = try await timeStream(expect: count, server: servers.json) {
                 try await JSONPeer.stream(client: http, port: jsonPort, pageSize: options.jsonPage)
             }
+            // D: the floors, in the same minutes.
+            if let binary = options.floors {
+                round.floors = try await Floors.measure(binary: binary, dataset: dataset)
+            }
             round.load = loadAverage()
             print("round \(number) done, load average \(round.load)")
             rounds.append(round)
@@ -179,6 +185,7 @@ struct Driver: Sendable {
             )
         }
         Self.reportCPU(rounds: rounds)
+        Self.reportFloors(rounds: rounds)
         let streamVsGRPC = rounds.map { $0.atsbridgeStream.rate / $0.grpcStream.rate }
         let streamVsJSON = rounds.map { $0.atsbridgeStream.rate / $0.jsonStream.rate }
         let readAheadGain = rounds.map { $0.atsbridgeStream.rate / $0.atsbridgeOneCore.rate }
@@ -218,6 +225,30 @@ struct Driver: Sendable {
             print(
                 "| \(index + 1) | \(cpu(round.atsbridgeStream)) | \(cpu(round.atsbridgeOneCore)) "
                     + "| \(cpu(round.grpcStream)) | \(cpu(round.jsonStream)) |"
+            )
+        }
+    }
+
+    /// The floors of each round against the streams of the same round: how far ATSBridge's CPU
+    /// per candidate is above what its parts cost alone, and the most its parts would allow.
+    private static func reportFloors(rounds: [Round]) {
+        let measured = rounds.compactMap { round in round.floors.map { (round, $0) } }
+        guard !measured.isEmpty else { return }
+        func ns(_ value: Double) -> String { String(format: "%.0f", value) }
+        print("\nFloors: the parts alone, in C, CPU ns per candidate (Benchmarks/floors.sh)\n")
+        print(
+            "| round | SQLite page scan | TCP, both sides | protobuf-c unpack | malloc/free of the Swift value's blocks "
+                + "| floors together | ATSBridge stream | ATSBridge / floors | 2 cores at the floors | grpc-swift-2 / floors |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+        for (index, (round, floors)) in measured.enumerated() {
+            let total = floors.totalMicros
+            print(
+                "| \(index + 1) | \(ns(floors.scan)) | \(ns(floors.tcp)) | \(ns(floors.unpack)) "
+                    + "| \(ns(floors.heap)) (\(String(format: "%.1f", floors.blocks)) blocks) "
+                    + "| \(String(format: "%.2f µs", total)) | \(String(format: "%.2f µs", round.atsbridgeStream.totalMicros)) "
+                    + "| \(String(format: "%.2f×", round.atsbridgeStream.totalMicros / total)) "
+                    + "| \(formatRate(2e6 / total)) | \(String(format: "%.2f×", round.grpcStream.totalMicros / total)) |"
             )
         }
     }

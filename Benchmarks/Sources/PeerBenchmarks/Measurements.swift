@@ -79,6 +79,8 @@ struct Round: Sendable {
     var grpcSequential = Latency(p50: 0, p99: 0, callsPerSecond: 0)
     var grpcConcurrent = Latency(p50: 0, p99: 0, callsPerSecond: 0)
     var jsonStream = StreamRun()
+    /// D: the parts' own costs, when the floors program is given.
+    var floors: Floors?
     /// The 1-minute load average after the round.
     var load = ""
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The command line of PeerBenchmarks: `[--candidates N] [--rounds N] [--pings N]`, or a server
+/// The command line of PeerBenchmarks: `[--candidates N] [--rounds N] [--pings N] [--floors PATH]`, or a server
 /// mode (`serve-grpc FILE`, `serve-json FILE`) that the driver spawns.
 struct Options: Sendable {
     /// Candidates each side streams per round.
@@ -13,12 +13,19 @@ struct Options: Sendable {
     var streamPage = 500
     /// Candidates per JSON page, as the unified REST APIs allow.
     var jsonPage = 250
+    /// The floors program (`Benchmarks/floors.sh` builds it), run in every round when given.
+    var floors: String?
 
     /// Parses `arguments` (without the executable); exits with a usage line on bad input.
     static func parse(_ arguments: [String]) -> Options {
         var options = Options()
         var rest = arguments[...]
         while let flag = rest.popFirst() {
+            if flag == "--floors" {
+                guard let path = rest.popFirst() else { usage("--floors needs the floors program's path") }
+                options.floors = path
+                continue
+            }
             guard let value = rest.popFirst().flatMap({ Int($0) }), value > 0 else {
                 usage("\(flag) needs a positive number")
             }
@@ -34,7 +41,10 @@ struct Options: Sendable {
 
     private static func usage(_ problem: String) -> Never {
         FileHandle.standardError.write(
-            Data("PeerBenchmarks: \(problem)\nusage: PeerBenchmarks [--candidates N] [--rounds N] [--pings N]\n".utf8)
+            Data(
+                "PeerBenchmarks: \(problem)\nusage: PeerBenchmarks [--candidates N] [--rounds N] [--pings N] [--floors PATH]\n"
+                    .utf8
+            )
         )
         exit(64)
     }

@@ -1,0 +1,426 @@
+// The floors under typed streaming on this machine: what the parts ATSBridge is built from
+// (SQLite, TCP over loopback, protobuf-c) cost per nested candidate on their own, in C, with
+// nothing of ATSBridge's Swift around them. See Benchmarks/floors.sh and docs/benchmarks.md.
+//
+//   floors scan   STORE  INTEGRATION  the server's page scan, with SQLite's C API alone
+//   floors tcp    DUMP                pages of 500 over loopback, sender and receiver threads
+//   floors unpack DUMP                protobuf-c unpack of pages of 500 into an arena, and the
+//                                     heap blocks a Swift value of each candidate owns
+//   floors all STORE INTEGRATION DUMP one of each; the last line is for PeerBenchmarks --floors
+//
+// STORE and DUMP are PeerBenchmarks' dataset (/tmp/atsbridge-peer-bench). Each mode prints
+// CPU nanoseconds per candidate (thread or process CPU time, not wall time).
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ATSBridgeArena.h"
+#include "atsbridge/v1/read.pb-c.h"
+
+enum { PAGE = 500 };
+
+static double thread_cpu_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+    return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+static double process_cpu_ns(void) {
+    struct rusage usage;
+    getrusage(RUSAGE_SELF, &usage);
+    return (usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) * 1e9
+        + (usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) * 1e3;
+}
+
+static void fail(const char *what) {
+    fprintf(stderr, "floors: %s\n", what);
+    exit(1);
+}
+
+// ---- the dump: UInt32 little-endian length, then the record, for every candidate ----
+
+typedef struct {
+    uint8_t *bytes;
+    size_t size;
+    size_t count;
+    size_t *offsets;  // each record's first byte
+    size_t *lengths;
+} Dump;
+
+static Dump load(const char *path) {
+    FILE *file = fopen(path, "rb");
+    if (!file) fail("cannot open the dump (run PeerBenchmarks once to build it)");
+    fseek(file, 0, SEEK_END);
+    Dump dump = {0};
+    dump.size = (size_t)ftell(file);
+    fseek(file, 0, SEEK_SET);
+    dump.bytes = malloc(dump.size);
+    if (fread(dump.bytes, 1, dump.size, file) != dump.size) fail("short read of the dump");
+    fclose(file);
+    size_t capacity = 1 << 16;
+    dump.offsets = malloc(capacity * sizeof(size_t));
+    dump.lengths = malloc(capacity * sizeof(size_t));
+    for (size_t at = 0; at + 4 <= dump.size;) {
+        uint32_t length;
+        memcpy(&length, dump.bytes + at, 4);
+        if (at + 4 + length > dump.size) fail("a record runs past the end of the dump");
+        if (dump.count == capacity) {
+            capacity *= 2;
+            dump.offsets = realloc(dump.offsets, capacity * sizeof(size_t));
+            dump.lengths = realloc(dump.lengths, capacity * sizeof(size_t));
+        }
+        dump.offsets[dump.count] = at + 4;
+        dump.lengths[dump.count] = length;
+        dump.count++;
+        at += 4 + length;
+    }
+    return dump;
+}
+
+static size_t put_varint(uint8_t *out, uint64_t value) {
+    size_t n = 0;
+    while (value >= 0x80) {
+        out[n++] = (uint8_t)(value | 0x80);
+        value >>= 7;
+    }
+    out[n++] = (uint8_t)value;
+    return n;
+}
+
+// Page `index` of the dump as a CandidatePage's wire bytes (items only); returns its length.
+static size_t build_page(const Dump *dump, size_t index, uint8_t *out, size_t *items) {
+    size_t first = index * PAGE, last = first + PAGE < dump->count ? first + PAGE : dump->count;
+    size_t length = 0;
+    for (size_t i = first; i < last; i++) {
+        out[length++] = 0x0A;
+        length += put_varint(out + length, dump->lengths[i]);
+        memcpy(out + length, dump->bytes + dump->offsets[i], dump->lengths[i]);
+        length += dump->lengths[i];
+    }
+    *items = last - first;
+    return length;
+}
+
+// ---- scan: the server's storage-order page query, as PageScan runs it ----
+
+static double scan(const char *store, const char *integration, int rounds) {
+    sqlite3 *db;
+    if (sqlite3_open_v2(store, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) fail("cannot open the store");
+    // The server's reader connections: a 2 MiB cache, no memory map.
+    sqlite3_exec(db, "PRAGMA cache_size = -2048; PRAGMA mmap_size = 0", NULL, NULL, NULL);
+    sqlite3_stmt *statement;
+    const char *sql =
+        "SELECT id, changed_at, touched_at, remote_deleted_at, data, candidate_id, job_id, stage_id, view, row "
+        "FROM records INDEXED BY records_scan "
+        "WHERE integration_id = ? AND model = ? AND row > ? AND remote_deleted_at IS NULL ORDER BY row LIMIT ?";
+    if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &statement, NULL) != SQLITE_OK)
+        fail(sqlite3_errmsg(db));
+    uint8_t *page = malloc(8 << 20);
+    double result = 0;
+    // The first round reads the file into the page cache, where the server finds it.
+    for (int round = 0; round < rounds; round++) {
+        sqlite3_int64 after = 0;
+        size_t records = 0, bytes = 0;
+        double started = thread_cpu_ns();
+        for (;;) {
+            sqlite3_bind_text(statement, 1, integration, -1, SQLITE_STATIC);
+            sqlite3_bind_int(statement, 2, 3);  // Model.candidate
+            sqlite3_bind_int64(statement, 3, after);
+            sqlite3_bind_int(statement, 4, PAGE + 1);
+            size_t length = 0, items = 0;
+            int more = 0;
+            while (sqlite3_step(statement) == SQLITE_ROW) {
+                if (items == PAGE) {
+                    more = 1;
+                    break;
+                }
+                // The page item: the record's bytes, its changed_at and its view spliced in.
+                const void *data = sqlite3_column_blob(statement, 4);
+                size_t data_length = (size_t)sqlite3_column_bytes(statement, 4);
+                const void *view = sqlite3_column_blob(statement, 8);
+                size_t view_length = (size_t)sqlite3_column_bytes(statement, 8);
+                uint8_t times[11] = {0x18};
+                size_t times_length = 1 + put_varint(times + 1, (uint64_t)sqlite3_column_int64(statement, 1));
+                page[length++] = 0x0A;
+                length += put_varint(page + length, data_length + times_length + view_length);
+                memcpy(page + length, data, data_length);
+                length += data_length;
+                memcpy(page + length, times, times_length);
+                length += times_length;
+                memcpy(page + length, view, view_length);
+                length += view_length;
+                after = sqlite3_column_int64(statement, 9);
+                items++;
+            }
+            sqlite3_reset(statement);
+            records += items;
+            bytes += length;
+            if (!more) break;
+        }
+        if (records == 0) fail("no candidates of that integration in the store");
+        result = (thread_cpu_ns() - started) / (double)records;
+        printf("scan round %d: %zu candidates, %.0f MB of pages, %.0f ns CPU per candidate\n", round + 1, records,
+            bytes / 1e6, result);
+    }
+    sqlite3_finalize(statement);
+    sqlite3_close(db);
+    free(page);
+    return result;
+}
+
+// ---- tcp: pages of 500 with a 9-byte frame header, sender thread to receiver thread ----
+
+typedef struct {
+    int fd;
+    const uint8_t *pages;
+    const size_t *lengths;
+    size_t count;
+    int rounds;
+} Sender;
+
+static void *send_pages(void *argument) {
+    Sender *sender = argument;
+    uint8_t header[9] = {0};
+    for (int round = 0; round < sender->rounds; round++) {
+        const uint8_t *page = sender->pages;
+        for (size_t i = 0; i < sender->count; i++) {
+            uint32_t length = htonl((uint32_t)sender->lengths[i]);
+            memcpy(header + 1, &length, 4);
+            struct iovec parts[2] = {{header, 9}, {(void *)page, sender->lengths[i]}};
+            size_t left = 9 + sender->lengths[i];
+            int first = 0;
+            while (left > 0) {
+                ssize_t written = writev(sender->fd, parts + first, 2 - first);
+                if (written < 0) fail("send failed");
+                left -= (size_t)written;
+                while (first < 2 && (size_t)written >= parts[first].iov_len) {
+                    written -= (ssize_t)parts[first].iov_len;
+                    first++;
+                }
+                if (first < 2) {
+                    parts[first].iov_base = (uint8_t *)parts[first].iov_base + written;
+                    parts[first].iov_len -= (size_t)written;
+                }
+            }
+            page += sender->lengths[i];
+        }
+    }
+    shutdown(sender->fd, SHUT_WR);
+    return NULL;
+}
+
+static double tcp(Dump dump, int rounds) {
+    size_t pages = (dump.count + PAGE - 1) / PAGE;
+    uint8_t *all = malloc(dump.size + dump.count * 12);
+    size_t *lengths = malloc(pages * sizeof(size_t));
+    size_t total = 0, items;
+    for (size_t i = 0; i < pages; i++) {
+        lengths[i] = build_page(&dump, i, all + total, &items);
+        total += lengths[i];
+    }
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t size = sizeof address;
+    if (bind(listener, (struct sockaddr *)&address, sizeof address) || listen(listener, 1)) fail("listen failed");
+    getsockname(listener, (struct sockaddr *)&address, &size);
+    int client = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(client, (struct sockaddr *)&address, sizeof address)) fail("connect failed");
+    int server = accept(listener, NULL, NULL);
+    int one = 1;
+    setsockopt(server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    Sender sender = {server, all, lengths, pages, rounds};
+    double started = process_cpu_ns();
+    pthread_t thread;
+    pthread_create(&thread, NULL, send_pages, &sender);
+    // The receiver reads into one 64 KiB buffer, as an event loop does, and looks at nothing.
+    uint8_t buffer[65536];
+    size_t received = 0;
+    for (;;) {
+        ssize_t n = read(client, buffer, sizeof buffer);
+        if (n < 0) fail("receive failed");
+        if (n == 0) break;
+        received += (size_t)n;
+    }
+    pthread_join(thread, NULL);
+    double spent = process_cpu_ns() - started;
+    size_t records = dump.count * rounds;
+    printf("tcp: %zu candidates in pages of %d, %.0f MB, %.0f ns CPU per candidate (sender and receiver)\n",
+        records, PAGE, received / 1e6, spent / (double)records);
+    close(client);
+    close(server);
+    close(listener);
+    free(all);
+    free(lengths);
+    return spent / (double)records;
+}
+
+// ---- unpack: protobuf-c into an arena, and the heap blocks a Swift value owns ----
+
+// Swift keeps strings of up to 15 UTF-8 bytes inside the value; a longer string, a non-empty
+// array and non-empty bytes are one heap block each. Nested messages are stored inline.
+static size_t swift_blocks(const ProtobufCMessage *message) {
+    const ProtobufCMessageDescriptor *descriptor = message->descriptor;
+    size_t blocks = 0;
+    for (unsigned i = 0; i < descriptor->n_fields; i++) {
+        const ProtobufCFieldDescriptor *field = &descriptor->fields[i];
+        const uint8_t *base = (const uint8_t *)message;
+        if (field->label == PROTOBUF_C_LABEL_REPEATED) {
+            size_t n = *(const size_t *)(base + field->quantifier_offset);
+            if (n == 0) continue;
+            blocks++;
+            void *const *elements = *(void *const *const *)(base + field->offset);
+            for (size_t e = 0; e < n; e++) {
+                if (field->type == PROTOBUF_C_TYPE_MESSAGE) blocks += swift_blocks(elements[e]);
+                if (field->type == PROTOBUF_C_TYPE_STRING && strlen(elements[e]) > 15) blocks++;
+            }
+            continue;
+        }
+        if (field->type == PROTOBUF_C_TYPE_STRING) {
+            const char *text = *(const char *const *)(base + field->offset);
+            if (text && strlen(text) > 15) blocks++;
+        } else if (field->type == PROTOBUF_C_TYPE_BYTES) {
+            const ProtobufCBinaryData *data = (const ProtobufCBinaryData *)(base + field->offset);
+            if (data->len > 0) blocks++;
+        } else if (field->type == PROTOBUF_C_TYPE_MESSAGE) {
+            const ProtobufCMessage *nested = *(const ProtobufCMessage *const *)(base + field->offset);
+            if (nested) blocks += swift_blocks(nested);
+        }
+    }
+    return blocks;
+}
+
+// A thread that frees what another allocated, one batch at a time.
+typedef struct {
+    pthread_barrier_t handed, done;
+    void **blocks;
+    size_t count;
+    int stop;
+    double cpu_ns;
+} Freer;
+
+static void *free_batches(void *argument) {
+    Freer *freer = argument;
+    for (;;) {
+        pthread_barrier_wait(&freer->handed);
+        if (freer->stop) return NULL;
+        double started = thread_cpu_ns();
+        for (size_t i = 0; i < freer->count; i++) free(freer->blocks[i]);
+        freer->cpu_ns += thread_cpu_ns() - started;
+        pthread_barrier_wait(&freer->done);
+    }
+}
+
+typedef struct {
+    double unpack_ns, blocks, heap_ns, heap_cross_ns;
+} Decoding;
+
+static Decoding unpack(Dump dump, int rounds) {
+    Decoding result = {0};
+    size_t pages = (dump.count + PAGE - 1) / PAGE;
+    uint8_t *page = malloc(8 << 20);
+    size_t region_size = 4 << 20;
+    void *region = malloc(region_size);
+    size_t blocks = 0, items, bytes = 0;
+    for (int round = 0; round < rounds; round++) {
+        double spent = 0;
+        for (size_t p = 0; p < pages; p++) {
+            size_t length = build_page(&dump, p, page, &items);
+            double started = thread_cpu_ns();
+            ATSBArena arena;
+            atsb_arena_init(&arena, region, region_size, (size_t)1 << 30);
+            ProtobufCAllocator allocator = atsb_arena_allocator(&arena);
+            Atsbridge__V1__CandidatePage *unpacked = atsbridge__v1__candidate_page__unpack(&allocator, length, page);
+            if (!unpacked || unpacked->n_items != items) fail("a page did not unpack");
+            atsb_arena_destroy(&arena);
+            spent += thread_cpu_ns() - started;
+            if (round == 0) {
+                bytes += length;
+                // Counted outside the timing, on a second unpack.
+                atsb_arena_init(&arena, region, region_size, (size_t)1 << 30);
+                unpacked = atsbridge__v1__candidate_page__unpack(&allocator, length, page);
+                for (size_t i = 0; i < unpacked->n_items; i++) blocks += swift_blocks(&unpacked->items[i]->base);
+                atsb_arena_destroy(&arena);
+            }
+        }
+        result.unpack_ns = spent / (double)dump.count;
+        printf("unpack round %d: %.0f ns CPU per candidate (protobuf-c into an arena)\n", round + 1, result.unpack_ns);
+        if (round == 0) {
+            printf("pages of %d: %.0f bytes per candidate; heap blocks a Swift value of each candidate owns: %.1f\n",
+                PAGE, bytes / (double)dump.count, blocks / (double)dump.count);
+        }
+    }
+    // What those blocks cost to allocate and free (48 bytes each, about a Swift string's
+    // storage): on one thread, and freed by another as when a page decoded ahead is dropped.
+    size_t per_page = (size_t)((double)blocks / (double)dump.count * PAGE + 0.5);
+    void **held = malloc(per_page * sizeof(void *));
+    Freer freer = {.blocks = held, .count = per_page};
+    pthread_barrier_init(&freer.handed, NULL, 2);
+    pthread_barrier_init(&freer.done, NULL, 2);
+    pthread_t thread;
+    pthread_create(&thread, NULL, free_batches, &freer);
+    for (int cross = 0; cross <= 1; cross++) {
+        double spent = 0;
+        freer.cpu_ns = 0;
+        for (int round = 0; round < rounds; round++) {
+            for (size_t p = 0; p < pages; p++) {
+                double started = thread_cpu_ns();
+                for (size_t b = 0; b < per_page; b++) {
+                    held[b] = malloc(48);
+                    memset(held[b], 1, 16);
+                }
+                if (!cross) {
+                    for (size_t b = 0; b < per_page; b++) free(held[b]);
+                }
+                spent += thread_cpu_ns() - started;
+                if (cross) {
+                    pthread_barrier_wait(&freer.handed);
+                    pthread_barrier_wait(&freer.done);
+                }
+            }
+        }
+        spent = (spent + freer.cpu_ns) / ((double)rounds * (double)dump.count);
+        *(cross ? &result.heap_cross_ns : &result.heap_ns) = spent;
+        printf("malloc and free of those blocks, %s: %.0f ns CPU per candidate\n",
+            cross ? "freed by another thread" : "on one thread", spent);
+    }
+    freer.stop = 1;
+    pthread_barrier_wait(&freer.handed);
+    pthread_join(thread, NULL);
+    result.blocks = (double)blocks / (double)dump.count;
+    free(held);
+    free(page);
+    free(region);
+    return result;
+}
+
+int main(int argc, char **argv) {
+    if (argc == 4 && strcmp(argv[1], "scan") == 0) return scan(argv[2], argv[3], 3) > 0 ? 0 : 1;
+    if (argc == 3 && strcmp(argv[1], "tcp") == 0) return tcp(load(argv[2]), 3) > 0 ? 0 : 1;
+    if (argc == 3 && strcmp(argv[1], "unpack") == 0) return unpack(load(argv[2]), 3).unpack_ns > 0 ? 0 : 1;
+    if (argc == 5 && strcmp(argv[1], "all") == 0) {
+        // One of each, for a benchmark round: the last line is for PeerBenchmarks to read.
+        double scan_ns = scan(argv[2], argv[3], 2);
+        Dump dump = load(argv[4]);
+        double tcp_ns = tcp(dump, 1);
+        Decoding decoding = unpack(dump, 1);
+        printf("floors scan=%.0f tcp=%.0f unpack=%.0f heap=%.0f blocks=%.1f\n", scan_ns, tcp_ns, decoding.unpack_ns,
+            decoding.heap_cross_ns, decoding.blocks);
+        return 0;
+    }
+    fprintf(stderr,
+        "usage: floors scan STORE INTEGRATION | floors tcp DUMP | floors unpack DUMP"
+        " | floors all STORE INTEGRATION DUMP\n");
+    return 64;
+}
