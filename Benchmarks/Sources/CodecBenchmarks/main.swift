@@ -12,6 +12,9 @@ import SwiftProtobufModels
 //   BENCH_CALLS=200000  calls per round for single candidates (pages: a hundredth)
 //   BENCH_ONLY=decode   run only the cases whose name contains this
 //   BENCH_SIDE=ours     run only ATSBridge's side (for profiling)
+//   BENCH_DUMP=/tmp/atsbridge-peer-bench/candidates-200000.bin
+//                       also decode PeerBenchmarks' candidates in pages of 500 (200 jobs,
+//                       8 stages, 12 tags: the page above names one job, one stage, 3 tags)
 
 let candidate = SampleRecords.candidate()
 let candidateBytes = try candidate.encode()
@@ -85,9 +88,58 @@ let cases = [
     ),
 ]
 
+/// Pages of 500 of PeerBenchmarks' dump (UInt32 little-endian length, then the record), each
+/// as a page message's bytes, for the "decode realistic pages" case.
+func realisticPages(_ path: String) throws -> [[UInt8]] {
+    let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
+    var pages: [[UInt8]] = []
+    var page: [UInt8] = []
+    var items = 0
+    var offset = 0
+    while offset + 4 <= data.count {
+        let length = data[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | Int($1) }
+        ProtoWire.appendLengthDelimited(field: 1, data[offset + 4..<offset + 4 + length], to: &page)
+        offset += 4 + length
+        items += 1
+        if items == 500 {
+            pages.append(page)
+            page = []
+            items = 0
+        }
+    }
+    return pages
+}
+
+var allCases = cases
+if let dump = environment["BENCH_DUMP"] {
+    let pages = try realisticPages(dump)
+    let spbCheck = try Atsbridge_V1_CandidatePage(serializedBytes: pages[0])
+    let decodedCount = try CandidatePage(decoding: pages[0]).items.count
+    precondition(decodedCount == spbCheck.items.count, "both decode the same page")
+    var next = 0
+    var spbNext = 0
+    allCases.append(
+        Case(
+            name: "decode realistic pages of 500",
+            ours: {
+                try measure("atsbridge", itemsPerCall: 500, calls: max(1, calls / 500)) {
+                    next = (next + 1) % pages.count
+                    return try CandidatePage(decoding: pages[next]).items.count
+                }
+            },
+            theirs: {
+                try measure("swiftprotobuf", itemsPerCall: 500, calls: max(1, calls / 500)) {
+                    spbNext = (spbNext + 1) % pages.count
+                    return try Atsbridge_V1_CandidatePage(serializedBytes: pages[spbNext]).items.count
+                }
+            }
+        )
+    )
+}
+
 print("| operation | ATSBridge (candidates/s, median / best) | SwiftProtobuf (median / best) | ratio (median) |")
 print("| --- | --- | --- | --- |")
-for benchCase in cases where only.map({ benchCase.name.contains($0) }) ?? true {
+for benchCase in allCases where only.map({ benchCase.name.contains($0) }) ?? true {
     let ours = try benchCase.ours()
     let theirs = environment["BENCH_SIDE"] == "ours" ? ours : try benchCase.theirs()
     let ratio = ours.median / theirs.median
