@@ -88,8 +88,9 @@ let cases = [
     ),
 ]
 
-/// Pages of 500 of PeerBenchmarks' dump (UInt32 little-endian length, then the record), each
-/// as a page message's bytes, for the "decode realistic pages" case.
+/// Whole pages of 500 of PeerBenchmarks' dump (UInt32 little-endian length, then the record),
+/// each as a page message's bytes, for the "decode realistic pages" case; a last partial page is
+/// left out.
 func realisticPages(_ path: String) throws -> [[UInt8]] {
     let data = try [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))
     var pages: [[UInt8]] = []
@@ -98,6 +99,7 @@ func realisticPages(_ path: String) throws -> [[UInt8]] {
     var offset = 0
     while offset + 4 <= data.count {
         let length = data[offset..<offset + 4].reversed().reduce(0) { $0 << 8 | Int($1) }
+        precondition(offset + 4 + length <= data.count, "a record runs past the end of \(path)")
         ProtoWire.appendLengthDelimited(field: 1, data[offset + 4..<offset + 4 + length], to: &page)
         offset += 4 + length
         items += 1
@@ -113,6 +115,7 @@ func realisticPages(_ path: String) throws -> [[UInt8]] {
 var allCases = cases
 if let dump = environment["BENCH_DUMP"] {
     let pages = try realisticPages(dump)
+    precondition(!pages.isEmpty, "\(dump) holds fewer than 500 candidates")
     let spbCheck = try Atsbridge_V1_CandidatePage(serializedBytes: pages[0])
     let decodedCount = try CandidatePage(decoding: pages[0]).items.count
     precondition(decodedCount == spbCheck.items.count, "both decode the same page")

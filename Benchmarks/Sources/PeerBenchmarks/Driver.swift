@@ -13,6 +13,10 @@ struct Driver: Sendable {
 
     func run() async throws {
         let options = self.options
+        // Before the dataset and the servers: a wrong path would otherwise fail after a round.
+        if let floors = options.floors, !FileManager.default.isExecutableFile(atPath: floors) {
+            throw PeerError("--floors \(floors) is not an executable: build it with Benchmarks/floors.sh")
+        }
         let dataset = try await Dataset.prepare(count: options.candidates)
         let records = try Dataset.load(recordsPath: dataset.recordsPath)
         let meanBytes = Double(records.reduce(0) { $0 + $1.count }) / Double(records.count)
@@ -237,7 +241,8 @@ struct Driver: Sendable {
         func ns(_ value: Double) -> String { String(format: "%.0f", value) }
         print("\nFloors: the parts alone, in C, CPU ns per candidate (Benchmarks/floors.sh)\n")
         print(
-            "| round | SQLite page scan | TCP, both sides | protobuf-c unpack | malloc/free of the Swift value's blocks "
+            "| round | SQLite page scan | TCP, both sides | protobuf-c unpack "
+                + "| malloc/free of the Swift value's blocks (freed by another thread) "
                 + "| floors together | ATSBridge stream | ATSBridge / floors | 2 cores at the floors | grpc-swift-2 / floors |"
         )
         print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
@@ -245,7 +250,7 @@ struct Driver: Sendable {
             let total = floors.totalMicros
             print(
                 "| \(index + 1) | \(ns(floors.scan)) | \(ns(floors.tcp)) | \(ns(floors.unpack)) "
-                    + "| \(ns(floors.heap)) (\(String(format: "%.1f", floors.blocks)) blocks) "
+                    + "| \(ns(floors.heap)) (\(ns(floors.heapCrossThread))), \(String(format: "%.1f", floors.blocks)) blocks "
                     + "| \(String(format: "%.2f µs", total)) | \(String(format: "%.2f µs", round.atsbridgeStream.totalMicros)) "
                     + "| \(String(format: "%.2f×", round.atsbridgeStream.totalMicros / total)) "
                     + "| \(formatRate(2e6 / total)) | \(String(format: "%.2f×", round.grpcStream.totalMicros / total)) |"
