@@ -5,7 +5,7 @@ import Foundation
 // server runs in its own process; this process is the client of all three.
 //
 //   swift build -c release --product atsbridge && swift run -c release PeerBenchmarks
-//   PeerBenchmarks [--candidates 200000] [--rounds 3] [--pings 5000]
+//   PeerBenchmarks [--candidates 200000] [--rounds 3] [--pings 5000] [--floors .build/floors]
 //   PeerBenchmarks serve-grpc FILE | serve-json FILE     the peer servers (spawned by the driver)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
