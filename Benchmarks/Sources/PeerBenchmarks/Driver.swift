@@ -60,6 +60,10 @@ struct Driver: Sendable {
                 integrationID: Dataset.integrationID
             )
         )
+        if let depths = options.readAheadSweep {
+            try await Self.sweepReadAhead(depths, options: options, client: client, server: atsbridge)
+            return
+        }
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let rounds = try await GRPCPeer.withClient(port: grpcServer.port) { grpc in
             try await Self.rounds(
@@ -83,7 +87,7 @@ struct Driver: Sendable {
 
     /// Streams every candidate into typed values; `readAhead` 0 decodes on the consuming task
     /// alone, `nil` uses the client's default (decoding ahead on the other core).
-    private static func atsbridgeStream(client: RPCClient, pageSize: Int, readAhead: Int? = nil) async throws -> Int {
+    static func atsbridgeStream(client: RPCClient, pageSize: Int, readAhead: Int? = nil) async throws -> Int {
         var count = 0
         var applications = 0
         let request = ListCandidatesRequest(page: PageRequest(pageSize: UInt32(pageSize), order: .storage))
@@ -220,9 +224,15 @@ struct Driver: Sendable {
     /// less than the rates.
     private static func reportCPU(rounds: [Round]) {
         func cpu(_ run: StreamRun) -> String {
-            String(format: "%.2f + %.2f = %.2f µs", run.clientMicros, run.serverMicros, run.totalMicros)
+            String(
+                format: "%.2f + %.2f = %.2f µs, %.2f cores",
+                run.clientMicros,
+                run.serverMicros,
+                run.totalMicros,
+                run.coresBusy
+            )
         }
-        print("\nCPU per candidate (client + server)\n")
+        print("\nCPU per candidate (client + server), and the cores both kept busy (rate × CPU)\n")
         print("| round | ATSBridge stream | ATSBridge, no read-ahead | grpc-swift-2 stream | JSON paging |")
         print("| --- | --- | --- | --- | --- |")
         for (index, round) in rounds.enumerated() {

@@ -13,6 +13,10 @@ struct StreamRun: Sendable {
 
     /// Client and server CPU microseconds per candidate.
     var totalMicros: Double { self.clientMicros + self.serverMicros }
+
+    /// Cores that client and server kept busy together on average (2 is all of this machine):
+    /// the rate ratio of two streams follows their CPU ratio only as far as both use the cores alike.
+    var coresBusy: Double { self.rate * self.totalMicros / 1e6 }
 }
 
 /// Times a streamed export of `count` candidates from `server`, with both sides' CPU time: on a

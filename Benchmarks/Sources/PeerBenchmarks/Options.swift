@@ -1,7 +1,7 @@
 import Foundation
 
-/// The command line of PeerBenchmarks: `[--candidates N] [--rounds N] [--pings N] [--floors PATH]`, or a server
-/// mode (`serve-grpc FILE`, `serve-json FILE`) that the driver spawns.
+/// The command line of PeerBenchmarks: `[--candidates N] [--rounds N] [--pings N] [--floors PATH]
+/// [--read-ahead LIST]`, or a server mode (`serve-grpc FILE`, `serve-json FILE`) that the driver spawns.
 struct Options: Sendable {
     /// Candidates each side streams per round.
     var candidates = 200_000
@@ -15,6 +15,9 @@ struct Options: Sendable {
     var jsonPage = 250
     /// The floors program (`Benchmarks/floors.sh` builds it), run in every round when given.
     var floors: String?
+    /// Read-ahead depths to compare (`--read-ahead 0,1,2`): then only ATSBridge's typed stream
+    /// runs, once per depth in each round, and no peer.
+    var readAheadSweep: [Int]?
 
     /// Parses `arguments` (without the executable); exits with a usage line on bad input.
     static func parse(_ arguments: [String]) -> Options {
@@ -24,6 +27,14 @@ struct Options: Sendable {
             if flag == "--floors" {
                 guard let path = rest.popFirst() else { usage("--floors needs the floors program's path") }
                 options.floors = path
+                continue
+            }
+            if flag == "--read-ahead" {
+                let depths = rest.popFirst()?.split(separator: ",", omittingEmptySubsequences: false).map { Int($0) }
+                guard let depths, !depths.isEmpty, depths.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+                    usage("--read-ahead needs a comma-separated list of depths of 0 or more, such as 0,1,2")
+                }
+                options.readAheadSweep = depths.compactMap { $0 }
                 continue
             }
             guard let value = rest.popFirst().flatMap({ Int($0) }), value > 0 else {
@@ -40,12 +51,9 @@ struct Options: Sendable {
     }
 
     private static func usage(_ problem: String) -> Never {
-        FileHandle.standardError.write(
-            Data(
-                "PeerBenchmarks: \(problem)\nusage: PeerBenchmarks [--candidates N] [--rounds N] [--pings N] [--floors PATH]\n"
-                    .utf8
-            )
-        )
+        let usage =
+            "usage: PeerBenchmarks [--candidates N] [--rounds N] [--pings N] [--floors PATH] [--read-ahead LIST]"
+        FileHandle.standardError.write(Data("PeerBenchmarks: \(problem)\n\(usage)\n".utf8))
         exit(64)
     }
 }

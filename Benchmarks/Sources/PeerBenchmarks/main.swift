@@ -6,6 +6,7 @@ import Foundation
 //
 //   swift build -c release --product atsbridge && swift run -c release PeerBenchmarks
 //   PeerBenchmarks [--candidates 200000] [--rounds 3] [--pings 5000] [--floors .build/floors]
+//   PeerBenchmarks --read-ahead 0,1,2 [--rounds 3]     ATSBridge's typed stream alone, per depth
 //   PeerBenchmarks serve-grpc FILE | serve-json FILE     the peer servers (spawned by the driver)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
