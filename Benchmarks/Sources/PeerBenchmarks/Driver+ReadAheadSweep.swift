@@ -16,7 +16,7 @@ extension Driver {
                 }
                 print(
                     "| \(round) | \(depth) | \(String(format: "%.0f k/s", run.rate / 1000)) "
-                        + "| \(String(format: "%.2f + %.2f = %.2f µs", run.clientMicros, run.serverMicros, run.totalMicros)) "
+                        + "| \(run.cpuText) "
                         + "| \(String(format: "%.2f", run.coresBusy)) |"
                 )
             }

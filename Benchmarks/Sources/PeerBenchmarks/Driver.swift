@@ -43,16 +43,7 @@ struct Driver: Sendable {
             guard let range = line.range(of: "listening on ") else { return nil }
             return line[range.upperBound...].split(separator: " ").first?.split(separator: ":").last.flatMap { Int($0) }
         }
-        // The peers' servers get the glibc heap settings `atsbridge serve` makes for itself.
-        let heap = ["MALLOC_TRIM_THRESHOLD_": "\(4 << 20)", "MALLOC_MMAP_THRESHOLD_": "\(2 << 20)"]
-        let grpcServer = try Child(here.path, ["serve-grpc", dataset.recordsPath], environment: heap) { line in
-            line.hasPrefix("PORT ") ? Int(line.dropFirst(5)) : nil
-        }
-        let jsonServer = try Child(here.path, ["serve-json", dataset.recordsPath], environment: heap) { line in
-            line.hasPrefix("PORT ") ? Int(line.dropFirst(5)) : nil
-        }
-        defer { for child in [atsbridge, grpcServer, jsonServer] { child.stop() } }
-
+        defer { atsbridge.stop() }
         let client = RPCClient(
             configuration: RPCClientConfiguration(
                 port: atsbridge.port,
@@ -62,8 +53,20 @@ struct Driver: Sendable {
         )
         if let depths = options.readAheadSweep {
             try await Self.sweepReadAhead(depths, options: options, client: client, server: atsbridge)
+            await client.close()
             return
         }
+
+        // The peers' servers get the glibc heap settings `atsbridge serve` makes for itself.
+        let heap = ["MALLOC_TRIM_THRESHOLD_": "\(4 << 20)", "MALLOC_MMAP_THRESHOLD_": "\(2 << 20)"]
+        let grpcServer = try Child(here.path, ["serve-grpc", dataset.recordsPath], environment: heap) { line in
+            line.hasPrefix("PORT ") ? Int(line.dropFirst(5)) : nil
+        }
+        let jsonServer = try Child(here.path, ["serve-json", dataset.recordsPath], environment: heap) { line in
+            line.hasPrefix("PORT ") ? Int(line.dropFirst(5)) : nil
+        }
+        defer { for child in [grpcServer, jsonServer] { child.stop() } }
+
         let http = HTTPClient(eventLoopGroupProvider: .singleton)
         let rounds = try await GRPCPeer.withClient(port: grpcServer.port) { grpc in
             try await Self.rounds(
@@ -223,15 +226,7 @@ struct Driver: Sendable {
     /// CPU microseconds per streamed candidate on each side, which the machine's load moves
     /// less than the rates.
     private static func reportCPU(rounds: [Round]) {
-        func cpu(_ run: StreamRun) -> String {
-            String(
-                format: "%.2f + %.2f = %.2f µs, %.2f cores",
-                run.clientMicros,
-                run.serverMicros,
-                run.totalMicros,
-                run.coresBusy
-            )
-        }
+        func cpu(_ run: StreamRun) -> String { run.cpuText + String(format: ", %.2f cores", run.coresBusy) }
         print("\nCPU per candidate (client + server), and the cores both kept busy (rate × CPU)\n")
         print("| round | ATSBridge stream | ATSBridge, no read-ahead | grpc-swift-2 stream | JSON paging |")
         print("| --- | --- | --- | --- | --- |")

@@ -17,6 +17,11 @@ struct StreamRun: Sendable {
     /// Cores that client and server kept busy together on average (2 is all of this machine):
     /// the rate ratio of two streams follows their CPU ratio only as far as both use the cores alike.
     var coresBusy: Double { self.rate * self.totalMicros / 1e6 }
+
+    /// The CPU per candidate as a table cell: "client + server = total µs".
+    var cpuText: String {
+        String(format: "%.2f + %.2f = %.2f µs", self.clientMicros, self.serverMicros, self.totalMicros)
+    }
 }
 
 /// Times a streamed export of `count` candidates from `server`, with both sides' CPU time: on a
