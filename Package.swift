@@ -407,8 +407,10 @@ let package = Package(
         .testTarget(
             name: "atsbridgeTests",
             dependencies: [
-                "atsbridge", "ATSBridgeProto", "ATSBridgeTestSupport", "CATSBridgeSystem",
+                "atsbridge", "ATSBridgeApp", "ATSBridgeProto", "ATSBridgeStoreSQLite", "ATSBridgeTestSupport",
+                "CATSBridgeSystem",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -127,7 +127,7 @@ public enum ServerApplication {
             logger: logger
         )
         var services: [any Service] = [engine, server, RetentionService(store: store, clock: clock, logger: logger)]
-        services.append(ViewRefreshService(cache: store, logger: logger))
+        services.append(ViewRefreshService(cache: store, integrations: store, logger: logger))
         if configuration.server.tls != nil { services.append(TLSReloadOnSignal(server: server, logger: logger)) }
         let metrics = configuration.metrics.listen.map {
             MetricsHTTPServer(listen: $0, registry: registry, logger: logger)

@@ -1,10 +1,16 @@
 import ATSBridgeCore
+import ATSBridgeProto
 import Logging
 import ServiceLifecycle
 
 /// Keeps the store's nested views assembled: refreshes stale ones in batches while any are
 /// left, then checks again every second. Reads are correct either way (stale views are
 /// assembled on the fly); this makes them fast.
+///
+/// Only integrations whose first sync has completed are refreshed. Until then their data
+/// cannot be read (`INTEGRATION.SETUP_SYNC_PENDING`), and a view kept during the first sync
+/// is mostly made stale again by the records that follow it (applications come before their
+/// candidates), while each refresh holds the store's one writer that the sync writes through.
 final class ViewRefreshService: Service, Sendable {
     /// How the service paces itself.
     struct Configuration: Sendable {
@@ -17,13 +23,27 @@ final class ViewRefreshService: Service, Sendable {
     }
 
     private let cache: any NestedViewCache
+    private let integrations: any IntegrationStore
     private let configuration: Configuration
     private let logger: Logger
 
-    init(cache: any NestedViewCache, configuration: Configuration = Configuration(), logger: Logger) {
+    init(
+        cache: any NestedViewCache,
+        integrations: any IntegrationStore,
+        configuration: Configuration = Configuration(),
+        logger: Logger
+    ) {
         self.cache = cache
+        self.integrations = integrations
         self.configuration = configuration
         self.logger = logger
+    }
+
+    /// The integrations whose views are kept: those whose first sync has completed.
+    private func readyIntegrations() async throws -> [String] {
+        try await self.integrations.integrations().compactMap {
+            $0.integration.setupStatus == .completed ? $0.integration.id : nil
+        }
     }
 
     func run() async throws {
@@ -31,7 +51,10 @@ final class ViewRefreshService: Service, Sendable {
             while !Task.isCancelled {
                 let pause: Duration
                 do {
-                    let refreshed = try await self.cache.refreshStaleViews(limit: self.configuration.batchSize)
+                    let refreshed = try await self.cache.refreshStaleViews(
+                        limit: self.configuration.batchSize,
+                        of: try await self.readyIntegrations()
+                    )
                     pause = refreshed < self.configuration.batchSize ? self.configuration.idleInterval : .zero
                 } catch {
                     // Shutting down cancels a refresh in flight; that is not a failure.

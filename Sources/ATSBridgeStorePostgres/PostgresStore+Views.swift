@@ -10,17 +10,33 @@ extension PostgresStore {
     /// Each integration's share is assembled under its write lock, so a write that makes a view
     /// stale again cannot interleave with the view being kept.
     public func refreshStaleViews(limit: Int) async throws -> Int {
+        try await self.refreshStaleViews(limit: limit, only: nil)
+    }
+
+    /// Assembles and keeps the views of up to `limit` stale records of some integrations; see
+    /// ``NestedViewCache``.
+    public func refreshStaleViews(limit: Int, of integrationIDs: [String]) async throws -> Int {
+        try await self.refreshStaleViews(limit: limit, only: integrationIDs)
+    }
+
+    private func refreshStaleViews(limit: Int, only integrationIDs: [String]?) async throws -> Int {
         guard limit > 0 else { throw ATSBridgeError(.inputInvalid, "limit must be positive, got \(limit)") }
+        if integrationIDs?.isEmpty == true { return 0 }
         // The model list as a literal: the partial index records_stale_views is used only when
         // the planner can prove its predicate from the query's.
         let models = NestedViewAssembly.models.map { String($0.rawValue) }.sorted().joined(separator: ", ")
         var bindings = PostgresBindings()
         bindings.append(Int64(limit))
+        var only = ""
+        if let integrationIDs {
+            bindings.append(integrationIDs)
+            only = " AND integration_id = ANY($2)"
+        }
         let rows = try await self.rows(
             PostgresQuery(
                 unsafeSQL: """
                     SELECT integration_id, model, id FROM records
-                    WHERE view IS NULL AND model IN (\(models)) ORDER BY integration_id, model, id LIMIT $1
+                    WHERE view IS NULL AND model IN (\(models))\(only) ORDER BY integration_id, model, id LIMIT $1
                     """,
                 binds: bindings
             ),

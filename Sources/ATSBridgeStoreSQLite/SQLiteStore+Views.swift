@@ -6,18 +6,20 @@ import GRDB
 extension SQLiteStore: NestedViewCache {
     /// Assembles and keeps the views of up to `limit` stale records; see ``NestedViewCache``.
     public func refreshStaleViews(limit: Int) async throws -> Int {
+        try await self.refreshStaleViews(limit: limit, only: nil)
+    }
+
+    /// Assembles and keeps the views of up to `limit` stale records of some integrations; see
+    /// ``NestedViewCache``.
+    public func refreshStaleViews(limit: Int, of integrationIDs: [String]) async throws -> Int {
+        try await self.refreshStaleViews(limit: limit, only: integrationIDs)
+    }
+
+    private func refreshStaleViews(limit: Int, only integrationIDs: [String]?) async throws -> Int {
         guard limit > 0 else { throw ATSBridgeError(.inputInvalid, "limit must be positive, got \(limit)") }
+        if integrationIDs?.isEmpty == true { return 0 }
         return try await self.write { db in
-            // The partial index holds exactly the stale rows, in (integration, model, row) order.
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT \(Self.fetchedColumns), row, integration_id, model FROM records
-                    INDEXED BY records_stale_views
-                    WHERE view IS NULL AND model IN \(Self.nestedModelList) LIMIT ?
-                    """,
-                arguments: [limit]
-            )
+            let rows = try Self.staleRows(db, limit: limit, only: integrationIDs)
             var groups: [(integrationID: String, model: Model, records: [FetchedRecord], rows: [Int64])] = []
             for row in rows {
                 let integrationID: String = row[10]
@@ -39,6 +41,28 @@ extension SQLiteStore: NestedViewCache {
             }
             return rows.count
         }
+    }
+
+    /// Up to `limit` stale rows (of `integrationIDs` only, when given), grouped by integration
+    /// and model: the partial index holds exactly the stale rows, in (integration, model, row)
+    /// order.
+    private static func staleRows(_ db: Database, limit: Int, only integrationIDs: [String]?) throws -> [Row] {
+        let select = """
+            SELECT \(Self.fetchedColumns), row, integration_id, model FROM records
+            INDEXED BY records_stale_views
+            WHERE view IS NULL AND model IN \(Self.nestedModelList)
+            """
+        guard let integrationIDs else { return try Row.fetchAll(db, sql: select + " LIMIT ?", arguments: [limit]) }
+        var rows: [Row] = []
+        for chunk in integrationIDs.chunked(500) where rows.count < limit {
+            let marks = chunk.map { _ in "?" }.joined(separator: ", ")
+            rows += try Row.fetchAll(
+                db,
+                sql: select + " AND integration_id IN (\(marks)) LIMIT ?",
+                arguments: Self.arguments(chunk.map { $0 as any DatabaseValueConvertible } + [limit - rows.count])
+            )
+        }
+        return rows
     }
 
     /// Marks every kept view stale; see ``NestedViewCache``.
