@@ -54,7 +54,8 @@ extension SQLiteStore: NestedViewCache {
             """
         guard let integrationIDs else { return try Row.fetchAll(db, sql: select + " LIMIT ?", arguments: [limit]) }
         var rows: [Row] = []
-        for chunk in integrationIDs.chunked(500) where rows.count < limit {
+        // Each integration once, or its rows would be read (and counted) twice.
+        for chunk in Array(Set(integrationIDs)).chunked(500) where rows.count < limit {
             let marks = chunk.map { _ in "?" }.joined(separator: ", ")
             rows += try Row.fetchAll(
                 db,

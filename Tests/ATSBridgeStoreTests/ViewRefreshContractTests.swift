@@ -22,7 +22,7 @@ import Testing
 
         #expect(try await cache.refreshStaleViews(limit: 100, of: []) == 0)
         #expect(try await cache.refreshStaleViews(limit: 100, of: ["int-missing"]) == 0)
-        let ids = ["int-missing", self.fixture.integrationID]
+        let ids = ["int-missing", self.fixture.integrationID, self.fixture.integrationID]
         #expect(try await cache.refreshStaleViews(limit: 5, of: ids) == 5)
         #expect(try await cache.refreshStaleViews(limit: 100, of: ids) == 2)
         #expect(try await cache.refreshStaleViews(limit: 100, of: [self.fixture.integrationID]) == 0)
