@@ -44,7 +44,10 @@ extension SQLiteStore {
         let data = Data(try integration.integration.encode())
         let credentials = Data(integration.encryptedCredentials)
         let id = integration.integration.id
+        let saved = integration.integration
         try await self.write { db in
+            let before = try Data.fetchOne(db, sql: "SELECT data FROM integrations WHERE id = ?", arguments: [id])
+                .map(Self.decodeIntegration)
             try db.execute(
                 sql: """
                     INSERT INTO integrations (id, data, credentials) VALUES (?, ?, ?)
@@ -52,6 +55,7 @@ extension SQLiteStore {
                     """,
                 arguments: [id, data, credentials]
             )
+            try Self.clearViewsIfNoLongerSetUp(db, before: before, after: saved)
         }
     }
 
@@ -75,8 +79,10 @@ extension SQLiteStore {
     private static func integration(from row: Row) throws -> StoredIntegration {
         let data: Data = row[0]
         let credentials: Data = row[1]
-        let integration = try data.withUnsafeBytes { try Integration(decoding: $0, limits: .default) }
-        return StoredIntegration(integration: integration, encryptedCredentials: [UInt8](credentials))
+        return StoredIntegration(
+            integration: try Self.decodeIntegration(data),
+            encryptedCredentials: [UInt8](credentials)
+        )
     }
 
     /// Deletes an integration and all its records, runs, keys and changes.

@@ -24,9 +24,11 @@ extension SQLiteStore {
     ) throws -> Integration? {
         guard let data = try Data.fetchOne(db, sql: "SELECT data FROM integrations WHERE id = ?", arguments: [id])
         else { return nil }
-        var integration = try data.withUnsafeBytes { try Integration(decoding: $0, limits: .default) }
+        let before = try Self.decodeIntegration(data)
+        var integration = before
         update(&integration)
         integration.id = id
+        try Self.clearViewsIfNoLongerSetUp(db, before: before, after: integration)
         let encoded = Data(try integration.encode())
         if let credentials {
             try db.execute(

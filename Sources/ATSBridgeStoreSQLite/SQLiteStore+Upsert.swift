@@ -129,12 +129,26 @@ extension SQLiteStore {
     ) throws -> UpsertResult {
         var total = UpsertResult()
         var cleared = ClearedViews()
+        // No views are kept for an integration before its first sync completes: its writes have
+        // none to clear (most of a first sync's writer time otherwise looks for them).
+        let keepsViews = try Self.mayKeepViews(db, integrationID)
         for (index, batch) in prepared.enumerated() {
             let stored =
                 if let early = looked[index], early.matches(batch.rows) { early.stored } else {
                     try Self.existing(db, integrationID, batch.model, batch.rows.map(\.id))
                 }
-            total.merge(try Self.upsert(db, batch.rows, stored, batch.model, integrationID, now, cleared: &cleared))
+            total.merge(
+                try Self.upsert(
+                    db,
+                    batch.rows,
+                    stored,
+                    batch.model,
+                    integrationID,
+                    now,
+                    keepsViews: keepsViews,
+                    cleared: &cleared
+                )
+            )
         }
         return total
     }
@@ -148,6 +162,7 @@ extension SQLiteStore {
         _ model: Model,
         _ integrationID: String,
         _ now: Int64,
+        keepsViews: Bool,
         cleared: inout ClearedViews
     ) throws -> UpsertResult {
         let plan = UpsertPlan(model: model, rows: rows, storedByPosition: stored)
@@ -156,8 +171,10 @@ extension SQLiteStore {
             try Self.deleteEmails(db, integrationID: integrationID, candidates: changed)
         }
         try Self.write(db, rows, plan.writes, integrationID: integrationID, now: now)
-        cleared.noteWritten(model, ids: plan.writes.lazy.map { rows[$0.position].id })
-        try Self.apply(plan.staleViews, db, integrationID, cleared: &cleared)
+        if keepsViews {
+            cleared.noteWritten(model, ids: plan.writes.lazy.map { rows[$0.position].id })
+            try Self.apply(plan.staleViews, db, integrationID, cleared: &cleared)
+        }
         for (kind, ids) in plan.changeLog {
             try Self.log(db, integrationID, model, ids, kind, now)
         }

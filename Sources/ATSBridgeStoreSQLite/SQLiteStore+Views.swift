@@ -43,19 +43,29 @@ extension SQLiteStore: NestedViewCache {
         }
     }
 
-    /// Up to `limit` stale rows (of `integrationIDs` only, when given), grouped by integration
-    /// and model: the partial index holds exactly the stale rows, in (integration, model, row)
-    /// order.
+    /// Up to `limit` stale rows (of `integrationIDs` only, when given; never of an integration
+    /// whose first sync has not completed), grouped by integration and model: the partial index
+    /// holds exactly the stale rows, in (integration, model, row) order.
     private static func staleRows(_ db: Database, limit: Int, only integrationIDs: [String]?) throws -> [Row] {
         let select = """
             SELECT \(Self.fetchedColumns), row, integration_id, model FROM records
             INDEXED BY records_stale_views
             WHERE view IS NULL AND model IN \(Self.nestedModelList)
             """
-        guard let integrationIDs else { return try Row.fetchAll(db, sql: select + " LIMIT ?", arguments: [limit]) }
+        // Views wait for each integration's first sync (SQLiteStore+SetupViews).
+        let pending = try Self.pendingIntegrations(db)
+        guard let integrationIDs else {
+            guard !pending.isEmpty else { return try Row.fetchAll(db, sql: select + " LIMIT ?", arguments: [limit]) }
+            let excluded = String(decoding: try JSONEncoder().encode(pending.sorted()), as: UTF8.self)
+            return try Row.fetchAll(
+                db,
+                sql: select + " AND integration_id NOT IN (SELECT value FROM json_each(?)) LIMIT ?",
+                arguments: [excluded, limit]
+            )
+        }
         var rows: [Row] = []
         // Each integration once, or its rows would be read (and counted) twice.
-        for chunk in Array(Set(integrationIDs)).chunked(500) where rows.count < limit {
+        for chunk in Array(Set(integrationIDs).subtracting(pending)).chunked(500) where rows.count < limit {
             let marks = chunk.map { _ in "?" }.joined(separator: ", ")
             rows += try Row.fetchAll(
                 db,
