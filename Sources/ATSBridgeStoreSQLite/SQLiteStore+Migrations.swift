@@ -241,13 +241,6 @@ extension SQLiteStore {
                     """
             )
         }
-        migrator.registerMigration("v10-views-wait-for-setup") { db in
-            // Views are kept only for integrations whose first sync has completed (its writes
-            // then skip clearing views): forget those an earlier build kept for the others.
-            for integrationID in try SQLiteStore.pendingIntegrations(db) {
-                try SQLiteStore.clearViews(db, of: integrationID)
-            }
-        }
         return migrator
     }
 }

@@ -73,6 +73,9 @@ public final class SQLiteStore: Store {
             // A file SQLite could open only read-only fails here, at startup, not at the first sync.
             try await pool.write { db in
                 try db.execute(sql: "UPDATE meta SET value = value WHERE key = 'cursor_secret'")
+                // On every start, not once: a build from before views waited for the first sync
+                // (an upgrade, or a rollback and back) may have kept some (SQLiteStore+SetupViews).
+                try Self.clearViewsOfIntegrationsNotSetUp(db)
             }
             self.pool = pool
             let secret = try await pool.read { db in

@@ -81,31 +81,56 @@ import Testing
         try await self.expectServedAsAssembled(store, "after saveIntegration made it pending")
     }
 
-    @Test func viewsAnEarlierBuildKeptForAPendingIntegrationAreForgottenOnUpgrade() async throws {
+    @Test func viewsAnEarlierBuildKeptForAPendingIntegrationAreForgottenAtStart() async throws {
         let path = temporaryDatabasePath()
-        var store: SQLiteStore? = try await self.makeStore(path)
-        try await self.save(store!, .completed)
-        try await self.fixture.load(into: store!)
-        #expect(try await store!.refreshStaleViews(limit: 100) == 7)
-        // As an earlier build left it: the integration pending with views kept, and the
-        // migration not yet run.
+        let store = try await self.makeStore(path)
+        try await self.save(store, .completed)
+        try await self.fixture.load(into: store)
+        #expect(try await store.refreshStaleViews(limit: 100) == 7)
+        // As an earlier build may leave it (also after a rollback and back): the integration
+        // pending with its views kept.
         let pending = try Integration(
             id: self.id,
             tenantURL: "https://x.example",
             login: "api",
             setupStatus: .syncPending
-        )
-        .encode()
-        try await store!.pool.write { db in
+        ).encode()
+        try await store.pool.write { db in
             try db.execute(sql: "UPDATE integrations SET data = ? WHERE id = ?", arguments: [Data(pending), self.id])
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v10-views-wait-for-setup'")
         }
-        store = nil
+        await store.close()
 
-        let upgraded = try await self.makeStore(path)
-        try await self.renameJob(upgraded, at: 2_000)
-        try await self.setSetup(upgraded, .completed)
-        #expect(try await upgraded.refreshStaleViews(limit: 100) == 7, "every view was forgotten on upgrade")
-        try await self.expectServedAsAssembled(upgraded, "after the upgrade")
+        let reopened = try await self.makeStore(path)
+        try await self.renameJob(reopened, at: 2_000)
+        try await self.setSetup(reopened, .completed)
+        #expect(try await reopened.refreshStaleViews(limit: 100) == 7, "every view was forgotten at the start")
+        try await self.expectServedAsAssembled(reopened, "after the restart")
+        await reopened.close()
+    }
+
+    @Test func anIntegrationSavedAsPendingOverRecordsWithKeptViewsForgetsThem() async throws {
+        let store = try await self.makeStore()
+        // Records first, with their views kept, and no integration row yet.
+        try await self.fixture.load(into: store)
+        #expect(try await store.refreshStaleViews(limit: 100) == 7)
+        try await self.save(store, .syncPending)
+        try await self.renameJob(store, at: 2_000)
+        try await self.save(store, .completed)
+        try await self.expectServedAsAssembled(store, "after the integration was created pending")
+    }
+
+    @Test func aRefreshOfEveryIntegrationStillKeepsTheViewsOfThoseSetUp() async throws {
+        let store = try await self.makeStore()
+        try await self.save(store, .syncPending)
+        try await self.fixture.load(into: store)
+        // Another integration, set up, with the fixture's 3 candidates.
+        let other = Integration(id: "int-set-up", tenantURL: "https://y.example", login: "api", setupStatus: .completed)
+        try await store.saveIntegration(StoredIntegration(integration: other, encryptedCredentials: [1]))
+        _ = try await store.upsert(.candidates(self.fixture.candidates), integrationID: "int-set-up", at: 1_000)
+        #expect(
+            try await store.refreshStaleViews(limit: 100) == 3,
+            "the set-up integration's views, not the pending one's"
+        )
+        #expect(try await store.refreshStaleViews(limit: 100, of: [self.id, "int-set-up"]) == 0)
     }
 }

@@ -8,6 +8,13 @@ import Testing
     let fixture = StoreFixture()
     let other = "int-other"
 
+    /// The fixture's jobs with the first renamed.
+    func renamed(_ name: String) -> [Job] {
+        var jobs = self.fixture.jobs
+        jobs[0].name = name
+        return jobs
+    }
+
     @Test(arguments: StoreKind.allCases)
     func onlyTheNamedIntegrationsViewsAreRefreshed(kind: StoreKind) async throws {
         let store = try await kind.make()
@@ -27,6 +34,14 @@ import Testing
         #expect(try await cache.refreshStaleViews(limit: 100, of: ids) == 2)
         #expect(try await cache.refreshStaleViews(limit: 100, of: [self.fixture.integrationID]) == 0)
         #expect(try await store.page(query).records == assembled, "kept views read as assembled ones")
+        // A job renamed twice makes the same records stale each time; named twice, 500 names
+        // apart (two statements' worth of names), they are refreshed once.
+        _ = try await store.upsert(.jobs(self.renamed("A")), integrationID: self.fixture.integrationID, at: 2_000)
+        let once = try await cache.refreshStaleViews(limit: 100, of: [self.fixture.integrationID])
+        #expect(once > 0)
+        _ = try await store.upsert(.jobs(self.renamed("B")), integrationID: self.fixture.integrationID, at: 3_000)
+        let apart = [self.fixture.integrationID] + (0..<499).map { "int-none-\($0)" } + [self.fixture.integrationID]
+        #expect(try await cache.refreshStaleViews(limit: 100, of: apart) == once)
         // The other integration's views were left stale until now.
         #expect(try await cache.refreshStaleViews(limit: 100) == 3)
         await #expect(throws: ATSBridgeError.self) {

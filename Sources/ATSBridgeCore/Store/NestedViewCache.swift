@@ -12,7 +12,8 @@ public protocol NestedViewCache: Sendable {
     func refreshStaleViews(limit: Int) async throws -> Int
 
     /// The same, for the records of the integrations in `integrationIDs` only (none when it is
-    /// empty): fewer than `limit` means none of theirs are left.
+    /// empty): fewer than `limit` means none of theirs are left to refresh. (A store may keep no
+    /// views for an integration whose first sync has not completed: the SQLite store.)
     func refreshStaleViews(limit: Int, of integrationIDs: [String]) async throws -> Int
 
     /// Marks every kept view stale (after an upgrade that changes how views are assembled).
