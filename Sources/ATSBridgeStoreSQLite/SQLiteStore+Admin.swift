@@ -76,6 +76,11 @@ extension SQLiteStore {
         }
     }
 
+    /// An integration from its stored bytes.
+    static func decodeIntegration(_ data: Data) throws -> Integration {
+        try data.withUnsafeBytes { try Integration(decoding: $0, limits: .default) }
+    }
+
     private static func integration(from row: Row) throws -> StoredIntegration {
         let data: Data = row[0]
         let credentials: Data = row[1]

@@ -51,7 +51,7 @@ extension SQLiteStore {
             for row in rows {
                 let data: Data = row[0]
                 let credentials: Data = row[1]
-                let integration = try data.withUnsafeBytes { try Integration(decoding: $0, limits: .default) }
+                let integration = try Self.decodeIntegration(data)
                 let sealed = try reseal(
                     StoredIntegration(integration: integration, encryptedCredentials: [UInt8](credentials))
                 )

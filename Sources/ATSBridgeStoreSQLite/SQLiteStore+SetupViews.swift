@@ -57,8 +57,4 @@ extension SQLiteStore {
         guard !Self.keepsViews(after), before.map(Self.keepsViews) ?? true else { return }
         try Self.clearViews(db, of: after.id)
     }
-
-    static func decodeIntegration(_ data: Data) throws -> Integration {
-        try data.withUnsafeBytes { try Integration(decoding: $0, limits: .default) }
-    }
 }
