@@ -6,8 +6,8 @@ import PostgresNIO
 /// Fingerprints of remote sources (``SourceHashStore``). Related ids are kept as two parallel
 /// arrays (models and ids) in PostgreSQL's own array types.
 extension PostgresStore {
-    /// Trusted source fingerprints: the record each was written with is present, live and has
-    /// the hash it had then; see ``SourceHashStore``.
+    /// Trusted source fingerprints: the record each was written with is present under the
+    /// source's remote id, live and has the hash it had then; see ``SourceHashStore``.
     public func sourceHashes(integrationID: String, model: Model, remoteIDs: [String]) async throws
         -> [String: SourceHash]
     {
@@ -18,6 +18,7 @@ extension PostgresStore {
             """
             SELECT s.remote_id, s.hash, s.record_id, s.related_models, s.related_ids FROM source_hashes AS s
             JOIN records AS r ON r.integration_id = s.integration_id AND r.model = s.model AND r.id = s.record_id
+              AND r.remote_id = s.remote_id
             WHERE s.integration_id = \(integrationID) AND s.model = \(number) AND s.remote_id = ANY(\(wanted))
               AND r.hash = s.record_hash AND r.remote_deleted_at IS NULL
             """,

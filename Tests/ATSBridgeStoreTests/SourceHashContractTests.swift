@@ -157,6 +157,22 @@ import Testing
         #expect(Set(try await self.remembered(store).keys) == ["c2"])
     }
 
+    /// Stores find a fingerprint's record through the source's remote id: a record that carries
+    /// another one (a mapping that renamed it) does not vouch for the source.
+    @Test(arguments: StoreKind.allCases)
+    func aRecordUnderAnotherRemoteIDDoesNotVouchForTheSource(kind: StoreKind) async throws {
+        let store = try await kind.make()
+        var renamed = self.source("c2")
+        renamed.remoteID = "c2-old"
+        _ = try await store.upsert(
+            batches: [.candidates(self.fixture.candidates)],
+            sources: [self.source("c1"), renamed],
+            integrationID: self.integration,
+            at: 1_000
+        )
+        #expect(Set(try await self.remembered(store, ["c1", "c2", "c2-old"]).keys) == ["c1"])
+    }
+
     @Test(arguments: StoreKind.allCases)
     func aRecordChangedByAnotherWriteIsNoLongerTrusted(kind: StoreKind) async throws {
         let store = try await kind.make()

@@ -61,6 +61,9 @@ print("load average before: \(loadAverage())")
 let engine = SyncEngine(store: store, vault: vault, remote: recru, configuration: configuration, logger: logger)
 
 let group = ServiceGroup(services: [server, engine], logger: logger)
+// The store (about 450 MB) is removed however the run ends: a run that failed or threw at
+// shutdown used to leave it behind.
+defer { try? FileManager.default.removeItem(at: directory) }
 try await withThrowingTaskGroup(of: Void.self) { tasks in
     tasks.addTask { try await group.run() }
     let port = try await server.listeningPort()
@@ -167,4 +170,3 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
     await group.triggerGracefulShutdown()
     try await tasks.waitForAll()
 }
-try? FileManager.default.removeItem(at: directory)

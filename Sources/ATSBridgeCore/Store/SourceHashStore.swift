@@ -4,9 +4,10 @@ public import ATSBridgeProto
 /// next sync can skip mapping and writing sources that did not change upstream.
 ///
 /// A fingerprint is only trusted while the record it was written with is still as that upsert
-/// left it: present, not deleted and with the same own-field hash. A record tombstoned, blanked,
-/// rewritten by another writer or removed with its integration is therefore mapped again by the
-/// next sync, whatever the remote sends.
+/// left it: present, with the source's remote id, not deleted and with the same own-field hash.
+/// A record tombstoned, blanked, rewritten by another writer or removed with its integration is
+/// therefore mapped again by the next sync, whatever the remote sends; so is a source whose
+/// record carries another remote id (stores find the record through it).
 public protocol SourceHashStore: Sendable {
     /// The remembered fingerprints of `model` sources among `remoteIDs` that can be trusted (see
     /// above), by remote id; sources without one are absent.
