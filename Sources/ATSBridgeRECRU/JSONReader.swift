@@ -63,17 +63,16 @@ package enum JSONReader {
             var cursor = Cursor(buffer, 0..<buffer.count)
             var result: Range<Int>?
             var error: [String: Any]?
-            try cursor.members { key, cursor in
-                switch key {
-                case "result":
+            try cursor.memberKeys { key, cursor in
+                if try cursor.key(key, is: "result") {
                     cursor.skipSpace()
                     let start = cursor.position
                     try cursor.skip(depth: 1)
                     result = start..<cursor.position
-                case "error":
+                } else if try cursor.key(key, is: "error") {
                     // `"error": null` beside a result is no error.
                     error = try cursor.value(depth: 1) as? [String: Any]
-                default:
+                } else {
                     try cursor.skip(depth: 1)
                 }
             }
@@ -91,13 +90,12 @@ package enum JSONReader {
             var cursor = Cursor(buffer, range)
             var items: [ListPage.Item]?
             var total: Int?
-            try cursor.members { key, cursor in
-                switch key {
-                case "items":
+            try cursor.memberKeys { key, cursor in
+                if try cursor.key(key, is: "items") {
                     items = try cursor.items()
-                case "total":
+                } else if try cursor.key(key, is: "total") {
                     total = try cursor.value(depth: 1) as? Int
-                default:
+                } else {
                     try cursor.skip(depth: 1)
                 }
             }
@@ -148,10 +146,26 @@ private struct Cursor {
         self.position += 1
     }
 
-    /// Calls `body` for each member of an object, with the cursor at the member's value; `body`
-    /// must consume the value.
+    /// A member's key as it is written: its bytes between the quotes, and whether they hold
+    /// escapes.
+    struct Key {
+        var range: Range<Int>
+        var escaped: Bool
+    }
+
+    /// Calls `body` for each member of an object, with its key made a string and the cursor at
+    /// the member's value; `body` must consume the value.
     mutating func members(
         _ body: (String, inout Cursor) throws -> Void
+    ) throws {
+        try self.memberKeys { key, cursor in try body(try cursor.text(key), &cursor) }
+    }
+
+    /// Calls `body` for each member of an object, with its key unread (passing over a record's
+    /// members made a string of every key) and the cursor at the member's value; `body` must
+    /// consume the value. An escaped key is checked as ``string()`` checks it.
+    mutating func memberKeys(
+        _ body: (Key, inout Cursor) throws -> Void
     ) throws {
         try self.expect(UInt8(ascii: "{"))
         if try self.peek() == UInt8(ascii: "}") {
@@ -160,7 +174,10 @@ private struct Cursor {
         }
         while true {
             guard try self.peek() == UInt8(ascii: "\"") else { throw self.malformed }
-            let key = try self.string()
+            let start = self.position + 1
+            let escaped = try self.stringEnd()
+            let key = Key(range: start..<(self.position - 1), escaped: escaped)
+            if escaped { _ = try self.unescape(key.range) }
             try self.expect(UInt8(ascii: ":"))
             try body(key, &self)
             let next = try self.peek()
@@ -168,6 +185,22 @@ private struct Cursor {
             if next == UInt8(ascii: "}") { return }
             guard next == UInt8(ascii: ",") else { throw self.malformed }
         }
+    }
+
+    /// The key as a string.
+    func text(_ key: Key) throws -> String {
+        if key.escaped { return try self.unescape(key.range) }
+        return String(decoding: UnsafeBufferPointer(rebasing: self.bytes[key.range]), as: UTF8.self)
+    }
+
+    /// Whether the key is `word` (an escaped key is compared once unescaped).
+    func key(_ key: Key, is word: StaticString) throws -> Bool {
+        if key.escaped { return try self.text(key) == word.description }
+        let count = word.utf8CodeUnitCount
+        guard key.range.count == count else { return false }
+        let text = UnsafeBufferPointer(start: word.utf8Start, count: count)
+        for index in 0..<count where self.bytes[key.range.lowerBound + index] != text[index] { return false }
+        return true
     }
 
     /// An array of items: each one's range and `id`.
@@ -183,8 +216,8 @@ private struct Cursor {
             let start = self.position
             var id: String?
             if try self.peek() == UInt8(ascii: "{") {
-                try self.members { key, cursor in
-                    guard key == "id" else { return try cursor.skip(depth: 3) }
+                try self.memberKeys { key, cursor in
+                    guard try cursor.key(key, is: "id") else { return try cursor.skip(depth: 3) }
                     switch try cursor.value(depth: 3) {
                     case let text as String: id = text
                     case let number as Int: id = String(number)
@@ -207,7 +240,7 @@ private struct Cursor {
         guard depth <= JSONReader.maxDepth else { throw self.malformed }
         switch try self.peek() {
         case UInt8(ascii: "{"):
-            try self.members { _, cursor in try cursor.skip(depth: depth + 1) }
+            try self.memberKeys { _, cursor in try cursor.skip(depth: depth + 1) }
         case UInt8(ascii: "["):
             self.position += 1
             if try self.peek() == UInt8(ascii: "]") {

@@ -81,6 +81,30 @@ import Testing
         #expect(String(decoding: body[page.items[3].range], as: UTF8.self) == "5")
     }
 
+    /// Keys are matched by their bytes without being made strings; an escaped key still means
+    /// what it spells, and one with a bad escape is refused even where its value is skipped.
+    @Test func escapedKeysAreReadAsTheKeysTheySpell() throws {
+        let body = Array(
+            #"{"r\u0065sult": {"it\u0065ms": [{"\u0069d": 3, "i\u0064x": 1}, {"idx": 2, "id": "b"}], "tot\u0061l": 2}}"#
+                .utf8
+        )
+        guard case .result(let range) = try JSONReader.envelope(body) else {
+            Issue.record("a result envelope")
+            return
+        }
+        let page = try JSONReader.listPage(body, range)
+        #expect(page.total == 2)
+        #expect(page.items.map(\.id) == ["3", "b"])
+        for text in [
+            #"{"result": [], "other": {"\x": 1}}"#, #"{"result": {"items": [{"\u12": 1}], "total": 1}}"#,
+        ] {
+            #expect(throws: JSONReader.Malformed.self) {
+                guard case .result(let range) = try JSONReader.envelope(Array(text.utf8)) else { return }
+                _ = try JSONReader.listPage(Array(text.utf8), range)
+            }
+        }
+    }
+
     @Test func anErrorEnvelopeIsParsedAndANullErrorIsNone() throws {
         let failed = Array(#"{"jsonrpc": "2.0", "id": 1, "error": {"code": -32029, "message": "slow down"}}"#.utf8)
         guard case .error(let error) = try JSONReader.envelope(failed) else {
