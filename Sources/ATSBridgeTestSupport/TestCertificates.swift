@@ -46,7 +46,7 @@ public struct TestCertificates: Sendable {
     }
 
     private static func run() async throws -> TestCertificates {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("atsbridge-certs-\(UUID())").path
+        let directory = TemporaryFiles.unique("atsbridge-certs").path
         // This file is Sources/ATSBridgeTestSupport/TestCertificates.swift in the repository.
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().appendingPathComponent("scripts/make-test-certs.sh").path

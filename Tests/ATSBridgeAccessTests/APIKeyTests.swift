@@ -122,7 +122,7 @@ import Testing
     }
 
     @Test func configuredKeysRemovedFromTheConfigurationStopWorkingAtTheNextStart() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID())/store.sqlite").path
+        let path = TemporaryFiles.unique("keys").appendingPathComponent("store.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         let ops = APIKey(name: "ops", plaintext: "ops-secret-0123456789", access: .admin)
         let old = APIKey(name: "old", plaintext: "old-secret-0123456789", access: .read)
@@ -160,7 +160,7 @@ import Testing
     }
 
     @Test func aKeysLastUseIsRecordedAtMostOncePerResolution() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("keys-\(UUID())/store.sqlite").path
+        let path = TemporaryFiles.unique("keys").appendingPathComponent("store.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         try await store.installConfiguredAPIKeys(
             [APIKey(name: "k", plaintext: "k-secret-0123456789", access: .read)],

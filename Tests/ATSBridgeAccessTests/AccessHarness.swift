@@ -46,7 +46,7 @@ struct AccessHarness {
     static func with(_ body: (AccessHarness) async throws -> Void) async throws {
         let logs = LogCapture()
         let logger = logs.logger(level: .trace)
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("access-\(UUID())/store.sqlite").path
+        let path = TemporaryFiles.unique("access").appendingPathComponent("store.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         try await store.installConfiguredAPIKeys(
             Self.keys.map {

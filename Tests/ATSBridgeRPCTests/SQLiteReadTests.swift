@@ -12,7 +12,7 @@ import Testing
 @Suite struct SQLiteReadTests {
     /// A fresh store with `count` flat candidates of integration `int-1`, remote ids `js-N`.
     static func store(candidates count: Int, email: (Int) -> String) async throws -> (SQLiteStore, [Candidate]) {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-\(UUID())/store.sqlite").path
+        let path = TemporaryFiles.unique("rpc").appendingPathComponent("store.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         let candidates = (0..<count).map { index in
             var candidate = SampleRecords.candidate(index: index)
@@ -120,7 +120,7 @@ import Testing
     /// Every list request carries its model's filter case, with no field set when the caller
     /// filters nothing: that is still an unfiltered list, read in row order.
     @Test func storageOrderWalksRowsForModelsWithTheirOwnFilters() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-\(UUID())/store.sqlite").path
+        let path = TemporaryFiles.unique("rpc").appendingPathComponent("store.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         // Written one by one against their id order, so row order is descending id order.
         let written = (0..<25).map { index in
@@ -157,7 +157,7 @@ import Testing
     }
 
     @Test func readsWaitForTheFirstSyncOfAnIntegration() async throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("rpc-\(UUID())/store.sqlite").path
+        let path = TemporaryFiles.unique("rpc").appendingPathComponent("store.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         let integration = Integration(id: "int-1", status: .active, setupStatus: .syncPending)
         try await store.saveIntegration(StoredIntegration(integration: integration, encryptedCredentials: []))

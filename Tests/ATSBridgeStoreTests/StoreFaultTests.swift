@@ -71,7 +71,7 @@ import Testing
 
     /// Whether `chattr +i` works here: as root, it is the only way to make a file read-only.
     static let immutableFilesWork: Bool = {
-        let probe = FileManager.default.temporaryDirectory.appendingPathComponent("chattr-\(UUID())").path
+        let probe = TemporaryFiles.unique("chattr").path
         _ = FileManager.default.createFile(atPath: probe, contents: Data())
         defer {
             _ = run("/usr/bin/chattr", ["-i", probe])

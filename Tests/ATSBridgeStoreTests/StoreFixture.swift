@@ -2,6 +2,7 @@ import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeStorePostgres
 import ATSBridgeStoreSQLite
+import ATSBridgeTestSupport
 import Foundation
 
 /// The store backends the contract suite runs against: SQLite, and PostgreSQL (a database of
@@ -25,8 +26,7 @@ enum StoreKind: String, CaseIterable, CustomStringConvertible {
 }
 
 func temporaryDatabasePath() -> String {
-    FileManager.default.temporaryDirectory
-        .appendingPathComponent("atsbridge-store-\(UUID().uuidString)")
+    TemporaryFiles.unique("atsbridge-store")
         .appendingPathComponent("atsbridge.sqlite").path
 }
 

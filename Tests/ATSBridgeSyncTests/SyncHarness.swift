@@ -131,7 +131,7 @@ struct SyncHarness {
     }
 
     static func temporaryPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("sync-\(UUID())/store.sqlite").path
+        TemporaryFiles.unique("sync").appendingPathComponent("store.sqlite").path
     }
 
     /// Saves the integration, as the admin API will: credentials sealed, setup pending.

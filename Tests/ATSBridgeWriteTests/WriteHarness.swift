@@ -50,7 +50,7 @@ struct WriteHarness {
         let sandbox = RECRUSandbox(configuration: sandboxConfiguration, seed: 5, size: .small)
         var logger = Logger(label: "test.write")
         logger.logLevel = .warning
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("write-\(UUID())/store.sqlite").path
+        let path = TemporaryFiles.unique("write").appendingPathComponent("store.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         let vault = try CredentialVault(encodedKey: CredentialVault.generateKey())
         var tuning = RECRUClientTuning()

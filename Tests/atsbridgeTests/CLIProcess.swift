@@ -78,7 +78,7 @@ final class DemoServer: Sendable {
     init(directory: String? = nil, extra: [String] = [], environment: [String: String] = [:]) {
         self.directory =
             directory
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("demo-\(UUID())").path
+            ?? TemporaryFiles.unique("demo").path
         self.process = CLIProcess.Running(
             [
                 "serve", "--demo", "--listen", "127.0.0.1:0", "--metrics-listen", "127.0.0.1:0", "--data-dir",

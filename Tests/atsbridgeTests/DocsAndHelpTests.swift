@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func theBuildRefusesASwiftOlderThan61Clearly() async throws {
-        let bin = FileManager.default.temporaryDirectory.appendingPathComponent("old-swift-\(UUID())")
+        let bin = TemporaryFiles.unique("old-swift")
         try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
         let swift = bin.appendingPathComponent("swift")
         try "#!/bin/sh\necho 'Swift version 5.10 (swift-5.10-RELEASE)'\n".write(
@@ -153,7 +153,7 @@ import Testing
 
     @Test func theDocumentCheckPassesAndTheWarningCheckCatchesOurWarningsOnly() async throws {
         #expect(try await self.script("check-docs.sh") == 0)
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("build-\(UUID()).log")
+        let log = TemporaryFiles.unique("build", extension: "log")
         let repo = Self.repository.path
         try "\(repo)/.build/checkouts/x/Sources/A.swift:1:2: warning: theirs\n".write(
             to: log,

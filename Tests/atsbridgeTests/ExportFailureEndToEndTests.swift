@@ -9,7 +9,7 @@ import Testing
         let demo = DemoServer(extra: ["--demo-size", "medium"])
         try await demo.start()
         defer { demo.process.signal(SIGTERM) }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-full-\(UUID())")
+        let directory = TemporaryFiles.unique("export-full")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let whole = directory.appendingPathComponent("whole.ndjson").path

@@ -1,3 +1,4 @@
+import ATSBridgeTestSupport
 import CATSBridgeSystem
 import Foundation
 import Testing
@@ -15,7 +16,7 @@ import Testing
 
     /// A new empty folder under the system's temporary folder.
     func folder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("export-file-\(UUID())").path
+        let path = TemporaryFiles.unique("export-file").path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }

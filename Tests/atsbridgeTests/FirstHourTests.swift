@@ -34,7 +34,7 @@ import Testing
         #expect(tryLines.last == "atsbridge watch --from 0")
         // `watch` runs until Ctrl-C; here it stops after one event.
         let script = tryLines.dropLast().joined(separator: "\n") + "\natsbridge watch --from 0 --count 1\npwd\n"
-        let workDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("try-\(UUID())")
+        let workDirectory = TemporaryFiles.unique("try")
         try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
         let shell = try await CLIProcess.run(
             ["-euc", "cd '\(workDirectory.path)'\n" + script],
@@ -256,7 +256,7 @@ import Testing
         #expect(local.stderr == "error: INTERNAL CLI.IO: /nonexistent/dir/c.ndjson cannot be written\n")
         // A device or a pipe is not an export file: refused before connecting, and left as it
         // was (Foundation's createFile used to rename a new file over it).
-        let fifo = FileManager.default.temporaryDirectory.appendingPathComponent("atsbridge-fifo-\(UUID())").path
+        let fifo = TemporaryFiles.unique("atsbridge-fifo").path
         #expect(mkfifo(fifo, 0o600) == 0)
         defer { try? FileManager.default.removeItem(atPath: fifo) }
         let pipe = try await CLIProcess.run(["export", "candidates", "--out", fifo], environment: env)

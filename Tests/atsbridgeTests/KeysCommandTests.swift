@@ -86,7 +86,7 @@ import Testing
     }
 
     @Test func theCredentialKeyRotatesOfflineAndTheServerStartsOnlyWithTheNewKey() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rotate-\(UUID())").path
+        let directory = TemporaryFiles.unique("rotate").path
         let demo = DemoServer(directory: directory)
         try await demo.start()
         try await demo.stop()

@@ -16,7 +16,7 @@ import Testing
         try await demo.start()
         defer { demo.process.signal(SIGTERM) }
         let env = demo.environment
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("times-\(UUID())").path
+        let directory = TemporaryFiles.unique("times").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let export = { ["export", "candidates", "--out", directory + "/\(UUID()).ndjson"] }
         let listed = try await CLIProcess.run(

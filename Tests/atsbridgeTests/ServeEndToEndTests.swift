@@ -65,7 +65,7 @@ import Testing
         let run = try self.json(sync.stdout.trimmingCharacters(in: .whitespacesAndNewlines))
         #expect(run["state"] as? String == "SUCCEEDED" && run["type"] as? String == "FULL")
 
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("export-\(UUID())")
+        let directory = TemporaryFiles.unique("export")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let ndjson = directory.appendingPathComponent("c.ndjson").path
         let exported = try await CLIProcess.run(["export", "candidates", "--out", ndjson], environment: env)
@@ -124,7 +124,7 @@ import Testing
         let demo = DemoServer(extra: ["--demo-size", "medium"])
         try await demo.start()
         defer { demo.process.signal(SIGTERM) }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("resume-\(UUID())")
+        let directory = TemporaryFiles.unique("resume")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let whole = directory.appendingPathComponent("whole.ndjson").path
         let part = directory.appendingPathComponent("part.ndjson").path
@@ -369,7 +369,7 @@ import Testing
         ).map(self.json)
         let open = try #require(jobs.first { $0["status"] as? String == "OPEN" }?["id"] as? String)
         let closed = try #require(jobs.first { $0["status"] as? String == "CLOSED" }?["id"] as? String)
-        let cv = FileManager.default.temporaryDirectory.appendingPathComponent("cv-\(UUID()).pdf").path
+        let cv = TemporaryFiles.unique("cv", extension: "pdf").path
         try Data("%PDF-1.4 a CV".utf8).write(to: URL(fileURLWithPath: cv))
         let base = [
             "apply", "--first-name", "Jana", "--last-name", "Nováková", "--email", "jana.cli@example.sk", "--cv", cv,
@@ -462,7 +462,7 @@ import Testing
     }
 
     @Test func badConfigFilesAreRejectedClearly() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID())")
+        let directory = TemporaryFiles.unique("config")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cases = [
             ("{not json", "not a JSON object"),

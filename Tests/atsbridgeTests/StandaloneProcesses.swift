@@ -40,7 +40,7 @@ final class StoreServer: Sendable {
     private let running = Mutex<CLIProcess.Running?>(nil)
 
     init(extra: [String] = [], environment: [String: String] = [:]) {
-        self.directory = FileManager.default.temporaryDirectory.appendingPathComponent("serve-\(UUID())").path
+        self.directory = TemporaryFiles.unique("serve").path
         self.extra = extra
         var environment = environment
         if environment["ATSBRIDGE_STORE"] == nil {

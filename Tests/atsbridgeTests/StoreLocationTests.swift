@@ -1,5 +1,6 @@
 import ATSBridgeApp
 import ATSBridgeCore
+import ATSBridgeTestSupport
 import Foundation
 import Testing
 
@@ -70,7 +71,7 @@ import Testing
         )
         #expect(configuration.store.description == "postgres://bridge:***@db.internal:5432/ats?sslmode=verify-full")
 
-        let file = FileManager.default.temporaryDirectory.appendingPathComponent("store-\(UUID()).json")
+        let file = TemporaryFiles.unique("store", extension: "json")
         try #"{"store": "postgres://bridge:file-secret-2@/ats"}"#.write(to: file, atomically: true, encoding: .utf8)
         let fromFile = self.message {
             _ = try ServeConfiguration.load(file: file.path, environment: [:], flags: [:])

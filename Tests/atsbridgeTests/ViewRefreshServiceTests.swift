@@ -62,8 +62,7 @@ import Testing
     }
 
     @Test func viewsOfAnIntegrationWaitForItsFirstSyncToComplete() async throws {
-        let path = FileManager.default.temporaryDirectory
-            .appendingPathComponent("atsbridge-view-refresh-\(UUID().uuidString)/atsbridge.sqlite").path
+        let path = TemporaryFiles.unique("atsbridge-view-refresh").appendingPathComponent("atsbridge.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         let candidates = (0..<3).map { SampleRecords.candidate(index: $0) }
         for (id, setup) in [("int-ready", SetupStatus.completed), ("int-pending", .syncPending)] {
