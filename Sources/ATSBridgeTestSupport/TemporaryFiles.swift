@@ -32,8 +32,9 @@ public enum TemporaryFiles {
         return `extension`.map { path.appendingPathExtension($0) } ?? path
     }
 
-    /// Removes the folders of earlier test processes that are gone (crashed or killed).
-    private static func removeFoldersOfEndedProcesses(in temporary: URL) {
+    /// Removes the folders in `temporary` of earlier test processes that are gone (crashed or
+    /// killed); those of running processes stay.
+    public static func removeFoldersOfEndedProcesses(in temporary: URL) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
         for name in names where name.hasPrefix(Self.prefix) {
             let pid = name.dropFirst(Self.prefix.count).prefix { $0 != "-" }
