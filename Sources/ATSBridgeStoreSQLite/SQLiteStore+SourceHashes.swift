@@ -16,21 +16,8 @@ extension SQLiteStore {
             found.reserveCapacity(remoteIDs.count)
             for chunk in Array(Set(remoteIDs)).chunked(500) {
                 // Read with SQLite's C API: a full re-sync looks up every source it lists, and
-                // GRDB's rows cost more than the lookup itself. The record is found through
-                // `records_remote_id` (`+` keeps SQLite off the key index): a page's remote ids
-                // are neighbours there, while its record ids are hashes spread over the whole
-                // key index, a page of it read per source (a third of a no-change re-sync's
-                // lookup time).
-                let statement = try db.cachedStatement(
-                    sql: """
-                        SELECT s.remote_id, s.hash, s.record_id, s.related FROM source_hashes AS s
-                        JOIN records AS r
-                          ON r.integration_id = s.integration_id AND r.model = s.model AND r.remote_id = s.remote_id
-                          AND +r.id = s.record_id
-                        WHERE s.integration_id = ? AND s.model = ? AND s.remote_id IN \(Self.placeholders(chunk.count))
-                          AND r.hash = s.record_hash AND r.remote_deleted_at IS NULL
-                        """
-                )
+                // GRDB's rows cost more than the lookup itself.
+                let statement = try db.cachedStatement(sql: Self.sourceLookupSQL(remoteIDs: chunk.count))
                 let handle = statement.sqliteStatement
                 var binder = StatementBinder(handle)
                 binder.text(integrationID)
@@ -49,6 +36,22 @@ extension SQLiteStore {
             }
             return found
         }
+    }
+
+    /// The trusted fingerprints among `remoteIDs` remote ids (bound after the integration and
+    /// model). The record is found through `records_remote_id` (`+` keeps SQLite off the key
+    /// index): a page's remote ids are neighbours there, while its record ids are hashes spread
+    /// over the whole key index, a page of it read per source (a third of a no-change re-sync's
+    /// lookup time).
+    static func sourceLookupSQL(remoteIDs: Int) -> String {
+        """
+        SELECT s.remote_id, s.hash, s.record_id, s.related FROM source_hashes AS s
+        JOIN records AS r
+          ON r.integration_id = s.integration_id AND r.model = s.model AND r.remote_id = s.remote_id
+          AND +r.id = s.record_id
+        WHERE s.integration_id = ? AND s.model = ? AND s.remote_id IN \(Self.placeholders(remoteIDs))
+          AND r.hash = s.record_hash AND r.remote_deleted_at IS NULL
+        """
     }
 
     /// Upserts, then remembers the sources whose record that upsert left live; see

@@ -21,21 +21,28 @@ import Glibc
         #expect(isFolder.boolValue)
     }
 
-    @Test func foldersOfEndedProcessesAreRemovedAndRunningOnesKept() throws {
+    @Test func oldFoldersOfEndedProcessesAreRemovedAndOthersKept() throws {
         let parent = TemporaryFiles.unique("sweep")
-        // No process has this id (above any pid_max), so its folder is a crashed run's.
+        // No process has this id (above any pid_max), so its folders are crashed runs'.
         let ended = parent.appendingPathComponent("atsbridge-tests-\(Int32.max)-abcdefgh")
+        let endedLately = parent.appendingPathComponent("atsbridge-tests-\(Int32.max)-ijklmnop")
         let running = parent.appendingPathComponent("atsbridge-tests-\(getpid())-abcdefgh")
         let other = parent.appendingPathComponent("atsbridge-other-\(Int32.max)")
-        for folder in [ended, running, other] {
+        let longAgo = Date(timeIntervalSinceNow: -Double(TemporaryFiles.sweepAge.components.seconds) - 60)
+        for folder in [ended, endedLately, running, other] {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             _ = FileManager.default.createFile(
                 atPath: folder.appendingPathComponent("store.sqlite").path,
                 contents: Data()
             )
+            if folder != endedLately {
+                try FileManager.default.setAttributes([.modificationDate: longAgo], ofItemAtPath: folder.path)
+            }
         }
         TemporaryFiles.removeFoldersOfEndedProcesses(in: parent)
         #expect(!FileManager.default.fileExists(atPath: ended.path))
+        // Changed lately: perhaps a live run in another PID namespace.
+        #expect(FileManager.default.fileExists(atPath: endedLately.path))
         #expect(FileManager.default.fileExists(atPath: running.path))
         #expect(FileManager.default.fileExists(atPath: other.path))
     }

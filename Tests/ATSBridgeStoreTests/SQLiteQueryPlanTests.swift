@@ -33,4 +33,21 @@ import Testing
         #expect(plan.first?.contains("USING INDEX \(index) ") == true, "\(plan)")
         #expect(plan.contains { $0.contains("records_touched") } == false)
     }
+
+    /// A fingerprint's record is found through the remote-id index, where a page's sources are
+    /// neighbours; through the key index each source read a page of it at random.
+    @Test func fingerprintLookupsFindRecordsByRemoteID() async throws {
+        let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: temporaryDatabasePath()))
+        let candidates = (0..<200).map { Candidate(id: "id-\($0)", remoteID: "c-\($0)") }
+        _ = try await store.upsert(.candidates(candidates), integrationID: "plan", at: 1_000)
+        let plan = try await store.pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "EXPLAIN QUERY PLAN " + SQLiteStore.sourceLookupSQL(remoteIDs: 3),
+                arguments: ["plan", Int(Model.candidate.rawValue), "c-1", "c-2", "c-3"]
+            ).map { $0["detail"] as String }
+        }
+        #expect(plan.contains { $0.contains("SEARCH r USING INDEX records_remote_id ") }, "\(plan)")
+        #expect(plan.contains { $0.contains("records_key") } == false, "\(plan)")
+    }
 }

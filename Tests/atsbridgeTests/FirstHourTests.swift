@@ -38,14 +38,16 @@ import Testing
         try FileManager.default.createDirectory(at: workDirectory, withIntermediateDirectories: true)
         let shell = try await CLIProcess.run(
             ["-euc", "cd '\(workDirectory.path)'\n" + script],
-            // A PATH without atsbridge, as on a fresh machine.
-            environment: ["PATH": "/usr/bin:/bin"],
+            // A PATH without atsbridge, as on a fresh machine; the banner's `mktemp -d` makes its
+            // scratch folder in the tests' own, removed with it.
+            environment: ["PATH": "/usr/bin:/bin", "TMPDIR": TemporaryFiles.root.path],
             executable: URL(fileURLWithPath: "/bin/bash")
         )
         #expect(shell.status == 0, "\(shell.stderr)")
         #expect(shell.stdout.contains("FIRST_NAME"), "the table of candidates")
         let scratch = try #require(self.lines(shell.stdout).last)
         #expect(scratch != workDirectory.path)
+        #expect(scratch.hasPrefix(TemporaryFiles.root.path + "/"))
         #expect(FileManager.default.fileExists(atPath: scratch + "/candidates.ndjson"))
         #expect(!FileManager.default.fileExists(atPath: workDirectory.path + "/candidates.ndjson"))
         #expect(shell.stderr.contains("exported 60 records to candidates.ndjson"))

@@ -30,6 +30,9 @@ let clock = ContinuousClock()
 let sandbox = RECRUSandbox(seed: 1, size: .large)
 let server = SandboxHTTPServer(sandbox: sandbox, port: 0, logger: logger)
 let directory = FileManager.default.temporaryDirectory.appendingPathComponent("sync-bench-\(UUID())")
+// The store (about 450 MB) is removed whenever the run ends with an error or normally (a failed
+// run used to leave it behind); only a crash or a signal leaves it.
+defer { try? FileManager.default.removeItem(at: directory) }
 var storeConfiguration = SQLiteStoreConfiguration(path: directory.appendingPathComponent("store.sqlite").path)
 if let value = ProcessInfo.processInfo.environment["SYNC_CACHE_KIB"].flatMap(Int.init) {
     storeConfiguration.cacheKilobytes = value
@@ -61,9 +64,6 @@ print("load average before: \(loadAverage())")
 let engine = SyncEngine(store: store, vault: vault, remote: recru, configuration: configuration, logger: logger)
 
 let group = ServiceGroup(services: [server, engine], logger: logger)
-// The store (about 450 MB) is removed however the run ends: a run that failed or threw at
-// shutdown used to leave it behind.
-defer { try? FileManager.default.removeItem(at: directory) }
 try await withThrowingTaskGroup(of: Void.self) { tasks in
     tasks.addTask { try await group.run() }
     let port = try await server.listeningPort()
@@ -124,7 +124,9 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
     if let refreshMode {
         print("views refreshed during the first sync (\(refreshMode)): \(refreshedViews.load(ordering: .relaxed))")
     }
-    guard first.state == .succeeded else { fatalError("first sync failed: \(first.errorMessage ?? "")") }
+    guard first.state == .succeeded else {
+        throw ATSBridgeError(.internalError, "first sync failed: \(first.errorMessage ?? "")")
+    }
     let records = Double(first.created ?? 0)
     print(
         String(
