@@ -1,5 +1,6 @@
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeTestSupport
 import Testing
 
 /// The ids a full sync saw: membership by bytes, for derived ids and any other.
@@ -54,5 +55,50 @@ import Testing
         #expect(set.count == 51)
         #expect(Set(set) == Set(self.derived + ["stage-1"]))
         #expect(set == RecordIDSet(self.derived.reversed() + ["stage-1"]))
+    }
+
+    /// Through many additions (and the storage growing), the same members and answers as the
+    /// standard library's set of strings.
+    @Test func aLargeSetAnswersAsAStandardSetDoes() {
+        var generator = SeededGenerator(seed: 42)
+        var set = RecordIDSet()
+        var reference = Set<String>()
+        for round in 0..<20_000 {
+            let remoteID = "\(Int.random(in: 0..<12_000, using: &generator))"
+            let id =
+                round % 7 == 0
+                ? "other-\(round % 500)"
+                : RecordID.make(integrationID: "int-1", model: .application, remoteID: remoteID)
+            set.insert(id)
+            reference.insert(id)
+        }
+        #expect(set.count == reference.count)
+        #expect(Set(set.ids) == reference)
+        for id in reference { #expect(set.contains(id)) }
+        for remote in 12_000..<13_000 {
+            #expect(!set.contains(RecordID.make(integrationID: "int-1", model: .application, remoteID: "\(remote)")))
+        }
+    }
+
+    /// Twenty-four NUL bytes are an id of the inline size like any other.
+    @Test func theAllZeroIdIsHeldLikeAnyOther() {
+        let zero = String(repeating: "\0", count: 24)
+        var set: RecordIDSet = [self.derived[0]]
+        #expect(!set.contains(zero))
+        set.insert(zero)
+        set.insert(zero)
+        #expect(set.count == 2 && set.contains(zero) && set.contains(self.derived[0]))
+        #expect(Set(set.ids) == [zero, self.derived[0]])
+        #expect(set == RecordIDSet([zero, self.derived[0]]))
+    }
+
+    /// A copy is a value: adding to it leaves the original as it was.
+    @Test func aCopyIsChangedAlone() {
+        let original = RecordIDSet(self.derived.prefix(5))
+        var copy = original
+        copy.formUnion(self.derived)
+        #expect(original.count == 5 && copy.count == 50)
+        #expect(!original.contains(self.derived[49]) && copy.contains(self.derived[49]))
+        #expect(original != copy)
     }
 }
