@@ -65,16 +65,18 @@ import Testing
         }
     }
 
+    /// The range of a JSON-RPC answer's result, nil for an error answer.
+    private func resultRange(_ body: [UInt8]) throws -> Range<Int>? {
+        guard case .result(let range) = try JSONReader.envelope(body) else { return nil }
+        return range
+    }
+
     @Test func aListPageIsSplitIntoItemsWithTheirIds() throws {
         let body = Array(
             #"{"jsonrpc": "2.0", "id": 1, "result": {"items": [{"id": 7, "x": {"id": 99}}, {"name": "no id"}, {"id": "s-1"}, 5], "total": 4, "page": 1}}"#
                 .utf8
         )
-        guard case .result(let range) = try JSONReader.envelope(body) else {
-            Issue.record("a result envelope")
-            return
-        }
-        let page = try JSONReader.listPage(body, range)
+        let page = try JSONReader.listPage(body, try #require(try self.resultRange(body), "a result envelope"))
         #expect(page.total == 4)
         #expect(page.items.map(\.id) == ["7", nil, "s-1", nil])
         #expect(String(decoding: body[page.items[0].range], as: UTF8.self) == #"{"id": 7, "x": {"id": 99}}"#)
@@ -88,19 +90,16 @@ import Testing
             #"{"r\u0065sult": {"it\u0065ms": [{"\u0069d": 3, "i\u0064x": 1}, {"idx": 2, "id": "b"}], "tot\u0061l": 2}}"#
                 .utf8
         )
-        guard case .result(let range) = try JSONReader.envelope(body) else {
-            Issue.record("a result envelope")
-            return
-        }
-        let page = try JSONReader.listPage(body, range)
+        let page = try JSONReader.listPage(body, try #require(try self.resultRange(body), "a result envelope"))
         #expect(page.total == 2)
         #expect(page.items.map(\.id) == ["3", "b"])
         for text in [
             #"{"result": [], "other": {"\x": 1}}"#, #"{"result": {"items": [{"\u12": 1}], "total": 1}}"#,
         ] {
             #expect(throws: JSONReader.Malformed.self) {
-                guard case .result(let range) = try JSONReader.envelope(Array(text.utf8)) else { return }
-                _ = try JSONReader.listPage(Array(text.utf8), range)
+                let body = Array(text.utf8)
+                guard let range = try self.resultRange(body) else { return }
+                _ = try JSONReader.listPage(body, range)
             }
         }
     }
