@@ -50,26 +50,24 @@ extension PostgresStore {
         async throws -> UpsertResult
     {
         let result = try await self.upsert(batches: batches, integrationID: integrationID, at: now)
-        try await self.remember(sources, integrationID: integrationID)
+        try await self.remember(EncodedSources(sources, written: []).all, integrationID: integrationID)
         return result
     }
 
-    /// The same for batches already encoded; see ``SourceHashStore``.
-    public func upsert(encoded: [EncodedBatch], sources: [SourceHash], integrationID: String, at now: Int64)
+    /// The same for batches already encoded; see ``SourceHashStore``. Every fingerprint is
+    /// checked against its record as the upsert left it, whether or not it is among the rows.
+    public func upsert(encoded: [EncodedBatch], sources: EncodedSources, integrationID: String, at now: Int64)
         async throws -> UpsertResult
     {
         let result = try await self.upsert(encoded: encoded, createdHere: [:], integrationID: integrationID, at: now)
-        try await self.remember(sources, integrationID: integrationID)
+        try await self.remember(sources.all, integrationID: integrationID)
         return result
     }
 
-    /// Remembers the sources whose record is live, with its hash as it is now.
-    private func remember(_ sources: [SourceHash], integrationID: String) async throws {
-        guard !sources.isEmpty else { return }
-        // One row per source, the last given: one INSERT may not name a key twice.
-        var last: [String: Int] = [:]
-        for (index, source) in sources.enumerated() { last["\(source.model.rawValue):\(source.remoteID)"] = index }
-        let unique = last.values.sorted().map { sources[$0] }
+    /// Remembers the sources whose record is live, with its hash as it is now. `unique` holds
+    /// one source per remote id (``EncodedSources``): one INSERT may not name a key twice.
+    private func remember(_ unique: [SourceHash], integrationID: String) async throws {
+        guard !unique.isEmpty else { return }
         var owners: [Int64] = []
         var relatedModels: [Int32] = []
         var relatedIDs: [String] = []

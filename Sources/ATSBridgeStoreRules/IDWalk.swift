@@ -24,22 +24,7 @@ public struct IDWalk {
             if order == 0 { return self.next - 1 }
         }
         let ids = self.ids
-        return Self.search(count: ids.count) { RecordRow.byteOrder(ids[$0], bytes) }
-    }
-
-    /// Binary search over `count` elements in byte order: `order(i)` is the byte order of
-    /// element `i` against the one sought (zero when it is that one). Returns its position, nil
-    /// if it is not among them.
-    public static func search(count: Int, order: (Int) -> Int) -> Int? {
-        var low = 0
-        var high = count
-        while low < high {
-            let middle = (low + high) / 2
-            let found = order(middle)
-            if found == 0 { return middle }
-            if found < 0 { low = middle + 1 } else { high = middle }
-        }
-        return nil
+        return RecordRow.search(count: ids.count) { RecordRow.byteOrder(ids[$0], bytes) }
     }
 }
 

@@ -65,69 +65,42 @@ extension SQLiteStore {
         async throws -> UpsertResult
     {
         let result = try await self.upsert(batches: batches, integrationID: integrationID, at: now)
-        try await self.remember(sources, integrationID: integrationID)
+        let sources = EncodedSources(sources, written: [])
+        if !sources.all.isEmpty {
+            try await self.write { db in try Self.remember(db, sources, integrationID: integrationID) }
+        }
         return result
     }
 
     /// The same for batches already encoded; see ``SourceHashStore``.
     ///
     /// One transaction: the records, then their fingerprints. A fingerprint whose record is
-    /// among the rows takes that row's hash (what the upsert left stored) without reading the
-    /// record back; any other is checked against the store.
-    public func upsert(encoded: [EncodedBatch], sources: [SourceHash], integrationID: String, at now: Int64)
+    /// among the rows takes that row's hash (what the upsert left stored, paired before the
+    /// transaction by ``EncodedSources``) without reading the record back; any other is checked
+    /// against the store.
+    public func upsert(encoded: [EncodedBatch], sources: EncodedSources, integrationID: String, at now: Int64)
         async throws -> UpsertResult
     {
-        guard !encoded.isEmpty || !sources.isEmpty else { return UpsertResult() }
+        guard !encoded.isEmpty || !sources.all.isEmpty else { return UpsertResult() }
         return try await self.write { db in
             let result = try Self.upsert(db, encoded, integrationID, now)
-            try Self.remember(db, sources, written: encoded, integrationID: integrationID)
+            try Self.remember(db, sources, integrationID: integrationID)
             return result
         }
     }
 
-    /// Remembers the sources whose record is live, with its hash as it is now.
-    private func remember(_ sources: [SourceHash], integrationID: String) async throws {
-        guard !sources.isEmpty else { return }
-        try await self.write { db in
-            try Self.remember(db, sources, written: [], integrationID: integrationID)
-        }
-    }
-
-    /// Remembers sources inside the caller's transaction, after `written` was upserted in it.
-    private static func remember(
-        _ db: Database,
-        _ sources: [SourceHash],
-        written: [EncodedBatch],
-        integrationID: String
-    ) throws {
-        guard !sources.isEmpty else { return }
-        var known: [(source: SourceHash, recordHash: [UInt8])] = []
-        var unknown: [SourceHash] = []
-        known.reserveCapacity(sources.count)
-        // Of a source given twice, the last: the two statements below would apply them out of
-        // order if one had its record among the rows and the other not.
-        var given: Set<SourceKey> = []
-        let last = sources.reversed().filter {
-            given.insert(SourceKey(model: $0.model, remoteID: ExactID($0.remoteID))).inserted
-        }
-        for source in last.reversed() {
-            if let stored = Self.stored(source, in: written) {
-                // A record marked deleted gets no fingerprint: its source is mapped again.
-                if stored.live { known.append((source, stored.hash)) }
-            } else {
-                unknown.append(source)
-            }
-        }
-        try Self.sourceInsert.run(db, known) { binder, pair in
+    /// Remembers sources inside the caller's transaction, after their rows were upserted in it.
+    private static func remember(_ db: Database, _ sources: EncodedSources, integrationID: String) throws {
+        try Self.sourceInsert.run(db, sources.written) { binder, written in
             binder.text(integrationID)
-            binder.integer(Int64(pair.source.model.rawValue))
-            binder.text(pair.source.remoteID)
-            binder.blob(pair.source.hash)
-            binder.text(pair.source.recordID)
-            binder.blob(pair.recordHash)
-            binder.text(Self.related(encoding: pair.source.related))
+            binder.integer(Int64(written.source.model.rawValue))
+            binder.text(written.source.remoteID)
+            binder.blob(written.source.hash)
+            binder.text(written.source.recordID)
+            binder.blob(written.recordHash)
+            binder.text(Self.related(encoding: written.source.related))
         }
-        guard !unknown.isEmpty else { return }
+        guard !sources.others.isEmpty else { return }
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO source_hashes (integration_id, model, remote_id, hash, record_id, record_hash, related)
@@ -140,7 +113,7 @@ extension SQLiteStore {
         )
         // Bound with the C API: GRDB's arguments box every value, per fingerprint.
         let handle = statement.sqliteStatement
-        for source in unknown {
+        for source in sources.others {
             var binder = StatementBinder(handle)
             binder.text(integrationID)
             binder.integer(Int64(source.model.rawValue))
@@ -165,29 +138,6 @@ extension SQLiteStore {
                 related = excluded.related
             """
     )
-
-    /// A source's key in `source_hashes`, by the remote id's bytes (as SQLite compares it:
-    /// `String`'s `==` would take canonically equivalent ids for one).
-    private struct SourceKey: Hashable {
-        var model: Model
-        var remoteID: ExactID
-    }
-
-    /// The hash, and whether it is live, of the source's record as the last batch of `written`
-    /// holding it left it stored; nil when no batch holds it. Reads the two fields in place: a
-    /// copy of each row retained and released every one of its fields on the writer's thread.
-    private static func stored(_ source: SourceHash, in written: [EncodedBatch]) -> (hash: [UInt8], live: Bool)? {
-        let id = source.recordID
-        for batch in written.reversed() where batch.model == source.model {
-            let found = batch.rows.withUnsafeBufferPointer { rows in
-                IDWalk.search(count: rows.count, order: { RecordRow.byteOrder(rows[$0].id, id) }).map {
-                    (rows[$0].hash, rows[$0].remoteDeletedAt == nil)
-                }
-            }
-            if let found { return found }
-        }
-        return nil
-    }
 
     /// Related ids as text: `model:id` pairs separated by spaces (ids are base58, model numbers
     /// decimal), ordered by model.

@@ -104,18 +104,20 @@ struct SyncWriter {
         }
     }
 
-    /// Encodes the pending records while the previous transaction is still being written, then
-    /// starts writing them (and their sources' fingerprints) once it committed: the store's
-    /// single writer never waits for the encoding, and transactions still commit in order.
+    /// Encodes the pending records, and pairs their sources' fingerprints with them, while the
+    /// previous transaction is still being written, then starts writing both once it
+    /// committed: the store's single writer never waits for that work, and transactions still
+    /// commit in order.
     private mutating func startWrite() async throws {
         guard self.pendingCount > 0 || !self.pendingSources.isEmpty else { return }
         let batches = self.pendingModels.compactMap { self.pending[$0] }
-        let sources = self.pendingSources
+        let pendingSources = self.pendingSources
         self.pending = [:]
         self.pendingModels = []
         self.pendingCount = 0
         self.pendingSources = []
         let encoded = try await EncodedBatch.encode(batches)
+        let sources = EncodedSources(pendingSources, written: encoded)
         try await self.settle()
         try Task.checkCancellation()
         try await self.renewLeaseIfDue()

@@ -26,11 +26,11 @@ import Testing
         #expect(bytes == bytes.sorted { $0.lexicographicallyPrecedes($1) })
         #expect(ids.last == "\u{E9}x")  // 0xC3 sorts after every ASCII byte
         func find(_ id: String) -> Int? {
-            IDWalk.search(count: ids.count) { RecordRow.byteOrder(ids[$0], id) }
+            RecordRow.search(count: ids.count) { RecordRow.byteOrder(ids[$0], id) }
         }
         #expect(ids.map(find) == Array(ids.indices))
         #expect(find("missing") == nil)
         #expect(find("") == nil)
-        #expect(IDWalk.search(count: 0) { _ in 0 } == nil)
+        #expect(RecordRow.search(count: 0) { _ in 0 } == nil)
     }
 }

@@ -1,4 +1,19 @@
 extension RecordRow {
+    /// Binary search over `count` elements in byte order: `order(i)` is the byte order of
+    /// element `i` against the one sought (zero when it is that one). Returns its position, nil
+    /// if it is not among them.
+    public static func search(count: Int, order: (Int) -> Int) -> Int? {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            let found = order(middle)
+            if found == 0 { return middle }
+            if found < 0 { low = middle + 1 } else { high = middle }
+        }
+        return nil
+    }
+
     /// The order of a text's UTF-8 bytes and `bytes`, as SQLite's `BINARY` collation (the
     /// stores' keys) orders them: negative, zero or positive.
     ///

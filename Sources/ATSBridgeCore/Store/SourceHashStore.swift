@@ -21,7 +21,22 @@ public protocol SourceHashStore: Sendable {
         -> UpsertResult
 
     /// The same for batches the caller already encoded (``EncodedBatch``), in the given order,
-    /// in one transaction: a sync encodes its next transaction's rows while this one is written.
-    func upsert(encoded: [EncodedBatch], sources: [SourceHash], integrationID: String, at now: Int64) async throws
+    /// in one transaction, with their sources paired with them (``EncodedSources``, made from
+    /// these batches): a sync prepares its next transaction while this one is written.
+    func upsert(encoded: [EncodedBatch], sources: EncodedSources, integrationID: String, at now: Int64) async throws
         -> UpsertResult
+}
+
+extension SourceHashStore {
+    /// The same for batches already encoded and sources not yet paired with them.
+    public func upsert(encoded: [EncodedBatch], sources: [SourceHash], integrationID: String, at now: Int64)
+        async throws -> UpsertResult
+    {
+        try await self.upsert(
+            encoded: encoded,
+            sources: EncodedSources(sources, written: encoded),
+            integrationID: integrationID,
+            at: now
+        )
+    }
 }
