@@ -164,6 +164,24 @@ import Testing
         }
     }
 
+    /// A second MESSAGE over the message limit is a stream error: the call ends with
+    /// RESOURCE_EXHAUSTED and its handler is cancelled (it used to run on, unseen, and hold
+    /// the server's shutdown).
+    @Test func aSecondMessageOverTheLimitCancelsTheRunningCall() async throws {
+        try await withTestServer(router: self.router, configure: { $0.connection.maxMessageSize = 1024 }) { port in
+            let connection = try await RawConnection.handshaken(port: port)
+            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.hold.fullName))
+            try await connection.send(try self.request(1, PingRequest(), flags: 0))
+            try await connection.send(
+                RawConnection.frame(.message, flags: 1, streamID: 1, payload: [UInt8](repeating: 0, count: 4096))
+            )
+            #expect(try await connection.status(of: 1).code == .resourceExhausted)
+            try await eventually("the handler to be cancelled") { self.probe.cancelled == 1 }
+            await connection.close()
+            try await self.expectServerStillWorks(port)
+        }
+    }
+
     @Test func tooManyStreamsAreRefused() async throws {
         try await withTestServer(router: self.router, configure: { $0.connection.maxConcurrentStreams = 2 }) { port in
             // Streams that stay open until the client leaves: with a credit of one message each,

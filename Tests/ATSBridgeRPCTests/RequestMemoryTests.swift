@@ -17,16 +17,20 @@ import Testing
     static let messageSize = 256 << 10
     static let serverBudget = 1 << 20
 
+    /// Messages of at most ``messageSize``, the server's budget ``serverBudget`` and each
+    /// connection's share `connectionShare`.
+    static func limit(_ configuration: inout RPCServerConfiguration, connectionShare: Int) {
+        configuration.connection.maxMessageSize = Self.messageSize
+        configuration.connection.maxFrameSize = Self.messageSize + (64 << 10)
+        configuration.connection.maxBufferedRequestBytes = connectionShare
+        configuration.maxBufferedRequestBytes = Self.serverBudget
+    }
+
     @Test func eightConnectionsFloodingMaximalRequestsStayWithinTheBudget() async throws {
         LimitMetrics.install()
         try await withTestServerObject(
             router: self.router,
-            configure: {
-                $0.connection.maxMessageSize = Self.messageSize
-                $0.connection.maxFrameSize = Self.messageSize + (64 << 10)
-                $0.connection.maxBufferedRequestBytes = Self.messageSize
-                $0.maxBufferedRequestBytes = Self.serverBudget
-            }
+            configure: { Self.limit(&$0, connectionShare: Self.messageSize) }
         ) { server, port in
             let refused = LimitMetrics.hits(.requestMemory)
             let paused = LimitMetrics.hits(.connectionRequestMemory)
@@ -89,6 +93,35 @@ import Testing
             #expect(LimitMetrics.hits(.connectionRequestMemory) > paused)
             try await eventually("every request's memory to be released") { server.bufferedRequestBytes.now == 0 }
             for connection in connections { await connection.close() }
+        }
+    }
+    /// A stream gives its request bytes back once its handler decoded them: streams that never
+    /// end (a change stream, or one whose client grants no credit) cannot hold the request
+    /// memory and starve other calls of it.
+    @Test func streamsThatNeverEndDoNotHoldTheRequestMemory() async throws {
+        try await withTestServerObject(
+            router: self.router,
+            configure: { Self.limit(&$0, connectionShare: Self.serverBudget) }
+        ) { server, port in
+            let message = try PingRequest(payload: [UInt8](repeating: 7, count: Self.messageSize - 16)).encode()
+            #expect(message.count <= Self.messageSize)
+            // Eight maximal requests, twice the server's budget, to streams blocked on credit.
+            let connection = try await RawConnection.handshaken(port: port, initialCredit: 0)
+            for index in 0..<8 {
+                let id = UInt32(2 * index + 1)
+                try await connection.send(try RawConnection.callOpen(id, method: TestMethods.infinite.fullName))
+                try await connection.send(RawConnection.frame(.message, flags: 1, streamID: id, payload: message))
+            }
+            try await eventually("every stream to run") { self.probe.attemptedWrites == 8 }
+            try await eventually("their request bytes to be given back") { server.bufferedRequestBytes.now == 0 }
+            #expect(!connection.frames().contains { $0.type == .status })
+            // Another client's maximal request is served meanwhile.
+            let client = testClient(port: port)
+            let payload = [UInt8](repeating: 9, count: Self.messageSize - 16)
+            #expect(try await client.unary(TestMethods.echo, PingRequest(payload: payload)).payload == payload)
+            await client.close()
+            await connection.close()
+            try await eventually("the streams to be cancelled by the disconnect") { self.probe.cancelled == 8 }
         }
     }
 }

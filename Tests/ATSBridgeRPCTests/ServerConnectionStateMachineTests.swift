@@ -265,6 +265,34 @@ import Testing
         #expect(Self.goAway(machine.receivedOversizedMessage(streamID: 9, length: 10)) != nil)
     }
 
+    /// A MESSAGE refused after the request (too large, or no room in the request memory) is a
+    /// stream error like a second request within the limits: the running handler is cancelled.
+    @Test func aRefusedMessageOnARunningCallCancelsItsHandler() throws {
+        var machine = try Self.active()
+        for id: UInt32 in [1, 3] {
+            _ = machine.receivedFrame(try Self.callOpen(id))
+            guard case .runCall(id, _) = machine.receivedFrame(Self.frame(.message, id, [1])) else {
+                Issue.record("expected the call to run")
+                return
+            }
+        }
+        guard
+            case .resetStream(1, .status, let status, cancelHandler: true, then: .none) =
+                machine.receivedOversizedMessage(streamID: 1, length: 1 << 23)
+        else {
+            Issue.record("expected a reset that cancels the handler")
+            return
+        }
+        #expect(status.code == .resourceExhausted)
+        guard
+            case .limitHit(.requestMemory, .resetStream(3, .status, _, cancelHandler: true, then: .none)) =
+                machine.receivedRefusedMessage(streamID: 3, length: 1 << 20)
+        else {
+            Issue.record("expected a counted reset that cancels the handler")
+            return
+        }
+    }
+
     // MARK: Credit
 
     @Test func creditIsGrantedToTheStream() throws {

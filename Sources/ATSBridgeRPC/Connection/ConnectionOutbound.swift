@@ -6,6 +6,9 @@ package protocol FrameSink: AnyObject {
     /// Writes `buffer` (whole frames of stream `streamID`, `messages` of them MESSAGE frames);
     /// with `finishing`, the stream wrote its last frame. Flushes are coalesced per tick.
     func enqueue(_ buffer: ByteBuffer, streamID: UInt32, messages: Int, finishing: Bool)
+
+    /// Stream `streamID`'s handler decoded its request: the request memory it held is free.
+    func requestDecoded(streamID: UInt32)
 }
 
 /// The write side of a connection, shared by the tasks of its calls.
@@ -41,6 +44,15 @@ package final class ConnectionOutbound: Sendable {
             self.eventLoop.execute {
                 self.sink.value.enqueue(buffer, streamID: streamID, messages: messages, finishing: finishing)
             }
+        }
+    }
+
+    /// Tells the connection, on the event loop, that stream `streamID` decoded its request.
+    package func requestDecoded(streamID: UInt32) {
+        if self.eventLoop.inEventLoop {
+            self.sink.value.requestDecoded(streamID: streamID)
+        } else {
+            self.eventLoop.execute { self.sink.value.requestDecoded(streamID: streamID) }
         }
     }
 }

@@ -1,8 +1,9 @@
-/// A call ready to run: its stream, method, request bytes and context.
+/// A call ready to run: its stream, method, request message and context.
 package struct ServerCall: Sendable {
     package var stream: ServerStream
     package var method: RegisteredMethod
-    package var request: [UInt8]
+    /// The request message, taken out by the handler's decoding.
+    package var request: RequestBytes
     /// The call's context; its principal is anonymous until an interceptor authorizes it.
     package var context: ServerContext
     /// The API key of the CALL_OPEN, for the authorization step; never logged.
@@ -11,7 +12,7 @@ package struct ServerCall: Sendable {
     package init(
         stream: ServerStream,
         method: RegisteredMethod,
-        request: [UInt8],
+        request: RequestBytes,
         context: ServerContext,
         apiKey: String?
     ) {

@@ -164,6 +164,9 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
             self.perform(action)
         case .frame(let frame):
             if frame.type == .ping, !frame.flags.contains(.ack), !self.pings.take(now: .now) {
+                // Counted once: PINGs read after the first one over the rate are the same flood,
+                // on a connection already closing.
+                guard !self.closing else { return }
                 RPCMetrics.limitHit(.pingFlood)
                 self.perform(
                     self.machine.violated(
@@ -263,7 +266,7 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
                 ServerCall(
                     stream: io.stream,
                     method: io.method,
-                    request: Array(request.readableBytesView),
+                    request: RequestBytes(Array(request.readableBytesView)),
                     context: io.context,
                     apiKey: io.apiKey
                 )
@@ -371,6 +374,12 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
             self.releaseRequest(of: io)
         }
         self.perform(self.machine.streamFinished(streamID))
+    }
+
+    package func requestDecoded(streamID: UInt32) {
+        guard let io = self.streams[streamID] else { return }
+        self.releaseRequest(of: io)
+        self.streams[streamID]?.requestBytes = 0
     }
 
     private func write(_ buffer: ByteBuffer) {

@@ -234,7 +234,9 @@ package struct ServerConnectionStateMachine {
         return self.withConnected { connected in
             switch connected.streams.lookup(streamID) {
             case .open:
-                return .reset(Self.reset(&connected, streamID, .status, status, cancelHandler: false))
+                // A stream error ends the call: a handler already running (this is a second
+                // MESSAGE) is cancelled, or it would run on unseen, past shutdown's grace.
+                return .reset(Self.reset(&connected, streamID, .status, status, cancelHandler: true))
             case .closed:
                 return .action(.none)
             case .neverOpened:

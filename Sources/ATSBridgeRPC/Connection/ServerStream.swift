@@ -117,6 +117,12 @@ package final class ServerStream: Sendable {
         self.outbound.send(ByteBuffer(), streamID: self.id, finishing: true)
     }
 
+    /// Gives the request's bytes back to the connection's and the server's request memory: the
+    /// handler decoded the request and no longer holds them.
+    package func requestDecoded() {
+        self.outbound.requestDecoded(streamID: self.id)
+    }
+
     /// Adds credit granted by the client.
     package func grant(_ count: Int) {
         self.credit.grant(count)

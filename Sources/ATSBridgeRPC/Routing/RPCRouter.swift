@@ -57,7 +57,7 @@ public struct RPCRouter: Sendable {
             audited: audit != nil,
             auditTrail: trail
         ) { bytes, stream, context in
-            let request = try Self.decode(Request.self, bytes, limits)
+            let request = try Self.decode(Request.self, bytes.take(), limits)
             let integrationID = integration.map { $0(request) } ?? context.metadata.integrationID
             let response: Response
             do {
@@ -87,7 +87,7 @@ public struct RPCRouter: Sendable {
             bytes,
             stream,
             context in
-            let request = try Self.decode(Request.self, bytes, limits)
+            let request = try Self.decode(Request.self, bytes.take(), limits)
             try await stream.sendUnaryResponse(try await handler(request, context))
         }
     }
@@ -115,7 +115,10 @@ public struct RPCRouter: Sendable {
             access: access,
             endsOnShutdown: endsOnShutdown
         ) { bytes, stream, context in
-            let request = try Self.decode(Request.self, bytes, limits)
+            let request = try Self.decode(Request.self, bytes.take(), limits)
+            // A stream may run for hours (a change stream never ends): its request bytes go
+            // back to the request memory now, so that long calls cannot pin the budget.
+            stream.requestDecoded()
             try await handler(request, ResponseWriter(stream: stream, method: context.method), context)
         }
     }

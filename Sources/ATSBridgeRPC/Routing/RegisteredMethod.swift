@@ -12,7 +12,8 @@ package struct RegisteredMethod: Sendable {
     /// Whether the call ends as soon as a graceful shutdown starts (change streams, which
     /// never end by themselves), instead of being given the grace period.
     package var endsOnShutdown = false
-    /// Decodes the request, runs the handler and sends its responses; throws to fail the call.
+    /// Decodes the request (taking its bytes), runs the handler and sends its responses; throws
+    /// to fail the call.
     package var run:
-        @Sendable (_ request: [UInt8], _ stream: ServerStream, _ context: ServerContext) async throws -> Void
+        @Sendable (_ request: RequestBytes, _ stream: ServerStream, _ context: ServerContext) async throws -> Void
 }
