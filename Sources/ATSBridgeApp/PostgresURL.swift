@@ -71,14 +71,26 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
         )
     }
 
-    /// `text` with everything between the user name and the host (the password) as `***`.
+    /// `text` with everything between the user name and the host (the password) as `***`, and
+    /// the value of every query parameter but `sslmode` too (`?password=…` is a password as well).
     static func redacted(_ text: String) -> String {
-        let start = text.range(of: "://")?.upperBound ?? text.startIndex
+        let query = text.firstIndex(of: "?")
+        let base = text[..<(query ?? text.endIndex)]
+        let start = base.range(of: "://")?.upperBound ?? base.startIndex
+        var result = String(base)
         // The last '@': a password may hold a stray '@'; one later in the URL only hides more.
-        guard let at = text[start...].lastIndex(of: "@"),
-            let colon = text[start..<at].firstIndex(of: ":")
-        else { return text }
-        return text[...colon] + "***" + text[at...]
+        if let at = base[start...].lastIndex(of: "@"), let colon = base[start..<at].firstIndex(of: ":") {
+            result = base[...colon] + "***" + base[at...]
+        }
+        guard let query else { return result }
+        let parameters = text[text.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false)
+        return result + "?"
+            + parameters.map { parameter in
+                guard let equals = parameter.firstIndex(of: "="), parameter[..<equals] != "sslmode" else {
+                    return String(parameter)
+                }
+                return parameter[...equals] + "***"
+            }.joined(separator: "&")
     }
 
     /// `message` with every occurrence of this URL's password (as written and decoded) as

@@ -88,9 +88,15 @@ extension ServeConfiguration {
             case "store_max_connections":
                 self.storeMaxConnections = try Self.positive(value, field: "store_max_connections", max: 1000)
             case "api_keys":
-                self.apiKeys = try value.split(separator: ",").map {
+                let keys = try value.split(separator: ",").map {
                     try Self.apiKey(String($0).trimmingCharacters(in: .whitespaces))
                 }
+                // A name is a key's identity in the store: a second one would replace the first.
+                var names: Set<String> = []
+                if let twice = keys.first(where: { !names.insert($0.name).inserted }) {
+                    throw invalid("api key name '\(twice.name)' is given twice")
+                }
+                self.apiKeys = keys
             case "credential_key":
                 _ = try CredentialVault(encodedKey: value)
                 self.credentialKey = value
@@ -105,7 +111,7 @@ extension ServeConfiguration {
                     field: "max_streams_per_connection"
                 )
             case "max_message_bytes":
-                let bytes = try Self.positive(value, field: "max_message_bytes")
+                let bytes = try Self.positive(value, field: "max_message_bytes", max: 1 << 30)
                 guard bytes >= 64 << 10 else {
                     throw invalid("max_message_bytes must be at least 65536")
                 }
@@ -181,16 +187,24 @@ extension ServeConfiguration {
         return APIKey(name: parts[0], plaintext: parts[2], access: level, integrations: integrations)
     }
 
-    /// `500ms`, `45s`, `90m`, `3h`, `1d`, or a number of seconds.
+    /// The longest duration any setting takes: 100 years, far from overflowing the
+    /// millisecond arithmetic of timers and schedules.
+    public static let maxDuration = Duration.seconds(36_500 * 86_400)
+
+    /// `500ms`, `45s`, `90m`, `3h`, `1d`, or a number of seconds; at most ``maxDuration``.
     public static func duration(_ text: String, field: String) throws -> Duration {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86400)]
-        for (suffix, seconds) in units where text.hasSuffix(suffix) {
-            if let value = Double(text.dropLast(suffix.count)), value >= 0, value.isFinite {
-                return .milliseconds(Int64(value * seconds * 1000))
-            }
+        let seconds =
+            units.first { text.hasSuffix($0.0) }.flatMap { unit in
+                Double(text.dropLast(unit.0.count)).map { $0 * unit.1 }
+            } ?? Double(text)
+        guard let seconds, seconds >= 0, seconds.isFinite else {
+            throw ATSBridgeError(.inputInvalid, "\(field) must be a duration such as 90m or 3h, not '\(text)'")
         }
-        if let value = Double(text), value >= 0, value.isFinite { return .milliseconds(Int64(value * 1000)) }
-        throw ATSBridgeError(.inputInvalid, "\(field) must be a duration such as 90m or 3h, not '\(text)'")
+        guard seconds <= Double(Self.maxDuration.components.seconds) else {
+            throw ATSBridgeError(.inputInvalid, "\(field) must be at most 36500d, not '\(text)'")
+        }
+        return .milliseconds(Int64(seconds * 1000))
     }
 
     private static func positive(_ text: String, field: String, max: Int = .max) throws -> Int {

@@ -1,4 +1,5 @@
 import ATSBridgeCore
+import ATSBridgeRPC
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -22,17 +23,10 @@ struct ClientTLSContext: Sendable {
     }
 
     private static func context(_ tls: RPCClientTLS) throws -> NIOSSLContext {
-        func read<T>(_ what: String, _ path: String, _ body: () throws -> T) throws -> T {
-            do {
-                return try body()
-            } catch {
-                throw ATSBridgeError(.inputInvalid, "\(what) \(path) cannot be read as PEM (\(error))", cause: error)
-            }
-        }
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.minimumTLSVersion = .tlsv12
         if let caPath = tls.caPath {
-            let roots = try read("the CA file", caPath) { try NIOSSLCertificate.fromPEMFile(caPath) }
+            let roots = try PEMFile.read("the CA file", caPath) { try NIOSSLCertificate.fromPEMFile(caPath) }
             guard !roots.isEmpty else {
                 throw ATSBridgeError(.inputInvalid, "the CA file \(caPath) holds no certificate")
             }
@@ -40,12 +34,12 @@ struct ClientTLSContext: Sendable {
         }
         switch (tls.certificatePath, tls.privateKeyPath) {
         case (let certificatePath?, let keyPath?):
-            let chain = try read("the client certificate", certificatePath) {
+            let chain = try PEMFile.read("the client certificate", certificatePath) {
                 try NIOSSLCertificate.fromPEMFile(certificatePath)
             }
             configuration.certificateChain = chain.map { .certificate($0) }
             configuration.privateKey = .privateKey(
-                try read("the client key", keyPath) { try NIOSSLPrivateKey(file: keyPath, format: .pem) }
+                try PEMFile.read("the client key", keyPath) { try NIOSSLPrivateKey(file: keyPath, format: .pem) }
             )
         case (nil, nil):
             break

@@ -54,7 +54,7 @@ public final class RPCClient: Sendable {
     ) async throws -> Response {
         let (call, first) = try await self.start(
             method.fullName,
-            encodedRequest: try request.encode(),
+            encodedRequest: try Self.encode(request),
             options: options,
             isUnary: true
         )
@@ -79,7 +79,7 @@ public final class RPCClient: Sendable {
         _ request: Request,
         options: CallOptions = CallOptions()
     ) -> ResponseStream<Response> {
-        ResponseStream(client: self, method: method.fullName, request: { try request.encode() }, options: options)
+        ResponseStream(client: self, method: method.fullName, request: { try Self.encode(request) }, options: options)
     }
 
     /// Closes the connection; calls in flight fail with UNAVAILABLE. The client cannot be
@@ -150,6 +150,16 @@ public final class RPCClient: Sendable {
             }
         }
         throw ATSBridgeError(.unavailable, "no connection accepts calls")
+    }
+
+    /// The request's bytes; a request the codec refuses (a string holding NUL, say) is the
+    /// caller's input: `PLATFORM.INPUT_INVALID`, like the server's answer to it.
+    static func encode<M: ProtoMessage>(_ request: M) throws(ATSBridgeError) -> [UInt8] {
+        do {
+            return try request.encode()
+        } catch {
+            throw ATSBridgeError(decoding: error)
+        }
     }
 
     static func decode<M: ProtoMessage>(_ type: M.Type, _ buffer: ByteBuffer, limits: ConnectionLimits) throws -> M {

@@ -7,6 +7,10 @@ import NIOSSL
 public import ServiceLifecycle
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The RPC server: accepts TCP connections (TLS ones with ``RPCServerConfiguration/tls``) and
 /// serves the router's methods on them.
 ///
@@ -116,16 +120,29 @@ public final class RPCServer: Service, Sendable {
                     metadata: [LogKey.rpcHost: "\(self.configuration.host)"]
                 )
             }
-            channel = try await ServerBootstrap(group: self.group)
-                .serverChannelOption(.backlog, value: 256)
-                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
-                .bind(host: self.configuration.host, port: self.configuration.port) { child in
-                    child.eventLoop.makeCompletedFuture {
-                        try self.setUp(child)
+            do {
+                channel = try await ServerBootstrap(group: self.group)
+                    .serverChannelOption(.backlog, value: 256)
+                    .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                    .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                    .childChannelOption(.writeBufferWaterMark, value: .init(low: 256 << 10, high: 1 << 20))
+                    .bind(host: self.configuration.host, port: self.configuration.port) { child in
+                        child.eventLoop.makeCompletedFuture {
+                            try self.setUp(child)
+                        }
                     }
-                }
+            } catch {
+                // A port in use or an address this host does not have: a typed error for the
+                // operator (exit 69), not NIO's.
+                let host = self.configuration.host
+                let address = host.contains(":") ? "[\(host)]" : host
+                let reason = (error as? IOError).map { ": " + String(cString: strerror($0.errnoCode)) } ?? ""
+                throw ATSBridgeError(
+                    .unavailable,
+                    "the RPC server cannot listen on \(address):\(self.configuration.port)\(reason)",
+                    cause: error
+                )
+            }
         } catch {
             self.boundPort.fail(error)
             throw error

@@ -39,7 +39,11 @@ extension SyncEngine {
                 failures == 0
                 ? interval
                 : min(interval, self.configuration.retryDelay.milliseconds << Int64(min(failures - 1, 20)))
-            if let last = integration.lastSyncStartedAt, now < last + delay { continue }
+            // Saturating: an interval stored by an earlier build may be any 64-bit number.
+            if let last = integration.lastSyncStartedAt {
+                let (due, overflow) = last.addingReportingOverflow(max(0, delay))
+                if overflow || now < due { continue }
+            }
             do {
                 try await self.trigger(integrationID: integration.id)
             } catch {

@@ -74,7 +74,8 @@ struct CallCommand: AsyncParsableCommand {
     private func requestJSON() throws -> ProtoJSONValue {
         var text = self.json ?? "{}"
         if text == "-" {
-            let data = FileHandle.standardInput.readDataToEndOfFile()
+            // Room for a maximal message as JSON (bytes fields in base64).
+            let data = try Terminal.standardInput(atMost: 64 << 20, what: "the request")
             text = String(decoding: data, as: UTF8.self)
         }
         do {

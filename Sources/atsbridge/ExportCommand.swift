@@ -193,11 +193,13 @@ final class Progress: @unchecked Sendable {
         let seconds = Double((ContinuousClock.now - self.started) / .milliseconds(1)) / 1000
         let rate = Double(records - self.initial) / max(seconds, 0.001)
         let bar = String(repeating: "█", count: Int(seconds * 4) % 20 + 1)
-        FileHandle.standardError.write(Data(String(format: "\r%@ %d records, %.0f/s   ", bar, records, rate).utf8))
+        try? FileHandle.standardError.write(
+            contentsOf: Data(String(format: "\r%@ %d records, %.0f/s   ", bar, records, rate).utf8)
+        )
     }
 
     func finish() {
-        if self.enabled { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if self.enabled { try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[K".utf8)) }
     }
 }
 

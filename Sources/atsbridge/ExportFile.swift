@@ -56,11 +56,18 @@ struct ExportFile {
         let statePath = path + ".resume"
         self.statePath = statePath
         if resume {
-            guard let data = FileManager.default.contents(atPath: statePath),
-                let saved = try? JSONDecoder().decode(State.self, from: data)
-            else {
+            guard let data = FileManager.default.contents(atPath: statePath) else {
                 throw CLIFailure.usage(
                     "nothing to resume: \(statePath) is missing; run the export without --resume"
+                )
+            }
+            // Every record takes at least a byte of the file, whatever the format.
+            guard let saved = try? JSONDecoder().decode(State.self, from: data), saved.records >= 0,
+                UInt64(saved.records) <= saved.bytes
+            else {
+                throw CLIFailure.usage(
+                    "\(statePath) is not a resume point this export can use (damaged or edited); "
+                        + "run the export without --resume"
                 )
             }
             guard saved.model == model, saved.format == format else {

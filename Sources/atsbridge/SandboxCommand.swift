@@ -132,12 +132,15 @@ struct SandboxCommand: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         )
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            // The address on stdout, so that scripts and tests can use a port picked with 0.
-            let port = try await server.listeningPort()
-            Terminal.line("RECRU sandbox at http://\(self.host):\(port)")
-            _ = try await tasks.next()
+        // An address that cannot be bound is a typed error (exit 69), like the server's.
+        try await CLIFailure.run {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                // The address on stdout, so that scripts and tests can use a port picked with 0.
+                let port = try await server.listeningPort()
+                Terminal.line("RECRU sandbox at http://\(self.host):\(port)")
+                _ = try await tasks.next()
+            }
         }
     }
 }

@@ -45,15 +45,51 @@ import Testing
                     )
             )
             #expect(updated.id == id)
-            let refused = await status {
-                _ = try await update(
-                    UpdateIntegrationRequest(integrationID: id, settings: IntegrationSettings(syncIntervalMs: 1000))
-                )
+            // Under a minute, and over 100 years (which overflowed the scheduler's arithmetic).
+            for interval: Int64 in [1000, 3_153_600_000_001, .max] {
+                let refused = await status {
+                    _ = try await update(
+                        UpdateIntegrationRequest(
+                            integrationID: id,
+                            settings: IntegrationSettings(syncIntervalMs: interval)
+                        )
+                    )
+                }
+                #expect(refused == .invalidArgument, "\(interval)")
             }
-            #expect(refused == .invalidArgument)
             #expect(try await harness.store.integration(id: id)?.integration.settings?.syncIntervalMs == 3_600_000)
             #expect(try await harness.sync(id).state == .succeeded)
             #expect(try await harness.recordIDs(id) == before)
+        }
+    }
+
+    /// A tenant URL is stored and listed in clear: one holding a user or password is refused,
+    /// and the error does not quote it.
+    @Test func aTenantURLHoldingCredentialsIsRefused() async throws {
+        try await AccessHarness.with { harness in
+            let url = harness.sandboxURL.replacingOccurrences(of: "://", with: "://api:url-secret-42@")
+            do {
+                _ = try await harness.withClient("admin") { client in
+                    try await client.unary(
+                        AdminService.createIntegration,
+                        CreateIntegrationRequest(
+                            tenantURL: url,
+                            login: AccessHarness.login,
+                            password: AccessHarness.password
+                        )
+                    )
+                }
+                Issue.record("a tenant URL with credentials was accepted")
+            } catch let error as ATSBridgeError {
+                #expect(error.code == .inputInvalid)
+                #expect(error.message.contains("must not hold a user or password"))
+                #expect(!error.message.contains("url-secret-42"))
+            }
+            #expect(
+                try await harness.store.integrations().allSatisfy {
+                    !($0.integration.tenantURL ?? "").contains("url-secret")
+                }
+            )
         }
     }
 

@@ -182,6 +182,25 @@ import Testing
         }
     }
 
+    /// A peer that accepts the connection and never sends its preface and SETTINGS: the
+    /// client's calls fail UNAVAILABLE once its reconnect attempts (each ended by the handshake
+    /// timeout) are spent, instead of waiting forever.
+    @Test func aServerThatNeverAnswersTheHandshakeFailsTheCall() async throws {
+        let listener = try SilentListener()
+        defer { listener.close() }
+        var configuration = RPCClientConfiguration(port: listener.port, apiKey: TestKeys.reader)
+        configuration.connection.handshakeTimeout = .milliseconds(300)
+        let client = RPCClient(configuration: configuration)
+        let started = ContinuousClock.now
+        await #expect {
+            _ = try await client.unary(TestMethods.echo, PingRequest(payload: [1]))
+        } throws: { error in
+            (error as? ATSBridgeError)?.code == .unavailable
+        }
+        #expect(ContinuousClock.now - started < .seconds(40))
+        await client.close()
+    }
+
     @Test func tooManyStreamsAreRefused() async throws {
         try await withTestServer(router: self.router, configure: { $0.connection.maxConcurrentStreams = 2 }) { port in
             // Streams that stay open until the client leaves: with a credit of one message each,

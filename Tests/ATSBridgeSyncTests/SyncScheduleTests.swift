@@ -37,6 +37,23 @@ import Testing
         }
     }
 
+    /// An interval stored by an earlier build, as large as 64 bits allow: the schedule never
+    /// comes due, and adding it to the last sync's start does not trap (it crashed the server at
+    /// every start).
+    @Test func aHugeStoredIntervalIsNeverDueAndDoesNotOverflow() async throws {
+        try await SyncHarness.with { harness in
+            _ = try await harness.sync()
+            _ = try await harness.store.updateIntegration(id: harness.integrationID) { integration in
+                var settings = integration.settings ?? IntegrationSettings()
+                settings.syncIntervalMs = .max
+                integration.settings = settings
+            }
+            harness.clock.advance(by: .seconds(10 * 365 * 86_400))
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(try await harness.store.syncRuns(integrationID: harness.integrationID, limit: 10).count == 1)
+        }
+    }
+
     @Test func neverTwoSyncsOfOneIntegrationAtOnce() async throws {
         var options = SyncHarness.Options()
         options.sandbox = { $0.faults.addedLatency = .milliseconds(10) }

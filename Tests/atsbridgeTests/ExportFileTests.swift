@@ -40,20 +40,36 @@ import Testing
         }
     }
 
-    @Test func aFileShorterThanItsResumePointIsNotPaddedButRefused() async throws {
+    static let unusable = "is not a resume point this export can use"
+
+    /// A file shorter than its resume point is not padded; a resume point that cannot describe
+    /// the file (more records than bytes, a count that overflowed the writer's arithmetic, no
+    /// JSON at all) is refused. The file is kept either way.
+    @Test(arguments: [
+        (
+            #"{"model":"candidates","format":"ndjson","order":"storage","cursor":"c1","bytes":100,"records":5}"#,
+            "shorter than its resume point (100 bytes)"
+        ),
+        (
+            #"{"model":"candidates","format":"ndjson","cursor":"c1","bytes":3,"records":9223372036854775807}"#,
+            Self.unusable
+        ),
+        (#"{"model":"candidates","format":"ndjson","cursor":"c1","bytes":3,"records":-1}"#, Self.unusable),
+        (#"{"model":"candidates","format":"ndjson","cursor":"c1","bytes":3,"records":4}"#, Self.unusable),
+        ("not json", Self.unusable),
+    ])
+    func aResumePointThatCannotBeRightIsRefused(resume: String, mention: String) async throws {
         let folder = try self.folder()
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let path = folder + "/candidates.ndjson"
         try Data("{}\n".utf8).write(to: URL(fileURLWithPath: path))
-        let resume =
-            #"{"model":"candidates","format":"ndjson","order":"storage","cursor":"c1","bytes":100,"records":5}"#
         try Data(resume.utf8).write(to: URL(fileURLWithPath: path + ".resume"))
         let run = try await CLIProcess.run(
             ["export", "candidates", "--out", path, "--resume"],
             environment: self.unreachable
         )
         #expect(run.status == 64)
-        #expect(run.stderr.contains("shorter than its resume point (100 bytes)"), "\(run.stderr)")
+        #expect(run.stderr.contains(mention), "\(run.stderr)")
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "{}\n")
     }
 

@@ -452,6 +452,13 @@ import Testing
         (["serve", "--data-dir", "/tmp/x"], "--demo"),
         (["serve", "--demo", "--demo-api-key", "short"], "16 characters"),
         (["serve", "--config", "/nonexistent/atsbridge.json"], "cannot be read"),
+        // Values that used to overflow the arithmetic built on them, and crash.
+        (["serve", "--sync-interval", "99999999999999999999d"], "sync_interval must be at most 36500d"),
+        (["serve", "--max-message-bytes", "9223372036854775807"], "max_message_bytes must be an integer from 1 to"),
+        (
+            ["serve", "--api-key", "a:admin:first-key-0123456789", "--api-key", "a:read:second-key-0123456789"],
+            "api key name 'a' is given twice"
+        ),
     ]
 
     @Test(arguments: Self.badServeFlags)
@@ -459,6 +466,22 @@ import Testing
         let result = try await CLIProcess.run(arguments + ["--metrics-listen", "off"])
         #expect(result.status != 0)
         #expect(result.stderr.contains(mention), "\(result.stderr)")
+    }
+
+    /// A port another process holds: a typed error naming the address (exit 69), not NIO's.
+    @Test func aListenAddressInUseIsUnavailable() async throws {
+        let listener = try SilentListener()
+        defer { listener.close() }
+        let store = TemporaryFiles.unique("in-use", extension: "sqlite").path
+        let result = try await CLIProcess.run([
+            "serve", "--listen", "127.0.0.1:\(listener.port)", "--store", "sqlite:\(store)", "--metrics-listen", "off",
+            "--credential-key", String(repeating: "ab", count: 32),
+        ])
+        #expect(result.status == 69, "\(result.stderr)")
+        #expect(result.stderr.contains("PLATFORM.UNAVAILABLE"), "\(result.stderr)")
+        #expect(result.stderr.contains("cannot listen on 127.0.0.1:\(listener.port)"), "\(result.stderr)")
+        let sandbox = try await CLIProcess.run(["sandbox", "--port", "\(listener.port)"])
+        #expect(sandbox.status == 69 && sandbox.stderr.contains("PLATFORM.UNAVAILABLE"), "\(sandbox.stderr)")
     }
 
     @Test func badConfigFilesAreRejectedClearly() async throws {
@@ -480,6 +503,8 @@ import Testing
             (#"{"integration_pacing": ["int_a"]}"#, "INTEGRATION=RATE[/CONCURRENCY]"),
             (#"{"integration_pacing": ["int_a=3/0"]}"#, "integration_pacing concurrency of int_a"),
             (#"{"recru_unavailability_budget": "soon"}"#, "recru_unavailability_budget must be a duration"),
+            (#"{"sync_interval": 1e308}"#, "sync_interval must be at most 36500d"),
+            (#"{"handshake_timeout": "999999999999d"}"#, "handshake_timeout must be at most 36500d"),
         ]
         for (index, (text, mention)) in cases.enumerated() {
             let path = directory.appendingPathComponent("c\(index).json").path

@@ -51,6 +51,8 @@ import Testing
         ("postgres://bridge:hunter2-secret@/ats", "names no host"),
         ("postgres://:hunter2-secret@db/ats", "names no user"),
         ("postgres://bridge:hunter2-secret@db/ats?application_name=x", "not supported"),
+        // libpq's own spelling of a password, refused here: still not shown.
+        ("postgres://bridge@db/ats?sslmode=require&password=hunter2-secret", "not supported"),
         ("postgres://bridge:hunter2-secret@db:70000/ats", "port"),
         ("postgres://bridge:hunter2-secret@db/ats?sslmode=maybe", "sslmode must be"),
         ("mysql://bridge:hunter2-secret@db/ats", "store must be sqlite:PATH or postgres://"),

@@ -84,8 +84,12 @@ extension AdminService {
     ///
     /// - Throws: ``ATSBridgeError`` `PLATFORM.INPUT_INVALID` naming the field.
     static func validate(_ settings: IntegrationSettings) throws(ATSBridgeError) {
-        if let interval = settings.syncIntervalMs, interval < 60_000 {
-            throw ATSBridgeError(.inputInvalid, "settings.sync_interval_ms must be at least 60000")
+        // At most 100 years: schedules add it to times in milliseconds.
+        if let interval = settings.syncIntervalMs, !(60_000...3_153_600_000_000).contains(interval) {
+            throw ATSBridgeError(
+                .inputInvalid,
+                "settings.sync_interval_ms must be from 60000 (a minute) to 3153600000000 (100 years)"
+            )
         }
         if let source = settings.sourceName, source.isEmpty || source.utf8.count > 200 {
             throw ATSBridgeError(.inputInvalid, "settings.source_name must be 1 to 200 bytes")

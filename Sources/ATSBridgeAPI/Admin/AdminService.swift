@@ -248,6 +248,14 @@ public struct AdminService: Sendable {
         else {
             throw ATSBridgeError(.inputInvalid, "tenant_url must be an http(s) URL such as https://acme.recru.eu")
         }
+        // The URL is stored and shown in clear (lists, errors); credentials go in login and
+        // password, which are sealed. The message does not quote the URL, which holds them.
+        guard url.user == nil, url.password == nil else {
+            throw ATSBridgeError(
+                .inputInvalid,
+                "tenant_url must not hold a user or password; give them as login and password"
+            )
+        }
         return trimmed.hasSuffix("/") ? String(trimmed.dropLast()) : trimmed
     }
 }

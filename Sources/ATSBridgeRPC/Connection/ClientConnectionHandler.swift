@@ -32,7 +32,12 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     package init(limits: ConnectionLimits, logger: Logger) {
         self.machine = Machine(limits: limits)
         self.logger = logger
+        self.handshakeTimeout = TimeAmount(limits.handshakeTimeout)
     }
+
+    /// How long the server may take to send its preface and SETTINGS: a peer that accepts the
+    /// connection and says nothing must not hold the caller forever.
+    private let handshakeTimeout: TimeAmount
 
     /// Whether new calls may still be opened on this connection.
     package var isAcceptingCalls: Bool { !self.closing && self.machine.isAcceptingCalls }
@@ -68,6 +73,19 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
 
     private func start(context: ChannelHandlerContext) {
         guard let settings = self.machine.start() else { return }
+        let seconds = self.handshakeTimeout.nanoseconds / 1_000_000_000
+        context.eventLoop.assumeIsolated().scheduleTask(in: self.handshakeTimeout) { [weak self] in
+            guard let self, self.handshakePromise != nil else { return }
+            self.completeHandshake(
+                .failure(
+                    ATSBridgeError(
+                        .unavailable,
+                        "the server did not answer the handshake within \(seconds) s (is it an ATSBridge server?)"
+                    )
+                )
+            )
+            self.context?.close(promise: nil)
+        }
         var buffer = context.channel.allocator.buffer(capacity: 64)
         buffer.writeOpening(settings: settings)
         context.writeAndFlush(self.wrapOutboundOut(buffer), promise: nil)

@@ -1,4 +1,5 @@
 import ATSBridgeCore
+import ATSBridgeRPC
 import Foundation
 import NIOCore
 import NIOPosix
@@ -62,25 +63,18 @@ final class TLSContextStore: Sendable {
 
     /// A server context from the PEM files. Blocking: reads files.
     static func makeContext(_ configuration: RPCServerTLS) throws -> NIOSSLContext {
-        func read<T>(_ what: String, _ path: String, _ body: () throws -> T) throws -> T {
-            do {
-                return try body()
-            } catch {
-                throw ATSBridgeError(.inputInvalid, "\(what) \(path) cannot be read as PEM (\(error))", cause: error)
-            }
-        }
-        let chain = try read("tls_cert", configuration.certificatePath) {
+        let chain = try PEMFile.read("tls_cert", configuration.certificatePath) {
             try NIOSSLCertificate.fromPEMFile(configuration.certificatePath)
         }
         guard !chain.isEmpty else {
             throw ATSBridgeError(.inputInvalid, "tls_cert \(configuration.certificatePath) holds no certificate")
         }
-        let key = try read("tls_key", configuration.privateKeyPath) {
+        let key = try PEMFile.read("tls_key", configuration.privateKeyPath) {
             try NIOSSLPrivateKey(file: configuration.privateKeyPath, format: .pem)
         }
         var tls: TLSConfiguration
         if let caPath = configuration.clientCAPath {
-            let roots = try read("tls_client_ca", caPath) { try NIOSSLCertificate.fromPEMFile(caPath) }
+            let roots = try PEMFile.read("tls_client_ca", caPath) { try NIOSSLCertificate.fromPEMFile(caPath) }
             guard !roots.isEmpty else {
                 throw ATSBridgeError(.inputInvalid, "tls_client_ca \(caPath) holds no certificate")
             }

@@ -59,8 +59,18 @@ enum CLIFailure: Error {
 
 /// Writes to stdout and stderr without buffering surprises.
 enum Terminal {
+    /// Writes to stdout. Where it cannot be written (a closed pipe, as with `| head`, or a full
+    /// disk), the command cannot go on: it ends with `CLI.IO` (exit 74), not a crash.
     static func out(_ bytes: [UInt8]) {
-        FileHandle.standardOutput.write(Data(bytes))
+        do {
+            try FileHandle.standardOutput.write(contentsOf: bytes)
+        } catch {
+            let reason =
+                (error as NSError).domain == NSPOSIXErrorDomain
+                ? " (\(String(cString: strerror(Int32((error as NSError).code)))))" : ""
+            self.error(CLIFailure.line(CLIFailure.ioCode, "standard output cannot be written\(reason)"))
+            exit(74)
+        }
     }
 
     static func line(_ text: String) {
@@ -68,7 +78,21 @@ enum Terminal {
     }
 
     static func error(_ text: String) {
-        FileHandle.standardError.write(Data((text + "\n").utf8))
+        // Nowhere left to report a failure to write stderr itself.
+        try? FileHandle.standardError.write(contentsOf: Array((text + "\n").utf8))
+    }
+
+    /// Standard input to its end, refused past `limit` bytes (`what` names it in the error)
+    /// instead of reading an endless stream into memory.
+    static func standardInput(atMost limit: Int, what: String) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        while let chunk = try FileHandle.standardInput.read(upToCount: 64 << 10), !chunk.isEmpty {
+            bytes += chunk
+            guard bytes.count <= limit else {
+                throw CLIFailure.usage("\(what) on standard input is longer than \(limit) bytes")
+            }
+        }
+        return bytes
     }
 
     /// Whether stderr is a terminal (progress bars and hints only then).
