@@ -253,12 +253,19 @@ extension ServeConfiguration {
     /// A JSON object of settings; values are strings, numbers or (for api_keys) arrays.
     private static func read(file: String) throws -> [(String, String)] {
         let url = URL(fileURLWithPath: file)
-        let size = (try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? nil
-        guard let size else { throw ATSBridgeError(.inputInvalid, "config file \(file) cannot be read") }
+        let attributes = try? FileManager.default.attributesOfItem(atPath: file)
+        guard let attributes, let size = attributes[.size] as? Int else {
+            throw ATSBridgeError(.inputInvalid, "config file \(file) cannot be read")
+        }
+        // A FIFO would block the read until someone writes it; a folder has no settings.
+        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+            throw ATSBridgeError(.inputInvalid, "config file \(file) is not a regular file")
+        }
         guard size <= 1 << 20 else { throw ATSBridgeError(.inputInvalid, "config file \(file) is over 1 MiB") }
-        guard let data = try? Data(contentsOf: url),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else {
+        guard let data = try? Data(contentsOf: url) else {
+            throw ATSBridgeError(.inputInvalid, "config file \(file) cannot be read")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw ATSBridgeError(.inputInvalid, "config file \(file) is not a JSON object")
         }
         return try object.sorted { $0.key < $1.key }.map { key, value in

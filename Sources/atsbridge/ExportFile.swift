@@ -154,6 +154,8 @@ struct ExportFile {
             if ContinuousClock.now - self.savedAt >= .milliseconds(200) {
                 try self.saveState()
             }
+        } catch let failure as CLIFailure {
+            throw failure
         } catch {
             throw CLIFailure.io("writing the export failed: \(error.localizedDescription)")
         }
@@ -186,7 +188,14 @@ struct ExportFile {
     private mutating func saveState() throws {
         guard let statePath = self.statePath else { return }
         let data = try JSONEncoder().encode(self.state)
-        try data.write(to: URL(fileURLWithPath: statePath), options: .atomic)
+        do {
+            try data.write(to: URL(fileURLWithPath: statePath), options: .atomic)
+        } catch {
+            // Foundation's own message names no file ("error 512"); the folder is what to check.
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            let reason = underlying.map { " (\($0.localizedDescription))" } ?? ""
+            throw CLIFailure.io("the resume point \(statePath) cannot be written\(reason)")
+        }
         self.savedAt = ContinuousClock.now
     }
 

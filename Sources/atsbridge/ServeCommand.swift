@@ -100,17 +100,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "With --demo: the demo API key (admin level).")
     var demoApiKey: String?
 
-    @Option(help: "With --demo: the sandbox's size, small, medium or large.")
-    var demoSize = "small"
+    @Option(help: "With --demo: the sandbox's size, small, medium or large (default small).")
+    var demoSize: String?
 
     func validate() throws {
-        if !self.demo, self.dataDir != nil || self.demoApiKey != nil {
-            throw ValidationError("--data-dir and --demo-api-key need --demo")
+        if !self.demo, self.dataDir != nil || self.demoApiKey != nil || self.demoSize != nil {
+            throw ValidationError("--data-dir, --demo-api-key and --demo-size need --demo")
         }
         if let key = self.demoApiKey, key.count < 16 {
             throw ValidationError("--demo-api-key must be at least 16 characters")
         }
-        if SandboxSize(preset: self.demoSize) == nil {
+        if let size = self.demoSize, SandboxSize(preset: size) == nil {
             throw ValidationError("--demo-size must be small, medium or large")
         }
     }
@@ -140,7 +140,7 @@ struct ServeCommand: AsyncParsableCommand {
                 var options = DemoOptions()
                 if let dataDir = self.dataDir { options.dataDirectory = dataDir }
                 if let key = self.demoApiKey { options.apiKey = key }
-                options.size = SandboxSize(preset: self.demoSize) ?? .small
+                options.size = self.demoSize.flatMap(SandboxSize.init(preset:)) ?? .small
                 demo = options
             }
             let level = configuration.logLevel

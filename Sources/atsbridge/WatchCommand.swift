@@ -25,7 +25,11 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Resume after this sequence number; 0 replays every change (default: from now on).")
     var from: UInt64?
     @Option(help: "Only this model (repeatable), e.g. candidates.") var model: [String] = []
-    @Option(help: "Exit after this many events.") var count: Int?
+    @Option(help: "Exit after this many events (1 or more).") var count: Int?
+
+    func validate() throws {
+        if let count = self.count, count < 1 { throw ValidationError("--count must be at least 1") }
+    }
 
     static let models: [String: Model] = [
         "users": .user, "jobs": .job, "candidates": .candidate, "application_stages": .applicationStage,

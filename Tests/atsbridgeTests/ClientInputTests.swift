@@ -65,6 +65,16 @@ import Testing
         #expect(run.stderr.contains("is not a regular file"))
     }
 
+    /// A TLS setting that is neither yes nor no is not taken for plain TCP.
+    @Test func anUnclearTLSSettingIsRefused() async throws {
+        let run = try await CLIProcess.run(
+            ["ping"],
+            environment: self.unreachable.merging(["ATSBRIDGE_TLS": "maybe"]) { $1 }
+        )
+        #expect(run.status == 64, "\(run.stderr)")
+        #expect(run.stderr.contains("ATSBRIDGE_TLS must be"))
+    }
+
     @Test func aTimeoutTooLongToCountIsRefused() async throws {
         let run = try await CLIProcess.run(["ping", "--timeout", "1e308"], environment: self.unreachable)
         #expect(run.status == 64 || run.status == 65, "\(run.stderr)")

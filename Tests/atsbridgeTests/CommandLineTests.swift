@@ -30,6 +30,7 @@ import Testing
     @Test(arguments: [
         ["sandbox", "--size", "huge"], ["sandbox", "--error-rate", "2"], ["sandbox", "--port", "70000"],
         ["sandbox", "--jobseekers", "-1"], ["sandbox", "--seed", "abc"], ["sandbox", "--rate-limit", "0"],
+        ["watch", "--count", "0"], ["serve", "--demo-size", "large"],
     ])
     func badSandboxFlagsAreRejectedClearly(arguments: [String]) {
         do {

@@ -73,6 +73,25 @@ import Testing
         #expect(try String(contentsOfFile: path, encoding: .utf8) == "{}\n")
     }
 
+    /// A resume point that cannot be saved fails the first page with an error naming it, before
+    /// the file is emptied.
+    @Test func aResumePointThatCannotBeSavedIsNamed() throws {
+        let folder = try self.folder()
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let path = folder + "/candidates.ndjson"
+        try Data("kept\n".utf8).write(to: URL(fileURLWithPath: path))
+        // A folder where the resume point's file should go: no rename can replace it.
+        try FileManager.default.createDirectory(atPath: path + ".resume", withIntermediateDirectories: false)
+        var file = try ExportFile(path: path, model: "candidates", format: "ndjson", order: "storage", resume: false)
+        do {
+            try file.append(Array("{}\n".utf8), cursor: "c1", records: 1)
+            Issue.record("the page was written without its resume point")
+        } catch CLIFailure.io(let message) {
+            #expect(message.contains("the resume point \(path).resume cannot be written"), "\(message)")
+        }
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "kept\n")
+    }
+
     /// Past every 8 MiB the kernel is told to start writing the file back, so the final fsync
     /// has little left: the file still holds exactly the pages, in order.
     @Test func pagesPastTheWritebackStepAreWrittenWhole() throws {

@@ -506,6 +506,8 @@ import Testing
             (#"{"sync_interval": 1e308}"#, "sync_interval must be at most 36500d"),
             (#"{"handshake_timeout": "999999999999d"}"#, "handshake_timeout must be at most 36500d"),
         ]
+        let folderAsConfig = try await CLIProcess.run(["serve", "--config", directory.path])
+        #expect(folderAsConfig.status == 65 && folderAsConfig.stderr.contains("is not a regular file"))
         for (index, (text, mention)) in cases.enumerated() {
             let path = directory.appendingPathComponent("c\(index).json").path
             try text.write(toFile: path, atomically: true, encoding: .utf8)

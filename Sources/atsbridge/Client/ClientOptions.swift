@@ -56,7 +56,13 @@ struct ClientOptions: ParsableArguments {
         let ca = self.ca ?? self.environment["ATSBRIDGE_CA"]
         let certificate = self.clientCert ?? self.environment["ATSBRIDGE_CLIENT_CERT"]
         let key = self.clientKey ?? self.environment["ATSBRIDGE_CLIENT_KEY"]
-        let wanted = ["1", "true", "yes"].contains((self.environment["ATSBRIDGE_TLS"] ?? "").lowercased())
+        let setting = (self.environment["ATSBRIDGE_TLS"] ?? "").lowercased()
+        // A value that is neither yes nor no is a mistake: guessing plain TCP would send the key
+        // in clear to a server meant to be reached over TLS.
+        guard ["", "0", "false", "no", "1", "true", "yes"].contains(setting) else {
+            throw CLIFailure.usage("ATSBRIDGE_TLS must be 1, true, yes, 0, false or no, not '\(setting)'")
+        }
+        let wanted = ["1", "true", "yes"].contains(setting)
         guard self.tls || wanted || ca != nil || certificate != nil || key != nil || self.tlsServerName != nil else {
             return nil
         }
