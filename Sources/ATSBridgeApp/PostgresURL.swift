@@ -32,7 +32,7 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
         do {
             configuration = try PostgresStoreConfiguration(url: text)
         } catch let error as ATSBridgeError {
-            throw ATSBridgeError(error.code, "\(error.message), not '\(Self.redacted(text))'")
+            throw ATSBridgeError(error.code, "\(Self.scrubbed(error.message, of: text)), not '\(Self.redacted(text))'")
         }
         self.text = text
         self.user = configuration.username
@@ -74,23 +74,38 @@ public struct PostgresURL: Sendable, Hashable, CustomStringConvertible, CustomDe
     /// `text` with everything between the user name and the host (the password) as `***`, and
     /// the value of every query parameter but `sslmode` too (`?password=…` is a password as well).
     static func redacted(_ text: String) -> String {
-        let query = text.firstIndex(of: "?")
-        let base = text[..<(query ?? text.endIndex)]
-        let start = base.range(of: "://")?.upperBound ?? base.startIndex
-        var result = String(base)
-        // The last '@': a password may hold a stray '@'; one later in the URL only hides more.
-        if let at = base[start...].lastIndex(of: "@"), let colon = base[start..<at].firstIndex(of: ":") {
-            result = base[...colon] + "***" + base[at...]
+        let start = text.range(of: "://")?.upperBound ?? text.startIndex
+        // The last '@': a password may hold a stray '@' or '?'; one later in the URL only hides
+        // more. The query starts after it, never inside the password.
+        let at = text[start...].lastIndex(of: "@")
+        var result = String(text[..<(at ?? start)])
+        if let at, let colon = text[start..<at].firstIndex(of: ":") {
+            result = text[...colon] + "***"
         }
-        guard let query else { return result }
-        let parameters = text[text.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false)
-        return result + "?"
+        let rest = text[(at ?? start)...]
+        guard let query = rest.firstIndex(of: "?") else { return result + rest }
+        let parameters = rest[rest.index(after: query)...].split(separator: "&", omittingEmptySubsequences: false)
+        return result + rest[...query]
             + parameters.map { parameter in
                 guard let equals = parameter.firstIndex(of: "="), parameter[..<equals] != "sslmode" else {
                     return String(parameter)
                 }
                 return parameter[...equals] + "***"
             }.joined(separator: "&")
+    }
+
+    /// A parser's `message` about `text` without any piece of what may be its password: a
+    /// password holding '?' or '&' is read as the start of the query, and the parser quotes the
+    /// parameter names it finds there.
+    static func scrubbed(_ message: String, of text: String) -> String {
+        let start = text.range(of: "://")?.upperBound ?? text.startIndex
+        guard let at = text[start...].lastIndex(of: "@"), let colon = text[start..<at].firstIndex(of: ":") else {
+            return message
+        }
+        let pieces = text[text.index(after: colon)..<at].split { "?&=#/".contains($0) }
+        return pieces.filter { $0.count >= 3 }.sorted { $0.count > $1.count }.reduce(message) {
+            $0.replacingOccurrences(of: $1, with: "***")
+        }
     }
 
     /// `message` with every occurrence of this URL's password (as written and decoded) as

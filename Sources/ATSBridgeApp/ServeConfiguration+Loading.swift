@@ -253,14 +253,16 @@ extension ServeConfiguration {
     /// A JSON object of settings; values are strings, numbers or (for api_keys) arrays.
     private static func read(file: String) throws -> [(String, String)] {
         let url = URL(fileURLWithPath: file)
-        let attributes = try? FileManager.default.attributesOfItem(atPath: file)
-        guard let attributes, let size = attributes[.size] as? Int else {
+        // `stat` follows symbolic links (a mounted ConfigMap is one); a FIFO would block the
+        // read until someone writes it, and a folder has no settings.
+        var info = stat()
+        guard stat(file, &info) == 0 else {
             throw ATSBridgeError(.inputInvalid, "config file \(file) cannot be read")
         }
-        // A FIFO would block the read until someone writes it; a folder has no settings.
-        guard attributes[.type] as? FileAttributeType == .typeRegular else {
+        guard info.st_mode & S_IFMT == S_IFREG else {
             throw ATSBridgeError(.inputInvalid, "config file \(file) is not a regular file")
         }
+        let size = Int(info.st_size)
         guard size <= 1 << 20 else { throw ATSBridgeError(.inputInvalid, "config file \(file) is over 1 MiB") }
         guard let data = try? Data(contentsOf: url) else {
             throw ATSBridgeError(.inputInvalid, "config file \(file) cannot be read")

@@ -1,6 +1,10 @@
 import ATSBridgeCore
 import ArgumentParser
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The `atsbridge` command: the server, the RECRU sandbox and the client commands.
 @main
 struct ATSBridgeCommand: AsyncParsableCommand {
@@ -43,6 +47,9 @@ struct ATSBridgeCommand: AsyncParsableCommand {
     /// Parses and runs the command; usage errors print in the same one-line shape as every
     /// other error (`error: INVALID_ARGUMENT CLI.USAGE: …`), followed by the usage.
     static func main() async {
+        // A closed pipe on stdout (`| head`) is a write error the command reports (CLI.IO),
+        // not a signal that kills it silently; NIO ignores SIGPIPE too, but only once it runs.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try self.parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

@@ -22,6 +22,10 @@ import Testing
         #expect(run.status == 74, "\(run.stderr)")
         #expect(run.stderr.contains("CLI.IO") && run.stderr.contains("standard output cannot be written"))
         #expect(!run.stderr.contains("Fatal error"))
+        // A pipe whose reader is gone (`| head`): the command starts well after `true` ended.
+        let closed = try await self.shell("(ATSBRIDGE keygen; echo \"status $?\" >&2) | true")
+        #expect(closed.stderr.contains("status 74"), "\(closed.stderr)")
+        #expect(closed.stderr.contains("standard output cannot be written"))
     }
 
     @Test func aPasswordOnStandardInputIsReadUpToItsLimit() async throws {

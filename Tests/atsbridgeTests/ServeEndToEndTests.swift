@@ -508,6 +508,13 @@ import Testing
         ]
         let folderAsConfig = try await CLIProcess.run(["serve", "--config", directory.path])
         #expect(folderAsConfig.status == 65 && folderAsConfig.stderr.contains("is not a regular file"))
+        // A symbolic link (a mounted ConfigMap) is read through: its file's own error shows.
+        let target = directory.appendingPathComponent("target.json").path
+        try #"{"max_connections": -4}"#.write(toFile: target, atomically: true, encoding: .utf8)
+        let link = directory.appendingPathComponent("link.json").path
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: target)
+        let linked = try await CLIProcess.run(["serve", "--config", link])
+        #expect(linked.status == 65 && linked.stderr.contains("max_connections"), "\(linked.stderr)")
         for (index, (text, mention)) in cases.enumerated() {
             let path = directory.appendingPathComponent("c\(index).json").path
             try text.write(toFile: path, atomically: true, encoding: .utf8)

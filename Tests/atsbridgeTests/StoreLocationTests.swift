@@ -53,6 +53,10 @@ import Testing
         ("postgres://bridge:hunter2-secret@db/ats?application_name=x", "not supported"),
         // libpq's own spelling of a password, refused here: still not shown.
         ("postgres://bridge@db/ats?sslmode=require&password=hunter2-secret", "not supported"),
+        // A '?' or '@' inside an unencoded password does not start the query early.
+        ("postgres://bridge:hunter2-secret?x=1@db/ats", "not supported"),
+        ("postgres://bridge:hunter2-secret@x?y@db/ats?sslmode=require", "not supported"),
+        ("postgres://bridge:pass?hunter2-secret@db/ats", "not supported"),
         ("postgres://bridge:hunter2-secret@db:70000/ats", "port"),
         ("postgres://bridge:hunter2-secret@db/ats?sslmode=maybe", "sslmode must be"),
         ("mysql://bridge:hunter2-secret@db/ats", "store must be sqlite:PATH or postgres://"),

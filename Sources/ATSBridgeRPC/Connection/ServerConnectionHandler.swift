@@ -378,8 +378,9 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
 
     package func requestDecoded(streamID: UInt32) {
         guard let io = self.streams[streamID] else { return }
-        self.releaseRequest(of: io)
+        // Zeroed first: whatever releasing sets off (reading resumes), the bytes go back once.
         self.streams[streamID]?.requestBytes = 0
+        self.releaseRequest(of: io)
     }
 
     private func write(_ buffer: ByteBuffer) {
