@@ -96,7 +96,7 @@ package final class RECRUClient: Sendable {
     /// can be read without parsing every record (``JSONReader/listPage(_:_:)``).
     package func callRaw(_ method: RECRUMethod, _ params: [String: Any] = [:]) async throws -> RawAnswer {
         assert(method.accepts(params.keys), "\(method.rawValue) does not take \(params.keys.sorted())")
-        let idempotent = method.isIdempotent
+        let idempotent = method.isRetried
         let started = ContinuousClock.now
         var relogins = 0
         while true {

@@ -26,9 +26,10 @@ package enum RECRUMethod: String, CaseIterable, Sendable {
         }
     }
 
-    /// Whether repeating the call is harmless, so transient failures are retried. `apply` is
-    /// not: it would create a second jobseeker or application.
-    package var isIdempotent: Bool { self != .apply }
+    /// Whether transient failures are retried: reads only. `apply` would create a second
+    /// jobseeker or application; `addTags` could be repeated, but a write answers its caller
+    /// within the call's deadline, with RECRU's failure, instead of retrying past it.
+    package var isRetried: Bool { self != .apply && self != .addTags }
 
     /// Whether the method pages (`page`, `limit`; answers `{items, total, page, limit}`).
     package var isPaged: Bool {

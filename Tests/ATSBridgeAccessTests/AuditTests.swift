@@ -1,9 +1,11 @@
 import ATSBridgeClient
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeRPC
 import ATSBridgeTestSupport
 import Foundation
 import GRDB
+import Logging
 import Testing
 
 @testable import ATSBridgeStoreSQLite
@@ -105,6 +107,29 @@ import Testing
             #expect(onlyB.entries.map(\.method) == [refused.method, "/atsbridge.v1.AtsWrite/CreateCandidate"])
             #expect(onlyB.entries.last?.keyName == "writer-a" && onlyB.entries.last?.status == .permissionDenied)
             #expect(!entries.contains { $0.keyName == "anonymous" || $0.integrationID == "int-a" })
+        }
+    }
+
+    /// A call cancelled by its deadline after its write went through (a write command finishes
+    /// once sent to RECRU) still gets its entry: appending it is not cancelled with the call.
+    @Test func aCancelledCallIsStillAudited() async throws {
+        try await AccessHarness.with { harness in
+            let trail = AuditTrail(log: harness.store)
+            let context = ServerContext(
+                method: "/atsbridge.v1.AtsWrite/CreateApplication",
+                metadata: CallMetadata(integrationID: "int-a"),
+                principal: Principal(keyName: "writer", access: .write),
+                deadline: nil,
+                logger: Logger(label: "audit-test")
+            )
+            let call = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                await trail.record(context, integrationID: "int-a", targets: ["app-1"], error: nil)
+            }
+            await call.value
+            let entries = try await harness.store.auditEntries(before: nil, integrationID: "int-a", limit: 10)
+            #expect(entries.map(\.method) == ["/atsbridge.v1.AtsWrite/CreateApplication"])
+            #expect(entries.first?.targetIDs == ["app-1"])
         }
     }
 

@@ -82,13 +82,15 @@ import Testing
         try await WriteHarness.with { harness in
             let job = harness.openJob()
             let request = CreateCandidateRequest(
-                candidate: CandidateInput(firstName: "Jürgen", lastName: "Müller", emailAddress: "jm@example.de"),
+                // A domain in capitals is a domain: accepted, and sent lower-cased.
+                candidate: CandidateInput(firstName: "Jürgen", lastName: "Müller", emailAddress: "JM@Example.DE"),
                 application: ApplicationInput(jobID: "remote:\(job.remote)"),
                 source: SourceInput(name: "Jobbörse")
             )
             let response = try await harness.client.unary(AtsWriteService.createCandidate, request)
             let candidate = try #require(response.candidate)
             #expect(candidate.source == "Jobbörse")
+            #expect(candidate.emailAddresses.map(\.emailAddress) == ["JM@example.de"])
             #expect(candidate.applications.count == 1)
             #expect(candidate.applications.first?.job?.id == job.id)
         }
@@ -201,13 +203,33 @@ import Testing
     @Test func recruDownOrRateLimitedIsTypedAndWritesNothing() async throws {
         try await WriteHarness.with({
             $0.http = true
-            $0.sandbox = { $0.faults.failingMethods = [RECRUMethod.apply.rawValue] }
+            $0.sandbox = { $0.faults.failingMethods = [RECRUMethod.apply.rawValue, RECRUMethod.addTags.rawValue] }
         }) { harness in
             let before = try await harness.counts()
             await #expect {
                 _ = try await harness.client.unary(AtsWriteService.createApplication, harness.request())
             } throws: { self.code($0) == "UNAVAILABLE REMOTE.SERVICE_UNAVAILABLE" }
             #expect(try await harness.counts() == before)
+            // A tag is a write too: RECRU's failure comes back at once, not after retries that
+            // would outlast the call's deadline.
+            let jobseeker = harness.sandbox.snapshot.jobseekers.all.first!
+            let tag = harness.sandbox.snapshot.tags.all.first { !jobseeker.tagIDs.contains($0.id) }!
+            let started = ContinuousClock.now
+            await #expect {
+                _ = try await harness.client.unary(
+                    AtsWriteService.addCandidateTag,
+                    AddCandidateTagRequest(
+                        candidateID: RecordID.make(
+                            integrationID: harness.integrationID,
+                            model: .candidate,
+                            remoteID: "\(jobseeker.id)"
+                        ),
+                        tagName: tag.name
+                    ),
+                    options: CallOptions(timeout: .seconds(20))
+                )
+            } throws: { self.code($0) == "UNAVAILABLE REMOTE.SERVICE_UNAVAILABLE" }
+            #expect(ContinuousClock.now - started < .seconds(10))
         }
         try await WriteHarness.with({ $0.http = true }) { harness in
             // Over RECRU's limit a write is refused with 429; writes are not retried blindly.

@@ -19,7 +19,11 @@ enum CandidateFields {
         }
         let first = try required(input?.firstName, "first_name")
         let last = try required(input?.lastName, "last_name")
-        let email = try required(input?.emailAddress, "email_address")
+        // Domain names are case-insensitive: `Jana@Example.SK` is `Jana@example.sk`, which the
+        // unified API's rule (a lower-case domain) then accepts.
+        let given = try required(input?.emailAddress, "email_address")
+        let email =
+            given.lastIndex(of: "@").map { given[...$0] + given[given.index(after: $0)...].lowercased() } ?? given
         guard EmailRule.isValid(email) else {
             throw ATSBridgeError(.inputInvalid, "\(prefix)email_address is not a valid email address")
         }

@@ -2,7 +2,8 @@
 
 internal import CATSBridgeProto
 
-/// Creates a candidate (or reuses one with the same email) and applies it to a job.
+/// Creates a candidate and applies it to a job. The same email applied to the same job again is
+/// ALREADY_EXISTS (RECRU's duplicate check); applied to another job, it is another candidate.
 public struct CreateApplicationRequest: ProtoMessage {
     /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
     fileprivate let fieldwise: Fieldwise

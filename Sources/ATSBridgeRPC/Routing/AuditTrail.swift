@@ -15,7 +15,7 @@ public struct AuditTrail: Sendable {
 
     /// Appends the entry of one call. A failing append is logged and does not fail the call:
     /// the action has happened by then.
-    func record(
+    package func record(
         _ context: ServerContext,
         integrationID: String?,
         targets: [String],
@@ -37,7 +37,10 @@ public struct AuditTrail: Sendable {
             entry.errorCode = failure.code.dotted
         }
         do {
-            try await self.log.appendAudit(entry)
+            // Also when the call was cancelled (its deadline passed): a write command finishes
+            // once sent to RECRU, and what it did must be in the log whatever the caller's fate.
+            let log = self.log
+            try await withCancellationShield { [entry] in try await log.appendAudit(entry) }
         } catch {
             context.logger.error(
                 "audit entry not written",

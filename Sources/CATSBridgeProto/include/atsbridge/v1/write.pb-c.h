@@ -165,7 +165,8 @@ struct  Atsbridge__V1__Warning
 
 
 /*
- * Creates a candidate (or reuses one with the same email) and applies it to a job.
+ * Creates a candidate and applies it to a job. The same email applied to the same job again is
+ * ALREADY_EXISTS (RECRU's duplicate check); applied to another job, it is another candidate.
  */
 struct  Atsbridge__V1__CreateApplicationRequest
 {
