@@ -85,6 +85,15 @@ import Testing
                 // A domain in capitals is a domain: accepted, and sent lower-cased.
                 candidate: CandidateInput(firstName: "Jürgen", lastName: "Müller", emailAddress: "JM@Example.DE"),
                 application: ApplicationInput(jobID: "remote:\(job.remote)"),
+                // A content type with parameters is a content type.
+                attachments: [
+                    AttachmentInput(
+                        name: "notes.txt",
+                        type: .other,
+                        contentType: "text/plain; charset=utf-8",
+                        content: .data(Array("Poznámky".utf8))
+                    )
+                ],
                 source: SourceInput(name: "Jobbörse")
             )
             let response = try await harness.client.unary(AtsWriteService.createCandidate, request)
@@ -169,6 +178,10 @@ import Testing
                 "the limit is 1000"
             )
             with({ $0.attachments[0].content = .dataURL("ftp://example.com/cv.pdf") }, invalid, "data_url")
+            with({ $0.attachments[0].content = .dataURL("data:foo;base64,aGVsbG8=") }, invalid, "media type")
+            with({ $0.attachments[0].contentType = "text/plain; charset" }, invalid, "content_type")
+            with({ $0.attachments[0].name = String(repeating: "n", count: 256) }, invalid, "name is over 255")
+            with({ $0.source = SourceInput(name: String(repeating: "s", count: 201)) }, invalid, "source.name")
             with({ $0.jobID = nil }, invalid, "job_id")
             with({ $0.jobID = "unknownjob" }, "NOT_FOUND PLATFORM.NOT_FOUND", "job")
             with({ $0.jobID = harness.closedJob().id }, "FAILED_PRECONDITION ATS.JOB_CLOSED", "job")

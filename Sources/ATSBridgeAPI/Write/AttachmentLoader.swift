@@ -14,7 +14,8 @@ struct AttachmentLoader: Sendable {
         self.downloader = AttachmentDownloader(configuration: configuration)
     }
 
-    private static let contentTypePattern = #"^[\w.+-]+/[\w.+-]+$"#
+    /// `type/subtype`, with parameters such as `; charset=utf-8` (RFC 2045).
+    private static let contentTypePattern = #"^[\w.+-]+/[\w.+-]+(\s*;\s*[\w.+-]+=("[^"\\]*"|[\w.+-]+))*$"#
 
     func load(_ inputs: [AttachmentInput]) async throws -> [RemoteAttachment] {
         guard inputs.count <= self.configuration.maxAttachments else {
@@ -28,6 +29,9 @@ struct AttachmentLoader: Sendable {
             let field = "attachments[\(index)]"
             guard let name = input.name?.trimmingCharacters(in: .whitespaces), !name.isEmpty else {
                 throw ATSBridgeError(.inputInvalid, "\(field).name is required")
+            }
+            guard name.count <= 255 else {
+                throw ATSBridgeError(.inputInvalid, "\(field).name is over 255 characters")
             }
             guard let type = input.type, type == .cv || type == .coverLetter || type == .other else {
                 throw ATSBridgeError(.inputInvalid, "\(field).type must be CV, COVER_LETTER or OTHER")
@@ -48,7 +52,9 @@ struct AttachmentLoader: Sendable {
                 throw ATSBridgeError(.inputInvalid, "\(field) needs exactly one of data and data_url")
             }
             let resolvedType = contentType ?? "application/octet-stream"
-            guard resolvedType.range(of: Self.contentTypePattern, options: .regularExpression) != nil else {
+            guard resolvedType.utf8.count <= 255,
+                resolvedType.range(of: Self.contentTypePattern, options: .regularExpression) != nil
+            else {
                 throw ATSBridgeError(.inputInvalid, "\(field).content_type must look like type/subtype")
             }
             guard bytes.count <= self.configuration.maxAttachmentBytes else {
@@ -81,9 +87,15 @@ struct AttachmentLoader: Sendable {
         }
         let header = text[text.index(text.startIndex, offsetBy: 5)..<comma]
         let payload = String(text[text.index(after: comma)...])
-        let parameters = header.split(separator: ";").map(String.init)
-        let isBase64 = parameters.last == "base64"
-        let type = parameters.first.flatMap { $0.contains("/") ? $0 : nil }
+        let parameters = header.split(separator: ";", omittingEmptySubsequences: false).map(String.init)
+        let isBase64 = parameters.count > 1 && parameters.last == "base64"
+        // RFC 2397: `data:[<mediatype>][;base64],…`; no media type is text/plain. One that is not
+        // `type/subtype` is refused, as the same value in `content_type` is.
+        let mediaType = header.isEmpty || parameters[0].isEmpty ? nil : parameters[0]
+        if let mediaType, mediaType.range(of: #"^[\w.+-]+/[\w.+-]+$"#, options: .regularExpression) == nil {
+            throw ATSBridgeError(.inputInvalid, "\(field).data_url's media type must look like type/subtype")
+        }
+        let type = mediaType
         if isBase64 {
             guard let data = Data(base64Encoded: payload) else {
                 throw ATSBridgeError(.inputInvalid, "\(field).data_url holds invalid base64")

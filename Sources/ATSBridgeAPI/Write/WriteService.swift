@@ -277,6 +277,9 @@ public struct WriteService: Sendable {
         if gdpr?.expiresAt != nil, gdpr?.given != true {
             warnings.append(Warning(message: "gdpr_consent.expires_at was sent without given=true"))
         }
+        if let name = source?.name, name.utf8.count > 200 {
+            throw ATSBridgeError(.inputInvalid, "source.name must be at most 200 bytes")
+        }
         let writesSource = settings?.sourceWritingEnabled ?? self.configuration.sourceWritingEnabled
         let sourceName =
             source?.name.flatMap { $0.isEmpty ? nil : $0 }
