@@ -69,7 +69,7 @@ package final class RECRUClient: Sendable {
     /// every request: what is RECRU's, not ATSBridge's, in a call's latency.
     package var remoteTime: Duration { self.state.withLock { $0.remoteTime } }
 
-    /// Calls `method`. Idempotent methods (reads) are retried on transient failures; writes
+    /// Calls `method`. Reads are retried on transient failures (``RECRUMethod/isRetried``); writes
     /// are not.
     ///
     /// - Returns: The JSON-RPC `result`.
@@ -96,13 +96,13 @@ package final class RECRUClient: Sendable {
     /// can be read without parsing every record (``JSONReader/listPage(_:_:)``).
     package func callRaw(_ method: RECRUMethod, _ params: [String: Any] = [:]) async throws -> RawAnswer {
         assert(method.accepts(params.keys), "\(method.rawValue) does not take \(params.keys.sorted())")
-        let idempotent = method.isRetried
+        let retried = method.isRetried
         let started = ContinuousClock.now
         var relogins = 0
         while true {
             let token = try await self.token()
             do {
-                return try await self.send(method, params, token: token, idempotent: idempotent, started: started)
+                return try await self.send(method, params, token: token, retried: retried, started: started)
             } catch let error as RemoteFailure where error.isAuthentication {
                 // The token expired or was revoked (perhaps while a 429 was waited out): log in
                 // again, as often as needed. A login RECRU rejects throws from `token()`.
@@ -135,7 +135,7 @@ package final class RECRUClient: Sendable {
                 .login,
                 ["login": self.configuration.login, "password": self.configuration.password],
                 token: nil,
-                idempotent: true,
+                retried: RECRUMethod.login.isRetried,
                 started: .now
             )
         } catch let error as RemoteFailure {
@@ -154,12 +154,13 @@ package final class RECRUClient: Sendable {
         return token
     }
 
-    /// One JSON-RPC call with retries; throws ``RemoteFailure``.
+    /// One JSON-RPC call, with retries when `retried` (``RECRUMethod/isRetried``); throws
+    /// ``RemoteFailure``.
     private func send(
         _ method: RECRUMethod,
         _ params: [String: Any],
         token: String?,
-        idempotent: Bool,
+        retried: Bool,
         started: ContinuousClock.Instant
     ) async throws -> RawAnswer {
         // Our writer: Foundation's is slow on Linux for large strings (a base64 CV).
@@ -180,7 +181,7 @@ package final class RECRUClient: Sendable {
             case .failure(let failure):
                 let retry = self.configuration.tuning.retry
                 let delay = self.backoff(attempt: attempt, retryAfter: failure.retryAfter)
-                guard idempotent, failure.isRetryable, attempt < retry.maxAttempts ?? Int.max,
+                guard retried, failure.isRetryable, attempt < retry.maxAttempts ?? Int.max,
                     ContinuousClock.now + delay - started <= retry.unavailabilityBudget
                 else {
                     throw failure
