@@ -76,25 +76,26 @@ struct RECRUConnection: RemoteATSConnection {
     }
 
     func createApplication(
-        _ command: () async throws -> RemoteApplicationCommand,
-        resumingFrom saved: [UInt8]?,
-        checkpoint: (RemoteWriteReceipt) async throws -> Void
+        _ command: (_ withAttachments: Bool) async throws -> RemoteApplicationCommand,
+        resumingFrom progress: RemoteWriteProgress,
+        checkpoint: (RemoteWriteProgress) async throws -> Void
     ) async throws -> CreatedApplication {
         var warnings: [String] = []
         let applied: Applied
-        if let saved, let resumed = try? JSONDecoder().decode(Applied.self, from: Data(saved)) {
+        if case .answered(let saved) = progress,
+            let resumed = try? JSONDecoder().decode(Applied.self, from: Data(saved))
+        {
             applied = resumed
         } else {
-            let command = try await command()
-            warnings = command.recruWarnings
-            applied = try await self.apply(command)
-            try await checkpoint(
-                RemoteWriteReceipt(
-                    candidateRemoteID: applied.jobseeker,
-                    applicationRemoteID: applied.application,
-                    checkpoint: Array(try JSONEncoder().encode(applied))
-                )
-            )
+            // Looked for without the attachments: they may be gone by now, and are not needed.
+            if progress != .notSent, let found = try await self.findApplied(try await command(false)) {
+                applied = found
+            } else {
+                let command = try await command(true)
+                warnings = command.recruWarnings
+                applied = try await self.apply(command, checkpoint: checkpoint)
+            }
+            try await checkpoint(.answered(Array(try JSONEncoder().encode(applied))))
         }
         return try await self.readBack(applied, warnings: warnings)
     }
@@ -124,11 +125,23 @@ struct RECRUConnection: RemoteATSConnection {
 
     // MARK: Steps
 
-    /// Calls RECRU's apply, once (never retried blindly).
-    private func apply(_ command: RemoteApplicationCommand) async throws -> Applied {
-        guard let result = try await self.client.call(.apply, command.recruParameters) as? [String: Any],
-            let jobseeker = result["jobseeker_id"], let application = result["application_id"]
+    /// Calls RECRU's apply, once (never retried blindly). When the answer is lost, RECRU may
+    /// have written the application: `checkpoint` hears so before the error is thrown.
+    private func apply(
+        _ command: RemoteApplicationCommand,
+        checkpoint: (RemoteWriteProgress) async throws -> Void
+    ) async throws -> Applied {
+        let answer: Any
+        do {
+            answer = try await self.client.call(.apply, command.recruParameters)
+        } catch let error as ATSBridgeError where Self.mayHaveWritten(error) {
+            try? await checkpoint(.uncertain)
+            throw error
+        }
+        guard let result = answer as? [String: Any], let jobseeker = result["jobseeker_id"],
+            let application = result["application_id"]
         else {
+            try? await checkpoint(.uncertain)
             throw ATSBridgeError(.remoteUnknown, "RECRU's apply answer has no jobseeker_id or application_id")
         }
         return Applied(

@@ -49,7 +49,11 @@ package enum RECRUMethod: String, CaseIterable, Sendable {
             ]
         case .logout, .ping, .globalStages, .tagList, .jobseekerSources, .rejectionReasons, .projectCloseReasons:
             return []
-        case .userList, .jobseekerList, .applicationList: return paging
+        case .userList: return paging
+        case .jobseekerList:
+            return paging + [RECRUParameter("project_id", .integer), RECRUParameter("tag_id", .integer)]
+        case .applicationList:
+            return paging + [RECRUParameter("project_id", .integer), RECRUParameter("jobseeker_id", .integer)]
         case .projectList: return paging + [RECRUParameter("changed_since", .date)]
         case .project, .jobseeker: return [RECRUParameter("id", .integer, required: true)]
         case .apply:

@@ -57,6 +57,7 @@ extension RECRUSandbox {
             faults.addedLatency = .milliseconds(latency)
         }
         if let methods = try params.stringArray("failing_methods") { faults.failingMethods = Set(methods) }
+        if let methods = try params.stringArray("lost_answer_methods") { faults.lostAnswerMethods = Set(methods) }
         if let seed = try params.int("seed") {
             guard seed >= 0 else { throw JSONRPCError.invalidParams("seed", "must not be negative") }
             faults.seed = UInt64(seed)
@@ -74,6 +75,7 @@ extension RECRUSandbox {
             "rate_limited_rate": faults.rateLimitedRate,
             "added_latency_ms": faults.addedLatency.milliseconds,
             "failing_methods": faults.failingMethods.sorted(),
+            "lost_answer_methods": faults.lostAnswerMethods.sorted(),
             "seed": Int(clamping: faults.seed),
         ]
     }

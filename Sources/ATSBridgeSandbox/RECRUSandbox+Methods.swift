@@ -53,8 +53,24 @@ extension RECRUSandbox {
                 defaultLimit: self.configuration.defaultLimit,
                 maxLimit: self.configuration.maxLimit
             )
+            let projectID = try params.int("project_id")
+            let tagID = try params.int("tag_id")
             return self.state.withLock { state in
-                let result = state.jobseekers.page(page, limit: limit)
+                // Applicants of the project, as RECRU's project filter lists them.
+                let applicants = projectID.map { project in
+                    Set(state.applications.all.lazy.filter { $0.projectID == project }.map(\.jobseekerID))
+                }
+                let filtered = applicants != nil || tagID != nil
+                let result = state.jobseekers.page(
+                    page,
+                    limit: limit,
+                    where: !filtered
+                        ? nil
+                        : { jobseeker in
+                            applicants.map { $0.contains(jobseeker.id) } ?? true
+                                && tagID.map { jobseeker.tagIDs.contains($0) } ?? true
+                        }
+                )
                 return Self.page(
                     Self.list(result.items) { Self.write($0, state, to: &$1) },
                     total: result.total,
@@ -73,8 +89,20 @@ extension RECRUSandbox {
                 defaultLimit: self.configuration.defaultLimit,
                 maxLimit: self.configuration.maxLimit
             )
+            let projectID = try params.int("project_id")
+            let jobseekerID = try params.int("jobseeker_id")
             return self.state.withLock { state in
-                let result = state.applications.page(page, limit: limit)
+                let filtered = projectID != nil || jobseekerID != nil
+                let result = state.applications.page(
+                    page,
+                    limit: limit,
+                    where: !filtered
+                        ? nil
+                        : { application in
+                            projectID.map { application.projectID == $0 } ?? true
+                                && jobseekerID.map { application.jobseekerID == $0 } ?? true
+                        }
+                )
                 return Self.page(
                     Self.list(result.items) { Self.write($0, to: &$1) },
                     total: result.total,

@@ -180,6 +180,10 @@ public final class RECRUSandbox: Sendable {
             response = Response(status: 204, headers: [], body: [], fault: .none)
         }
         response.methods = methods
+        if !faults.lostAnswerMethods.isDisjoint(with: methods) {
+            self.injectedFaults.withLock { $0["truncate", default: 0] += 1 }
+            response.fault = .truncate
+        }
         return response
     }
 

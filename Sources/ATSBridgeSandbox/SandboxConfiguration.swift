@@ -47,6 +47,9 @@ public struct SandboxFaults: Sendable, Hashable {
     public var truncatedBodyRate = 0.0
     /// Methods that always answer HTTP 503, e.g. to fail writes while reads work.
     public var failingMethods: Set<String> = []
+    /// Methods that run (a write is made) and whose answer is then cut off, as when the
+    /// connection breaks after RECRU committed: the client cannot tell whether it was written.
+    public var lostAnswerMethods: Set<String> = []
     /// Seed of the fault dice, so a faulty run can be replayed.
     public var seed: UInt64 = 1
 

@@ -39,13 +39,20 @@ package struct SandboxTable<Record: SandboxRecord>: Sendable {
     }
 
     /// A 1-based page.
-    package func page(_ page: Int, limit: Int, where include: (Record) -> Bool = { _ in true }) -> (
+    /// One page in id order, and the total, of the records `include` keeps (all by default),
+    /// as RECRU's filtered lists count them.
+    package func page(_ page: Int, limit: Int, where include: ((Record) -> Bool)? = nil) -> (
         items: [Record], total: Int
     ) {
         let start = (page - 1) * limit
-        if start >= self.ids.count { return ([], self.ids.count) }
-        let slice = self.ids[start..<min(self.ids.count, start + limit)]
-        return (slice.compactMap { self.byID[$0] }.filter(include), self.ids.count)
+        guard let include else {
+            if start >= self.ids.count { return ([], self.ids.count) }
+            let slice = self.ids[start..<min(self.ids.count, start + limit)]
+            return (slice.compactMap { self.byID[$0] }, self.ids.count)
+        }
+        let kept = self.ids.compactMap { self.byID[$0] }.filter(include)
+        if start >= kept.count { return ([], kept.count) }
+        return (Array(kept[start..<min(kept.count, start + limit)]), kept.count)
     }
 
     package var all: [Record] { self.ids.compactMap { self.byID[$0] } }

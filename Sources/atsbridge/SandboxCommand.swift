@@ -81,6 +81,12 @@ struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "A method that always answers HTTP 503 (fault injection). Repeatable.")
     var failingMethod: [String] = []
 
+    @Option(
+        help:
+            "A method that runs and then loses its answer (half the body, then close), as a connection breaking after RECRU wrote. Repeatable."
+    )
+    var lostAnswerMethod: [String] = []
+
     func validate() throws {
         guard SandboxSize(preset: self.size) != nil else {
             throw ValidationError("--size must be small, medium or large, not '\(self.size)'")
@@ -126,6 +132,7 @@ struct SandboxCommand: AsyncParsableCommand {
         configuration.faults.retryAfterSeconds = self.retryAfter
         configuration.faults.seed = self.faultSeed
         configuration.faults.failingMethods = Set(self.failingMethod)
+        configuration.faults.lostAnswerMethods = Set(self.lostAnswerMethod)
         let logger = Logger(label: "atsbridge.sandbox")
         let sandbox = RECRUSandbox(configuration: configuration, seed: self.seed, size: size)
         let server = SandboxHTTPServer(sandbox: sandbox, host: self.host, port: self.port, logger: logger)

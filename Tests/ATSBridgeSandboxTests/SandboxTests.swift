@@ -196,6 +196,40 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
         #expect((past["items"] as? [Any])?.isEmpty == true)
     }
 
+    @Test func listsFilterByProjectJobseekerAndTagWithTheirOwnTotals() throws {
+        let harness = SandboxHarness()
+        let token = harness.login()
+        let state = harness.sandbox.snapshot
+        let project = try #require(state.applications.all.first?.projectID)
+        let applicants = Set(state.applications.all.filter { $0.projectID == project }.map(\.jobseekerID))
+        let listed = result(
+            harness.call("JobseekerService.getList", ["project_id": project, "limit": 200], token: token)
+        )
+        let ids = (listed["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int }
+        #expect(Set(ids) == applicants && ids == ids.sorted())
+        #expect(listed["total"] as? Int == applicants.count)
+
+        let jobseeker = try #require(applicants.min())
+        let applications = result(
+            harness.call(
+                "ApplicationService.getList",
+                ["project_id": project, "jobseeker_id": jobseeker],
+                token: token
+            )
+        )
+        let items = applications["items"] as? [[String: Any]] ?? []
+        #expect(items.count == 1 && applications["total"] as? Int == 1)
+        #expect(items.first?["project_id"] as? Int == project && items.first?["jobseeker_id"] as? Int == jobseeker)
+
+        let tagged = try #require(state.jobseekers.all.first { !$0.tagIDs.isEmpty })
+        let tag = tagged.tagIDs[0]
+        let withTag = result(harness.call("JobseekerService.getList", ["tag_id": tag, "limit": 200], token: token))
+        let expected = state.jobseekers.all.filter { $0.tagIDs.contains(tag) }.map(\.id)
+        #expect((withTag["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int } == expected)
+        let bad = harness.call("ApplicationService.getList", ["project_id": "seven"], token: token)
+        #expect(errorCode(bad) == -32602 && errorField(bad) == "project_id")
+    }
+
     @Test func listedRecordsHaveTheDocumentedKeysInOrderAndEqualTheirSingleGet() throws {
         let harness = SandboxHarness()
         let token = harness.login()

@@ -41,9 +41,9 @@ final class FakeRemoteATS: RemoteATS, RemoteATSConnection {
     }
 
     func createApplication(
-        _ command: () async throws -> RemoteApplicationCommand,
-        resumingFrom saved: [UInt8]?,
-        checkpoint: (RemoteWriteReceipt) async throws -> Void
+        _ command: (_ withAttachments: Bool) async throws -> RemoteApplicationCommand,
+        resumingFrom progress: RemoteWriteProgress,
+        checkpoint: (RemoteWriteProgress) async throws -> Void
     ) async throws -> CreatedApplication {
         throw ATSBridgeError(.unimplemented, "the fake remote takes no writes")
     }

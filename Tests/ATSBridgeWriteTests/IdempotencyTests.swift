@@ -63,28 +63,7 @@ import Testing
             unkeyed.idempotencyKey = nil
             // A server applied in RECRU, saved its checkpoint, and died before the store update.
             let project = harness.openJob().remote
-            let created = harness.sandbox.mutate { state -> (Int, Int) in
-                let jobseeker = SandboxJobseeker(
-                    id: state.nextID("jobseeker") + 10_000,
-                    firstName: "Nováková",
-                    lastName: "Žofia",
-                    email: "nova.kandidatka@example.sk",
-                    tagIDs: [],
-                    gdprConsent: true,
-                    attachments: []
-                )
-                state.jobseekers.put(jobseeker)
-                let stage = state.projects[project]!.stages.min { $0.position < $1.position }!
-                let application = SandboxApplication(
-                    id: state.nextID("application") + 10_000,
-                    projectID: project,
-                    jobseekerID: jobseeker.id,
-                    stageID: stage.id,
-                    status: "active"
-                )
-                state.applications.put(application)
-                return (jobseeker.id, application.id)
-            }
+            let created = harness.applyInSandbox(project: project, email: "nova.kandidatka@example.sk")
             let hash = Array(SHA256.hash(data: try unkeyed.encode()))
             _ = try await harness.store.claimIdempotencyKey(
                 IdempotencyRecord(
@@ -95,7 +74,8 @@ import Testing
                     createdAt: 1
                 )
             )
-            let checkpoint = #"{"jobseeker":"\#(created.0)","application":"\#(created.1)","project":"\#(project)"}"#
+            let checkpoint =
+                #"{"jobseeker":"\#(created.jobseeker)","application":"\#(created.application)","project":"\#(project)"}"#
             try await harness.store.completeIdempotencyKey(
                 integrationID: harness.integrationID,
                 key: "crash-1",
@@ -104,13 +84,13 @@ import Testing
             let applications = harness.sandbox.snapshot.applications.count
 
             let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
-            #expect(retried.application?.remoteID == "\(created.1)")
+            #expect(retried.application?.remoteID == "\(created.application)")
             #expect(harness.sandbox.snapshot.applications.count == applications, "no second application")
             let candidate = try await harness.client.unary(
                 AtsReadService.getCandidate,
                 GetRequest(id: try #require(retried.application?.candidateID))
             )
-            #expect(candidate.remoteID == "\(created.0)")
+            #expect(candidate.remoteID == "\(created.jobseeker)")
         }
     }
 }
@@ -163,6 +143,139 @@ import Testing
             // Marked as created here with its records, for "sync only created applications".
             let marked = try await harness.store.createdHere(integrationID: harness.integrationID, model: .application)
             #expect(marked.contains(remoteID))
+        }
+    }
+
+    private static let applicants = "JobseekerService.getList"
+
+    private static func calls(_ harness: WriteHarness, _ method: String) -> Int {
+        harness.sandbox.methodCalls.withLock { $0[method, default: 0] }
+    }
+
+    /// Sends `request` once under `faults`, expecting it to fail with `code`, then clears them.
+    private static func failOnce(
+        _ harness: WriteHarness,
+        _ request: CreateApplicationRequest,
+        under faults: SandboxFaults,
+        with code: ATSBridgeError.Code
+    ) async {
+        harness.sandbox.setFaults(faults)
+        await #expect {
+            _ = try await harness.client.unary(AtsWriteService.createApplication, request)
+        } throws: { ($0 as? ATSBridgeError)?.code == code }
+        harness.sandbox.setFaults(SandboxFaults())
+    }
+
+    @Test func anAnswerLostAfterRECRUAppliedIsFoundByTheRetryWithoutASecondApply() async throws {
+        try await WriteHarness.with { harness in
+            var request = harness.request()
+            request.idempotencyKey = "lost-1"
+            let before = Self.calls(harness, Self.apply)
+            let applications = harness.sandbox.snapshot.applications.count
+            // RECRU applies, and the connection breaks while its answer is on the way.
+            var lost = SandboxFaults()
+            lost.lostAnswerMethods = [Self.apply]
+            await Self.failOnce(harness, request, under: lost, with: .remoteUnavailable)
+            #expect(harness.sandbox.snapshot.applications.count == applications + 1, "RECRU did apply")
+
+            let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(Self.calls(harness, Self.apply) == before + 1, "no second apply")
+            #expect(harness.sandbox.snapshot.applications.count == applications + 1)
+            let created = try #require(harness.sandbox.snapshot.applications.all.max { $0.id < $1.id })
+            #expect(retried.application?.remoteID == "\(created.id)")
+            #expect(retried.application?.candidate?.remoteID == "\(created.jobseekerID)")
+            // The found records are mirrored and marked as created here, like an answered apply.
+            let marked = try await harness.store.createdHere(integrationID: harness.integrationID, model: .application)
+            #expect(marked.contains("\(created.id)"))
+            let again = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(again == retried)
+            #expect(Self.calls(harness, Self.apply) == before + 1)
+        }
+    }
+
+    @Test func aWriteRECRUNeverRanIsAppliedOnceByTheRetry() async throws {
+        try await WriteHarness.with { harness in
+            var request = harness.request(email: "never.ran@example.sk")
+            request.idempotencyKey = "never-ran-1"
+            let applications = harness.sandbox.snapshot.applications.count
+            // A 503 for apply: the client cannot tell whether RECRU wrote before failing.
+            var outage = SandboxFaults()
+            outage.failingMethods = [Self.apply]
+            await Self.failOnce(harness, request, under: outage, with: .remoteUnavailable)
+            let lookups = Self.calls(harness, Self.applicants)
+
+            let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(Self.calls(harness, Self.applicants) > lookups, "the retry looked for a lost write first")
+            #expect(harness.sandbox.snapshot.applications.count == applications + 1, "one application")
+            #expect(retried.application?.remoteID != nil)
+        }
+    }
+
+    @Test func aRateLimitedApplyIsForgottenAndRetriedWithoutALookup() async throws {
+        try await WriteHarness.with { harness in
+            var request = harness.request(email: "limited@example.sk")
+            request.idempotencyKey = "limited-1"
+            var limited = SandboxFaults()
+            limited.rateLimitedRate = 1
+            limited.retryAfterSeconds = 0
+            await Self.failOnce(harness, request, under: limited, with: .remoteRateLimited)
+            let lookups = Self.calls(harness, Self.applicants)
+            _ = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(Self.calls(harness, Self.applicants) == lookups, "a 429 is a refusal: nothing to look for")
+        }
+    }
+
+    @Test func aClaimLeftByAServerThatDiedMidApplyReturnsWhatRECRUCreated() async throws {
+        try await WriteHarness.with { harness in
+            var request = harness.request(email: "Died.Mid@Example.sk")
+            request.idempotencyKey = "died-1"
+            var unkeyed = request
+            unkeyed.idempotencyKey = nil
+            // A server claimed the key, sent apply (RECRU wrote it), and died before the answer.
+            let project = harness.openJob().remote
+            let created = harness.applyInSandbox(project: project, email: "died.mid@example.sk").application
+            _ = try await harness.store.claimIdempotencyKey(
+                IdempotencyRecord(
+                    integrationID: harness.integrationID,
+                    key: "died-1",
+                    requestHash: Array(SHA256.hash(data: try unkeyed.encode())),
+                    response: nil,
+                    createdAt: 1
+                )
+            )
+            let before = Self.calls(harness, Self.apply)
+            let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(retried.application?.remoteID == "\(created)")
+            #expect(Self.calls(harness, Self.apply) == before, "no apply: RECRU had it")
+        }
+    }
+}
+
+extension WriteHarness {
+    /// Creates a jobseeker with `email` and its application to `project` in the sandbox
+    /// directly, as an `apply` whose answer never arrived would have.
+    func applyInSandbox(project: Int, email: String) -> (jobseeker: Int, application: Int) {
+        self.sandbox.mutate { state in
+            let jobseeker = SandboxJobseeker(
+                id: state.nextID("jobseeker"),
+                firstName: "Nováková",
+                lastName: "Žofia",
+                email: email,
+                tagIDs: [],
+                gdprConsent: true,
+                attachments: []
+            )
+            state.jobseekers.put(jobseeker)
+            let stage = state.projects[project]!.stages.min { $0.position < $1.position }!
+            let application = SandboxApplication(
+                id: state.nextID("application"),
+                projectID: project,
+                jobseekerID: jobseeker.id,
+                stageID: stage.id,
+                status: "active"
+            )
+            state.applications.put(application)
+            return (jobseeker.id, application.id)
         }
     }
 }

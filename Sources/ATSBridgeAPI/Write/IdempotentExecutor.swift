@@ -11,23 +11,25 @@ import Synchronization
 /// that started it is cancelled. Its progress is kept in the store under the key:
 ///
 /// 1. claimed (no response yet) before anything is sent to RECRU;
-/// 2. a checkpoint once RECRU has answered (the created RECRU ids), before the store is updated;
-/// 3. the final response, or a definitive error (invalid input, job closed, already applied).
+/// 2. uncertain, when the write was sent and its answer lost (a dropped connection, a cut-off
+///    body), so RECRU may have written it;
+/// 3. a checkpoint once RECRU has answered (the created RECRU ids), before the store is updated;
+/// 4. the final response, or a definitive error (invalid input, job closed, already applied).
 ///
-/// A retry with the same key and body returns (2)'s or (3)'s outcome without calling RECRU again;
-/// a retry finding only (1) from a server that died re-runs the command, which RECRU's duplicate
-/// check ("already applied") turns into `ATS.APPLICATION_ALREADY_EXISTS` rather than a second
-/// application; a retry finding (1) younger than a minute waits for its outcome instead, as that
-/// command may still be running on another server sharing the store. Transient failures (RECRU down, rate-limited) before RECRU accepted the write
-/// forget the key, so the retry runs again; after it, the checkpoint stays and the retry returns
-/// the created ids. Two requests with one key at the same moment share one run. The same key
-/// with a different body is `PLATFORM.INPUT_INVALID`.
+/// A retry with the same key and body returns (3)'s or (4)'s outcome without calling RECRU
+/// again. A retry finding (2), or finding only (1) from a server that died mid-write, resumes
+/// as ``RemoteWriteProgress/uncertain``: the adapter first looks in RECRU for what the lost
+/// write created and returns it, and writes only when it finds nothing. A retry finding (1)
+/// younger than a minute waits for its outcome instead, as that command may still be running
+/// on another server sharing the store. Transient failures (RECRU down, rate-limited) before
+/// anything was sent forget the key, so the retry runs again. Two requests with one key at the
+/// same moment share one run. The same key with a different body is `PLATFORM.INPUT_INVALID`.
 final class IdempotentExecutor: Sendable {
-    /// Saves a checkpoint (the RECRU ids a command created) under the command's key.
-    typealias Checkpoint = @Sendable ([UInt8]) async throws -> Void
-    /// A command: given an earlier checkpoint (if a previous attempt got that far), it returns
-    /// the encoded response.
-    typealias Command = @Sendable (_ resumeFrom: [UInt8]?, _ checkpoint: @escaping Checkpoint) async throws -> [UInt8]
+    /// Saves how far the command got (uncertain, or the RECRU ids it created) under its key.
+    typealias Checkpoint = @Sendable (RemoteWriteProgress) async throws -> Void
+    /// A command: given how far an earlier attempt got, it returns the encoded response.
+    typealias Command =
+        @Sendable (_ progress: RemoteWriteProgress, _ checkpoint: @escaping Checkpoint) async throws -> [UInt8]
 
     private let store: any Store
     private let clock: any SyncClock
@@ -43,6 +45,7 @@ final class IdempotentExecutor: Sendable {
         case checkpoint = 1
         case response = 2
         case failure = 3
+        case uncertain = 4
     }
 
     init(store: any Store, clock: any SyncClock) {
@@ -54,7 +57,7 @@ final class IdempotentExecutor: Sendable {
         -> [UInt8]
     {
         guard let key else {
-            return try await withCancellationShield { try await command(nil, { _ in }) }
+            return try await withCancellationShield { try await command(.notSent, { _ in }) }
         }
         guard !key.isEmpty, key.count <= 200 else {
             throw ATSBridgeError(.inputInvalid, "idempotency_key must be 1 to 200 characters")
@@ -98,7 +101,7 @@ final class IdempotentExecutor: Sendable {
             response: nil,
             createdAt: self.clock.nowMilliseconds()
         )
-        var resume: [UInt8]?
+        var progress = RemoteWriteProgress.notSent
         if let existing = try await self.claim(record) {
             guard existing.requestHash == hash else { throw Self.keyReused }
             if let saved = existing.response, let tag = saved.first.flatMap(Tag.init(rawValue:)) {
@@ -106,22 +109,30 @@ final class IdempotentExecutor: Sendable {
                 switch tag {
                 case .response: return body
                 case .failure: throw try Self.decodeFailure(body)
-                case .checkpoint: resume = body
+                case .checkpoint: progress = .answered(body)
+                case .uncertain: progress = .uncertain
                 }
+            } else {
+                // A claim without an outcome that ``claim(_:)`` stopped waiting for: its server
+                // died, perhaps after sending the write.
+                progress = .uncertain
             }
         }
         let store = self.store
-        let resumeFrom = resume
-        // Set once the remote accepted the write: from then on the key is never forgotten.
-        let checkpointed = Flag(resumeFrom != nil)
+        let resumed = progress
+        // Set once the write may have reached the remote: from then on the key is never
+        // forgotten, so that a retry looks for what it created rather than writing again.
+        let sent = Flag(resumed != .notSent)
         do {
-            let response = try await command(resumeFrom) { checkpoint in
-                try await store.completeIdempotencyKey(
-                    integrationID: integrationID,
-                    key: key,
-                    response: [Tag.checkpoint.rawValue] + checkpoint
-                )
-                checkpointed.set()
+            let response = try await command(resumed) { progress in
+                let saved: [UInt8]
+                switch progress {
+                case .notSent: return
+                case .uncertain: saved = [Tag.uncertain.rawValue]
+                case .answered(let checkpoint): saved = [Tag.checkpoint.rawValue] + checkpoint
+                }
+                try await store.completeIdempotencyKey(integrationID: integrationID, key: key, response: saved)
+                sent.set()
             }
             try await store.completeIdempotencyKey(
                 integrationID: integrationID,
@@ -138,9 +149,9 @@ final class IdempotentExecutor: Sendable {
             )
             throw error
         } catch {
-            // A transient failure before the remote accepted the write: the retry runs it
-            // again. After it, the checkpoint stays, so that the retry returns what was created.
-            if !checkpointed.isSet {
+            // A transient failure before the write was sent: the retry runs it again. After
+            // it, the checkpoint stays, so that the retry returns what was created.
+            if !sent.isSet {
                 try? await store.releaseIdempotencyKey(integrationID: integrationID, key: key)
             }
             throw error

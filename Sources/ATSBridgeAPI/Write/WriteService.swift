@@ -155,28 +155,29 @@ public struct WriteService: Sendable {
             integrationID: context.integrationID,
             key: input.key ?? context.metadata.idempotencyKey,
             request: input.body
-        ) { resume, checkpoint in
+        ) { progress, checkpoint in
             var warnings: [Warning] = []
             let created = try await connection.createApplication(
-                {
-                    try await self.command(
+                { withAttachments in
+                    // Built anew each time, with the same warnings.
+                    warnings = []
+                    return try await self.command(
                         job: job.remote,
                         stage: stage,
                         fields: fields,
                         candidate: input.candidate,
-                        attachments: input.attachments,
+                        attachments: withAttachments ? input.attachments : [],
                         source: input.source,
                         gdpr: input.gdpr,
                         settings: stored.integration.settings,
                         warnings: &warnings
                     )
                 },
-                resumingFrom: resume
-            ) { receipt in
+                resumingFrom: progress,
                 // The created-here marks are written with the records (``mirror(_:_:)``); a
-                // retry resuming from this checkpoint writes both.
-                try await checkpoint(receipt.checkpoint)
-            }
+                // retry resuming from a checkpoint writes both.
+                checkpoint: checkpoint
+            )
             let ids = try await self.mirror(created, context.integrationID)
             return try await respond(ids, created.warnings.map { Warning(message: $0) } + warnings)
         }

@@ -47,18 +47,23 @@ public protocol RemoteATSConnection: Sendable {
     /// Creates a candidate with one application (what both CreateCandidate and
     /// CreateApplication do), and returns the created records as a sync would map them.
     ///
-    /// `command` is built only when the remote is really written to (a resumed create does not
-    /// load its attachments again).
-    /// The remote write is never retried blindly. Once the remote has answered, `checkpoint`
-    /// receives what was created before anything else happens; a later attempt passing the
-    /// receipt's ``RemoteWriteReceipt/checkpoint`` as `resumingFrom` does not write again, it
-    /// only reads the records back (a checkpoint it cannot read is ignored).
+    /// `command` is built only when the remote is really written to (`command(true)`, with the
+    /// attachments' bytes), or searched for what an earlier attempt may have created
+    /// (`command(false)`, without them): a resumed create does not load its attachments again.
+    /// The remote write is never retried blindly:
+    /// - once the remote has answered, `checkpoint` receives ``RemoteWriteProgress/answered(_:)``
+    ///   before anything else happens; a later attempt resuming from it does not write again, it
+    ///   only reads the records back (a checkpoint it cannot read counts as uncertain);
+    /// - when the write was sent and its answer lost, `checkpoint` receives
+    ///   ``RemoteWriteProgress/uncertain`` before the error is thrown; a later attempt resuming
+    ///   from it first looks in the remote for what the lost write created, and writes only when
+    ///   it finds nothing.
     /// - Throws: ``ATSBridgeError`` `ATS.APPLICATION_ALREADY_EXISTS`, `ATS.JOB_CLOSED`,
     ///   `REMOTE.INPUT_INVALID`, `REMOTE.*`.
     func createApplication(
-        _ command: () async throws -> RemoteApplicationCommand,
-        resumingFrom saved: [UInt8]?,
-        checkpoint: (RemoteWriteReceipt) async throws -> Void
+        _ command: (_ withAttachments: Bool) async throws -> RemoteApplicationCommand,
+        resumingFrom progress: RemoteWriteProgress,
+        checkpoint: (RemoteWriteProgress) async throws -> Void
     ) async throws -> CreatedApplication
 
     /// Every tag the remote has now (it may be newer than the last sync).
