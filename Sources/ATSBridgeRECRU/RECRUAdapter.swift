@@ -40,6 +40,16 @@ public final class RECRUAdapter: RemoteATS {
     /// What ATSBridge reads and writes for RECRU (docs/mapping.md).
     public var coverage: IntegrationCoverage { RECRUCoverage.coverage }
 
+    /// RECRU's ids are positive whole numbers.
+    public var remoteIDForm: String? { "a positive whole number" }
+
+    /// Whether `id` is a positive whole number, in ASCII digits without a sign.
+    public func isRemoteID(_ id: String) -> Bool {
+        !id.isEmpty && id.utf8.count <= 18
+            && id.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+            && id.utf8.contains { $0 != UInt8(ascii: "0") }
+    }
+
     /// Time the write connections spent waiting for RECRU's answers, summed: the part of the
     /// writes' latency that is RECRU's, not ATSBridge's (for benchmarks and diagnostics).
     public var writeRemoteTime: Duration { self.writers.remoteTime }

@@ -50,6 +50,10 @@ struct ATSBridgeCommand: AsyncParsableCommand {
         // A closed pipe on stdout (`| head`) is a write error the command reports (CLI.IO),
         // not a signal that kills it silently; NIO ignores SIGPIPE too, but only once it runs.
         signal(SIGPIPE, SIG_IGN)
+        if let position = Terminal.argumentNotUTF8() {
+            Terminal.error(CLIFailure.line(CLIFailure.usageCode, "argument \(position) is not valid UTF-8"))
+            self.exit(withError: ExitCode.validationFailure)
+        }
         do {
             var command = try self.parseAsRoot()
             if var command = command as? any AsyncParsableCommand {

@@ -75,8 +75,7 @@ struct CallCommand: AsyncParsableCommand {
         var text = self.json ?? "{}"
         if text == "-" {
             // Room for a maximal message as JSON (bytes fields in base64).
-            let data = try Terminal.standardInput(atMost: 64 << 20, what: "the request")
-            text = String(decoding: data, as: UTF8.self)
+            text = try Terminal.standardInputText(atMost: 64 << 20, what: "the request")
         }
         do {
             return try JSONDecoder().decode(ProtoJSONValue.self, from: Data(text.utf8))

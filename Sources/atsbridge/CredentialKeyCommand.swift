@@ -73,7 +73,7 @@ struct CredentialKeyCommand: AsyncParsableCommand {
                 guard let data = FileManager.default.contents(atPath: file) else {
                     throw CLIFailure.io("cannot read \(file)")
                 }
-                return String(decoding: data, as: UTF8.self)
+                return try Terminal.text(data, what: file)
             }
             guard let value = environment[variable], !value.isEmpty else {
                 throw CLIFailure.usage("set \(variable) (or give the key's file)")

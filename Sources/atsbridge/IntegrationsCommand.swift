@@ -235,8 +235,7 @@ struct IntegrationsCommand: AsyncParsableCommand {
     /// The RECRU password from standard input or `ATSBRIDGE_RECRU_PASSWORD`, never from a flag.
     static func password(fromStdin: Bool) throws -> String {
         if fromStdin {
-            let data = try Terminal.standardInput(atMost: 4096, what: "the password")
-            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .newlines)
+            return try Terminal.standardInputText(atMost: 4096, what: "the password").trimmingCharacters(in: .newlines)
         }
         if let fromEnvironment = ProcessInfo.processInfo.environment["ATSBRIDGE_RECRU_PASSWORD"] {
             return fromEnvironment

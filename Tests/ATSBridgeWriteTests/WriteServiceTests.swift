@@ -83,7 +83,13 @@ import Testing
             let job = harness.openJob()
             let request = CreateCandidateRequest(
                 // A domain in capitals is a domain: accepted, and sent lower-cased.
-                candidate: CandidateInput(firstName: "Jürgen", lastName: "Müller", emailAddress: "JM@Example.DE"),
+                // Kosovo's XK is user-assigned in ISO 3166-1, and used as a country code all the same.
+                candidate: CandidateInput(
+                    firstName: "Jürgen",
+                    lastName: "Müller",
+                    emailAddress: "JM@Example.DE",
+                    location: Location(city: "Prishtina", country: "XK")
+                ),
                 application: ApplicationInput(jobID: "remote:\(job.remote)"),
                 // A content type with parameters is a content type.
                 attachments: [
@@ -102,6 +108,7 @@ import Testing
             #expect(candidate.emailAddresses.map(\.emailAddress) == ["JM@example.de"])
             #expect(candidate.applications.count == 1)
             #expect(candidate.applications.first?.job?.id == job.id)
+            #expect(candidate.location?.country == "XK")
         }
     }
 
@@ -166,6 +173,13 @@ import Testing
             with({ $0.candidate?.emailAddress = nil }, invalid, "candidate.email_address")
             with({ $0.candidate?.emailAddress = "not-an-email" }, invalid, "candidate.email_address")
             with({ $0.candidate?.location = Location(city: "Praha", country: "Czechia") }, invalid, "location.country")
+            for country in ["XX", "UK", "sk", "EU"] {
+                with(
+                    { $0.candidate?.location = Location(city: "Praha", country: country) },
+                    invalid,
+                    "location.country"
+                )
+            }
             with({ $0.attachments[0].content = nil }, invalid, "exactly one of data and data_url")
             with({ $0.attachments[0].contentType = nil }, invalid, "content_type is required")
             with({ $0.attachments[0].contentType = "pdf" }, invalid, "content_type")
@@ -188,6 +202,11 @@ import Testing
             with({ $0.jobID = "remote:\(harness.closedJob().remote)" }, "FAILED_PRECONDITION ATS.JOB_CLOSED", "job")
             with({ $0.jobID = "remote:987654" }, "NOT_FOUND PLATFORM.NOT_FOUND", "Project")
             with({ $0.stageID = "remote:99999" }, "INVALID_ARGUMENT REMOTE.INPUT_INVALID", "stage_id")
+            // Not RECRU ids: refused here, before RECRU is called.
+            with({ $0.jobID = "remote:abc" }, invalid, "job_id remote: needs a RECRU id, a positive whole number")
+            with({ $0.jobID = "remote:-5" }, invalid, "job_id")
+            with({ $0.jobID = "remote:0" }, invalid, "job_id")
+            with({ $0.stageID = "remote:1.5" }, invalid, "stage_id remote: needs a RECRU id")
             for (request, code, mention) in cases {
                 do {
                     _ = try await harness.client.unary(AtsWriteService.createApplication, request)

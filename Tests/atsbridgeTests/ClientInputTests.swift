@@ -55,6 +55,28 @@ import Testing
         #expect(!run.stderr.contains("secret"))
     }
 
+    /// Bytes that are not UTF-8 are refused, not replaced: a name, path or password sent
+    /// altered would be a silent wrong write.
+    @Test func inputThatIsNotUTF8IsRefusedNotAltered() async throws {
+        let password = try await self.shell(
+            "printf 'geheim\\377\\376' | ATSBRIDGE integrations add --tenant-url http://127.0.0.1:1 --login l "
+                + "--password-stdin"
+        )
+        #expect(password.status == 64, "\(password.stderr)")
+        #expect(password.stderr.contains("CLI.USAGE: the password on standard input is not valid UTF-8"))
+        #expect(!password.stderr.contains("geheim"))
+        let request = try await self.shell("printf '{\"id\": \"\\351\"}' | ATSBRIDGE call AtsRead/GetCandidate -")
+        #expect(request.status == 64, "\(request.stderr)")
+        #expect(request.stderr.contains("the request on standard input is not valid UTF-8"))
+        let argument = try await self.shell(
+            "ATSBRIDGE apply --job 1 --first-name \"$(printf 'Jana\\351')\" "
+                + "--last-name N --email j@example.sk"
+        )
+        #expect(argument.status == 64, "\(argument.stderr)")
+        #expect(argument.stderr.contains("CLI.USAGE: argument 5 is not valid UTF-8"))
+        #expect(!argument.stderr.contains("Jana"))
+    }
+
     /// A FIFO given as a TLS file would block the read until someone writes it.
     @Test func aTLSFileThatIsNotARegularFileIsRefused() async throws {
         let fifo = TemporaryFiles.unique("ca", extension: "pem").path

@@ -28,11 +28,10 @@ enum CandidateFields {
             throw ATSBridgeError(.inputInvalid, "\(prefix)email_address is not a valid email address")
         }
         if let location = input?.location {
-            guard let country = location.country, country.range(of: "^[A-Z]{2}$", options: .regularExpression) != nil
-            else {
+            guard let country = location.country, CountryCode.isAssigned(country) else {
                 throw ATSBridgeError(
                     .inputInvalid,
-                    "\(prefix)location.country must be an ISO 3166-1 alpha-2 code such as SK (required with a location)"
+                    "\(prefix)location.country must be an assigned ISO 3166-1 alpha-2 code in upper case, such as SK (required with a location)"
                 )
             }
         }

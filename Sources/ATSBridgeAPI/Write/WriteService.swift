@@ -82,6 +82,7 @@ public struct WriteService: Sendable {
             candidate: request.candidate,
             jobID: request.jobID,
             jobField: "job_id",
+            stageField: "stage_id",
             stageID: request.stageID,
             attachments: request.attachments,
             source: request.source,
@@ -110,6 +111,7 @@ public struct WriteService: Sendable {
             candidate: request.candidate,
             jobID: request.application?.jobID,
             jobField: "application.job_id",
+            stageField: "application.stage_id",
             stageID: request.application?.stageID,
             attachments: request.attachments,
             source: request.source,
@@ -129,6 +131,7 @@ public struct WriteService: Sendable {
         var candidate: CandidateInput?
         var jobID: String?
         var jobField: String
+        var stageField: String
         var stageID: String?
         var attachments: [AttachmentInput]
         var source: SourceInput?
@@ -150,7 +153,8 @@ public struct WriteService: Sendable {
         let job = try await self.resolveJob(input.jobID, field: input.jobField, context.integrationID)
         // The remote's default is the job's first stage; naming it saves the remote a lookup
         // and us one.
-        let stage = try await self.resolveStage(input.stageID, context.integrationID) ?? job.firstStage
+        let stage =
+            try await self.resolveStage(input.stageID, field: input.stageField, context.integrationID) ?? job.firstStage
         return try await self.executor.run(
             integrationID: context.integrationID,
             key: input.key ?? context.metadata.idempotencyKey,
@@ -338,13 +342,7 @@ public struct WriteService: Sendable {
         guard let id = id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
             throw ATSBridgeError(.inputInvalid, "\(field) is required")
         }
-        if id.hasPrefix("remote:") {
-            let remote = String(id.dropFirst(7))
-            guard !remote.isEmpty else {
-                throw ATSBridgeError(.inputInvalid, "\(field) remote: needs a \(self.remote.name) id")
-            }
-            return (remote, nil)
-        }
+        if id.hasPrefix("remote:") { return (try self.remoteID(id, field: field), nil) }
         let job = try await self.read(Job.self, .job, id, integrationID)
         guard job.remoteDeletedAt == nil, let remote = job.remoteID else {
             throw ATSBridgeError(.notFound, "no job with id \(id)")
@@ -356,9 +354,19 @@ public struct WriteService: Sendable {
         return (remote, first?.remoteID)
     }
 
-    private func resolveStage(_ id: String?, _ integrationID: String) async throws -> String? {
+    /// The remote's id in a `remote:` id, refused unless it has the form of the remote's ids.
+    private func remoteID(_ id: String, field: String) throws -> String {
+        let remote = String(id.dropFirst(7))
+        guard !remote.isEmpty, self.remote.isRemoteID(remote) else {
+            let form = self.remote.remoteIDForm.map { ", \($0)" } ?? ""
+            throw ATSBridgeError(.inputInvalid, "\(field) remote: needs a \(self.remote.name) id\(form)")
+        }
+        return remote
+    }
+
+    private func resolveStage(_ id: String?, field: String, _ integrationID: String) async throws -> String? {
         guard let id, !id.isEmpty else { return nil }
-        if id.hasPrefix("remote:") { return String(id.dropFirst(7)) }
+        if id.hasPrefix("remote:") { return try self.remoteID(id, field: field) }
         let stage = try await self.read(ApplicationStage.self, .applicationStage, id, integrationID)
         return stage.remoteID
     }

@@ -14,6 +14,14 @@ public protocol RemoteATS: Sendable {
     /// What the adapter reads and writes, field by field (the Admin API's coverage).
     var coverage: IntegrationCoverage { get }
 
+    /// The form of the remote's own ids, for messages ("a whole number"); `nil` when any text
+    /// can be one.
+    var remoteIDForm: String? { get }
+
+    /// Whether `id` has the form of the remote's own ids, so that a `remote:` id in a write
+    /// command that cannot be one is refused before the remote is called.
+    func isRemoteID(_ id: String) -> Bool
+
     /// Checks an account before it is stored: the credentials work and may read.
     ///
     /// Fails fast (a person waits for the answer).
@@ -26,4 +34,12 @@ public protocol RemoteATS: Sendable {
     /// A sync gets a fresh connection per run; writes share one per integration (its session is
     /// reused) until the account's tenant, login or password changes.
     func connection(to account: RemoteATSAccount, for use: RemoteATSUse) -> any RemoteATSConnection
+}
+
+extension RemoteATS {
+    /// Any text can be an id of a remote that does not say otherwise.
+    public var remoteIDForm: String? { nil }
+
+    /// Any text can be an id of a remote that does not say otherwise.
+    public func isRemoteID(_ id: String) -> Bool { true }
 }

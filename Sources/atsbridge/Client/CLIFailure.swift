@@ -95,6 +95,28 @@ enum Terminal {
         return bytes
     }
 
+    /// Standard input to its end as text, refused past `limit` bytes or when it is not UTF-8.
+    static func standardInputText(atMost limit: Int, what: String) throws -> String {
+        try self.text(try self.standardInput(atMost: limit, what: what), what: "\(what) on standard input")
+    }
+
+    /// `bytes` as text; refused when they are not UTF-8 rather than altered, so that what is
+    /// sent is what was given.
+    static func text(_ bytes: some Collection<UInt8>, what: String) throws -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw CLIFailure.usage("\(what) is not valid UTF-8")
+        }
+        return text
+    }
+
+    /// The position (from 1) of the first command-line argument that is not UTF-8, if any:
+    /// Swift would replace its bad bytes, so a name or path would be silently altered.
+    static func argumentNotUTF8() -> Int? {
+        (1..<Int(CommandLine.argc)).first { index in
+            CommandLine.unsafeArgv[index].map { String(validatingCString: $0) == nil } ?? false
+        }
+    }
+
     /// Whether stderr is a terminal (progress bars and hints only then).
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 
