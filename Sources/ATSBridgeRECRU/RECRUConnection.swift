@@ -134,6 +134,12 @@ struct RECRUConnection: RemoteATSConnection {
         let answer: Any
         do {
             answer = try await self.client.call(.apply, command.recruParameters)
+        } catch let error as ATSBridgeError where error.code == .notFound && command.candidateRemoteID != nil {
+            // The existing jobseeker is gone since the last sync (or the project is: then the
+            // second call says so again). Nothing was written: a new jobseeker is safe.
+            var creating = command
+            creating.candidateRemoteID = nil
+            return try await self.apply(creating, checkpoint: checkpoint)
         } catch let error as ATSBridgeError where Self.mayHaveWritten(error) {
             try? await checkpoint(.uncertain)
             throw error

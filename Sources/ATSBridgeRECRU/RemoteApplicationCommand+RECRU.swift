@@ -14,7 +14,6 @@ extension RemoteApplicationCommand {
         for case (let key, let value?) in optional { jobseeker[key] = value }
         var parameters: [String: Any] = [
             "project_id": RECRUMapper.number(self.jobRemoteID),
-            "jobseeker": jobseeker,
             "attachments": zip(self.attachments, self.recruAttachmentTypes).map { attachment, type in
                 [
                     "name": attachment.name, "type": type, "mime_type": attachment.contentType,
@@ -22,6 +21,11 @@ extension RemoteApplicationCommand {
                 ]
             },
         ]
+        if let existing = self.candidateRemoteID {
+            parameters["jobseeker_id"] = RECRUMapper.number(existing)
+        } else {
+            parameters["jobseeker"] = jobseeker
+        }
         if let stage = self.stageRemoteID { parameters["stage_id"] = RECRUMapper.number(stage) }
         if let source = self.sourceName { parameters["source"] = ["name": source] }
         if self.gdprGiven != nil || self.gdprExpiresAt != nil {

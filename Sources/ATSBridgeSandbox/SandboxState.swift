@@ -38,8 +38,7 @@ package struct SandboxTable<Record: SandboxRecord>: Sendable {
         return record
     }
 
-    /// A 1-based page.
-    /// One page in id order, and the total, of the records `include` keeps (all by default),
+    /// One 1-based page in id order, and the total, of the records `include` keeps (all by default),
     /// as RECRU's filtered lists count them.
     package func page(_ page: Int, limit: Int, where include: ((Record) -> Bool)? = nil) -> (
         items: [Record], total: Int

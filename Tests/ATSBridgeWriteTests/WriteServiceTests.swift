@@ -63,6 +63,70 @@ import Testing
         }
     }
 
+    @Test func applyingAgainWithAKnownEmailReusesItsCandidate() async throws {
+        try await WriteHarness.with { harness in
+            let jobs = harness.sandbox.snapshot.projects.all.filter { $0.status == "open" && !$0.stages.isEmpty }
+            #expect(jobs.count >= 2)
+            func job(_ index: Int) -> String {
+                RecordID.make(integrationID: harness.integrationID, model: .job, remoteID: "\(jobs[index].id)")
+            }
+            var first = harness.request(email: "jana.reuse@example.sk")
+            first.jobID = job(0)
+            let created = try #require(
+                try await harness.client.unary(AtsWriteService.createApplication, first).application
+            )
+            #expect(created.candidate?.remoteID != nil)
+            let jobseekers = harness.sandbox.snapshot.jobseekers.count
+
+            // The same address, in other capitals, for another job: the same candidate applies.
+            var second = harness.request(email: "Jana.Reuse@Example.SK")
+            second.jobID = job(1)
+            second.candidate?.firstName = "Jana"
+            let response = try await harness.client.unary(AtsWriteService.createApplication, second)
+            let reused = try #require(response.application)
+            #expect(reused.candidateID == created.candidateID)
+            #expect(reused.candidate?.firstName == "Nováková", "its fields are not changed")
+            #expect(response.warnings.compactMap(\.message).contains { $0.contains("existing candidate") })
+            #expect(harness.sandbox.snapshot.jobseekers.count == jobseekers, "no second jobseeker in RECRU")
+            let candidate = try await harness.client.unary(
+                AtsReadService.getCandidate,
+                GetRequest(id: try #require(created.candidateID))
+            )
+            #expect(Set(candidate.applications.map(\.id)) == [created.id, reused.id])
+
+            // The same candidate for the same job is RECRU's duplicate.
+            await #expect {
+                _ = try await harness.client.unary(AtsWriteService.createApplication, first)
+            } throws: { self.code($0) == "ALREADY_EXISTS ATS.APPLICATION_ALREADY_EXISTS" }
+
+            // A candidate gone from RECRU since the last sync: a new one is created instead.
+            let gone = try #require(Int(created.candidate?.remoteID ?? ""))
+            harness.sandbox.mutate { state in
+                for application in state.applications.all where application.jobseekerID == gone {
+                    state.applications.remove(application.id)
+                }
+                state.jobseekers.remove(gone)
+            }
+            var third = harness.request(email: "jana.reuse@example.sk")
+            third.jobID = job(0)
+            let recreated = try #require(
+                try await harness.client.unary(AtsWriteService.createApplication, third).application
+            )
+            #expect(recreated.candidateID != created.candidateID)
+            #expect(recreated.candidate?.remoteID != "\(gone)")
+
+            // CreateCandidate creates a candidate, whatever the store has.
+            let legacy = try await harness.client.unary(
+                AtsWriteService.createCandidate,
+                CreateCandidateRequest(
+                    candidate: CandidateInput(firstName: "Jana", lastName: "R", emailAddress: "jana.reuse@example.sk"),
+                    application: ApplicationInput(jobID: job(1))
+                )
+            )
+            #expect(legacy.candidate?.id != created.candidateID && legacy.candidate?.id != recreated.candidateID)
+        }
+    }
+
     @Test func writtenRecordsAreStampedByTheInjectedClock() async throws {
         let now: Int64 = 4_102_444_800_000
         try await WriteHarness.with({ $0.clock = FixedClock(now: now) }) { harness in

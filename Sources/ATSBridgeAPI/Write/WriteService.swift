@@ -83,6 +83,7 @@ public struct WriteService: Sendable {
             jobID: request.jobID,
             jobField: "job_id",
             stageField: "stage_id",
+            reusesCandidate: true,
             stageID: request.stageID,
             attachments: request.attachments,
             source: request.source,
@@ -112,6 +113,7 @@ public struct WriteService: Sendable {
             jobID: request.application?.jobID,
             jobField: "application.job_id",
             stageField: "application.stage_id",
+            reusesCandidate: false,
             stageID: request.application?.stageID,
             attachments: request.attachments,
             source: request.source,
@@ -132,6 +134,8 @@ public struct WriteService: Sendable {
         var jobID: String?
         var jobField: String
         var stageField: String
+        /// Whether a candidate the store has with the same email applies, rather than a new one.
+        var reusesCandidate: Bool
         var stageID: String?
         var attachments: [AttachmentInput]
         var source: SourceInput?
@@ -155,6 +159,8 @@ public struct WriteService: Sendable {
         // and us one.
         let stage =
             try await self.resolveStage(input.stageID, field: input.stageField, context.integrationID) ?? job.firstStage
+        let existing =
+            input.reusesCandidate ? try await self.existingCandidate(fields.email, context.integrationID) : nil
         return try await self.executor.run(
             integrationID: context.integrationID,
             key: input.key ?? context.metadata.idempotencyKey,
@@ -165,7 +171,7 @@ public struct WriteService: Sendable {
                 { withAttachments in
                     // Built anew each time, with the same warnings.
                     warnings = []
-                    return try await self.command(
+                    var command = try await self.command(
                         job: job.remote,
                         stage: stage,
                         fields: fields,
@@ -176,6 +182,11 @@ public struct WriteService: Sendable {
                         settings: stored.integration.settings,
                         warnings: &warnings
                     )
+                    if let existing {
+                        command.candidateRemoteID = existing
+                        warnings.append(Self.reusedCandidateWarning)
+                    }
+                    return command
                 },
                 resumingFrom: progress,
                 // The created-here marks are written with the records (``mirror(_:_:)``); a
@@ -352,6 +363,28 @@ public struct WriteService: Sendable {
         }
         let first = job.stages.min { ($0.index ?? .max) < ($1.index ?? .max) }
         return (remote, first?.remoteID)
+    }
+
+    /// Said when a create applied with the candidate the store has with the same email.
+    static let reusedCandidateWarning = Warning(
+        message: "the existing candidate with this email address applied; its fields were not changed"
+    )
+
+    /// The candidate the store has with `email` (any of its addresses, without case), to apply
+    /// with rather than create a second candidate with the same address: the live one with the
+    /// lowest remote id, as RECRU allows several. Its remote id, or `nil` when there is none.
+    private func existingCandidate(_ email: String, _ integrationID: String) async throws -> String? {
+        let query = RecordQuery(
+            integrationID: integrationID,
+            model: .candidate,
+            pageSize: 100,
+            filter: .candidates(email: email, jobIDs: [], firstName: nil, lastName: nil)
+        )
+        let remoteIDs = try await self.store.page(query).records.compactMap { bytes -> String? in
+            let candidate = try Candidate(decoding: bytes)
+            return candidate.remoteDeletedAt == nil ? candidate.remoteID : nil
+        }
+        return remoteIDs.min { ($0.count, $0) < ($1.count, $1) }
     }
 
     /// The remote's id in a `remote:` id, refused unless it has the form of the remote's ids.

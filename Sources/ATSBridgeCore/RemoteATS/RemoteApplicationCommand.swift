@@ -29,6 +29,9 @@ public struct RemoteApplicationCommand: Sendable {
     public var gdprGiven: Bool?
     /// When the consent expires (ms since the Unix epoch).
     public var gdprExpiresAt: Int64?
+    /// An existing candidate to apply with (its remote id), instead of creating one from the
+    /// fields above. A remote that no longer has it creates the candidate after all.
+    public var candidateRemoteID: String?
 
     /// Creates a command.
     public init(
@@ -45,7 +48,8 @@ public struct RemoteApplicationCommand: Sendable {
         attachments: [RemoteAttachment] = [],
         sourceName: String? = nil,
         gdprGiven: Bool? = nil,
-        gdprExpiresAt: Int64? = nil
+        gdprExpiresAt: Int64? = nil,
+        candidateRemoteID: String? = nil
     ) {
         self.jobRemoteID = jobRemoteID
         self.stageRemoteID = stageRemoteID
@@ -61,5 +65,6 @@ public struct RemoteApplicationCommand: Sendable {
         self.sourceName = sourceName
         self.gdprGiven = gdprGiven
         self.gdprExpiresAt = gdprExpiresAt
+        self.candidateRemoteID = candidateRemoteID
     }
 }

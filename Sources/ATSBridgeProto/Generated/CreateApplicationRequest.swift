@@ -2,8 +2,10 @@
 
 internal import CATSBridgeProto
 
-/// Creates a candidate and applies it to a job. The same email applied to the same job again is
-/// ALREADY_EXISTS (RECRU's duplicate check); applied to another job, it is another candidate.
+/// Applies a candidate to a job. A candidate the store already has with the same email (any of
+/// its addresses, without case) applies, with a warning, and its fields are not changed;
+/// otherwise a candidate is created. The same email applied to the same job again is
+/// ALREADY_EXISTS (RECRU's duplicate check).
 public struct CreateApplicationRequest: ProtoMessage {
     /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
     fileprivate let fieldwise: Fieldwise

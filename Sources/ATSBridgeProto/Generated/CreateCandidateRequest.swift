@@ -2,7 +2,7 @@
 
 internal import CATSBridgeProto
 
-/// Creates a candidate with one application.
+/// Creates a candidate with one application, even when the store has one with the same email.
 public struct CreateCandidateRequest: ProtoMessage {
     /// Keeps the synthesized memberwise initialiser, which every initialiser calls (see `Fieldwise`).
     fileprivate let fieldwise: Fieldwise

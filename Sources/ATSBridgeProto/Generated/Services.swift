@@ -339,7 +339,7 @@ public enum AtsWriteService {
         method: "CreateApplication",
         kind: .unary
     )
-    /// Creates a candidate with one application.
+    /// Creates a candidate with one application, even when the store has one with the same email.
     public static let createCandidate = MethodDescriptor<CreateCandidateRequest, CreateCandidateResponse>(
         service: name,
         method: "CreateCandidate",

@@ -165,8 +165,10 @@ struct  Atsbridge__V1__Warning
 
 
 /*
- * Creates a candidate and applies it to a job. The same email applied to the same job again is
- * ALREADY_EXISTS (RECRU's duplicate check); applied to another job, it is another candidate.
+ * Applies a candidate to a job. A candidate the store already has with the same email (any of
+ * its addresses, without case) applies, with a warning, and its fields are not changed;
+ * otherwise a candidate is created. The same email applied to the same job again is
+ * ALREADY_EXISTS (RECRU's duplicate check).
  */
 struct  Atsbridge__V1__CreateApplicationRequest
 {
@@ -204,7 +206,7 @@ struct  Atsbridge__V1__CreateApplicationResponse
 
 
 /*
- * Creates a candidate with one application.
+ * Creates a candidate with one application, even when the store has one with the same email.
  */
 struct  Atsbridge__V1__CreateCandidateRequest
 {
