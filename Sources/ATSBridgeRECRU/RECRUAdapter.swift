@@ -41,13 +41,13 @@ public final class RECRUAdapter: RemoteATS {
     public var coverage: IntegrationCoverage { RECRUCoverage.coverage }
 
     /// RECRU's ids are positive whole numbers.
-    public var remoteIDForm: String? { "a positive whole number" }
+    public var remoteIDForm: String? { "a positive whole number without leading zeros" }
 
-    /// Whether `id` is a positive whole number, in ASCII digits without a sign.
+    /// Whether `id` is a positive whole number as RECRU writes it: ASCII digits, without a
+    /// sign or leading zeros (`0007` would not equal the `7` RECRU lists).
     public func isRemoteID(_ id: String) -> Bool {
-        !id.isEmpty && id.utf8.count <= 18
-            && id.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-            && id.utf8.contains { $0 != UInt8(ascii: "0") }
+        guard let first = id.utf8.first, first != UInt8(ascii: "0"), Int(id) != nil else { return false }
+        return id.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
     }
 
     /// Time the write connections spent waiting for RECRU's answers, summed: the part of the

@@ -120,7 +120,7 @@ package final class RECRUClient: Sendable {
                     metadata: [LogKey.recruMethod: "\(method.rawValue)", LogKey.recruAttempt: "\(relogins)"]
                 )
             } catch let error as RemoteFailure {
-                throw error.mapped
+                throw error.mapped(retried: retried)
             }
         }
     }

@@ -4,8 +4,10 @@ import Foundation
 /// Finding what an `apply` whose answer was lost created, so that its retry returns the
 /// application instead of writing a second one or meeting RECRU's duplicate check.
 extension RECRUConnection {
-    /// The most pages of a job's applicants read while looking (200 each).
+    /// The most pages of a job's applicants read while looking.
     static let lostWritePageLimit = 500
+    /// Applicants per page while looking: RECRU's largest page.
+    private static let lostWritePageSize = 200
 
     /// Whether an `apply` that failed this way may still have been written by RECRU: the
     /// request may have arrived and only its answer was lost (a dropped connection, a cut-off
@@ -15,44 +17,55 @@ extension RECRUConnection {
         error.code == .remoteUnavailable || error.code == .remoteUnknown
     }
 
-    /// What an earlier `apply` of `command` created, if RECRU has it: the jobseeker with the
-    /// command's email (compared without case, as RECRU's duplicate check does) among the job's
-    /// applicants, and its application to the job. `nil` when RECRU has none, so the earlier
-    /// apply never happened.
+    /// What an earlier `apply` of `command` created, if RECRU has it: the application to the
+    /// job of the existing jobseeker the command names, or else of a jobseeker with the
+    /// command's email (any of their addresses, compared without case) among the job's
+    /// applicants, newest first, as a new jobseeker is the last in RECRU's id order. `nil` when
+    /// RECRU has none, so the earlier apply never happened.
     func findApplied(_ command: RemoteApplicationCommand) async throws -> Applied? {
+        if let existing = command.candidateRemoteID {
+            return try await self.application(of: existing, to: command.jobRemoteID)
+        }
         let project = RECRUMapper.number(command.jobRemoteID)
         let email = command.email.lowercased()
-        var jobseeker: String?
-        var page = 1
-        search: while page <= Self.lostWritePageLimit {
-            let list = try await self.listPage(.jobseekerList, ["project_id": project, "page": page, "limit": 200])
-            for item in list.items where (item["email"] as? String)?.lowercased() == email {
-                if let id = item["id"] {
-                    jobseeker = RECRUMapper.idText(id)
-                    break search
-                }
+        let size = Self.lostWritePageSize
+        let first = try await self.listPage(.jobseekerList, ["project_id": project, "page": 1, "limit": size])
+        let pages = min(Self.lostWritePageLimit, max(1, (first.total + size - 1) / size))
+        for page in stride(from: pages, through: 1, by: -1) {
+            let list =
+                page == 1
+                ? first : try await self.listPage(.jobseekerList, ["project_id": project, "page": page, "limit": size])
+            for item in list.items.reversed() where Self.addresses(item).contains(email) {
+                guard let id = item["id"].map(RECRUMapper.idText) else { continue }
+                if let found = try await self.application(of: id, to: command.jobRemoteID) { return found }
             }
-            guard list.items.count == 200, page * 200 < list.total else { break }
-            page += 1
         }
-        guard let jobseeker else { return nil }
+        return nil
+    }
+
+    /// A jobseeker's email addresses, lower-cased: `email` and every `emails[].email`.
+    private static func addresses(_ jobseeker: [String: Any]) -> Set<String> {
+        let listed = (jobseeker["emails"] as? [[String: Any]] ?? []).compactMap { $0["email"] as? String }
+        return Set(([jobseeker["email"] as? String].compactMap { $0 } + listed).map { $0.lowercased() })
+    }
+
+    /// The application of jobseeker `jobseeker` to project `project`, if RECRU has one.
+    private func application(of jobseeker: String, to project: String) async throws -> Applied? {
         let applications = try await self.listPage(
             .applicationList,
-            ["project_id": project, "jobseeker_id": RECRUMapper.number(jobseeker), "page": 1, "limit": 200]
+            [
+                "project_id": RECRUMapper.number(project), "jobseeker_id": RECRUMapper.number(jobseeker),
+                "page": 1, "limit": Self.lostWritePageSize,
+            ]
         )
         // Checked here too, in case RECRU ignores a filter.
         let application = applications.items.first {
-            $0["project_id"].map(RECRUMapper.idText) == command.jobRemoteID
+            $0["project_id"].map(RECRUMapper.idText) == project
                 && $0["jobseeker_id"].map(RECRUMapper.idText) == jobseeker
         }
         guard let application, let id = application["id"] else { return nil }
         let stage = application["stage_id"].flatMap { $0 is NSNull ? nil : RECRUMapper.idText($0) }
-        return Applied(
-            jobseeker: jobseeker,
-            application: RECRUMapper.idText(id),
-            project: command.jobRemoteID,
-            stage: stage
-        )
+        return Applied(jobseeker: jobseeker, application: RECRUMapper.idText(id), project: project, stage: stage)
     }
 
     /// One page of a RECRU list, its items as objects.

@@ -74,14 +74,22 @@ enum RemoteFailure: Error {
     }
 
     /// The error a caller sees: RECRU's messages, scrubbed of values (see ``scrub(_:)``).
-    var mapped: ATSBridgeError {
-        switch self {
+    var mapped: ATSBridgeError { self.mapped(retried: true) }
+
+    /// The failure as an ``ATSBridgeError``; `retried` says whether the call was retried
+    /// before it (a write is sent once), for the message.
+    func mapped(retried: Bool) -> ATSBridgeError {
+        let after = retried ? " after retries" : ""
+        return switch self {
         case .rateLimited:
-            ATSBridgeError(.remoteRateLimited, "RECRU is still rate-limiting after retries")
+            ATSBridgeError(
+                .remoteRateLimited,
+                retried ? "RECRU is still rate-limiting after retries" : "RECRU is rate-limiting"
+            )
         case .serverError(let status):
-            ATSBridgeError(.remoteUnavailable, "RECRU answered HTTP \(status) after retries")
+            ATSBridgeError(.remoteUnavailable, "RECRU answered HTTP \(status)\(after)")
         case .transport(let what):
-            ATSBridgeError(.remoteUnavailable, "RECRU cannot be reached (\(what)) after retries")
+            ATSBridgeError(.remoteUnavailable, "RECRU cannot be reached (\(what))\(after)")
         case .authentication:
             ATSBridgeError(.integrationAuthenticationInvalid, "RECRU rejected the integration's credentials")
         case .tooLarge:

@@ -56,8 +56,15 @@ extension RECRUSandbox {
             }
             faults.addedLatency = .milliseconds(latency)
         }
-        if let methods = try params.stringArray("failing_methods") { faults.failingMethods = Set(methods) }
-        if let methods = try params.stringArray("lost_answer_methods") { faults.lostAnswerMethods = Set(methods) }
+        for (key, path) in [
+            ("failing_methods", \SandboxFaults.failingMethods), ("lost_answer_methods", \.lostAnswerMethods),
+        ] {
+            guard let methods = try params.stringArray(key) else { continue }
+            if SandboxFaults.firstUnknownMethod(in: methods) != nil {
+                throw JSONRPCError.invalidParams(key, "names a method RECRU does not have")
+            }
+            faults[keyPath: path] = Set(methods)
+        }
         if let seed = try params.int("seed") {
             guard seed >= 0 else { throw JSONRPCError.invalidParams("seed", "must not be negative") }
             faults.seed = UInt64(seed)

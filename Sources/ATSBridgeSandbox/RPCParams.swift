@@ -145,6 +145,10 @@ struct RPCParams {
         guard (1...maxLimit).contains(limit) else {
             throw JSONRPCError.invalidParams(self.name("limit"), "must be from 1 to \(maxLimit)")
         }
+        // Far past any list's end, and its first row's offset must not overflow.
+        guard page <= Int.max / limit else {
+            throw JSONRPCError.invalidParams(self.name("page"), "must be at most \(Int.max / limit)")
+        }
         return (page, limit)
     }
 }

@@ -1,3 +1,5 @@
+import ATSBridgeRECRU
+
 /// Configuration of the RECRU sandbox.
 public struct SandboxConfiguration: Sendable {
     /// The API user's login. Defaults to `api@acme.example`.
@@ -55,4 +57,10 @@ public struct SandboxFaults: Sendable, Hashable {
 
     /// Creates a fault set with everything off.
     public init() {}
+
+    /// The first of `names` that is not a RECRU method of the catalogue: a fault naming it would
+    /// never fire, so a typo is refused rather than silently ignored.
+    public static func firstUnknownMethod(in names: some Sequence<String>) -> String? {
+        names.first { RECRUMethod(rawValue: $0) == nil }
+    }
 }

@@ -53,6 +53,25 @@ extension PostgresStore {
         )
     }
 
+    /// Takes over an uncertain or abandoned key, if it is still as read; see ``Store``.
+    public func retakeIdempotencyKey(
+        integrationID: String,
+        key: String,
+        response: [UInt8]?,
+        createdAt: Int64,
+        claimedAt: Int64
+    ) async throws -> Bool {
+        let expected = response.map { ByteBuffer(bytes: $0) }
+        let taken = try await self.rows(
+            """
+            UPDATE idempotency_keys SET response = NULL, created_at = \(claimedAt)
+            WHERE integration_id = \(integrationID) AND key = \(key)
+            AND response IS NOT DISTINCT FROM \(expected) AND created_at = \(createdAt) RETURNING 1
+            """
+        )
+        return taken.count == 1
+    }
+
     /// Forgets one key; see ``Store``.
     public func releaseIdempotencyKey(integrationID: String, key: String) async throws {
         _ = try await self.rows("DELETE FROM idempotency_keys WHERE integration_id = \(integrationID) AND key = \(key)")

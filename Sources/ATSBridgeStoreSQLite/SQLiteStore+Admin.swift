@@ -192,6 +192,27 @@ extension SQLiteStore {
         }
     }
 
+    /// Takes over an uncertain or abandoned key, if it is still as read; see ``Store``.
+    public func retakeIdempotencyKey(
+        integrationID: String,
+        key: String,
+        response: [UInt8]?,
+        createdAt: Int64,
+        claimedAt: Int64
+    ) async throws -> Bool {
+        try await self.write { db in
+            // `IS` compares a NULL response too.
+            try db.execute(
+                sql: """
+                    UPDATE idempotency_keys SET response = NULL, created_at = ?
+                    WHERE integration_id = ? AND key = ? AND response IS ? AND created_at = ?
+                    """,
+                arguments: [claimedAt, integrationID, key, response.map { Data($0) }, createdAt]
+            )
+            return db.changesCount == 1
+        }
+    }
+
     /// Forgets one key; see ``Store``.
     public func releaseIdempotencyKey(integrationID: String, key: String) async throws {
         try await self.write { db in

@@ -99,6 +99,9 @@ struct SandboxCommand: AsyncParsableCommand {
             throw ValidationError("\(name) must be from 0 to 1")
         }
         guard (0...65535).contains(self.port) else { throw ValidationError("--port must be from 0 to 65535") }
+        if let unknown = SandboxFaults.firstUnknownMethod(in: self.failingMethod + self.lostAnswerMethod) {
+            throw ValidationError("'\(unknown)' is not a RECRU method (e.g. JobseekerService.apply)")
+        }
         for (name, value) in [
             ("--projects", self.projects), ("--jobseekers", self.jobseekers), ("--applications", self.applications),
         ] {

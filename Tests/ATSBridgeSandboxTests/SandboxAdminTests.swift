@@ -76,6 +76,9 @@ import Testing
         for (params, field) in [
             (["server_error_rate": 2.0], "server_error_rate"), (["rate_limit_per_second": 0], "rate_limit_per_second"),
             (["failing_methods": [1]], "failing_methods[0]"), (["added_latency_ms": -1], "added_latency_ms"),
+            // A typo would inject no fault at all.
+            (["lost_answer_methods": ["JobseekerService.aply"]], "lost_answer_methods"),
+            (["failing_methods": ["JobseekerService.apply", "Nope"]], "failing_methods"),
         ] as [([String: Any], String)] {
             let response = harness.call("SandboxAdmin.setFaults", params, admin: self.admin)
             #expect(errorCode(response) == -32602 && errorField(response) == field, "\(params)")

@@ -228,6 +228,9 @@ func result(_ response: [String: Any]) -> [String: Any] { response["result"] as?
         #expect((withTag["items"] as? [[String: Any]] ?? []).compactMap { $0["id"] as? Int } == expected)
         let bad = harness.call("ApplicationService.getList", ["project_id": "seven"], token: token)
         #expect(errorCode(bad) == -32602 && errorField(bad) == "project_id")
+        // A page whose first row's offset would overflow is refused, not a crash.
+        let far = harness.call("JobseekerService.getList", ["page": Int.max, "limit": 200], token: token)
+        #expect(errorCode(far) == -32602 && errorField(far) == "page")
     }
 
     @Test func listedRecordsHaveTheDocumentedKeysInOrderAndEqualTheirSingleGet() throws {

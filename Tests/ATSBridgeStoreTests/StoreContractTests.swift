@@ -489,6 +489,48 @@ import Testing
         )
         #expect(try await store.claimIdempotencyKey(claim) == nil)
         #expect(try await store.claimIdempotencyKey(claim)?.response == nil)
+        // A claim with no outcome (its server died) is taken over once, as read; then it is
+        // claimed anew, at the new time.
+        #expect(
+            try await store.retakeIdempotencyKey(
+                integrationID: "int-a",
+                key: "k1",
+                response: nil,
+                createdAt: 100,
+                claimedAt: 150
+            )
+        )
+        #expect(
+            !(try await store.retakeIdempotencyKey(
+                integrationID: "int-a",
+                key: "k1",
+                response: nil,
+                createdAt: 100,
+                claimedAt: 160
+            ))
+        )
+        #expect(try await store.claimIdempotencyKey(claim)?.createdAt == 150)
+        // An uncertain mark likewise, compared by its bytes.
+        try await store.completeIdempotencyKey(integrationID: "int-a", key: "k1", response: [4])
+        #expect(
+            !(try await store.retakeIdempotencyKey(
+                integrationID: "int-a",
+                key: "k1",
+                response: [5],
+                createdAt: 150,
+                claimedAt: 170
+            ))
+        )
+        #expect(
+            try await store.retakeIdempotencyKey(
+                integrationID: "int-a",
+                key: "k1",
+                response: [4],
+                createdAt: 150,
+                claimedAt: 100
+            )
+        )
+        #expect(try await store.claimIdempotencyKey(claim)?.response == nil)
         try await store.completeIdempotencyKey(integrationID: "int-a", key: "k1", response: [7, 7])
         #expect(try await store.claimIdempotencyKey(claim)?.response == [7, 7])
         #expect(try await store.purgeIdempotencyKeys(createdBefore: 101) == 1)

@@ -2,11 +2,14 @@ import ATSBridgeClient
 import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeStoreSQLite
+import ATSBridgeSync
+import ATSBridgeTestSupport
 import Crypto
 import Foundation
 import Synchronization
 import Testing
 
+@testable import ATSBridgeAPI
 @testable import ATSBridgeSandbox
 
 /// Idempotency keys: retries return the first result without writing to RECRU again.
@@ -225,6 +228,91 @@ import Testing
         }
     }
 
+    @Test func aLostAnswerForAnExistingCandidateFoundByItsWorkAddressIsFoundByTheRetry() async throws {
+        try await WriteHarness.with { harness in
+            let state = harness.sandbox.snapshot
+            let jobseeker = try #require(state.jobseekers.all.first { $0.workEmail != nil && $0.email != nil })
+            let applied = Set(state.applications.all.filter { $0.jobseekerID == jobseeker.id }.map(\.projectID))
+            let project = try #require(
+                state.projects.all.first { $0.status == "open" && !$0.stages.isEmpty && !applied.contains($0.id) }
+            )
+            var request = harness.request(email: jobseeker.workEmail!.uppercased())
+            request.jobID = RecordID.make(integrationID: harness.integrationID, model: .job, remoteID: "\(project.id)")
+            request.idempotencyKey = "work-email-1"
+            let before = Self.calls(harness, Self.apply)
+            var lost = SandboxFaults()
+            lost.lostAnswerMethods = [Self.apply]
+            await Self.failOnce(harness, request, under: lost, with: .remoteUnavailable)
+
+            let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(retried.application?.candidate?.remoteID == "\(jobseeker.id)")
+            #expect(Self.calls(harness, Self.apply) == before + 1, "no second apply")
+            let created = try #require(harness.sandbox.snapshot.applications.all.max { $0.id < $1.id })
+            #expect(retried.application?.remoteID == "\(created.id)" && created.jobseekerID == jobseeker.id)
+        }
+    }
+
+    @Test func aRemoteJobIDWithLeadingZerosIsRefused() async throws {
+        try await WriteHarness.with { harness in
+            var request = harness.request(email: "zeros@example.sk")
+            request.jobID = "remote:00\(harness.openJob().remote)"
+            let before = Self.calls(harness, Self.apply)
+            await #expect {
+                _ = try await harness.client.unary(AtsWriteService.createApplication, request)
+            } throws: { ($0 as? ATSBridgeError)?.code == .inputInvalid }
+            #expect(Self.calls(harness, Self.apply) == before)
+        }
+    }
+
+    @Test func twoServersResumingOneUncertainKeyWriteOnceAndAgreeOnItsOutcome() async throws {
+        let path = TemporaryFiles.unique("uncertain").appendingPathComponent("store.sqlite").path
+        let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
+        let request = Array("body".utf8)
+        _ = try await store.claimIdempotencyKey(
+            IdempotencyRecord(
+                integrationID: "i",
+                key: "k",
+                requestHash: Array(SHA256.hash(data: request)),
+                response: nil,
+                createdAt: SystemSyncClock().nowMilliseconds()
+            )
+        )
+        try await store.completeIdempotencyKey(integrationID: "i", key: "k", response: [4])
+        // Two servers (one executor each) get a retry of the key at the same moment.
+        let runs = Runs()
+        let servers = [
+            IdempotentExecutor(store: store, clock: SystemSyncClock()),
+            IdempotentExecutor(store: store, clock: SystemSyncClock()),
+        ]
+        let outcomes = await withTaskGroup(of: Result<[UInt8], any Error>.self) { group in
+            for server in servers {
+                group.addTask {
+                    do {
+                        return .success(
+                            try await server.run(integrationID: "i", key: "k", request: request) { progress, _ in
+                                let first = runs.value.withLock {
+                                    $0.append(progress)
+                                    return $0.count == 1
+                                }
+                                try await Task.sleep(for: .milliseconds(100))
+                                // A second run would find RECRU's duplicate check.
+                                guard first else {
+                                    throw ATSBridgeError(.atsApplicationAlreadyExists, "already applied")
+                                }
+                                return Array("created".utf8)
+                            }
+                        )
+                    } catch {
+                        return .failure(error)
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(runs.value.withLock { $0 } == [.uncertain], "one server took the key over and looked")
+        #expect(outcomes.allSatisfy { (try? $0.get()) == Array("created".utf8) }, "the other waited for its outcome")
+    }
+
     @Test func aClaimLeftByAServerThatDiedMidApplyReturnsWhatRECRUCreated() async throws {
         try await WriteHarness.with { harness in
             var request = harness.request(email: "Died.Mid@Example.sk")
@@ -278,4 +366,9 @@ extension WriteHarness {
             return (jobseeker.id, application.id)
         }
     }
+}
+
+/// The progress each run of a command started from, shared between concurrent runs.
+private final class Runs: Sendable {
+    let value = Mutex<[RemoteWriteProgress]>([])
 }

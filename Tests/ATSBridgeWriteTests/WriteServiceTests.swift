@@ -10,6 +10,7 @@ import Crypto
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 import Testing
 
 @testable import ATSBridgeSandbox
@@ -66,7 +67,7 @@ import Testing
     @Test func applyingAgainWithAKnownEmailReusesItsCandidate() async throws {
         try await WriteHarness.with { harness in
             let jobs = harness.sandbox.snapshot.projects.all.filter { $0.status == "open" && !$0.stages.isEmpty }
-            #expect(jobs.count >= 2)
+            #expect(jobs.count >= 5)
             func job(_ index: Int) -> String {
                 RecordID.make(integrationID: harness.integrationID, model: .job, remoteID: "\(jobs[index].id)")
             }
@@ -107,23 +108,67 @@ import Testing
                 }
                 state.jobseekers.remove(gone)
             }
+            // (Another job: the store still has the gone candidate's applications until a sync.)
             var third = harness.request(email: "jana.reuse@example.sk")
-            third.jobID = job(0)
-            let recreated = try #require(
-                try await harness.client.unary(AtsWriteService.createApplication, third).application
-            )
+            third.jobID = job(2)
+            let recreatedResponse = try await harness.client.unary(AtsWriteService.createApplication, third)
+            let recreated = try #require(recreatedResponse.application)
             #expect(recreated.candidateID != created.candidateID)
             #expect(recreated.candidate?.remoteID != "\(gone)")
+            #expect(!recreatedResponse.warnings.compactMap(\.message).contains { $0.contains("existing candidate") })
+            // From then on the new one applies, not the gone one again.
+            let jobseekersNow = harness.sandbox.snapshot.jobseekers.count
+            var fourth = harness.request(email: "jana.reuse@example.sk")
+            fourth.jobID = job(3)
+            let again = try await harness.client.unary(AtsWriteService.createApplication, fourth)
+            #expect(again.application?.candidateID == recreated.candidateID)
+            #expect(harness.sandbox.snapshot.jobseekers.count == jobseekersNow)
 
             // CreateCandidate creates a candidate, whatever the store has.
             let legacy = try await harness.client.unary(
                 AtsWriteService.createCandidate,
                 CreateCandidateRequest(
                     candidate: CandidateInput(firstName: "Jana", lastName: "R", emailAddress: "jana.reuse@example.sk"),
-                    application: ApplicationInput(jobID: job(1))
+                    application: ApplicationInput(jobID: job(4))
                 )
             )
             #expect(legacy.candidate?.id != created.candidateID && legacy.candidate?.id != recreated.candidateID)
+        }
+    }
+
+    @Test func anExistingCandidateKeepsItsSourceAndAKnownApplicationIsRefusedBeforeRECRU() async throws {
+        try await WriteHarness.with { harness in
+            let state = harness.sandbox.snapshot
+            let jobseeker = try #require(
+                state.jobseekers.all.first { $0.sourceID != nil && $0.email != nil && $0.workEmail != nil }
+            )
+            let applied = state.applications.all.filter { $0.jobseekerID == jobseeker.id }.map(\.projectID)
+            let open = state.projects.all.filter { $0.status == "open" && !$0.stages.isEmpty }
+            let fresh = try #require(open.first { !applied.contains($0.id) })
+            var request = harness.request(email: jobseeker.email!)
+            request.jobID = "remote:\(fresh.id)"
+            _ = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(
+                harness.sandbox.snapshot.jobseekers[jobseeker.id]?.sourceID == jobseeker.sourceID,
+                "source writing is for candidates created here"
+            )
+
+            // Its work address, for a job it applied to: refused here, as RECRU's check would.
+            let applies = harness.sandbox.methodCalls.withLock { $0["JobseekerService.apply", default: 0] }
+            var duplicate = harness.request(email: jobseeker.workEmail!)
+            duplicate.jobID = "remote:\(fresh.id)"
+            await #expect {
+                _ = try await harness.client.unary(AtsWriteService.createApplication, duplicate)
+            } throws: { self.code($0) == "ALREADY_EXISTS ATS.APPLICATION_ALREADY_EXISTS" }
+            #expect(harness.sandbox.methodCalls.withLock { $0["JobseekerService.apply", default: 0] } == applies)
+
+            // A closed job the store knows, named by its RECRU id: refused before RECRU too.
+            var closed = harness.request(email: "closed.job@example.sk")
+            closed.jobID = "remote:\(harness.closedJob().remote)"
+            await #expect {
+                _ = try await harness.client.unary(AtsWriteService.createApplication, closed)
+            } throws: { self.code($0) == "FAILED_PRECONDITION ATS.JOB_CLOSED" }
+            #expect(harness.sandbox.methodCalls.withLock { $0["JobseekerService.apply", default: 0] } == applies)
         }
     }
 

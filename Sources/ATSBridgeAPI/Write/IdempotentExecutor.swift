@@ -19,7 +19,9 @@ import Synchronization
 /// A retry with the same key and body returns (3)'s or (4)'s outcome without calling RECRU
 /// again. A retry finding (2), or finding only (1) from a server that died mid-write, resumes
 /// as ``RemoteWriteProgress/uncertain``: the adapter first looks in RECRU for what the lost
-/// write created and returns it, and writes only when it finds nothing. A retry finding (1)
+/// write created and returns it, and writes only when it finds nothing. One retry takes such a
+/// key over (it is claimed anew), so that retries on several servers at once do not each look
+/// and write; the others wait for its outcome. A retry finding (1)
 /// younger than a minute waits for its outcome instead, as that command may still be running
 /// on another server sharing the store. Transient failures (RECRU down, rate-limited) before
 /// anything was sent forget the key, so the retry runs again. Two requests with one key at the
@@ -101,38 +103,30 @@ final class IdempotentExecutor: Sendable {
             response: nil,
             createdAt: self.clock.nowMilliseconds()
         )
-        var progress = RemoteWriteProgress.notSent
-        if let existing = try await self.claim(record) {
-            guard existing.requestHash == hash else { throw Self.keyReused }
-            if let saved = existing.response, let tag = saved.first.flatMap(Tag.init(rawValue:)) {
-                let body = Array(saved.dropFirst())
-                switch tag {
-                case .response: return body
-                case .failure: throw try Self.decodeFailure(body)
-                case .checkpoint: progress = .answered(body)
-                case .uncertain: progress = .uncertain
-                }
-            } else {
-                // A claim without an outcome that ``claim(_:)`` stopped waiting for: its server
-                // died, perhaps after sending the write.
-                progress = .uncertain
-            }
+        let resumed: RemoteWriteProgress
+        switch try await self.claimOrResume(record) {
+        case .finished(let outcome): return try outcome.get()
+        case .resuming(let progress): resumed = progress
         }
         let store = self.store
-        let resumed = progress
-        // Set once the write may have reached the remote: from then on the key is never
-        // forgotten, so that a retry looks for what it created rather than writing again.
+        // Set once the write may have reached the remote, before that is saved (a failed save
+        // must not forget the key): from then on the key is never forgotten, so that a retry
+        // looks for what it created rather than writing again.
         let sent = Flag(resumed != .notSent)
+        let answered = Flag(false)
+        if case .answered = resumed { answered.set() }
         do {
             let response = try await command(resumed) { progress in
                 let saved: [UInt8]
                 switch progress {
                 case .notSent: return
                 case .uncertain: saved = [Tag.uncertain.rawValue]
-                case .answered(let checkpoint): saved = [Tag.checkpoint.rawValue] + checkpoint
+                case .answered(let checkpoint):
+                    saved = [Tag.checkpoint.rawValue] + checkpoint
+                    answered.set()
                 }
-                try await store.completeIdempotencyKey(integrationID: integrationID, key: key, response: saved)
                 sent.set()
+                try await store.completeIdempotencyKey(integrationID: integrationID, key: key, response: saved)
             }
             try await store.completeIdempotencyKey(
                 integrationID: integrationID,
@@ -149,13 +143,60 @@ final class IdempotentExecutor: Sendable {
             )
             throw error
         } catch {
-            // A transient failure before the write was sent: the retry runs it again. After
-            // it, the checkpoint stays, so that the retry returns what was created.
             if !sent.isSet {
+                // A transient failure before the write was sent: the retry runs it again.
                 try? await store.releaseIdempotencyKey(integrationID: integrationID, key: key)
+            } else if !answered.isSet {
+                // Still uncertain, also when this attempt took the key over (which cleared the
+                // mark) and failed before it knew more.
+                try? await store.completeIdempotencyKey(
+                    integrationID: integrationID,
+                    key: key,
+                    response: [Tag.uncertain.rawValue]
+                )
             }
+            // After the remote answered, the checkpoint stays, so that the retry returns what
+            // was created.
             throw error
         }
+    }
+
+    /// What claiming a key found.
+    private enum Claimed {
+        /// The key's recorded outcome: a response, or a definitive error.
+        case finished(Result<[UInt8], ATSBridgeError>)
+        /// The key is this attempt's, resuming from how far an earlier attempt got.
+        case resuming(RemoteWriteProgress)
+    }
+
+    /// Claims the key, or finds its outcome or checkpoint. A key left uncertain, or claimed by a
+    /// server that died, is taken over by one attempt (``IdempotencyStore/retakeIdempotencyKey(integrationID:key:response:createdAt:claimedAt:)``);
+    /// others resuming it at the same moment then wait for that attempt's outcome.
+    private func claimOrResume(_ record: IdempotencyRecord) async throws -> Claimed {
+        while let existing = try await self.claim(record) {
+            guard existing.requestHash == record.requestHash else { throw Self.keyReused }
+            if let saved = existing.response, let tag = saved.first.flatMap(Tag.init(rawValue:)) {
+                let body = Array(saved.dropFirst())
+                switch tag {
+                case .response: return .finished(.success(body))
+                case .failure: return .finished(.failure(try Self.decodeFailure(body)))
+                case .checkpoint: return .resuming(.answered(body))
+                case .uncertain: break
+                }
+            }
+            // Uncertain, or a claim without an outcome that ``claim(_:)`` stopped waiting for:
+            // its server died, perhaps after sending the write.
+            if try await self.store.retakeIdempotencyKey(
+                integrationID: record.integrationID,
+                key: record.key,
+                response: existing.response,
+                createdAt: existing.createdAt,
+                claimedAt: self.clock.nowMilliseconds()
+            ) {
+                return .resuming(.uncertain)
+            }
+        }
+        return .resuming(.notSent)
     }
 
     /// Claims the key, or returns its existing record. A claim without an outcome that is

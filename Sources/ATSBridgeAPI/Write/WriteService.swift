@@ -166,6 +166,11 @@ public struct WriteService: Sendable {
             key: input.key ?? context.metadata.idempotencyKey,
             request: input.body
         ) { progress, checkpoint in
+            if progress == .notSent {
+                // Here, not before the key is claimed: a retry of a create that succeeded finds
+                // its own application, and must return it instead.
+                try await self.refuseKnownApplication(fields.email, job: job.remote, context.integrationID)
+            }
             var warnings: [Warning] = []
             let created = try await connection.createApplication(
                 { withAttachments in
@@ -180,12 +185,11 @@ public struct WriteService: Sendable {
                         source: input.source,
                         gdpr: input.gdpr,
                         settings: stored.integration.settings,
+                        // Source writing is for candidates created here.
+                        writesDefaultSource: existing == nil,
                         warnings: &warnings
                     )
-                    if let existing {
-                        command.candidateRemoteID = existing
-                        warnings.append(Self.reusedCandidateWarning)
-                    }
+                    command.candidateRemoteID = existing
                     return command
                 },
                 resumingFrom: progress,
@@ -193,6 +197,8 @@ public struct WriteService: Sendable {
                 // retry resuming from a checkpoint writes both.
                 checkpoint: checkpoint
             )
+            // Not when RECRU no longer had that jobseeker, and created one.
+            if let existing, created.candidate.remoteID == existing { warnings.append(Self.reusedCandidateWarning) }
             let ids = try await self.mirror(created, context.integrationID)
             return try await respond(ids, created.warnings.map { Warning(message: $0) } + warnings)
         }
@@ -287,6 +293,7 @@ public struct WriteService: Sendable {
         source: SourceInput?,
         gdpr: GdprConsent?,
         settings: IntegrationSettings?,
+        writesDefaultSource: Bool,
         warnings: inout [Warning]
     ) async throws -> RemoteApplicationCommand {
         let loaded = try await self.loader.load(attachments)
@@ -296,7 +303,8 @@ public struct WriteService: Sendable {
         if let name = source?.name, name.utf8.count > 200 {
             throw ATSBridgeError(.inputInvalid, "source.name must be at most 200 bytes")
         }
-        let writesSource = settings?.sourceWritingEnabled ?? self.configuration.sourceWritingEnabled
+        let writesSource =
+            writesDefaultSource && (settings?.sourceWritingEnabled ?? self.configuration.sourceWritingEnabled)
         let sourceName =
             source?.name.flatMap { $0.isEmpty ? nil : $0 }
             ?? (writesSource ? (settings?.sourceName ?? self.configuration.defaultSourceName) : nil)
@@ -353,8 +361,19 @@ public struct WriteService: Sendable {
         guard let id = id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
             throw ATSBridgeError(.inputInvalid, "\(field) is required")
         }
-        if id.hasPrefix("remote:") { return (try self.remoteID(id, field: field), nil) }
-        let job = try await self.read(Job.self, .job, id, integrationID)
+        let job: Job
+        if id.hasPrefix("remote:") {
+            let remote = try self.remoteID(id, field: field)
+            // A job the store knows is checked as under its own id; RECRU decides on the rest
+            // (a job not synced yet).
+            let known = RecordID.make(integrationID: integrationID, model: .job, remoteID: remote)
+            guard let bytes = try await self.store.record(.job, id: known, integrationID: integrationID),
+                case let stored = try Job(decoding: bytes), stored.remoteDeletedAt == nil
+            else { return (remote, nil) }
+            job = stored
+        } else {
+            job = try await self.read(Job.self, .job, id, integrationID)
+        }
         guard job.remoteDeletedAt == nil, let remote = job.remoteID else {
             throw ATSBridgeError(.notFound, "no job with id \(id)")
         }
@@ -371,8 +390,9 @@ public struct WriteService: Sendable {
     )
 
     /// The candidate the store has with `email` (any of its addresses, without case), to apply
-    /// with rather than create a second candidate with the same address: the live one with the
-    /// lowest remote id, as RECRU allows several. Its remote id, or `nil` when there is none.
+    /// with rather than create a second candidate with the same address: of several (RECRU
+    /// allows that), the live one RECRU created last, with the highest remote id. Its remote id,
+    /// or `nil` when there is none.
     private func existingCandidate(_ email: String, _ integrationID: String) async throws -> String? {
         let query = RecordQuery(
             integrationID: integrationID,
@@ -384,7 +404,30 @@ public struct WriteService: Sendable {
             let candidate = try Candidate(decoding: bytes)
             return candidate.remoteDeletedAt == nil ? candidate.remoteID : nil
         }
-        return remoteIDs.min { ($0.count, $0) < ($1.count, $1) }
+        return remoteIDs.max { ($0.count, $0) < ($1.count, $1) }
+    }
+
+    /// Refuses a create for an email that a candidate the store knows has already applied to
+    /// the job with, as RECRU's duplicate check would for a new jobseeker: RECRU checks only
+    /// the jobseeker named when an existing one applies, and only primary addresses.
+    private func refuseKnownApplication(_ email: String, job remote: String, _ integrationID: String) async throws {
+        let query = RecordQuery(
+            integrationID: integrationID,
+            model: .candidate,
+            pageSize: 1,
+            filter: .candidates(
+                email: email,
+                jobIDs: [RecordID.make(integrationID: integrationID, model: .job, remoteID: remote)],
+                firstName: nil,
+                lastName: nil
+            )
+        )
+        guard try await self.store.page(query).records.isEmpty else {
+            throw ATSBridgeError(
+                .atsApplicationAlreadyExists,
+                "a candidate with this email has already applied to this job"
+            )
+        }
     }
 
     /// The remote's id in a `remote:` id, refused unless it has the form of the remote's ids.
