@@ -18,13 +18,16 @@ extension RECRUConnection {
     }
 
     /// What an earlier `apply` of `command` created, if RECRU has it: the application to the
-    /// job of the existing jobseeker the command names, or else of a jobseeker with the
+    /// job of the existing jobseeker the command names, or of a jobseeker with the
     /// command's email (any of their addresses, compared without case) among the job's
     /// applicants, newest first, as a new jobseeker is the last in RECRU's id order. `nil` when
     /// RECRU has none, so the earlier apply never happened.
     func findApplied(_ command: RemoteApplicationCommand) async throws -> Applied? {
-        if let existing = command.candidateRemoteID {
-            return try await self.application(of: existing, to: command.jobRemoteID)
+        // When RECRU no longer had that jobseeker, the lost apply created one: found by email.
+        if let existing = command.candidateRemoteID,
+            let found = try await self.application(of: existing, to: command.jobRemoteID)
+        {
+            return found
         }
         let project = RECRUMapper.number(command.jobRemoteID)
         let email = command.email.lowercased()

@@ -252,6 +252,44 @@ import Testing
         }
     }
 
+    @Test func aLostAnswerAfterAGoneCandidateWasReplacedIsFoundByEmail() async throws {
+        try await WriteHarness.with { harness in
+            let jobs = harness.sandbox.snapshot.projects.all.filter { $0.status == "open" && !$0.stages.isEmpty }
+            var first = harness.request(email: "replaced@example.sk")
+            first.jobID = "remote:\(jobs[0].id)"
+            let created = try await harness.client.unary(AtsWriteService.createApplication, first)
+            let gone = try #require(Int(created.application?.candidate?.remoteID ?? ""))
+            harness.sandbox.mutate { state in
+                for application in state.applications.all where application.jobseekerID == gone {
+                    state.applications.remove(application.id)
+                }
+                state.jobseekers.remove(gone)
+            }
+            // A server sent apply with the store's candidate, RECRU no longer had it, the server
+            // created a new jobseeker instead, and died before that answer arrived.
+            var second = harness.request(email: "replaced@example.sk")
+            second.jobID = "remote:\(jobs[1].id)"
+            second.idempotencyKey = "replaced-1"
+            var unkeyed = second
+            unkeyed.idempotencyKey = nil
+            let replacement = harness.applyInSandbox(project: jobs[1].id, email: "replaced@example.sk")
+            _ = try await harness.store.claimIdempotencyKey(
+                IdempotencyRecord(
+                    integrationID: harness.integrationID,
+                    key: "replaced-1",
+                    requestHash: Array(SHA256.hash(data: try unkeyed.encode())),
+                    response: nil,
+                    createdAt: 1
+                )
+            )
+            let before = Self.calls(harness, Self.apply)
+            let retried = try await harness.client.unary(AtsWriteService.createApplication, second)
+            #expect(Self.calls(harness, Self.apply) == before, "no apply: RECRU had it")
+            #expect(retried.application?.remoteID == "\(replacement.application)")
+            #expect(retried.application?.candidate?.remoteID == "\(replacement.jobseeker)")
+        }
+    }
+
     @Test func aRemoteJobIDWithLeadingZerosIsRefused() async throws {
         try await WriteHarness.with { harness in
             var request = harness.request(email: "zeros@example.sk")

@@ -21,11 +21,11 @@ import Synchronization
 /// as ``RemoteWriteProgress/uncertain``: the adapter first looks in RECRU for what the lost
 /// write created and returns it, and writes only when it finds nothing. One retry takes such a
 /// key over (it is claimed anew), so that retries on several servers at once do not each look
-/// and write; the others wait for its outcome. A retry finding (1)
-/// younger than a minute waits for its outcome instead, as that command may still be running
-/// on another server sharing the store. Transient failures (RECRU down, rate-limited) before
-/// anything was sent forget the key, so the retry runs again. Two requests with one key at the
-/// same moment share one run. The same key with a different body is `PLATFORM.INPUT_INVALID`.
+/// and write; the others wait for its outcome. A retry finding (1) younger than a minute waits
+/// for its outcome instead, as that command may still be running on another server sharing the
+/// store. Transient failures before the write was sent (RECRU's rate limit, which refuses it)
+/// forget the key, so the retry runs again. Two requests with one key at the same moment share
+/// one run. The same key with a different body is `PLATFORM.INPUT_INVALID`.
 final class IdempotentExecutor: Sendable {
     /// Saves how far the command got (uncertain, or the RECRU ids it created) under its key.
     typealias Checkpoint = @Sendable (RemoteWriteProgress) async throws -> Void
