@@ -67,16 +67,7 @@ import Testing
             // A server applied in RECRU, saved its checkpoint, and died before the store update.
             let project = harness.openJob().remote
             let created = harness.applyInSandbox(project: project, email: "nova.kandidatka@example.sk")
-            let hash = Array(SHA256.hash(data: try unkeyed.encode()))
-            _ = try await harness.store.claimIdempotencyKey(
-                IdempotencyRecord(
-                    integrationID: harness.integrationID,
-                    key: "crash-1",
-                    requestHash: hash,
-                    response: nil,
-                    createdAt: 1
-                )
-            )
+            try await harness.claimAsAServerThatDied(key: "crash-1", for: unkeyed)
             let checkpoint =
                 #"{"jobseeker":"\#(created.jobseeker)","application":"\#(created.application)","project":"\#(project)"}"#
             try await harness.store.completeIdempotencyKey(
@@ -273,15 +264,7 @@ import Testing
             var unkeyed = second
             unkeyed.idempotencyKey = nil
             let replacement = harness.applyInSandbox(project: jobs[1].id, email: "replaced@example.sk")
-            _ = try await harness.store.claimIdempotencyKey(
-                IdempotencyRecord(
-                    integrationID: harness.integrationID,
-                    key: "replaced-1",
-                    requestHash: Array(SHA256.hash(data: try unkeyed.encode())),
-                    response: nil,
-                    createdAt: 1
-                )
-            )
+            try await harness.claimAsAServerThatDied(key: "replaced-1", for: unkeyed)
             let before = Self.calls(harness, Self.apply)
             let retried = try await harness.client.unary(AtsWriteService.createApplication, second)
             #expect(Self.calls(harness, Self.apply) == before, "no apply: RECRU had it")
@@ -360,15 +343,7 @@ import Testing
             // A server claimed the key, sent apply (RECRU wrote it), and died before the answer.
             let project = harness.openJob().remote
             let created = harness.applyInSandbox(project: project, email: "died.mid@example.sk").application
-            _ = try await harness.store.claimIdempotencyKey(
-                IdempotencyRecord(
-                    integrationID: harness.integrationID,
-                    key: "died-1",
-                    requestHash: Array(SHA256.hash(data: try unkeyed.encode())),
-                    response: nil,
-                    createdAt: 1
-                )
-            )
+            try await harness.claimAsAServerThatDied(key: "died-1", for: unkeyed)
             let before = Self.calls(harness, Self.apply)
             let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
             #expect(retried.application?.remoteID == "\(created)")
@@ -378,6 +353,20 @@ import Testing
 }
 
 extension WriteHarness {
+    /// Claims `key` for `request` (without its key) as a server that died at once after
+    /// claiming it did: no outcome, claimed long ago.
+    func claimAsAServerThatDied(key: String, for request: CreateApplicationRequest) async throws {
+        _ = try await self.store.claimIdempotencyKey(
+            IdempotencyRecord(
+                integrationID: self.integrationID,
+                key: key,
+                requestHash: Array(SHA256.hash(data: try request.encode())),
+                response: nil,
+                createdAt: 1
+            )
+        )
+    }
+
     /// Creates a jobseeker with `email` and its application to `project` in the sandbox
     /// directly, as an `apply` whose answer never arrived would have.
     func applyInSandbox(project: Int, email: String) -> (jobseeker: Int, application: Int) {
