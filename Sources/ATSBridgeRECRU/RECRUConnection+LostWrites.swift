@@ -4,7 +4,7 @@ import Foundation
 /// Finding what an `apply` whose answer was lost created, so that its retry returns the
 /// application instead of writing a second one or meeting RECRU's duplicate check.
 extension RECRUConnection {
-    /// The most pages of a job's applicants read while looking.
+    /// The most pages of a job's applicants read while looking, from the last.
     static let lostWritePageLimit = 500
     /// Applicants per page while looking: RECRU's largest page.
     private static let lostWritePageSize = 200
@@ -33,8 +33,9 @@ extension RECRUConnection {
         let email = command.email.lowercased()
         let size = Self.lostWritePageSize
         let first = try await self.listPage(.jobseekerList, ["project_id": project, "page": 1, "limit": size])
-        let pages = min(Self.lostWritePageLimit, max(1, (first.total + size - 1) / size))
-        for page in stride(from: pages, through: 1, by: -1) {
+        // The newest pages: RECRU lists in id order, so a new jobseeker is on the last.
+        let pages = max(1, (first.total + size - 1) / size)
+        for page in stride(from: pages, through: max(1, pages - Self.lostWritePageLimit + 1), by: -1) {
             let list =
                 page == 1
                 ? first : try await self.listPage(.jobseekerList, ["project_id": project, "page": page, "limit": size])

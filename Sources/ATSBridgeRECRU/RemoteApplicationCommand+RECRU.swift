@@ -27,7 +27,9 @@ extension RemoteApplicationCommand {
             parameters["jobseeker"] = jobseeker
         }
         if let stage = self.stageRemoteID { parameters["stage_id"] = RECRUMapper.number(stage) }
-        if let source = self.sourceName { parameters["source"] = ["name": source] }
+        if let source = self.sourceName ?? (self.candidateRemoteID == nil ? self.defaultSourceName : nil) {
+            parameters["source"] = ["name": source]
+        }
         if self.gdprGiven != nil || self.gdprExpiresAt != nil {
             var consent: [String: Any] = ["given": self.gdprGiven ?? false]
             if let expires = self.gdprExpiresAt { consent["expires_at"] = ISODates.format(expires) }

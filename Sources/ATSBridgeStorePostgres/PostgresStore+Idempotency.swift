@@ -43,14 +43,30 @@ extension PostgresStore {
         }
     }
 
-    /// Records the response of a claimed key; see ``Store``.
-    public func completeIdempotencyKey(integrationID: String, key: String, response: [UInt8]) async throws {
+    /// Records the response of a claimed key, if its claim still holds it; see ``Store``.
+    @discardableResult
+    public func completeIdempotencyKey(integrationID: String, key: String, claimedAt: Int64, response: [UInt8])
+        async throws -> Bool
+    {
         let bytes = ByteBuffer(bytes: response)
-        _ = try await self.rows(
+        return try await self.rows(
             """
-            UPDATE idempotency_keys SET response = \(bytes) WHERE integration_id = \(integrationID) AND key = \(key)
+            UPDATE idempotency_keys SET response = \(bytes)
+            WHERE integration_id = \(integrationID) AND key = \(key) AND created_at = \(claimedAt) RETURNING 1
             """
-        )
+        ).count == 1
+    }
+
+    /// Renews a claim that still holds its key; see ``Store``.
+    public func renewIdempotencyKey(integrationID: String, key: String, claimedAt: Int64, renewedAt: Int64)
+        async throws -> Bool
+    {
+        try await self.rows(
+            """
+            UPDATE idempotency_keys SET created_at = \(renewedAt)
+            WHERE integration_id = \(integrationID) AND key = \(key) AND created_at = \(claimedAt) RETURNING 1
+            """
+        ).count == 1
     }
 
     /// Takes over an uncertain or abandoned key, if it is still as read; see ``Store``.
@@ -73,8 +89,13 @@ extension PostgresStore {
     }
 
     /// Forgets one key; see ``Store``.
-    public func releaseIdempotencyKey(integrationID: String, key: String) async throws {
-        _ = try await self.rows("DELETE FROM idempotency_keys WHERE integration_id = \(integrationID) AND key = \(key)")
+    public func releaseIdempotencyKey(integrationID: String, key: String, claimedAt: Int64) async throws {
+        _ = try await self.rows(
+            """
+            DELETE FROM idempotency_keys
+            WHERE integration_id = \(integrationID) AND key = \(key) AND created_at = \(claimedAt)
+            """
+        )
     }
 
     /// Forgets keys created before `cutoff`; see ``Store``.

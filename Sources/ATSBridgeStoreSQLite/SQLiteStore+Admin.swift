@@ -182,13 +182,34 @@ extension SQLiteStore {
         }
     }
 
-    /// Records the response of a claimed key.
-    public func completeIdempotencyKey(integrationID: String, key: String, response: [UInt8]) async throws {
+    /// Records the response of a claimed key, if its claim still holds it; see ``Store``.
+    @discardableResult
+    public func completeIdempotencyKey(integrationID: String, key: String, claimedAt: Int64, response: [UInt8])
+        async throws -> Bool
+    {
         try await self.write { db in
             try db.execute(
-                sql: "UPDATE idempotency_keys SET response = ? WHERE integration_id = ? AND key = ?",
-                arguments: [Data(response), integrationID, key]
+                sql: """
+                    UPDATE idempotency_keys SET response = ?
+                    WHERE integration_id = ? AND key = ? AND created_at = ?
+                    """,
+                arguments: [Data(response), integrationID, key, claimedAt]
             )
+            return db.changesCount == 1
+        }
+    }
+
+    /// Renews a claim that still holds its key; see ``Store``.
+    public func renewIdempotencyKey(integrationID: String, key: String, claimedAt: Int64, renewedAt: Int64)
+        async throws -> Bool
+    {
+        try await self.write { db in
+            try db.execute(
+                sql:
+                    "UPDATE idempotency_keys SET created_at = ? WHERE integration_id = ? AND key = ? AND created_at = ?",
+                arguments: [renewedAt, integrationID, key, claimedAt]
+            )
+            return db.changesCount == 1
         }
     }
 
@@ -214,11 +235,11 @@ extension SQLiteStore {
     }
 
     /// Forgets one key; see ``Store``.
-    public func releaseIdempotencyKey(integrationID: String, key: String) async throws {
+    public func releaseIdempotencyKey(integrationID: String, key: String, claimedAt: Int64) async throws {
         try await self.write { db in
             try db.execute(
-                sql: "DELETE FROM idempotency_keys WHERE integration_id = ? AND key = ?",
-                arguments: [integrationID, key]
+                sql: "DELETE FROM idempotency_keys WHERE integration_id = ? AND key = ? AND created_at = ?",
+                arguments: [integrationID, key, claimedAt]
             )
         }
     }

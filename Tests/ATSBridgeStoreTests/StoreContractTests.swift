@@ -511,7 +511,15 @@ import Testing
         )
         #expect(try await store.claimIdempotencyKey(claim)?.createdAt == 150)
         // An uncertain mark likewise, compared by its bytes.
-        try await store.completeIdempotencyKey(integrationID: "int-a", key: "k1", response: [4])
+        // Writes of the claim taken over (made at 100) no longer reach the key.
+        #expect(
+            !(try await store.completeIdempotencyKey(integrationID: "int-a", key: "k1", claimedAt: 100, response: [3]))
+        )
+        try await store.releaseIdempotencyKey(integrationID: "int-a", key: "k1", claimedAt: 100)
+        #expect(try await store.claimIdempotencyKey(claim)?.createdAt == 150)
+        #expect(
+            try await store.completeIdempotencyKey(integrationID: "int-a", key: "k1", claimedAt: 150, response: [4])
+        )
         #expect(
             !(try await store.retakeIdempotencyKey(
                 integrationID: "int-a",
@@ -531,7 +539,18 @@ import Testing
             )
         )
         #expect(try await store.claimIdempotencyKey(claim)?.response == nil)
-        try await store.completeIdempotencyKey(integrationID: "int-a", key: "k1", response: [7, 7])
+        // A running command's heartbeat moves its claim, keeping what it has saved.
+        #expect(
+            try await store.completeIdempotencyKey(integrationID: "int-a", key: "k1", claimedAt: 100, response: [1])
+        )
+        #expect(try await store.renewIdempotencyKey(integrationID: "int-a", key: "k1", claimedAt: 100, renewedAt: 90))
+        #expect(
+            !(try await store.renewIdempotencyKey(integrationID: "int-a", key: "k1", claimedAt: 100, renewedAt: 95))
+        )
+        #expect(try await store.claimIdempotencyKey(claim)?.response == [1])
+        #expect(
+            try await store.completeIdempotencyKey(integrationID: "int-a", key: "k1", claimedAt: 90, response: [7, 7])
+        )
         #expect(try await store.claimIdempotencyKey(claim)?.response == [7, 7])
         #expect(try await store.purgeIdempotencyKeys(createdBefore: 101) == 1)
 

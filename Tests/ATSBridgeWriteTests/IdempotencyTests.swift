@@ -73,6 +73,7 @@ import Testing
             try await harness.store.completeIdempotencyKey(
                 integrationID: harness.integrationID,
                 key: "crash-1",
+                claimedAt: 1,
                 response: [1] + Array(checkpoint.utf8)
             )
             let applications = harness.sandbox.snapshot.applications.count
@@ -273,6 +274,33 @@ import Testing
         }
     }
 
+    @Test func aRetryOfASucceededCreateIsAnsweredAfterItsJobClosed() async throws {
+        try await WriteHarness.with { harness in
+            let job = harness.openJob().remote
+            var request = harness.request(email: "closed.later@example.sk")
+            request.jobID = "remote:\(job)"
+            request.idempotencyKey = "closed-later-1"
+            let first = try await harness.client.unary(AtsWriteService.createApplication, request)
+            harness.sandbox.mutate { state in
+                var project = state.projects[job]!
+                project.status = "closed"
+                state.projects.put(project)
+            }
+            let run = try await harness.engine.waitUntilFinished(
+                try await harness.engine.trigger(integrationID: harness.integrationID, type: .full)
+            )
+            #expect(run.state == .succeeded)
+            let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(retried.application?.remoteID == first.application?.remoteID)
+            // A new create for the closed job is refused.
+            request.idempotencyKey = "closed-later-2"
+            request.candidate?.emailAddress = "another@example.sk"
+            await #expect {
+                _ = try await harness.client.unary(AtsWriteService.createApplication, request)
+            } throws: { ($0 as? ATSBridgeError)?.code == .atsJobClosed }
+        }
+    }
+
     @Test func aRemoteJobIDWithLeadingZerosIsRefused() async throws {
         try await WriteHarness.with { harness in
             var request = harness.request(email: "zeros@example.sk")
@@ -289,16 +317,17 @@ import Testing
         let path = TemporaryFiles.unique("uncertain").appendingPathComponent("store.sqlite").path
         let store = try await SQLiteStore(configuration: SQLiteStoreConfiguration(path: path))
         let request = Array("body".utf8)
+        let claimedAt = SystemSyncClock().nowMilliseconds()
         _ = try await store.claimIdempotencyKey(
             IdempotencyRecord(
                 integrationID: "i",
                 key: "k",
                 requestHash: Array(SHA256.hash(data: request)),
                 response: nil,
-                createdAt: SystemSyncClock().nowMilliseconds()
+                createdAt: claimedAt
             )
         )
-        try await store.completeIdempotencyKey(integrationID: "i", key: "k", response: [4])
+        try await store.completeIdempotencyKey(integrationID: "i", key: "k", claimedAt: claimedAt, response: [4])
         // Two servers (one executor each) get a retry of the key at the same moment.
         let runs = Runs()
         let servers = [

@@ -116,6 +116,9 @@ import Testing
             #expect(recreated.candidateID != created.candidateID)
             #expect(recreated.candidate?.remoteID != "\(gone)")
             #expect(!recreatedResponse.warnings.compactMap(\.message).contains { $0.contains("existing candidate") })
+            // Created here after all, so it gets the default source like any candidate created here.
+            let replacement = try #require(Int(recreated.candidate?.remoteID ?? ""))
+            #expect(harness.sandbox.snapshot.jobseekers[replacement]?.sourceID != nil)
             // From then on the new one applies, not the gone one again.
             let jobseekersNow = harness.sandbox.snapshot.jobseekers.count
             var fourth = harness.request(email: "jana.reuse@example.sk")

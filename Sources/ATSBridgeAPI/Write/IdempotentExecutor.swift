@@ -50,9 +50,14 @@ final class IdempotentExecutor: Sendable {
         case uncertain = 4
     }
 
-    init(store: any Store, clock: any SyncClock) {
+    /// How often a running command renews its claim (``claimRenewal`` by default; tests pass
+    /// less).
+    private let renewal: Duration
+
+    init(store: any Store, clock: any SyncClock, claimRenewal: Duration = IdempotentExecutor.claimRenewal) {
         self.store = store
         self.clock = clock
+        self.renewal = claimRenewal
     }
 
     func run(integrationID: String, key: String?, request: [UInt8], _ command: @escaping Command) async throws
@@ -104,11 +109,44 @@ final class IdempotentExecutor: Sendable {
             createdAt: self.clock.nowMilliseconds()
         )
         let resumed: RemoteWriteProgress
+        let claim: HeldClaim
         switch try await self.claimOrResume(record) {
         case .finished(let outcome): return try outcome.get()
-        case .resuming(let progress): resumed = progress
+        case .resuming(let progress, let claimedAt):
+            resumed = progress
+            claim = HeldClaim(at: claimedAt)
         }
         let store = self.store
+        let clock = self.clock
+        // Every write names the claim, so that an attempt whose key was taken over (it ran
+        // past ``pendingClaimWait`` without renewing) writes nothing over the taker's outcome.
+        @Sendable func save(_ response: [UInt8]) async throws {
+            _ = try await claim.write { at in
+                try await store.completeIdempotencyKey(
+                    integrationID: integrationID,
+                    key: key,
+                    claimedAt: at,
+                    response: response
+                )
+            }
+        }
+        // Renewed while the command runs, so that its claim never looks abandoned to a retry.
+        let renewal = self.renewal
+        let heartbeat = Task {
+            while true {
+                try await Task.sleep(for: renewal)
+                let renewed = await claim.renew(now: clock.nowMilliseconds()) { from, to in
+                    try await store.renewIdempotencyKey(
+                        integrationID: integrationID,
+                        key: key,
+                        claimedAt: from,
+                        renewedAt: to
+                    )
+                }
+                guard renewed else { return }
+            }
+        }
+        defer { heartbeat.cancel() }
         // Set once the write may have reached the remote, before that is saved (a failed save
         // must not forget the key): from then on the key is never forgotten, so that a retry
         // looks for what it created rather than writing again.
@@ -126,34 +164,24 @@ final class IdempotentExecutor: Sendable {
                     answered.set()
                 }
                 sent.set()
-                try await store.completeIdempotencyKey(integrationID: integrationID, key: key, response: saved)
+                try await save(saved)
             }
-            try await store.completeIdempotencyKey(
-                integrationID: integrationID,
-                key: key,
-                response: [Tag.response.rawValue] + response
-            )
+            try await save([Tag.response.rawValue] + response)
             return response
         } catch let error as ATSBridgeError where Self.isDefinitive(error) {
-            let status = try error.status.encode()
-            try? await store.completeIdempotencyKey(
-                integrationID: integrationID,
-                key: key,
-                response: [Tag.failure.rawValue] + status
-            )
+            try? await save([Tag.failure.rawValue] + (try error.status.encode()))
             throw error
         } catch {
             if !sent.isSet {
                 // A transient failure before the write was sent: the retry runs it again.
-                try? await store.releaseIdempotencyKey(integrationID: integrationID, key: key)
+                _ = try? await claim.write { at in
+                    try await store.releaseIdempotencyKey(integrationID: integrationID, key: key, claimedAt: at)
+                    return true
+                }
             } else if !answered.isSet {
                 // Still uncertain, also when this attempt took the key over (which cleared the
                 // mark) and failed before it knew more.
-                try? await store.completeIdempotencyKey(
-                    integrationID: integrationID,
-                    key: key,
-                    response: [Tag.uncertain.rawValue]
-                )
+                try? await save([Tag.uncertain.rawValue])
             }
             // After the remote answered, the checkpoint stays, so that the retry returns what
             // was created.
@@ -165,8 +193,9 @@ final class IdempotentExecutor: Sendable {
     private enum Claimed {
         /// The key's recorded outcome: a response, or a definitive error.
         case finished(Result<[UInt8], ATSBridgeError>)
-        /// The key is this attempt's, resuming from how far an earlier attempt got.
-        case resuming(RemoteWriteProgress)
+        /// The key is this attempt's, claimed at `claimedAt`, resuming from how far an earlier
+        /// attempt got.
+        case resuming(RemoteWriteProgress, claimedAt: Int64)
     }
 
     /// Claims the key, or finds its outcome or checkpoint. A key left uncertain, or claimed by a
@@ -180,23 +209,25 @@ final class IdempotentExecutor: Sendable {
                 switch tag {
                 case .response: return .finished(.success(body))
                 case .failure: return .finished(.failure(try Self.decodeFailure(body)))
-                case .checkpoint: return .resuming(.answered(body))
+                case .checkpoint: return .resuming(.answered(body), claimedAt: existing.createdAt)
                 case .uncertain: break
                 }
             }
             // Uncertain, or a claim without an outcome that ``claim(_:)`` stopped waiting for:
-            // its server died, perhaps after sending the write.
+            // its server died, perhaps after sending the write. A new claim time always differs
+            // from the old one, which the old attempt's writes name.
+            let claimedAt = max(self.clock.nowMilliseconds(), existing.createdAt + 1)
             if try await self.store.retakeIdempotencyKey(
                 integrationID: record.integrationID,
                 key: record.key,
                 response: existing.response,
                 createdAt: existing.createdAt,
-                claimedAt: self.clock.nowMilliseconds()
+                claimedAt: claimedAt
             ) {
-                return .resuming(.uncertain)
+                return .resuming(.uncertain, claimedAt: claimedAt)
             }
         }
-        return .resuming(.notSent)
+        return .resuming(.notSent, claimedAt: record.createdAt)
     }
 
     /// Claims the key, or returns its existing record. A claim without an outcome that is
@@ -206,9 +237,18 @@ final class IdempotentExecutor: Sendable {
     /// died, and the command runs again.
     private func claim(_ record: IdempotencyRecord) async throws -> IdempotencyRecord? {
         var existing = try await self.store.claimIdempotencyKey(record)
+        let waiting = ContinuousClock.now
         while let pending = existing, pending.response == nil, pending.requestHash == record.requestHash,
             self.clock.nowMilliseconds() - pending.createdAt < Self.pendingClaimWait.milliseconds
         {
+            // A command renews its claim while it runs, so this waits as long as it runs; but
+            // not without end (a server whose clock is far ahead makes its claims look young).
+            guard ContinuousClock.now - waiting < Self.longestWait else {
+                throw ATSBridgeError(
+                    .unavailable,
+                    "the idempotency key is still claimed by a running command; retry later with the same key"
+                )
+            }
             try await Task.sleep(for: .milliseconds(50))
             // Claims the key when the other server released it after a transient failure.
             existing = try await self.store.claimIdempotencyKey(record)
@@ -216,8 +256,13 @@ final class IdempotentExecutor: Sendable {
         return existing
     }
 
-    /// How long a claim without an outcome counts as a command still running elsewhere.
+    /// How long a claim without an outcome, or renewed within it, counts as a command still
+    /// running elsewhere. Servers sharing a store need clocks that agree well within it (NTP).
     static let pendingClaimWait: Duration = .seconds(60)
+    /// How often a running command renews its claim.
+    static let claimRenewal: Duration = .seconds(15)
+    /// The longest a retry waits for another attempt's outcome.
+    static let longestWait: Duration = .seconds(600)
 
     /// Errors a retry would meet again, so they are the recorded outcome.
     private static func isDefinitive(_ error: ATSBridgeError) -> Bool {
@@ -244,5 +289,50 @@ private final class Flag: Sendable {
 
     func set() {
         self.value.store(true, ordering: .releasing)
+    }
+}
+
+/// The claim an attempt holds on its key: the `created_at` it was made or last renewed at,
+/// which every store write of the attempt names.
+private final class HeldClaim: Sendable {
+    private struct State {
+        var at: Int64
+        /// A renewal is moving the claim in the store; `at` follows once it has.
+        var renewing = false
+    }
+
+    private let state: Mutex<State>
+
+    init(at: Int64) {
+        self.state = Mutex(State(at: at))
+    }
+
+    /// Runs a store write naming the claim; one refused while a renewal moved the claim runs
+    /// again with the new time. Returns whether the claim still held the key.
+    func write(_ operation: (Int64) async throws -> Bool) async throws -> Bool {
+        while true {
+            let before = self.state.withLock { $0 }
+            if try await operation(before.at) { return true }
+            let after = self.state.withLock { $0 }
+            if after.at != before.at { continue }
+            guard after.renewing || before.renewing else { return false }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Moves the claim to `now` (or just past it) through `operation(from, to)`; returns whether
+    /// it still held the key.
+    func renew(now: Int64, _ operation: (Int64, Int64) async throws -> Bool) async -> Bool {
+        let from = self.state.withLock { state in
+            state.renewing = true
+            return state.at
+        }
+        let to = max(now, from + 1)
+        let renewed = (try? await operation(from, to)) ?? false
+        self.state.withLock { state in
+            if renewed { state.at = to }
+            state.renewing = false
+        }
+        return renewed
     }
 }

@@ -168,7 +168,8 @@ public struct WriteService: Sendable {
         ) { progress, checkpoint in
             if progress == .notSent {
                 // Here, not before the key is claimed: a retry of a create that succeeded finds
-                // its own application, and must return it instead.
+                // its own application (or its job closed since), and must return it instead.
+                if let closed = job.closed { throw closed }
                 try await self.refuseKnownApplication(fields.email, job: job.remote, context.integrationID)
             }
             var warnings: [Warning] = []
@@ -185,8 +186,6 @@ public struct WriteService: Sendable {
                         source: input.source,
                         gdpr: input.gdpr,
                         settings: stored.integration.settings,
-                        // Source writing is for candidates created here.
-                        writesDefaultSource: existing == nil,
                         warnings: &warnings
                     )
                     command.candidateRemoteID = existing
@@ -293,7 +292,6 @@ public struct WriteService: Sendable {
         source: SourceInput?,
         gdpr: GdprConsent?,
         settings: IntegrationSettings?,
-        writesDefaultSource: Bool,
         warnings: inout [Warning]
     ) async throws -> RemoteApplicationCommand {
         let loaded = try await self.loader.load(attachments)
@@ -303,12 +301,8 @@ public struct WriteService: Sendable {
         if let name = source?.name, name.utf8.count > 200 {
             throw ATSBridgeError(.inputInvalid, "source.name must be at most 200 bytes")
         }
-        let writesSource =
-            writesDefaultSource && (settings?.sourceWritingEnabled ?? self.configuration.sourceWritingEnabled)
-        let sourceName =
-            source?.name.flatMap { $0.isEmpty ? nil : $0 }
-            ?? (writesSource ? (settings?.sourceName ?? self.configuration.defaultSourceName) : nil)
-        return RemoteApplicationCommand(
+        let writesSource = settings?.sourceWritingEnabled ?? self.configuration.sourceWritingEnabled
+        var command = RemoteApplicationCommand(
             jobRemoteID: job,
             stageRemoteID: stage,
             firstName: fields.first,
@@ -320,10 +314,13 @@ public struct WriteService: Sendable {
             company: candidate?.company,
             title: candidate?.title,
             attachments: loaded,
-            sourceName: sourceName,
+            sourceName: source?.name.flatMap { $0.isEmpty ? nil : $0 },
             gdprGiven: gdpr?.given,
             gdprExpiresAt: gdpr?.expiresAt
         )
+        // Source writing: for candidates created here (the remote applies it only then).
+        if writesSource { command.defaultSourceName = settings?.sourceName ?? self.configuration.defaultSourceName }
+        return command
     }
 
     /// The integration (which must be usable) and its write connection to the remote.
@@ -355,8 +352,11 @@ public struct WriteService: Sendable {
     /// A job's RECRU id (and its first stage's, when the store knows the job), from an
     /// ATSBridge id or `remote:<RECRU id>`; a job known to be closed is refused before RECRU is
     /// called.
+    /// The job's RECRU id, its first stage's, and the refusal of a job the store knows is not
+    /// open (thrown only for a fresh attempt: a retry of a create that succeeded before the job
+    /// closed returns its result).
     private func resolveJob(_ id: String?, field: String, _ integrationID: String) async throws -> (
-        remote: String, firstStage: String?
+        remote: String, firstStage: String?, closed: ATSBridgeError?
     ) {
         guard let id = id?.trimmingCharacters(in: .whitespaces), !id.isEmpty else {
             throw ATSBridgeError(.inputInvalid, "\(field) is required")
@@ -369,7 +369,7 @@ public struct WriteService: Sendable {
             let known = RecordID.make(integrationID: integrationID, model: .job, remoteID: remote)
             guard let bytes = try await self.store.record(.job, id: known, integrationID: integrationID),
                 case let stored = try Job(decoding: bytes), stored.remoteDeletedAt == nil
-            else { return (remote, nil) }
+            else { return (remote, nil, nil) }
             job = stored
         } else {
             job = try await self.read(Job.self, .job, id, integrationID)
@@ -377,11 +377,13 @@ public struct WriteService: Sendable {
         guard job.remoteDeletedAt == nil, let remote = job.remoteID else {
             throw ATSBridgeError(.notFound, "no job with id \(id)")
         }
-        if let status = job.status, status != .open {
-            throw ATSBridgeError(.atsJobClosed, "job \(id) is \(status.name ?? "not open") and takes no applications")
+        let closed = job.status.flatMap { status in
+            status == .open
+                ? nil
+                : ATSBridgeError(.atsJobClosed, "job \(id) is \(status.name ?? "not open") and takes no applications")
         }
         let first = job.stages.min { ($0.index ?? .max) < ($1.index ?? .max) }
-        return (remote, first?.remoteID)
+        return (remote, first?.remoteID, closed)
     }
 
     /// Said when a create applied with the candidate the store has with the same email.

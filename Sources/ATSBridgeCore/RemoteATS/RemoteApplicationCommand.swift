@@ -25,6 +25,9 @@ public struct RemoteApplicationCommand: Sendable {
     public var attachments: [RemoteAttachment]
     /// The source to record, created by name in the remote if it lacks it.
     public var sourceName: String?
+    /// The source to record when the candidate is created, not when an existing one applies
+    /// (source writing marks candidates created here); ``sourceName`` wins.
+    public var defaultSourceName: String?
     /// Whether the candidate consented to data processing.
     public var gdprGiven: Bool?
     /// When the consent expires (ms since the Unix epoch).
