@@ -112,7 +112,9 @@ enum Terminal {
     /// The position (from 1) of the first command-line argument that is not UTF-8, if any:
     /// Swift would replace its bad bytes, so a name or path would be silently altered.
     static func argumentNotUTF8() -> Int? {
-        (1..<Int(CommandLine.argc)).first { index in
+        // A program can be started with no arguments at all, not even its name.
+        guard CommandLine.argc > 1 else { return nil }
+        return (1..<Int(CommandLine.argc)).first { index in
             CommandLine.unsafeArgv[index].map { String(validatingCString: $0) == nil } ?? false
         }
     }
