@@ -172,9 +172,15 @@ import Testing
             lost.lostAnswerMethods = [Self.apply]
             await Self.failOnce(harness, request, under: lost, with: .remoteUnavailable)
             #expect(harness.sandbox.snapshot.applications.count == applications + 1, "RECRU did apply")
+            // A sync before the retry makes the lost apply's jobseeker the store's candidate.
+            let run = try await harness.engine.waitUntilFinished(
+                try await harness.engine.trigger(integrationID: harness.integrationID, type: .full)
+            )
+            #expect(run.state == .succeeded)
 
             let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
             #expect(Self.calls(harness, Self.apply) == before + 1, "no second apply")
+            #expect(retried.warnings.isEmpty, "its own jobseeker is no existing candidate")
             #expect(harness.sandbox.snapshot.applications.count == applications + 1)
             let created = try #require(harness.sandbox.snapshot.applications.all.max { $0.id < $1.id })
             #expect(retried.application?.remoteID == "\(created.id)")

@@ -196,8 +196,12 @@ public struct WriteService: Sendable {
                 // retry resuming from a checkpoint writes both.
                 checkpoint: checkpoint
             )
-            // Not when RECRU no longer had that jobseeker, and created one.
-            if let existing, created.candidate.remoteID == existing { warnings.append(Self.reusedCandidateWarning) }
+            // Not when RECRU no longer had that jobseeker, and created one; nor on a resumed
+            // attempt, where a sync since may have made the first attempt's own new jobseeker
+            // the store's candidate.
+            if progress == .notSent, let existing, created.candidate.remoteID == existing {
+                warnings.append(Self.reusedCandidateWarning)
+            }
             let ids = try await self.mirror(created, context.integrationID)
             return try await respond(ids, created.warnings.map { Warning(message: $0) } + warnings)
         }
