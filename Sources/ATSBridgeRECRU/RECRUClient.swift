@@ -100,7 +100,14 @@ package final class RECRUClient: Sendable {
         let started = ContinuousClock.now
         var relogins = 0
         while true {
-            let token = try await self.token()
+            let token: String
+            do {
+                token = try await self.token()
+            } catch var error as ATSBridgeError {
+                // `method` itself was not sent: a write that fails here was certainly not made.
+                error.cause = NotSent(cause: error.cause)
+                throw error
+            }
             do {
                 return try await self.send(method, params, token: token, retried: retried, started: started)
             } catch let error as RemoteFailure where error.isAuthentication {
@@ -112,7 +119,8 @@ package final class RECRUClient: Sendable {
                     throw ATSBridgeError(
                         .remoteUnavailable,
                         "RECRU kept rejecting fresh session tokens (\(relogins) logins in one call) although it "
-                            + "accepted the login"
+                            + "accepted the login",
+                        cause: NotSent(cause: nil)
                     )
                 }
                 self.logger.debug(
@@ -123,6 +131,13 @@ package final class RECRUClient: Sendable {
                 throw error.mapped(retried: retried)
             }
         }
+    }
+
+    /// The cause of an error thrown before the call's method reached RECRU (its login failed, or
+    /// RECRU refused every session token): whatever the method was, RECRU did not run it.
+    package struct NotSent: Error {
+        /// What the error's cause was before it was marked.
+        package var cause: (any Error)?
     }
 
     // MARK: Internals

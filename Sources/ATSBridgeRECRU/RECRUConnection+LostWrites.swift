@@ -11,10 +11,10 @@ extension RECRUConnection {
 
     /// Whether an `apply` that failed this way may still have been written by RECRU: the
     /// request may have arrived and only its answer was lost (a dropped connection, a cut-off
-    /// or unreadable body, a server error). Rate limits, refused credentials and RECRU's own
-    /// refusals say it was not.
+    /// or unreadable body, a server error). Rate limits, refused credentials, RECRU's own
+    /// refusals and a login that failed before the request was sent say it was not.
     static func mayHaveWritten(_ error: ATSBridgeError) -> Bool {
-        error.code == .remoteUnavailable || error.code == .remoteUnknown
+        (error.code == .remoteUnavailable || error.code == .remoteUnknown) && !(error.cause is RECRUClient.NotSent)
     }
 
     /// What an earlier `apply` of `command` created, if RECRU has it: the application to the

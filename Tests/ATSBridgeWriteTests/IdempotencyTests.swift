@@ -226,6 +226,26 @@ import Testing
         }
     }
 
+    @Test func anApplyWhoseLoginFailedIsRetriedWithoutALookup() async throws {
+        try await WriteHarness.with { harness in
+            var request = harness.request(email: "login.failed@example.sk")
+            request.idempotencyKey = "login-failed-1"
+            let applications = harness.sandbox.snapshot.applications.count
+            // The session expired, and logging in again meets a 503: apply never reached RECRU.
+            harness.sandbox.mutate { $0.tokens.removeAll() }
+            var outage = SandboxFaults()
+            outage.failingMethods = ["AuthService.login"]
+            await Self.failOnce(harness, request, under: outage, with: .remoteUnavailable)
+            #expect(harness.sandbox.snapshot.applications.count == applications, "RECRU refused the old token")
+            let lookups = Self.calls(harness, Self.applicants)
+
+            let retried = try await harness.client.unary(AtsWriteService.createApplication, request)
+            #expect(Self.calls(harness, Self.applicants) == lookups, "nothing was sent: nothing to look for")
+            #expect(harness.sandbox.snapshot.applications.count == applications + 1, "one application")
+            #expect(retried.application?.remoteID != nil)
+        }
+    }
+
     @Test func aLostAnswerForAnExistingCandidateFoundByItsWorkAddressIsFoundByTheRetry() async throws {
         try await WriteHarness.with { harness in
             let state = harness.sandbox.snapshot
