@@ -13,8 +13,15 @@ final class StartupService: Service, Sendable {
     }
 
     func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            try await self.body()
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await self.body()
+            }
+        } catch  where Task.isShuttingDownGracefully {
+            // Stopped by the shutdown (a demo's first sync still running), not failed: failing
+            // would cancel every other service, the RPC calls the shutdown lets finish included.
+            self.logger.info("start-up step stopped by the shutdown")
+            return
         }
         try? await gracefulShutdown()
     }

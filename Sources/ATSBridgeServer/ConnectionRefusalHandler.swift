@@ -3,18 +3,24 @@ import ATSBridgeRPC
 import NIOCore
 
 /// Refuses a connection over the server's limit the way docs/protocol.md §4 says: the preface,
-/// SETTINGS and a GOAWAY with RESOURCE_EXHAUSTED, then close. Reads nothing.
+/// SETTINGS and a GOAWAY with RESOURCE_EXHAUSTED, then close. What the peer sends is read and
+/// dropped.
 final class ConnectionRefusalHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
+    /// How long a refused connection is read, at most, before it is closed.
+    static let lingering = TimeAmount.seconds(1)
+
     private let settings: Settings
     private let message: String
+    private let lingeringConnections: LingeringConnections
     private var refused = false
 
-    init(limits: ConnectionLimits, message: String) {
+    init(limits: ConnectionLimits, message: String, lingeringConnections: LingeringConnections) {
         self.settings = ServerConnectionStateMachine(limits: limits, methods: [:]).localSettings
         self.message = message
+        self.lingeringConnections = lingeringConnections
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -42,6 +48,16 @@ final class ConnectionRefusalHandler: ChannelInboundHandler, RemovableChannelHan
             message: GoAway(lastStreamID: 0, code: .resourceExhausted, message: self.message)
         )
         let channel = context.channel
-        context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in channel.close(promise: nil) }
+        let lingering = self.lingeringConnections
+        context.writeAndFlush(self.wrapOutboundOut(buffer)).whenComplete { _ in
+            // Closing with the peer's preface unread would reset the connection, and a reset can
+            // discard the GOAWAY before the peer reads it: the output is closed instead, and the
+            // peer's bytes are read until it closes, for a second at most (and only while few
+            // refused connections linger, so that a flood of them cannot hold many sockets).
+            guard lingering.begin() else { return channel.close(promise: nil) }
+            channel.closeFuture.whenComplete { _ in lingering.end() }
+            channel.close(mode: .output, promise: nil)
+            channel.eventLoop.scheduleTask(in: Self.lingering) { channel.close(promise: nil) }
+        }
     }
 }

@@ -43,6 +43,8 @@ public final class RPCServer: Service, Sendable {
     private let boundPort = AsyncOneShot<Int>()
     private let runner: ServerCallRunner
     private let budget: RequestMemoryBudget
+    /// Refused connections being read before they close.
+    private let lingeringConnections = LingeringConnections()
 
     /// Creates a server.
     ///
@@ -192,7 +194,8 @@ public final class RPCServer: Service, Sendable {
             try child.pipeline.syncOperations.addHandler(
                 ConnectionRefusalHandler(
                     limits: limits,
-                    message: refusal == .connections ? "too many connections" : "too many connections from one address"
+                    message: refusal == .connections ? "too many connections" : "too many connections from one address",
+                    lingeringConnections: self.lingeringConnections
                 )
             )
             return AcceptedConnection(channel: child, handle: nil, calls: nil)

@@ -246,19 +246,9 @@ import Testing
 
     @Test func aClientThatNeverReadsCostsBoundedMemory() async throws {
         try await withTestServer(router: self.router) { port in
-            // Plenty of credit, but the socket is never read: 64 KiB messages pile up only until
-            // the socket buffers and the server's write high-water mark (1 MiB) are full.
-            let connection = try await RawConnection.handshaken(port: port, initialCredit: 1_000_000)
-            connection.stopReading()
-            try await connection.send(try RawConnection.callOpen(1, method: TestMethods.infinite.fullName))
-            try await connection.send(try self.request(1, PingRequest(payload: [64])))
-            var last = -1
-            try await eventually(timeout: .seconds(10), "the handler to stall") {
-                let now = self.probe.completedWrites
-                defer { last = now }
-                try await Task.sleep(for: .milliseconds(50))
-                return now > 0 && now == last && self.probe.attemptedWrites == now + 1
-            }
+            // Plenty of credit, but the socket is never read: messages pile up only until the
+            // socket buffers and the server's write high-water mark are full.
+            let connection = try await RawConnection.stalledStream(port: port, probe: self.probe)
             // Loopback socket buffers hold a few MiB; far below what unbounded buffering would hit.
             #expect(self.probe.completedWrites * 64 < 64 * 1024)
             await connection.close()

@@ -115,6 +115,82 @@ import Testing
         }
     }
 
+    @Test func refusedPeersThatSendTheirPrefaceAtOnceStillReadTheGoAway() async throws {
+        try await withTestServer(router: self.router, configure: { $0.maxConnections = 1 }) { port in
+            let admitted = try await RawConnection.handshaken(port: port)
+            _ = try await admitted.waitForFrame("SETTINGS") { $0.type == .settings }
+            // A client sends its preface and SETTINGS as soon as it connects (§1.1): unread, they
+            // would make the close a reset, which can discard the GOAWAY on its way.
+            let refused = try await withThrowingTaskGroup(of: RawConnection.self) { group in
+                for _ in 0..<10 {
+                    group.addTask {
+                        let connection = try await RawConnection.connect(port: port)
+                        var bytes = ConnectionPreface.bytes
+                        bytes += RawConnection.frame(.settings, streamID: 0, payload: try Settings().encode())
+                        // The server's GOAWAY and close may be in before it is sent.
+                        try? await connection.send(bytes)
+                        return connection
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            for connection in refused {
+                #expect(try await self.goAway(connection).code == .resourceExhausted)
+                try await connection.waitForClose()
+            }
+            for connection in refused + [admitted] { await connection.close() }
+        }
+    }
+
+    @Test func aFrameHeaderOverTheLimitIsCountedAsAMessageSizeLimitHit() async throws {
+        LimitMetrics.install()
+        try await withTestServer(router: self.router, configure: { $0.connection.maxFrameSize = 1024 }) { port in
+            let before = LimitMetrics.hits(.messageSize)
+            let connection = try await RawConnection.handshaken(port: port)
+            // Only the header: the connection error is due before any payload (§4).
+            var header = ByteBuffer()
+            header.writeFrameHeader(type: .message, flags: FrameFlags(rawValue: 0), streamID: 1, length: 1 << 20)
+            try await connection.send(header)
+            #expect(try await self.goAway(connection).code == .resourceExhausted)
+            try await connection.waitForClose()
+            #expect(LimitMetrics.hits(.messageSize) > before)
+        }
+    }
+
+    @Test(arguments: [FrameType.settings, .callOpen, FrameType(rawValue: 0x7F)])
+    func aFrameOtherThanMessageOver64KiBIsRefusedOnItsHeader(_ type: FrameType) async throws {
+        try await withTestServer(router: self.router) { port in
+            // Within max_frame_size (16 MiB): without its own limit, the server would buffer
+            // such a frame whole, outside the request memory budget, before reading it.
+            let connection = try await RawConnection.connect(port: port)
+            var bytes = ByteBuffer(bytes: ConnectionPreface.bytes)
+            if type != .settings {
+                bytes.writeBytes(RawConnection.frame(.settings, streamID: 0, payload: try Settings().encode()))
+            }
+            bytes.writeFrameHeader(type: type, flags: FrameFlags(rawValue: 0), streamID: 1, length: 64 * 1024 + 1)
+            bytes.writeBytes([UInt8](repeating: 0, count: 1024))
+            try await connection.send(bytes)
+            #expect(try await self.goAway(connection).code == .resourceExhausted)
+            try await connection.waitForClose()
+        }
+    }
+
+    @Test func aClosingConnectionDeliversWhatIsQueuedBeforeItsGoAway() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.stalledStream(port: port, probe: self.probe)
+            // A connection error now closes the connection with most of that still queued; the
+            // idle timeout and a shutdown close the same way.
+            try await connection.send(RawConnection.credit(1, 1 << 30) + RawConnection.credit(1, 1 << 30))
+            try await Task.sleep(for: .milliseconds(300))
+            connection.resumeReading()
+            try await connection.waitForClose(timeout: .seconds(20))
+            let frames = connection.frames()
+            #expect(frames.filter { $0.type == .message }.count == self.probe.completedWrites)
+            #expect(frames.last?.type == .goAway, "every queued message, then the GOAWAY, none cut off")
+            #expect(try await self.goAway(connection).code == .invalidArgument)
+        }
+    }
+
     @Test func theHandshakeTimeoutClosesWithGoAwayDeadlineExceeded() async throws {
         try await withTestServer(
             router: self.router,

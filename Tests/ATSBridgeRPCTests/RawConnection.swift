@@ -123,6 +123,12 @@ final class RawConnection: Sendable {
         self.channel.setOption(.autoRead, value: false).whenComplete { _ in }
     }
 
+    /// Reads from the socket again after ``stopReading()``.
+    func resumeReading() {
+        let channel = self.channel
+        channel.setOption(.autoRead, value: true).whenComplete { _ in channel.read() }
+    }
+
     var isClosed: Bool { self.received.state.withLock { $0.closed } }
 
     /// The frames received so far after the server's preface.

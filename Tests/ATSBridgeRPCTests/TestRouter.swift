@@ -2,6 +2,7 @@ import ATSBridgeAPI
 import ATSBridgeCore
 import ATSBridgeProto
 import ATSBridgeRPC
+import ATSBridgeTestSupport
 import Synchronization
 
 /// What the test handlers did, for assertions from the outside.
@@ -24,6 +25,18 @@ final class Probe: Sendable {
     func complete() { self.state.withLock { $0.completedWrites += 1 } }
     func cancel() { self.state.withLock { $0.cancelled += 1 } }
     func finish() { self.state.withLock { $0.finished += 1 } }
+
+    /// Waits until the streaming handler is stuck in a write (the socket and the server's write
+    /// buffer are full): its completed writes stop moving with one more attempted.
+    func waitUntilStalled() async throws {
+        var last = -1
+        try await eventually(timeout: .seconds(10), "the handler to stall") {
+            let now = self.completedWrites
+            defer { last = now }
+            try await Task.sleep(for: .milliseconds(50))
+            return now > 0 && now == last && self.attemptedWrites == now + 1
+        }
+    }
 }
 
 /// Methods for exercising the protocol, beside the real read and health services.
@@ -149,5 +162,20 @@ enum TestMethods {
             probe.finish()
         }
         return router
+    }
+}
+
+extension RawConnection {
+    /// A connection whose client pauses reading while a stream of 64 KiB messages, with plenty
+    /// of credit, fills the socket buffers and the server's write high-water mark (1 MiB), so
+    /// that its handler (stream 1, ``TestMethods/infinite``) is stuck in a write.
+    static func stalledStream(port: Int, probe: Probe) async throws -> RawConnection {
+        let connection = try await RawConnection.handshaken(port: port, initialCredit: 1_000_000)
+        connection.stopReading()
+        try await connection.send(try RawConnection.callOpen(1, method: TestMethods.infinite.fullName))
+        let request = try PingRequest(payload: [64]).encode()
+        try await connection.send(RawConnection.frame(.message, flags: 1, streamID: 1, payload: request))
+        try await probe.waitUntilStalled()
+        return connection
     }
 }

@@ -135,6 +135,7 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let violation = error as? ProtocolViolation {
             self.logger.debug("protocol violation", metadata: [LogKey.rpcViolation: "\(violation.message)"])
+            if let limit = violation.limit, !self.closing { RPCMetrics.limitHit(limit) }
             self.perform(self.machine.violated(violation))
         } else {
             self.logger.debug("connection error", metadata: [LogKey.errorType: "\(type(of: error))"])
@@ -431,7 +432,18 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         self.closing = true
         self.handshakeTimer?.cancel()
         self.idleTimer?.cancel()
-        context.flush()
-        context.close(promise: nil)
+        // Closing at once would drop what is still queued for a peer that paused reading: the
+        // last messages, a STATUS, the GOAWAY. An empty write completes after everything
+        // written before it, so the close waits for that, or for the stall timeout at most.
+        let channel = context.channel
+        let written = context.eventLoop.makePromise(of: Void.self)
+        context.writeAndFlush(self.wrapOutboundOut(channel.allocator.buffer(capacity: 0)), promise: written)
+        let giveUp = context.eventLoop.scheduleTask(in: TimeAmount(self.limits.creditStallTimeout)) {
+            channel.close(promise: nil)
+        }
+        written.futureResult.whenComplete { _ in
+            giveUp.cancel()
+            channel.close(promise: nil)
+        }
     }
 }

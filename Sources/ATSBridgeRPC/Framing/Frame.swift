@@ -4,6 +4,9 @@ package import NIOCore
 package struct Frame: Sendable, Equatable {
     /// Bytes in a frame header: length (4), type (1), flags (1), stream id (4).
     package static let headerSize = 10
+    /// The largest payload of a frame other than MESSAGE (docs/protocol.md §2.1): SETTINGS,
+    /// CALL_OPEN and the rest are small, so a receiver never buffers a large one.
+    package static let maxControlPayloadSize = 64 * 1024
 
     package var type: FrameType
     package var flags: FrameFlags

@@ -74,10 +74,20 @@ package struct FrameDecoder: NIOSingleStepByteToMessageDecoder {
             guard length <= self.maxFrameSize else {
                 throw ProtocolViolation(
                     .resourceExhausted,
-                    "frame of \(length) bytes exceeds the maximum frame size of \(self.maxFrameSize)"
+                    "frame of \(length) bytes exceeds the maximum frame size of \(self.maxFrameSize)",
+                    limit: .messageSize
                 )
             }
             let frameType = FrameType(rawValue: type)
+            // Only MESSAGE frames are large; the rest would be buffered whole before they are read.
+            guard frameType == .message || length <= Frame.maxControlPayloadSize else {
+                throw ProtocolViolation(
+                    .resourceExhausted,
+                    "a \(frameType) frame of \(length) bytes exceeds the \(Frame.maxControlPayloadSize / 1024) KiB "
+                        + "limit of frames other than MESSAGE",
+                    limit: .messageSize
+                )
+            }
             if frameType == .message, Int(length) > self.maxMessageSize {
                 buffer.moveReaderIndex(forwardBy: Frame.headerSize)
                 self.state = .skipping(remaining: Int(length))

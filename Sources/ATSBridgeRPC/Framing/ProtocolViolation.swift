@@ -9,12 +9,21 @@ package struct ProtocolViolation: Error, Hashable, Sendable, CustomStringConvert
     package var silent: Bool
     /// Whether the peer's first bytes are not the preface: it is another kind of server or client.
     package var wrongPeer: Bool
+    /// The limit the peer went over, counted in `atsbridge_rpc_limit_hits_total` by the receiver.
+    package var limit: RPCLimit?
 
-    package init(_ code: StatusCode, _ message: String, silent: Bool = false, wrongPeer: Bool = false) {
+    package init(
+        _ code: StatusCode,
+        _ message: String,
+        silent: Bool = false,
+        wrongPeer: Bool = false,
+        limit: RPCLimit? = nil
+    ) {
         self.code = code
         self.message = message
         self.silent = silent
         self.wrongPeer = wrongPeer
+        self.limit = limit
     }
 
     package var description: String { "protocol violation (\(self.code)): \(self.message)" }
