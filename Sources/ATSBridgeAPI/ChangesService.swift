@@ -48,11 +48,18 @@ public struct ChangesService: Sendable {
         _ send: (ChangeEventBatch) async throws -> Void
     ) async throws {
         try await self.gate?.check(integrationID)
-        var after: UInt64
+        var after = try await self.store.lastChangeSequence(integrationID: integrationID)
         if let sequence = request.afterSequence {
+            // A sequence the log never reached comes from another store (or one restored from
+            // an older backup): waiting for the log to pass it would skip changes silently.
+            guard sequence <= after else {
+                throw ATSBridgeError(
+                    .inputInvalid,
+                    "after_sequence \(sequence) is past the last change of the integration (\(after)); "
+                        + "resume from a sequence this server sent, or watch from 0"
+                )
+            }
             after = sequence
-        } else {
-            after = try await self.store.lastChangeSequence(integrationID: integrationID)
         }
         if request.announceStart == true { try await send(ChangeEventBatch(startSequence: after)) }
         let models = Set(request.models)

@@ -71,7 +71,8 @@ public final class RPCServer: Service, Sendable {
                 requestsPerSecond: configuration.keyRequestsPerSecond,
                 burst: configuration.keyRequestsPerSecond,
                 maxConcurrentWrites: configuration.maxConcurrentWrites
-            )
+            ),
+            keyRecheckInterval: configuration.keyRecheckInterval
         )
         self.budget = RequestMemoryBudget(capacity: configuration.maxBufferedRequestBytes)
     }

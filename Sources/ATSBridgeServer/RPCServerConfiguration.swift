@@ -34,6 +34,9 @@ public struct RPCServerConfiguration: Sendable {
     public var runsCallsOnEventLoops: Bool = true
     /// How long running calls may take to finish after a shutdown starts. Defaults to 10 s.
     public var shutdownGracePeriod: Duration = .seconds(10)
+    /// How often the key of a call that never ends by itself (`Changes/Watch`) is checked again,
+    /// so that revoking the key, or narrowing what it may read, ends the call. Defaults to 10 s.
+    public var keyRecheckInterval: Duration = .seconds(10)
 
     /// Creates a configuration with every default.
     public init() {}

@@ -65,6 +65,37 @@ import Testing
         }
     }
 
+    @Test func revokingAKeyEndsItsRunningWatch() async throws {
+        try await AccessHarness.with { harness in
+            _ = try await harness.sync("int-a")
+            let created = try await harness.withClient("admin") { client in
+                try await client.unary(
+                    AdminService.createApiKey,
+                    CreateApiKeyRequest(name: "feed", role: .read, integrationIDs: ["int-a"])
+                )
+            }
+            let client = harness.client(key: try #require(created.secret), integration: "int-a")
+            // A watch never ends by itself: "calls already running finish" cannot cover it.
+            let watch = WatchRequest(announceStart: true)
+            // The deadline makes a watch that outlives its key fail the test rather than hang it.
+            var events = client.serverStreaming(
+                ChangesService.watch,
+                watch,
+                options: CallOptions(timeout: .seconds(30))
+            )
+            .makeAsyncIterator()
+            #expect(try await events.next()?.startSequence != nil)
+            _ = try await harness.withClient("admin") { admin in
+                try await admin.unary(AdminService.revokeApiKey, RevokeApiKeyRequest(name: "feed"))
+            }
+            let ended = await status {
+                while try await events.next() != nil {}
+            }
+            #expect(ended == .unauthenticated)
+            await client.close()
+        }
+    }
+
     @Test func listingShowsNamesRolesScopesAndTimesButNeverASecretOrItsHash() async throws {
         try await AccessHarness.with { harness in
             let created = try await harness.withClient("admin") { client in

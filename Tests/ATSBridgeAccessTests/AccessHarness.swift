@@ -129,6 +129,7 @@ struct AccessHarness {
                 var configuration = RPCServerConfiguration()
                 configuration.port = 0
                 configuration.shutdownGracePeriod = .seconds(2)
+                configuration.keyRecheckInterval = .milliseconds(200)
                 return configuration
             }(),
             router: Self.router(store: store, vault: vault, engine: engine, remote: remote),

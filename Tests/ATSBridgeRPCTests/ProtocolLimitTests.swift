@@ -71,6 +71,14 @@ import Testing
         }
     }
 
+    @Test func settingsWithAnInitialCreditPastTheMaximumAreAConnectionError() async throws {
+        try await withTestServer(router: self.router) { port in
+            let connection = try await RawConnection.handshaken(port: port, initialCredit: UInt32(Int32.max) + 1)
+            #expect(try await self.goAway(connection).code == .invalidArgument)
+            try await connection.waitForClose()
+        }
+    }
+
     @Test func cumulativeCreditPastTheMaximumIsAConnectionError() async throws {
         try await withTestServer(router: self.router) { port in
             let connection = try await RawConnection.handshaken(port: port)

@@ -9,11 +9,19 @@ package struct ServerCallRunner: Sendable {
     package var interceptors: [any ServerInterceptor]
     /// The rate and write limits, checked after the interceptors; `nil` for none.
     package var admission: CallAdmission?
+    /// How often the interceptors run again for a call that never ends by itself
+    /// (``RegisteredMethod/endsOnShutdown``): a key revoked meanwhile ends it.
+    package var keyRecheckInterval: Duration
 
     /// A runner with these interceptors and limits.
-    package init(interceptors: [any ServerInterceptor], admission: CallAdmission? = nil) {
+    package init(
+        interceptors: [any ServerInterceptor],
+        admission: CallAdmission? = nil,
+        keyRecheckInterval: Duration = .seconds(10)
+    ) {
         self.interceptors = interceptors
         self.admission = admission
+        self.keyRecheckInterval = keyRecheckInterval
     }
 
     /// Runs every call yielded on `calls` until the stream ends and all calls have finished.
@@ -66,7 +74,7 @@ package struct ServerCallRunner: Sendable {
             let holdsWrite =
                 try admission?.admit(authorized.context.principal, access: authorized.method.access.level) ?? false
             defer { if holdsWrite { admission?.writeFinished() } }
-            try await authorized.method.run(authorized.request, authorized.stream, authorized.context)
+            try await self.handle(authorized)
             call.stream.finish(Status(code: .ok))
         } catch {
             // A cancelled call may fail with whatever its handler makes of the interruption (a
@@ -89,6 +97,27 @@ package struct ServerCallRunner: Sendable {
                 metadata: [LogKey.rpcMethod: "\(call.context.method)", LogKey.errorType: "\(type(of: error))"]
             )
             call.stream.finish(ATSBridgeError(.internalError, "internal error").status)
+        }
+    }
+
+    /// Runs the handler; one that never ends by itself races a loop that authorizes its key
+    /// again every ``keyRecheckInterval``, whose error (a revoked key: UNAUTHENTICATED) ends it.
+    private func handle(_ call: ServerCall) async throws {
+        guard call.method.endsOnShutdown, call.method.access.level > .none else {
+            return try await call.method.run(call.request, call.stream, call.context)
+        }
+        let interval = self.keyRecheckInterval
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await call.method.run(call.request, call.stream, call.context) }
+            group.addTask {
+                while true {
+                    try await Task.sleep(for: interval)
+                    var again = call
+                    for interceptor in self.interceptors { try await interceptor.intercept(&again) }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
         }
     }
 

@@ -295,6 +295,10 @@ package struct ServerConnectionStateMachine {
         guard let settings = try? Settings(decoding: Array(frame.payload.readableBytesView)) else {
             return self.violated(ProtocolViolation(.invalidArgument, "undecodable SETTINGS"))
         }
+        // A stream's credit never exceeds 2^31−1 (§2.8), from the start either.
+        if let credit = settings.initialCredit, credit > UInt32(Int32.max) {
+            return self.violated(ProtocolViolation(.invalidArgument, "initial_credit \(credit) is over 2^31−1"))
+        }
         switch self.state {
         case .awaitingSettings:
             var connected = Connected()
