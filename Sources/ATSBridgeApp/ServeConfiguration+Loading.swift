@@ -44,7 +44,7 @@ extension ServeConfiguration {
             }
         }
         for (key, value) in flags.sorted(by: { $0.key < $1.key }) {
-            try configuration.set(key, value, source: "--\(key.replacingOccurrences(of: "_", with: "-"))")
+            try configuration.set(key, value, source: Self.flagName(of: key))
         }
         try configuration.checkTLS()
         let lease = configuration.sync
@@ -250,6 +250,12 @@ extension ServeConfiguration {
         return pacing
     }
 
+    /// The `serve` flag that sets `key`: the key with dashes, except for the repeatable flags,
+    /// which are singular (`--api-key`, `--attachment-allow`).
+    static func flagName(of key: String) -> String {
+        key == "api_keys" ? "--api-key" : "--\(key.replacingOccurrences(of: "_", with: "-"))"
+    }
+
     /// A JSON object of settings; values are strings, numbers or (for api_keys) arrays.
     private static func read(file: String) throws -> [(String, String)] {
         let url = URL(fileURLWithPath: file)
@@ -267,7 +273,16 @@ extension ServeConfiguration {
         guard let data = try? Data(contentsOf: url) else {
             throw ATSBridgeError(.inputInvalid, "config file \(file) cannot be read")
         }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            // Foundation's description says where ("around character 7"), never what the
+            // file holds (it may hold keys).
+            let reason = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String).map { ": \($0)" } ?? ""
+            throw ATSBridgeError(.inputInvalid, "config file \(file) is not valid JSON\(reason)")
+        }
+        guard let object = parsed as? [String: Any] else {
             throw ATSBridgeError(.inputInvalid, "config file \(file) is not a JSON object")
         }
         return try object.sorted { $0.key < $1.key }.map { key, value in

@@ -259,7 +259,8 @@ public final class RPCClient: Sendable {
             } catch let error as ATSBridgeError where error.code == .notATSBridgeServer {
                 throw ATSBridgeError(
                     .notATSBridgeServer,
-                    "\(self.configuration.host):\(self.configuration.port) is not an ATSBridge server",
+                    "\(self.configuration.host):\(self.configuration.port) is not an ATSBridge server"
+                        + (tls == nil ? " (or it serves TLS: connect with TLS, e.g. --ca or --tls)" : ""),
                     cause: error
                 )
             } catch {

@@ -150,6 +150,29 @@ import Testing
         }
     }
 
+    @Test func aClientOverTheConnectionLimitSaysWhy() async throws {
+        try await withTestServer(router: self.router, configure: { $0.maxConnections = 1 }) { port in
+            let admitted = try await RawConnection.handshaken(port: port)
+            _ = try await admitted.waitForFrame("SETTINGS") { $0.type == .settings }
+            let client = testClient(port: port)
+            let message = await {
+                do {
+                    _ = try await client.unary(
+                        TestMethods.echo,
+                        PingRequest(),
+                        options: CallOptions(timeout: .seconds(5))
+                    )
+                    return ""
+                } catch {
+                    return (error as? ATSBridgeError)?.message ?? "\(error)"
+                }
+            }()
+            #expect(message.contains("RESOURCE_EXHAUSTED") && message.contains("too many connections"), "\(message)")
+            await client.close()
+            await admitted.close()
+        }
+    }
+
     @Test func aFrameHeaderOverTheLimitIsCountedAsAMessageSizeLimitHit() async throws {
         LimitMetrics.install()
         try await withTestServer(router: self.router, configure: { $0.connection.maxFrameSize = 1024 }) { port in

@@ -97,7 +97,8 @@ import Testing
             ("100.100.100.200", .cloudMetadata), ("169.254.1.1", .linkLocal), ("fe80::abcd", .linkLocal),
             ("224.0.0.251", .multicast), ("ff05::2", .multicast), ("0.0.0.0", .unspecified),
             ("::", .unspecified), ("fc00::1", .privateNetwork), ("::ffff:10.0.0.1", .privateNetwork),
-            ("::ffff:8.8.8.8", .public), ("64:ff9b::7f00:1", .loopback), ("2002:a9fe:a9fe::", .cloudMetadata),
+            ("::ffff:8.8.8.8", .public), ("64:ff9b::7f00:1", .loopback), ("::ffff:0:7f00:1", .loopback),
+            ("::ffff:0:808:808", .public), ("2002:a9fe:a9fe::", .cloudMetadata),
             ("255.255.255.255", .reserved), ("192.0.2.1", .reserved),
         ]
         for (text, expected) in cases {

@@ -68,6 +68,25 @@ import Testing
         #expect(!message.isEmpty && !message.contains("hunter2-secret"), "\(message)")
     }
 
+    @Test func aConfigFileThatIsNotJSONSaysWhereWithoutShowingItsContent() throws {
+        let file = TemporaryFiles.unique("broken", extension: "json")
+        try #"{"listen": "127.0.0.1:7420", "credential_key": "not-shown-secret","#
+            .write(to: file, atomically: true, encoding: .utf8)
+        let message = self.message { _ = try ServeConfiguration.load(file: file.path, environment: [:], flags: [:]) }
+        #expect(message.contains("is not valid JSON: "), "\(message)")
+        #expect(!message.contains("not-shown-secret"))
+        try "[1, 2]".write(to: file, atomically: true, encoding: .utf8)
+        let array = self.message { _ = try ServeConfiguration.load(file: file.path, environment: [:], flags: [:]) }
+        #expect(array.contains("is not a JSON object"), "\(array)")
+    }
+
+    @Test func aBadKeyFlagIsNamedAsTheFlagIsSpelled() {
+        let message = self.message {
+            _ = try ServeConfiguration.load(file: nil, environment: [:], flags: ["api_keys": "short"])
+        }
+        #expect(message.hasPrefix("--api-key:"), "\(message)")
+    }
+
     @Test func everySourceSetsTheStoreAndNoneShowsThePassword() throws {
         let url = "postgres://bridge:env-secret-1@db.internal:5432/ats?sslmode=verify-full"
         let configuration = try ServeConfiguration.load(

@@ -39,7 +39,8 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
     public var isIPv6: Bool { self.bytes.count == 16 }
 
     /// The IPv4 address an IPv6 address carries (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible
-    /// `::a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`, 6to4 `2002:AABB:CCDD::`), if any.
+    /// `::a.b.c.d`, IPv4-translated (SIIT) `::ffff:0:a.b.c.d`, NAT64 `64:ff9b::a.b.c.d`, 6to4
+    /// `2002:AABB:CCDD::`), if any.
     var embeddedIPv4: IPAddress? {
         guard self.isIPv6 else { return nil }
         let b = self.bytes
@@ -47,6 +48,7 @@ public struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             return IPAddress(bytes: Array(b[12..<16]))
         }
         if b[0..<12] == [0, 0x64, 0xFF, 0x9B, 0, 0, 0, 0, 0, 0, 0, 0] { return IPAddress(bytes: Array(b[12..<16])) }
+        if b[0..<12] == [0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF, 0, 0] { return IPAddress(bytes: Array(b[12..<16])) }
         if b[0] == 0x20, b[1] == 0x02 { return IPAddress(bytes: Array(b[2..<6])) }
         return nil
     }

@@ -137,7 +137,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
         queue: ClientEventQueue
     ) {
         guard self.context != nil, !self.closing else {
-            queue.finish(throwing: ATSBridgeError(.unavailable, "the connection is closing"))
+            queue.finish(throwing: self.machine.closingError)
             return
         }
         let encoded: [UInt8]
@@ -194,7 +194,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
             queue.finish(throwing: error)
         case .open(let id, let call):
             guard let context = self.context else {
-                call.waiter.finish(throwing: ATSBridgeError(.unavailable, "the connection is closing"))
+                call.waiter.finish(throwing: self.machine.closingError)
                 return
             }
             call.waiter.opened(as: id)

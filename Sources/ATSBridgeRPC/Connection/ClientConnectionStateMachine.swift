@@ -106,6 +106,13 @@ package struct ClientConnectionStateMachine<Waiter> {
 
     package private(set) var state = State.idle
     private let limits: ConnectionLimits
+    /// What the server's GOAWAY said, for calls refused after it (e.g. over its connection limit).
+    private var goAwayReason: String?
+
+    /// The error of a call refused because the connection is closing, with the GOAWAY's reason.
+    package var closingError: ATSBridgeError {
+        ATSBridgeError(.unavailable, "the connection is closing" + (self.goAwayReason.map { " (\($0))" } ?? ""))
+    }
 
     /// A machine for a connection with these (local) limits.
     package init(limits: ConnectionLimits) {
@@ -186,7 +193,7 @@ package struct ClientConnectionStateMachine<Waiter> {
             self.state = .active(connected)
             return nil
         case .idle, .goingAway, .closed, .modifying:
-            return .refuse(call.waiter, ATSBridgeError(.unavailable, "the connection is closing"))
+            return .refuse(call.waiter, self.closingError)
         }
     }
 
@@ -228,7 +235,7 @@ package struct ClientConnectionStateMachine<Waiter> {
             self.state = .modifying
             let call = connected.pending.removeFirst()
             self.state = .goingAway(connected, lastStreamID: last)
-            return .refuse(call.waiter, ATSBridgeError(.unavailable, "the connection is closing"))
+            return .refuse(call.waiter, self.closingError)
         case .idle, .awaitingSettings, .closed, .modifying:
             return nil
         }
@@ -381,6 +388,11 @@ package struct ClientConnectionStateMachine<Waiter> {
     private mutating func receivedGoAway(_ frame: Frame) -> Action {
         let goAway = try? GoAway(decoding: Array(frame.payload.readableBytesView))
         let last = goAway?.lastStreamID ?? 0
+        if let goAway, let code = goAway.code, code != .ok {
+            self.goAwayReason =
+                "the server sent GOAWAY \(code.name ?? "\(code.rawValue)")"
+                + (goAway.message.map { ": \($0)" } ?? "")
+        }
         let connected: Connected
         switch self.state {
         case .active(let value), .goingAway(let value, _): connected = value

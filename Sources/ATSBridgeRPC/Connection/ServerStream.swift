@@ -82,7 +82,7 @@ package final class ServerStream: Sendable {
         RPCMetrics.limitHit(.creditStall)
         let seconds = self.outbound.stallTimeout.components.seconds
         self.finish(
-            ATSBridgeError(.resourceExhausted, "the client granted no credit and read nothing for \(seconds) s").status
+            ATSBridgeError(.resourceExhausted, "the client granted no credit, or read nothing, for \(seconds) s").status
         )
         self.cancel(.creditStalled)
     }

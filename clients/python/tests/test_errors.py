@@ -7,13 +7,17 @@ import os
 import signal
 import socket
 import threading
+import time
+from urllib.parse import urlparse
 
 import pytest
 
 from atsbridge import (
     ATSBridgeError,
     Client,
+    ConnectionLostError,
     InvalidArgumentError,
+    NotATSBridgeServerError,
     PermissionDeniedError,
     StatusCode,
     UnauthenticatedError,
@@ -112,7 +116,9 @@ def test_graceful_shutdown_ends_streams_with_a_typed_error(fresh_server: Server)
         assert client.ping()
         fresh_server.process.send_signal(signal.SIGTERM)
         outcome = run_with_limit(lambda: next(events), 30)
-        assert isinstance(outcome.get("error"), ATSBridgeError), outcome
+        error = outcome.get("error")
+        assert isinstance(error, UnavailableError) and not isinstance(error, ConnectionLostError), outcome
+        assert error.error_code == "PLATFORM.SERVER_SHUTTING_DOWN", "the Watch's own STATUS, not the GOAWAY"
         fresh_server.process.wait(30)
         outcome = run_with_limit(client.ping, 20)
         assert isinstance(outcome.get("error"), UnavailableError), outcome
@@ -129,3 +135,27 @@ def test_list_resumes_from_its_cursor_after_the_connection_dropped(server: Serve
         seen += [c.id for c in records]
         assert seen == expected, "no record lost or repeated across the reconnect"
         assert client._connection is not first
+
+
+def test_a_port_of_another_kind_fails_at_once_as_not_an_atsbridge_server(server: Server) -> None:
+    metrics = urlparse(server.metrics_url)
+    with Client(f"{metrics.hostname}:{metrics.port}", api_key="k", integration_id=INTEGRATION) as client:
+        started = time.monotonic()
+        with pytest.raises(NotATSBridgeServerError) as caught:
+            client.ping()
+        assert caught.value.error_code == "PLATFORM.NOT_ATSBRIDGE_SERVER"
+        assert caught.value.status is StatusCode.UNAVAILABLE
+        assert not isinstance(caught.value, ConnectionLostError), "not retried"
+        assert time.monotonic() - started < 2
+
+
+def test_a_silent_server_fails_after_one_connect_timeout() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts (backlog) but never answers
+        port = silent.getsockname()[1]
+        with Client(f"127.0.0.1:{port}", api_key="k", integration_id=INTEGRATION, connect_timeout=1.5) as client:
+            started = time.monotonic()
+            with pytest.raises(UnavailableError) as caught:
+                client.ping(timeout=30)
+            elapsed = time.monotonic() - started
+            assert caught.value.error_code is None
+            assert 1.4 < elapsed < 2.5, f"one handshake timeout, not retried ({elapsed:.1f} s)"

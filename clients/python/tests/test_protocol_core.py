@@ -7,7 +7,13 @@ import pytest
 
 from atsbridge import ATSBridgeError, StatusCode
 from atsbridge._frames import PREFACE, FrameType, decode_frames, encode_credit, encode_frame
-from atsbridge._protocol import ClientSettings, ConnectionLostError, NotProcessedError, ProtocolCore
+from atsbridge._protocol import (
+    ClientSettings,
+    ConnectionLostError,
+    NotATSBridgeServerError,
+    NotProcessedError,
+    ProtocolCore,
+)
 from atsbridge.v1 import rpc_pb2
 
 
@@ -131,11 +137,42 @@ def test_goaway_fails_unprocessed_calls_as_retryable() -> None:
     assert kept.closed == [None]
 
 
+def test_goaway_with_a_code_keeps_the_processed_calls_running() -> None:
+    core = ready_core()
+    processed, kept = open_call(core)
+    unprocessed, dropped = open_call(core)
+    goaway = rpc_pb2.GoAway(last_stream_id=processed, code=StatusCode.UNAVAILABLE, message="shutting down")
+    core.receive_data(encode_frame(FrameType.GOAWAY, 0, 0, goaway.SerializeToString()))
+    assert isinstance(dropped.closed[0], NotProcessedError)
+    assert kept.closed == [], "a graceful shutdown lets the processed call end with its own STATUS"
+    assert not core.accepts_calls
+    shutting_down = rpc_pb2.Status(code=14, error_code="PLATFORM.SERVER_SHUTTING_DOWN", message="server shutting down")
+    core.receive_data(encode_frame(FrameType.STATUS, 0, processed, shutting_down.SerializeToString()))
+    error = kept.closed[0]
+    assert error is not None and not isinstance(error, ConnectionLostError)
+    assert error.status is StatusCode.UNAVAILABLE and error.error_code == "PLATFORM.SERVER_SHUTTING_DOWN"
+    # A call still open when the server closes fails as a lost connection, naming the GOAWAY.
+    core = ready_core()
+    stream_id, sink = open_call(core)
+    core.receive_data(encode_frame(FrameType.GOAWAY, 0, 0, goaway.SerializeToString()))
+    assert sink.closed == []
+    core.connection_lost("the server closed the connection")
+    assert isinstance(sink.closed[0], ConnectionLostError) and "shutting down" in sink.closed[0].message
+
+
 def test_bad_preface_and_settings_first() -> None:
     core = ProtocolCore()
     core.initiate()
     core.receive_data(b"HTTP/1.1 400 Bad Request\r\n")
-    assert isinstance(core.error, ConnectionLostError)
+    assert isinstance(core.error, NotATSBridgeServerError), "another kind of server: not retried"
+    assert not isinstance(core.error, ConnectionLostError)
+    assert core.error.error_code == "PLATFORM.NOT_ATSBRIDGE_SERVER"
+    core = ProtocolCore()
+    core.receive_data(b"HT")  # fails as soon as the first bytes differ
+    assert isinstance(core.error, NotATSBridgeServerError)
+    core = ProtocolCore()
+    core.receive_data(PREFACE[:3])
+    assert core.error is None
     core = ProtocolCore()
     core.receive_data(PREFACE + encode_frame(FrameType.PING, 0, 0, bytes(8)))
     assert core.error is not None and not core.ready

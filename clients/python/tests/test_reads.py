@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from atsbridge import Client, InvalidArgumentError, NotFoundError, StatusCode, time_of, to_dict
+from atsbridge import Client, InvalidArgumentError, NotFoundError, StatusCode, iter_delimited, time_of, to_dict
 from atsbridge._export import read_delimited
 from atsbridge._models import MODELS
 
@@ -150,6 +150,16 @@ def test_export_to(client: Client, tmp_path: Path, format: str) -> None:
         from atsbridge.v1 import models_pb2
 
         assert read_delimited(by_id.read_bytes(), models_pb2.Application) == records, "order=ID keeps id order"
+        assert list(iter_delimited(by_id, models_pb2.Application)) == records, "the public streaming reader"
+        with open(by_id, "rb") as file:
+            stream = iter_delimited(file, models_pb2.Application)
+            assert next(stream) == records[0]
+            assert file.tell() < by_id.stat().st_size, "it reads as it goes"
+            assert [next(stream)] + list(stream) == records[1:]
+        truncated = tmp_path / "truncated.pb"
+        truncated.write_bytes(by_id.read_bytes()[:-3])
+        with pytest.raises(ValueError):
+            list(iter_delimited(truncated, models_pb2.Application))
 
 
 def test_storage_order_lists_every_record_once_and_keeps_its_cursors_apart(client: Client) -> None:

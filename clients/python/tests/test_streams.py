@@ -8,9 +8,11 @@ import time
 
 import pytest
 
-from atsbridge import CancelledError, Client, DeadlineExceededError
+import asyncio
 
-from conftest import Server, wait_until
+from atsbridge import AsyncClient, CancelledError, Client, DeadlineExceededError
+
+from conftest import ADMIN_KEY, INTEGRATION, Server, wait_until
 
 LIST = "/atsbridge.v1.AtsRead/ListCandidates"
 WATCH = "/atsbridge.v1.Changes/Watch"
@@ -131,3 +133,44 @@ def test_closing_the_client_cancels_its_calls(server: Server) -> None:
     with pytest.raises(CancelledError):
         client.ping()
     assert wait_until(lambda: server.metric("atsbridge_rpc_calls_total", method=WATCH, code="CANCELLED") == before + 1)
+
+
+def tag_something(client: Client) -> None:
+    """Adds a tag the candidate does not have yet: a change event."""
+    tags = [t.name for t in client.tags.list()]
+    for candidate in client.candidates.list():
+        missing = [t for t in tags if t not in {x.name for x in candidate.tags}]
+        if missing:
+            client.add_candidate_tag(candidate.id, missing[0])
+            return
+    raise AssertionError("every candidate has every tag")
+
+
+def test_watch_from_now_announces_its_start(client: Client) -> None:
+    with client.watch(announce_start=True) as events:
+        assert events.start_sequence is None
+        start = events.read_start_sequence()
+        assert isinstance(start, int) and events.start_sequence == start
+        tag_something(client)
+        first = next(events)
+        assert first.sequence > start, "the events come after the announced start"
+    with client.watch(after_sequence=start, announce_start=True) as again:
+        assert again.read_start_sequence() == start
+        assert next(again).sequence == first.sequence, "resuming at the start sees the same first event"
+    with client.watch(after_sequence=0, timeout=5) as plain:
+        next(plain)
+        assert plain.start_sequence is None, "no announcement unless asked for"
+
+
+def test_asyncio_watch_announces_its_start(server: Server, client: Client) -> None:
+    async def main() -> tuple[int, int]:
+        async with AsyncClient(server.address, api_key=ADMIN_KEY, integration_id=INTEGRATION) as aclient:
+            events = aclient.watch(announce_start=True)
+            start = await asyncio.wait_for(events.read_start_sequence(), 10)
+            await asyncio.get_running_loop().run_in_executor(None, tag_something, client)
+            first = await asyncio.wait_for(events.__anext__(), 10)
+            events.cancel()
+            return start, first.sequence
+
+    start, first = asyncio.run(main())
+    assert first > start

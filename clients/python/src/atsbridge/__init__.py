@@ -3,8 +3,9 @@
 ``proto/`` in :mod:`atsbridge.v1`.
 """
 
+from ._export import iter_delimited
 from ._json import from_millis, iso, time_of, to_dict, to_millis
-from ._protocol import ConnectionLostError, NotProcessedError
+from ._protocol import ConnectionLostError, NotATSBridgeServerError, NotProcessedError
 from ._status import (
     AlreadyExistsError,
     ATSBridgeError,
@@ -40,6 +41,7 @@ __all__ = [
     "FailedPreconditionError",
     "InternalError",
     "InvalidArgumentError",
+    "NotATSBridgeServerError",
     "NotFoundError",
     "NotProcessedError",
     "PermissionDeniedError",
@@ -51,6 +53,7 @@ __all__ = [
     "UnimplementedError",
     "from_millis",
     "iso",
+    "iter_delimited",
     "time_of",
     "to_dict",
     "to_millis",

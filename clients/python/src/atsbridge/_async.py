@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from google.protobuf.message import Message
 
 from ._call import CallBase, End
+from ._liveness import Liveness
 from ._methods import Method
 from ._protocol import ClientSettings, ConnectionLostError, ProtocolCore
 from ._status import ATSBridgeError, StatusCode, make_error
@@ -50,6 +51,7 @@ class AsyncConnection:
         self._waiters: list[asyncio.Future[None]] = []
         self._closed = False
         self.loop = asyncio.get_running_loop()
+        self._liveness = Liveness()
 
     @classmethod
     async def open(
@@ -60,11 +62,14 @@ class AsyncConnection:
         connect_timeout: float,
         ssl_context: ssl.SSLContext | None = None,
         server_hostname: str | None = None,
+        keepalive_interval: float | None = None,
+        keepalive_timeout: float = 5.0,
     ) -> "AsyncConnection":
         """Connects (with TLS when ``ssl_context`` is given), exchanges preface and SETTINGS, and
         starts the reader task."""
         self = cls()
         self._core = ProtocolCore(settings)
+        self._liveness = Liveness(keepalive_interval, keepalive_timeout)
         tls: dict[str, object] = {}
         if ssl_context is not None:
             tls = {"ssl": ssl_context, "server_hostname": server_hostname or host}
@@ -104,6 +109,11 @@ class AsyncConnection:
         return self
 
     @property
+    def closed(self) -> bool:
+        """True once the connection ended."""
+        return self._closed
+
+    @property
     def accepts_calls(self) -> bool:
         """False once the connection failed, closed, or the server sent GOAWAY."""
         return not self._closed and self._core.accepts_calls
@@ -136,6 +146,8 @@ class AsyncConnection:
                 else:
                     self._core.receive_data(data)
                     self._flush()
+                    probe = self._liveness.probe
+                    self._liveness.received(probe is not None and self._core.acked(probe))
                 if self._core.error is not None:
                     break
         finally:
@@ -151,11 +163,42 @@ class AsyncConnection:
         self._waiters.append(waiter)
         remaining = None if deadline is None else deadline - time.monotonic()
         if remaining is not None and remaining <= 0:
+            self.check_alive()
             raise make_error(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before the call was sent")
         try:
             await asyncio.wait_for(waiter, remaining)
         except asyncio.TimeoutError:
+            self.check_alive()
             raise make_error(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before the call was sent") from None
+
+    def check_alive(self) -> None:
+        """Sends a PING unless one awaits its ACK or was sent less than a second ago; without an
+        ACK within ``keepalive_timeout`` the connection is closed and its calls fail with
+        :class:`ConnectionLostError` (see :meth:`atsbridge._sync.SyncConnection.check_alive`)."""
+        payload = self._liveness.next_probe(closed=self._closed or self._core.error is not None)
+        if payload is None:
+            return
+        self._core.ping(payload)
+        self._flush()
+        self.loop.call_later(self._liveness.timeout, self._probe_expired, payload)
+
+    @property
+    def keepalive_interval(self) -> float | None:
+        """As :attr:`atsbridge._sync.SyncConnection.keepalive_interval`."""
+        return self._liveness.interval
+
+    def keepalive(self) -> None:
+        """A call waited ``keepalive_interval``: checks the connection if nothing arrived."""
+        if self._liveness.is_quiet:
+            self.check_alive()
+
+    def _probe_expired(self, payload: bytes) -> None:
+        if not self._liveness.expired(payload) or self._closed:
+            return
+        self._core.connection_lost(self._liveness.dead_reason)
+        self._closed = True
+        self._notify()
+        self._writer.transport.abort()
 
     async def start_call(
         self, method: Method, request: bytes, call_open: rpc_pb2.CallOpen, deadline: float | None
@@ -193,6 +236,7 @@ class AsyncConnection:
         if running is self.loop:
             self._core.cancel(stream_id, code, message)
             self._flush()
+            self._notify()  # a call may be waiting for the freed stream slot
         elif not self.loop.is_closed():
             self.loop.call_soon_threadsafe(self.cancel, stream_id, code, message)
 
@@ -225,19 +269,27 @@ class AsyncCall(CallBase):
         if self.done:
             return None
         queue = self._sink.queue
-        try:
-            if not queue.empty():
-                item = queue.get_nowait()
-            elif self._deadline is None:
-                item = await queue.get()
-            else:
-                item = await asyncio.wait_for(queue.get(), max(0.0, self._deadline - time.monotonic()))
-        except asyncio.TimeoutError:
-            self.cancel(StatusCode.DEADLINE_EXCEEDED)
-            raise make_error(StatusCode.DEADLINE_EXCEEDED, "the call's deadline passed") from None
-        except asyncio.CancelledError:
-            self.cancel()
-            raise
+        connection: AsyncConnection = self._connection  # type: ignore[assignment]
+        deadline = self._deadline
+        while True:
+            wait = self._wait(connection.keepalive_interval)
+            try:
+                if not queue.empty():
+                    item = queue.get_nowait()
+                elif wait is None:
+                    item = await queue.get()
+                else:
+                    item = await asyncio.wait_for(queue.get(), wait)
+                break
+            except asyncio.TimeoutError:
+                if deadline is not None and time.monotonic() >= deadline:
+                    self.cancel(StatusCode.DEADLINE_EXCEEDED)
+                    connection.check_alive()  # a frozen peer must not take every later call with it
+                    raise make_error(StatusCode.DEADLINE_EXCEEDED, "the call's deadline passed") from None
+                connection.keepalive()
+            except asyncio.CancelledError:
+                self.cancel()
+                raise
         return self._take(item)
 
 

@@ -3,6 +3,7 @@ from how they wait for the next item."""
 
 from __future__ import annotations
 
+import time
 from typing import Any, Protocol
 
 from google.protobuf.message import DecodeError, Message
@@ -42,6 +43,14 @@ class CallBase:
         self.method = method
         self._deadline = deadline
         self.done = False
+
+    def _wait(self, keepalive_interval: float | None) -> float | None:
+        """How long to wait for the next item: the connection's keepalive interval, cut at the
+        call's deadline (``None``: no limit)."""
+        if self._deadline is None:
+            return keepalive_interval
+        remaining = max(0.0, self._deadline - time.monotonic())
+        return remaining if keepalive_interval is None else min(keepalive_interval, remaining)
 
     def _take(self, item: bytes | End) -> bytes | None:
         """A dequeued item: a message's bytes (its credit is given back), or the end."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 from pathlib import Path
-from typing import IO, Any, Iterable
+from typing import IO, Any, Iterable, Iterator
 
 from ._json import to_dict
 
@@ -19,22 +21,42 @@ def encode_varint(value: int) -> bytes:
     return bytes(out)
 
 
-def read_delimited(data: bytes, message_type: Any) -> list[Any]:
-    """Decodes a varint-delimited file's bytes into messages (``parseDelimitedFrom`` in a loop)."""
-    out = []
-    offset = 0
-    while offset < len(data):
-        shift = length = 0
+def iter_delimited(source: str | os.PathLike[str] | IO[bytes], message_type: Any) -> Iterator[Any]:
+    """The messages of a varint-delimited protobuf file (``export_to(..., format="protobuf")``,
+    ``atsbridge export --format protobuf``), one at a time: ``parseDelimitedFrom`` in a loop,
+    reading as it goes, so a large export is never held in memory whole. ``source`` is a path or
+    a binary file object; a truncated last record raises :class:`ValueError`.
+
+    >>> for application in iter_delimited("applications.pb", models_pb2.Application): ...
+    """
+    if isinstance(source, (str, os.PathLike)):
+        with open(source, "rb") as file:
+            yield from iter_delimited(file, message_type)
+        return
+    while True:
+        length = shift = 0
         while True:
-            byte = data[offset]
-            offset += 1
-            length |= (byte & 0x7F) << shift
+            byte = source.read(1)
+            if not byte:
+                if shift:
+                    raise ValueError("the file ends inside a record's length")
+                return
+            length |= (byte[0] & 0x7F) << shift
             shift += 7
-            if not byte & 0x80:
+            if not byte[0] & 0x80:
                 break
-        out.append(message_type.FromString(data[offset : offset + length]))
-        offset += length
-    return out
+            if shift > 63:
+                raise ValueError("a record's length is not a varint")
+        data = source.read(length)
+        if len(data) != length:
+            raise ValueError(f"the file ends inside a record ({len(data)} of {length} bytes)")
+        yield message_type.FromString(data)
+
+
+def read_delimited(data: bytes, message_type: Any) -> list[Any]:
+    """Decodes a varint-delimited file's bytes into a list of messages (see
+    :func:`iter_delimited`, which streams from a file)."""
+    return list(iter_delimited(io.BytesIO(data), message_type))
 
 
 class ExportWriter:

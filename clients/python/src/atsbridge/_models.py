@@ -76,6 +76,10 @@ def list_request(
     page = request.page
     page.SetInParent()
     if page_size is not None:
+        if isinstance(page_size, bool) or not isinstance(page_size, int):
+            raise TypeError(f"page_size must be an int, not {page_size!r}")
+        if page_size < 0:
+            raise ValueError(f"page_size must not be negative, not {page_size}")
         page.page_size = page_size
     if cursor is not None:
         page.cursor = cursor
@@ -212,13 +216,17 @@ def add_candidate_tag_request(
     return request
 
 
-def watch_request(after_sequence: int | None, models: Iterable[str | int] | None) -> Any:
+def watch_request(
+    after_sequence: int | None, models: Iterable[str | int] | None, announce_start: bool = False
+) -> Any:
     """A Watch request; models by CLI name (``"candidates"``), unified name or number."""
     from .v1 import admin_pb2, common_pb2
 
     request = admin_pb2.WatchRequest()
     if after_sequence is not None:
         request.after_sequence = after_sequence
+    if announce_start:
+        request.announce_start = True
     singular = {
         "users": "USER", "jobs": "JOB", "candidates": "CANDIDATE", "application_stages": "APPLICATION_STAGE",
         "applications": "APPLICATION", "tags": "TAG", "candidate_tags": "CANDIDATE_TAG",

@@ -118,6 +118,8 @@ class ProtocolCore:
         self.error: ATSBridgeError | None = None
         #: The server's GOAWAY ``last_stream_id``, once one arrived.
         self.goaway_last_stream_id: int | None = None
+        self._goaway_reason: str | None = None
+        #: Payloads of the PING ACKs received and not yet claimed by :meth:`acked`.
         self.pongs: dict[bytes, int] = {}
 
     # Outbound
@@ -227,6 +229,10 @@ class ProtocolCore:
         """Queues a connection-level PING (§2.9)."""
         self._out += encode_frame(FrameType.PING, 0, 0, payload)
 
+    def acked(self, payload: bytes) -> bool:
+        """Whether the ACK of the PING with ``payload`` arrived (and forgets it)."""
+        return self.pongs.pop(payload, 0) > 0
+
     def _check_outbound_size(self, length: int) -> None:
         if length > self.peer.max_frame_size:
             raise make_error(
@@ -243,10 +249,13 @@ class ProtocolCore:
         if not self._preface_seen:
             self._decoder.feed(data)
             if self._decoder.buffered < len(PREFACE):
+                start = bytes(self._decoder._buffer)  # noqa: SLF001 - fail as soon as it differs
+                if not PREFACE.startswith(start):
+                    self._fail(NotATSBridgeServerError(start), goaway=None)
                 return
             buffered = self._decoder._buffer  # noqa: SLF001 - the preface precedes the first frame
             if bytes(buffered[: len(PREFACE)]) != PREFACE:
-                self._fail(ConnectionLostError("the server sent a different preface"), goaway=None)
+                self._fail(NotATSBridgeServerError(bytes(buffered[: len(PREFACE)])), goaway=None)
                 return
             del buffered[: len(PREFACE)]
             self._preface_seen = True
@@ -264,6 +273,8 @@ class ProtocolCore:
     def connection_lost(self, reason: str = "the connection closed") -> None:
         """The socket closed or failed: every open call fails with UNAVAILABLE."""
         if self.error is None:
+            if self._goaway_reason is not None:
+                reason = f"{reason} after GOAWAY ({self._goaway_reason})"
             self._fail(ConnectionLostError(reason), goaway=None)
 
     def _fail(self, error: ATSBridgeError, goaway: ProtocolError | None) -> None:
@@ -392,16 +403,17 @@ class ProtocolCore:
         last = goaway.last_stream_id
         if self.goaway_last_stream_id is None or last < self.goaway_last_stream_id:
             self.goaway_last_stream_id = last
-        # Calls above last_stream_id were not processed (§2.10): fail them as retryable.
+        # Calls above last_stream_id were not processed (§2.10): fail them as retryable. Calls at
+        # or below it go on and end with their own STATUS (a graceful shutdown ends a Watch with
+        # UNAVAILABLE PLATFORM.SERVER_SHUTTING_DOWN); if the server closes the connection first
+        # (a connection error), the close fails them with ConnectionLostError.
         for stream_id in [sid for sid in self._streams if sid > last]:
             state = self._streams.pop(stream_id)
             state.sink.on_close(NotProcessedError("the server went away before processing the call"))
         if goaway.HasField("code") and goaway.code != 0:
-            # A connection error by the server: the close follows; remaining calls fail with it.
-            reason = f"the server closed the connection: {StatusCode.from_wire(goaway.code).name}"
+            self._goaway_reason = StatusCode.from_wire(goaway.code).name
             if goaway.message:
-                reason += f": {goaway.message}"
-            self._fail(ConnectionLostError(reason), goaway=None)
+                self._goaway_reason += f": {goaway.message}"
 
 
 class NotProcessedError(UnavailableError):
@@ -418,3 +430,16 @@ class ConnectionLostError(UnavailableError):
 
     def __init__(self, message: str) -> None:
         super().__init__(StatusCode.UNAVAILABLE, message)
+
+
+NOT_ATSBRIDGE_SERVER = "PLATFORM.NOT_ATSBRIDGE_SERVER"
+
+
+class NotATSBridgeServerError(UnavailableError):
+    """UNAVAILABLE with ``PLATFORM.NOT_ATSBRIDGE_SERVER``: the peer's first bytes are not the
+    protocol's preface, so the address is another kind of server (a metrics or web port).
+    Not retried: reconnecting cannot help (docs/protocol.md §2.10)."""
+
+    def __init__(self, received: bytes = b"") -> None:
+        message = f"the peer's first bytes {received!r} are not the ATSBridge preface: not an ATSBridge server"
+        super().__init__(StatusCode.UNAVAILABLE, message, NOT_ATSBRIDGE_SERVER)

@@ -51,6 +51,12 @@ class ATSBridgeError(Exception):
     Raised for every failure, local ones (deadline, lost connection) included. Subclasses exist
     for the common statuses, so ``except NotFoundError`` and ``err.status == StatusCode.NOT_FOUND``
     are equivalent.
+
+    ``error_code`` is the server's dotted code; it is None for failures found by the client
+    itself (connection refused or lost, GOAWAY, local deadlines, a closed client, local size
+    limits), except ``PLATFORM.TLS_HANDSHAKE_FAILED`` and ``PLATFORM.NOT_ATSBRIDGE_SERVER``.
+    ``details`` holds the Status details the server sends; ``atsbridge serve`` currently sends
+    none (the invalid field is named in ``message``), so it is usually empty.
     """
 
     status: StatusCode
@@ -85,7 +91,8 @@ class CancelledError(ATSBridgeError):
 
 
 class InvalidArgumentError(ATSBridgeError):
-    """INVALID_ARGUMENT: the server rejected an input (``details`` names the field)."""
+    """INVALID_ARGUMENT: the server rejected an input (``message`` names the field;
+    ``error_code`` is e.g. ``PLATFORM.INPUT_INVALID``)."""
 
 
 class DeadlineExceededError(ATSBridgeError):

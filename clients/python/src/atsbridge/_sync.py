@@ -13,6 +13,7 @@ from typing import Generic, Iterator, TypeVar
 from google.protobuf.message import Message
 
 from ._call import CallBase, End
+from ._liveness import Liveness
 from ._methods import Method
 from ._protocol import ClientSettings, ConnectionLostError, ProtocolCore
 from ._status import ATSBridgeError, StatusCode, make_error
@@ -55,9 +56,13 @@ class SyncConnection:
         connect_timeout: float,
         ssl_context: ssl.SSLContext | None = None,
         server_hostname: str | None = None,
+        keepalive_interval: float | None = None,
+        keepalive_timeout: float = 5.0,
     ) -> None:
         self._core = ProtocolCore(settings)
         self._tls: TLSChannel | None = None
+        self._liveness = Liveness(keepalive_interval, keepalive_timeout)
+        self._dead_reason: str | None = None
         # Reentrant: a garbage-collected call may cancel itself while this thread holds it.
         self._condition = threading.Condition(threading.RLock())
         try:
@@ -106,6 +111,11 @@ class SyncConnection:
         self._reader.start()
 
     @property
+    def closed(self) -> bool:
+        """True once the connection ended (its calls all ended with it)."""
+        return self._closed
+
+    @property
     def accepts_calls(self) -> bool:
         """False once the connection failed, closed, or the server sent GOAWAY."""
         return not self._closed and self._core.accepts_calls
@@ -122,7 +132,7 @@ class SyncConnection:
             try:
                 self._socket.sendall(self._seal(data))
             except OSError:
-                self._core.connection_lost("the connection broke while sending")
+                self._core.connection_lost(self._dead_reason or "the connection broke while sending")
                 self._condition.notify_all()
 
     def _read_loop(self) -> None:
@@ -136,12 +146,15 @@ class SyncConnection:
                 count = 0
             with self._condition:
                 if count == 0:
-                    self._core.connection_lost("the server closed the connection")
-                elif self._tls is None:
-                    self._core.receive_data(view[:count])
-                    self._flush()
+                    self._core.connection_lost(self._dead_reason or "the server closed the connection")
                 else:
-                    self._receive_tls(view[:count])
+                    if self._tls is None:
+                        self._core.receive_data(view[:count])
+                        self._flush()
+                    else:
+                        self._receive_tls(view[:count])
+                    probe = self._liveness.probe
+                    self._liveness.received(probe is not None and self._core.acked(probe))
                 if self._core.error is not None:
                     self._closed = True
                     self._condition.notify_all()
@@ -191,8 +204,51 @@ class SyncConnection:
             raise self._core.error
         remaining = _remaining(deadline)
         if remaining is not None and remaining <= 0:
+            self.check_alive()
             raise make_error(StatusCode.DEADLINE_EXCEEDED, "deadline exceeded before the call was sent")
         self._condition.wait(remaining)
+
+    def check_alive(self) -> None:
+        """Sends a PING (§2.9) unless one is awaiting its ACK or was sent less than a second ago
+        (the server limits PINGs). If the ACK does not arrive within ``keepalive_timeout``, the
+        peer is taken for frozen: the connection is closed and its calls fail with
+        :class:`ConnectionLostError`, so the next call opens a new connection. Called when a
+        call's deadline passes, and by :meth:`keepalive`."""
+        with self._condition:
+            payload = self._liveness.next_probe(closed=self._closed or self._core.error is not None)
+            if payload is None:
+                return
+            self._core.ping(payload)
+            self._flush()
+        timer = threading.Timer(self._liveness.timeout, self._probe_expired, args=(payload,))
+        timer.daemon = True
+        timer.start()
+
+    @property
+    def keepalive_interval(self) -> float | None:
+        """Seconds a waiting caller lets pass without any byte received before it checks the
+        connection with a PING (None: never); see :meth:`check_alive`."""
+        return self._liveness.interval
+
+    def keepalive(self) -> None:
+        """A caller waited ``keepalive_interval`` for its stream: checks the connection if
+        nothing at all arrived on it meanwhile."""
+        if self._liveness.is_quiet:
+            self.check_alive()
+
+    def _probe_expired(self, payload: bytes) -> None:
+        if not self._liveness.expired(payload) or self._closed:
+            return
+        self._dead_reason = self._liveness.dead_reason
+        # Shut the socket down before taking the lock: a send blocked on the frozen peer holds it.
+        try:
+            self._socket.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        with self._condition:
+            self._core.connection_lost(self._dead_reason)
+            self._closed = True
+            self._condition.notify_all()
 
     def consumed(self, stream_id: int) -> None:
         """Grants credit as the caller takes messages."""
@@ -205,11 +261,13 @@ class SyncConnection:
         with self._condition:
             self._core.cancel(stream_id, code, message)
             self._flush()
+            self._condition.notify_all()  # a caller may be waiting for the freed stream slot
 
     def forget(self, stream_id: int) -> None:
         """Forgets a stream the server closed."""
         with self._condition:
             self._core.forget(stream_id)
+            self._condition.notify_all()
 
     def close(self) -> None:
         """Cancels every open call and closes the socket."""
@@ -237,15 +295,19 @@ class SyncCall(CallBase):
         if self.done:
             return None
         deadline = self._deadline
-        try:
-            if deadline is None:
-                item = self._sink.queue.get()
-            else:
-                item = self._sink.queue.get(timeout=max(0.0, deadline - time.monotonic()))
-        except queue.Empty:
-            self.done = True
-            self._connection.cancel(self.stream_id, StatusCode.DEADLINE_EXCEEDED, "client deadline")
-            raise make_error(StatusCode.DEADLINE_EXCEEDED, "the call's deadline passed") from None
+        connection: SyncConnection = self._connection  # type: ignore[assignment]
+        while True:
+            wait = self._wait(connection.keepalive_interval)
+            try:
+                item = self._sink.queue.get(timeout=wait)
+                break
+            except queue.Empty:
+                if deadline is not None and time.monotonic() >= deadline:
+                    self.done = True
+                    connection.cancel(self.stream_id, StatusCode.DEADLINE_EXCEEDED, "client deadline")
+                    connection.check_alive()  # a frozen peer must not take every later call with it
+                    raise make_error(StatusCode.DEADLINE_EXCEEDED, "the call's deadline passed") from None
+                connection.keepalive()
         return self._take(item)
 
 

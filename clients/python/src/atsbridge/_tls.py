@@ -23,8 +23,13 @@ class TLSHandshakeError(UnavailableError):
         super().__init__(StatusCode.UNAVAILABLE, message, TLS_ERROR_CODE)
 
 
-def _truthy(text: str | None) -> bool:
-    return (text or "").strip().lower() in ("1", "true", "yes")
+def _env_tls() -> bool:
+    """``$ATSBRIDGE_TLS`` as the CLI reads it: 1, true, yes, or 0, false, no (or unset); any
+    other value is a mistake (guessing plain TCP would send the key in clear)."""
+    text = os.environ.get("ATSBRIDGE_TLS", "").strip().lower()
+    if text not in ("", "0", "false", "no", "1", "true", "yes"):
+        raise ValueError(f"ATSBRIDGE_TLS must be 1, true, yes, 0, false or no, not {text!r}")
+    return text in ("1", "true", "yes")
 
 
 def make_context(
@@ -36,13 +41,18 @@ def make_context(
 ) -> ssl.SSLContext | None:
     """The context the options ask for, or ``None`` for plain TCP. Unset options default to
     ``$ATSBRIDGE_TLS``, ``$ATSBRIDGE_CA``, ``$ATSBRIDGE_CLIENT_CERT`` and ``$ATSBRIDGE_CLIENT_KEY``;
-    a CA or a client certificate implies TLS."""
+    a CA or a client certificate implies TLS. An explicit ``tls=False`` means plain TCP whatever
+    the environment says (with ``ca``, ``client_cert`` or ``client_key`` it is a ValueError)."""
     if ssl_context is not None:
         return ssl_context
+    if tls is False:
+        if ca or client_cert or client_key:
+            raise ValueError("tls=False contradicts ca, client_cert and client_key")
+        return None
     ca = ca if ca is not None else os.environ.get("ATSBRIDGE_CA")
     client_cert = client_cert if client_cert is not None else os.environ.get("ATSBRIDGE_CLIENT_CERT")
     client_key = client_key if client_key is not None else os.environ.get("ATSBRIDGE_CLIENT_KEY")
-    wanted = tls if tls is not None else _truthy(os.environ.get("ATSBRIDGE_TLS"))
+    wanted = tls if tls is not None else _env_tls()
     if not (wanted or ca or client_cert or client_key):
         return None
     if bool(client_cert) != bool(client_key):

@@ -19,7 +19,7 @@ from ._export import ExportWriter
 from ._methods import METHODS, Method
 from ._protocol import ConnectionLostError, NotProcessedError
 from ._status import ATSBridgeError, StatusCode, make_error
-from .client import ClientOptions, is_retryable
+from .client import ClientOptions, _resume_request, is_retryable
 from .v1 import admin_pb2, read_pb2, rpc_pb2, write_pb2
 
 T = TypeVar("T", bound=Message)
@@ -50,10 +50,12 @@ class AsyncClient:
         client_key: str | None = None,
         server_hostname: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        keepalive_interval: float | None = 30.0,
+        keepalive_timeout: float = 5.0,
     ) -> None:
         self.options = ClientOptions(
             address, api_key, integration_id, timeout, connect_timeout, initial_credit,
-            tls, ca, client_cert, client_key, server_hostname, ssl_context,
+            tls, ca, client_cert, client_key, server_hostname, ssl_context, keepalive_interval, keepalive_timeout,
         )
         self._connection: AsyncConnection | None = None
         self._old: list[AsyncConnection] = []
@@ -83,11 +85,14 @@ class AsyncClient:
         async with self._connecting:
             connection = self._connection
             if connection is None or not connection.accepts_calls:
+                self._old = [c for c in self._old if not c.closed]
                 if connection is not None:
                     self._old.append(connection)
+                    self._connection = None
                 connection = await AsyncConnection.open(
                     self.options.host, self.options.port, self.options.settings, self.options.connect_timeout,
                     self.options.ssl_context, self.options.server_hostname,
+                    self.options.keepalive_interval, self.options.keepalive_timeout,
                 )
                 self._connection = connection
             return connection
@@ -107,14 +112,14 @@ class AsyncClient:
         await self.close()
 
     async def _start(
-        self, method: Method, request: Message, deadline: float | None, idempotency_key: str | None,
-        metadata: dict[str, str] | None, request_id: str | None, integration_id: str | None,
+        self, connection: AsyncConnection, method: Method, request: Message, deadline: float | None,
+        idempotency_key: str | None, metadata: dict[str, str] | None, request_id: str | None,
+        integration_id: str | None,
     ) -> AsyncCall:
         call_open = _models.call_open(
             method, self.options.api_key, integration_id or self.options.integration_id, idempotency_key,
             metadata, request_id,
         )
-        connection = await self._current()
         return await connection.start_call(method, request.SerializeToString(), call_open, deadline)
 
     async def call(
@@ -134,8 +139,11 @@ class AsyncClient:
             raise TypeError(f"{spec.name} is server-streaming; use stream()")
         deadline = self.options.deadline(timeout)
         for attempt in range(2):
+            connection = await self._current()  # a connection that cannot be made is not retried
             try:
-                call = await self._start(spec, request, deadline, idempotency_key, metadata, request_id, integration_id)
+                call = await self._start(
+                    connection, spec, request, deadline, idempotency_key, metadata, request_id, integration_id
+                )
                 try:
                     payload = await call.receive()
                     if payload is None:
@@ -148,7 +156,7 @@ class AsyncClient:
                     call.cancel()
                 return response
             except ATSBridgeError as error:
-                if attempt == 0 and is_retryable(spec, request, error) and not self._closed:
+                if attempt == 0 and is_retryable(spec, request, error, idempotency_key) and not self._closed:
                     continue
                 raise
         raise AssertionError("unreachable")
@@ -169,9 +177,13 @@ class AsyncClient:
             raise TypeError(f"{spec.name} is unary; use call()")
         deadline = self.options.deadline(timeout)
         try:
-            call = await self._start(spec, request, deadline, None, metadata, request_id, integration_id)
+            call = await self._start(
+                await self._current(), spec, request, deadline, None, metadata, request_id, integration_id
+            )
         except NotProcessedError:
-            call = await self._start(spec, request, deadline, None, metadata, request_id, integration_id)
+            call = await self._start(
+                await self._current(), spec, request, deadline, None, metadata, request_id, integration_id
+            )
         return AsyncResponseStream(call)
 
     async def ping(self, payload: bytes = b"", *, timeout: float | None | EllipsisType = ...) -> rpc_pb2.PingResponse:
@@ -181,10 +193,12 @@ class AsyncClient:
 
     def watch(
         self, *, after_sequence: int | None = None, models: Iterable[str] | None = None,
-        timeout: float | None = None,
+        timeout: float | None = None, announce_start: bool = False,
     ) -> "AsyncEventIterator":
-        """The change stream as an async iterator of ChangeEvent."""
-        request = _models.watch_request(after_sequence, models)
+        """The change stream as an async iterator of ChangeEvent (see
+        :meth:`atsbridge.Client.watch`; ``await events.read_start_sequence()`` with
+        ``announce_start=True``)."""
+        request = _models.watch_request(after_sequence, models, announce_start)
         return AsyncEventIterator(self, request, timeout)
 
     async def create_candidate(
@@ -235,7 +249,8 @@ class AsyncClient:
 
 
 class AsyncEventIterator:
-    """Change events as an async iterator; the call opens on the first ``__anext__``."""
+    """Change events as an async iterator; the call opens on the first ``__anext__`` (or
+    :meth:`read_start_sequence`). ``start_sequence`` as in :class:`atsbridge.client.EventIterator`."""
 
     def __init__(self, client: AsyncClient, request: admin_pb2.WatchRequest, timeout: float | None) -> None:
         self._client = client
@@ -243,17 +258,36 @@ class AsyncEventIterator:
         self._timeout = timeout
         self._stream: AsyncResponseStream[admin_pb2.ChangeEventBatch] | None = None
         self._pending: list[admin_pb2.ChangeEvent] = []
+        self.start_sequence: int | None = None
 
     def __aiter__(self) -> "AsyncEventIterator":
         return self
 
     async def __anext__(self) -> admin_pb2.ChangeEvent:
+        while not self._pending:
+            await self._next_batch()
+        return self._pending.pop()
+
+    async def _next_batch(self) -> None:
         if self._stream is None:
             self._stream = await self._client.stream("/atsbridge.v1.Changes/Watch", self._request, timeout=self._timeout)
-        while not self._pending:
-            self._pending = list((await self._stream.__anext__()).events)
-            self._pending.reverse()
-        return self._pending.pop()
+        batch = await self._stream.__anext__()
+        if batch.HasField("start_sequence"):
+            self.start_sequence = batch.start_sequence
+        self._pending = list(batch.events)
+        self._pending.reverse()
+
+    async def read_start_sequence(self) -> int:
+        """Waits for the announcement of a ``watch(announce_start=True)`` and returns
+        ``start_sequence``; see :meth:`atsbridge.client.EventIterator.read_start_sequence`."""
+        while self.start_sequence is None:
+            if self._pending:
+                raise RuntimeError("the watch did not announce its start (pass announce_start=True)")
+            try:
+                await self._next_batch()
+            except StopAsyncIteration:
+                raise RuntimeError("the watch ended without announcing its start") from None
+        return self.start_sequence
 
     def cancel(self) -> None:
         """Ends the call on the server."""
@@ -269,7 +303,8 @@ class AsyncEventIterator:
 
 class AsyncRecordIterator(Generic[T]):
     """Records of a list across pages, as an async iterator (see
-    :class:`atsbridge.client.RecordIterator`). The call opens on the first ``__anext__``."""
+    :class:`atsbridge.client.RecordIterator`, also for what a dropped connection does). The call
+    opens on the first ``__anext__``."""
 
     def __init__(self, client: AsyncClient, model: _models.Model, request: Message, timeout: float | None) -> None:
         self._client = client
@@ -279,6 +314,7 @@ class AsyncRecordIterator(Generic[T]):
         self._stream: AsyncResponseStream[Any] | None = None
         self._items: list[Any] = []
         self._index = 0
+        self._received = False
         self._page_cursor: str | None = None
         self.cursor: str | None = None
 
@@ -287,11 +323,10 @@ class AsyncRecordIterator(Generic[T]):
 
     async def __anext__(self) -> T:
         while self._index >= len(self._items):
-            self.cursor = self._page_cursor if self._items else self.cursor
-            page = await self._next_page()
-            self._items = page.items
+            if self._received:
+                self.cursor = self._page_cursor
+            self._items = (await self._next_page()).items
             self._index = 0
-            self._page_cursor = page.next_cursor if page.HasField("next_cursor") else None
         item = self._items[self._index]
         self._index += 1
         return item  # type: ignore[no-any-return]
@@ -303,21 +338,21 @@ class AsyncRecordIterator(Generic[T]):
                 page = await self._next_page()
             except StopAsyncIteration:
                 return
-            self.cursor = page.next_cursor if page.HasField("next_cursor") else None
+            self.cursor = self._page_cursor
             yield page
 
     async def _next_page(self) -> Any:
         if self._stream is None:
             self._stream = await self._client.stream(self._model.list_method, self._request, timeout=self._timeout)
         try:
-            return await self._stream.__anext__()
-        except ConnectionLostError:
-            if self.cursor is None and self._items:
-                raise
-            request = self._request if self.cursor is None else _models.with_cursor(self._request, self.cursor)
+            page = await self._stream.__anext__()
+        except ConnectionLostError as error:
+            request = _resume_request(self._request, self._received, self._page_cursor, error)
             self._stream = await self._client.stream(self._model.list_method, request, timeout=self._timeout)
-            self._items, self._index = [], 0
-            return await self._stream.__anext__()
+            page = await self._stream.__anext__()
+        self._received = True
+        self._page_cursor = page.next_cursor if page.HasField("next_cursor") else None
+        return page
 
     def cancel(self) -> None:
         """Ends the call on the server."""
@@ -360,10 +395,12 @@ class AsyncResource:
     async def export_to(self, path: str | os.PathLike[str], format: str = "ndjson", **list_options: Any) -> int:
         """Writes every matching record to ``path`` (``"ndjson"`` or ``"protobuf"``); returns the
         count, in the order the server reads fastest unless ``order="ID"`` is given. File writes
-        are small and buffered; they run on the loop."""
+        are small and buffered; they run on the loop. No fsync and no resume point, as
+        :meth:`atsbridge.client.Resource.export_to`: after an error, run it again."""
         list_options.setdefault("order", "STORAGE")
+        writer = ExportWriter(Path(path), format)
         records = self.list(**list_options)
-        with ExportWriter(Path(path), format) as writer:
+        with writer:
             async with records:
                 async for page in records.pages():
                     writer.write_page(page.items)

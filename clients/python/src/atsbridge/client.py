@@ -53,7 +53,18 @@ class ClientOptions:
         client_key: str | None = None,
         server_hostname: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        keepalive_interval: float | None = 30.0,
+        keepalive_timeout: float = 5.0,
     ) -> None:
+        _check_timeout("timeout", timeout)
+        if connect_timeout is None or connect_timeout <= 0:
+            raise ValueError(f"connect_timeout must be positive, not {connect_timeout!r}")
+        if keepalive_interval is not None and keepalive_interval <= 0:
+            raise ValueError(f"keepalive_interval must be positive or None, not {keepalive_interval!r}")
+        if keepalive_timeout is None or keepalive_timeout <= 0:
+            raise ValueError(f"keepalive_timeout must be positive, not {keepalive_timeout!r}")
+        self.keepalive_interval = keepalive_interval
+        self.keepalive_timeout = keepalive_timeout
         self.ssl_context = make_context(tls, ca, client_cert, client_key, ssl_context)
         self.server_hostname = server_hostname
         self.address = address or os.environ.get("ATSBRIDGE_SERVER") or DEFAULT_ADDRESS
@@ -69,20 +80,47 @@ class ClientOptions:
         self.settings = ClientSettings(initial_credit=initial_credit)
 
     def deadline(self, timeout: float | None | EllipsisType) -> float | None:
-        """The monotonic deadline for a call's timeout (``...`` means the client's default)."""
+        """The monotonic deadline for a call's timeout (``...`` means the client's default). A
+        negative timeout is a ValueError."""
         seconds = self.timeout if timeout is ... else timeout
+        _check_timeout("timeout", seconds)
         return None if seconds is None else time.monotonic() + seconds
 
 
-def is_retryable(method: Method, request: Message, error: ATSBridgeError) -> bool:
+def _check_timeout(name: str, seconds: object) -> None:
+    if seconds is not None and (isinstance(seconds, bool) or not isinstance(seconds, (int, float))):
+        raise TypeError(f"{name} must be a number of seconds or None, not {seconds!r}")
+    if seconds is not None and seconds < 0:  # type: ignore[operator]
+        raise ValueError(f"{name} must not be negative, not {seconds!r}")
+
+
+def is_retryable(
+    method: Method, request: Message, error: ATSBridgeError, idempotency_key: str | None = None
+) -> bool:
     """Whether a failed call may run again on a new connection: the server did not process it,
-    or it is safe to repeat (a read, or a write with an idempotency key) and the connection
-    broke."""
+    or it is safe to repeat (a read, or a write with an idempotency key, in the request or in
+    the call's ``idempotency_key``) and the connection broke."""
     if isinstance(error, NotProcessedError):
         return True
     if isinstance(error, ConnectionLostError):
-        return method.read_only or _models.idempotency_key_of(request) is not None
+        return method.read_only or bool(idempotency_key) or _models.idempotency_key_of(request) is not None
     return False
+
+
+def _resume_request(
+    request: Message, received: bool, page_cursor: str | None, error: ConnectionLostError
+) -> Message:
+    """The request that continues a list whose connection dropped: the same one if no page
+    arrived, else one from the last page's cursor. After the last page (no cursor) nothing is
+    left to fetch, but the end was not confirmed: the drop is raised, as the list cannot tell
+    it finished."""
+    if not received:
+        return request
+    if page_cursor is None:
+        raise ConnectionLostError(
+            f"{error.message} after the last page, before the server confirmed the end of the list"
+        ) from error
+    return _models.with_cursor(request, page_cursor)
 
 
 class Client:
@@ -98,7 +136,14 @@ class Client:
 
     ``address``, ``api_key`` and ``integration_id`` default to ``$ATSBRIDGE_SERVER``,
     ``$ATSBRIDGE_API_KEY`` and ``$ATSBRIDGE_INTEGRATION``. ``timeout`` (seconds, default 30) is
-    each unary call's deadline; streams have none unless given one.
+    each unary call's deadline; streams have none unless given one. ``connect_timeout`` bounds
+    the TCP connect and the handshake; a connection that cannot be made is not retried.
+
+    Dead connections: when a call's deadline passes, or a call has waited ``keepalive_interval``
+    seconds (default 30, ``None`` for never) with nothing received on the connection, the client
+    sends a PING; without its answer within ``keepalive_timeout`` seconds (default 5) the
+    connection is closed, its calls fail with :class:`~atsbridge.ConnectionLostError` and the
+    next call opens a new one.
 
     TLS: ``tls=True`` (or ``$ATSBRIDGE_TLS=1``) connects with TLS, trusting the system's CAs or
     ``ca`` (a PEM file, ``$ATSBRIDGE_CA``); ``client_cert`` and ``client_key`` (``$ATSBRIDGE_CLIENT_CERT``,
@@ -123,10 +168,12 @@ class Client:
         client_key: str | None = None,
         server_hostname: str | None = None,
         ssl_context: ssl.SSLContext | None = None,
+        keepalive_interval: float | None = 30.0,
+        keepalive_timeout: float = 5.0,
     ) -> None:
         self.options = ClientOptions(
             address, api_key, integration_id, timeout, connect_timeout, initial_credit,
-            tls, ca, client_cert, client_key, server_hostname, ssl_context,
+            tls, ca, client_cert, client_key, server_hostname, ssl_context, keepalive_interval, keepalive_timeout,
         )
         self._lock = threading.Lock()
         self._connection: SyncConnection | None = None
@@ -153,11 +200,14 @@ class Client:
                 raise make_error(StatusCode.CANCELLED, "the client is closed")
             connection = self._connection
             if connection is None or not connection.accepts_calls:
+                self._old = [c for c in self._old if not c.closed]
                 if connection is not None:
                     self._old.append(connection)  # its running calls finish on it
+                    self._connection = None
                 connection = SyncConnection(
                     self.options.host, self.options.port, self.options.settings, self.options.connect_timeout,
                     self.options.ssl_context, self.options.server_hostname,
+                    self.options.keepalive_interval, self.options.keepalive_timeout,
                 )
                 self._connection = connection
             return connection
@@ -180,14 +230,15 @@ class Client:
     # Generic calls
 
     def _start(
-        self, method: Method, request: Message, deadline: float | None, idempotency_key: str | None,
-        metadata: dict[str, str] | None, request_id: str | None, integration_id: str | None,
+        self, connection: SyncConnection, method: Method, request: Message, deadline: float | None,
+        idempotency_key: str | None, metadata: dict[str, str] | None, request_id: str | None,
+        integration_id: str | None,
     ) -> SyncCall:
         call_open = _models.call_open(
             method, self.options.api_key, integration_id or self.options.integration_id, idempotency_key,
             metadata, request_id,
         )
-        return self._current().start_call(method, request.SerializeToString(), call_open, deadline)
+        return connection.start_call(method, request.SerializeToString(), call_open, deadline)
 
     def call(
         self,
@@ -207,8 +258,13 @@ class Client:
             raise TypeError(f"{spec.name} is server-streaming; use stream()")
         deadline = self.options.deadline(timeout)
         for attempt in range(2):
+            # A connection that cannot be made (refused, no handshake within connect_timeout, not
+            # an ATSBridge server, TLS refused) fails the call at once: trying again cannot help.
+            connection = self._current()
             try:
-                call = self._start(spec, request, deadline, idempotency_key, metadata, request_id, integration_id)
+                call = self._start(
+                    connection, spec, request, deadline, idempotency_key, metadata, request_id, integration_id
+                )
                 try:
                     payload = call.receive()
                     if payload is None:
@@ -221,7 +277,7 @@ class Client:
                     call.cancel()
                 return response
             except ATSBridgeError as error:
-                if attempt == 0 and is_retryable(spec, request, error) and not self._closed:
+                if attempt == 0 and is_retryable(spec, request, error, idempotency_key) and not self._closed:
                     continue
                 raise
         raise AssertionError("unreachable")
@@ -243,9 +299,9 @@ class Client:
             raise TypeError(f"{spec.name} is unary; use call()")
         deadline = self.options.deadline(timeout)
         try:
-            call = self._start(spec, request, deadline, None, metadata, request_id, integration_id)
+            call = self._start(self._current(), spec, request, deadline, None, metadata, request_id, integration_id)
         except NotProcessedError:
-            call = self._start(spec, request, deadline, None, metadata, request_id, integration_id)
+            call = self._start(self._current(), spec, request, deadline, None, metadata, request_id, integration_id)
         return ResponseStream(call)
 
     # Conveniences
@@ -257,11 +313,15 @@ class Client:
 
     def watch(
         self, *, after_sequence: int | None = None, models: Iterable[str] | None = None,
-        timeout: float | None = None,
+        timeout: float | None = None, announce_start: bool = False,
     ) -> "EventIterator":
-        """The change stream: :class:`~atsbridge.v1.admin_pb2.ChangeEvent` objects from
-        ``after_sequence`` on, then live, until you stop iterating (which cancels the call)."""
-        request = _models.watch_request(after_sequence, models)
+        """The change stream: :class:`~atsbridge.v1.admin_pb2.ChangeEvent` objects after
+        ``after_sequence`` (absent: from now on), then live, until you stop iterating (which
+        cancels the call). With ``announce_start=True`` the server first tells where the stream
+        starts: :meth:`EventIterator.read_start_sequence` returns it (and
+        ``EventIterator.start_sequence`` holds it once known), the resume point to save before
+        any event arrives."""
+        request = _models.watch_request(after_sequence, models, announce_start)
         return EventIterator(self.stream("/atsbridge.v1.Changes/Watch", request, timeout=timeout))
 
     def create_candidate(
@@ -315,20 +375,42 @@ class Client:
 
 class EventIterator:
     """Change events, flattened from the stream's batches. ``cancel()`` or a ``with`` block ends
-    the call."""
+    the call.
+
+    ``start_sequence`` is None until a batch announcing the stream's start arrives (only when
+    the watch asked for ``announce_start``): then the sequence the stream resumes after."""
 
     def __init__(self, stream: ResponseStream[admin_pb2.ChangeEventBatch]) -> None:
         self._stream = stream
         self._pending: list[admin_pb2.ChangeEvent] = []
+        self.start_sequence: int | None = None
 
     def __iter__(self) -> "EventIterator":
         return self
 
     def __next__(self) -> admin_pb2.ChangeEvent:
         while not self._pending:
-            self._pending = list(next(self._stream).events)
-            self._pending.reverse()
+            self._take(next(self._stream))
         return self._pending.pop()
+
+    def _take(self, batch: admin_pb2.ChangeEventBatch) -> None:
+        if batch.HasField("start_sequence"):
+            self.start_sequence = batch.start_sequence
+        self._pending = list(batch.events)
+        self._pending.reverse()
+
+    def read_start_sequence(self) -> int:
+        """Waits for the announcement of a ``watch(announce_start=True)`` and returns
+        ``start_sequence`` (events after it stay queued for iteration). Raises the call's error,
+        or :class:`RuntimeError` if the stream ended without announcing its start."""
+        while self.start_sequence is None:
+            if self._pending:
+                raise RuntimeError("the watch did not announce its start (pass announce_start=True)")
+            try:
+                self._take(next(self._stream))
+            except StopIteration:
+                raise RuntimeError("the watch ended without announcing its start") from None
+        return self.start_sequence
 
     def cancel(self) -> None:
         """Ends the call on the server."""
@@ -343,9 +425,13 @@ class EventIterator:
 
 class RecordIterator(Generic[T]):
     """Records of a list, across every page. ``cursor`` is the resume cursor after the last page
-    whose records were all returned (pass it as ``cursor=`` to continue later). If the
-    connection drops mid-list, the list resumes from that cursor on a new connection (once per
-    drop). ``cancel()``, leaving a ``with`` block or dropping the iterator ends the call."""
+    whose records were all returned (pass it as ``cursor=`` to continue later; None once the
+    last page was returned). If the connection drops mid-list, the list resumes from that
+    cursor on a new connection (once per drop); a drop before the first page restarts the list.
+    A drop after the last page but before the server confirmed the end raises
+    :class:`~atsbridge.ConnectionLostError`: there is nothing left to resume, and the list's
+    outcome is unconfirmed. ``cancel()``, leaving a ``with`` block or dropping the iterator ends
+    the call."""
 
     def __init__(self, client: Client, model: _models.Model, request: Message, timeout: float | None) -> None:
         self._client = client
@@ -355,7 +441,8 @@ class RecordIterator(Generic[T]):
         self._stream: ResponseStream[Any] = client.stream(model.list_method, request, timeout=timeout)
         self._items: list[Any] = []
         self._index = 0
-        self._page_cursor: str | None = None
+        self._received = False  # whether a page arrived (and was, or is being, handed out)
+        self._page_cursor: str | None = None  # next_cursor of the last page received
         self.cursor: str | None = None
 
     def __iter__(self) -> "RecordIterator[T]":
@@ -363,11 +450,10 @@ class RecordIterator(Generic[T]):
 
     def __next__(self) -> T:
         while self._index >= len(self._items):
-            self.cursor = self._page_cursor if self._items else self.cursor
-            page = self._next_page()
-            self._items = page.items
+            if self._received:
+                self.cursor = self._page_cursor
+            self._items = self._next_page().items
             self._index = 0
-            self._page_cursor = page.next_cursor if page.HasField("next_cursor") else None
         item = self._items[self._index]
         self._index += 1
         return item  # type: ignore[no-any-return]
@@ -379,19 +465,20 @@ class RecordIterator(Generic[T]):
                 page = self._next_page()
             except StopIteration:
                 return
-            self.cursor = page.next_cursor if page.HasField("next_cursor") else None
+            self.cursor = self._page_cursor
             yield page
 
     def _next_page(self) -> Any:
+        """The next page; only called once the previous one was handed out whole."""
         try:
-            return next(self._stream)
-        except ConnectionLostError:
-            if self.cursor is None and self._items:
-                raise
-            request = self._request if self.cursor is None else _models.with_cursor(self._request, self.cursor)
+            page = next(self._stream)
+        except ConnectionLostError as error:
+            request = _resume_request(self._request, self._received, self._page_cursor, error)
             self._stream = self._client.stream(self._model.list_method, request, timeout=self._timeout)
-            self._items, self._index = [], 0
-            return next(self._stream)
+            page = next(self._stream)
+        self._received = True
+        self._page_cursor = page.next_cursor if page.HasField("next_cursor") else None
+        return page
 
     def cancel(self) -> None:
         """Ends the call on the server."""
@@ -474,9 +561,14 @@ class Resource:
         """Writes every matching record to ``path`` and returns the count. ``format`` is
         ``"ndjson"`` (the CLI's JSON shape, one record a line) or ``"protobuf"`` (each record as a
         varint length and its bytes, as ``atsbridge export --format protobuf`` writes). Records
-        come in the order the server reads fastest unless ``order="ID"`` is given."""
+        come in the order the server reads fastest unless ``order="ID"`` is given.
+
+        A dropped connection resumes from the last page's cursor, as :meth:`list` does. The file
+        is truncated first and neither synced (no fsync) nor given a resume point, unlike
+        ``atsbridge export``: if ``export_to`` raises, the file is incomplete; run it again."""
         list_options.setdefault("order", "STORAGE")
-        with ExportWriter(Path(path), format) as writer, self.list(**list_options) as records:
+        writer = ExportWriter(Path(path), format)  # checks the format before anything is sent
+        with self.list(**list_options) as records, writer:
             for page in records.pages():
                 writer.write_page(page.items)
             return writer.count
