@@ -327,8 +327,48 @@ struct HandlerHarness {
         _ = try await harness.frames()
         await harness.channel.testingEventLoop.advanceTime(by: .seconds(2))
         let frames = try await harness.frames()
-        #expect(frames.map(\.type) == [.cancel] && frames[0].streamID == id)
+        // Then a PING: the deadline may have passed because the server went silent.
+        #expect(frames.map(\.type) == [.cancel, .ping] && frames[0].streamID == id)
         await #expect(throws: ATSBridgeError.self) { for try await _ in events {} }
+    }
+
+    @Test func aPeerThatLetsAPingGoUnansweredIsDropped() async throws {
+        var harness = try await self.harness { $0.keepaliveTimeout = .seconds(5) }
+        try await harness.handshake()
+        _ = try await self.open(harness, timeout: .seconds(2))
+        _ = try await harness.frames()
+        await harness.channel.testingEventLoop.advanceTime(by: .seconds(2))
+        #expect(try await harness.frames().map(\.type) == [.cancel, .ping])
+        await harness.channel.testingEventLoop.advanceTime(by: .seconds(4))
+        #expect(harness.channel.isActive)
+        await harness.channel.testingEventLoop.advanceTime(by: .seconds(1))
+        #expect(!harness.channel.isActive, "the next call opens a new connection")
+    }
+
+    @Test func anAnsweredPingKeepsTheConnection() async throws {
+        var harness = try await self.harness { $0.keepaliveTimeout = .seconds(5) }
+        try await harness.handshake()
+        _ = try await self.open(harness, timeout: .seconds(2))
+        _ = try await harness.frames()
+        await harness.channel.testingEventLoop.advanceTime(by: .seconds(2))
+        let ping = try #require(try await harness.frames().first { $0.type == .ping })
+        try await harness.send(.ping, flags: .ack, 0, Array(ping.payload.readableBytesView))
+        await harness.channel.testingEventLoop.advanceTime(by: .seconds(10))
+        #expect(harness.channel.isActive)
+    }
+
+    @Test func aStreamWaitingWithNothingReceivedChecksItsConnection() async throws {
+        var harness = try await self.harness { $0.keepaliveInterval = .seconds(30) }
+        try await harness.handshake()
+        let (id, _) = try await self.open(harness, isUnary: false)
+        _ = try await harness.frames()
+        await harness.channel.testingEventLoop.advanceTime(by: .seconds(20))
+        try await harness.send(.message, id, [1])
+        // 30 s after the handshake, but only 10 s after the last message: nothing to check.
+        await harness.channel.testingEventLoop.advanceTime(by: .seconds(10))
+        #expect(try await harness.frames().allSatisfy { $0.type != .ping })
+        await harness.channel.testingEventLoop.advanceTime(by: .seconds(30))
+        #expect(try await harness.frames().map(\.type).contains(.ping))
     }
 
     @Test func aRequestOverTheServersLimitIsRefusedLocally() async throws {

@@ -28,11 +28,20 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     private var handshakePromise: EventLoopPromise<Void>?
     private var handshakeFuture: EventLoopFuture<Void>?
     private var closing = false
+    /// Liveness: when bytes last arrived, the PING whose ACK is awaited, when one was last sent.
+    private var lastReceived = NIODeadline.uptimeNanoseconds(0)
+    private var probe: [UInt8]?
+    private var probeSent = NIODeadline.distantPast
+    private var keepaliveTask: Scheduled<Void>?
+    private let keepaliveInterval: TimeAmount?
+    private let keepaliveTimeout: TimeAmount
 
     package init(limits: ConnectionLimits, logger: Logger) {
         self.machine = Machine(limits: limits)
         self.logger = logger
         self.handshakeTimeout = TimeAmount(limits.handshakeTimeout)
+        self.keepaliveInterval = limits.keepaliveInterval.map(TimeAmount.init)
+        self.keepaliveTimeout = TimeAmount(limits.keepaliveTimeout)
     }
 
     /// How long the server may take to send its preface and SETTINGS: a peer that accepts the
@@ -93,6 +102,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
 
     package func channelInactive(context: ChannelHandlerContext) {
         self.closing = true
+        self.keepaliveTask?.cancel()
         self.completeHandshake(
             .failure(ATSBridgeError(.unavailable, "the server closed the connection during the handshake"))
         )
@@ -112,6 +122,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        self.lastReceived = context.eventLoop.now
         switch self.unwrapInboundIn(data) {
         case .preface:
             break
@@ -119,7 +130,58 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
             // A client's decoder has no request budget: only oversized messages are skipped.
             self.perform(self.machine.receivedOversizedMessage(streamID: streamID, length: length))
         case .frame(let frame):
+            if frame.type == .ping, frame.flags.contains(.ack), let probe = self.probe,
+                frame.payload.readableBytesView.elementsEqual(probe)
+            {
+                self.probe = nil
+            }
             self.perform(self.machine.receivedFrame(frame))
+        }
+    }
+
+    // MARK: Liveness
+
+    /// Sends a PING (§2.9) unless one awaits its ACK or one went out less than a second ago
+    /// (servers limit PINGs); without its ACK within the keepalive timeout, the peer is taken
+    /// for gone silent and the connection is closed, so that it does not take every later call
+    /// with it. Called when a call's deadline passes, and when calls waited the keepalive
+    /// interval with nothing received.
+    private func checkAlive() {
+        guard let context = self.context, !self.closing, self.probe == nil,
+            context.eventLoop.now - self.probeSent >= .seconds(1)
+        else { return }
+        let payload = (0..<8).map { _ in UInt8.random(in: .min ... .max) }
+        self.probe = payload
+        self.probeSent = context.eventLoop.now
+        var buffer = context.channel.allocator.buffer(capacity: Frame.headerSize + 8)
+        buffer.writeFrame(type: .ping, streamID: 0, payload: payload)
+        self.write(buffer)
+        let seconds = Double(self.keepaliveTimeout.nanoseconds) / 1e9
+        context.eventLoop.assumeIsolated().scheduleTask(in: self.keepaliveTimeout) { [weak self] in
+            guard let self, self.probe == payload else { return }
+            self.logger.notice(
+                "connection dropped: no answer to a PING",
+                metadata: ["rpc.ping_timeout_s": "\(seconds)"]
+            )
+            self.perform(
+                self.machine.violated(
+                    ProtocolViolation(
+                        .unavailable,
+                        "no answer to a PING within \(seconds) s: the connection is dead",
+                        silent: true
+                    )
+                )
+            )
+        }
+    }
+
+    /// Checks the connection when calls are open and nothing arrived for the keepalive interval.
+    private func startKeepalive(_ context: ChannelHandlerContext) {
+        guard let interval = self.keepaliveInterval, !self.closing else { return }
+        self.keepaliveTask = context.eventLoop.assumeIsolated().scheduleTask(in: interval) { [weak self] in
+            guard let self else { return }
+            if !self.streams.isEmpty, context.eventLoop.now - self.lastReceived >= interval { self.checkAlive() }
+            self.startKeepalive(context)
         }
     }
 
@@ -206,6 +268,8 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
                     self.perform(
                         self.machine.abandon(id, ATSBridgeError(.deadlineExceeded, "the call's deadline passed"))
                     )
+                    // A deadline may pass because the peer went silent: check before the next call.
+                    self.checkAlive()
                 }
             }
             self.streams[id] = io
@@ -230,6 +294,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
             break
         case .handshakeComplete:
             self.completeHandshake(.success(()))
+            if let context = self.context { self.startKeepalive(context) }
             self.openPending()
         case .openPendingCalls:
             self.openPending()

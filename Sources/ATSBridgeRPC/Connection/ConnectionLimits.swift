@@ -30,6 +30,14 @@ public struct ConnectionLimits: Sendable, Hashable {
     /// PINGs a peer may send per second, with a burst of as many; more is a connection error.
     /// Defaults to `10`.
     public var maxPingsPerSecond: Int = 10
+    /// Client: how long a call may wait with nothing at all received on its connection before
+    /// the client checks the connection with a PING (`nil`: only when a call's deadline passes).
+    /// Defaults to 30 seconds.
+    public var keepaliveInterval: Duration? = .seconds(30)
+    /// Client: how long a PING's ACK may take before the connection is taken for dead (a peer
+    /// or network that went silent without closing): it is closed, its calls fail with
+    /// UNAVAILABLE, and the next call opens a new one. Defaults to 5 seconds.
+    public var keepaliveTimeout: Duration = .seconds(5)
 
     /// Creates limits with every default.
     public init() {}
