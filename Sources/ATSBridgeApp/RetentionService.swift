@@ -40,6 +40,8 @@ final class RetentionService: Service, Sendable {
                             ]
                         )
                     }
+                } catch is CancellationError {
+                    return  // the server is stopping (perhaps failing to start): nothing to report
                 } catch {
                     self.logger.error("Retention failed", metadata: [LogKey.errorDescription: "\(error)"])
                 }

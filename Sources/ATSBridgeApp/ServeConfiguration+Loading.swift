@@ -122,9 +122,13 @@ extension ServeConfiguration {
             case "tls_key": self.setTLS { $0.privateKeyPath = value }
             case "tls_client_ca": self.setTLS { $0.clientCAPath = value }
             case "attachment_allow":
-                self.write.attachmentAllowList = try AttachmentAllowList(
-                    parsing: value.split(separator: ",").map(String.init)
-                )
+                let entries = value.split(separator: ",", omittingEmptySubsequences: false)
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+                // An empty entry is a slip (a stray comma, an unset variable), not "allow nothing".
+                guard !entries.contains(where: \.isEmpty) else {
+                    throw invalid("attachment_allow entries must not be empty")
+                }
+                self.write.attachmentAllowList = try AttachmentAllowList(parsing: entries)
             case "attachment_max_downloads":
                 self.write.maxConcurrentDownloads = try Self.positive(value, field: "attachment_max_downloads")
             case "strict_file_modes":

@@ -22,6 +22,8 @@ extension SyncEngine {
         let integrations: [StoredIntegration]
         do {
             integrations = try await self.store.integrations()
+        } catch is CancellationError {
+            return  // the server is stopping (perhaps failing to start): nothing to report
         } catch {
             self.logger.error(
                 "The scheduler cannot read the integrations",

@@ -80,6 +80,15 @@ import Testing
         #expect(array.contains("is not a JSON object"), "\(array)")
     }
 
+    @Test func anEmptyAttachmentAllowEntryIsRefused() {
+        for value in ["", "files.example.com,", "a.example.com,,b.example.com"] {
+            let message = self.message {
+                _ = try ServeConfiguration.load(file: nil, environment: [:], flags: ["attachment_allow": value])
+            }
+            #expect(message.contains("attachment_allow entries must not be empty"), "\(value): \(message)")
+        }
+    }
+
     @Test func aBadKeyFlagIsNamedAsTheFlagIsSpelled() {
         let message = self.message {
             _ = try ServeConfiguration.load(file: nil, environment: [:], flags: ["api_keys": "short"])
