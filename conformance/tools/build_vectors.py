@@ -182,6 +182,11 @@ def invalid_frames() -> list[dict]:
          "max_frame_size": DEFAULT_MAX_FRAME, "error": exhausted},
         {"name": "length_over_limit_on_unknown_type", "hex": header_only(1000, 0x2A, 0).hex(),
          "max_frame_size": 999, "error": exhausted},
+        # §2.1: frames other than MESSAGE carry at most 64 KiB, whatever the max_frame_size.
+        {"name": "settings_over_64_kib_header_only", "hex": header_only(64 * 1024 + 1, SETTINGS, 0).hex(),
+         "max_frame_size": DEFAULT_MAX_FRAME, "error": exhausted},
+        {"name": "call_open_over_64_kib_header_only", "hex": header_only(64 * 1024 + 1, CALL_OPEN, 1).hex(),
+         "max_frame_size": DEFAULT_MAX_FRAME, "error": exhausted},
         # A header cut short, or a payload shorter than the header's length: a receiver waits for
         # more bytes; at the end of the input the frame is incomplete.
         {"name": "header_truncated", "hex": frame(PING, 0, bytes(8))[:9].hex(),

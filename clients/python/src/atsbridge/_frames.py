@@ -20,6 +20,8 @@ HEADER_SIZE = 10
 DEFAULT_MAX_FRAME_SIZE = 4 * 1024 * 1024 + 64 * 1024
 #: Default ``max_message_size`` (4 MiB).
 DEFAULT_MAX_MESSAGE_SIZE = 4 * 1024 * 1024
+#: The largest payload of a frame other than MESSAGE (§2.1).
+MAX_CONTROL_PAYLOAD_SIZE = 64 * 1024
 #: Largest credit a stream may hold (§2.8).
 MAX_CREDIT = 2**31 - 1
 
@@ -162,6 +164,11 @@ class FrameDecoder:
             raise ProtocolError(
                 StatusCode.RESOURCE_EXHAUSTED,
                 f"frame of {length} bytes exceeds max_frame_size {self.max_frame_size}",
+            )
+        if type != FrameType.MESSAGE and length > MAX_CONTROL_PAYLOAD_SIZE:
+            raise ProtocolError(
+                StatusCode.RESOURCE_EXHAUSTED,
+                f"a frame other than MESSAGE of {length} bytes exceeds {MAX_CONTROL_PAYLOAD_SIZE} bytes",
             )
         if self.max_message_size is not None and type == FrameType.MESSAGE and length > self.max_message_size:
             # Skip the payload as it arrives instead of buffering it.
