@@ -74,7 +74,8 @@ import Testing
                     CreateApiKeyRequest(name: "feed", role: .read, integrationIDs: ["int-a"])
                 )
             }
-            let client = harness.client(key: try #require(created.secret), integration: "int-a")
+            let secret = try #require(created.secret)
+            let client = harness.client(key: secret, integration: "int-a")
             // A watch never ends by itself: "calls already running finish" cannot cover it.
             let watch = WatchRequest(announceStart: true)
             // The deadline makes a watch that outlives its key fail the test rather than hang it.
