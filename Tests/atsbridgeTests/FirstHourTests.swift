@@ -113,7 +113,9 @@ import Testing
         let ping = try await CLIProcess.run(["ping", "--server", address], timeout: .seconds(5))
         #expect(ping.status == 69)
         #expect(
-            ping.stderr == "error: UNAVAILABLE PLATFORM.NOT_ATSBRIDGE_SERVER: \(address) is not an ATSBridge server\n"
+            ping.stderr
+                == "error: UNAVAILABLE PLATFORM.NOT_ATSBRIDGE_SERVER: \(address) is not an ATSBridge server "
+                + "(or it serves TLS: connect with TLS, e.g. --ca or --tls)\n"
         )
     }
 

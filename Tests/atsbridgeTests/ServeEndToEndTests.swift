@@ -488,7 +488,8 @@ import Testing
         let directory = TemporaryFiles.unique("config")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let cases = [
-            ("{not json", "not a JSON object"),
+            ("{not json", "is not valid JSON: "),
+            ("[1, 2]", "not a JSON object"),
             (#"{"lisen": "127.0.0.1:1"}"#, "unknown setting 'lisen'"),
             (#"{"max_connections": -4}"#, "max_connections"),
             (#"{"listen": {"host": "x"}}"#, "must be a string or number"),
