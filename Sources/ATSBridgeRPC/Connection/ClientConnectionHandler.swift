@@ -159,10 +159,7 @@ package final class ClientConnectionHandler: ChannelDuplexHandler {
         let seconds = Double(self.keepaliveTimeout.nanoseconds) / 1e9
         context.eventLoop.assumeIsolated().scheduleTask(in: self.keepaliveTimeout) { [weak self] in
             guard let self, self.probe == payload else { return }
-            self.logger.notice(
-                "connection dropped: no answer to a PING",
-                metadata: ["rpc.ping_timeout_s": "\(seconds)"]
-            )
+            self.logger.notice("connection dropped: no answer to a PING within \(seconds) s")
             self.perform(
                 self.machine.violated(
                     ProtocolViolation(
