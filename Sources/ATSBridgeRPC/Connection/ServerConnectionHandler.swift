@@ -135,12 +135,18 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     package func errorCaught(context: ChannelHandlerContext, error: any Error) {
         if let violation = error as? ProtocolViolation {
             self.logger.debug("protocol violation", metadata: [LogKey.rpcViolation: "\(violation.message)"])
-            if let limit = violation.limit, !self.closing { RPCMetrics.limitHit(limit) }
-            self.perform(self.machine.violated(violation))
+            self.violated(violation)
         } else {
             self.logger.debug("connection error", metadata: [LogKey.errorType: "\(type(of: error))"])
             self.perform(self.machine.violated(ProtocolViolation(.unavailable, "connection error", silent: true)))
         }
+    }
+
+    /// Applies a connection error, counting the limit it went over (once: not on a connection
+    /// already closing).
+    private func violated(_ violation: ProtocolViolation) {
+        if let limit = violation.limit, !self.closing { RPCMetrics.limitHit(limit) }
+        self.perform(self.machine.violated(violation))
     }
 
     package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -168,13 +174,11 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
                 // Counted once: PINGs read after the first one over the rate are the same flood,
                 // on a connection already closing.
                 guard !self.closing else { return }
-                RPCMetrics.limitHit(.pingFlood)
-                self.perform(
-                    self.machine.violated(
-                        ProtocolViolation(
-                            .resourceExhausted,
-                            "more than \(self.limits.maxPingsPerSecond) PINGs a second"
-                        )
+                self.violated(
+                    ProtocolViolation(
+                        .resourceExhausted,
+                        "more than \(self.limits.maxPingsPerSecond) PINGs a second",
+                        limit: .pingFlood
                     )
                 )
                 return
