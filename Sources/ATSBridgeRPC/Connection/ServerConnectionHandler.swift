@@ -436,6 +436,11 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         self.closing = true
         self.handshakeTimer?.cancel()
         self.idleTimer?.cancel()
+        // Calls still running (a connection error) stop now: nothing they write would be sent.
+        for io in self.streams.values {
+            io.stream.finishSilently()
+            io.stream.cancel(.connectionClosed)
+        }
         // Closing at once would drop what is still queued for a peer that paused reading: the
         // last messages, a STATUS, the GOAWAY. An empty write completes after everything
         // written before it, so the close waits for that, or for the stall timeout at most.
