@@ -255,8 +255,11 @@ import Testing
             configure: { $0.maxConnectionsPerAddress = 2 }
         ) { port in
             let hits = LimitMetrics.hits(.connectionsPerAddress)
+            // One after the other: connections accepted at once may be counted in any order.
             let first = try await RawConnection.handshaken(port: port)
+            _ = try await first.waitForFrame("SETTINGS") { $0.type == .settings }
             let second = try await RawConnection.handshaken(port: port)
+            _ = try await second.waitForFrame("SETTINGS") { $0.type == .settings }
             let third = try await RawConnection.connect(port: port)
             let goAway = try await self.goAway(third)
             #expect(goAway.code == .resourceExhausted)
