@@ -154,21 +154,31 @@ public struct ReadService: Sendable {
             guard let recordQuery = try await makeQuery(request, context) else {
                 return try await writer.writeEncoded([])
             }
-            // The store reads the following pages while each is sent.
-            for try await page in store.pages(recordQuery) {
+            // The store reads the following pages while each is sent, under the server's
+            // memory for unsent pages; each page's charge ends once its bytes are written. No
+            // page is read for a client that has granted no credit for it.
+            var pages = store.pages(recordQuery, budget: context.readMemory).makeAsyncIterator()
+            while true {
+                try await writer.waitUntilClientReady()
+                guard let page = try await pages.next() else { break }
                 try Task.checkCancellation()
-                try await writer.writeEncoded(page.encoded())
+                let (memory, last) = (page.memory, page.nextCursor == nil)
+                try await writer.writeEncoded(page.encoded(), holding: memory)
+                // The STATUS needs no credit: a client that granted just enough gets it at once.
+                if last { break }
             }
         }
         router.unaryEncoded(page, access: .readIntegration) { request, context in
-            guard let recordQuery = try await makeQuery(request, context) else { return [] }
-            return try await store.page(recordQuery).encoded()
+            guard let recordQuery = try await makeQuery(request, context) else { return EncodedResponse([]) }
+            let page = try await store.page(recordQuery, budget: context.readMemory)
+            let memory = page.memory
+            return EncodedResponse(page.encoded(), holding: memory)
         }
         router.unaryEncoded(get, access: .readIntegration) { request, context in
             try await gate?.check(context.integrationID)
             // Like lists, a get hides records deleted in the remote unless asked for them.
             guard
-                let bytes = try await store.record(
+                let record = try await store.record(
                     model,
                     id: request.id,
                     integrationID: context.integrationID,
@@ -178,7 +188,7 @@ public struct ReadService: Sendable {
                 let hint = request.includeDeleted == true ? "" : " (deleted records need include_deleted)"
                 throw ATSBridgeError(.notFound, "no \(model.name ?? "record") with id \(request.id)\(hint)")
             }
-            return bytes
+            return EncodedResponse(record)
         }
     }
 }

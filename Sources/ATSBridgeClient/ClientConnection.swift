@@ -5,6 +5,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 
 /// One TCP (or TLS) connection of the client, and the handler that multiplexes calls on it.
 final class ClientConnection: Sendable {
@@ -29,6 +30,10 @@ final class ClientConnection: Sendable {
         logger: Logger
     ) async throws -> ClientConnection {
         let recorder = TLSFailureRecorder()
+        // Kept from the initializer: a server that refuses the connection (GOAWAY, then close)
+        // may close the channel before a lookup after the connect could find the handler, and
+        // the handler holds the refusal's reason.
+        let installed = Mutex<NIOLoopBound<ClientConnectionHandler>?>(nil)
         // The handlers are installed before the socket connects, so the server's preface
         // cannot arrive before the decoder is there to read it.
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
@@ -47,17 +52,17 @@ final class ClientConnection: Sendable {
                             FrameDecoder(maxFrameSize: limits.maxFrameSize, maxMessageSize: limits.maxMessageSize)
                         )
                     )
-                    try channel.pipeline.syncOperations.addHandler(
-                        ClientConnectionHandler(limits: limits, logger: logger)
-                    )
+                    let handler = ClientConnectionHandler(limits: limits, logger: logger)
+                    try channel.pipeline.syncOperations.addHandler(handler)
+                    installed.withLock { $0 = NIOLoopBound(handler, eventLoop: channel.eventLoop) }
                 }
             }
             .connect(host: host, port: port)
             .get()
         do {
+            guard let bound = installed.withLock({ $0 }) else { throw ChannelError.ioOnClosedChannel }
             let (connection, handshake) = try await channel.eventLoop.submit {
-                let handler = try channel.pipeline.syncOperations.handler(type: ClientConnectionHandler.self)
-                return (ClientConnection(channel: channel, handler: handler), handler.handshakeDone)
+                (ClientConnection(channel: channel, handler: bound.value), bound.value.handshakeDone)
             }.get()
             try await handshake.get()
             return connection

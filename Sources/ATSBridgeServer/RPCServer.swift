@@ -43,6 +43,8 @@ public final class RPCServer: Service, Sendable {
     private let boundPort = AsyncOneShot<Int>()
     private let runner: ServerCallRunner
     private let budget: RequestMemoryBudget
+    /// Pages read for calls and not yet written.
+    private let readMemory: ReadMemoryBudget
     /// Refused connections being read before they close.
     private let lingeringConnections = LingeringConnections()
 
@@ -65,6 +67,11 @@ public final class RPCServer: Service, Sendable {
         self.router = router
         self.logger = logger
         self.group = MultiThreadedEventLoopGroup.singleton
+        self.readMemory = ReadMemoryBudget(
+            capacity: max(configuration.maxBufferedResponseBytes, 1),
+            observe: { RPCMetrics.bufferedResponseBytes($0) },
+            waited: { RPCMetrics.limitHit(.responseMemory) }
+        )
         self.runner = ServerCallRunner(
             interceptors: [AuthorizationInterceptor(authenticator: authenticator)],
             admission: CallAdmission(
@@ -72,13 +79,18 @@ public final class RPCServer: Service, Sendable {
                 burst: configuration.keyRequestsPerSecond,
                 maxConcurrentWrites: configuration.maxConcurrentWrites
             ),
-            keyRecheckInterval: configuration.keyRecheckInterval
+            keyRecheckInterval: configuration.keyRecheckInterval,
+            readMemory: self.readMemory
         )
         self.budget = RequestMemoryBudget(capacity: configuration.maxBufferedRequestBytes)
     }
 
     /// The request bytes the server holds, now and at most so far (for tests and diagnostics).
     package var bufferedRequestBytes: (now: Int, peak: Int) { (self.budget.used, self.budget.peak) }
+
+    /// The bytes of pages read and not yet sent, now and at most so far (for tests and
+    /// diagnostics).
+    package var bufferedResponseBytes: (now: Int, peak: Int) { (self.readMemory.used, self.readMemory.peak) }
 
     /// The port the server listens on, once it does.
     public func listeningPort() async throws -> Int {

@@ -15,6 +15,11 @@ public struct RPCServerConfiguration: Sendable {
     /// (read, and not yet released by calls that ended); beyond it connections stop reading
     /// their sockets until calls end. Defaults to 128 MiB.
     public var maxBufferedRequestBytes: Int = 128 << 20
+    /// The most bytes of pages the server holds for lists and gets of pages at once, over all
+    /// calls (read from the store and not yet written to the socket); beyond it page reads
+    /// wait until sent pages free room. The bytes held stay under it plus one page per
+    /// concurrent store read. Defaults to 256 MiB.
+    public var maxBufferedResponseBytes: Int = 256 << 20
     /// Requests per second one API key may make, with a burst of as many; `0` for no limit.
     /// Over it, calls end with RESOURCE_EXHAUSTED (`PLATFORM.RATE_LIMIT_EXCEEDED`). Defaults
     /// to `1000`.

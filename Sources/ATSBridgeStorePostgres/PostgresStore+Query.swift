@@ -12,7 +12,7 @@ extension PostgresStore {
     static let fetchedColumns = "id, changed_at, remote_deleted_at, data, candidate_id, job_id, stage_id, view"
 
     /// One page of records in id order, with nested views; see ``RecordReading``.
-    public func page(_ query: RecordQuery) async throws -> RecordPage {
+    public func page(_ query: RecordQuery, budget: ReadMemoryBudget?) async throws -> RecordPage {
         guard RecordQuery.pageSizes.contains(query.pageSize) else {
             throw ATSBridgeError(.inputInvalid, "page_size must be from 1 to 1000, got \(query.pageSize)")
         }
@@ -39,20 +39,25 @@ extension PostgresStore {
         // The primary key's order: with the two leading columns fixed, it needs no sort.
         sql.append(" ORDER BY integration_id, model, id LIMIT ")
         sql.bind(Int64(query.pageSize + 1))
-        let scan = try await self.withConnection(readOnly: true) { connection in
-            var scan = PageRows(model: query.model, pageSize: query.pageSize)
-            for try await row in try await connection.query(sql.query, logger: self.logger) {
-                try scan.add(row)
+        return try await RecordPage.read(under: budget) {
+            try await self.withConnection(readOnly: true) { connection -> RecordPage? in
+                guard RecordPage.mayRead(under: budget) else { return nil }
+                var scan = PageRows(model: query.model, pageSize: query.pageSize)
+                for try await row in try await connection.query(sql.query, logger: self.logger) {
+                    try scan.add(row)
+                }
+                try await scan.assembleStale(NestedViewFetcher(connection, self.logger, query.integrationID))
+                let next =
+                    scan.hasMore
+                    ? scan.lastID.map {
+                        PageCursor(lastID: $0, fingerprint: query.fingerprint).encode(secret: self.cursorSecret)
+                    } : nil
+                var page = RecordPage(itemsWire: scan.wire, count: scan.count, nextCursor: next)
+                // Charged while the connection is held: the next read sees it.
+                page.charge(to: budget)
+                return page
             }
-            try await scan.assembleStale(NestedViewFetcher(connection, self.logger, query.integrationID))
-            return scan
         }
-        let next =
-            scan.hasMore
-            ? scan.lastID.map {
-                PageCursor(lastID: $0, fingerprint: query.fingerprint).encode(secret: self.cursorSecret)
-            } : nil
-        return RecordPage(itemsWire: scan.wire, count: scan.count, nextCursor: next)
     }
 
     /// One record by id with its nested views; a deleted one only with `includeDeleted`.

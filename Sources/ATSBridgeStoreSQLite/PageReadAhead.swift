@@ -13,6 +13,10 @@ import Synchronization
 /// cancelled caller, or one that drops the source, interrupts the page being read (when the
 /// interrupt lands while one of its statements runs; otherwise that page completes) and the
 /// reader stops.
+///
+/// Under a ``ReadMemoryBudget``, the reader reads a page only while the budget has room
+/// (checked with the connection held) and charges each page it reads; without room it gives
+/// its connection back and starts again once the budget has room.
 final class PageReadAhead: RecordPageSource {
     /// The most pages read and not yet taken: the memory a slow caller can hold.
     static let limit = 2
@@ -21,9 +25,11 @@ final class PageReadAhead: RecordPageSource {
 
     private let reading: Reading
 
-    /// - Parameter turn: How long a reader keeps its connection (tests shorten it).
-    init(store: SQLiteStore, query: RecordQuery, turn: Duration = PageReadAhead.turn) {
-        self.reading = Reading(store: store, query: query, turn: turn)
+    /// - Parameters:
+    ///   - budget: The server's memory for pages not yet sent, if any.
+    ///   - turn: How long a reader keeps its connection (tests shorten it).
+    init(store: SQLiteStore, query: RecordQuery, budget: ReadMemoryBudget? = nil, turn: Duration = PageReadAhead.turn) {
+        self.reading = Reading(store: store, query: query, budget: budget, turn: turn)
     }
 
     deinit {
@@ -46,11 +52,13 @@ extension PageReadAhead {
     /// What the caller and the reader thread share: a small state machine behind a mutex.
     private final class Reading: Sendable {
         private let store: SQLiteStore
+        private let budget: ReadMemoryBudget?
         private let turn: Duration
         private let state: Mutex<State>
 
-        init(store: SQLiteStore, query: RecordQuery, turn: Duration) {
+        init(store: SQLiteStore, query: RecordQuery, budget: ReadMemoryBudget?, turn: Duration) {
             self.store = store
+            self.budget = budget
             self.turn = turn
             self.state = Mutex(State(following: query))
         }
@@ -62,10 +70,10 @@ extension PageReadAhead {
         func next() async throws -> RecordPage? {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: Waiter) in
-                    let (take, startReader) = self.state.withLock { state in
-                        (state.take(waiting: continuation), state.claimReader())
+                    let (take, start) = self.state.withLock { state in
+                        (state.take(waiting: continuation), state.claimReader(budget: self.budget))
                     }
-                    if startReader { self.startReader() }
+                    self.perform(start)
                     switch take {
                     case .page(let page): continuation.resume(returning: page)
                     case .end: continuation.resume(returning: nil)
@@ -80,19 +88,48 @@ extension PageReadAhead {
 
         /// Reads nothing more, interrupts the page being read and fails the waiting caller.
         func stop() {
-            let waiter = self.state.withLock { state -> Waiter? in
+            let (waiter, roomWait) = self.state.withLock { state -> (Waiter?, UInt64?) in
                 // Once: a second interrupt (cancelled, then dropped) could reach the rollback.
-                guard !state.stopped else { return nil }
+                guard !state.stopped else { return (nil, nil) }
                 state.stopped = true
                 // Only set while a page is read on it, so the interrupt cannot reach another
                 // read that the connection serves later.
                 if let connection = state.connection.flatMap(OpaquePointer.init(bitPattern:)) {
                     sqlite3_interrupt(connection)
                 }
+                // The pages read ahead give their memory back now, whoever still holds `self`.
+                state.ready.removeAll()
                 defer { state.waiter = nil }
-                return state.waiter
+                return (state.waiter, state.roomWait)
             }
+            if let roomWait { self.budget?.cancelWait(roomWait) }
             waiter?.resume(throwing: CancellationError())
+        }
+
+        /// Starts a reader, or waits for the budget to have room for one.
+        private func perform(_ start: ReaderStart) {
+            switch start {
+            case .none:
+                break
+            case .start:
+                self.startReader()
+            case .awaitRoom:
+                guard let budget = self.budget else { return }
+                let token = budget.whenRoom {
+                    let start = self.state.withLock { state in
+                        state.roomWait = nil
+                        state.awaitingRoom = false
+                        return state.claimReader(budget: budget)
+                    }
+                    self.perform(start)
+                }
+                guard let token else { return }
+                let stopped = self.state.withLock { state in
+                    state.roomWait = token
+                    return state.stopped
+                }
+                if stopped { budget.cancelWait(token) }
+            }
         }
 
         private func startReader() {
@@ -118,7 +155,7 @@ extension PageReadAhead {
             let turnEnds = ContinuousClock.now + self.turn
             // As an address: a connection pointer is not Sendable, and only the interrupt uses it.
             let connection = Int(bitPattern: db.sqliteConnection)
-            while let query = self.state.withLock({ $0.nextRead(on: connection) }) {
+            while let query = self.state.withLock({ $0.nextRead(on: connection, budget: self.budget) }) {
                 let result: Result<RecordPage, any Error>
                 do {
                     var page: RecordPage?
@@ -126,6 +163,8 @@ extension PageReadAhead {
                         page = try self.store.readPage(db, query)
                         return .commit
                     }
+                    // Charged before the next page's check, on this thread.
+                    page!.charge(to: self.budget)
                     result = .success(page!)
                 } catch {
                     result = .failure(SQLiteStore.storeError(error))
@@ -136,10 +175,20 @@ extension PageReadAhead {
                     return self.startReader()
                 }
             }
+            // Stopped for want of room: wait for it (a no-op when stopped for another reason).
+            self.perform(self.state.withLock { $0.claimReader(budget: self.budget) })
         }
     }
 
     private typealias Waiter = CheckedContinuation<RecordPage?, any Error>
+
+    /// What to do about the reader after a look at the state.
+    private enum ReaderStart {
+        case none
+        case start
+        /// A reader is due but the budget has no room: wait for it.
+        case awaitRoom
+    }
 
     /// What the caller gets from one look at the state.
     private enum Take {
@@ -164,6 +213,10 @@ extension PageReadAhead {
         var waiter: Waiter?
         /// The caller was cancelled or dropped the source: read nothing more.
         var stopped = false
+        /// The budget's token while a reader waits for room (see ``ReadMemoryBudget/whenRoom(_:)``).
+        var roomWait: UInt64?
+        /// Whether a reader waits for room now.
+        var awaitingRoom = false
         /// Pages read so far, and turns readers took (for tests).
         var pagesRead = 0
         var turns = 0
@@ -179,18 +232,24 @@ extension PageReadAhead {
             return .wait
         }
 
-        /// Whether a reader should start now, marking it started.
-        mutating func claimReader() -> Bool {
-            guard !self.reading, !self.stopped, self.following != nil, self.ready.count < PageReadAhead.limit else {
-                return false
+        /// Whether a reader should start now (marking it started), or wait for room first.
+        mutating func claimReader(budget: ReadMemoryBudget?) -> ReaderStart {
+            guard !self.reading, !self.stopped, !self.awaitingRoom, self.following != nil,
+                self.ready.count < PageReadAhead.limit
+            else { return .none }
+            guard RecordPage.mayRead(under: budget) else {
+                self.awaitingRoom = true
+                return .awaitRoom
             }
             self.reading = true
-            return true
+            return .start
         }
 
         /// The next page to read on `connection`, or `nil` (marking the reader stopped).
-        mutating func nextRead(on connection: Int) -> RecordQuery? {
-            guard !self.stopped, self.ready.count < PageReadAhead.limit, let following = self.following else {
+        mutating func nextRead(on connection: Int, budget: ReadMemoryBudget?) -> RecordQuery? {
+            guard !self.stopped, self.ready.count < PageReadAhead.limit, let following = self.following,
+                RecordPage.mayRead(under: budget)
+            else {
                 self.reading = false
                 return nil
             }

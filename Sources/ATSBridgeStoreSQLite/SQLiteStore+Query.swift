@@ -8,14 +8,21 @@ extension SQLiteStore {
     static let maxFilterValues = 1000
 
     /// One page of records in id order, with nested views; see ``RecordReading``.
-    public func page(_ query: RecordQuery) async throws -> RecordPage {
-        try await self.read { db in try self.readPage(db, query) }
+    public func page(_ query: RecordQuery, budget: ReadMemoryBudget?) async throws -> RecordPage {
+        try await RecordPage.read(under: budget) {
+            try await self.read { db in
+                guard RecordPage.mayRead(under: budget) else { return nil }
+                var page = try self.readPage(db, query)
+                page.charge(to: budget)
+                return page
+            }
+        }
     }
 
     /// Every page of the query, read ahead on a reader thread while the caller sends; see
     /// ``PageReadAhead``.
-    public func pages(_ query: RecordQuery) -> RecordPages {
-        RecordPages { PageReadAhead(store: self, query: query) }
+    public func pages(_ query: RecordQuery, budget: ReadMemoryBudget?) -> RecordPages {
+        RecordPages { PageReadAhead(store: self, query: query, budget: budget) }
     }
 
     /// One page, read inside the caller's read transaction.

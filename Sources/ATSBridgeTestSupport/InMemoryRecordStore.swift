@@ -65,7 +65,16 @@ public final class InMemoryRecordStore: RecordReading {
     }
 
     /// One page in id order; the cursor is the last id, prefixed.
-    public func page(_ query: RecordQuery) async throws -> RecordPage {
+    public func page(_ query: RecordQuery, budget: ReadMemoryBudget?) async throws -> RecordPage {
+        try await RecordPage.read(under: budget) {
+            guard RecordPage.mayRead(under: budget) else { return nil }
+            var page = try self.unbudgetedPage(query)
+            page.charge(to: budget)
+            return page
+        }
+    }
+
+    private func unbudgetedPage(_ query: RecordQuery) throws -> RecordPage {
         let after: String?
         if let cursor = query.cursor {
             guard cursor.hasPrefix("mem:") else { throw ATSBridgeError(.inputInvalid, "invalid cursor") }

@@ -3,13 +3,13 @@ import ATSBridgeProto
 import Synchronization
 import Testing
 
-/// The default ``RecordReading/pages(_:)``: pages through `page(_:)`, one ahead of the caller.
+/// The default ``RecordReading/pages(_:budget:)``: pages through `page(_:budget:)`, one ahead of the caller.
 @Suite struct PrefetchingPagesTests {
     /// Three pages, the second of which fails the first time it is read.
     final class FlakyReader: RecordReading {
         let reads = Mutex<[String?]>([])
 
-        func page(_ query: RecordQuery) async throws -> RecordPage {
+        func page(_ query: RecordQuery, budget: ReadMemoryBudget?) async throws -> RecordPage {
             let cursor = query.cursor
             let earlier = self.reads.withLock { reads in
                 defer { reads.append(cursor) }

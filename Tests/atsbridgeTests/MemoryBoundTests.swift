@@ -1,5 +1,6 @@
 import ATSBridgeProto
 import ATSBridgeTestSupport
+import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOPosix
@@ -24,18 +25,8 @@ import Testing
         let filter = String(repeating: "a", count: (16 << 20) - 64)
         let message = try ListCandidatesRequest(email: filter).encode()
         #expect(message.count <= 16 << 20)
-        let flooders = try await withThrowingTaskGroup(of: Flooder.self) { group in
-            for _ in 0..<8 { group.addTask { try await Flooder(port: port, apiKey: demo.key) } }
-            return try await group.reduce(into: []) { $0.append($1) }
-        }
-        let flood = Task {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for flooder in flooders {
-                    group.addTask { try await flooder.send(calls: 100, message: message) }
-                }
-                try await group.waitForAll()
-            }
-        }
+        let flooders = try await Flooder.connect(8, port: port, apiKey: demo.key)
+        let flood = Task { try await Flooder.send(calls: 100, message: message, on: flooders) }
         // A normal client is served during the flood.
         let served = try await CLIProcess.run(
             ["get", "candidates", "--limit", "1", "--format", "ndjson"],
@@ -50,6 +41,71 @@ import Testing
         #expect(peak < Self.boundBytes, "peak RSS \(peak >> 20) MiB")
         for flooder in flooders { await flooder.close() }
         try await demo.stop()
+    }
+
+    /// The documented bound of the server's peak RSS over its start under the flood of lists
+    /// nobody reads, with default limits (a response budget of 256 MiB).
+    static let listFloodBoundBytes = 1 << 30
+
+    @Test func aThousandListsThatNobodyReadsKeepRSSBounded() async throws {
+        let demo = DemoServer(extra: ["--demo-size", "medium"], environment: ["ATSBRIDGE_CREDIT_STALL_TIMEOUT": "5s"])
+        try await demo.start()
+        defer { demo.process.signal(SIGTERM) }
+        let port = try #require(Int(demo.server.split(separator: ":").last ?? ""))
+        // Sync done: a list is served.
+        let first = try await CLIProcess.run(
+            ["get", "candidates", "--limit", "1", "--format", "ndjson"],
+            environment: demo.environment,
+            timeout: .seconds(120)
+        )
+        #expect(first.status == 0, "\(first.stderr)")
+        let baseline = try Self.memory(of: demo.process.pid, "VmRSS")
+        let stallsBefore = try await Self.metric(demo, #"atsbridge_rpc_limit_hits_total{limit="credit_stall"}"#)
+
+        // 10 connections × 100 lists of pages of 1,000 candidates (with their applications and
+        // tags), 32 pages of credit each, and sockets that are never read: without the budget,
+        // each list would hold its pages waiting for the socket and two read ahead.
+        let message = try ListCandidatesRequest(page: PageRequest(pageSize: 1000)).encode()
+        let flooders = try await Flooder.connect(10, port: port, apiKey: demo.key, reads: false)
+        try await Flooder.send(calls: 100, message: message, on: flooders)
+        // A normal client is served meanwhile, if late.
+        let served = try await CLIProcess.run(
+            ["export", "candidates", "--format", "ndjson", "--out", "-"],
+            environment: demo.environment,
+            timeout: .seconds(120)
+        )
+        #expect(served.status == 0, "\(served.stderr)")
+        #expect(served.stdout.split(separator: "\n").count == 5_000)
+        // The server cuts off the connections nobody reads, and their memory comes back.
+        let deadline = ContinuousClock.now + .seconds(120)
+        var held = try await Self.metric(demo, "atsbridge_rpc_buffered_response_bytes")
+        while held > 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(200))
+            held = try await Self.metric(demo, "atsbridge_rpc_buffered_response_bytes")
+        }
+        #expect(held == 0, "\(held) bytes still held")
+        #expect(
+            try await Self.metric(demo, #"atsbridge_rpc_limit_hits_total{limit="credit_stall"}"#) >= stallsBefore + 10
+        )
+        let peak = try Self.memory(of: demo.process.pid, "VmHWM")
+        print(
+            "list flood: baseline RSS \(baseline >> 20) MiB, peak RSS \(peak >> 20) MiB under 10 × 100 lists nobody reads"
+        )
+        #expect(peak < Self.listFloodBoundBytes, "peak RSS \(peak >> 20) MiB")
+        for flooder in flooders { await flooder.close() }
+        try await demo.stop()
+    }
+
+    /// A metric's value (the sum over its series matching `name`) from the demo's `/metrics`.
+    static func metric(_ demo: DemoServer, _ name: String) async throws -> Double {
+        let response = try await HTTPClient.shared.execute(
+            HTTPClientRequest(url: demo.metricsURL),
+            timeout: .seconds(10)
+        )
+        let text = String(buffer: try await response.body.collect(upTo: 4 << 20))
+        return text.split(separator: "\n").filter { $0.hasPrefix(name + " ") }
+            .compactMap { $0.split(separator: " ").last.flatMap { Double($0) } }
+            .reduce(0, +)
     }
 
     @Test func theServerAnnouncesTheSettingsTheProtocolDocumentLists() async throws {
@@ -102,10 +158,12 @@ private final class Flooder: Sendable {
         let bytes = Mutex<[UInt8]>([])
     }
 
-    init(port: Int, apiKey: String) async throws {
+    /// - Parameter reads: Whether the socket is read; `false`: like a client that hangs.
+    init(port: Int, apiKey: String, reads: Bool = true) async throws {
         self.apiKey = apiKey
         let first = self.first
         self.channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.autoRead, value: reads)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(Keep(first: first))
@@ -116,6 +174,22 @@ private final class Flooder: Sendable {
         var opening = ByteBuffer(bytes: [0x41, 0x54, 0x53, 0x42, 0x52, 0x50, 0x43, 0x01])
         Self.frame(&opening, type: 0, streamID: 0, payload: try Settings().encode())
         try await self.channel.writeAndFlush(opening)
+    }
+
+    /// `count` connections, opened at once.
+    static func connect(_ count: Int, port: Int, apiKey: String, reads: Bool = true) async throws -> [Flooder] {
+        try await withThrowingTaskGroup(of: Flooder.self) { group in
+            for _ in 0..<count { group.addTask { try await Flooder(port: port, apiKey: apiKey, reads: reads) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    /// Opens `calls` calls on every one of `flooders` at once.
+    static func send(calls: Int, message: [UInt8], on flooders: [Flooder]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for flooder in flooders { group.addTask { try await flooder.send(calls: calls, message: message) } }
+            try await group.waitForAll()
+        }
     }
 
     /// Opens `calls` ListCandidates calls, each with `message` as its request.

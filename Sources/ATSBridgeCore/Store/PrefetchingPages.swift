@@ -13,10 +13,12 @@ final class PrefetchingPages: RecordPageSource {
     }
 
     private let reader: any RecordReading
+    private let budget: ReadMemoryBudget?
     private let state: Mutex<State>
 
-    init(reader: any RecordReading, query: RecordQuery) {
+    init(reader: any RecordReading, query: RecordQuery, budget: ReadMemoryBudget?) {
         self.reader = reader
+        self.budget = budget
         self.state = Mutex(State(following: query))
     }
 
@@ -26,6 +28,7 @@ final class PrefetchingPages: RecordPageSource {
 
     func next() async throws -> RecordPage? {
         let reader = self.reader
+        let budget = self.budget
         let read: Task<RecordPage, any Error>? = try self.state.withLock { state in
             if let failure = state.failure { throw failure }
             if let pending = state.pending {
@@ -33,7 +36,7 @@ final class PrefetchingPages: RecordPageSource {
                 return pending
             }
             guard let query = state.following else { return nil }
-            return Task { try await reader.page(query) }
+            return Task { try await reader.page(query, budget: budget) }
         }
         guard let read else { return nil }
         let page: RecordPage
@@ -59,7 +62,7 @@ final class PrefetchingPages: RecordPageSource {
             }
             following.cursor = cursor
             state.following = following
-            if !cancelled { state.pending = Task { try await reader.page(following) } }
+            if !cancelled { state.pending = Task { try await reader.page(following, budget: budget) } }
         }
         return page
     }

@@ -10,6 +10,10 @@ public struct RecordPage: Sendable, Hashable {
     public private(set) var count: Int
     /// The cursor that resumes after this page, or `nil` on the last page.
     public var nextCursor: String?
+    /// The page's bytes in the server's ``ReadMemoryBudget``, when read under one: hand it to
+    /// whatever sends the page, which releases it once the bytes are written. Not part of the
+    /// page's value (equality ignores it).
+    public var memory: ReadMemoryCharge?
 
     /// Creates a page from encoded records.
     public init(records: [[UInt8]], nextCursor: String?) {
@@ -31,6 +35,14 @@ public struct RecordPage: Sendable, Hashable {
         self.nextCursor = nextCursor
     }
 
+    /// The bytes a page of these records holds, as charged to a ``ReadMemoryBudget``.
+    public var byteCount: Int { self.itemsWire.count + (self.nextCursor?.utf8.count ?? 0) }
+
+    /// Charges the page's bytes to `budget`, if any.
+    public mutating func charge(to budget: ReadMemoryBudget?) {
+        self.memory = budget?.charge(self.byteCount)
+    }
+
     /// The records, each as its own encoding (a copy: prefer ``encoded()`` to send a page).
     public var records: [[UInt8]] {
         guard let page = try? RawPage(itemsWire: self.itemsWire) else { return [] }
@@ -46,5 +58,19 @@ public struct RecordPage: Sendable, Hashable {
         out.reserveCapacity(out.count + cursor.utf8.count + 6)
         ProtoWire.appendLengthDelimited(field: 2, Array(cursor.utf8), to: &out)
         return out
+    }
+}
+
+extension RecordPage {
+    /// Pages are equal when they hold the same records and cursor, whatever memory they hold.
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.itemsWire == rhs.itemsWire && lhs.count == rhs.count && lhs.nextCursor == rhs.nextCursor
+    }
+
+    /// Hashes the records and cursor.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(self.itemsWire)
+        hasher.combine(self.count)
+        hasher.combine(self.nextCursor)
     }
 }

@@ -1,3 +1,4 @@
+package import ATSBridgeCore
 package import NIOCore
 
 /// Receives frames written by calls' tasks; implemented by the server connection handler, and
@@ -5,7 +6,8 @@ package import NIOCore
 package protocol FrameSink: AnyObject {
     /// Writes `buffer` (whole frames of stream `streamID`, `messages` of them MESSAGE frames);
     /// with `finishing`, the stream wrote its last frame. Flushes are coalesced per tick.
-    func enqueue(_ buffer: ByteBuffer, streamID: UInt32, messages: Int, finishing: Bool)
+    /// `memory` is released once the bytes are written to the socket (or dropped).
+    func enqueue(_ buffer: ByteBuffer, streamID: UInt32, messages: Int, finishing: Bool, memory: ReadMemoryCharge?)
 
     /// Stream `streamID`'s handler decoded its request: the request memory it held is free.
     func requestDecoded(streamID: UInt32)
@@ -36,15 +38,25 @@ package final class ConnectionOutbound: Sendable {
     }
 
     /// Writes `buffer`, holding `messages` MESSAGE frames of `streamID`, on the event loop; with
-    /// `finishing`, that stream is then done.
-    package func send(_ buffer: ByteBuffer, streamID: UInt32, messages: Int = 0, finishing: Bool = false) {
-        if self.eventLoop.inEventLoop {
-            self.sink.value.enqueue(buffer, streamID: streamID, messages: messages, finishing: finishing)
-        } else {
-            self.eventLoop.execute {
-                self.sink.value.enqueue(buffer, streamID: streamID, messages: messages, finishing: finishing)
-            }
+    /// `finishing`, that stream is then done. `memory`, the read memory the bytes hold, is
+    /// released once they are written to the socket.
+    package func send(
+        _ buffer: ByteBuffer,
+        streamID: UInt32,
+        messages: Int = 0,
+        finishing: Bool = false,
+        memory: ReadMemoryCharge? = nil
+    ) {
+        let enqueue: @Sendable () -> Void = {
+            self.sink.value.enqueue(
+                buffer,
+                streamID: streamID,
+                messages: messages,
+                finishing: finishing,
+                memory: memory
+            )
         }
+        if self.eventLoop.inEventLoop { enqueue() } else { self.eventLoop.execute(enqueue) }
     }
 
     /// Tells the connection, on the event loop, that stream `streamID` decoded its request.

@@ -17,15 +17,16 @@ package final class CreditGate: Sendable {
         self.state = Mutex(State(available: initial))
     }
 
-    /// Takes one unit of credit, waiting for a grant if none is left.
+    /// Takes one unit of credit (or, not `taking`, only waits for one), waiting for a grant if
+    /// none is left.
     ///
     /// - Throws: The closing error, or `CancellationError` when the task is cancelled.
-    package func acquire() async throws {
+    package func acquire(taking: Bool = true) async throws {
         while true {
             let next: Result<AsyncOneShot<Void>?, any Error> = self.state.withLock { state in
                 if let error = state.closedError { return .failure(error) }
                 if state.available > 0 {
-                    state.available -= 1
+                    if taking { state.available -= 1 }
                     return .success(nil)
                 }
                 if let granted = state.granted { return .success(granted) }
@@ -38,11 +39,11 @@ package final class CreditGate: Sendable {
         }
     }
 
-    /// Takes one unit if there is one, without waiting.
-    package func tryAcquire() -> Bool {
+    /// Takes one unit (or, not `taking`, only checks for one) if there is one, without waiting.
+    package func tryAcquire(taking: Bool = true) -> Bool {
         self.state.withLock { state in
             guard state.closedError == nil, state.available > 0 else { return false }
-            state.available -= 1
+            if taking { state.available -= 1 }
             return true
         }
     }

@@ -9,9 +9,14 @@ package final class FlushCoalescer {
 
     package init() {}
 
-    /// Writes `buffer` and schedules one flush for everything written in this tick.
-    package func write(_ buffer: ByteBuffer, context: ChannelHandlerContext) {
-        context.write(NIOAny(buffer), promise: nil)
+    /// Writes `buffer` and schedules one flush for everything written in this tick; `promise`
+    /// completes once the bytes are written to the socket (or dropped).
+    package func write(
+        _ buffer: ByteBuffer,
+        context: ChannelHandlerContext,
+        promise: EventLoopPromise<Void>? = nil
+    ) {
+        context.write(NIOAny(buffer), promise: promise)
         guard !self.flushScheduled else { return }
         self.flushScheduled = true
         context.eventLoop.assumeIsolated().execute {

@@ -19,6 +19,8 @@ package enum RPCLimit: String, Sendable, CaseIterable {
     case connectionRequestMemory = "connection_request_memory"
     /// A connection stopped reading: the server's buffered request messages reached the cap.
     case requestMemory = "request_memory"
+    /// A page read waited: the server's pages read and not yet sent reached the cap.
+    case responseMemory = "response_memory"
     /// An opened call whose request message did not arrive in time.
     case requestTimeout = "request_timeout"
     /// A stream cancelled because the client granted no credit (or read nothing) in time.

@@ -11,7 +11,8 @@ import CoreMetrics
 /// - `atsbridge_rpc_messages_sent_total{method}` and `atsbridge_rpc_bytes_sent_total{method}`:
 ///   response messages and their bytes, the stream throughput;
 /// - `atsbridge_rpc_limit_hits_total{limit}`: abuse limits hit (``RPCLimit``);
-/// - `atsbridge_rpc_buffered_request_bytes`: request bytes held server-wide.
+/// - `atsbridge_rpc_buffered_request_bytes`: request bytes held server-wide;
+/// - `atsbridge_rpc_buffered_response_bytes`: bytes of pages read and not yet sent, server-wide.
 package enum RPCMetrics {
     static func callFinished(method: String, code: StatusCodeName, duration: Duration) {
         Counter(
@@ -45,6 +46,11 @@ package enum RPCMetrics {
     /// The request bytes held server-wide changed.
     static func bufferedRequestBytes(_ bytes: Int) {
         Gauge(label: MetricName.rpcBufferedRequestBytes).record(bytes)
+    }
+
+    /// The bytes of pages read and not yet sent, server-wide, changed.
+    package static func bufferedResponseBytes(_ bytes: Int) {
+        Gauge(label: MetricName.rpcBufferedResponseBytes).record(bytes)
     }
 
     /// A status code as a metric label.

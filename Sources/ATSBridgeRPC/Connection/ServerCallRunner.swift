@@ -1,4 +1,4 @@
-import ATSBridgeCore
+package import ATSBridgeCore
 import ATSBridgeProto
 import Logging
 
@@ -12,16 +12,20 @@ package struct ServerCallRunner: Sendable {
     /// How often the interceptors run again for a call that never ends by itself
     /// (``RegisteredMethod/endsOnShutdown``): a key revoked meanwhile ends it.
     package var keyRecheckInterval: Duration
+    /// The server's memory for pages read and not yet sent, handed to every call's context.
+    package var readMemory: ReadMemoryBudget?
 
     /// A runner with these interceptors and limits.
     package init(
         interceptors: [any ServerInterceptor],
         admission: CallAdmission? = nil,
-        keyRecheckInterval: Duration = .seconds(10)
+        keyRecheckInterval: Duration = .seconds(10),
+        readMemory: ReadMemoryBudget? = nil
     ) {
         self.interceptors = interceptors
         self.admission = admission
         self.keyRecheckInterval = keyRecheckInterval
+        self.readMemory = readMemory
     }
 
     /// Runs every call yielded on `calls` until the stream ends and all calls have finished.
@@ -59,6 +63,7 @@ package struct ServerCallRunner: Sendable {
         let started = ContinuousClock.now
         var code = "OK"
         var authorized = call
+        authorized.context.readMemory = self.readMemory
         var errorCode: String?
         defer {
             RPCMetrics.callFinished(

@@ -1,4 +1,4 @@
-import ATSBridgeCore
+package import ATSBridgeCore
 import ATSBridgeProto
 package import Logging
 package import NIOCore
@@ -42,6 +42,12 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     private let flusher = FlushCoalescer()
     private var handshakeTimer: Scheduled<Void>?
     private var idleTimer: Scheduled<Void>?
+    /// Armed while writes holding read memory wait for the socket: a peer whose socket takes
+    /// none of them for the stall timeout is cut off, so that the memory is freed.
+    private var heldWriteTimer: Scheduled<Void>?
+    /// Writes holding read memory not yet written to the socket, and how many completed so far.
+    private var heldWrites = 0
+    private var heldWritesCompleted: UInt64 = 0
     /// Set once the socket is closing: nothing more is written.
     private var closing = false
     private let handshakeTimeout: TimeAmount
@@ -111,6 +117,7 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         self.closing = true
         self.handshakeTimer?.cancel()
         self.idleTimer?.cancel()
+        self.heldWriteTimer?.cancel()
         let streams = self.streams
         self.streams.removeAll()
         for io in streams.values {
@@ -370,8 +377,14 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
 
     // MARK: Writes
 
-    package func enqueue(_ buffer: ByteBuffer, streamID: UInt32, messages: Int, finishing: Bool) {
-        if buffer.readableBytes > 0 { self.write(buffer) }
+    package func enqueue(
+        _ buffer: ByteBuffer,
+        streamID: UInt32,
+        messages: Int,
+        finishing: Bool,
+        memory: ReadMemoryCharge?
+    ) {
+        if buffer.readableBytes > 0 { self.write(buffer, memory: memory) }
         self.machine.sentMessages(messages, streamID: streamID)
         guard finishing else { return }
         if let io = self.streams.removeValue(forKey: streamID) {
@@ -388,9 +401,38 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         self.releaseRequest(of: io)
     }
 
-    private func write(_ buffer: ByteBuffer) {
+    /// Writes `buffer` unless the connection is closing; `memory` is released once it is out.
+    private func write(_ buffer: ByteBuffer, memory: ReadMemoryCharge? = nil) {
         guard let context = self.context, !self.closing else { return }
-        self.flusher.write(buffer, context: context)
+        guard let memory else { return self.flusher.write(buffer, context: context) }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        self.heldWrites += 1
+        if self.heldWriteTimer == nil { self.armHeldWriteTimer() }
+        written.futureResult.assumeIsolated().whenComplete { [weak self] _ in
+            memory.release()
+            guard let self else { return }
+            self.heldWrites -= 1
+            self.heldWritesCompleted &+= 1
+        }
+        self.flusher.write(buffer, context: context, promise: written)
+    }
+
+    /// Checks, every stall timeout while writes hold read memory, that the socket took one of
+    /// them meanwhile; a peer that reads nothing is cut off, as nothing (not even a GOAWAY)
+    /// would reach it. Reads waiting for that memory would otherwise wait forever.
+    private func armHeldWriteTimer() {
+        guard let eventLoop = self.context?.eventLoop else { return }
+        let seen = self.heldWritesCompleted
+        self.heldWriteTimer = eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(self.limits.creditStallTimeout)) {
+            [weak self] in
+            guard let self else { return }
+            self.heldWriteTimer = nil
+            guard self.heldWrites > 0, !self.closing else { return }
+            guard self.heldWritesCompleted == seen else { return self.armHeldWriteTimer() }
+            RPCMetrics.limitHit(.creditStall)
+            self.logger.notice("closing a connection whose peer read nothing for the stall timeout")
+            self.context?.close(promise: nil)
+        }
     }
 
     private func write(frame type: FrameType, _ message: some ProtoMessage, streamID: UInt32 = 0) {

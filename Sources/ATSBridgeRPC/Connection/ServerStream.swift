@@ -1,4 +1,4 @@
-import ATSBridgeCore
+package import ATSBridgeCore
 package import ATSBridgeProto
 import NIOCore
 import Synchronization
@@ -41,19 +41,22 @@ package final class ServerStream: Sendable {
 
     /// Sends one MESSAGE, waiting for credit and for the socket to accept writes.
     ///
+    /// - Parameter memory: The read memory `bytes` hold, released once they are written.
     /// - Throws: RESOURCE_EXHAUSTED when the message exceeds the client's limit; the closing
     ///   error once the stream is cancelled.
-    package func sendMessage(_ bytes: [UInt8]) async throws {
+    package func sendMessage(_ bytes: [UInt8], memory: ReadMemoryCharge? = nil) async throws {
         try self.checkSize(bytes.count)
         try await self.waitToSend()
         var buffer = self.outbound.allocator.buffer(capacity: Frame.headerSize + bytes.count)
         buffer.writeFrame(type: .message, streamID: self.id, payload: bytes)
         guard !self.isFinished else { throw CancellationError() }
-        self.outbound.send(buffer, streamID: self.id, messages: 1)
+        self.outbound.send(buffer, streamID: self.id, messages: 1, memory: memory)
     }
 
     /// Sends the single response of a unary call and its STATUS OK, in one write.
-    package func sendUnaryResponse(_ bytes: [UInt8]) async throws {
+    ///
+    /// - Parameter memory: The read memory `bytes` hold, released once they are written.
+    package func sendUnaryResponse(_ bytes: [UInt8], memory: ReadMemoryCharge? = nil) async throws {
         try self.checkSize(bytes.count)
         try await self.waitToSend()
         let status = try Status(code: .ok).encode()
@@ -61,20 +64,26 @@ package final class ServerStream: Sendable {
         buffer.writeFrame(type: .message, flags: .endStream, streamID: self.id, payload: bytes)
         buffer.writeFrame(type: .status, streamID: self.id, payload: status)
         guard self.markFinished() else { throw CancellationError() }
-        self.outbound.send(buffer, streamID: self.id, messages: 1, finishing: true)
+        self.outbound.send(buffer, streamID: self.id, messages: 1, finishing: true, memory: memory)
     }
 
-    /// Takes one credit and waits for the socket to take writes; a client that grants no
-    /// credit or reads nothing for the stall timeout gets its stream cancelled, so it cannot pin
-    /// the call (and its memory) forever.
-    private func waitToSend() async throws {
-        let hasCredit = self.credit.tryAcquire()
+    /// Waits until the client can take a message (it has credit left and the socket takes
+    /// writes), without taking the credit, with the same stall timeout as a send.
+    package func waitUntilReady() async throws {
+        try await self.waitToSend(taking: false)
+    }
+
+    /// Takes one credit (unless not `taking`) and waits for the socket to take writes; a
+    /// client that grants no credit or reads nothing for the stall timeout gets its stream
+    /// cancelled, so it cannot pin the call (and its memory) forever.
+    private func waitToSend(taking: Bool = true) async throws {
+        let hasCredit = self.credit.tryAcquire(taking: taking)
         if hasCredit, self.outbound.writability.isWritable { return }
         let timer = self.outbound.eventLoop.scheduleTask(in: TimeAmount(self.outbound.stallTimeout)) {
             self.stalled()
         }
         defer { timer.cancel() }
-        if !hasCredit { try await self.credit.acquire() }
+        if !hasCredit { try await self.credit.acquire(taking: taking) }
         try await self.outbound.writability.waitUntilWritable()
     }
 

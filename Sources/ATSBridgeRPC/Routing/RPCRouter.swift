@@ -74,11 +74,12 @@ public struct RPCRouter: Sendable {
         }
     }
 
-    /// Registers a unary method whose handler returns the response already encoded.
+    /// Registers a unary method whose handler returns the response already encoded, with the
+    /// read memory its bytes hold (released once they are written).
     public mutating func unaryEncoded<Request, Response>(
         _ method: MethodDescriptor<Request, Response>,
         access: MethodAccess,
-        handler: @escaping @Sendable (Request, ServerContext) async throws -> [UInt8]
+        handler: @escaping @Sendable (Request, ServerContext) async throws -> EncodedResponse
     ) {
         precondition(method.kind == .unary, "\(method.fullName) is not unary")
         precondition(access.scope != .requestIntegration, "\(method.fullName): register it with `unary(integration:)`")
@@ -88,7 +89,8 @@ public struct RPCRouter: Sendable {
             stream,
             context in
             let request = try Self.decode(Request.self, bytes.take(), limits)
-            try await stream.sendUnaryResponse(try await handler(request, context))
+            let response = try await handler(request, context)
+            try await stream.sendUnaryResponse(response.bytes, memory: response.memory)
         }
     }
 

@@ -13,6 +13,10 @@ public struct ServerContext: Sendable {
     public var deadline: ContinuousClock.Instant?
     /// A logger with the call's method and request id as metadata.
     public var logger: Logger
+    /// The server's memory for pages read and not yet sent: lists read their pages under it
+    /// (``RecordReading/pages(_:budget:)``) and hand each page's charge to the writer. `nil`
+    /// outside a server that bounds it.
+    public var readMemory: ReadMemoryBudget?
 
     /// Creates a context.
     public init(

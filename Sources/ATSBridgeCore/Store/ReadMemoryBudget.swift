@@ -1,0 +1,185 @@
+import Synchronization
+
+/// The bytes of pages read for callers and not yet sent, across the server: the memory that
+/// lists hold while their clients read slowly or not at all.
+///
+/// A store reads a page only while the budget has room (checked on the thread that reads,
+/// once it holds its database connection), then charges the page's bytes, which stay charged
+/// until the page is written to the socket or dropped. So the bytes held stay under
+/// ``capacity`` plus one page per concurrent store read, whatever clients do.
+///
+/// Reads that find no room wait their turn: once a read waits, later ones queue behind it, and
+/// all are woken when the bytes held fall to three quarters of the capacity (so that waking
+/// many readers happens once per quarter of the budget, not once per page).
+public final class ReadMemoryBudget: Sendable {
+    private struct State {
+        var used = 0
+        var peak = 0
+        var nextWaiterID: UInt64 = 0
+        /// Reads waiting for room, oldest first.
+        var waiters: [(id: UInt64, wake: @Sendable () -> Void)] = []
+    }
+
+    /// The bytes of pages held at which reads wait.
+    public let capacity: Int
+    private let lowWater: Int
+    private let state = Mutex(State())
+    private let observe: @Sendable (Int) -> Void
+    private let waited: @Sendable () -> Void
+
+    /// A budget of `capacity` bytes.
+    ///
+    /// - Parameters:
+    ///   - observe: Called with the bytes held after each change (a metrics gauge), under the
+    ///     budget's lock: it must not call back into the budget.
+    ///   - waited: Called each time a read has to wait for room (a metrics counter).
+    public init(
+        capacity: Int,
+        observe: @escaping @Sendable (Int) -> Void = { _ in },
+        waited: @escaping @Sendable () -> Void = {}
+    ) {
+        precondition(capacity > 0, "a read memory budget needs a positive capacity")
+        self.capacity = capacity
+        self.lowWater = capacity - capacity / 4
+        self.observe = observe
+        self.waited = waited
+    }
+
+    /// The bytes held now.
+    public var used: Int { self.state.withLock { $0.used } }
+
+    /// The most bytes held at once so far.
+    public var peak: Int { self.state.withLock { $0.peak } }
+
+    /// Whether a read may start now: the bytes held are under the capacity and no read waits.
+    public var hasRoom: Bool { self.state.withLock { Self.hasRoom($0, self.capacity) } }
+
+    private static func hasRoom(_ state: State, _ capacity: Int) -> Bool {
+        state.used < capacity && state.waiters.isEmpty
+    }
+
+    /// Charges `bytes` read for a caller, whether or not they fit (the read already happened);
+    /// they are released when the returned charge is released or deinitialized.
+    public func charge(_ bytes: Int) -> ReadMemoryCharge {
+        self.state.withLock { state in
+            state.used += bytes
+            state.peak = max(state.peak, state.used)
+            // Under the lock: concurrent changes reach the gauge in the order they happened.
+            self.observe(state.used)
+        }
+        return ReadMemoryCharge(budget: self, bytes: bytes)
+    }
+
+    func release(_ bytes: Int) {
+        guard bytes > 0 else { return }
+        let woken = self.state.withLock { state in
+            state.used -= bytes
+            self.observe(state.used)
+            guard state.used <= self.lowWater, !state.waiters.isEmpty else {
+                return [(id: UInt64, wake: @Sendable () -> Void)]()
+            }
+            defer { state.waiters.removeAll() }
+            return state.waiters
+        }
+        for waiter in woken { waiter.wake() }
+    }
+
+    /// Runs `action` once the budget has room: at once (on the calling thread) when it has
+    /// room now, otherwise on the thread whose release makes room. An `action` that finds no
+    /// room again (others took it first) asks again.
+    ///
+    /// - Returns: A token for ``cancelWait(_:)``, or `nil` when `action` already ran.
+    @discardableResult
+    public func whenRoom(_ action: @escaping @Sendable () -> Void) -> UInt64? {
+        let id = self.state.withLock { state -> UInt64? in
+            guard !Self.hasRoom(state, self.capacity) else { return nil }
+            state.nextWaiterID += 1
+            state.waiters.append((state.nextWaiterID, action))
+            return state.nextWaiterID
+        }
+        guard let id else {
+            action()
+            return nil
+        }
+        self.waited()
+        return id
+    }
+
+    /// Stops waiting for room: the action registered under `token` will not run.
+    ///
+    /// - Returns: Whether it was still waiting (and now will not run).
+    @discardableResult
+    public func cancelWait(_ token: UInt64) -> Bool {
+        self.state.withLock { state in
+            guard let index = state.waiters.firstIndex(where: { $0.id == token }) else { return false }
+            state.waiters.remove(at: index)
+            return true
+        }
+    }
+
+    /// Waits until the budget has room.
+    ///
+    /// - Throws: `CancellationError` when the calling task is cancelled while waiting.
+    public func waitForRoom() async throws {
+        let wait = RoomWait()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                guard wait.start(continuation) else { return }
+                let token = self.whenRoom { wait.resume(throwing: nil) }
+                if let token, !wait.registered(token) { self.cancelWait(token) }
+            }
+        } onCancel: {
+            if let token = wait.cancel() { self.cancelWait(token) }
+        }
+    }
+}
+
+/// One task's ``ReadMemoryBudget/waitForRoom()``: its continuation, resumed exactly once by
+/// the first of the wake and the cancellation.
+private final class RoomWait: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<Void, any Error>?
+        var token: UInt64?
+        var cancelled = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Keeps the continuation; `false` (and resumed with CancellationError) when cancelled.
+    func start(_ continuation: CheckedContinuation<Void, any Error>) -> Bool {
+        let cancelled = self.state.withLock { state in
+            if !state.cancelled { state.continuation = continuation }
+            return state.cancelled
+        }
+        if cancelled { continuation.resume(throwing: CancellationError()) }
+        return !cancelled
+    }
+
+    /// Notes the wait's token; `false` when the wait was cancelled meanwhile (withdraw it).
+    func registered(_ token: UInt64) -> Bool {
+        self.state.withLock { state in
+            state.token = token
+            return !state.cancelled
+        }
+    }
+
+    /// Cancels the wait, returning the token to withdraw, if registered.
+    func cancel() -> UInt64? {
+        let (continuation, token) = self.state.withLock { state in
+            state.cancelled = true
+            defer { state.continuation = nil }
+            return (state.continuation, state.token)
+        }
+        continuation?.resume(throwing: CancellationError())
+        return token
+    }
+
+    /// Resumes the waiting task (with `error`, or normally), unless it was already.
+    func resume(throwing error: (any Error)?) {
+        let continuation = self.state.withLock { state in
+            defer { state.continuation = nil }
+            return state.continuation
+        }
+        if let error { continuation?.resume(throwing: error) } else { continuation?.resume() }
+    }
+}

@@ -1,0 +1,108 @@
+import ATSBridgeCore
+import ATSBridgeTestSupport
+import Synchronization
+import Testing
+
+/// The server's memory for pages not yet sent: charges come back exactly once, reads wait
+/// while it is full, in turn, and a waiting read can be cancelled.
+@Suite struct ReadMemoryBudgetTests {
+    @Test func chargesComeBackOnReleaseOrWhenDropped() {
+        let budget = ReadMemoryBudget(capacity: 100)
+        let first = budget.charge(60)
+        do {
+            let second = budget.charge(70)
+            #expect(budget.used == 130 && budget.peak == 130)
+            #expect(second.charged == 70)
+        }
+        // Dropped without a release: given back all the same.
+        #expect(budget.used == 60)
+        first.release()
+        first.release()
+        #expect(budget.used == 0, "a second release gives nothing back twice")
+        #expect(first.charged == 0 && budget.peak == 130)
+    }
+
+    @Test func aReadRunsAtOnceWithRoomAndQueuesWithout() {
+        let waits = Mutex(0)
+        let budget = ReadMemoryBudget(capacity: 100, waited: { waits.withLock { $0 += 1 } })
+        let ran = Mutex<[String]>([])
+        #expect(budget.whenRoom { ran.withLock { $0.append("at once") } } == nil)
+        let first = budget.charge(20)
+        let second = budget.charge(80)
+        #expect(!budget.hasRoom)
+        #expect(budget.whenRoom { ran.withLock { $0.append("queued") } } != nil)
+        #expect(waits.withLock { $0 } == 1)
+        first.release()
+        // 80 of 100: under the capacity, but a read waits (until the low-water mark, 75), so a
+        // newcomer queues behind it rather than overtaking it.
+        #expect(ran.withLock { $0 } == ["at once"])
+        #expect(!budget.hasRoom)
+        second.release()
+        #expect(ran.withLock { $0 } == ["at once", "queued"])
+        #expect(budget.hasRoom)
+    }
+
+    @Test func waitingReadsWakeTogetherOnceAQuarterIsFree() {
+        let budget = ReadMemoryBudget(capacity: 100)
+        let ran = Mutex<[String]>([])
+        let big = budget.charge(80)
+        let small = budget.charge(20)
+        budget.whenRoom { ran.withLock { $0.append("first") } }
+        budget.whenRoom { ran.withLock { $0.append("second") } }
+        small.release()
+        #expect(budget.used == 80)
+        #expect(ran.withLock { $0 }.isEmpty, "80 is over the low-water mark of 75")
+        big.release()
+        #expect(ran.withLock { $0 } == ["first", "second"], "all at once, in the order they asked")
+        #expect(budget.hasRoom)
+    }
+
+    @Test func aWithdrawnWaitNeverRuns() {
+        let budget = ReadMemoryBudget(capacity: 10)
+        let ran = Mutex(false)
+        let held = budget.charge(10)
+        let token = budget.whenRoom { ran.withLock { $0 = true } }
+        #expect(token.map(budget.cancelWait) == true)
+        #expect(!budget.hasRoom, "still full")
+        held.release()
+        #expect(!ran.withLock { $0 })
+        #expect(budget.hasRoom)
+    }
+
+    @Test func waitForRoomReturnsOnceThereIsRoom() async throws {
+        let waits = Mutex(0)
+        let budget = ReadMemoryBudget(capacity: 10, waited: { waits.withLock { $0 += 1 } })
+        try await budget.waitForRoom()
+        #expect(waits.withLock { $0 } == 0)
+        let held = budget.charge(10)
+        let waiter = Task { try await budget.waitForRoom() }
+        try await eventually("the task to wait") { waits.withLock { $0 } == 1 }
+        held.release()
+        try await waiter.value
+    }
+
+    @Test func aCancelledWaitThrowsAndLeavesNoWaiterBehind() async throws {
+        let waits = Mutex(0)
+        let budget = ReadMemoryBudget(capacity: 10, waited: { waits.withLock { $0 += 1 } })
+        let most = budget.charge(9)
+        let rest = budget.charge(1)
+        let waiter = Task { try await budget.waitForRoom() }
+        try await eventually("the task to wait") { waits.withLock { $0 } == 1 }
+        waiter.cancel()
+        await #expect(throws: CancellationError.self) { try await waiter.value }
+        // 9 of 10 is over the low-water mark (8), so nothing is woken: only if the cancelled
+        // wait left no waiter behind does a newcomer find room.
+        rest.release()
+        #expect(budget.hasRoom)
+        most.release()
+        // A task cancelled before it waits does not wait.
+        let full = budget.charge(10)
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            try await budget.waitForRoom()
+        }
+        await #expect(throws: CancellationError.self) { try await early.value }
+        full.release()
+        #expect(budget.used == 0 && budget.hasRoom)
+    }
+}
