@@ -8,6 +8,7 @@
 #   server2.pem server2.key    signed by other-ca, same names (a certificate to reload to)
 #   named.pem named.key        signed by ca, for the DNS name atsbridge.test only (no addresses)
 #   client.pem client.key      a client certificate signed by ca
+#   expired.pem expired.key    signed by ca, like server.pem, but expired a day ago
 #   other-client.pem other-client.key  a client certificate signed by other-ca
 set -euo pipefail
 dir=${1:?usage: make-test-certs.sh DIR}
@@ -21,11 +22,11 @@ ca() { # NAME CN
     -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
 }
 
-leaf() { # NAME CN CA EXTENSIONS
+leaf() { # NAME CN CA EXTENSIONS [DAYS, default 2; negative: expired that many days ago]
   openssl req "${curve[@]}" -keyout "$1.key" -out "$1.csr" -subj "/CN=$2" 2>/dev/null
   printf '%s\n' "$4" > "$1.ext"
   openssl x509 -req -in "$1.csr" -CA "$3.pem" -CAkey "$3.key" -set_serial "0x$(openssl rand -hex 8)" \
-    -days 2 -out "$1.pem" -extfile "$1.ext" 2>/dev/null
+    -days "${5:-2}" -out "$1.pem" -extfile "$1.ext" 2>/dev/null
   rm -f "$1.csr" "$1.ext"
 }
 
@@ -46,5 +47,6 @@ ca other-ca "Other Test CA"
 leaf server localhost ca "$server_ext"
 leaf server2 localhost other-ca "$server_ext"
 leaf named atsbridge.test ca "$named_ext"
+leaf expired localhost ca "$server_ext" -1
 leaf client test-client ca "$client_ext"
 leaf other-client other-client other-ca "$client_ext"

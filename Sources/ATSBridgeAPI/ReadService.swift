@@ -156,11 +156,12 @@ public struct ReadService: Sendable {
             }
             // The store reads the following pages while each is sent, under the server's
             // memory for unsent pages; each page's charge ends once its bytes are written. No
-            // page is read for a client that has granted no credit for it.
+            // page is read that the client has granted no credit for: the first waits for
+            // credit, and the store reads ahead only as far as the credit left reaches.
             var pages = store.pages(recordQuery, budget: context.readMemory).makeAsyncIterator()
             while true {
                 try await writer.waitUntilClientReady()
-                guard let page = try await pages.next() else { break }
+                guard let page = try await pages.next(readingAhead: writer.availableCredit - 1) else { break }
                 try Task.checkCancellation()
                 let (memory, last) = (page.memory, page.nextCursor == nil)
                 try await writer.writeEncoded(page.encoded(), holding: memory)

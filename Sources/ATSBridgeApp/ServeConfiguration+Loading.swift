@@ -289,6 +289,13 @@ extension ServeConfiguration {
         guard let object = parsed as? [String: Any] else {
             throw ATSBridgeError(.inputInvalid, "config file \(file) is not a JSON object")
         }
+        let repeated = ConfigFileKeys.duplicates(ConfigFileKeys.topLevel(Array(data)))
+        guard repeated.isEmpty else {
+            throw ATSBridgeError(
+                .inputInvalid,
+                "config file \(file) sets \(repeated.joined(separator: ", ")) more than once; keep one of each"
+            )
+        }
         return try object.sorted { $0.key < $1.key }.map { key, value in
             switch value {
             case let text as String: return (key, text)

@@ -1,5 +1,6 @@
 public import ATSBridgeCore
 public import ATSBridgeRPC
+import Foundation
 public import Logging
 import NIOCore
 import NIOPosix
@@ -117,6 +118,31 @@ public final class RPCServer: Service, Sendable {
         }
         try await tls.reload(onlyIfChanged: false)
         self.logger.info("tls certificates reloaded")
+        self.checkCertificateExpiry(tls)
+    }
+
+    /// How long before its certificate expires the server warns, at start and at each reload.
+    static let certificateExpiryWarning: Duration = .seconds(14 * 24 * 3600)
+
+    /// Warns when the certificate in use has expired (clients refuse it: nothing is served over
+    /// TLS until it is replaced) or expires within ``certificateExpiryWarning``, and records
+    /// the expiry as a gauge for alerts.
+    private func checkCertificateExpiry(_ tls: TLSContextStore) {
+        let expiry = tls.certificateExpiry
+        RPCMetrics.tlsCertificateExpiry(expiry.timeIntervalSince1970)
+        let remaining = expiry.timeIntervalSinceNow
+        let metadata: Logger.Metadata = [LogKey.tlsCertificateExpiry: "\(expiry.formatted(.iso8601))"]
+        if remaining <= 0 {
+            self.logger.warning(
+                "tls certificate has expired: clients refuse it until tls_cert is replaced",
+                metadata: metadata
+            )
+        } else if remaining < Self.certificateExpiryWarning.fractionalSeconds {
+            self.logger.warning(
+                "tls certificate expires soon: replace tls_cert (a reload picks it up)",
+                metadata: metadata
+            )
+        }
     }
 
     /// Runs the server until graceful shutdown or cancellation.
@@ -129,6 +155,7 @@ public final class RPCServer: Service, Sendable {
             if let tls = self.configuration.tls {
                 let store = try await TLSContextStore.load(tls)
                 self.state.withLock { $0.tls = store }
+                self.checkCertificateExpiry(store)
             } else if !Self.isLoopback(self.configuration.host) {
                 self.logger.warning(
                     "rpc server listens on a non-loopback address without TLS; set tls_cert and tls_key",
@@ -254,6 +281,7 @@ public final class RPCServer: Service, Sendable {
                 try await Task.sleep(for: interval)
                 if try await tls.reload(onlyIfChanged: true) {
                     self.logger.info("tls certificates changed and were reloaded")
+                    self.checkCertificateExpiry(tls)
                 }
             } catch is CancellationError {
                 return

@@ -43,8 +43,8 @@ final class PageReadAhead: RecordPageSource {
         self.reading.progress
     }
 
-    func next() async throws -> RecordPage? {
-        try await self.reading.next()
+    func next(readingAhead: Int) async throws -> RecordPage? {
+        try await self.reading.next(readingAhead: readingAhead)
     }
 }
 
@@ -67,11 +67,12 @@ extension PageReadAhead {
             self.state.withLock { ($0.pagesRead, $0.reading, $0.turns) }
         }
 
-        func next() async throws -> RecordPage? {
+        func next(readingAhead: Int) async throws -> RecordPage? {
             try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (continuation: Waiter) in
                     let (take, start) = self.state.withLock { state in
-                        (state.take(waiting: continuation), state.claimReader(budget: self.budget))
+                        state.ahead = min(max(readingAhead, 0), PageReadAhead.limit)
+                        return (state.take(waiting: continuation), state.claimReader(budget: self.budget))
                     }
                     self.perform(start)
                     switch take {
@@ -88,22 +89,26 @@ extension PageReadAhead {
 
         /// Reads nothing more, interrupts the page being read and fails the waiting caller.
         func stop() {
-            let (waiter, roomWait) = self.state.withLock { state -> (Waiter?, UInt64?) in
+            let (waiter, roomWait, dropped) = self.state.withLock { state -> (Waiter?, UInt64?, [RecordPage]) in
                 // Once: a second interrupt (cancelled, then dropped) could reach the rollback.
-                guard !state.stopped else { return (nil, nil) }
+                guard !state.stopped else { return (nil, nil, []) }
                 state.stopped = true
                 // Only set while a page is read on it, so the interrupt cannot reach another
                 // read that the connection serves later.
                 if let connection = state.connection.flatMap(OpaquePointer.init(bitPattern:)) {
                     sqlite3_interrupt(connection)
                 }
-                // The pages read ahead give their memory back now, whoever still holds `self`.
-                state.ready.removeAll()
-                defer { state.waiter = nil }
-                return (state.waiter, state.roomWait)
+                // The pages read ahead give their memory back now, whoever still holds `self`:
+                // dropped below, outside the lock.
+                defer {
+                    state.waiter = nil
+                    state.ready = []
+                }
+                return (state.waiter, state.roomWait, state.ready)
             }
             if let roomWait { self.budget?.cancelWait(roomWait) }
             waiter?.resume(throwing: CancellationError())
+            _ = dropped  // released here, outside the lock
         }
 
         /// Starts a reader, or waits for the budget to have room for one.
@@ -113,7 +118,7 @@ extension PageReadAhead {
                 break
             case .start:
                 self.startReader()
-            case .awaitRoom:
+            case .awaitRoom(let generation):
                 guard let budget = self.budget else { return }
                 let token = budget.whenRoom {
                     let start = self.state.withLock { state in
@@ -124,11 +129,13 @@ extension PageReadAhead {
                     self.perform(start)
                 }
                 guard let token else { return }
-                let stopped = self.state.withLock { state in
+                // Kept only if no later wait replaced this one (its wake ran meanwhile).
+                let withdraw = self.state.withLock { state in
+                    guard state.roomGeneration == generation, state.awaitingRoom else { return false }
                     state.roomWait = token
                     return state.stopped
                 }
-                if stopped { budget.cancelWait(token) }
+                if withdraw { budget.cancelWait(token) }
             }
         }
 
@@ -186,8 +193,8 @@ extension PageReadAhead {
     private enum ReaderStart {
         case none
         case start
-        /// A reader is due but the budget has no room: wait for it.
-        case awaitRoom
+        /// A reader is due but the budget has no room: wait for it (the wait's generation).
+        case awaitRoom(UInt64)
     }
 
     /// What the caller gets from one look at the state.
@@ -215,8 +222,11 @@ extension PageReadAhead {
         var stopped = false
         /// The budget's token while a reader waits for room (see ``ReadMemoryBudget/whenRoom(_:)``).
         var roomWait: UInt64?
-        /// Whether a reader waits for room now.
+        /// Whether a reader waits for room now, and how many such waits there were.
         var awaitingRoom = false
+        var roomGeneration: UInt64 = 0
+        /// How many pages to read ahead of the caller (its last ``next(readingAhead:)``).
+        var ahead = PageReadAhead.limit
         /// Pages read so far, and turns readers took (for tests).
         var pagesRead = 0
         var turns = 0
@@ -232,14 +242,18 @@ extension PageReadAhead {
             return .wait
         }
 
+        /// Whether a page should be read: the caller waits for one, or fewer than it asked
+        /// for are read ahead.
+        var wantsPage: Bool { self.waiter != nil || self.ready.count < self.ahead }
+
         /// Whether a reader should start now (marking it started), or wait for room first.
         mutating func claimReader(budget: ReadMemoryBudget?) -> ReaderStart {
-            guard !self.reading, !self.stopped, !self.awaitingRoom, self.following != nil,
-                self.ready.count < PageReadAhead.limit
+            guard !self.reading, !self.stopped, !self.awaitingRoom, self.following != nil, self.wantsPage
             else { return .none }
             guard RecordPage.mayRead(under: budget) else {
                 self.awaitingRoom = true
-                return .awaitRoom
+                self.roomGeneration &+= 1
+                return .awaitRoom(self.roomGeneration)
             }
             self.reading = true
             return .start
@@ -247,8 +261,7 @@ extension PageReadAhead {
 
         /// The next page to read on `connection`, or `nil` (marking the reader stopped).
         mutating func nextRead(on connection: Int, budget: ReadMemoryBudget?) -> RecordQuery? {
-            guard !self.stopped, self.ready.count < PageReadAhead.limit, let following = self.following,
-                RecordPage.mayRead(under: budget)
+            guard !self.stopped, self.wantsPage, let following = self.following, RecordPage.mayRead(under: budget)
             else {
                 self.reading = false
                 return nil
@@ -260,7 +273,7 @@ extension PageReadAhead {
 
         /// Whether the reader should queue again for more (it stays marked as reading).
         mutating func endTurn() -> Bool {
-            guard !self.stopped, self.ready.count < PageReadAhead.limit, self.following != nil else { return false }
+            guard !self.stopped, self.wantsPage, self.following != nil else { return false }
             return true
         }
 
@@ -277,7 +290,8 @@ extension PageReadAhead {
                         return following
                     }
                 }
-                if self.waiter == nil { self.ready.append(page) }
+                // A stopped list keeps nothing (the page is dropped with `result`).
+                if self.waiter == nil, !self.stopped { self.ready.append(page) }
             case .failure(let error):
                 self.following = nil
                 self.failure = error

@@ -25,6 +25,10 @@ public struct TestCertificates: Sendable {
     public var serverCertificate: String { self.path("server.pem") }
     /// The server certificate's key.
     public var serverKey: String { self.path("server.key") }
+    /// A server certificate like ``serverCertificate`` that expired a day ago.
+    public var expiredCertificate: String { self.path("expired.pem") }
+    /// The expired certificate's key.
+    public var expiredKey: String { self.path("expired.key") }
     /// A client certificate signed by ``ca``.
     public var clientCertificate: String { self.path("client.pem") }
     /// The client certificate's key.

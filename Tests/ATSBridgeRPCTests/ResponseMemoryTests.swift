@@ -6,6 +6,7 @@ import ATSBridgeRPC
 import ATSBridgeServer
 import ATSBridgeStoreSQLite
 import ATSBridgeTestSupport
+import NIOCore
 import Testing
 
 /// Pages read for lists and not yet sent are held under one server-wide budget: clients that
@@ -75,7 +76,7 @@ import Testing
         }
     }
 
-    @Test func aListGrantedNoCreditReadsNothing() async throws {
+    @Test func aListReadsNoPageItsClientHasNoCreditFor() async throws {
         let (store, _) = try await SQLiteReadTests.store(candidates: 200, email: { "p\($0)@example.sk" })
         try await withTestServerObject(router: TestMethods.router(probe: Probe(), store: store)) { server, port in
             let connection = try await RawConnection.handshaken(port: port, initialCredit: 0)
@@ -87,11 +88,14 @@ import Testing
                     + RawConnection.frame(.message, flags: 0x01, streamID: 3, payload: request)
                     + RawConnection.credit(3, 1)
             )
-            // Stream 3 was opened after stream 1 and is running: its first page comes.
-            _ = try await connection.waitForFrame("stream 3's first page") { $0.type == .message && $0.streamID == 3 }
-            try await eventually("stream 3's read-ahead to be charged") { server.bufferedResponseBytes.now > 0 }
+            // Stream 3 was opened after stream 1 and is running: its first page comes, and with
+            // no credit left it reads nothing ahead, so once that page is written nothing is held.
+            let first = try await connection.waitForFrame("stream 3's first page") {
+                $0.type == .message && $0.streamID == 3
+            }
+            try await eventually("nothing to be held") { server.bufferedResponseBytes.now == 0 }
+            #expect(server.bufferedResponseBytes.peak <= first.payload.readableBytes, "only the page sent was read")
             try await connection.send(RawConnection.frame(.cancel, streamID: 3, payload: []))
-            try await eventually("stream 3's pages to be given back") { server.bufferedResponseBytes.now == 0 }
             #expect(connection.frames().filter { $0.type == .message && $0.streamID == 1 }.isEmpty)
             // Credit for stream 1 starts its list.
             try await connection.send(RawConnection.credit(1, 4))

@@ -221,9 +221,27 @@ import Testing
         }
     }
 
+    @Test func aCertificateThatExpiredOrExpiresSoonIsWarnedAbout() async throws {
+        let certificates = try await TestCertificates.make()
+        // The test server certificate is valid for two days: within the 14 days warned about.
+        for (certificate, key, warning) in [
+            (certificates.expiredCertificate, certificates.expiredKey, "has expired"),
+            (certificates.serverCertificate, certificates.serverKey, "expires soon"),
+        ] {
+            var configuration = RPCServerConfiguration()
+            configuration.port = 0
+            configuration.tls = RPCServerTLS(certificatePath: certificate, privateKeyPath: key)
+            // A reload checks again.
+            let logs = try await self.logsOfAServer(configuration) { try await $0.reloadTLS() }
+            let warnings = logs.entries.filter { $0.level == .warning && $0.message.contains("tls certificate") }
+            #expect(warnings.count == 2, "at start and at the reload: \(warnings.map(\.message))")
+            #expect(warnings.allSatisfy { $0.message.contains(warning) })
+            #expect(warnings.allSatisfy { $0.metadata[LogKey.tlsCertificateExpiry] != nil })
+        }
+    }
+
     @Test func aNonLoopbackAddressWithoutTLSIsWarnedAbout() async throws {
         for (host, tls) in [("0.0.0.0", false), ("127.0.0.1", false), ("0.0.0.0", true)] {
-            let logs = LogCapture()
             var configuration = RPCServerConfiguration()
             configuration.host = host
             configuration.port = 0
@@ -234,17 +252,28 @@ import Testing
                     privateKeyPath: certificates.serverKey
                 )
             }
-            let server = RPCServer(
-                configuration: configuration,
-                router: self.router,
-                authenticator: APIKeyAuthenticator(keys: TestKeys.all),
-                logger: logs.logger()
-            )
-            try await withRunningService(server, logger: Logger(label: "test.tls")) { server, _ in
-                _ = try await server.listeningPort()
-            }
+            let logs = try await self.logsOfAServer(configuration)
             let warned = logs.entries.contains { $0.level == .warning && $0.message.contains("without TLS") }
             #expect(warned == (host == "0.0.0.0" && !tls), "\(host), tls \(tls)")
         }
+    }
+
+    /// What a server with `configuration` logs from its start, through `body`, to its shutdown.
+    private func logsOfAServer(
+        _ configuration: RPCServerConfiguration,
+        _ body: (RPCServer) async throws -> Void = { _ in }
+    ) async throws -> LogCapture {
+        let logs = LogCapture()
+        let server = RPCServer(
+            configuration: configuration,
+            router: self.router,
+            authenticator: APIKeyAuthenticator(keys: TestKeys.all),
+            logger: logs.logger()
+        )
+        try await withRunningService(server, logger: Logger(label: "test.tls")) { server, _ in
+            _ = try await server.listeningPort()
+            try await body(server)
+        }
+        return logs
     }
 }

@@ -1,6 +1,8 @@
 import ATSBridgeCore
 import ATSBridgeProto
+import ATSBridgeTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @testable import ATSBridgeStoreSQLite
@@ -84,6 +86,38 @@ import Testing
         await #expect {
             for try await _ in store.pages(query) {}
         } throws: { ($0 as? ATSBridgeError)?.code == .inputInvalid }
+    }
+
+    @Test func theReaderReadsAheadNoFurtherThanTheCallerAsks() async throws {
+        let store = try await self.store(candidates: 100)
+        let source = PageReadAhead(store: store, query: self.query(.storage))
+        _ = try await source.next(readingAhead: 0)
+        _ = try await source.next(readingAhead: 0)
+        // Each call read just the page it returned.
+        try await eventually("the reader to stop") { !source.progress.reading }
+        #expect(source.progress.pagesRead == 2)
+        _ = try await source.next(readingAhead: 1)
+        try await eventually("the reader to read one ahead") { !source.progress.reading }
+        #expect(source.progress.pagesRead == 4)
+    }
+
+    /// Dropping a list whose read-ahead holds charged pages, while its reader waits for room:
+    /// the pages' memory comes back, and the wake it sets off runs outside the list's lock.
+    @Test func droppingAListThatWaitsForRoomGivesItsPagesBack() async throws {
+        let store = try await self.store(candidates: 100)
+        let pageBytes = try await store.page(self.query(.storage)).byteCount
+        let waits = Mutex(0)
+        // Room for a page and a half: the first page and one read ahead, then the reader waits.
+        let budget = ReadMemoryBudget(capacity: pageBytes * 3 / 2, waited: { waits.withLock { $0 += 1 } })
+        var source: PageReadAhead? = PageReadAhead(store: store, query: self.query(.storage), budget: budget)
+        var first = try #require(try await source?.next())
+        try await eventually("the reader to wait for room") { waits.withLock { $0 } == 1 }
+        #expect(budget.used == 2 * pageBytes)
+        source = nil
+        try await eventually("the page read ahead to be given back") { budget.used == first.byteCount }
+        first.memory = nil
+        #expect(budget.used == 0)
+        #expect(budget.hasRoom)
     }
 
     @Test func aCancelledCallerReadsNothing() async throws {

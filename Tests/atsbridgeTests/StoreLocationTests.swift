@@ -80,6 +80,22 @@ import Testing
         #expect(array.contains("is not a JSON object"), "\(array)")
     }
 
+    @Test func aConfigFileSettingAKeyTwiceIsRefusedNamingIt() throws {
+        let file = TemporaryFiles.unique("twice", extension: "json")
+        // Nested objects and arrays, escapes and look-alike strings in values are not keys.
+        try #"""
+        {"listen": "127.0.0.1:1", "attachment_allow": ["a.example.com", "listen"],
+         "credential_key": "x\"listen\": ", "max_connections": 5, "\u006cisten": "127.0.0.1:2",
+         "max_connections": 6}
+        """#.write(to: file, atomically: true, encoding: .utf8)
+        let message = self.message { _ = try ServeConfiguration.load(file: file.path, environment: [:], flags: [:]) }
+        #expect(message.contains("sets listen, max_connections more than once"), "\(message)")
+        try #"{"listen": "127.0.0.1:1", "max_connections": 5, "attachment_allow": ["listen", "listen"]}"#
+            .write(to: file, atomically: true, encoding: .utf8)
+        // Repeated values in a list are not repeated keys: the file loads.
+        _ = try ServeConfiguration.load(file: file.path, environment: [:], flags: [:])
+    }
+
     @Test func anEmptyAttachmentAllowEntryIsRefused() {
         for value in ["", "files.example.com,", "a.example.com,,b.example.com"] {
             let message = self.message {

@@ -41,6 +41,8 @@ public enum LogKey {
     public static let rpcPort = "rpc.port"
     /// The address the RPC server listens on.
     public static let rpcHost = "rpc.host"
+    /// When the server's TLS certificate stops being valid (ISO 8601).
+    public static let tlsCertificateExpiry = "tls.certificate_expiry"
     /// Why a connection broke the protocol.
     public static let rpcViolation = "rpc.violation"
     /// The abuse limit that refused a connection or call.

@@ -15,6 +15,8 @@ public enum MetricName {
     /// Bytes of request messages held server-wide, read and not yet released by their calls.
     /// Gauge.
     public static let rpcBufferedRequestBytes = "atsbridge_rpc_buffered_request_bytes"
+    /// Gauge: when the TLS certificate in use expires, in seconds since 1970 (absent without TLS).
+    public static let tlsCertificateExpiry = "atsbridge_tls_certificate_expiry_timestamp_seconds"
     /// Gauge: bytes of pages read for lists and not yet written to their sockets, server-wide.
     public static let rpcBufferedResponseBytes = "atsbridge_rpc_buffered_response_bytes"
 

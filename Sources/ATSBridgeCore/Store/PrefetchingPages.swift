@@ -26,7 +26,7 @@ final class PrefetchingPages: RecordPageSource {
         self.state.withLock { $0.pending?.cancel() }
     }
 
-    func next() async throws -> RecordPage? {
+    func next(readingAhead: Int) async throws -> RecordPage? {
         let reader = self.reader
         let budget = self.budget
         let read: Task<RecordPage, any Error>? = try self.state.withLock { state in
@@ -62,7 +62,9 @@ final class PrefetchingPages: RecordPageSource {
             }
             following.cursor = cursor
             state.following = following
-            if !cancelled { state.pending = Task { try await reader.page(following, budget: budget) } }
+            if !cancelled, readingAhead > 0 {
+                state.pending = Task { try await reader.page(following, budget: budget) }
+            }
         }
         return page
     }

@@ -8,9 +8,11 @@ import Synchronization
 /// until the page is written to the socket or dropped. So the bytes held stay under
 /// ``capacity`` plus one page per concurrent store read, whatever clients do.
 ///
-/// Reads that find no room wait their turn: once a read waits, later ones queue behind it, and
-/// all are woken when the bytes held fall to three quarters of the capacity (so that waking
-/// many readers happens once per quarter of the budget, not once per page).
+/// Reads that find no room wait: once a read waits, later ones wait too (they do not overtake
+/// it), and all are woken together when the bytes held fall to three quarters of the capacity
+/// (so that waking many readers happens once per quarter of the budget, not once per page).
+/// Wakes run on a task of their own, never inside the release that makes room: a page may be
+/// dropped (and its charge released) while its owner holds a lock that the wake needs.
 public final class ReadMemoryBudget: Sendable {
     private struct State {
         var used = 0
@@ -81,12 +83,13 @@ public final class ReadMemoryBudget: Sendable {
             defer { state.waiters.removeAll() }
             return state.waiters
         }
-        for waiter in woken { waiter.wake() }
+        guard !woken.isEmpty else { return }
+        Task { for waiter in woken { waiter.wake() } }
     }
 
     /// Runs `action` once the budget has room: at once (on the calling thread) when it has
-    /// room now, otherwise on the thread whose release makes room. An `action` that finds no
-    /// room again (others took it first) asks again.
+    /// room now, otherwise on a task started by the release that makes room. An `action` that
+    /// finds no room again (others took it first) asks again.
     ///
     /// - Returns: A token for ``cancelWait(_:)``, or `nil` when `action` already ran.
     @discardableResult

@@ -28,7 +28,13 @@ public struct RecordPages: AsyncSequence, Sendable {
         /// - Throws: The store's error for the page (the list ends with it), or
         ///   `CancellationError` when the calling task is cancelled.
         public mutating func next() async throws -> RecordPage? {
-            try await self.source.next()
+            try await self.source.next(readingAhead: .max)
+        }
+
+        /// The next page, or `nil` after the last, with at most `readingAhead` pages read
+        /// ahead of the caller meanwhile (see ``RecordPageSource/next(readingAhead:)``).
+        public mutating func next(readingAhead: Int) async throws -> RecordPage? {
+            try await self.source.next(readingAhead: readingAhead)
         }
     }
 }

@@ -47,16 +47,12 @@ package final class ConnectionOutbound: Sendable {
         finishing: Bool = false,
         memory: ReadMemoryCharge? = nil
     ) {
-        let enqueue: @Sendable () -> Void = {
-            self.sink.value.enqueue(
-                buffer,
-                streamID: streamID,
-                messages: messages,
-                finishing: finishing,
-                memory: memory
-            )
+        guard self.eventLoop.inEventLoop else {
+            return self.eventLoop.execute {
+                self.send(buffer, streamID: streamID, messages: messages, finishing: finishing, memory: memory)
+            }
         }
-        if self.eventLoop.inEventLoop { enqueue() } else { self.eventLoop.execute(enqueue) }
+        self.sink.value.enqueue(buffer, streamID: streamID, messages: messages, finishing: finishing, memory: memory)
     }
 
     /// Tells the connection, on the event loop, that stream `streamID` decoded its request.

@@ -39,6 +39,11 @@ package final class CreditGate: Sendable {
         }
     }
 
+    /// The units left now (0 once closed).
+    package var available: Int {
+        self.state.withLock { $0.closedError == nil ? $0.available : 0 }
+    }
+
     /// Takes one unit (or, not `taking`, only checks for one) if there is one, without waiting.
     package func tryAcquire(taking: Bool = true) -> Bool {
         self.state.withLock { state in

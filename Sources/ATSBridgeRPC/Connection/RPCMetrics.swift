@@ -12,7 +12,8 @@ import CoreMetrics
 ///   response messages and their bytes, the stream throughput;
 /// - `atsbridge_rpc_limit_hits_total{limit}`: abuse limits hit (``RPCLimit``);
 /// - `atsbridge_rpc_buffered_request_bytes`: request bytes held server-wide;
-/// - `atsbridge_rpc_buffered_response_bytes`: bytes of pages read and not yet sent, server-wide.
+/// - `atsbridge_rpc_buffered_response_bytes`: bytes of pages read and not yet sent, server-wide;
+/// - `atsbridge_tls_certificate_expiry_timestamp_seconds`: when the TLS certificate expires.
 package enum RPCMetrics {
     static func callFinished(method: String, code: StatusCodeName, duration: Duration) {
         Counter(
@@ -50,7 +51,16 @@ package enum RPCMetrics {
 
     /// The bytes of pages read and not yet sent, server-wide, changed.
     package static func bufferedResponseBytes(_ bytes: Int) {
-        Gauge(label: MetricName.rpcBufferedResponseBytes).record(bytes)
+        self.bufferedResponseGauge.record(bytes)
+    }
+
+    /// Made once (on first use, after the process bootstrapped its backend): it is recorded at
+    /// every page, under the budget's lock.
+    private static let bufferedResponseGauge = Gauge(label: MetricName.rpcBufferedResponseBytes)
+
+    /// The TLS certificate in use expires at `seconds` since 1970.
+    package static func tlsCertificateExpiry(_ seconds: Double) {
+        Gauge(label: MetricName.tlsCertificateExpiry).record(seconds)
     }
 
     /// A status code as a metric label.

@@ -48,6 +48,8 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     /// Writes holding read memory not yet written to the socket, and how many completed so far.
     private var heldWrites = 0
     private var heldWritesCompleted: UInt64 = 0
+    /// Bytes handed to the channel so far: with the channel's buffered bytes, what the socket took.
+    private var bytesEnqueued = 0
     /// Set once the socket is closing: nothing more is written.
     private var closing = false
     private let handshakeTimeout: TimeAmount
@@ -404,6 +406,7 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     /// Writes `buffer` unless the connection is closing; `memory` is released once it is out.
     private func write(_ buffer: ByteBuffer, memory: ReadMemoryCharge? = nil) {
         guard let context = self.context, !self.closing else { return }
+        self.bytesEnqueued &+= buffer.readableBytes
         guard let memory else { return self.flusher.write(buffer, context: context) }
         let written = context.eventLoop.makePromise(of: Void.self)
         self.heldWrites += 1
@@ -417,18 +420,31 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         self.flusher.write(buffer, context: context, promise: written)
     }
 
-    /// Checks, every stall timeout while writes hold read memory, that the socket took one of
-    /// them meanwhile; a peer that reads nothing is cut off, as nothing (not even a GOAWAY)
-    /// would reach it. Reads waiting for that memory would otherwise wait forever.
+    /// The bytes waiting in the channel for the socket, when the channel tells.
+    private var bufferedBytes: Int? {
+        try? self.context?.channel.syncOptions?.getOption(.bufferedWritableBytes)
+    }
+
+    /// Checks, every stall timeout while writes hold read memory, that the socket took some of
+    /// the bytes meanwhile (a write completed, or the channel's buffer shrank by more than was
+    /// added: a slow reader of one large page makes progress too); a peer that reads nothing is
+    /// cut off, as nothing (not even a GOAWAY) would reach it, and reads waiting for the memory
+    /// it holds would wait for the idle timeout.
     private func armHeldWriteTimer() {
         guard let eventLoop = self.context?.eventLoop else { return }
-        let seen = self.heldWritesCompleted
+        let seen = (completed: self.heldWritesCompleted, buffered: self.bufferedBytes, enqueued: self.bytesEnqueued)
         self.heldWriteTimer = eventLoop.assumeIsolated().scheduleTask(in: TimeAmount(self.limits.creditStallTimeout)) {
             [weak self] in
             guard let self else { return }
             self.heldWriteTimer = nil
             guard self.heldWrites > 0, !self.closing else { return }
-            guard self.heldWritesCompleted == seen else { return self.armHeldWriteTimer() }
+            var drained = false
+            if let before = seen.buffered, let now = self.bufferedBytes {
+                drained = now < before + (self.bytesEnqueued &- seen.enqueued)
+            }
+            guard self.heldWritesCompleted == seen.completed, !drained else {
+                return self.armHeldWriteTimer()
+            }
             RPCMetrics.limitHit(.creditStall)
             self.logger.notice("closing a connection whose peer read nothing for the stall timeout")
             self.context?.close(promise: nil)

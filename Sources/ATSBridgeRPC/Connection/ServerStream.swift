@@ -67,6 +67,9 @@ package final class ServerStream: Sendable {
         self.outbound.send(buffer, streamID: self.id, messages: 1, finishing: true, memory: memory)
     }
 
+    /// The messages the client has granted credit for and not yet received.
+    package var availableCredit: Int { self.credit.available }
+
     /// Waits until the client can take a message (it has credit left and the socket takes
     /// writes), without taking the credit, with the same stall timeout as a send.
     package func waitUntilReady() async throws {

@@ -23,6 +23,10 @@ public struct ResponseWriter<Response: ProtoMessage>: Sendable {
         try await self.stream.waitUntilReady()
     }
 
+    /// How many more messages the client has granted credit for: a handler reads ahead no more
+    /// than it can send.
+    public var availableCredit: Int { self.stream.availableCredit }
+
     /// Sends one response message that is already encoded, such as stored record bytes.
     ///
     /// - Parameters:

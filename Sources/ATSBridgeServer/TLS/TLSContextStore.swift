@@ -13,6 +13,8 @@ final class TLSContextStore: Sendable {
         var context: NIOSSLContext
         /// What the files looked like when they were read, to notice changes.
         var fingerprint: [FileFingerprint]
+        /// When the server certificate (the chain's first) stops being valid.
+        var expiry: Date
     }
 
     let configuration: RPCServerTLS
@@ -33,6 +35,9 @@ final class TLSContextStore: Sendable {
 
     /// The context for a connection accepted now.
     var context: NIOSSLContext { self.current.withLock { $0.context } }
+
+    /// When the certificate in use stops being valid.
+    var certificateExpiry: Date { self.current.withLock { $0.expiry } }
 
     /// Re-reads the files (on NIO's thread pool, never on the caller's thread) and makes the
     /// result the context of new connections.
@@ -58,17 +63,20 @@ final class TLSContextStore: Sendable {
     /// the two reads is read again at the next check.
     private static func read(_ configuration: RPCServerTLS) throws -> Current {
         let fingerprint = configuration.paths.map(FileFingerprint.init(path:))
-        return Current(context: try self.makeContext(configuration), fingerprint: fingerprint)
+        let (context, expiry) = try self.makeContext(configuration)
+        return Current(context: context, fingerprint: fingerprint, expiry: expiry)
     }
 
-    /// A server context from the PEM files. Blocking: reads files.
-    static func makeContext(_ configuration: RPCServerTLS) throws -> NIOSSLContext {
+    /// A server context from the PEM files, and when its certificate expires. Blocking: reads
+    /// files.
+    static func makeContext(_ configuration: RPCServerTLS) throws -> (NIOSSLContext, expiry: Date) {
         let chain = try PEMFile.read("tls_cert", configuration.certificatePath) {
             try NIOSSLCertificate.fromPEMFile(configuration.certificatePath)
         }
-        guard !chain.isEmpty else {
+        guard let leaf = chain.first else {
             throw ATSBridgeError(.inputInvalid, "tls_cert \(configuration.certificatePath) holds no certificate")
         }
+        let expiry = Date(timeIntervalSince1970: TimeInterval(leaf.notValidAfter))
         let key = try PEMFile.read("tls_key", configuration.privateKeyPath) {
             try NIOSSLPrivateKey(file: configuration.privateKeyPath, format: .pem)
         }
@@ -92,7 +100,7 @@ final class TLSContextStore: Sendable {
         }
         tls.minimumTLSVersion = .tlsv12
         do {
-            return try NIOSSLContext(configuration: tls)
+            return (try NIOSSLContext(configuration: tls), expiry)
         } catch {
             throw ATSBridgeError(
                 .inputInvalid,
