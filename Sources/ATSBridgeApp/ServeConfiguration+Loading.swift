@@ -277,6 +277,10 @@ extension ServeConfiguration {
         guard let data = try? Data(contentsOf: url) else {
             throw ATSBridgeError(.inputInvalid, "config file \(file) cannot be read")
         }
+        // Foundation also reads UTF-16 and UTF-32; the duplicate-key check below reads UTF-8.
+        guard String(validating: Array(data), as: UTF8.self) != nil else {
+            throw ATSBridgeError(.inputInvalid, "config file \(file) is not UTF-8 text")
+        }
         let parsed: Any
         do {
             parsed = try JSONSerialization.jsonObject(with: data)

@@ -124,9 +124,9 @@ public final class RPCServer: Service, Sendable {
     /// How long before its certificate expires the server warns, at start and at each reload.
     static let certificateExpiryWarning: Duration = .seconds(14 * 24 * 3600)
 
-    /// Warns when the certificate in use has expired (clients refuse it: nothing is served over
-    /// TLS until it is replaced) or expires within ``certificateExpiryWarning``, and records
-    /// the expiry as a gauge for alerts.
+    /// Warns when a certificate of the chain in use has expired (clients refuse it: nothing is
+    /// served over TLS until it is replaced) or expires within ``certificateExpiryWarning``, and
+    /// records the expiry as a gauge for alerts; at start, at each reload, and daily.
     private func checkCertificateExpiry(_ tls: TLSContextStore) {
         let expiry = tls.certificateExpiry
         RPCMetrics.tlsCertificateExpiry(expiry.timeIntervalSince1970)
@@ -276,12 +276,18 @@ public final class RPCServer: Service, Sendable {
     /// Re-reads the TLS files when they change; a failed reload is logged and retried at the
     /// next change, with the previous files still in use.
     private func watchFiles(_ tls: TLSContextStore, every interval: Duration) async {
+        // The expiry is checked again daily too: a server that runs for weeks is warned in time.
+        var expiryChecked = ContinuousClock.now
         while !Task.isCancelled {
             do {
                 try await Task.sleep(for: interval)
                 if try await tls.reload(onlyIfChanged: true) {
                     self.logger.info("tls certificates changed and were reloaded")
                     self.checkCertificateExpiry(tls)
+                    expiryChecked = .now
+                } else if ContinuousClock.now - expiryChecked >= .seconds(24 * 3600) {
+                    self.checkCertificateExpiry(tls)
+                    expiryChecked = .now
                 }
             } catch is CancellationError {
                 return

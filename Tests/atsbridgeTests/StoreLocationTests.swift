@@ -94,6 +94,10 @@ import Testing
             .write(to: file, atomically: true, encoding: .utf8)
         // Repeated values in a list are not repeated keys: the file loads.
         _ = try ServeConfiguration.load(file: file.path, environment: [:], flags: [:])
+        // Foundation reads UTF-16 too, which the check could not see into: refused.
+        try #"{"listen": "127.0.0.1:1", "listen": "127.0.0.1:2"}"#.write(to: file, atomically: true, encoding: .utf16)
+        let utf16 = self.message { _ = try ServeConfiguration.load(file: file.path, environment: [:], flags: [:]) }
+        #expect(utf16.contains("is not UTF-8 text"), "\(utf16)")
     }
 
     @Test func anEmptyAttachmentAllowEntryIsRefused() {

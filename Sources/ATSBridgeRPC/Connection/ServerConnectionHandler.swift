@@ -406,11 +406,12 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
     /// Writes `buffer` unless the connection is closing; `memory` is released once it is out.
     private func write(_ buffer: ByteBuffer, memory: ReadMemoryCharge? = nil) {
         guard let context = self.context, !self.closing else { return }
+        // Armed before the bytes are counted: its first look back sees them as added since.
+        if memory != nil, self.heldWriteTimer == nil { self.armHeldWriteTimer() }
         self.bytesEnqueued &+= buffer.readableBytes
         guard let memory else { return self.flusher.write(buffer, context: context) }
         let written = context.eventLoop.makePromise(of: Void.self)
         self.heldWrites += 1
-        if self.heldWriteTimer == nil { self.armHeldWriteTimer() }
         written.futureResult.assumeIsolated().whenComplete { [weak self] _ in
             memory.release()
             guard let self else { return }
@@ -425,11 +426,16 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
         try? self.context?.channel.syncOptions?.getOption(.bufferedWritableBytes)
     }
 
-    /// Checks, every stall timeout while writes hold read memory, that the socket took some of
-    /// the bytes meanwhile (a write completed, or the channel's buffer shrank by more than was
-    /// added: a slow reader of one large page makes progress too); a peer that reads nothing is
-    /// cut off, as nothing (not even a GOAWAY) would reach it, and reads waiting for the memory
-    /// it holds would wait for the idle timeout.
+    /// The least a socket must take in one stall timeout (unless it takes all there is) for its
+    /// peer to count as reading: a peer that trickles bytes would otherwise pin what is queued
+    /// for it, and the read memory that holds, for as long as it likes.
+    static let minimumDrain = 64 << 10
+
+    /// Checks, every stall timeout while writes hold read memory, that the socket took at least
+    /// ``minimumDrain`` bytes meanwhile, or all there was (the channel's buffered bytes against
+    /// what was added; where the channel does not tell, a write that completed counts); a peer
+    /// that does not is cut off, as nothing (not even a GOAWAY) would reach it, and reads
+    /// waiting for the memory it holds would wait for the idle timeout.
     private func armHeldWriteTimer() {
         guard let eventLoop = self.context?.eventLoop else { return }
         let seen = (completed: self.heldWritesCompleted, buffered: self.bufferedBytes, enqueued: self.bytesEnqueued)
@@ -438,15 +444,16 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
             guard let self else { return }
             self.heldWriteTimer = nil
             guard self.heldWrites > 0, !self.closing else { return }
-            var drained = false
+            let reading: Bool
             if let before = seen.buffered, let now = self.bufferedBytes {
-                drained = now < before + (self.bytesEnqueued &- seen.enqueued)
+                let offered = before + (self.bytesEnqueued &- seen.enqueued)
+                reading = now == 0 || offered - now >= min(Self.minimumDrain, offered)
+            } else {
+                reading = self.heldWritesCompleted != seen.completed
             }
-            guard self.heldWritesCompleted == seen.completed, !drained else {
-                return self.armHeldWriteTimer()
-            }
+            guard !reading else { return self.armHeldWriteTimer() }
             RPCMetrics.limitHit(.creditStall)
-            self.logger.notice("closing a connection whose peer read nothing for the stall timeout")
+            self.logger.notice("closing a connection whose peer read (next to) nothing for the stall timeout")
             self.context?.close(promise: nil)
         }
     }

@@ -13,7 +13,7 @@ final class TLSContextStore: Sendable {
         var context: NIOSSLContext
         /// What the files looked like when they were read, to notice changes.
         var fingerprint: [FileFingerprint]
-        /// When the server certificate (the chain's first) stops being valid.
+        /// When the first certificate of the chain stops being valid.
         var expiry: Date
     }
 
@@ -73,10 +73,11 @@ final class TLSContextStore: Sendable {
         let chain = try PEMFile.read("tls_cert", configuration.certificatePath) {
             try NIOSSLCertificate.fromPEMFile(configuration.certificatePath)
         }
-        guard let leaf = chain.first else {
+        // The chain is as good as its first certificate to expire (an intermediate may).
+        guard let firstExpiry = chain.map(\.notValidAfter).min() else {
             throw ATSBridgeError(.inputInvalid, "tls_cert \(configuration.certificatePath) holds no certificate")
         }
-        let expiry = Date(timeIntervalSince1970: TimeInterval(leaf.notValidAfter))
+        let expiry = Date(timeIntervalSince1970: TimeInterval(firstExpiry))
         let key = try PEMFile.read("tls_key", configuration.privateKeyPath) {
             try NIOSSLPrivateKey(file: configuration.privateKeyPath, format: .pem)
         }
