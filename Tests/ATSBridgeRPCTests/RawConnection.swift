@@ -42,10 +42,18 @@ final class RawConnection: Sendable {
 
     /// Connects to the server on `port`, from the local address `source` if given (another
     /// loopback address, such as 127.0.0.2, is another client address).
-    static func connect(port: Int, from source: String? = nil) async throws -> RawConnection {
+    ///
+    /// - Parameter readSize: Read at most this many bytes per read, one read per ``readOnce()``
+    ///   and none otherwise (a client that reads at the pace the test sets); `nil`: read all.
+    static func connect(port: Int, from source: String? = nil, readSize: Int? = nil) async throws -> RawConnection {
         let received = Received()
         var bootstrap = ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
         if let source { bootstrap = bootstrap.bind(to: try SocketAddress(ipAddress: source, port: 0)) }
+        if let readSize {
+            bootstrap = bootstrap.channelOption(.autoRead, value: false)
+                .channelOption(.maxMessagesPerRead, value: 1)
+                .channelOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: readSize))
+        }
         let channel =
             try await bootstrap
             .channelInitializer { channel in
@@ -66,8 +74,13 @@ final class RawConnection: Sendable {
     }
 
     /// Sends the preface and `settings`.
-    static func handshaken(port: Int, settings: Settings, from source: String? = nil) async throws -> RawConnection {
-        let connection = try await self.connect(port: port, from: source)
+    static func handshaken(
+        port: Int,
+        settings: Settings,
+        from source: String? = nil,
+        readSize: Int? = nil
+    ) async throws -> RawConnection {
+        let connection = try await self.connect(port: port, from: source, readSize: readSize)
         var bytes = ConnectionPreface.bytes
         bytes += Self.frame(.settings, streamID: 0, payload: try settings.encode())
         try await connection.send(bytes)
@@ -116,6 +129,13 @@ final class RawConnection: Sendable {
     /// Sends `buffer` (shared, not copied, when sent many times).
     func send(_ buffer: ByteBuffer) async throws {
         try await self.channel.writeAndFlush(buffer)
+    }
+
+    /// Reads once from the socket every `interval` until cancelled (a connection made with a
+    /// `readSize`): on the channel's event loop, so a busy test process does not delay it.
+    func read(every interval: TimeAmount) -> RepeatedTask {
+        let channel = self.channel
+        return channel.eventLoop.scheduleRepeatedTask(initialDelay: .zero, delay: interval) { _ in channel.read() }
     }
 
     /// Stops reading from the socket, like a client that hangs.

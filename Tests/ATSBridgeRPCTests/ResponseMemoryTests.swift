@@ -12,7 +12,7 @@ import Testing
 /// Pages read for lists and not yet sent are held under one server-wide budget: clients that
 /// open many lists and read none cannot make the server hold more than it, the bytes come back
 /// when those streams end, and a client that reads gets its whole list once they do.
-@Suite struct ResponseMemoryTests {
+@Suite(.serialized) struct ResponseMemoryTests {
     init() {
         LimitMetrics.install()
     }
@@ -38,7 +38,7 @@ import Testing
             }
         ) { server, port in
             let waits = LimitMetrics.hits(.responseMemory)
-            let stalls = LimitMetrics.hits(.creditStall)
+            let stalls = LimitMetrics.hits(.connectionStall)
             // 40 lists granted credit for every page, on a socket nobody reads: each would hold
             // the pages the socket does not take, its next page and two read ahead.
             let stalled = try await RawConnection.handshaken(port: port, initialCredit: 100)
@@ -63,7 +63,7 @@ import Testing
                 received += page.items.map(\.id)
             }
             #expect(received == candidates.map(\.id).sorted())
-            #expect(LimitMetrics.hits(.creditStall) > stalls)
+            #expect(LimitMetrics.hits(.connectionStall) > stalls)
             await client.close()
             // Every page's memory came back: the server cut off the connection nobody reads.
             try await eventually("every page's memory to come back") { server.bufferedResponseBytes.now == 0 }
@@ -73,6 +73,47 @@ import Testing
             let bound = capacity + 4 * largestPage
             #expect(server.bufferedResponseBytes.peak <= bound)
             #expect(server.bufferedResponseBytes.peak >= largestPage)
+        }
+    }
+
+    /// A peer that trickles (1 KiB a tenth of a second) holds its pages hostage: cut off. One that
+    /// reads steadily, if slower than the server writes, is not.
+    @Test func aPeerThatReadsNextToNothingIsCutOffAndOneThatReadsIsNot() async throws {
+        let (store, _) = try await SQLiteReadTests.store(candidates: 2000, email: { "p\($0)@example.sk" })
+        try await withTestServerObject(
+            router: TestMethods.router(probe: Probe(), store: store),
+            configure: { $0.connection.creditStallTimeout = .seconds(2) }
+        ) { server, port in
+            let request = try ListCandidatesRequest(page: PageRequest(pageSize: Self.pageSize)).encode()
+            func openLists(on connection: RawConnection) async throws {
+                for stream in stride(from: UInt32(1), through: 39, by: 2) {
+                    try await connection.send(
+                        try RawConnection.callOpen(stream, method: AtsReadService.listCandidates.fullName)
+                            + RawConnection.frame(.message, flags: 0x01, streamID: stream, payload: request)
+                    )
+                }
+            }
+            let settings = Settings(initialCredit: 100)
+            let cutOff = LimitMetrics.hits(.connectionStall)
+            let reader = try await RawConnection.handshaken(port: port, settings: settings, readSize: 64 << 10)
+            try await openLists(on: reader)
+            let reading = reader.read(every: .milliseconds(5))
+            // Two stall timeouts and more.
+            try await Task.sleep(for: .seconds(5))
+            reading.cancel()
+            #expect(LimitMetrics.hits(.connectionStall) == cutOff, "a reader is not cut off")
+            #expect(!reader.isClosed)
+            await reader.close()
+
+            let trickler = try await RawConnection.handshaken(port: port, settings: settings, readSize: 1024)
+            try await openLists(on: trickler)
+            let trickle = trickler.read(every: .milliseconds(100))
+            try await eventually("the trickling peer to be cut off") {
+                LimitMetrics.hits(.connectionStall) > cutOff
+            }
+            trickle.cancel()
+            await trickler.close()
+            try await eventually("every page's memory to come back") { server.bufferedResponseBytes.now == 0 }
         }
     }
 

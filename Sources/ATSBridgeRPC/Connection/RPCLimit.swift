@@ -25,6 +25,9 @@ package enum RPCLimit: String, Sendable, CaseIterable {
     case requestTimeout = "request_timeout"
     /// A stream cancelled because the client granted no credit (or read nothing) in time.
     case creditStall = "credit_stall"
+    /// A connection closed because, while list pages waited in its socket, its peer read next
+    /// to nothing for the stall timeout.
+    case connectionStall = "connection_stall"
     /// A PING whose payload is not 8 bytes.
     case pingPayload = "ping_payload"
     /// More PINGs than the PING rate allows.

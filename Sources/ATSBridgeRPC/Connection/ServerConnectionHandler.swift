@@ -452,7 +452,7 @@ package final class ServerConnectionHandler: ChannelDuplexHandler, FrameSink {
                 reading = self.heldWritesCompleted != seen.completed
             }
             guard !reading else { return self.armHeldWriteTimer() }
-            RPCMetrics.limitHit(.creditStall)
+            RPCMetrics.limitHit(.connectionStall)
             self.logger.notice("closing a connection whose peer read (next to) nothing for the stall timeout")
             self.context?.close(promise: nil)
         }
