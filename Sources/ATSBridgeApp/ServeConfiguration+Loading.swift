@@ -293,7 +293,14 @@ extension ServeConfiguration {
         guard let object = parsed as? [String: Any] else {
             throw ATSBridgeError(.inputInvalid, "config file \(file) is not a JSON object")
         }
-        let repeated = ConfigFileKeys.duplicates(ConfigFileKeys.topLevel(Array(data)))
+        // Foundation keeps the last of two equal keys silently; a file that sets one twice is
+        // more likely a mistake than an override.
+        var seen: Set<String> = []
+        var repeated: [String] = []
+        for key in (try? JSONReader.objectKeys(Array(data))) ?? []
+        where !seen.insert(key).inserted && !repeated.contains(key) {
+            repeated.append(key)
+        }
         guard repeated.isEmpty else {
             throw ATSBridgeError(
                 .inputInvalid,

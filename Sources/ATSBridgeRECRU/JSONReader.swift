@@ -57,6 +57,24 @@ package enum JSONReader {
         }
     }
 
+    /// The keys of the JSON object `bytes` holds, in order, duplicates included (where
+    /// ``parse(_:)`` and Foundation keep one value per key): what a config file's check for a
+    /// key set twice needs.
+    ///
+    /// - Throws: ``Malformed`` when `bytes` is not one JSON object.
+    package static func objectKeys(_ bytes: [UInt8]) throws -> [String] {
+        try bytes.withUnsafeBufferPointer { buffer in
+            var cursor = Cursor(buffer, 0..<bytes.count)
+            var keys: [String] = []
+            try cursor.members { key, value in
+                keys.append(key)
+                try value.skip(depth: 1)
+            }
+            try cursor.end()
+            return keys
+        }
+    }
+
     /// Splits a JSON-RPC response into its result's range or its parsed error.
     package static func envelope(_ bytes: [UInt8]) throws -> Envelope {
         try bytes.withUnsafeBufferPointer { buffer in

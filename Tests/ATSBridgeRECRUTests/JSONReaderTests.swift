@@ -129,4 +129,13 @@ import Testing
         #expect(first == second)
         #expect(String(decoding: first, as: UTF8.self).hasPrefix(#"{"id":"#))
     }
+
+    @Test func anObjectsKeysComeInOrderWithTheirRepeats() throws {
+        let text = #"{ "b": {"a": 1, "x": [{"a": 2}]}, "a\u0062": "\"b\": ", "b" : [1, "b"], "c": null }"#
+        #expect(try JSONReader.objectKeys(Array(text.utf8)) == ["b", "ab", "b", "c"])
+        #expect(try JSONReader.objectKeys(Array("{}".utf8)) == [])
+        for malformed in ["[1]", #"{"a": 1"#, #"{"a": 1} x"#, #"{"a" 1}"#] {
+            #expect(throws: JSONReader.Malformed.self) { try JSONReader.objectKeys(Array(malformed.utf8)) }
+        }
+    }
 }
