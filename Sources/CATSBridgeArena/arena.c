@@ -102,3 +102,13 @@ void atsb_region_give(void *region, size_t size) {
         free(region);
     }
 }
+
+static _Thread_local void *shared_strings;
+
+void *atsb_shared_strings_current(void) { return shared_strings; }
+
+void *atsb_shared_strings_exchange(void *table) {
+    void *previous = shared_strings;
+    shared_strings = table;
+    return previous;
+}

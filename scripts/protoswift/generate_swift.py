@@ -144,6 +144,10 @@ class Comments:
         return self.by_path.get(tuple(path))
 
 
+# Messages that stand for another record inside a record: every string of theirs is a reference.
+SHARED_STRING_MESSAGES = {"JobSummary", "StageSummary", "TagSummary", "HiringTeamMember"}
+
+
 class Field:
     def __init__(self, f, oneofs):
         self.name = s(f, 1)
@@ -155,6 +159,7 @@ class Field:
         self.oneof = oneofs[oneof_index] if oneof_index is not None else None
         self.swift_name = escape(camel(self.name))
         self.comment = None
+        self.message_name = None
 
 
 class Message:
@@ -168,6 +173,7 @@ class Message:
         for n, raw in enumerate(m.get(2, [])):
             field = Field(parse(raw), oneofs)
             field.comment = comments.get(path + [2, n])
+            field.message_name = self.name
             self.fields.append(field)
         self.oneofs = oneofs
         self.comment = comments.get(path)
@@ -752,7 +758,7 @@ class Generator:
 
     def read_value(self, f, expr):
         if f.type == T_STRING:
-            return "try ProtoBridge.string(%s, field: \"%s\")" % (expr, f.name)
+            return "try %s.string(%s, field: \"%s\")" % (self.string_maker(f), expr, f.name)
         if f.type == T_BYTES:
             return "ProtoBridge.bytes(%s)" % expr
         if f.type == T_BOOL:
@@ -762,6 +768,13 @@ class Generator:
         if f.type == T_MESSAGE:
             return "try %s(c: %s)" % (self.swift_type(f), expr)
         return expr
+
+    def string_maker(self, f):
+        # Strings by which a record refers to another record repeat across a page (the same few
+        # jobs, stages, tags and users): they are made once per decode (SharedStrings).
+        if f.message_name in SHARED_STRING_MESSAGES or (f.name.endswith("_id") and f.name != "remote_id"):
+            return "SharedStrings"
+        return "ProtoBridge"
 
     def read_field(self, f):
         n, local, t = f.name, f.swift_name, self.swift_type(f)
@@ -786,7 +799,8 @@ class Generator:
             return ("        guard let p = m.%s else { throw ProtoCodecError.missingField(\"%s\", in: Self.protoName) }\n"
                     "        let %s: %s = try %s(c: p)\n") % (n, n, local, t, t)
         if f.type == T_STRING:
-            return "        let %s: String = try ProtoBridge.requiredString(m.%s, field: \"%s\")\n" % (local, n, n)
+            return "        let %s: String = try %s.requiredString(m.%s, field: \"%s\")\n" % (
+                local, self.string_maker(f), n, n)
         return "        let %s: %s = %s\n" % (local, t, self.read_value(f, "m." + n))
 
     def services_file(self):

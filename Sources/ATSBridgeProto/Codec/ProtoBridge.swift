@@ -8,15 +8,18 @@ enum ProtoBridge {
     static func string(_ pointer: UnsafePointer<CChar>, field: String) throws(ProtoCodecError) -> String {
         // The non-generic validating initialiser: the generic `String(validating:as:)` is not
         // specialised across the stdlib boundary and looks up metadata on every call.
-        guard let string = String(validatingCString: pointer) else {
-            throw ProtoCodecError(
-                code: .invalidUTF8,
-                message: "string field '\(field)' is not valid UTF-8",
-                messageType: "",
-                field: field
-            )
-        }
+        guard let string = String(validatingCString: pointer) else { throw self.invalidUTF8(field: field) }
         return string
+    }
+
+    /// The error for a string field that is not valid UTF-8.
+    static func invalidUTF8(field: String) -> ProtoCodecError {
+        ProtoCodecError(
+            code: .invalidUTF8,
+            message: "string field '\(field)' is not valid UTF-8",
+            messageType: "",
+            field: field
+        )
     }
 
     /// A required string; protobuf-c guarantees it is set after a successful unpack.

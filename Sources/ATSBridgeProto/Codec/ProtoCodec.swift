@@ -116,7 +116,9 @@ enum ProtoCodec {
             }
             do throws(ProtoCodecError) {
                 try EmbeddedNULCheck.check(bytes, unpacked: UnsafeRawPointer(unpacked), messageType: M.protoName)
-                return try M(c: unpacked)
+                return try SharedStrings.during(inputBytes: bytes.count) { () throws(ProtoCodecError) in
+                    try M(c: unpacked)
+                }
             } catch {
                 throw self.attributed(error, to: M.self)
             }

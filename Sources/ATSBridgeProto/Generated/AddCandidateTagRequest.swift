@@ -88,7 +88,7 @@ extension AddCandidateTagRequest: CBridgedMessage {
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
         let candidateID: String? =
-            if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
+            if let p = m.candidate_id { try SharedStrings.string(p, field: "candidate_id") } else { nil }
         let tagName: String? = if let p = m.tag_name { try ProtoBridge.string(p, field: "tag_name") } else { nil }
         let idempotencyKey: String? =
             if let p = m.idempotency_key { try ProtoBridge.string(p, field: "idempotency_key") } else { nil }

@@ -247,10 +247,10 @@ extension Application: CBridgedMessage {
         let outcomeRaw: String? =
             if let p = m.outcome_raw { try ProtoBridge.string(p, field: "outcome_raw") } else { nil }
         let currentStageID: String? =
-            if let p = m.current_stage_id { try ProtoBridge.string(p, field: "current_stage_id") } else { nil }
-        let jobID: String? = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
+            if let p = m.current_stage_id { try SharedStrings.string(p, field: "current_stage_id") } else { nil }
+        let jobID: String? = if let p = m.job_id { try SharedStrings.string(p, field: "job_id") } else { nil }
         let candidateID: String? =
-            if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
+            if let p = m.candidate_id { try SharedStrings.string(p, field: "candidate_id") } else { nil }
         let remoteData: [UInt8]? = if m.has_remote_data != 0 { ProtoBridge.bytes(m.remote_data) } else { nil }
         let candidate: ApplicationCandidate? = if let p = m.candidate { try ApplicationCandidate(c: p) } else { nil }
         let currentStage: StageSummary? = if let p = m.current_stage { try StageSummary(c: p) } else { nil }

@@ -76,8 +76,8 @@ extension ApplicationInput: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        let jobID: String? = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
-        let stageID: String? = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
+        let jobID: String? = if let p = m.job_id { try SharedStrings.string(p, field: "job_id") } else { nil }
+        let stageID: String? = if let p = m.stage_id { try SharedStrings.string(p, field: "stage_id") } else { nil }
         self.init(
             fieldwise: Fieldwise(),
             jobID: jobID,

@@ -137,7 +137,7 @@ extension AuditEntry: CBridgedMessage {
         let keyName: String? = if let p = m.key_name { try ProtoBridge.string(p, field: "key_name") } else { nil }
         let method: String? = if let p = m.method { try ProtoBridge.string(p, field: "method") } else { nil }
         let integrationID: String? =
-            if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
+            if let p = m.integration_id { try SharedStrings.string(p, field: "integration_id") } else { nil }
         let targetIDs: [String] =
             if m.n_target_ids > 0 {
                 try ProtoBridge.strings(m.target_ids, count: m.n_target_ids, field: "target_ids")

@@ -125,10 +125,11 @@ extension CallOpen: CBridgedMessage {
         let timeoutMs: UInt64? = if m.has_timeout_ms != 0 { m.timeout_ms } else { nil }
         let apiKey: String? = if let p = m.api_key { try ProtoBridge.string(p, field: "api_key") } else { nil }
         let integrationID: String? =
-            if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
+            if let p = m.integration_id { try SharedStrings.string(p, field: "integration_id") } else { nil }
         let idempotencyKey: String? =
             if let p = m.idempotency_key { try ProtoBridge.string(p, field: "idempotency_key") } else { nil }
-        let requestID: String? = if let p = m.request_id { try ProtoBridge.string(p, field: "request_id") } else { nil }
+        let requestID: String? =
+            if let p = m.request_id { try SharedStrings.string(p, field: "request_id") } else { nil }
         let metadata: [MetadataEntry] =
             if m.n_metadata > 0 {
                 try ProtoBridge.messages(m.metadata, count: m.n_metadata, as: MetadataEntry.self)

@@ -117,8 +117,8 @@ extension CandidateTag: CBridgedMessage {
         let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
         let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
         let candidateID: String? =
-            if let p = m.candidate_id { try ProtoBridge.string(p, field: "candidate_id") } else { nil }
-        let tagID: String? = if let p = m.tag_id { try ProtoBridge.string(p, field: "tag_id") } else { nil }
+            if let p = m.candidate_id { try SharedStrings.string(p, field: "candidate_id") } else { nil }
+        let tagID: String? = if let p = m.tag_id { try SharedStrings.string(p, field: "tag_id") } else { nil }
         self.init(
             fieldwise: Fieldwise(),
             id: id,

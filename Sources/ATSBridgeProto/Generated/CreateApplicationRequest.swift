@@ -127,8 +127,8 @@ extension CreateApplicationRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        let jobID: String? = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
-        let stageID: String? = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
+        let jobID: String? = if let p = m.job_id { try SharedStrings.string(p, field: "job_id") } else { nil }
+        let stageID: String? = if let p = m.stage_id { try SharedStrings.string(p, field: "stage_id") } else { nil }
         let candidate: CandidateInput? = if let p = m.candidate { try CandidateInput(c: p) } else { nil }
         let attachments: [AttachmentInput] =
             if m.n_attachments > 0 {

@@ -113,11 +113,12 @@ extension HiringTeamMember: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
-        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        let firstName: String? = if let p = m.first_name { try ProtoBridge.string(p, field: "first_name") } else { nil }
-        let lastName: String? = if let p = m.last_name { try ProtoBridge.string(p, field: "last_name") } else { nil }
-        let email: String? = if let p = m.email { try ProtoBridge.string(p, field: "email") } else { nil }
+        let id: String = try SharedStrings.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try SharedStrings.string(p, field: "remote_id") } else { nil }
+        let firstName: String? =
+            if let p = m.first_name { try SharedStrings.string(p, field: "first_name") } else { nil }
+        let lastName: String? = if let p = m.last_name { try SharedStrings.string(p, field: "last_name") } else { nil }
+        let email: String? = if let p = m.email { try SharedStrings.string(p, field: "email") } else { nil }
         let roles: [JobRole] =
             if m.n_roles > 0 { try ProtoBridge.messages(m.roles, count: m.n_roles, as: JobRole.self) } else { [] }
         self.init(

@@ -67,7 +67,7 @@ extension IntegrationRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let integrationID: String = try SharedStrings.requiredString(m.integration_id, field: "integration_id")
         self.init(
             fieldwise: Fieldwise(),
             integrationID: integrationID

@@ -129,8 +129,8 @@ extension JobApplicationStage: CBridgedMessage {
         let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
         let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
         let index: Int32? = if m.has_index != 0 { m.index } else { nil }
-        let jobID: String? = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
-        let stageID: String? = if let p = m.stage_id { try ProtoBridge.string(p, field: "stage_id") } else { nil }
+        let jobID: String? = if let p = m.job_id { try SharedStrings.string(p, field: "job_id") } else { nil }
+        let stageID: String? = if let p = m.stage_id { try SharedStrings.string(p, field: "stage_id") } else { nil }
         self.init(
             fieldwise: Fieldwise(),
             id: id,

@@ -128,8 +128,8 @@ extension JobHiringTeamMember: CBridgedMessage {
         let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
         let changedAt: Int64? = if m.has_changed_at != 0 { m.changed_at } else { nil }
         let remoteDeletedAt: Int64? = if m.has_remote_deleted_at != 0 { m.remote_deleted_at } else { nil }
-        let jobID: String? = if let p = m.job_id { try ProtoBridge.string(p, field: "job_id") } else { nil }
-        let userID: String? = if let p = m.user_id { try ProtoBridge.string(p, field: "user_id") } else { nil }
+        let jobID: String? = if let p = m.job_id { try SharedStrings.string(p, field: "job_id") } else { nil }
+        let userID: String? = if let p = m.user_id { try SharedStrings.string(p, field: "user_id") } else { nil }
         let roles: [JobRole] =
             if m.n_roles > 0 { try ProtoBridge.messages(m.roles, count: m.n_roles, as: JobRole.self) } else { [] }
         self.init(

@@ -92,7 +92,7 @@ extension ListAuditEntriesRequest: CBridgedMessage {
         let beforeSequence: UInt64? = if m.has_before_sequence != 0 { m.before_sequence } else { nil }
         let limit: UInt32? = if m.has_limit != 0 { m.limit } else { nil }
         let integrationID: String? =
-            if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
+            if let p = m.integration_id { try SharedStrings.string(p, field: "integration_id") } else { nil }
         self.init(
             fieldwise: Fieldwise(),
             beforeSequence: beforeSequence,

@@ -86,7 +86,7 @@ extension ListSyncRunsRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let integrationID: String = try SharedStrings.requiredString(m.integration_id, field: "integration_id")
         let pageSize: UInt32? = if m.has_page_size != 0 { m.page_size } else { nil }
         let cursor: String? = if let p = m.cursor { try ProtoBridge.string(p, field: "cursor") } else { nil }
         self.init(

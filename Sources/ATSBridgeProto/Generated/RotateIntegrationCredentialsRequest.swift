@@ -88,7 +88,7 @@ extension RotateIntegrationCredentialsRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let integrationID: String = try SharedStrings.requiredString(m.integration_id, field: "integration_id")
         let login: String? = if let p = m.login { try ProtoBridge.string(p, field: "login") } else { nil }
         let password: String? = if let p = m.password { try ProtoBridge.string(p, field: "password") } else { nil }
         self.init(

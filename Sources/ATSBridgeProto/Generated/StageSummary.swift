@@ -93,9 +93,9 @@ extension StageSummary: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        let id: String = try ProtoBridge.requiredString(m.id, field: "id")
-        let remoteID: String? = if let p = m.remote_id { try ProtoBridge.string(p, field: "remote_id") } else { nil }
-        let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
+        let id: String = try SharedStrings.requiredString(m.id, field: "id")
+        let remoteID: String? = if let p = m.remote_id { try SharedStrings.string(p, field: "remote_id") } else { nil }
+        let name: String? = if let p = m.name { try SharedStrings.string(p, field: "name") } else { nil }
         let index: Int32? = if m.has_index != 0 { m.index } else { nil }
         self.init(
             fieldwise: Fieldwise(),

@@ -215,7 +215,7 @@ extension SyncRun: CBridgedMessage {
         let m = c.pointee
         let id: String = try ProtoBridge.requiredString(m.id, field: "id")
         let integrationID: String? =
-            if let p = m.integration_id { try ProtoBridge.string(p, field: "integration_id") } else { nil }
+            if let p = m.integration_id { try SharedStrings.string(p, field: "integration_id") } else { nil }
         let type: SyncType? =
             if m.has_type != 0 { SyncType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) } else { nil }
         let state: SyncState? =

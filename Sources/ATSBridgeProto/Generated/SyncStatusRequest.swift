@@ -77,7 +77,7 @@ extension SyncStatusRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let integrationID: String = try SharedStrings.requiredString(m.integration_id, field: "integration_id")
         let limit: UInt32? = if m.has_limit != 0 { m.limit } else { nil }
         self.init(
             fieldwise: Fieldwise(),

@@ -77,7 +77,7 @@ extension TriggerSyncRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let integrationID: String = try SharedStrings.requiredString(m.integration_id, field: "integration_id")
         let type: SyncType? =
             if m.has_type != 0 { SyncType(rawValue: Int32(truncatingIfNeeded: m.type.rawValue)) } else { nil }
         self.init(

@@ -86,7 +86,7 @@ extension UpdateIntegrationRequest: CBridgedMessage {
     @inline(__always)
     init(c: UnsafePointer<CStruct>) throws(ProtoCodecError) {
         let m = c.pointee
-        let integrationID: String = try ProtoBridge.requiredString(m.integration_id, field: "integration_id")
+        let integrationID: String = try SharedStrings.requiredString(m.integration_id, field: "integration_id")
         let settings: IntegrationSettings? = if let p = m.settings { try IntegrationSettings(c: p) } else { nil }
         let name: String? = if let p = m.name { try ProtoBridge.string(p, field: "name") } else { nil }
         self.init(

@@ -72,4 +72,11 @@ void atsb_tune_heap_thresholds(int trim_threshold, int mmap_threshold);
 /// elsewhere). Blocks while it walks the heap: call it off any event loop or task pool.
 void atsb_release_free_heap(void);
 
+/// The shared-string table of the decode running on this thread, or NULL (see
+/// `SharedStrings` in ATSBridgeProto). A decode sets it for its duration and restores it after.
+void *atsb_shared_strings_current(void);
+
+/// Sets the calling thread's shared-string table; returns the previous one.
+void *atsb_shared_strings_exchange(void *table);
+
 #endif
