@@ -407,7 +407,8 @@ let package = Package(
         .testTarget(
             name: "atsbridgeTests",
             dependencies: [
-                "atsbridge", "ATSBridgeApp", "ATSBridgeProto", "ATSBridgeStoreSQLite", "ATSBridgeTestSupport",
+                "atsbridge", "ATSBridgeApp", "ATSBridgeProto", "ATSBridgeServer", "ATSBridgeStoreSQLite",
+                "ATSBridgeTestSupport",
                 "CATSBridgeSystem",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),

@@ -14,6 +14,8 @@ extension ServeConfiguration {
             "max_connections_per_address": \.server.maxConnectionsPerAddress,
             "max_buffered_request_bytes": \.server.maxBufferedRequestBytes,
             "max_buffered_response_bytes": \.server.maxBufferedResponseBytes,
+            "max_connection_response_bytes": \.server.maxConnectionResponseBytes,
+            "max_key_response_bytes": \.server.maxKeyResponseBytes,
             "max_connection_request_bytes": \.server.connection.maxBufferedRequestBytes,
             "max_unauthenticated_message_bytes": \.server.connection.maxUnauthenticatedMessageSize,
             "max_pings_per_second": \.server.connection.maxPingsPerSecond,

@@ -81,7 +81,11 @@ public final class RPCServer: Service, Sendable {
                 maxConcurrentWrites: configuration.maxConcurrentWrites
             ),
             keyRecheckInterval: configuration.keyRecheckInterval,
-            readMemory: self.readMemory
+            responseMemory: ResponseMemoryShares(
+                server: self.readMemory,
+                connectionCapacity: configuration.maxConnectionResponseBytes,
+                keyCapacity: configuration.maxKeyResponseBytes
+            )
         )
         self.budget = RequestMemoryBudget(capacity: configuration.maxBufferedRequestBytes)
     }

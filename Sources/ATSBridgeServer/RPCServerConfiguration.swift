@@ -20,6 +20,13 @@ public struct RPCServerConfiguration: Sendable {
     /// wait until sent pages free room. The bytes held stay under it plus one page per
     /// concurrent store read. Defaults to 256 MiB.
     public var maxBufferedResponseBytes: Int = 256 << 20
+    /// The most of those bytes one connection's calls may hold; beyond it that connection's
+    /// page reads wait until its own pages are written. Defaults to 64 MiB.
+    public var maxConnectionResponseBytes: Int = 64 << 20
+    /// The most of those bytes the calls of one API key may hold, over all its connections;
+    /// beyond it that key's page reads wait until its own pages are written. Defaults to
+    /// 128 MiB, so that one key never holds more than half of the default budget.
+    public var maxKeyResponseBytes: Int = 128 << 20
     /// Requests per second one API key may make, with a burst of as many; `0` for no limit.
     /// Over it, calls end with RESOURCE_EXHAUSTED (`PLATFORM.RATE_LIMIT_EXCEEDED`). Defaults
     /// to `1000`.

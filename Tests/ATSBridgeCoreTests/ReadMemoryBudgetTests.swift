@@ -108,4 +108,62 @@ import Testing
         full.release()
         #expect(budget.used == 0 && budget.hasRoom)
     }
+
+    @Test func aShareChargesEveryBudgetItIsWithin() {
+        let server = ReadMemoryBudget(capacity: 1_000)
+        let connection = ReadMemoryBudget(capacity: 100)
+        let call = ReadMemoryBudget(capacity: .max, within: [connection, server])
+        do {
+            let page = call.charge(60)
+            #expect(call.used == 60 && connection.used == 60 && server.used == 60)
+            page.release()
+            #expect(call.used == 0 && connection.used == 0 && server.used == 0)
+            let dropped = call.charge(40)
+            #expect(dropped.charged == 40 && server.used == 40)
+        }
+        #expect(connection.used == 0 && server.used == 0, "a dropped charge is given back to every budget")
+    }
+
+    @Test func aShareHasRoomOnlyWhileEveryBudgetItIsWithinHasRoom() {
+        let server = ReadMemoryBudget(capacity: 1_000)
+        let connection = ReadMemoryBudget(capacity: 100)
+        let call = ReadMemoryBudget(capacity: .max, within: [connection, server])
+        let other = ReadMemoryBudget(capacity: .max, within: [ReadMemoryBudget(capacity: 100), server])
+        let held = call.charge(100)
+        #expect(!call.hasRoom, "its connection's share is full")
+        #expect(other.hasRoom, "another connection's calls still read")
+        let big = other.charge(900)
+        #expect(!other.hasRoom, "the server's budget is full")
+        held.release()
+        big.release()
+        #expect(call.hasRoom && other.hasRoom)
+    }
+
+    @Test func aShareWaitsForTheBudgetItIsWithinAndCanStopWaiting() async throws {
+        let server = ReadMemoryBudget(capacity: 100)
+        let call = ReadMemoryBudget(capacity: .max, within: [ReadMemoryBudget(capacity: 1_000), server])
+        let ran = Mutex<[String]>([])
+        let full = server.charge(100)
+        let kept = try #require(call.whenRoom { ran.withLock { $0.append("kept") } })
+        let withdrawn = try #require(call.whenRoom { ran.withLock { $0.append("withdrawn") } })
+        #expect(kept != withdrawn)
+        #expect(call.cancelWait(withdrawn))
+        #expect(!call.cancelWait(withdrawn), "a wait is withdrawn once")
+        full.release()
+        try await eventually("the kept read to run") { ran.withLock { $0 } == ["kept"] }
+        #expect(!call.cancelWait(kept), "a wait that ran is not withdrawn")
+        #expect(ran.withLock { $0 } == ["kept"])
+    }
+
+    @Test func aShareWaitsForItsOwnRoomFirst() async throws {
+        let connection = ReadMemoryBudget(capacity: 100)
+        let call = ReadMemoryBudget(capacity: 50, within: [connection])
+        let ran = Mutex(0)
+        let own = call.charge(50)
+        #expect(connection.hasRoom && !call.hasRoom)
+        #expect(call.whenRoom { ran.withLock { $0 += 1 } } != nil)
+        own.release()
+        try await eventually("the read to run") { ran.withLock { $0 } == 1 }
+        #expect(call.hasRoom && connection.used == 0)
+    }
 }

@@ -21,14 +21,7 @@ import Testing
 
     @Test func listsThatNobodyReadsHoldNoMoreThanTheBudget() async throws {
         let (store, candidates) = try await SQLiteReadTests.store(candidates: 2000, email: { "p\($0)@example.sk" })
-        var query = RecordQuery(integrationID: "int-1", model: .candidate, pageSize: Int(Self.pageSize))
-        var largestPage = 0
-        while true {
-            let page = try await store.page(query)
-            largestPage = max(largestPage, page.byteCount)
-            guard let cursor = page.nextCursor else { break }
-            query.cursor = cursor
-        }
+        let largestPage = try await ResponseMemorySharesTests.largestPage(of: store, pageSize: Self.pageSize)
         let capacity = 2 * largestPage
         try await withTestServerObject(
             router: TestMethods.router(probe: Probe(), store: store),

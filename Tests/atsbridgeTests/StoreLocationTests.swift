@@ -1,5 +1,6 @@
 import ATSBridgeApp
 import ATSBridgeCore
+import ATSBridgeServer
 import ATSBridgeTestSupport
 import Foundation
 import Testing
@@ -107,6 +108,25 @@ import Testing
             }
             #expect(message.contains("attachment_allow entries must not be empty"), "\(value): \(message)")
         }
+    }
+
+    @Test func theResponseMemorySharesAreSetFromEverySourceAndMustBePositive() throws {
+        let file = TemporaryFiles.unique("shares", extension: "json")
+        try #"{"max_connection_response_bytes": 1048576}"#.write(to: file, atomically: true, encoding: .utf8)
+        let configuration = try ServeConfiguration.load(
+            file: file.path,
+            environment: ["ATSBRIDGE_MAX_KEY_RESPONSE_BYTES": "2097152"],
+            flags: [:]
+        )
+        #expect(configuration.server.maxConnectionResponseBytes == 1 << 20)
+        #expect(configuration.server.maxKeyResponseBytes == 2 << 20)
+        #expect(
+            try ServeConfiguration.load(file: nil, environment: [:], flags: [:]).server.maxKeyResponseBytes == 128 << 20
+        )
+        let message = self.message {
+            _ = try ServeConfiguration.load(file: nil, environment: [:], flags: ["max_key_response_bytes": "0"])
+        }
+        #expect(message.contains("max_key_response_bytes must be a positive integer"), "\(message)")
     }
 
     @Test func aBadKeyFlagIsNamedAsTheFlagIsSpelled() {

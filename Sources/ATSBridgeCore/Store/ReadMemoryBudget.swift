@@ -13,6 +13,10 @@ import Synchronization
 /// (so that waking many readers happens once per quarter of the budget, not once per page).
 /// Wakes run on a task of their own, never inside the release that makes room: a page may be
 /// dropped (and its charge released) while its owner holds a lock that the wake needs.
+///
+/// A budget may be a share of others (``init(capacity:within:observe:waited:)``): a call's pages
+/// count against its connection's share, its key's share and the server's budget at once, and
+/// it reads only while all of them have room.
 public final class ReadMemoryBudget: Sendable {
     private struct State {
         var used = 0
@@ -20,11 +24,18 @@ public final class ReadMemoryBudget: Sendable {
         var nextWaiterID: UInt64 = 0
         /// Reads waiting for room, oldest first.
         var waiters: [(id: UInt64, wake: @Sendable () -> Void)] = []
+        /// Reads waiting for room in a budget this one is within: their token there, by the
+        /// token this budget gave.
+        var delegated: [UInt64: (within: Int, token: UInt64)] = [:]
+        /// Delegated waits whose action ran before their token was noted.
+        var ranEarly: Set<UInt64> = []
     }
 
     /// The bytes of pages held at which reads wait.
     public let capacity: Int
     private let lowWater: Int
+    /// The budgets every charge also counts against.
+    private let parents: [ReadMemoryBudget]
     private let state = Mutex(State())
     private let observe: @Sendable (Int) -> Void
     private let waited: @Sendable () -> Void
@@ -35,14 +46,19 @@ public final class ReadMemoryBudget: Sendable {
     ///   - observe: Called with the bytes held after each change (a metrics gauge), under the
     ///     budget's lock: it must not call back into the budget.
     ///   - waited: Called each time a read has to wait for room (a metrics counter).
+    ///   - within: Budgets that every charge to this one also counts against: a read has room
+    ///     when this budget and each of them has room. Each is charged once per page, so none
+    ///     may be within another of the list.
     public init(
         capacity: Int,
+        within parents: [ReadMemoryBudget] = [],
         observe: @escaping @Sendable (Int) -> Void = { _ in },
         waited: @escaping @Sendable () -> Void = {}
     ) {
         precondition(capacity > 0, "a read memory budget needs a positive capacity")
         self.capacity = capacity
         self.lowWater = capacity - capacity / 4
+        self.parents = parents
         self.observe = observe
         self.waited = waited
     }
@@ -53,8 +69,11 @@ public final class ReadMemoryBudget: Sendable {
     /// The most bytes held at once so far.
     public var peak: Int { self.state.withLock { $0.peak } }
 
-    /// Whether a read may start now: the bytes held are under the capacity and no read waits.
-    public var hasRoom: Bool { self.state.withLock { Self.hasRoom($0, self.capacity) } }
+    /// Whether a read may start now: the bytes held are under the capacity and no read waits,
+    /// here and in every budget this one is within.
+    public var hasRoom: Bool {
+        self.state.withLock { Self.hasRoom($0, self.capacity) } && self.parents.allSatisfy(\.hasRoom)
+    }
 
     private static func hasRoom(_ state: State, _ capacity: Int) -> Bool {
         state.used < capacity && state.waiters.isEmpty
@@ -63,17 +82,23 @@ public final class ReadMemoryBudget: Sendable {
     /// Charges `bytes` read for a caller, whether or not they fit (the read already happened);
     /// they are released when the returned charge is released or deinitialized.
     public func charge(_ bytes: Int) -> ReadMemoryCharge {
+        self.add(bytes)
+        return ReadMemoryCharge(budget: self, bytes: bytes)
+    }
+
+    private func add(_ bytes: Int) {
+        for parent in self.parents { parent.add(bytes) }
         self.state.withLock { state in
             state.used += bytes
             state.peak = max(state.peak, state.used)
             // Under the lock: concurrent changes reach the gauge in the order they happened.
             self.observe(state.used)
         }
-        return ReadMemoryCharge(budget: self, bytes: bytes)
     }
 
     func release(_ bytes: Int) {
         guard bytes > 0 else { return }
+        for parent in self.parents { parent.release(bytes) }
         let woken = self.state.withLock { state in
             state.used -= bytes
             self.observe(state.used)
@@ -91,21 +116,44 @@ public final class ReadMemoryBudget: Sendable {
     /// room now, otherwise on a task started by the release that makes room. An `action` that
     /// finds no room again (others took it first) asks again.
     ///
+    /// A budget within others waits for its own room first, then for theirs, one at a time:
+    /// `action` runs when the first budget it waits for has room, and finds out by asking again
+    /// whether the others do.
+    ///
     /// - Returns: A token for ``cancelWait(_:)``, or `nil` when `action` already ran.
     @discardableResult
     public func whenRoom(_ action: @escaping @Sendable () -> Void) -> UInt64? {
-        let id = self.state.withLock { state -> UInt64? in
+        let ownWait = self.state.withLock { state -> UInt64? in
             guard !Self.hasRoom(state, self.capacity) else { return nil }
             state.nextWaiterID += 1
             state.waiters.append((state.nextWaiterID, action))
             return state.nextWaiterID
         }
-        guard let id else {
+        if let ownWait {
+            self.waited()
+            return ownWait
+        }
+        guard let index = self.parents.firstIndex(where: { !$0.hasRoom }) else {
             action()
             return nil
         }
-        self.waited()
-        return id
+        let id = self.state.withLock { state in
+            state.nextWaiterID += 1
+            return state.nextWaiterID
+        }
+        let token = self.parents[index].whenRoom { [weak self] in
+            self?.state.withLock { state in
+                if state.delegated.removeValue(forKey: id) == nil { state.ranEarly.insert(id) }
+            }
+            action()
+        }
+        // The action may run before its token is noted here: then nothing is noted.
+        let waiting = self.state.withLock { state in
+            guard state.ranEarly.remove(id) == nil, let token else { return false }
+            state.delegated[id] = (index, token)
+            return true
+        }
+        return waiting ? id : nil
     }
 
     /// Stops waiting for room: the action registered under `token` will not run.
@@ -113,11 +161,16 @@ public final class ReadMemoryBudget: Sendable {
     /// - Returns: Whether it was still waiting (and now will not run).
     @discardableResult
     public func cancelWait(_ token: UInt64) -> Bool {
-        self.state.withLock { state in
-            guard let index = state.waiters.firstIndex(where: { $0.id == token }) else { return false }
-            state.waiters.remove(at: index)
-            return true
+        let delegated = self.state.withLock { state -> (within: Int, token: UInt64)? in
+            if let index = state.waiters.firstIndex(where: { $0.id == token }) {
+                state.waiters.remove(at: index)
+                return (-1, 0)
+            }
+            return state.delegated.removeValue(forKey: token)
         }
+        guard let delegated else { return false }
+        guard delegated.within >= 0 else { return true }
+        return self.parents[delegated.within].cancelWait(delegated.token)
     }
 
     /// Waits until the budget has room.

@@ -21,6 +21,10 @@ package enum RPCLimit: String, Sendable, CaseIterable {
     case requestMemory = "request_memory"
     /// A page read waited: the server's pages read and not yet sent reached the cap.
     case responseMemory = "response_memory"
+    /// A page read waited: its connection's pages read and not yet sent reached its share.
+    case connectionResponseMemory = "connection_response_memory"
+    /// A page read waited: its API key's pages read and not yet sent reached its share.
+    case keyResponseMemory = "key_response_memory"
     /// An opened call whose request message did not arrive in time.
     case requestTimeout = "request_timeout"
     /// A stream cancelled because the client granted no credit (or read nothing) in time.

@@ -12,20 +12,21 @@ package struct ServerCallRunner: Sendable {
     /// How often the interceptors run again for a call that never ends by itself
     /// (``RegisteredMethod/endsOnShutdown``): a key revoked meanwhile ends it.
     package var keyRecheckInterval: Duration
-    /// The server's memory for pages read and not yet sent, handed to every call's context.
-    package var readMemory: ReadMemoryBudget?
+    /// The server's memory for pages read and not yet sent, and its shares per connection and
+    /// per key: each call's context gets a budget within all three.
+    package var responseMemory: ResponseMemoryShares?
 
     /// A runner with these interceptors and limits.
     package init(
         interceptors: [any ServerInterceptor],
         admission: CallAdmission? = nil,
         keyRecheckInterval: Duration = .seconds(10),
-        readMemory: ReadMemoryBudget? = nil
+        responseMemory: ResponseMemoryShares? = nil
     ) {
         self.interceptors = interceptors
         self.admission = admission
         self.keyRecheckInterval = keyRecheckInterval
-        self.readMemory = readMemory
+        self.responseMemory = responseMemory
     }
 
     /// Runs every call yielded on `calls` until the stream ends and all calls have finished.
@@ -35,22 +36,28 @@ package struct ServerCallRunner: Sendable {
     /// calls spend their time producing messages and run on the global pool, beside the event
     /// loop that sends what they produce.
     package func run(_ calls: AsyncStream<ServerCall>) async {
+        let connectionMemory = self.responseMemory?.connectionShare()
         await withDiscardingTaskGroup { group in
             for await call in calls {
                 if call.method.kind == .unary {
-                    group.addTask { await self.run(call) }
+                    group.addTask { await self.run(call, connectionMemory: connectionMemory) }
                 } else {
-                    group.addTask(executorPreference: globalConcurrentExecutor) { await self.run(call) }
+                    group.addTask(executorPreference: globalConcurrentExecutor) {
+                        await self.run(call, connectionMemory: connectionMemory)
+                    }
                 }
             }
         }
     }
 
     /// Runs one call until its handler finishes or it is cancelled from outside.
-    package func run(_ call: ServerCall) async {
+    ///
+    /// - Parameter connectionMemory: The share of response memory of the call's connection
+    ///   (``ResponseMemoryShares/connectionShare()``); a share of its own when `nil`.
+    package func run(_ call: ServerCall, connectionMemory: ReadMemoryBudget? = nil) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
-                await self.execute(call)
+                await self.execute(call, connectionMemory: connectionMemory)
                 call.stream.handlerFinished()
             }
             // The race is waited for here rather than in a second child task: one task fewer to
@@ -59,12 +66,13 @@ package struct ServerCallRunner: Sendable {
         }
     }
 
-    private func execute(_ call: ServerCall) async {
+    private func execute(_ call: ServerCall, connectionMemory: ReadMemoryBudget?) async {
         let started = ContinuousClock.now
         var code = "OK"
         var authorized = call
-        authorized.context.readMemory = self.readMemory
         var errorCode: String?
+        var sharedByKey: String?
+        defer { if let sharedByKey { self.responseMemory?.callEnded(keyName: sharedByKey) } }
         defer {
             RPCMetrics.callFinished(
                 method: call.context.method,
@@ -75,6 +83,18 @@ package struct ServerCallRunner: Sendable {
         }
         do {
             for interceptor in self.interceptors { try await interceptor.intercept(&authorized) }
+            if let shares = self.responseMemory {
+                let principal = authorized.context.principal
+                if principal.access > .none {
+                    sharedByKey = principal.keyName
+                    authorized.context.readMemory = shares.callStarted(
+                        keyName: principal.keyName,
+                        connection: connectionMemory ?? shares.connectionShare()
+                    )
+                } else {
+                    authorized.context.readMemory = shares.server
+                }
+            }
             let admission = self.admission
             let holdsWrite =
                 try admission?.admit(authorized.context.principal, access: authorized.method.access.level) ?? false
