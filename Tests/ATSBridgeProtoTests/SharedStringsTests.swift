@@ -18,14 +18,16 @@ import Testing
             var candidate = SampleRecords.candidate(index: index)
             candidate.id = "candidate-\(index)-of-the-page-000"
             for application in candidate.applications.indices {
-                let job = (index + application) % jobs
+                // Numbered from 1,000: every id and name of a kind has one length.
+                let job = 1_000 + (index + application) % jobs
                 candidate.applications[application].job = JobSummary(
                     id: "job-\(job)-0123456789abcdefghij",
                     remoteID: "pr-\(job)",
                     name: "Backend Engineer (Swift) in team \(job)"
                 )
             }
-            candidate.tags = [TagSummary(id: "tag-\(index % tags)-0123456789abcdefghij", name: "Tag \(index % tags)")]
+            let tag = 1_000 + index % tags
+            candidate.tags = [TagSummary(id: "tag-\(tag)-0123456789abcdefghij", name: "Tag \(tag)")]
             return candidate
         }
     }
@@ -37,6 +39,8 @@ import Testing
         let jobNames = Set(page.items.flatMap { $0.applications.compactMap { self.storage($0.job?.name) } })
         let jobIDs = Set(page.items.flatMap { $0.applications.compactMap { self.storage($0.job?.id) } })
         let tagIDs = Set(page.items.flatMap { $0.tags.map { self.storage($0.id) } })
+        // Exactly one copy each: no two of these eight strings take one slot of the table (its
+        // hash is fixed, so this holds for these strings every run).
         #expect(jobNames.count == 3)
         #expect(jobIDs.count == 3)
         #expect(tagIDs.count == 2)
@@ -63,7 +67,7 @@ import Testing
     @Test func invalidUTF8InAReferencedStringIsRejectedNamingTheField() throws {
         // A page large enough for a table, whose last job name is not valid UTF-8.
         var candidates = self.candidates(count: 50, jobs: 2, tags: 1)
-        let marker = "Backend Engineer (Swift) in team X"
+        let marker = "Backend Engineer (Swift) in team XXXX"
         candidates[49].applications[0].job?.name = marker
         var bytes = try CandidatePage(items: candidates).encode()
         let needle = Array(marker.utf8)

@@ -35,11 +35,12 @@ final class SharedStrings {
     private let shift: UInt64
 
     private init(inputBytes: Int) {
-        // About one slot per 256 bytes of input (a nested candidate is ~750 bytes and names 5
-        // to 9 referenced strings), from 16 to 1,024 slots (24 KiB).
+        // About one slot per 128 bytes of input (a nested candidate is ~750 bytes and names 5
+        // to 9 referenced strings), from 16 to 4,096 slots (96 KiB): a page's distinct
+        // references fill a tenth of its slots or less, so few evict each other.
         var count = 16
         var bits: UInt64 = 4
-        while count < 1_024, count * 256 < inputBytes {
+        while count < 4_096, count * 128 < inputBytes {
             count <<= 1
             bits += 1
         }
