@@ -128,13 +128,13 @@ import Testing
         let server = ReadMemoryBudget(capacity: 1_000)
         let connection = ReadMemoryBudget(capacity: 100)
         let call = ReadMemoryBudget(capacity: .max, within: [connection, server])
-        let other = ReadMemoryBudget(capacity: .max, within: [ReadMemoryBudget(capacity: 100), server])
+        let other = ReadMemoryBudget(capacity: .max, within: [ReadMemoryBudget(capacity: 10_000), server])
         let held = call.charge(100)
         #expect(!call.hasRoom, "its connection's share is full")
         #expect(other.hasRoom, "another connection's calls still read")
-        let big = other.charge(900)
-        #expect(!other.hasRoom, "the server's budget is full")
         held.release()
+        let big = other.charge(1_000)
+        #expect(!other.hasRoom && !call.hasRoom, "the server's budget is full for both")
         big.release()
         #expect(call.hasRoom && other.hasRoom)
     }
@@ -153,17 +153,44 @@ import Testing
         try await eventually("the kept read to run") { ran.withLock { $0 } == ["kept"] }
         #expect(!call.cancelWait(kept), "a wait that ran is not withdrawn")
         #expect(ran.withLock { $0 } == ["kept"])
+        #expect(call.pendingWaits == 0 && server.pendingWaits == 0, "nothing of the waits is left behind")
     }
 
-    @Test func aShareWaitsForItsOwnRoomFirst() async throws {
+    @Test func aReadWaitsForEachFullBudgetInTurn() async throws {
+        let server = ReadMemoryBudget(capacity: 1_000)
         let connection = ReadMemoryBudget(capacity: 100)
-        let call = ReadMemoryBudget(capacity: 50, within: [connection])
-        let ran = Mutex(0)
-        let own = call.charge(50)
-        #expect(connection.hasRoom && !call.hasRoom)
-        #expect(call.whenRoom { ran.withLock { $0 += 1 } } != nil)
-        own.release()
-        try await eventually("the read to run") { ran.withLock { $0 } == 1 }
-        #expect(call.hasRoom && connection.used == 0)
+        let call = ReadMemoryBudget(capacity: .max, within: [connection, server])
+        let pages = Mutex<[ReadMemoryCharge]>([call.charge(100)])
+        let others = server.charge(1_000)
+        let read = Retrying(call)
+        read.start()
+        #expect(!read.done)
+        #expect(connection.pendingWaits == 1, "it waits for its connection's share first")
+        pages.withLock { $0.removeAll() }
+        try await eventually("the read to wait for the server next") { server.pendingWaits == 1 }
+        #expect(!read.done)
+        others.release()
+        try await eventually("the read to find room in both") { read.done }
+        #expect(call.pendingWaits == 0 && connection.pendingWaits == 0 && server.pendingWaits == 0)
+    }
+}
+
+/// A read that asks for room again each time it is woken and finds none, as stores do.
+private final class Retrying: Sendable {
+    private let budget: ReadMemoryBudget
+    private let finished = Mutex(false)
+
+    init(_ budget: ReadMemoryBudget) {
+        self.budget = budget
+    }
+
+    var done: Bool { self.finished.withLock { $0 } }
+
+    func start() {
+        guard self.budget.hasRoom else {
+            self.budget.whenRoom { self.start() }
+            return
+        }
+        self.finished.withLock { $0 = true }
     }
 }

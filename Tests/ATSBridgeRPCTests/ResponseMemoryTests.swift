@@ -21,7 +21,7 @@ import Testing
 
     @Test func listsThatNobodyReadsHoldNoMoreThanTheBudget() async throws {
         let (store, candidates) = try await SQLiteReadTests.store(candidates: 2000, email: { "p\($0)@example.sk" })
-        let largestPage = try await ResponseMemorySharesTests.largestPage(of: store, pageSize: Self.pageSize)
+        let largestPage = try await Self.largestPage(of: store, pageSize: Self.pageSize)
         let capacity = 2 * largestPage
         try await withTestServerObject(
             router: TestMethods.router(probe: Probe(), store: store),

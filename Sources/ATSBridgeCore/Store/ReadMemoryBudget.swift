@@ -27,7 +27,9 @@ public final class ReadMemoryBudget: Sendable {
         /// Reads waiting for room in a budget this one is within: their token there, by the
         /// token this budget gave.
         var delegated: [UInt64: (within: Int, token: UInt64)] = [:]
-        /// Delegated waits whose action ran before their token was noted.
+        /// Delegated waits being registered with their parent, and those of them whose action
+        /// ran before their token was noted.
+        var registering: Set<UInt64> = []
         var ranEarly: Set<UInt64> = []
     }
 
@@ -65,6 +67,12 @@ public final class ReadMemoryBudget: Sendable {
 
     /// The bytes held now.
     public var used: Int { self.state.withLock { $0.used } }
+
+    /// Waits registered here or in the budgets this one is within, and their bookkeeping (for
+    /// tests: 0 once every wait has run or been withdrawn).
+    package var pendingWaits: Int {
+        self.state.withLock { $0.waiters.count + $0.delegated.count + $0.registering.count + $0.ranEarly.count }
+    }
 
     /// The most bytes held at once so far.
     public var peak: Int { self.state.withLock { $0.peak } }
@@ -139,16 +147,22 @@ public final class ReadMemoryBudget: Sendable {
         }
         let id = self.state.withLock { state in
             state.nextWaiterID += 1
+            state.registering.insert(state.nextWaiterID)
             return state.nextWaiterID
         }
         let token = self.parents[index].whenRoom { [weak self] in
             self?.state.withLock { state in
-                if state.delegated.removeValue(forKey: id) == nil { state.ranEarly.insert(id) }
+                // Noted only while registering: a wait cancelled as it was woken has no entry
+                // left, and must not leave one behind.
+                if state.delegated.removeValue(forKey: id) == nil, state.registering.contains(id) {
+                    state.ranEarly.insert(id)
+                }
             }
             action()
         }
         // The action may run before its token is noted here: then nothing is noted.
         let waiting = self.state.withLock { state in
+            state.registering.remove(id)
             guard state.ranEarly.remove(id) == nil, let token else { return false }
             state.delegated[id] = (index, token)
             return true

@@ -11,7 +11,8 @@ import Synchronization
 package final class ResponseMemoryShares: Sendable {
     private struct KeyShare {
         var budget: ReadMemoryBudget
-        var calls: Int
+        /// Connections whose calls used the key.
+        var holders: Int
     }
 
     /// The server's budget.
@@ -29,32 +30,40 @@ package final class ResponseMemoryShares: Sendable {
         self.keyCapacity = max(keyCapacity, 1)
     }
 
-    /// A new connection's share.
-    package func connectionShare() -> ReadMemoryBudget {
-        ReadMemoryBudget(capacity: self.connectionCapacity, waited: { RPCMetrics.limitHit(.connectionResponseMemory) })
+    /// The response memory of a new connection; ``ConnectionResponseMemory/close()`` it when the
+    /// connection's calls have ended.
+    package func connection() -> ConnectionResponseMemory {
+        ConnectionResponseMemory(
+            shares: self,
+            budget: ReadMemoryBudget(
+                capacity: self.connectionCapacity,
+                waited: { RPCMetrics.limitHit(.connectionResponseMemory) }
+            )
+        )
     }
 
-    /// The budget of one call of `keyName` on the connection holding `connection`; call
-    /// ``callEnded(keyName:)`` when the call ends.
-    package func callStarted(keyName: String, connection: ReadMemoryBudget) -> ReadMemoryBudget {
-        let key = self.keys.withLock { keys in
+    /// `keyName`'s share, held for a connection until ``giveBackKeyShare(_:)``.
+    ///
+    /// Shares that no connection holds and that hold no page any more are forgotten here, so the
+    /// registry keeps only keys in use (a share may still hold pages in sockets after its last
+    /// connection gave it back, and a new connection of the key finds those counted).
+    func takeKeyShare(_ keyName: String) -> ReadMemoryBudget {
+        self.keys.withLock { keys in
+            keys = keys.filter { $0.value.holders > 0 || $0.value.budget.used > 0 }
             let budget =
                 keys[keyName]?.budget
                 ?? ReadMemoryBudget(capacity: self.keyCapacity, waited: { RPCMetrics.limitHit(.keyResponseMemory) })
-            keys[keyName] = KeyShare(budget: budget, calls: (keys[keyName]?.calls ?? 0) + 1)
+            keys[keyName] = KeyShare(budget: budget, holders: (keys[keyName]?.holders ?? 0) + 1)
             return budget
         }
-        return ReadMemoryBudget(capacity: Int.max, within: [connection, key, self.server])
     }
 
-    /// Notes that a call of `keyName` ended. A key's share is forgotten once it has no calls
-    /// and holds nothing: pages still in sockets keep counting against the share they were
-    /// charged to, which the key's next call then finds.
-    package func callEnded(keyName: String) {
+    /// Gives back a share taken with ``takeKeyShare(_:)``.
+    func giveBackKeyShare(_ keyName: String) {
         self.keys.withLock { keys in
             guard var share = keys[keyName] else { return }
-            share.calls -= 1
-            if share.calls <= 0, share.budget.used == 0 {
+            share.holders -= 1
+            if share.holders <= 0, share.budget.used == 0 {
                 keys.removeValue(forKey: keyName)
             } else {
                 keys[keyName] = share

@@ -1,4 +1,4 @@
-package import ATSBridgeCore
+import ATSBridgeCore
 import ATSBridgeProto
 import Logging
 
@@ -36,7 +36,8 @@ package struct ServerCallRunner: Sendable {
     /// calls spend their time producing messages and run on the global pool, beside the event
     /// loop that sends what they produce.
     package func run(_ calls: AsyncStream<ServerCall>) async {
-        let connectionMemory = self.responseMemory?.connectionShare()
+        let connectionMemory = self.responseMemory?.connection()
+        defer { connectionMemory?.close() }
         await withDiscardingTaskGroup { group in
             for await call in calls {
                 if call.method.kind == .unary {
@@ -52,9 +53,9 @@ package struct ServerCallRunner: Sendable {
 
     /// Runs one call until its handler finishes or it is cancelled from outside.
     ///
-    /// - Parameter connectionMemory: The share of response memory of the call's connection
-    ///   (``ResponseMemoryShares/connectionShare()``); a share of its own when `nil`.
-    package func run(_ call: ServerCall, connectionMemory: ReadMemoryBudget? = nil) async {
+    /// - Parameter connectionMemory: The response memory of the call's connection
+    ///   (``ResponseMemoryShares/connection()``); one of its own when `nil`.
+    package func run(_ call: ServerCall, connectionMemory: ConnectionResponseMemory? = nil) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 await self.execute(call, connectionMemory: connectionMemory)
@@ -66,13 +67,13 @@ package struct ServerCallRunner: Sendable {
         }
     }
 
-    private func execute(_ call: ServerCall, connectionMemory: ReadMemoryBudget?) async {
+    private func execute(_ call: ServerCall, connectionMemory: ConnectionResponseMemory?) async {
         let started = ContinuousClock.now
         var code = "OK"
         var authorized = call
         var errorCode: String?
-        var sharedByKey: String?
-        defer { if let sharedByKey { self.responseMemory?.callEnded(keyName: sharedByKey) } }
+        let ownMemory = connectionMemory == nil ? self.responseMemory?.connection() : nil
+        defer { ownMemory?.close() }
         defer {
             RPCMetrics.callFinished(
                 method: call.context.method,
@@ -83,18 +84,7 @@ package struct ServerCallRunner: Sendable {
         }
         do {
             for interceptor in self.interceptors { try await interceptor.intercept(&authorized) }
-            if let shares = self.responseMemory {
-                let principal = authorized.context.principal
-                if principal.access > .none {
-                    sharedByKey = principal.keyName
-                    authorized.context.readMemory = shares.callStarted(
-                        keyName: principal.keyName,
-                        connection: connectionMemory ?? shares.connectionShare()
-                    )
-                } else {
-                    authorized.context.readMemory = shares.server
-                }
-            }
+            authorized.context.readMemory = (connectionMemory ?? ownMemory)?.budget(for: authorized.context.principal)
             let admission = self.admission
             let holdsWrite =
                 try admission?.admit(authorized.context.principal, access: authorized.method.access.level) ?? false
