@@ -7,9 +7,11 @@
 //   floors unpack DUMP                protobuf-c unpack of pages of 500 into an arena, and the
 //                                     heap blocks a Swift value of each candidate owns
 //   floors all STORE INTEGRATION DUMP one of each; the last line is for PeerBenchmarks --floors
+//   floors rtt                        a unary call's round trip over loopback, directly and
+//                                     through an event loop's hand-offs (wall time, p50 and p99)
 //
-// STORE and DUMP are PeerBenchmarks' dataset (/tmp/atsbridge-peer-bench). Each mode prints
-// CPU nanoseconds per candidate (thread or process CPU time, not wall time).
+// STORE and DUMP are PeerBenchmarks' dataset (/tmp/atsbridge-peer-bench). Each mode but rtt
+// prints CPU nanoseconds per candidate (thread or process CPU time, not wall time).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -20,6 +22,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
@@ -228,6 +232,21 @@ static void *send_pages(void *argument) {
     return NULL;
 }
 
+// A connected pair over loopback (the server's end without Nagle's delay); returns the listener.
+static int loopback_pair(int *client, int *server) {
+    int listener = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+    socklen_t size = sizeof address;
+    if (bind(listener, (struct sockaddr *)&address, sizeof address) || listen(listener, 1)) fail("listen failed");
+    getsockname(listener, (struct sockaddr *)&address, &size);
+    *client = socket(AF_INET, SOCK_STREAM, 0);
+    if (connect(*client, (struct sockaddr *)&address, sizeof address)) fail("connect failed");
+    *server = accept(listener, NULL, NULL);
+    int one = 1;
+    setsockopt(*server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    return listener;
+}
+
 static double tcp(Dump dump, int rounds) {
     size_t pages = (dump.count + PAGE - 1) / PAGE;
     uint8_t *all = malloc(dump.size + dump.count * 12);
@@ -237,16 +256,8 @@ static double tcp(Dump dump, int rounds) {
         lengths[i] = build_page(&dump, i, all + total, &items);
         total += lengths[i];
     }
-    int listener = socket(AF_INET, SOCK_STREAM, 0);
-    struct sockaddr_in address = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    socklen_t size = sizeof address;
-    if (bind(listener, (struct sockaddr *)&address, sizeof address) || listen(listener, 1)) fail("listen failed");
-    getsockname(listener, (struct sockaddr *)&address, &size);
-    int client = socket(AF_INET, SOCK_STREAM, 0);
-    if (connect(client, (struct sockaddr *)&address, sizeof address)) fail("connect failed");
-    int server = accept(listener, NULL, NULL);
-    int one = 1;
-    setsockopt(server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    int client, server;
+    int listener = loopback_pair(&client, &server);
     Sender sender = {server, all, lengths, pages, rounds};
     double started = process_cpu_ns();
     pthread_t thread;
@@ -459,10 +470,144 @@ static Decoding unpack(Dump dump, int rounds) {
     return result;
 }
 
+// ---- rtt: a unary call's round trip over loopback, in wall time ----
+
+// A sequential Ping costs little CPU; what it waits for is threads being woken. This measures
+// that wait on its own, two ways, with a responder thread that reads a 16-byte frame and writes
+// it back (a server answering on the thread that read the request, as ATSBridge's does):
+// - direct: the caller writes the frame and blocks in read, two wake-ups per round trip;
+// - handoff: built as a client on an event loop is, the caller hands the frame to a loop thread
+//   (an eventfd it polls with the socket), which writes it, reads the answer and wakes the
+//   caller (a condition variable): four wake-ups, as ATSBridge's Swift client and server make.
+enum { RTT_FRAME = 16, RTT_CALLS = 3000, RTT_WARMUP = 300 };
+
+typedef struct {
+    int fd, eventfd, stop;
+    pthread_mutex_t lock;
+    pthread_cond_t answered;
+    int done;
+} Loop;
+
+static double monotonic_ns(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec * 1e9 + t.tv_nsec;
+}
+
+// Reads one whole frame; 0 when the connection ended first.
+static int read_frame(int fd, uint8_t *frame) {
+    size_t got = 0;
+    while (got < RTT_FRAME) {
+        ssize_t n = read(fd, frame + got, RTT_FRAME - got);
+        if (n <= 0) return 0;
+        got += (size_t)n;
+    }
+    return 1;
+}
+
+static void *respond(void *argument) {
+    int fd = *(int *)argument;
+    uint8_t frame[RTT_FRAME];
+    while (read_frame(fd, frame)) {
+        if (write(fd, frame, sizeof frame) != (ssize_t)sizeof frame) return NULL;
+    }
+    return NULL;
+}
+
+static void *run_loop(void *argument) {
+    Loop *loop = argument;
+    int poll = epoll_create1(0);
+    struct epoll_event wanted = {.events = EPOLLIN, .data.fd = loop->eventfd};
+    epoll_ctl(poll, EPOLL_CTL_ADD, loop->eventfd, &wanted);
+    wanted.data.fd = loop->fd;
+    epoll_ctl(poll, EPOLL_CTL_ADD, loop->fd, &wanted);
+    uint8_t frame[RTT_FRAME] = {0};
+    while (!__atomic_load_n(&loop->stop, __ATOMIC_ACQUIRE)) {
+        struct epoll_event ready[2];
+        int n = epoll_wait(poll, ready, 2, -1);
+        for (int i = 0; i < n; i++) {
+            if (ready[i].data.fd == loop->eventfd) {
+                uint64_t count;
+                if (read(loop->eventfd, &count, sizeof count) != sizeof count) fail("eventfd read failed");
+                if (__atomic_load_n(&loop->stop, __ATOMIC_ACQUIRE)) break;
+                if (write(loop->fd, frame, sizeof frame) != (ssize_t)sizeof frame) fail("rtt write failed");
+            } else {
+                if (!read_frame(loop->fd, frame)) fail("rtt read failed");
+                pthread_mutex_lock(&loop->lock);
+                loop->done = 1;
+                pthread_cond_signal(&loop->answered);
+                pthread_mutex_unlock(&loop->lock);
+            }
+        }
+    }
+    close(poll);
+    return NULL;
+}
+
+static int compare_doubles(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+// The p50 of one way, in µs; its p99 is printed.
+static double rtt(int handoff) {
+    int client, server;
+    int listener = loopback_pair(&client, &server);
+    int one = 1;
+    setsockopt(client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    pthread_t responder, looper;
+    pthread_create(&responder, NULL, respond, &server);
+    Loop loop = {.fd = client, .eventfd = eventfd(0, 0)};
+    pthread_mutex_init(&loop.lock, NULL);
+    pthread_cond_init(&loop.answered, NULL);
+    if (handoff) pthread_create(&looper, NULL, run_loop, &loop);
+    double *times = malloc(RTT_CALLS * sizeof(double));
+    for (int call = 0; call < RTT_WARMUP + RTT_CALLS; call++) {
+        double started = monotonic_ns();
+        if (handoff) {
+            uint64_t wake = 1;
+            if (write(loop.eventfd, &wake, sizeof wake) != sizeof wake) fail("eventfd write failed");
+            pthread_mutex_lock(&loop.lock);
+            while (!loop.done) pthread_cond_wait(&loop.answered, &loop.lock);
+            loop.done = 0;
+            pthread_mutex_unlock(&loop.lock);
+        } else {
+            uint8_t frame[RTT_FRAME] = {0};
+            if (write(client, frame, sizeof frame) != (ssize_t)sizeof frame) fail("rtt write failed");
+            if (!read_frame(client, frame)) fail("rtt read failed");
+        }
+        if (call >= RTT_WARMUP) times[call - RTT_WARMUP] = (monotonic_ns() - started) / 1e3;
+    }
+    if (handoff) {
+        __atomic_store_n(&loop.stop, 1, __ATOMIC_RELEASE);
+        uint64_t wake = 1;
+        if (write(loop.eventfd, &wake, sizeof wake) != sizeof wake) fail("eventfd write failed");
+        pthread_join(looper, NULL);
+    }
+    shutdown(client, SHUT_RDWR);
+    pthread_join(responder, NULL);
+    qsort(times, RTT_CALLS, sizeof(double), compare_doubles);
+    double p50 = times[RTT_CALLS / 2], p99 = times[RTT_CALLS * 99 / 100];
+    printf("rtt %s: %d round trips of %d bytes, p50 %.1f µs, p99 %.1f µs\n", handoff ? "through hand-offs" : "direct",
+        RTT_CALLS, RTT_FRAME, p50, p99);
+    free(times);
+    close(loop.eventfd);
+    close(client);
+    close(server);
+    close(listener);
+    return p50;
+}
+
 int main(int argc, char **argv) {
     if (argc == 4 && strcmp(argv[1], "scan") == 0) return scan(argv[2], argv[3], 3) > 0 ? 0 : 1;
     if (argc == 3 && strcmp(argv[1], "tcp") == 0) return tcp(load(argv[2]), 3) > 0 ? 0 : 1;
     if (argc == 3 && strcmp(argv[1], "unpack") == 0) return unpack(load(argv[2]), 3).unpack_ns > 0 ? 0 : 1;
+    if (argc == 2 && strcmp(argv[1], "rtt") == 0) {
+        // The last line is for PeerBenchmarks to read, in µs.
+        double direct = rtt(0), handoff = rtt(1);
+        printf("floors rtt=%.1f rtt_handoff=%.1f\n", direct, handoff);
+        return 0;
+    }
     if (argc == 5 && strcmp(argv[1], "all") == 0) {
         // One of each, for a benchmark round: the last line is for PeerBenchmarks to read.
         double scan_ns = scan(argv[2], argv[3], 2);
@@ -478,6 +623,6 @@ int main(int argc, char **argv) {
     }
     fprintf(stderr,
         "usage: floors scan STORE INTEGRATION | floors tcp DUMP | floors unpack DUMP"
-        " | floors all STORE INTEGRATION DUMP\n");
+        " | floors all STORE INTEGRATION DUMP | floors rtt\n");
     return 64;
 }

@@ -64,6 +64,52 @@ import Testing
             await client.close()
         }
     }
+
+    /// A client's sequential caller on the connection's thread: its calls work, it resumes there
+    /// after each one, tasks it starts run there too, its errors and result come back, and the
+    /// caller's task leaves the thread with it.
+    @Test func callsMadeOnTheClientConnectionsThreadWorkAndStayThere() async throws {
+        let gate = AsyncGate()
+        try await withRunningServer(router: Self.router(gate: gate)) { port, _ in
+            let client = testClient(port: port)
+            let payloads = try await client.withCallsOnConnectionThread {
+                var places: [Bool] = [Self.onEventLoop]
+                var payloads: [[UInt8]] = []
+                for index in 0..<20 {
+                    let response = try await client.unary(Self.release, PingRequest(payload: [UInt8(index)]))
+                    payloads.append(response.payload ?? [])
+                    places.append(Self.onEventLoop)
+                }
+                var streamed = 0
+                for try await message in client.serverStreaming(Self.where_, PingRequest()) {
+                    #expect(message.payload == [1])
+                    streamed += 1
+                }
+                places.append(Self.onEventLoop)
+                async let child = Self.onEventLoop
+                #expect(streamed == 1)
+                #expect(places.allSatisfy { $0 })
+                #expect(await child)
+                return payloads
+            }
+            #expect(payloads == (0..<20).map { [UInt8($0)] })
+            #expect(!Self.onEventLoop)
+            await #expect(throws: ATSBridgeError.self) {
+                try await client.withCallsOnConnectionThread {
+                    _ = try await client.unary(
+                        MethodDescriptor<PingRequest, PingResponse>(
+                            service: "test.Loop",
+                            method: "Missing",
+                            kind: .unary
+                        ),
+                        PingRequest()
+                    )
+                }
+            }
+            await client.close()
+            await #expect(throws: ATSBridgeError.self) { try await client.withCallsOnConnectionThread {} }
+        }
+    }
 }
 
 /// Opens once; waiters before and after the opening all continue. Also notes where handlers ran.

@@ -144,6 +144,14 @@ struct Driver: Sendable {
             round.atsbridgeSequential = try await Latency.measure(calls: options.pings, inFlight: 1) {
                 _ = try await client.unary(HealthService.ping, PingRequest())
             }
+            round.atsbridgeOnConnectionThread = try await client.withCallsOnConnectionThread {
+                try await Latency.measure(calls: options.pings, inFlight: 1) {
+                    _ = try await client.unary(HealthService.ping, PingRequest())
+                }
+            }
+            if let binary = options.floors {
+                round.roundTrip = try await RoundTripFloors.measure(binary: binary)
+            }
             round.atsbridgeConcurrent = try await Latency.measure(calls: concurrentCalls, inFlight: 64) {
                 _ = try await client.unary(HealthService.ping, PingRequest())
             }
@@ -259,6 +267,25 @@ struct Driver: Sendable {
                     + "| \(String(format: "%.2f µs", total)) | \(String(format: "%.2f µs", round.atsbridgeStream.totalMicros)) "
                     + "| \(String(format: "%.2f×", round.atsbridgeStream.totalMicros / total)) "
                     + "| \(formatRate(2e6 / total)) | \(String(format: "%.2f×", round.grpcStream.totalMicros / total)) |"
+            )
+        }
+        let timed = rounds.compactMap { round in round.roundTrip.map { (round, $0) } }
+        guard !timed.isEmpty else { return }
+        print(
+            "\nA sequential Ping against a bare loopback round trip in C right after it, p50 wall time (floors rtt)\n"
+        )
+        print(
+            "| round | ATSBridge Ping p50 | on the connection's thread | round trip, direct (2 wake-ups) "
+                + "| round trip through hand-offs (4 wake-ups) | ATSBridge / hand-offs | grpc-swift-2 Ping p50 |"
+        )
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        for (index, (round, trip)) in timed.enumerated() {
+            print(
+                "| \(index + 1) | \(String(format: "%.0f µs", round.atsbridgeSequential.p50)) "
+                    + "| \(String(format: "%.0f µs", round.atsbridgeOnConnectionThread.p50)) "
+                    + "| \(String(format: "%.0f µs", trip.direct)) | \(String(format: "%.0f µs", trip.handoff)) "
+                    + "| \(String(format: "%.2f×", round.atsbridgeSequential.p50 / trip.handoff)) "
+                    + "| \(String(format: "%.0f µs", round.grpcSequential.p50)) |"
             )
         }
     }

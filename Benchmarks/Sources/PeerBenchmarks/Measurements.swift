@@ -83,6 +83,8 @@ struct Round: Sendable {
     /// The same stream decoded on the consumer's task alone (no read-ahead), for comparison.
     var atsbridgeOneCore = StreamRun()
     var atsbridgeSequential = Latency(p50: 0, p99: 0, callsPerSecond: 0)
+    /// The same calls made on the connection's thread (`RPCClient.withCallsOnConnectionThread`).
+    var atsbridgeOnConnectionThread = Latency(p50: 0, p99: 0, callsPerSecond: 0)
     var atsbridgeConcurrent = Latency(p50: 0, p99: 0, callsPerSecond: 0)
     var grpcStream = StreamRun()
     var grpcSequential = Latency(p50: 0, p99: 0, callsPerSecond: 0)
@@ -90,6 +92,8 @@ struct Round: Sendable {
     var jsonStream = StreamRun()
     /// D: the parts' own costs, when the floors program is given.
     var floors: Floors?
+    /// D: a bare round trip's wait, right after ATSBridge's pings, when the floors program is given.
+    var roundTrip: RoundTripFloors?
     /// The 1-minute load average after the round.
     var load = ""
 }
