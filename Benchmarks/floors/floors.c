@@ -9,9 +9,12 @@
 //   floors all STORE INTEGRATION DUMP one of each; the last line is for PeerBenchmarks --floors
 //   floors rtt                        a unary call's round trip over loopback, directly and
 //                                     through an event loop's hand-offs (wall time, p50 and p99)
+//   floors writes STORE DEST          SQLite alone writing the rows a first sync wrote into
+//                                     STORE into a new store DEST (wall and CPU seconds)
 //
-// STORE and DUMP are PeerBenchmarks' dataset (/tmp/atsbridge-peer-bench). Each mode but rtt
-// prints CPU nanoseconds per candidate (thread or process CPU time, not wall time).
+// STORE and DUMP are PeerBenchmarks' dataset (/tmp/atsbridge-peer-bench), but for writes, whose
+// STORE is the one SyncBenchmarks' first sync wrote. Each mode but rtt and writes prints CPU
+// nanoseconds per candidate (thread or process CPU time, not wall time).
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -598,10 +601,73 @@ static double rtt(int handoff) {
     return p50;
 }
 
+// ---- writes: the first sync's rows, written by SQLite alone ----
+
+// The first sync is bound by the store's one writer. This is the least that writer can do: the
+// same rows (records, the change log, the sources' fingerprints, candidates' email addresses)
+// copied by SQLite itself into a new store with the same tables, indexes and settings as the
+// server's writer (WAL, synchronous NORMAL, a 64 MiB cache), records and their change log in
+// transactions of 10,000 in the order the sync wrote them, with nothing bound or looked up by
+// the caller. Checkpoints are left out, as the store runs them on a thread of their own.
+static void exec_sql(sqlite3 *db, const char *sql) {
+    char *message = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &message) != SQLITE_OK) {
+        fprintf(stderr, "floors: %s: %s\n", sql, message ? message : "?");
+        exit(1);
+    }
+}
+
+static int writes(const char *store, const char *dest) {
+    sqlite3 *source, *db;
+    if (sqlite3_open_v2(store, &source, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) fail("cannot open the store");
+    if (sqlite3_open(dest, &db) != SQLITE_OK) fail("cannot create the destination");
+    exec_sql(db,
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;"
+        " PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 0");
+    sqlite3_stmt *schema;
+    sqlite3_prepare_v2(source,
+        "SELECT sql FROM sqlite_master WHERE sql IS NOT NULL AND type IN ('table', 'index')"
+        " AND tbl_name IN ('records', 'changes', 'source_hashes', 'candidate_emails')"
+        " ORDER BY type = 'index'",
+        -1, &schema, NULL);
+    while (sqlite3_step(schema) == SQLITE_ROW) exec_sql(db, (const char *)sqlite3_column_text(schema, 0));
+    sqlite3_finalize(schema);
+    sqlite3_int64 rows = 0;
+    sqlite3_stmt *count;
+    sqlite3_prepare_v2(source, "SELECT max(row) FROM records", -1, &count, NULL);
+    if (sqlite3_step(count) == SQLITE_ROW) rows = sqlite3_column_int64(count, 0);
+    sqlite3_finalize(count);
+    sqlite3_close(source);
+    if (rows == 0) fail("the store holds no records");
+    char sql[512];
+    snprintf(sql, sizeof sql, "ATTACH '%s' AS src", store);
+    exec_sql(db, sql);
+    double wall = monotonic_ns(), cpu = process_cpu_ns();
+    for (sqlite3_int64 first = 1; first <= rows; first += 10000) {
+        snprintf(sql, sizeof sql,
+            "BEGIN; INSERT INTO main.records SELECT * FROM src.records WHERE row BETWEEN %lld AND %lld;"
+            " INSERT INTO main.changes SELECT * FROM src.changes WHERE sequence BETWEEN %lld AND %lld; COMMIT",
+            first, first + 9999, first, first + 9999);
+        exec_sql(db, sql);
+    }
+    exec_sql(db,
+        "BEGIN; INSERT INTO main.source_hashes SELECT * FROM src.source_hashes;"
+        " INSERT INTO main.candidate_emails SELECT * FROM src.candidate_emails; COMMIT");
+    wall = (monotonic_ns() - wall) / 1e9;
+    cpu = (process_cpu_ns() - cpu) / 1e9;
+    sqlite3_close(db);
+    printf("writes: %lld records with their change log, fingerprints and email addresses in %.2f s (%.2f s of CPU),"
+           " %.0f records/s\n",
+        rows, wall, cpu, rows / wall);
+    printf("floors writes=%.3f writes_cpu=%.3f records=%lld\n", wall, cpu, rows);
+    return 0;
+}
+
 int main(int argc, char **argv) {
     if (argc == 4 && strcmp(argv[1], "scan") == 0) return scan(argv[2], argv[3], 3) > 0 ? 0 : 1;
     if (argc == 3 && strcmp(argv[1], "tcp") == 0) return tcp(load(argv[2]), 3) > 0 ? 0 : 1;
     if (argc == 3 && strcmp(argv[1], "unpack") == 0) return unpack(load(argv[2]), 3).unpack_ns > 0 ? 0 : 1;
+    if (argc == 4 && strcmp(argv[1], "writes") == 0) return writes(argv[2], argv[3]);
     if (argc == 2 && strcmp(argv[1], "rtt") == 0) {
         // The last line is for PeerBenchmarks to read, in µs.
         double direct = rtt(0), handoff = rtt(1);
@@ -623,6 +689,6 @@ int main(int argc, char **argv) {
     }
     fprintf(stderr,
         "usage: floors scan STORE INTEGRATION | floors tcp DUMP | floors unpack DUMP"
-        " | floors all STORE INTEGRATION DUMP | floors rtt\n");
+        " | floors all STORE INTEGRATION DUMP | floors rtt | floors writes STORE DEST\n");
     return 64;
 }

@@ -1,5 +1,4 @@
-import Dispatch
-import Foundation
+import BenchmarkSupport
 
 /// What the parts ATSBridge is built from cost per nested candidate as ATSBridge uses them,
 /// each alone in C (`Benchmarks/floors/floors.c`, built by `Benchmarks/floors.sh`), measured in
@@ -58,39 +57,5 @@ struct RoundTripFloors: Sendable {
             throw PeerError("unexpected floors line: \(values)")
         }
         return RoundTripFloors(direct: direct, handoff: handoff)
-    }
-}
-
-/// The floors program, run on a dispatch thread (the child runs for seconds); its last line is
-/// `floors NAME=VALUE …`.
-enum FloorsProgram {
-    static func run(binary: String, arguments: [String]) async throws -> [String: Double] {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try Self.runBlocking(binary: binary, arguments: arguments) })
-            }
-        }
-    }
-
-    private static func runBlocking(binary: String, arguments: [String]) throws -> [String: Double] {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        // Read to the end first: a child blocked on a full pipe would never exit.
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let status = process.terminationStatus
-        guard status == 0, let last = text.split(separator: "\n").last, last.hasPrefix("floors ") else {
-            throw PeerError("\(binary) failed (status \(status)): \(text.suffix(300))")
-        }
-        var values: [String: Double] = [:]
-        for field in last.dropFirst("floors ".count).split(separator: " ") {
-            let parts = field.split(separator: "=")
-            if parts.count == 2, let value = Double(parts[1]) { values[String(parts[0])] = value }
-        }
-        return values
     }
 }

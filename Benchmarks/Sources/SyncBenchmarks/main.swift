@@ -22,6 +22,7 @@ import Synchronization
 //   SYNC_FETCH_CONCURRENCY=8 SYNC_WRITE_BATCH=10000 SYNC_CACHE_KIB=262144 …   # other settings
 //   SYNC_REFRESH_VIEWS=ready   # refresh kept views during the first sync, as the server does
 //   SYNC_REFRESH_VIEWS=all     # the same for every integration (before views waited for it)
+//   SYNC_FLOORS=.build/floors  # then SQLite alone writing the same rows (Benchmarks/floors.sh)
 
 var logger = Logger(label: "bench.sync")
 logger.logLevel = .warning
@@ -138,6 +139,23 @@ try await withThrowingTaskGroup(of: Void.self) { tasks in
             megabytes(peakResidentBytes())
         )
     )
+    if let floors = ProcessInfo.processInfo.environment["SYNC_FLOORS"] {
+        // The least the store's one writer could spend on these rows, in the same minutes.
+        let copy = directory.appendingPathComponent("floor.sqlite").path
+        let floor = try await FloorsProgram.run(binary: floors, arguments: ["writes", storeConfiguration.path, copy])
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+        let wall = floor["writes"] ?? .nan
+        print(
+            String(
+                format:
+                    "SQLite alone writing the same rows: %.1f s = %@ records/s, %.1f s of CPU; the first sync took %.2f× as long",
+                wall,
+                formatRate(records / wall),
+                floor["writes_cpu"] ?? .nan,
+                seconds(firstTime) / wall
+            )
+        )
+    }
     for type in [SyncType.full, .delta, .full] {
         let (again, time, cpu) = try await timedSync(type)
         print(
