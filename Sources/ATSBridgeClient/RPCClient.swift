@@ -81,8 +81,11 @@ public final class RPCClient: Sendable {
     ///
     /// `body` must not block and should do little work between calls: while it runs, the
     /// connection's thread reads no other call's messages. Its child tasks (`async let`, task
-    /// groups) run there too, so stream large exports outside it. If the connection is
-    /// replaced, later calls still work, with the hand-offs.
+    /// groups) run there too; unstructured tasks do not. Iterate large streams outside it, since
+    /// the loop body and the decodes the consumer does itself would run on that thread. If the
+    /// connection is replaced, `body` stays on the old connection's thread and its calls still
+    /// work, with the hand-offs. Call it from nonisolated code: code isolated to an actor runs
+    /// on that actor's executor whatever the preference.
     public func withCallsOnConnectionThread<T>(_ body: () async throws -> T) async throws -> T {
         let connection = try await self.connection()
         return try await withTaskExecutorPreference(EventLoopTaskExecutor(connection.channel.eventLoop)) {

@@ -26,6 +26,11 @@ import Testing
     /// Whether the current thread is one of NIO's event loops.
     static var onEventLoop: Bool { MultiThreadedEventLoopGroup.currentEventLoop != nil }
 
+    /// The event loop of the current thread, if it is one.
+    static var currentLoop: ObjectIdentifier? {
+        MultiThreadedEventLoopGroup.currentEventLoop.map(ObjectIdentifier.init)
+    }
+
     static func router(gate: AsyncGate) -> RPCRouter {
         var router = RPCRouter()
         router.unary(Self.wait, access: .readIntegration) { request, _ in
@@ -65,31 +70,34 @@ import Testing
         }
     }
 
-    /// A client's sequential caller on the connection's thread: its calls work, it resumes there
-    /// after each one, tasks it starts run there too, its errors and result come back, and the
-    /// caller's task leaves the thread with it.
+    /// A client's sequential caller on the connection's thread: its calls work, it resumes on
+    /// that one event loop after each one, its child tasks run there too, its errors and result
+    /// come back, and the caller's task leaves the thread with it.
     @Test func callsMadeOnTheClientConnectionsThreadWorkAndStayThere() async throws {
         let gate = AsyncGate()
         try await withRunningServer(router: Self.router(gate: gate)) { port, _ in
             let client = testClient(port: port)
             let payloads = try await client.withCallsOnConnectionThread {
-                var places: [Bool] = [Self.onEventLoop]
+                // One event loop throughout: the first place it ran on, compared by identity.
+                let loop = Self.currentLoop
+                var places: [ObjectIdentifier?] = [loop]
                 var payloads: [[UInt8]] = []
                 for index in 0..<20 {
                     let response = try await client.unary(Self.release, PingRequest(payload: [UInt8(index)]))
                     payloads.append(response.payload ?? [])
-                    places.append(Self.onEventLoop)
+                    places.append(Self.currentLoop)
                 }
                 var streamed = 0
                 for try await message in client.serverStreaming(Self.where_, PingRequest()) {
                     #expect(message.payload == [1])
                     streamed += 1
                 }
-                places.append(Self.onEventLoop)
-                async let child = Self.onEventLoop
+                places.append(Self.currentLoop)
+                async let child = Self.currentLoop
                 #expect(streamed == 1)
-                #expect(places.allSatisfy { $0 })
-                #expect(await child)
+                #expect(loop != nil)
+                #expect(places.allSatisfy { $0 == loop })
+                #expect(await child == loop)
                 return payloads
             }
             #expect(payloads == (0..<20).map { [UInt8($0)] })
