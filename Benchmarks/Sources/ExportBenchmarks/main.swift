@@ -20,7 +20,7 @@ let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComp
     "atsbridge"
 ).path
 guard FileManager.default.isExecutableFile(atPath: binary) else {
-    fatalError("build the server first: swift build -c release --product atsbridge")
+    fatalError("build the server beside it first: cd Benchmarks && swift build -c release --product atsbridge")
 }
 let integrationID = "bench"
 let apiKey = "export-bench-key-0123456789"

@@ -30,7 +30,9 @@ struct Driver: Sendable {
         let here = URL(fileURLWithPath: CommandLine.arguments[0])
         let binary = here.deletingLastPathComponent().appendingPathComponent("atsbridge").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            throw PeerError("build the server first: swift build -c release --product atsbridge")
+            throw PeerError(
+                "build the server beside it first: cd Benchmarks && swift build -c release --product atsbridge"
+            )
         }
         let atsbridge = try Child(
             binary,

@@ -46,7 +46,7 @@ enum ScaleOutBenchmarks {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
             .appendingPathComponent("atsbridge").path
         guard FileManager.default.isExecutableFile(atPath: binary) else {
-            fatalError("build the server first: swift build -c release --product atsbridge")
+            fatalError("build the server beside it first: cd Benchmarks && swift build -c release --product atsbridge")
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("scale-out-bench-\(UUID())").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
