@@ -10,8 +10,14 @@ import Foundation
 //   PeerBenchmarks serve-grpc FILE | serve-json FILE     the peer servers (spawned by the driver)
 
 let arguments = Array(CommandLine.arguments.dropFirst())
-switch arguments.first {
-case "serve-grpc": try await GRPCPeer.serve(recordsPath: arguments[1])
-case "serve-json": try await JSONPeer.serve(recordsPath: arguments[1])
-default: try await Driver(options: Options.parse(arguments)).run()
+// A bad flag or a missing part is a message and exit status 1, not a crash report.
+do {
+    switch arguments.first {
+    case "serve-grpc" where arguments.count == 2: try await GRPCPeer.serve(recordsPath: arguments[1])
+    case "serve-json" where arguments.count == 2: try await JSONPeer.serve(recordsPath: arguments[1])
+    default: try await Driver(options: Options.parse(arguments)).run()
+    }
+} catch {
+    FileHandle.standardError.write(Data("PeerBenchmarks: \(error)\n".utf8))
+    exit(1)
 }
